@@ -1,0 +1,52 @@
+// Build: tsc type-checks and emits out/ (what the tests and the CLI run); esbuild bundles
+// dist/ (what the VSIX ships). node-llama-cpp is ESM-only with top-level await and its
+// maintainers do not support bundling it, so it stays external and is loaded with import().
+import { build } from "esbuild";
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+execFileSync(process.execPath, [tsc, "-p", root], { stdio: "inherit" });
+
+const external = ["vscode", "node-llama-cpp", "@node-llama-cpp/*"];
+const nodeEntries = {
+  extension: "src/extension/extension.ts",
+  worker: "src/engine/worker.ts",
+  cli: "src/cli/main.ts",
+};
+const present = Object.fromEntries(Object.entries(nodeEntries).filter(([, p]) => existsSync(join(root, p))));
+if (Object.keys(present).length > 0) {
+  await build({
+    absWorkingDir: root,
+    entryPoints: present,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    outdir: "dist",
+    external,
+    sourcemap: true,
+    logLevel: "warning",
+  });
+}
+const webEntries = { panel: "webview/panel/main.ts", sidebar: "webview/sidebar/main.ts" };
+const webPresent = Object.fromEntries(Object.entries(webEntries).filter(([, p]) => existsSync(join(root, p))));
+if (Object.keys(webPresent).length > 0) {
+  await build({
+    absWorkingDir: root,
+    entryPoints: webPresent,
+    bundle: true,
+    platform: "browser",
+    target: "es2022",
+    format: "esm",
+    outdir: "dist/webview",
+    sourcemap: true,
+    logLevel: "warning",
+  });
+}
+// The webview loads the toolkit as a module script from media/ (see docs/ARCHITECTURE.md).
+mkdirSync(join(root, "media", "vendor"), { recursive: true });
+cpSync(join(root, "node_modules", "@vscode", "webview-ui-toolkit", "dist", "toolkit.min.js"), join(root, "media", "vendor", "toolkit.min.js"));

@@ -1,0 +1,143 @@
+// Shared domain types. Everything in src/core is pure: no `vscode`, no `node-llama-cpp`,
+// no file-system access (callers read files and pass text), so it runs in tests, the CLI,
+// the engine process and the extension alike.
+
+export type Severity = "error" | "warning" | "info";
+
+/** One problem found in a demonstration file. Lines and columns are 1-based. */
+export interface Problem {
+  file: string;
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+  severity: Severity;
+  /** Stable machine code, e.g. "invalid-json", "missing-label" (quick fixes key on it). */
+  code: string;
+  message: string;
+  /** A plain sentence telling the user what to do. */
+  hint: string;
+  /** Optional machine-applicable replacement for quick fixes. */
+  fix?: { line: number; column: number; endColumn: number; replacement: string; title: string };
+}
+
+/** One demonstration example as read from the file. `label` is the class as written. */
+export interface Example {
+  /** 0-based position among the file's valid examples. */
+  index: number;
+  /** 1-based line in the source file. */
+  line: number;
+  input: string;
+  label: string;
+}
+
+export type SelectionMode = "fixed" | "per-query";
+
+/** Settings of a probe. The file header provides defaults; CLI flags / editor settings override. */
+export interface ProbeSettings {
+  /** Example template with `{input}` and `{label}`, e.g. "Review: {input}\nSentiment: {label}". */
+  template: string;
+  /** Text between consecutive examples (and between the last demo and the query). */
+  separator: string;
+  /** Optional text placed before the first example (may be ""). */
+  instruction: string;
+  /** Declared classes in order, or undefined to take them from the data (first appearance). */
+  classes?: string[];
+  /** class -> label word shown in the prompt (identity when absent). */
+  verbalizers: Record<string, string>;
+  k: number[];
+  seeds: number[];
+  queries: number;
+  selection: SelectionMode;
+  balance: boolean;
+  calibrate: boolean;
+  variants: string[];
+}
+
+export type DemoFormat = "jsonl" | "csv" | "tsv";
+
+export interface DemoFile {
+  path: string;
+  format: DemoFormat;
+  /** Keys the header line set explicitly (for display and overriding). */
+  header: Partial<ProbeSettings>;
+  /** 1-based line of the header, when there is one. */
+  headerLine?: number;
+  /** Header merged over defaults. */
+  settings: ProbeSettings;
+  examples: Example[];
+  /** Classes in order (declared or first appearance). */
+  classes: string[];
+  problems: Problem[];
+}
+
+/** A demonstration or query as rendered in a prompt (after a variant's transformation). */
+export interface PromptExample {
+  input: string;
+  label: string;
+}
+
+/** The prompt for one query. The label continuation is kept apart from the text. */
+export interface Prompt {
+  /** Instruction + rendered demos + separators: shared by every query of the same demo set. */
+  prefix: string;
+  /** The query rendered up to (not including) the label, with trailing whitespace removed. */
+  query: string;
+  /** Whitespace between the prompt and a label (moved out of the prompt; usually " "). */
+  labelSep: string;
+  /** Candidate label words, scored as `labelSep + label` after `prefix + query`. */
+  labels: string[];
+}
+
+/** What a variant did, for display (mapping tables in previews, the results panel). */
+export interface MappingTable {
+  kind: "none" | "label" | "word" | "token" | "per-demo";
+  rows: { from: string; to: string; chain?: string[]; note?: string }[];
+  warnings: string[];
+}
+
+export type VariantFamily =
+  | "baseline" // gold, calibration
+  | "inconsistent" // per-demo random labels, x%-correct: not a function of the class
+  | "consistent" // bijective remaps: tau_RA, abstract, flipped, unrelated, synonyms...
+  | "format" // labels-only, inputs-only, no-label-space
+  | "input" // tau_PA: inputs altered
+  | "task"; // tau_g: label word -> g(label word)
+
+/** Per-label scores from the engine for one query (see docs/ARCHITECTURE.md, scoring). */
+export interface LabelScore {
+  label: string;
+  /** log p(label tokens | prompt): sum of teacher-forced token log-probs (natural log). */
+  logProb: number;
+  /** logProb / number of label tokens. */
+  meanLogProb: number;
+  /** Log-prob of the label's first token. */
+  firstTokenLogProb: number;
+  /** Number of label tokens (from joint tokenization). */
+  tokens: number;
+  /** exp(logProb) renormalised over the candidate labels. */
+  prob: number;
+}
+
+/** One scored query of a run: the unit of the results file. */
+export interface QueryRecord {
+  variant: string;
+  k: number;
+  seed: number;
+  /** Index (Example.index) of the query example. */
+  queryIndex: number;
+  /** Indices of the demonstration examples, in prompt order. */
+  demoIndices: number[];
+  /** The query input as shown to the model (after the variant). */
+  input: string;
+  /** Gold label word in the variant's label space. */
+  gold: string;
+  /** Second gold where a variant keeps two (flipped labels: the original label). */
+  goldAlt?: string;
+  labels: LabelScore[];
+  predicted: string;
+  /** 1-based rank of the gold label by logProb. */
+  goldRank: number;
+  /** Contextual calibration (Zhao et al. 2021), when enabled. */
+  calibrated?: { predicted: string; probs: number[] };
+}
