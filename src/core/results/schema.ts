@@ -1,0 +1,87 @@
+// The results file: what a run writes (results.json) and what the report, the CSV export and the
+// editor read back. Versioned so that files written by older builds still load (see migrate.ts and
+// docs/RESULTS_SCHEMA.md). Pure types: no file access here.
+import type { LabelScore, ProbeSettings, QueryRecord, DemoFormat } from "../types";
+
+/** Bump when the shape changes; add a step to migrate.ts for the previous version. */
+export const RESULTS_SCHEMA_VERSION = 2;
+
+export type RunStatus = "running" | "interrupted" | "failed" | "complete";
+
+/** The model as identified from the file itself (GGUF metadata via the engine's info request). */
+export interface ModelManifest {
+  /** Path as given by the user (absolute). */
+  path: string;
+  fileName: string;
+  sizeBytes: number;
+  /** Streamed SHA-256 of the whole file, lower-case hex. */
+  sha256: string;
+  architecture: string;
+  vocabSize: number;
+  tokenizerModel?: string;
+  trainContextSize?: number;
+  quantization?: string;
+}
+
+export interface RunManifest {
+  tool: { name: "icl-probe"; version: string };
+  engine: { name: "node-llama-cpp"; version: string; threads: number };
+  model: ModelManifest;
+  demoFile: { path: string; sha256: string; format: DemoFormat; examples: number; classes: string[] };
+  /** All settings used (file header merged with overrides), including variants, k values and seeds. */
+  settings: ProbeSettings;
+  /** Hash of everything that determines the plan and the numbers; resume refuses a mismatch. */
+  planFingerprint: string;
+  /** ISO-8601 UTC. */
+  startedAt: string;
+  endedAt?: string;
+  status: RunStatus;
+  /** Scored queries / planned queries (calibration items not counted). */
+  progress: { done: number; total: number };
+  machine: { platform: string; arch: string; cpus: number; node: string };
+  /** Why the run stopped early, when it did. */
+  error?: string;
+}
+
+/**
+ * Scores of one content-free input ("N/A", "", "[MASK]") with the same demos as the queries of a
+ * demo set (contextual calibration, Zhao et al. 2021).
+ */
+export interface CalibrationRecord {
+  variant: string;
+  k: number;
+  seed: number;
+  demoIndices: number[];
+  input: string;
+  labels: LabelScore[];
+}
+
+/** Model-free baselines on exactly the demos the model saw, for one (variant, k, seed). */
+export interface BaselineRecord {
+  variant: string;
+  k: number;
+  seed: number;
+  /** Queries evaluated. */
+  n: number;
+  /** Correct predictions of each baseline on those queries. */
+  majorityCorrect: number;
+  logregCorrect: number;
+}
+
+export interface ResultsFile {
+  schemaVersion: typeof RESULTS_SCHEMA_VERSION;
+  manifest: RunManifest;
+  records: QueryRecord[];
+  calibration?: CalibrationRecord[];
+  baselines?: BaselineRecord[];
+}
+
+/** Stable identity of a query record within a run (resume skips keys already present). */
+export function recordKey(r: { variant: string; k: number; seed: number; queryIndex: number }): string {
+  return `${r.variant}\u0001${r.k}\u0001${r.seed}\u0001${r.queryIndex}`;
+}
+
+/** Identity of a calibration record: content-free input with a given demo set. */
+export function calibrationKey(r: { variant: string; k: number; seed: number; demoIndices: readonly number[]; input: string }): string {
+  return `${r.variant}\u0001${r.k}\u0001${r.seed}\u0001${r.demoIndices.join(",")}\u0001${r.input}`;
+}
