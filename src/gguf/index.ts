@@ -1,0 +1,5 @@
+// GGUF writing for fixtures, benchmark models and the embedded toy model.
+export * from "./writer";
+export * from "./quant";
+export * from "./vocab";
+export * from "./llamaSpec";
