@@ -1,0 +1,50 @@
+// The slice of a results file the editor UI reads. The experiments helper owns the schema
+// (src/core/results); the UI reads it leniently through this shape so an older or newer
+// schema version still shows what it can instead of failing to open.
+import type { QueryRecord } from "../core/types";
+
+export interface ResultsManifestLike {
+  runId?: string;
+  demoFile?: string;
+  model?: { fileName?: string; path?: string; sizeBytes?: number; architecture?: string; sha256?: string; [k: string]: unknown } | string;
+  startedAt?: string;
+  endedAt?: string;
+  settings?: Record<string, unknown>;
+  [k: string]: unknown;
+}
+
+export interface ResultsLike {
+  schemaVersion?: number | string;
+  manifest?: ResultsManifestLike;
+  records: QueryRecord[];
+  calibration?: unknown;
+  baselines?: unknown;
+  verdicts?: unknown;
+  summary?: unknown;
+  [k: string]: unknown;
+}
+
+/** Checks the minimum the UI needs; returns a sentence saying what is wrong, or undefined. */
+export function resultsProblem(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return "the file is not a JSON object";
+  const recs = (value as { records?: unknown }).records;
+  if (!Array.isArray(recs)) return "it has no 'records' array (is this an ICL Probe results file?)";
+  for (let i = 0; i < Math.min(recs.length, 50); i++) {
+    const r = recs[i] as Partial<QueryRecord> | null;
+    if (!r || typeof r.variant !== "string" || typeof r.k !== "number" || typeof r.gold !== "string" || typeof r.predicted !== "string" || !Array.isArray(r.labels)) {
+      return `record ${i} lacks variant/k/gold/predicted/labels`;
+    }
+  }
+  return undefined;
+}
+
+export function modelName(m: ResultsManifestLike | undefined): string {
+  if (!m?.model) return "unknown model";
+  if (typeof m.model === "string") return m.model.split(/[\\/]/).pop() ?? m.model;
+  return m.model.fileName ?? (m.model.path ? m.model.path.split(/[\\/]/).pop()! : "unknown model");
+}
+
+export function demoFileName(m: ResultsManifestLike | undefined): string {
+  const f = m?.demoFile ?? (m as { file?: string } | undefined)?.file;
+  return typeof f === "string" ? f.split(/[\\/]/).pop() ?? f : "unknown file";
+}

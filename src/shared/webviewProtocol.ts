@@ -1,0 +1,115 @@
+// The ONE typed message protocol between the extension host and the two webviews (results
+// panel, side panel). Both sides import this module (the webview bundle through esbuild), so a
+// renamed field breaks the build instead of silently dropping a message (GitLens uses the same
+// pattern). Messages from the webview are untrusted input: the extension validates them with
+// `parseWebviewMessage` before acting on them.
+import type { QueryDetail, QueryPage, RunSummary, RunView, VariantSeries, BaselineLines } from "./viewModel";
+
+export const PANEL_VIEW_TYPE = "iclProbe.results";
+export const SIDEBAR_VIEW_ID = "iclProbe.sidebar";
+
+export interface ProgressInfo {
+  runId: string;
+  done: number;
+  total: number;
+  /** Estimated milliseconds left, when known. */
+  etaMs?: number;
+  /** e.g. "ra-string k=4". */
+  label?: string;
+}
+
+export interface ModelStatus {
+  name: string;
+  path?: string;
+  /** "idle" (engine not started), "loading", "ready", "running", "error". */
+  state: "idle" | "loading" | "ready" | "running" | "error";
+  detail?: string;
+}
+
+export interface SidebarChart {
+  runId: string;
+  ks: number[];
+  series: VariantSeries[];
+  baselines: BaselineLines;
+}
+
+/** What the panel persists with `vscode.setState` so the serializer can restore it after a reload. */
+export interface PanelPersistedState {
+  runs: { runId: string; path?: string }[];
+  focus?: string;
+}
+
+export type ExtensionToPanel =
+  | { type: "state"; runs: RunView[]; focus?: string; persisted: PanelPersistedState }
+  | { type: "run"; run: RunView; persisted: PanelPersistedState }
+  | { type: "removeRun"; runId: string; persisted: PanelPersistedState }
+  | { type: "queries"; page: QueryPage }
+  | { type: "queryDetail"; detail: QueryDetail }
+  | { type: "progress"; progress: ProgressInfo }
+  | { type: "progressEnd"; runId: string; cancelled: boolean }
+  | { type: "error"; message: string };
+
+export type ExtensionToSidebar =
+  | { type: "history"; runs: RunSummary[]; selected?: string; chart?: SidebarChart }
+  | { type: "model"; model: ModelStatus }
+  | { type: "progress"; progress?: ProgressInfo };
+
+export type WebviewAction = "rerun" | "openPanel" | "openReport" | "selectModel" | "cancel" | "export" | "runProbe" | "refresh";
+const ACTIONS: readonly WebviewAction[] = ["rerun", "openPanel", "openReport", "selectModel", "cancel", "export", "runProbe", "refresh"];
+
+export type WebviewToExtension =
+  | { type: "ready"; view: "panel" | "sidebar" }
+  | { type: "select"; runId: string; variant: string; k: number }
+  | { type: "queries"; runId: string; variant: string; k: number; offset: number; limit: number }
+  | { type: "queryDetail"; runId: string; key: number }
+  | { type: "closeRun"; runId: string }
+  | { type: "selectRun"; runId: string }
+  | { type: "action"; action: WebviewAction; runId?: string };
+
+const str = (v: unknown, max = 500): v is string => typeof v === "string" && v.length <= max;
+const int = (v: unknown, min = 0, max = 1e9): v is number => typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
+
+/** Validates a message posted by a webview; returns undefined for anything malformed. */
+export function parseWebviewMessage(m: unknown): WebviewToExtension | undefined {
+  if (typeof m !== "object" || m === null) return undefined;
+  const o = m as Record<string, unknown>;
+  switch (o.type) {
+    case "ready":
+      return o.view === "panel" || o.view === "sidebar" ? { type: "ready", view: o.view } : undefined;
+    case "select":
+      return str(o.runId) && str(o.variant) && int(o.k) ? { type: "select", runId: o.runId, variant: o.variant, k: o.k } : undefined;
+    case "queries":
+      return str(o.runId) && str(o.variant) && int(o.k) && int(o.offset) && int(o.limit, 1, 500)
+        ? { type: "queries", runId: o.runId, variant: o.variant, k: o.k, offset: o.offset, limit: o.limit }
+        : undefined;
+    case "queryDetail":
+      return str(o.runId) && int(o.key) ? { type: "queryDetail", runId: o.runId, key: o.key } : undefined;
+    case "closeRun":
+      return str(o.runId) ? { type: "closeRun", runId: o.runId } : undefined;
+    case "selectRun":
+      return str(o.runId) ? { type: "selectRun", runId: o.runId } : undefined;
+    case "action":
+      if (!ACTIONS.includes(o.action as WebviewAction)) return undefined;
+      if (o.runId !== undefined && !str(o.runId)) return undefined;
+      return { type: "action", action: o.action as WebviewAction, ...(o.runId !== undefined ? { runId: o.runId as string } : {}) };
+    default:
+      return undefined;
+  }
+}
+
+/** Validates persisted panel state handed back by the serializer (it is webview-controlled). */
+export function parsePersistedState(s: unknown): PanelPersistedState {
+  const out: PanelPersistedState = { runs: [] };
+  if (!s || typeof s !== "object") return out;
+  const o = s as Record<string, unknown>;
+  if (Array.isArray(o.runs)) {
+    for (const r of o.runs.slice(0, 20)) {
+      if (r && typeof r === "object" && str((r as { runId?: unknown }).runId)) {
+        const p = (r as { path?: unknown }).path;
+        out.runs.push({ runId: (r as { runId: string }).runId, ...(str(p, 4096) ? { path: p } : {}) });
+      }
+    }
+  }
+  if (str(o.focus)) out.focus = o.focus;
+  return out;
+}
