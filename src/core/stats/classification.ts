@@ -1,0 +1,96 @@
+// Classification metrics over (gold, predicted) label pairs.
+
+export interface ConfusionMatrix {
+  /** Row/column labels in order. */
+  labels: string[];
+  /** counts[i][j] = number of queries with gold labels[i] predicted as labels[j]. */
+  counts: number[][];
+}
+
+/**
+ * Confusion matrix. `labels` fixes the order; labels met in the data but not listed are
+ * appended in order of first appearance, so nothing is silently dropped.
+ */
+export function confusionMatrix(gold: readonly string[], predicted: readonly string[], labels: readonly string[] = []): ConfusionMatrix {
+  if (gold.length !== predicted.length) throw new RangeError(`confusionMatrix: ${gold.length} gold labels but ${predicted.length} predictions`);
+  const order = [...labels];
+  const index = new Map<string, number>();
+  order.forEach((l, i) => index.set(l, i));
+  const ensure = (l: string): number => {
+    let i = index.get(l);
+    if (i === undefined) {
+      i = order.length;
+      order.push(l);
+      index.set(l, i);
+    }
+    return i;
+  };
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < gold.length; i++) pairs.push([ensure(gold[i]), ensure(predicted[i])]);
+  const counts = order.map(() => new Array<number>(order.length).fill(0));
+  for (const [g, p] of pairs) counts[g][p]++;
+  return { labels: order, counts };
+}
+
+/** Share of exact matches; NaN for no data. */
+export function accuracy(gold: readonly string[], predicted: readonly string[]): number {
+  if (gold.length !== predicted.length) throw new RangeError(`accuracy: ${gold.length} gold labels but ${predicted.length} predictions`);
+  if (gold.length === 0) return NaN;
+  let c = 0;
+  for (let i = 0; i < gold.length; i++) if (gold[i] === predicted[i]) c++;
+  return c / gold.length;
+}
+
+/**
+ * Macro-F1 from a confusion matrix, as sklearn's f1_score(average="macro", zero_division=0)
+ * with its default label set: the mean of per-class F1 = 2TP / (2TP + FP + FN) over the classes
+ * that occur as gold OR as prediction. Classes with neither support nor predictions are left
+ * out (they would be 0/0); a class that is predicted but never gold, or gold but never
+ * predicted, has TP = 0 and so F1 = 0 (zero_division=0). NaN when the matrix is empty.
+ */
+export function macroF1FromConfusion(cm: ConfusionMatrix): number {
+  const L = cm.labels.length;
+  let sum = 0;
+  let classes = 0;
+  for (let c = 0; c < L; c++) {
+    const tp = cm.counts[c][c];
+    let fn = 0;
+    let fp = 0;
+    for (let j = 0; j < L; j++) {
+      if (j === c) continue;
+      fn += cm.counts[c][j];
+      fp += cm.counts[j][c];
+    }
+    const denom = 2 * tp + fp + fn;
+    if (denom === 0) continue;
+    sum += (2 * tp) / denom;
+    classes++;
+  }
+  return classes === 0 ? NaN : sum / classes;
+}
+
+/** Macro-F1 of gold vs predicted labels (see macroF1FromConfusion for the conventions). */
+export function macroF1(gold: readonly string[], predicted: readonly string[]): number {
+  return macroF1FromConfusion(confusionMatrix(gold, predicted));
+}
+
+/**
+ * Share of predictions per label (label bias): every label in `labels` gets an entry (0 when
+ * never predicted); predicted labels outside `labels` are added. Empty input gives all zeros.
+ */
+export function labelShares(predicted: readonly string[], labels: readonly string[] = []): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const l of labels) counts.set(l, 0);
+  for (const p of predicted) counts.set(p, (counts.get(p) ?? 0) + 1);
+  const out: Record<string, number> = {};
+  for (const [l, c] of counts) out[l] = predicted.length === 0 ? 0 : c / predicted.length;
+  return out;
+}
+
+/** Arithmetic mean; NaN for an empty list. */
+export function mean(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  let s = 0;
+  for (const v of values) s += v;
+  return s / values.length;
+}

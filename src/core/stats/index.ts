@@ -1,0 +1,7 @@
+// Pure statistics for ICL Probe (intervals, tests, correlations, bootstrap, classification metrics).
+export * from "./special";
+export * from "./intervals";
+export * from "./tests";
+export * from "./correlation";
+export * from "./bootstrap";
+export * from "./classification";
