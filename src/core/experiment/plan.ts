@@ -1,0 +1,214 @@
+// Pure planning of an experiment grid: variant x k x seed -> demo sets, queries and prompts.
+// Work is grouped by demonstration set: every query (and content-free calibration input) that shares
+// a demo set goes to the engine in the same group, so the engine evaluates each prefix once.
+// The plan is data; prompts are built lazily per group (materializeGroup) so that a large grid does
+// not hold every prompt in memory and resume can skip finished groups without building them.
+import type { DemoFile, Example, ProbeSettings } from "../types";
+import { drawQueries, selectDemos } from "../selection";
+import { buildPrompt } from "../prompt";
+import { createVariant, type VariantInstance } from "../variants";
+
+/** Content-free inputs of contextual calibration (Zhao et al. 2021, "Calibrate Before Use"). */
+export const CONTENT_FREE_INPUTS = ["N/A", "", "[MASK]"] as const;
+
+export class PlanError extends Error {
+  constructor(message: string, readonly hint: string) {
+    super(message);
+    this.name = "PlanError";
+  }
+}
+
+/** All queries of one demo set for one (variant, k, seed): the unit sent to the engine together. */
+export interface PlanGroup {
+  /** Stable id (used in score item ids and progress). */
+  id: string;
+  variant: string;
+  k: number;
+  seed: number;
+  /** Example indices of the demos, in prompt order. */
+  demoIndices: number[];
+  /** Example indices of the queries scored with this demo set. */
+  queries: number[];
+  /** Content-free calibration inputs scored with the same demos (empty when calibration is off). */
+  calibrationInputs: string[];
+}
+
+export interface ExperimentPlan {
+  settings: ProbeSettings;
+  variants: string[];
+  /** Per seed, the query pool (example indices), shared by every variant and k: comparisons are paired. */
+  queryPools: Record<number, number[]>;
+  groups: PlanGroup[];
+  /** Number of query records the plan produces (calibration items not counted). */
+  totalQueries: number;
+  totalCalibration: number;
+}
+
+export interface PlanInput {
+  file: Pick<DemoFile, "examples" | "classes">;
+  settings: ProbeSettings;
+}
+
+/**
+ * Plans the grid. Deterministic: the same examples and settings give a deep-equal plan.
+ * Order: variant, then k, then seed (progress reads "variant X, k = K"), then demo set.
+ */
+export function planExperiment({ file, settings }: PlanInput): ExperimentPlan {
+  const examples = file.examples;
+  const variants = [...settings.variants];
+  if (variants.length === 0) throw new PlanError("no variants to run", "pass --variants gold,ra-string or set \"variants\" in the file header");
+  if (settings.k.length === 0) throw new PlanError("no k values to run", "pass --k 0,4,8 or set \"k\" in the file header");
+  if (settings.seeds.length === 0) throw new PlanError("no seeds to run", "pass --seeds 1,2,3 or set \"seeds\" in the file header");
+  const maxK = Math.max(...settings.k);
+  // Fixed selection draws demos outside the whole query pool; per-query only outside the query itself.
+  // Selection sets aside every query of the seed in both modes (a clean train/test split).
+  const needed = settings.queries + maxK;
+  if (examples.length < needed) {
+    throw new PlanError(
+      `${examples.length} examples are too few for ${settings.queries} queries and k = ${maxK} with ${settings.selection} demo selection (needs ${needed})`,
+      `lower --queries to ${Math.max(1, examples.length - maxK)} or the largest k, or add examples`,
+    );
+  }
+
+  const queryPools: Record<number, number[]> = {};
+  for (const seed of settings.seeds) {
+    const pool = drawQueries({ examples, n: settings.queries, seed });
+    queryPools[seed] = pool.map((e) => e.index);
+  }
+
+  const calibrationInputs = settings.calibrate ? [...CONTENT_FREE_INPUTS] : [];
+  const groups: PlanGroup[] = [];
+  let totalQueries = 0;
+  let totalCalibration = 0;
+  // Demo sets depend on (k, seed) only, never on the variant: every variant sees the same demos.
+  const demoCache = new Map<string, number[]>();
+  const demoSet = (k: number, seed: number, queryIndex: number | undefined, pool: Example[]): number[] => {
+    const key = `${k}|${seed}|${queryIndex ?? "fixed"}`;
+    let d = demoCache.get(key);
+    if (!d) {
+      const demos = selectDemos({
+        examples,
+        k,
+        seed,
+        mode: settings.selection,
+        balance: settings.balance,
+        queryIndex,
+        queryPool: pool,
+        classes: file.classes,
+      });
+      d = demos.map((e) => e.index);
+      demoCache.set(key, d);
+    }
+    return d;
+  };
+
+  for (const variant of variants) {
+    for (const k of settings.k) {
+      for (const seed of settings.seeds) {
+        const poolIdx = queryPools[seed];
+        const pool = poolIdx.map((i) => examples[i]);
+        if (settings.selection === "fixed") {
+          const demoIndices = demoSet(k, seed, undefined, pool);
+          assertNoLeak(demoIndices, poolIdx, variant, k, seed);
+          groups.push({ id: `${variant}|k${k}|s${seed}`, variant, k, seed, demoIndices, queries: [...poolIdx], calibrationInputs });
+          totalCalibration += calibrationInputs.length;
+        } else {
+          for (const q of poolIdx) {
+            const demoIndices = demoSet(k, seed, q, pool);
+            assertNoLeak(demoIndices, [q], variant, k, seed);
+            groups.push({ id: `${variant}|k${k}|s${seed}|q${q}`, variant, k, seed, demoIndices, queries: [q], calibrationInputs });
+            totalCalibration += calibrationInputs.length;
+          }
+        }
+        totalQueries += poolIdx.length;
+      }
+    }
+  }
+  return { settings, variants, queryPools, groups, totalQueries, totalCalibration };
+}
+
+function assertNoLeak(demos: number[], queries: number[], variant: string, k: number, seed: number): void {
+  const q = new Set(queries);
+  const leak = demos.find((d) => q.has(d));
+  if (leak !== undefined) {
+    // A selection bug would silently inflate accuracy; refuse to run instead.
+    throw new PlanError(`internal: query example ${leak} is among its own demos (${variant}, k = ${k}, seed ${seed})`, "report this as a bug");
+  }
+}
+
+/** One query (or calibration input) of a group, ready for the engine. */
+export interface MaterializedItem {
+  /** Unique within the run: `${group.id}|q${queryIndex}` or `${group.id}|cf${i}`. */
+  id: string;
+  kind: "query" | "calibration";
+  queryIndex: number;
+  /** Query input as shown to the model (after the variant). */
+  input: string;
+  gold: string;
+  goldAlt?: string;
+  prefix: string;
+  query: string;
+  labelSep: string;
+  labels: string[];
+}
+
+/** Variant instances keyed by `${variant}|${seed}`: g and h are drawn once per seed (as in the paper's code). */
+export class VariantCache {
+  private readonly map = new Map<string, VariantInstance>();
+  constructor(
+    private readonly file: Pick<DemoFile, "examples" | "classes">,
+    private readonly settings: ProbeSettings,
+    private readonly extra: Record<string, unknown> = {},
+  ) {}
+  get(variant: string, seed: number): VariantInstance {
+    const key = `${variant}|${seed}`;
+    let v = this.map.get(key);
+    if (!v) {
+      v = createVariant(variant, {
+        seed,
+        examples: this.file.examples,
+        classes: this.file.classes,
+        settings: this.settings,
+        ...this.extra,
+      } as Parameters<typeof createVariant>[1]);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+}
+
+/** Builds the prompts of one group: calibration inputs first, so calibrated scores are ready for every query. */
+export function materializeGroup(
+  plan: ExperimentPlan,
+  group: PlanGroup,
+  file: Pick<DemoFile, "examples" | "classes">,
+  variants: VariantCache,
+  skip?: (queryIndex: number) => boolean,
+): MaterializedItem[] {
+  const v = variants.get(group.variant, group.seed);
+  const ex = file.examples;
+  const demos = v.demos(group.demoIndices.map((i) => ex[i]));
+  const items: MaterializedItem[] = [];
+  group.calibrationInputs.forEach((input, i) => {
+    const p = buildPrompt(plan.settings, demos, input, v.labelSpace);
+    items.push({ id: `${group.id}|cf${i}`, kind: "calibration", queryIndex: -1, input, gold: "", prefix: p.prefix, query: p.query, labelSep: p.labelSep, labels: p.labels });
+  });
+  for (const qi of group.queries) {
+    if (skip?.(qi)) continue;
+    const q = v.query(ex[qi]);
+    const p = buildPrompt(plan.settings, demos, q.input, v.labelSpace);
+    items.push({
+      id: `${group.id}|q${qi}`,
+      kind: "query",
+      queryIndex: qi,
+      input: q.input,
+      gold: q.gold,
+      ...(q.goldAlt !== undefined ? { goldAlt: q.goldAlt } : {}),
+      prefix: p.prefix,
+      query: p.query,
+      labelSep: p.labelSep,
+      labels: p.labels,
+    });
+  }
+  return items;
+}

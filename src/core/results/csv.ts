@@ -1,0 +1,112 @@
+// CSV export of a results file with papaparse (quoting of commas, quotes and newlines in inputs is
+// its job, not ours). Two tables: one row per query x label (long format, ready for pandas/R), and
+// a summary per variant and k (see summary.ts).
+import Papa from "papaparse";
+import type { ResultsFile } from "./schema";
+import type { SummaryRow } from "./summary";
+
+export const SCORE_COLUMNS = [
+  "variant",
+  "k",
+  "seed",
+  "query_index",
+  "demo_indices",
+  "input",
+  "gold",
+  "gold_alt",
+  "label",
+  "is_gold",
+  "log_prob",
+  "mean_log_prob",
+  "first_token_log_prob",
+  "tokens",
+  "prob",
+  "calibrated_prob",
+  "predicted",
+  "correct",
+  "calibrated_predicted",
+  "gold_rank",
+] as const;
+
+/** One row per query x candidate label. Numbers are written with full precision (no rounding). */
+export function scoresCsv(results: ResultsFile): string {
+  const rows: unknown[][] = [];
+  for (const r of results.records) {
+    r.labels.forEach((l, j) => {
+      rows.push([
+        r.variant,
+        r.k,
+        r.seed,
+        r.queryIndex,
+        r.demoIndices.join(" "),
+        r.input,
+        r.gold,
+        r.goldAlt ?? "",
+        l.label,
+        l.label === r.gold ? 1 : 0,
+        l.logProb,
+        l.meanLogProb,
+        l.firstTokenLogProb,
+        l.tokens,
+        l.prob,
+        r.calibrated ? r.calibrated.probs[j] : "",
+        r.predicted,
+        r.predicted === r.gold ? 1 : 0,
+        r.calibrated?.predicted ?? "",
+        r.goldRank,
+      ]);
+    });
+  }
+  return Papa.unparse({ fields: [...SCORE_COLUMNS], data: rows }, { newline: "\n" }) + "\n";
+}
+
+export const SUMMARY_COLUMNS = [
+  "variant",
+  "family",
+  "k",
+  "seeds",
+  "n",
+  "accuracy",
+  "accuracy_low",
+  "accuracy_high",
+  "macro_f1",
+  "macro_f1_low",
+  "macro_f1_high",
+  "interval",
+  "mean_gold_rank",
+  "mean_gold_log_prob",
+  "calibrated_accuracy",
+  "chance",
+  "majority",
+  "logreg",
+  "label_share",
+] as const;
+
+const fmt = (x: number | undefined): string | number => (x === undefined || !Number.isFinite(x) ? "" : x);
+
+export function summaryCsv(rows: SummaryRow[]): string {
+  const data = rows.map((s) => [
+    s.variant,
+    s.family,
+    s.k,
+    s.seeds,
+    s.n,
+    fmt(s.accuracy.value),
+    fmt(s.accuracy.low),
+    fmt(s.accuracy.high),
+    fmt(s.macroF1.value),
+    fmt(s.macroF1.low),
+    fmt(s.macroF1.high),
+    s.accuracy.method,
+    fmt(s.meanGoldRank),
+    fmt(s.meanGoldLogProb),
+    fmt(s.calibratedAccuracy),
+    fmt(s.chance),
+    fmt(s.majority),
+    fmt(s.logreg),
+    Object.entries(s.labelShare)
+      .map(([l, p]) => `${l}=${p.toFixed(4)}`)
+      .join(" "),
+  ]);
+  return Papa.unparse({ fields: [...SUMMARY_COLUMNS], data }, { newline: "\n" }) + "\n";
+}

@@ -1,0 +1,275 @@
+// Runs a planned experiment through the engine (node side): progress, cancellation, crash-safe
+// checkpoints and resume. The engine is passed in (already started and loaded), so the CLI, the
+// extension and the tests share this code and own the engine's lifetime.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { DemoFile, LabelScore, ProbeSettings, QueryRecord } from "../core/types";
+import type { ItemScore, ModelInfo, ScoreItem, TextScoreItem } from "../engine/protocol";
+import { planExperiment, materializeGroup, VariantCache, type ExperimentPlan, type MaterializedItem, type PlanGroup } from "../core/experiment/plan";
+import { toCalibrationRecord, toQueryRecord } from "../core/experiment/records";
+import { RESULTS_SCHEMA_VERSION, calibrationKey, recordKey, type CalibrationRecord, type ResultsFile, type RunManifest } from "../core/results/schema";
+import { parseResults } from "../core/results/load";
+import { Journal, JOURNAL_FILE, RESULTS_FILE, writeFileAtomic } from "./checkpoint";
+import { machineManifest, modelManifest, sha256Text, toolVersion } from "./manifest";
+import { computeBaselines } from "../core/experiment/baselines";
+
+/** What the runner needs from an engine (EngineClient satisfies it). */
+export interface EngineLike {
+  info(): Promise<ModelInfo>;
+  score(items: ScoreItem[], opts?: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; onItem?: (s: ItemScore) => void }): Promise<ItemScore[] | { items: ItemScore[]; stats?: { ms: number } }>;
+  tokenize?(texts: string[]): Promise<number[][]>;
+}
+
+export interface RunConfig {
+  /** The parsed demo file (problems already checked by the caller). */
+  file: DemoFile;
+  /** Exact text of the demo file (its sha256 goes into the manifest and the plan fingerprint). */
+  fileText: string;
+  /** Resolved settings (file header merged with overrides). */
+  settings: ProbeSettings;
+  modelPath: string;
+}
+
+export interface ProgressEvent {
+  /** Scored queries so far (including those restored on resume). */
+  done: number;
+  total: number;
+  variant: string;
+  k: number;
+  seed: number;
+  /** Seconds left at the rate of this session, undefined until something was measured. */
+  etaSeconds?: number;
+  elapsedMs: number;
+}
+
+export interface RunOptions {
+  engine: EngineLike;
+  signal?: AbortSignal;
+  onProgress?: (p: ProgressEvent) => void;
+  /** Directory for results.json and the journal; without it nothing is written. */
+  outDir?: string;
+  /** Continue the run found in outDir (same plan fingerprint), skipping completed records. */
+  resume?: boolean;
+  /** Max query items per engine request (calibration items come on top). Default: the whole demo set. */
+  batchSize?: number;
+  /** Minimum interval between atomic results.json snapshots inside a demo set (default 2000 ms). */
+  snapshotEveryMs?: number;
+}
+
+export interface RunOutcome {
+  results: ResultsFile;
+  status: "complete" | "interrupted" | "failed";
+  error?: Error;
+  /** Engine time spent scoring in this session (from the engine's stats when available). */
+  engineMs: number;
+  wallMs: number;
+  /** Records restored from a previous session. */
+  resumed: number;
+}
+
+export class RunError extends Error {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+    this.name = "RunError";
+  }
+}
+
+/** Everything that determines the plan and the numbers; resume refuses results from another one. */
+export function planFingerprint(fileSha: string, modelSha: string, settings: ProbeSettings): string {
+  return sha256Text(JSON.stringify({ v: RESULTS_SCHEMA_VERSION, fileSha, modelSha, settings })).slice(0, 32);
+}
+
+export async function runExperiment(config: RunConfig, opts: RunOptions): Promise<RunOutcome> {
+  const t0 = performance.now();
+  const { engine, signal } = opts;
+  const plan = planExperiment({ file: config.file, settings: config.settings });
+  const info = await engine.info();
+  const model = await modelManifest(config.modelPath, info);
+  const fileSha = sha256Text(config.fileText);
+  const fingerprint = planFingerprint(fileSha, model.sha256, config.settings);
+  const manifest: RunManifest = {
+    tool: { name: "icl-probe", version: toolVersion() },
+    engine: { name: "node-llama-cpp", version: info.nodeLlamaCppVersion, threads: info.threads },
+    model,
+    demoFile: { path: config.file.path, sha256: fileSha, format: config.file.format, examples: config.file.examples.length, classes: [...config.file.classes] },
+    settings: config.settings,
+    planFingerprint: fingerprint,
+    startedAt: new Date().toISOString(),
+    status: "running",
+    progress: { done: 0, total: plan.totalQueries },
+    machine: machineManifest(),
+  };
+
+  const records = new Map<string, QueryRecord>();
+  const calibration = new Map<string, CalibrationRecord>();
+  const resultsPath = opts.outDir ? join(opts.outDir, RESULTS_FILE) : undefined;
+  const journalPath = opts.outDir ? join(opts.outDir, JOURNAL_FILE) : undefined;
+  if (opts.resume && resultsPath && journalPath) {
+    if (existsSync(resultsPath)) {
+      const prev = parseResults(readFileSync(resultsPath, "utf8"), resultsPath);
+      if (prev.manifest.planFingerprint !== fingerprint) {
+        throw new RunError(
+          `${resultsPath} comes from a different run (demo file, model or settings differ), so it cannot be resumed`,
+          "run again with the same file, model and flags, or drop --resume / choose another --out directory",
+        );
+      }
+      manifest.startedAt = prev.manifest.startedAt;
+      for (const r of prev.records) records.set(recordKey(r), r);
+      for (const c of prev.calibration ?? []) calibration.set(calibrationKey(c), c);
+    }
+    for (const e of Journal.read(journalPath, fingerprint)) {
+      if (e.type === "record") records.set(recordKey(e.record), e.record);
+      else calibration.set(calibrationKey(e.record), e.record);
+    }
+  } else if (resultsPath && existsSync(resultsPath) && !opts.resume) {
+    // Overwriting silently would lose a previous run; the journal is restarted below.
+  }
+  const resumed = records.size;
+  const journal = journalPath ? new Journal(journalPath) : undefined;
+  if (journal && !opts.resume) journal.remove();
+
+  const snapshot = (status: RunManifest["status"]): ResultsFile => {
+    manifest.status = status;
+    manifest.progress = { done: records.size, total: plan.totalQueries };
+    if (status !== "running") manifest.endedAt = new Date().toISOString();
+    const res: ResultsFile = {
+      schemaVersion: RESULTS_SCHEMA_VERSION,
+      manifest: { ...manifest },
+      records: orderedRecords(plan, records),
+      ...(config.settings.calibrate ? { calibration: orderedCalibration(plan, calibration) } : {}),
+    };
+    return res;
+  };
+  let lastSnapshot = performance.now();
+  const persist = (res: ResultsFile): void => {
+    if (resultsPath) writeFileAtomic(resultsPath, JSON.stringify(res));
+    lastSnapshot = performance.now();
+  };
+
+  const variants = new VariantCache(config.file, config.settings);
+  const batchSize = Math.max(1, opts.batchSize ?? Number.MAX_SAFE_INTEGER);
+  const snapshotEvery = opts.snapshotEveryMs ?? 2000;
+  let engineMs = 0;
+  let doneThisSession = 0;
+  const sessionStart = performance.now();
+  const emit = (g: PlanGroup): void => {
+    if (!opts.onProgress) return;
+    const elapsed = performance.now() - sessionStart;
+    const left = plan.totalQueries - records.size;
+    opts.onProgress({
+      done: records.size,
+      total: plan.totalQueries,
+      variant: g.variant,
+      k: g.k,
+      seed: g.seed,
+      etaSeconds: doneThisSession > 0 ? ((elapsed / doneThisSession) * left) / 1000 : undefined,
+      elapsedMs: performance.now() - t0,
+    });
+  };
+
+  let status: RunOutcome["status"] = "complete";
+  let error: Error | undefined;
+  try {
+    for (const group of plan.groups) {
+      const pending = group.queries.filter((q) => !records.has(recordKey({ ...group, queryIndex: q })));
+      if (pending.length === 0) continue;
+      if (signal?.aborted) throw abortError();
+      emit(group);
+      const items = materializeGroup(plan, group, config.file, variants, (q) => records.has(recordKey({ ...group, queryIndex: q })));
+      const cfItems = items.filter((i) => i.kind === "calibration");
+      const qItems = items.filter((i) => i.kind === "query");
+      // Calibration scores of this demo set: restored, or scored with the first batch.
+      const cfProbs = (): number[][] =>
+        cfItems.map((i) => calibration.get(calibrationKey({ ...group, input: i.input }))?.labels.map((l) => l.prob)).filter((p): p is number[] => !!p);
+      const cfMissing = cfItems.filter((i) => !calibration.has(calibrationKey({ ...group, input: i.input })));
+      for (let start = 0; start < qItems.length; start += batchSize) {
+        if (signal?.aborted) throw abortError();
+        const batch = [...(start === 0 ? cfMissing : []), ...qItems.slice(start, start + batchSize)];
+        const byId = new Map(batch.map((b) => [b.id, b]));
+        const seen = new Set<string>();
+        const accept = (s: ItemScore): void => {
+          const item = byId.get(s.id);
+          if (!item || seen.has(s.id)) return;
+          seen.add(s.id);
+          const labels = s.labels as LabelScore[];
+          if (item.kind === "calibration") {
+            const c = toCalibrationRecord(group, item, labels);
+            calibration.set(calibrationKey(c), c);
+            journal?.append([{ type: "calibration", fingerprint, record: c }]);
+          } else {
+            const r = toQueryRecord(group, item, labels, cfProbs());
+            records.set(recordKey(r), r);
+            doneThisSession++;
+            journal?.append([{ type: "record", fingerprint, record: r }]);
+          }
+        };
+        const tb = performance.now();
+        const out = await engine.score(batch.map(toScoreItem), { signal, onItem: accept });
+        const items = Array.isArray(out) ? out : out.items;
+        engineMs += !Array.isArray(out) && out.stats && typeof out.stats.ms === "number" ? out.stats.ms : performance.now() - tb;
+        // Calibration items come first in the batch, so they are accepted before the queries that need them.
+        for (const s of items) accept(s);
+        emit(group);
+        if (performance.now() - lastSnapshot >= snapshotEvery) persist(snapshot("running"));
+      }
+      persist(snapshot("running"));
+    }
+  } catch (e) {
+    error = e as Error;
+    status = isAbort(e, signal) ? "interrupted" : "failed";
+  }
+
+  let results = snapshot(status === "complete" ? "complete" : status === "interrupted" ? "interrupted" : "failed");
+  if (status === "failed" && error) results.manifest.error = error.message;
+  if (status === "complete") {
+    try {
+      results = { ...results, baselines: computeBaselines(plan, config.file, variants) };
+    } catch (e) {
+      // Baselines are extra information: a failure there must not lose the model's results.
+      results.manifest.error = `baselines not computed: ${(e as Error).message}`;
+    }
+  }
+  persist(results);
+  if (status === "complete") journal?.remove();
+  else journal?.close();
+  return { results, status, error, engineMs, wallMs: performance.now() - t0, resumed };
+}
+
+function toScoreItem(i: MaterializedItem): TextScoreItem {
+  return { id: i.id, prefix: i.prefix, query: i.query, labelSep: i.labelSep, labels: i.labels, ...(i.kind === "query" ? { gold: i.gold } : {}) };
+}
+
+function abortError(): Error {
+  const e = new Error("cancelled");
+  e.name = "AbortError";
+  return e;
+}
+
+function isAbort(e: unknown, signal?: AbortSignal): boolean {
+  const err = e as { name?: string; code?: string };
+  return err?.name === "AbortError" || err?.code === "cancelled" || (signal?.aborted ?? false);
+}
+
+/** Records in plan order, so that an interrupted-and-resumed run writes the same file as an uninterrupted one. */
+function orderedRecords(plan: ExperimentPlan, records: Map<string, QueryRecord>): QueryRecord[] {
+  const out: QueryRecord[] = [];
+  for (const g of plan.groups)
+    for (const q of g.queries) {
+      const r = records.get(recordKey({ ...g, queryIndex: q }));
+      if (r) out.push(r);
+    }
+  return out;
+}
+
+function orderedCalibration(plan: ExperimentPlan, cal: Map<string, CalibrationRecord>): CalibrationRecord[] {
+  const out: CalibrationRecord[] = [];
+  for (const g of plan.groups)
+    for (const input of g.calibrationInputs) {
+      const c = cal.get(calibrationKey({ ...g, input }));
+      if (c) out.push(c);
+    }
+  return out;
+}
