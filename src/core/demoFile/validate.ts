@@ -1,0 +1,236 @@
+// Whole-file checks that need every row and the resolved settings: labels against the declared
+// set, class counts, k against the number of examples, duplicates, balance.
+import type { Example, Problem, ProbeSettings } from "../types";
+import { type HeaderInfo, headerValueRange } from "./header";
+import type { RawRow } from "./rows";
+import { checkK, headerKeyOf, serializeHeader } from "./settings";
+import { closest, editDistance, quote, type LineIndex, type ProblemSink } from "./text";
+
+/** A class count ratio (largest / smallest) at or above this is reported as unbalanced. */
+export const UNBALANCED_RATIO = 3;
+
+interface Ctx {
+  index: LineIndex;
+  sink: ProblemSink;
+  info: HeaderInfo;
+  settings: ProbeSettings;
+  /** Settings keys set by overrides (their problems cannot point into the file). */
+  overridden: Set<keyof ProbeSettings>;
+}
+
+/** Range for a problem about a setting: its value in the header, else the file's first line. */
+function settingRange(ctx: Ctx, key: keyof ProbeSettings, item?: number): { line: number; column: number; endLine: number; endColumn: number } {
+  const { index, info } = ctx;
+  if (!ctx.overridden.has(key) && info.line !== undefined && info.keys.has(key)) {
+    const r = headerValueRange(index, info.line, info.written.get(key) ?? headerKeyOf(key), item);
+    if (r) return { ...r, endLine: r.line };
+  }
+  const line = info.line ?? 1;
+  return { line, column: 1, endLine: line, endColumn: index.lineText(line).length + 1 };
+}
+
+function origin(ctx: Ctx, key: keyof ProbeSettings): string {
+  if (ctx.overridden.has(key)) return " (from the settings override)";
+  if (!ctx.info.keys.has(key)) return ` (the default ${headerKeyOf(key)})`;
+  return "";
+}
+
+export interface Validated {
+  examples: Example[];
+  classes: string[];
+}
+
+export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
+  const { sink, settings } = ctx;
+  const declared = settings.classes;
+
+  // 1. Labels against the declared set.
+  const examples: Example[] = [];
+  const declaredSet = declared ? new Set(declared) : undefined;
+  const wordToClass = new Map<string, string>();
+  if (declared) for (const c of declared) if (settings.verbalizers[c] !== undefined) wordToClass.set(settings.verbalizers[c], c);
+  for (const r of rows) {
+    if (declaredSet && !declaredSet.has(r.label)) {
+      const viaWord = wordToClass.get(r.label);
+      const guess = viaWord ?? closest(r.label, declared!);
+      const range = r.labelRange?.();
+      sink.add({
+        ...(range ? { line: range.line, column: range.column, endLine: range.line, endColumn: range.endColumn } : { line: r.line, column: 1 }),
+        severity: "error",
+        code: "unknown-label",
+        message: `label ${quote(r.label)} is not one of the declared labels (${declared!.map((c) => quote(c)).join(", ")})`,
+        hint: viaWord
+          ? `${quote(r.label)} is the label word of class ${quote(viaWord)}; write the class name ${quote(viaWord)} in the data.`
+          : guess
+            ? `Did you mean ${quote(guess)}? Otherwise add ${quote(r.label)} to "labels" in the header.`
+            : `Use one of the declared labels, or add ${quote(r.label)} to "labels" in the header.`,
+        fix: guess && range ? { line: range.line, column: range.column, endColumn: range.endColumn, replacement: range.literal(guess), title: `Change to ${quote(guess)}` } : undefined,
+      });
+      continue;
+    }
+    examples.push({ index: examples.length, line: r.line, input: r.input, label: r.label });
+  }
+
+  // 2. Classes and their counts.
+  const counts = new Map<string, number>();
+  const firstLine = new Map<string, number>();
+  for (const e of examples) {
+    counts.set(e.label, (counts.get(e.label) ?? 0) + 1);
+    if (!firstLine.has(e.label)) firstLine.set(e.label, e.line);
+  }
+  const classes = declared ? [...declared] : [...counts.keys()];
+  const n = examples.length;
+
+  if (n === 0) {
+    const hadRows = rows.length > 0 || sink.problems.some((p) => p.severity === "error");
+    sink.add({
+      line: ctx.info.line ?? 1,
+      column: 1,
+      severity: "error",
+      code: "no-examples",
+      message: "the file has no valid examples",
+      hint: hadRows ? "Fix the errors above: every example line needs a non-empty input and label." : 'Add one example per line, e.g. {"input": "a gorgeous, witty film", "label": "positive"}.',
+    });
+    return { examples, classes };
+  }
+
+  if (declared) {
+    for (const c of declared) {
+      if (!counts.has(c)) {
+        sink.add({ ...settingRange(ctx, "classes"), severity: "warning", code: "class-without-examples", message: `declared label ${quote(c)} has no examples`, hint: `Add examples labelled ${quote(c)}, or remove it from "labels".` });
+      }
+    }
+  }
+  const present = classes.filter((c) => counts.has(c));
+  if (present.length < 2 && !(declared && declared.length < 2)) {
+    sink.add({
+      ...settingRange(ctx, "classes"),
+      severity: "error",
+      code: "too-few-classes",
+      message: present.length === 1 ? `all examples have the label ${quote(present[0])}; a probe needs at least two classes` : "no class has examples",
+      hint: "Add examples of at least one other class.",
+    });
+  }
+
+  // 3. Verbalizers: keys must be classes, and label words must be distinct.
+  const classSet = new Set(classes);
+  for (const cls of Object.keys(settings.verbalizers)) {
+    if (!classSet.has(cls)) {
+      const guess = closest(cls, classes);
+      sink.add({ ...settingRange(ctx, "verbalizers"), severity: "warning", code: "verbalizer-unknown-class", message: `verbalizer for ${quote(cls)}, which is not a class of this file`, hint: guess ? `Did you mean ${quote(guess)}?` : `Classes: ${classes.map((c) => quote(c)).join(", ")}.` });
+    }
+  }
+  const byWord = new Map<string, string>();
+  for (const c of classes) {
+    const word = settings.verbalizers[c] ?? c;
+    const other = byWord.get(word);
+    if (other !== undefined && (settings.verbalizers[c] !== undefined || settings.verbalizers[other] !== undefined)) {
+      sink.add({ ...settingRange(ctx, "verbalizers"), severity: "error", code: "duplicate-verbalizer", message: `classes ${quote(other)} and ${quote(c)} are both shown as ${quote(word)}`, hint: "Give every class its own label word, or the scores cannot tell them apart." });
+    }
+    byWord.set(word, c);
+  }
+
+  // 4. k must leave at least one query; queries beyond what is left are capped.
+  const kIssues = checkK(settings.k, n);
+  if (kIssues.length) {
+    const fitting = settings.k.filter((k) => k <= n - 1);
+    const half = Math.floor((n - 1) / 2);
+    const suggestion = fitting.length && Math.max(...fitting) >= half ? fitting : [...fitting, half].filter((v, i, a) => a.indexOf(v) === i).sort((a, b) => a - b);
+    const title = `Set k to ${JSON.stringify(suggestion)}`;
+    const inHeader = ctx.info.line !== undefined && ctx.info.keys.has("k") && !ctx.overridden.has("k");
+    let fix: Problem["fix"];
+    if (n >= 1 && !ctx.overridden.has("k")) {
+      if (inHeader) {
+        const whole = headerValueRange(ctx.index, ctx.info.line!, ctx.info.written.get("k") ?? "k");
+        if (whole) fix = { line: whole.line, column: whole.column, endColumn: whole.endColumn, replacement: JSON.stringify(suggestion), title };
+      } else if (ctx.info.line !== undefined) {
+        const brace = ctx.index.lineText(ctx.info.line).indexOf("{");
+        if (brace >= 0) fix = { line: ctx.info.line, column: brace + 2, endColumn: brace + 2, replacement: `"k": ${JSON.stringify(suggestion)}, `, title };
+      } else {
+        fix = { line: 1, column: 1, endColumn: 1, replacement: serializeHeader({ k: suggestion }) + "\n", title: `Add a header line with k = ${JSON.stringify(suggestion)}` };
+      }
+    }
+    if (inHeader) {
+      // One problem per offending entry, each underlining its own number.
+      for (const issue of kIssues) sink.add({ ...settingRange(ctx, "k", issue.item), severity: "error", code: issue.code, message: issue.message, hint: issue.hint, fix });
+    } else {
+      const big = kIssues.map((i) => settings.k[i.item!]);
+      sink.add({
+        ...settingRange(ctx, "k"),
+        severity: "error",
+        code: "k-too-large",
+        message: `k = ${big.join(", ")}${origin(ctx, "k")} ${big.length === 1 ? "needs" : "need"} more examples than the ${n} valid one${n === 1 ? "" : "s"}: every k must leave at least one query (k <= ${n - 1})`,
+        hint: kIssues[0].hint + (ctx.overridden.has("k") ? " Change the k setting." : " Set \"k\" in the header line."),
+        fix,
+      });
+    }
+  }
+  const maxK = Math.max(0, ...settings.k.filter((k) => k <= n - 1));
+  const left = n - maxK;
+  if (kIssues.length === 0 && settings.selection === "fixed" && settings.queries > left) {
+    sink.add({ ...settingRange(ctx, "queries"), severity: "info", code: "queries-capped", message: `queries = ${settings.queries}${origin(ctx, "queries")}, but only ${left} examples are left after ${maxK} demonstration${maxK === 1 ? "" : "s"}; every one of them is used as a query`, hint: "Add examples for more queries, or lower \"queries\" to silence this note." });
+  }
+
+  // 5. Duplicates and conflicting labels.
+  const seenPair = new Map<string, number>();
+  const seenInput = new Map<string, { label: string; line: number }>();
+  for (const e of examples) {
+    const pairKey = e.input + "\u0000" + e.label;
+    const prevPair = seenPair.get(pairKey);
+    if (prevPair !== undefined) {
+      sink.add({ line: e.line, column: 1, endLine: e.line, severity: "warning", code: "duplicate-example", message: `duplicate of the example on line ${prevPair}`, hint: "Delete one copy: a repeated example can be both a demonstration and its own query." });
+      continue;
+    }
+    seenPair.set(pairKey, e.line);
+    const prev = seenInput.get(e.input);
+    if (prev === undefined) seenInput.set(e.input, { label: e.label, line: e.line });
+    else if (prev.label !== e.label) {
+      sink.add({ line: e.line, column: 1, endLine: e.line, severity: "warning", code: "conflicting-labels", message: `the same input is labelled ${quote(prev.label)} on line ${prev.line} and ${quote(e.label)} here`, hint: "Keep one label for this input; contradictory demonstrations blur what the probe measures." });
+    }
+  }
+
+  // 6. Balance.
+  if (present.length >= 2) {
+    let maxC = present[0];
+    let minC = present[0];
+    for (const c of present) {
+      if (counts.get(c)! > counts.get(maxC)!) maxC = c;
+      if (counts.get(c)! < counts.get(minC)!) minC = c;
+    }
+    const ratio = counts.get(maxC)! / counts.get(minC)!;
+    if (ratio >= UNBALANCED_RATIO) {
+      sink.add({
+        ...settingRange(ctx, "classes"),
+        severity: "warning",
+        code: "unbalanced-classes",
+        message: `classes are heavily unbalanced: ${quote(maxC)} has ${counts.get(maxC)} examples, ${quote(minC)} only ${counts.get(minC)} (${ratio.toFixed(1)}:1)`,
+        hint: 'Add examples of the rare classes, or set "balance": true so each demo set has every class equally often. Compare accuracy with the majority-class baseline.',
+      });
+    }
+  }
+
+  // 7. Undeclared labels that look like typos of each other ("positive" / "Positive" / "positve").
+  if (!declared && classes.length <= 200) {
+    for (let i = 0; i < classes.length; i++) {
+      for (let j = i + 1; j < classes.length; j++) {
+        const a = classes[i];
+        const b = classes[j];
+        const similar = a.toLowerCase() === b.toLowerCase() || (Math.min(a.length, b.length) >= 5 && editDistance(a, b) <= 1);
+        if (!similar) continue;
+        const [common, rare] = counts.get(a)! >= counts.get(b)! ? [a, b] : [b, a];
+        const line = firstLine.get(rare)!;
+        const row = rows.find((r) => r.line === line);
+        const range = row?.labelRange?.();
+        sink.add({
+          ...(range ? { line: range.line, column: range.column, endLine: range.line, endColumn: range.endColumn } : { line, column: 1 }),
+          severity: "warning",
+          code: "similar-labels",
+          message: `labels ${quote(rare)} (${counts.get(rare)}x) and ${quote(common)} (${counts.get(common)}x) look like the same class`,
+          hint: `If they are the same class, write ${quote(common)} everywhere; declare "labels" in a header line to catch such typos as errors.`,
+          fix: range ? { line: range.line, column: range.column, endColumn: range.endColumn, replacement: range.literal(common), title: `Change to ${quote(common)}` } : undefined,
+        });
+      }
+    }
+  }
+  return { examples, classes };
+}
