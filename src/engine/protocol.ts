@@ -1,15 +1,29 @@
 // The typed message protocol between the engine client (extension host / CLI) and the engine
-// worker process that runs node-llama-cpp. One module, imported by both sides.
-// Draft contract from the skeleton commit; the engine owner may extend it (keep both sides in sync).
+// worker process that runs node-llama-cpp. One module, imported by both sides, so a change to a
+// message shape is a compile error on both ends. Messages travel over the Node IPC channel of
+// child_process.fork (JSON serialization), so everything here must be plain JSON data.
+// See docs/ENGINE.md for the process model and the scoring math.
 
 import type { LabelScore } from "../core/types";
 
 export interface LoadOptions {
-  /** CPU threads; default: the machine's physical core count. */
+  /** CPU threads; default: the machine's physical core count (see threads.ts). */
   threads?: number;
-  /** Context size in tokens; default: sized to the longest prompt, capped by the model. */
+  /** Fixed context size in tokens; default: sized to the longest prompt of each score batch, capped by the model. */
   contextSize?: number;
   gpu?: "auto" | "off" | "cuda" | "vulkan" | "metal";
+  /**
+   * Exact mode: flash attention off and F32 KV cache, so that prefix reuse and a full
+   * re-evaluation agree to ~1e-5 (defaults: F16 KV, agreement ~1e-2 on quantized models).
+   */
+  exact?: boolean;
+  /** Load only the tokenizer (tokenize/vocab work, score does not). Required for vocab-only files. */
+  vocabOnly?: boolean;
+  /**
+   * Skip the pure-JS GGUF pre-check. Only for tests of the crash path: a malformed file then
+   * reaches llama.cpp, which may abort the engine process (the client reports "crashed").
+   */
+  skipPrecheck?: boolean;
 }
 
 export interface ModelInfo {
@@ -25,6 +39,28 @@ export interface ModelInfo {
   quantization?: string;
   nodeLlamaCppVersion: string;
   threads: number;
+  /** True when only the tokenizer was loaded. */
+  vocabOnly: boolean;
+  layers: number;
+  embeddingLength: number;
+  heads: number;
+  kvHeads: number;
+  /** Context currently allocated (0 before the first score). */
+  contextSize: number;
+  /** Estimated KV-cache bytes of the current context (F16 or F32 per the exact option). */
+  kvCacheBytes: number;
+}
+
+/** Where a demonstration sits in a TextScoreItem's prefix (character offsets, end exclusive). */
+export interface DemoSpan {
+  /** Start of the demo's text in `prefix`. */
+  start: number;
+  /** End of the demo's text (before the separator to the next example). */
+  end: number;
+  /** Offset of the demo's label word in `prefix` (the label is preceded by `labelSep` there). */
+  labelStart?: number;
+  /** The label word as written in this demo. */
+  label?: string;
 }
 
 /** A query to score given as text: the engine tokenizes `prefix + query` and `+ labelSep + label` jointly. */
@@ -34,6 +70,13 @@ export interface TextScoreItem {
   query: string;
   labelSep: string;
   labels: string[];
+  /** Gold label (one of `labels`): the result then carries its rank. */
+  gold?: string;
+  /**
+   * Optional demo positions: enable the "label tokenized differently in the demos" check and,
+   * on context overflow, the report of the largest k that fits.
+   */
+  demos?: DemoSpan[];
 }
 
 /** A query given as token ids (token-level variants). BOS is added by the engine when the model asks. */
@@ -43,27 +86,105 @@ export interface TokenScoreItem {
   queryTokens: number[];
   labelTokens: number[][];
   labels: string[];
+  gold?: string;
+  /** Token count of each demo in prefixTokens, for the largest-k report on context overflow. */
+  demoTokenLengths?: number[];
 }
 
 export type ScoreItem = TextScoreItem | TokenScoreItem;
 
+export function isTokenItem(item: ScoreItem): item is TokenScoreItem {
+  return Array.isArray((item as TokenScoreItem).prefixTokens);
+}
+
 export interface ItemScore {
   id: string;
   labels: LabelScore[];
-  /** Label token ids as found by joint tokenization. */
+  /** Label token ids as found by joint tokenization (the scored continuation of each label). */
   labelTokenIds: number[][];
   /** Prompt length in tokens (prefix + query, BOS included). */
   promptTokens: number;
+  /** Label with the highest logProb (first on ties). */
+  predicted: string;
+  /** 1-based rank of `gold` by logProb (ties count in the gold's favour), when gold was given. */
+  goldRank?: number;
   warnings: string[];
+}
+
+/** Work accounting of one score request, for the benchmark and the logs. */
+export interface ScoreStats {
+  items: number;
+  /** Distinct prefixes (groups evaluated once each). */
+  groups: number;
+  /** Tokens actually passed to the model. */
+  evaluatedTokens: number;
+  /**
+   * Minimum tokens any exact scorer must evaluate: each group's shared prefix once, then each
+   * query's own tokens, then every label token but the last (whose successor is not needed).
+   */
+  minimumTokens: number;
+  /** Positions at which the full next-token distribution was read. */
+  distributions: number;
+  contextSize: number;
+  ms: number;
+}
+
+export interface ScoreResult {
+  items: ItemScore[];
+  stats: ScoreStats;
+}
+
+export type VocabTokenType = "normal" | "control" | "byte" | "unknown" | "user" | "unused";
+
+export interface VocabEntry {
+  id: number;
+  /** Detokenized text of the token alone (special tokens rendered). */
+  text: string;
+  /** The raw vocabulary piece, e.g. "▁positive" or "Ġpositive". */
+  piece: string;
+  type: VocabTokenType;
+}
+
+export interface ThroughputResult {
+  tokens: number;
+  batchSize: number;
+  /** Best of the runs, tokens per second. */
+  tokensPerSecond: number;
+  runsMs: number[];
+}
+
+export interface MemoryResult {
+  /** Peak resident set (VmHWM) of the engine process in MB. */
+  peakRssMb: number;
+  rssMb: number;
+  pid: number;
 }
 
 export type EngineRequest =
   | { type: "load"; id: number; modelPath: string; options: LoadOptions }
   | { type: "info"; id: number }
-  | { type: "tokenize"; id: number; texts: string[] }
+  | { type: "tokenize"; id: number; texts: string[]; addBos?: boolean }
+  | { type: "detokenize"; id: number; tokens: number[][] }
+  | { type: "vocab"; id: number }
   | { type: "score"; id: number; items: ScoreItem[] }
+  | { type: "throughput"; id: number; tokens: number; runs?: number }
+  | { type: "memory"; id: number }
   | { type: "cancel"; id: number; target: number }
   | { type: "dispose"; id: number };
+
+/** Result type of each request, used by the client to type its promises. */
+export interface EngineResults {
+  load: ModelInfo;
+  info: ModelInfo;
+  tokenize: number[][];
+  detokenize: string[];
+  vocab: VocabEntry[];
+  score: ScoreResult;
+  throughput: ThroughputResult;
+  memory: MemoryResult;
+  cancel: { cancelled: boolean };
+  dispose: { disposed: true };
+}
 
 export type EngineErrorCode =
   | "file-missing"
@@ -73,9 +194,12 @@ export type EngineErrorCode =
   | "corrupt"
   | "vocab-only"
   | "no-model"
+  | "load-failed"
+  | "invalid-request"
   | "context-overflow"
   | "cancelled"
   | "crashed"
+  | "disposed"
   | "internal";
 
 export interface EngineError {
@@ -85,11 +209,31 @@ export interface EngineError {
   hint?: string;
 }
 
+/** Thrown by the client (and inside the worker) for every engine error. */
+export class EngineFailure extends Error {
+  readonly code: EngineErrorCode;
+  readonly hint?: string;
+  constructor(code: EngineErrorCode, message: string, hint?: string) {
+    super(message);
+    this.name = "EngineFailure";
+    this.code = code;
+    this.hint = hint;
+  }
+  toJSON(): EngineError {
+    return { code: this.code, message: this.message, hint: this.hint };
+  }
+  static from(e: EngineError): EngineFailure {
+    return new EngineFailure(e.code, e.message, e.hint);
+  }
+}
+
 export type EngineEvent =
+  | { kind: "ready"; pid: number }
   | { kind: "progress"; done: number; total: number }
   | { kind: "log"; level: "debug" | "info" | "warn" | "error"; message: string };
 
 export type EngineResponse =
   | { type: "result"; id: number; result: unknown }
   | { type: "error"; id: number; error: EngineError }
+  /** Events: id is the request they belong to, 0 for process-wide events (ready, logs). */
   | { type: "event"; id: number; event: EngineEvent };

@@ -1,0 +1,336 @@
+// Exact per-label scoring with prefix reuse. Pure logic over two small interfaces (a tokenizer
+// and a KV-cached sequence), so the planning is unit-tested without a model (test/unit/engine*)
+// and the worker plugs node-llama-cpp in (worker.ts).
+//
+// Math (docs/ENGINE.md): for a prompt T (BOS + prefix + query) and a label whose joint
+// tokenization is F = tokenize(prefix + query + labelSep + label), the label's tokens are F after
+// its longest common prefix d with T (normally d = |T|). logProb = sum over i in [d, |F|) of
+// log p(F[i] | F[0..i)), each token teacher-forced; the distribution after F[i-1] is read
+// where F[i-1] is evaluated. Prefix reuse: the sequence keeps its evaluated tokens; a new
+// request erases only what differs (longest common prefix with the current state) and evaluates
+// the rest, so a demo prefix is evaluated once per group and each query's own tokens once.
+import type { LabelScore } from "../core/types";
+import { EngineFailure, isTokenItem, type DemoSpan, type ItemScore, type ScoreItem, type ScoreStats } from "./protocol";
+
+/** Probability of `token` in a next-token distribution (0 for tokens it omits). */
+export type ProbLookup = (token: number) => number;
+
+export interface Tokenizer {
+  /** Tokenize user text with special tokens off; never adds BOS. */
+  tokenize(text: string): number[];
+  /** BOS id to prepend, or null when the model does not ask for one. */
+  readonly bosToPrepend: number | null;
+}
+
+export interface SequenceBackend {
+  /** Appends `tokens` to the sequence; returns the next-token distribution after tokens[i] for each i in `probsAt`. */
+  evaluate(tokens: number[], probsAt: number[]): Promise<Map<number, ProbLookup>>;
+  /** Erases tokens [from, end) from the KV cache. */
+  eraseFrom(from: number): Promise<void>;
+}
+
+/** Smallest positive normal float32: probabilities come from a float32 softmax. */
+export const PROB_FLOOR = 1.1754943508222875e-38;
+
+export function commonPrefixLength(a: readonly number[], b: readonly number[]): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  return i;
+}
+
+interface PreparedLabel {
+  label: string;
+  /** Full token sequence (BOS + prompt + label), possibly with a changed prompt tail. */
+  full: number[];
+  /** Index of the first scored token (divergence from the prompt tokens). */
+  start: number;
+}
+
+export interface PreparedItem {
+  index: number;
+  id: string;
+  groupKey: string;
+  prompt: number[];
+  labels: PreparedLabel[];
+  gold?: string;
+  warnings: string[];
+}
+
+function withBos(tok: Tokenizer, tokens: number[]): number[] {
+  return tok.bosToPrepend === null ? tokens : [tok.bosToPrepend, ...tokens];
+}
+
+function fmt(tokens: readonly number[]): string {
+  return `[${tokens.join(", ")}]`;
+}
+
+/** Tokenizes one item jointly and collects tokenization warnings (no model evaluation). */
+export function prepareItem(tok: Tokenizer, item: ScoreItem, index: number): PreparedItem {
+  if (typeof item.id !== "string") throw new EngineFailure("invalid-request", `score item #${index + 1} has no string id.`);
+  if (!Array.isArray(item.labels) || item.labels.length === 0)
+    throw new EngineFailure("invalid-request", `score item "${item.id}" has no labels.`, "Give at least one candidate label.");
+  if (new Set(item.labels).size !== item.labels.length)
+    throw new EngineFailure("invalid-request", `score item "${item.id}" lists a label twice: ${JSON.stringify(item.labels)}.`, "Labels must be distinct.");
+  if (item.gold !== undefined && !item.labels.includes(item.gold))
+    throw new EngineFailure("invalid-request", `score item "${item.id}": gold label "${item.gold}" is not among its labels ${JSON.stringify(item.labels)}.`);
+  const warnings: string[] = [];
+  let prompt: number[];
+  let labels: PreparedLabel[];
+  let groupKey: string;
+  if (isTokenItem(item)) {
+    if (item.labelTokens.length !== item.labels.length)
+      throw new EngineFailure("invalid-request", `score item "${item.id}": ${item.labelTokens.length} label token lists for ${item.labels.length} labels.`);
+    prompt = withBos(tok, [...item.prefixTokens, ...item.queryTokens]);
+    groupKey = "t:" + item.prefixTokens.join(",");
+    labels = item.labels.map((label, i) => {
+      const lt = item.labelTokens[i];
+      if (lt.length === 0) throw new EngineFailure("invalid-request", `score item "${item.id}": label "${label}" has no tokens.`);
+      return { label, full: [...prompt, ...lt], start: prompt.length };
+    });
+  } else {
+    const promptText = item.prefix + item.query;
+    prompt = withBos(tok, tok.tokenize(promptText));
+    groupKey = "s:" + item.prefix;
+    labels = item.labels.map((label) => {
+      const full = withBos(tok, tok.tokenize(promptText + item.labelSep + label));
+      const d = commonPrefixLength(prompt, full);
+      if (d === full.length)
+        throw new EngineFailure("invalid-request", `score item "${item.id}": label ${JSON.stringify(label)} adds no tokens after the prompt.`, "Labels must be non-empty text.");
+      if (d < prompt.length) {
+        warnings.push(
+          `label "${label}": joint tokenization changes the prompt's last ${prompt.length - d} token(s) (boundary merge with labelSep ${JSON.stringify(item.labelSep)}); scored from the divergence point, so its logProb also covers the merged prompt text.`,
+        );
+      }
+      return { label, full, start: d };
+    });
+    // Labels whose tokens in context match neither the label tokenized alone nor labelSep+label
+    // alone: their tokenization depends on context, so single-token assumptions break.
+    for (const l of labels) {
+      const inCtx = l.full.slice(l.start);
+      const alone = tok.tokenize(l.label);
+      const withSep = tok.tokenize(item.labelSep + l.label);
+      if (commonPrefixLength(inCtx, alone) !== Math.max(inCtx.length, alone.length) && commonPrefixLength(inCtx, withSep) !== Math.max(inCtx.length, withSep.length))
+        warnings.push(`label "${l.label}": its tokens after the prompt ${fmt(inCtx)} differ from the label tokenized alone ${fmt(alone)} and from labelSep+label alone ${fmt(withSep)}.`);
+    }
+    if (item.demos?.length) warnings.push(...demoLabelWarnings(tok, item.prefix, item.labelSep, item.demos, labels));
+  }
+  // Labels sharing a first token: their first-token log-probs are identical by construction.
+  const byFirst = new Map<number, string[]>();
+  for (const l of labels) {
+    const t = l.full[l.start];
+    byFirst.set(t, [...(byFirst.get(t) ?? []), l.label]);
+  }
+  for (const [t, ls] of byFirst)
+    if (ls.length > 1) warnings.push(`labels ${ls.map((l) => `"${l}"`).join(", ")} share their first token (id ${t}); firstTokenLogProb cannot tell them apart.`);
+  return { index, id: item.id, groupKey, prompt, labels, gold: item.gold, warnings };
+}
+
+/**
+ * Compares each demo label's in-context tokens (joint tokenization of the prefix up to and
+ * including the label) with the tokens the same label gets after the query.
+ */
+export function demoLabelWarnings(tok: Tokenizer, prefix: string, labelSep: string, demos: DemoSpan[], labels: PreparedLabel[]): string[] {
+  const out: string[] = [];
+  const queryTokens = new Map(labels.map((l) => [l.label, l.full.slice(l.start)]));
+  const whole = tok.tokenize(prefix);
+  const reported = new Set<string>();
+  demos.forEach((d, i) => {
+    if (d.labelStart === undefined || d.label === undefined) return;
+    const q = queryTokens.get(d.label);
+    if (!q || reported.has(d.label)) return;
+    const before = prefix.slice(0, d.labelStart);
+    const ctx = labelSep && before.endsWith(labelSep) ? before.slice(0, before.length - labelSep.length) : before;
+    const sep = before.slice(ctx.length);
+    const a = tok.tokenize(ctx);
+    const b = tok.tokenize(ctx + sep + d.label);
+    const inCtx = b.slice(commonPrefixLength(a, b));
+    if (commonPrefixLength(b, whole) < b.length) {
+      reported.add(d.label);
+      out.push(`label "${d.label}" in demo ${i + 1} merges with the text after it in the prompt, so the model sees different tokens there than after the query ${fmt(q)}.`);
+    } else if (inCtx.length !== q.length || commonPrefixLength(inCtx, q) !== q.length) {
+      reported.add(d.label);
+      out.push(`label "${d.label}" is tokenized as ${fmt(inCtx)} in demo ${i + 1} but as ${fmt(q)} after the query: the demos do not show the model the tokens that are scored.`);
+    }
+  });
+  return out;
+}
+
+/** Longest prompt+label length of the prepared items, and the item holding it. */
+export function longestSequence(items: PreparedItem[]): { length: number; item?: PreparedItem } {
+  let best: { length: number; item?: PreparedItem } = { length: 0 };
+  for (const it of items) for (const l of it.labels) if (l.full.length > best.length) best = { length: l.full.length, item: it };
+  return best;
+}
+
+/**
+ * Message for a prompt that does not fit: its length, how many tokens too long and, when the
+ * caller gave per-demo lengths, the largest k that fits (dropping the longest demos first, so
+ * any k demos of that set fit).
+ */
+export function overflowError(opts: { id: string; length: number; limit: number; fileName: string; demoTokenLengths?: number[] }): EngineFailure {
+  const over = opts.length - opts.limit;
+  let kNote = "";
+  if (opts.demoTokenLengths?.length) {
+    const lens = [...opts.demoTokenLengths].sort((a, b) => b - a);
+    const fixed = opts.length - lens.reduce((a, b) => a + b, 0);
+    // Conservative: the largest k such that the k LONGEST demos plus the rest of the prompt fit.
+    let k = 0;
+    let sum = fixed;
+    while (k < lens.length && sum + lens[k] <= opts.limit) sum += lens[k++];
+    kNote = ` With these demos the largest k that fits is ${k} (of ${lens.length}).`;
+  }
+  return new EngineFailure(
+    "context-overflow",
+    `Query "${opts.id}": the prompt plus label is ${opts.length} tokens, but ${opts.fileName} has a context of ${opts.limit} tokens (${over} tokens too long).${kNote}`,
+    "Use fewer demonstrations (smaller k), shorter examples, or a model with a longer context.",
+  );
+}
+
+/** Per-demo token lengths for the overflow report (demo text plus the separator before the next one). */
+export function demoTokenLengths(tok: Tokenizer, item: ScoreItem): number[] | undefined {
+  if (isTokenItem(item)) return item.demoTokenLengths;
+  if (!item.demos?.length) return undefined;
+  return item.demos.map((d, i) => tok.tokenize(item.prefix.slice(d.start, item.demos![i + 1]?.start ?? item.prefix.length)).length);
+}
+
+export interface ScoreHooks {
+  /** Called before each query; throw (EngineFailure "cancelled") to stop. */
+  checkCancelled?: () => void;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Keeps the sequence's token state and the distributions read so far, and evaluates only what is missing. */
+export class PrefixCache {
+  private tokens: number[] = [];
+  private dists = new Map<number, ProbLookup>();
+  evaluated = 0;
+  distributions = 0;
+  constructor(private readonly backend: SequenceBackend) {}
+
+  get length(): number {
+    return this.tokens.length;
+  }
+
+  /** Forgets everything (after the backend's sequence was replaced). */
+  reset(): void {
+    this.tokens = [];
+    this.dists.clear();
+  }
+
+  /** Erases tokens from `from` on (rollback after a query). */
+  async rollback(from: number): Promise<void> {
+    if (from >= this.tokens.length) return;
+    await this.backend.eraseFrom(from);
+    this.tokens.length = from;
+    for (const p of [...this.dists.keys()]) if (p >= from) this.dists.delete(p);
+  }
+
+  /**
+   * Makes `seq[0..upTo)` the sequence's leading tokens and returns the distributions after each
+   * position in `need` (all < upTo). Reuses the longest common prefix with what is cached.
+   */
+  async ensure(seq: readonly number[], upTo: number, need: readonly number[]): Promise<Map<number, ProbLookup>> {
+    const lcp = commonPrefixLength(this.tokens, seq.slice(0, upTo));
+    let start = lcp;
+    for (const p of need) if (!(p < lcp && this.dists.has(p))) start = Math.min(start, p);
+    if (start < upTo) {
+      await this.rollback(start);
+      const chunk = seq.slice(start, upTo);
+      const probsAt = need.filter((p) => p >= start).map((p) => p - start);
+      const got = await this.backend.evaluate(chunk, probsAt);
+      this.evaluated += chunk.length;
+      this.distributions += probsAt.length;
+      this.tokens.push(...chunk);
+      for (const [i, d] of got) this.dists.set(start + i, d);
+    }
+    const out = new Map<number, ProbLookup>();
+    for (const p of need) {
+      const d = this.dists.get(p);
+      if (!d) throw new EngineFailure("internal", `no distribution at position ${p} after evaluation`);
+      out.set(p, d);
+    }
+    return out;
+  }
+}
+
+function softmax(xs: number[]): number[] {
+  const m = Math.max(...xs);
+  if (!Number.isFinite(m)) return xs.map(() => 1 / xs.length);
+  const e = xs.map((x) => Math.exp(x - m));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((x) => x / s);
+}
+
+/** Scores prepared items group by group (one evaluation of each distinct prefix). Results keep input order. */
+export async function scorePrepared(cache: PrefixCache, items: PreparedItem[], hooks: ScoreHooks = {}): Promise<{ results: ItemScore[]; stats: Omit<ScoreStats, "contextSize" | "ms"> }> {
+  const groups = new Map<string, PreparedItem[]>();
+  for (const it of items) groups.set(it.groupKey, [...(groups.get(it.groupKey) ?? []), it]);
+  const results: ItemScore[] = new Array(items.length);
+  const evaluated0 = cache.evaluated;
+  const dist0 = cache.distributions;
+  let minimum = 0;
+  let done = 0;
+  for (const group of groups.values()) {
+    // The shared part: longest common prefix of the group's prompts, leaving at least the last
+    // prompt token of each query to evaluate (its distribution gives the labels' first tokens).
+    let shared = group[0].prompt.length - 1;
+    for (const it of group) shared = Math.min(shared, commonPrefixLength(group[0].prompt, it.prompt), it.prompt.length - 1);
+    shared = Math.max(0, shared);
+    minimum += shared;
+    hooks.checkCancelled?.();
+    if (shared > 0) await cache.ensure(group[0].prompt, shared, []);
+    for (const it of group) {
+      hooks.checkCancelled?.();
+      minimum += it.prompt.length - shared;
+      const scores: LabelScore[] = [];
+      const warnings = [...it.warnings];
+      for (const l of it.labels) {
+        minimum += Math.max(0, l.full.length - it.prompt.length - 1);
+        const need: number[] = [];
+        for (let i = l.start; i < l.full.length; i++) need.push(i - 1);
+        const dists = await cache.ensure(l.full, l.full.length - 1, need);
+        let logProb = 0;
+        let first = 0;
+        let clamped = 0;
+        for (let i = l.start; i < l.full.length; i++) {
+          let p = dists.get(i - 1)!(l.full[i]);
+          if (!(p >= PROB_FLOOR)) {
+            p = PROB_FLOOR;
+            clamped++;
+          }
+          const lp = Math.log(p);
+          if (i === l.start) first = lp;
+          logProb += lp;
+        }
+        if (clamped)
+          warnings.push(`label "${l.label}": ${clamped} token probabilit${clamped === 1 ? "y" : "ies"} underflowed to 0 and ${clamped === 1 ? "was" : "were"} clamped to ${PROB_FLOOR.toExponential(3)} (log ${Math.log(PROB_FLOOR).toFixed(2)}); its logProb is an upper bound.`);
+        const n = l.full.length - l.start;
+        scores.push({ label: l.label, logProb, meanLogProb: logProb / n, firstTokenLogProb: first, tokens: n, prob: 0 });
+      }
+      const probs = softmax(scores.map((s) => s.logProb));
+      scores.forEach((s, i) => (s.prob = probs[i]));
+      let best = 0;
+      scores.forEach((s, i) => {
+        if (s.logProb > scores[best].logProb) best = i;
+      });
+      const goldScore = it.gold === undefined ? undefined : scores.find((s) => s.label === it.gold)!.logProb;
+      results[it.index] = {
+        id: it.id,
+        labels: scores,
+        labelTokenIds: it.labels.map((l) => l.full.slice(l.start)),
+        promptTokens: it.prompt.length,
+        predicted: scores[best].label,
+        goldRank: goldScore === undefined ? undefined : 1 + scores.filter((s) => s.logProb > goldScore).length,
+        warnings,
+      };
+      // Roll back to the shared prefix: the next query reuses it and nothing else.
+      await cache.rollback(shared);
+      hooks.onProgress?.(++done, items.length);
+    }
+  }
+  return {
+    results,
+    stats: { items: items.length, groups: groups.size, evaluatedTokens: cache.evaluated - evaluated0, minimumTokens: minimum, distributions: cache.distributions - dist0 },
+  };
+}

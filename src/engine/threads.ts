@@ -1,0 +1,40 @@
+// Physical CPU cores, for llama.cpp's thread count. os.availableParallelism() counts logical
+// CPUs (hyper-threads); llama.cpp's matrix kernels gain nothing from a core's second hyper-thread
+// and node-llama-cpp's default of 4 threads on a 2-core machine makes every decode call hundreds
+// of times slower (../shared/notes/NODE_LLAMA_CPP.md, "The thread-count trap").
+import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+
+/** Counts distinct (physical id, core id) pairs in /proc/cpuinfo text; 0 when it has none. */
+export function physicalCoresFromCpuinfo(cpuinfo: string): number {
+  const cores = new Set<string>();
+  for (const block of cpuinfo.split(/\n\s*\n/)) {
+    const phys = /^physical id\s*:\s*(\d+)/m.exec(block);
+    const core = /^core id\s*:\s*(\d+)/m.exec(block);
+    if (core) cores.add(`${phys?.[1] ?? "0"}:${core[1]}`);
+  }
+  if (cores.size > 0) return cores.size;
+  // Some VMs omit "core id" but give "cpu cores" per package.
+  const perPackage = /^cpu cores\s*:\s*(\d+)/m.exec(cpuinfo);
+  if (perPackage) {
+    const packages = new Set([...cpuinfo.matchAll(/^physical id\s*:\s*(\d+)/gm)].map((m) => m[1]));
+    return Number(perPackage[1]) * Math.max(1, packages.size);
+  }
+  return 0;
+}
+
+let cached: number | undefined;
+
+/** Physical cores of this machine (Linux: /proc/cpuinfo; elsewhere: logical CPUs), at least 1. */
+export function physicalCores(): number {
+  if (cached !== undefined) return cached;
+  let n = 0;
+  try {
+    n = physicalCoresFromCpuinfo(readFileSync("/proc/cpuinfo", "utf8"));
+  } catch {
+    // Not Linux: fall through to the logical count (macOS/Windows report no /proc).
+  }
+  const logical = availableParallelism();
+  cached = Math.max(1, n > 0 ? Math.min(n, logical) : logical);
+  return cached;
+}

@@ -1,0 +1,338 @@
+// Engine child process: runs node-llama-cpp and answers EngineRequests (protocol.ts) over the IPC
+// channel of child_process.fork. It lives in its own process because a malformed model can abort
+// llama.cpp natively (exit 134) and that must not take down the extension host or the CLI.
+// Requests run one at a time in arrival order (they may be pipelined); "cancel" is handled on
+// arrival and stops a running score before its next query.
+import { readFileSync, statSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import { loadNodeLlamaCpp, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type NodeLlamaCpp, type Token } from "./esm";
+import { checkGgufFile } from "./ggufCheck";
+import {
+  EngineFailure,
+  type EngineRequest,
+  type EngineResponse,
+  type EngineResults,
+  type LoadOptions,
+  type MemoryResult,
+  type ModelInfo,
+  type ThroughputResult,
+  type VocabEntry,
+  type VocabTokenType,
+  type ScoreResult,
+} from "./protocol";
+import { demoTokenLengths, longestSequence, overflowError, prepareItem, PrefixCache, scorePrepared, type ProbLookup, type SequenceBackend, type Tokenizer } from "./scorer";
+import { physicalCores } from "./threads";
+
+
+let nlc: NodeLlamaCpp | undefined;
+let llama: Llama | undefined;
+let model: LlamaModel | undefined;
+let loadOpts: LoadOptions = {};
+let modelPath = "";
+let fileSize = 0;
+let quantization: string | undefined;
+let context: LlamaContext | undefined;
+let sequence: LlamaContextSequence | undefined;
+let cache: PrefixCache | undefined;
+let threads = 1;
+let version = "";
+const cancelled = new Set<number>();
+const running = new Set<number>();
+
+function send(msg: EngineResponse): void {
+  process.send?.(msg);
+}
+
+function log(level: "debug" | "info" | "warn" | "error", message: string): void {
+  send({ type: "event", id: 0, event: { kind: "log", level, message } });
+}
+
+async function lib(): Promise<NodeLlamaCpp> {
+  if (!nlc) {
+    // Same module instance whether loaded by the compiled (out/) or the bundled (dist/) worker.
+    nlc = await loadNodeLlamaCpp();
+    version = await nlc.getModuleVersion().catch(() => "unknown");
+  }
+  return nlc;
+}
+
+function requireModel(forScoring: boolean): LlamaModel {
+  if (!model) throw new EngineFailure("no-model", "No model is loaded in the engine.", "Load a model first (EngineClient.load).");
+  if (forScoring && loadOpts.vocabOnly)
+    throw new EngineFailure("vocab-only", `${modelPath} was loaded as vocabulary only: it can tokenize but not score.`, "Load the full model without the vocabOnly option.");
+  return model;
+}
+
+async function disposeContext(): Promise<void> {
+  cache = undefined;
+  sequence = undefined;
+  if (context) await context.dispose().catch(() => undefined);
+  context = undefined;
+}
+
+async function load(path: string, options: LoadOptions): Promise<ModelInfo> {
+  const abs = resolve(path);
+  if (!options.skipPrecheck) {
+    const checked = await checkGgufFile(abs, { vocabOnly: options.vocabOnly });
+    fileSize = checked.sizeBytes;
+  }
+  const m = await lib();
+  await disposeContext();
+  if (model) await model.dispose().catch(() => undefined);
+  model = undefined;
+  threads = Math.max(1, options.threads ?? physicalCores());
+  if (!llama) {
+    const gpu = options.gpu === undefined || options.gpu === "off" ? false : options.gpu;
+    llama = await m.getLlama({
+      gpu,
+      build: "never",
+      maxThreads: threads,
+      logLevel: m.LlamaLogLevel.warn,
+      logger: (level, message) => {
+        const text = message.trim();
+        if (text) log(level === m.LlamaLogLevel.error || level === m.LlamaLogLevel.fatal ? "error" : "warn", text);
+      },
+    });
+  }
+  try {
+    model = await llama.loadModel({ modelPath: abs, vocabOnly: options.vocabOnly ?? false, gpuLayers: options.gpu === undefined || options.gpu === "off" ? 0 : "auto" });
+  } catch (e) {
+    throw new EngineFailure("load-failed", `llama.cpp could not load ${abs}: ${(e as Error).message}`, "Check that the file is a complete GGUF model supported by node-llama-cpp " + version + ".");
+  }
+  loadOpts = options;
+  modelPath = abs;
+  if (options.skipPrecheck) fileSize = statSync(abs).size;
+  const ft = (model.fileInfo.metadata.general as { file_type?: number } | undefined)?.file_type;
+  quantization = ft === undefined ? undefined : (m.GgufFileType as unknown as Record<number, string>)[ft];
+  return info();
+}
+
+function info(): ModelInfo {
+  const mdl = requireModel(false);
+  const meta = mdl.fileInfo.metadata as unknown as Record<string, any>;
+  const arch: string = meta.general?.architecture ?? "";
+  const a = meta[arch] ?? {};
+  const layers = Number(a.block_count ?? 0);
+  const embd = Number(a.embedding_length ?? 0);
+  const heads = Number(Array.isArray(a.attention?.head_count) ? a.attention.head_count[0] : a.attention?.head_count ?? 0);
+  const kvHeads = Number(Array.isArray(a.attention?.head_count_kv) ? a.attention.head_count_kv[0] : a.attention?.head_count_kv ?? heads);
+  const ctx = context?.contextSize ?? 0;
+  const kvBytesPerElem = loadOpts.exact ? 4 : 2;
+  const headDim = heads > 0 ? embd / heads : 0;
+  return {
+    path: modelPath,
+    fileName: basename(modelPath),
+    sizeBytes: fileSize,
+    architecture: arch,
+    vocabSize: (meta.tokenizer?.ggml?.tokens ?? []).length,
+    trainContextSize: mdl.trainContextSize,
+    tokenizerModel: meta.tokenizer?.ggml?.model ?? "",
+    bos: mdl.tokens.bos,
+    addsBos: mdl.tokens.shouldPrependBosToken,
+    quantization,
+    nodeLlamaCppVersion: version,
+    threads,
+    vocabOnly: loadOpts.vocabOnly ?? false,
+    layers,
+    embeddingLength: embd,
+    heads,
+    kvHeads,
+    contextSize: ctx,
+    kvCacheBytes: Math.round(2 * layers * ctx * headDim * kvHeads * kvBytesPerElem),
+  };
+}
+
+function tokenizer(mdl: LlamaModel): Tokenizer {
+  return {
+    tokenize: (text) => mdl.tokenize(text, false),
+    bosToPrepend: mdl.tokens.shouldPrependBosToken ? mdl.tokens.bos : null,
+  };
+}
+
+function backendFor(seq: LlamaContextSequence): SequenceBackend {
+  return {
+    async evaluate(tokens, probsAt) {
+      const want = new Set(probsAt);
+      const input = (tokens as Token[]).map((t, i) => (want.has(i) ? ([t, { generateNext: { probabilities: true } }] as [Token, { generateNext: { probabilities: boolean } }]) : t));
+      const res = await seq.controlledEvaluate(input);
+      const out = new Map<number, ProbLookup>();
+      for (const i of probsAt) {
+        const probs = res[i]?.next.probabilities;
+        if (!probs) throw new EngineFailure("internal", `node-llama-cpp returned no probabilities at position ${i}`);
+        out.set(i, (tok) => probs.get(tok as Token) ?? 0);
+      }
+      return out;
+    },
+    async eraseFrom(from) {
+      await seq.eraseContextTokenRanges([{ start: from, end: seq.nextTokenIndex }]);
+    },
+  };
+}
+
+/** Makes sure a context of at least `needed` tokens exists (grows it; never shrinks during a session). */
+async function ensureContext(needed: number): Promise<void> {
+  const mdl = requireModel(true);
+  const limit = loadOpts.contextSize ?? mdl.trainContextSize;
+  if (context && context.contextSize >= needed) return;
+  await disposeContext();
+  // Round up so that slightly longer batches do not recreate the context.
+  const size = loadOpts.contextSize ?? Math.min(limit, Math.max(256, Math.ceil(needed / 256) * 256));
+  const exact = loadOpts.exact === true;
+  context = await mdl.createContext({
+    contextSize: size,
+    sequences: 1,
+    threads,
+    batchSize: Math.min(512, size),
+    ...(exact ? { flashAttention: false, experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32" } : {}),
+  });
+  sequence = context.getSequence();
+  cache = new PrefixCache(backendFor(sequence));
+}
+
+async function score(id: number, items: EngineRequest & { type: "score" }): Promise<ScoreResult> {
+  const t0 = performance.now();
+  const mdl = requireModel(true);
+  if (!Array.isArray(items.items)) throw new EngineFailure("invalid-request", "score request without an items array.");
+  const tok = tokenizer(mdl);
+  const prepared = items.items.map((it, i) => prepareItem(tok, it, i));
+  const limit = loadOpts.contextSize ?? mdl.trainContextSize;
+  const longest = longestSequence(prepared);
+  if (longest.item && longest.length > limit) {
+    throw overflowError({ id: longest.item.id, length: longest.length, limit, fileName: basename(modelPath), demoTokenLengths: demoTokenLengths(tok, items.items[longest.item.index]) });
+  }
+  if (prepared.length === 0) return { items: [], stats: { items: 0, groups: 0, evaluatedTokens: 0, minimumTokens: 0, distributions: 0, contextSize: context?.contextSize ?? 0, ms: 0 } };
+  await ensureContext(longest.length);
+  try {
+    const { results, stats } = await scorePrepared(cache!, prepared, {
+      checkCancelled: () => {
+        if (cancelled.has(id)) throw new EngineFailure("cancelled", "Scoring was cancelled.");
+      },
+      onProgress: (done, total) => send({ type: "event", id, event: { kind: "progress", done, total } }),
+    });
+    return { items: results, stats: { ...stats, contextSize: context!.contextSize, ms: performance.now() - t0 } };
+  } catch (e) {
+    // After anything but a clean cancel the KV state may not match the cache's view: start over.
+    if (!(e instanceof EngineFailure && e.code === "cancelled")) {
+      await sequence?.clearHistory().catch(() => undefined);
+      cache?.reset();
+    }
+    throw e;
+  }
+}
+
+async function throughput(tokens: number, runs: number): Promise<ThroughputResult> {
+  const mdl = requireModel(true);
+  const n = Math.max(1, Math.min(tokens, mdl.trainContextSize - 1));
+  await ensureContext(n + 1);
+  await cache!.rollback(0);
+  // Deterministic non-special tokens spread over the vocabulary.
+  const vocab = (mdl.fileInfo.metadata.tokenizer?.ggml?.tokens ?? []).length;
+  const ids: number[] = [];
+  for (let i = 0, t = 7; ids.length < n && i < n * 20; i++, t = (t * 7919 + 104729) % vocab) if (!mdl.isSpecialToken(t as Token)) ids.push(t);
+  const runsMs: number[] = [];
+  for (let r = 0; r < Math.max(1, runs); r++) {
+    const t0 = performance.now();
+    await sequence!.evaluateWithoutGeneratingNewTokens(ids as Token[]);
+    runsMs.push(performance.now() - t0);
+    await sequence!.eraseContextTokenRanges([{ start: 0, end: sequence!.nextTokenIndex }]);
+  }
+  return { tokens: ids.length, batchSize: Math.min(512, context!.contextSize), tokensPerSecond: ids.length / (Math.min(...runsMs) / 1000), runsMs };
+}
+
+function memory(): MemoryResult {
+  let peak = 0;
+  let rss = 0;
+  try {
+    const status = readFileSync("/proc/self/status", "utf8");
+    peak = Number(/^VmHWM:\s*(\d+)\s*kB/m.exec(status)?.[1] ?? 0) / 1024;
+    rss = Number(/^VmRSS:\s*(\d+)\s*kB/m.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    // Not Linux: maxRSS is in kilobytes on every platform Node supports.
+  }
+  if (!peak) peak = process.resourceUsage().maxRSS / 1024;
+  if (!rss) rss = process.memoryUsage().rss / 2 ** 20;
+  return { peakRssMb: peak, rssMb: rss, pid: process.pid };
+}
+
+const TOKEN_TYPES: Record<number, VocabTokenType> = { 1: "normal", 2: "unknown", 3: "control", 4: "user", 5: "unused", 6: "byte" };
+
+function vocab(): VocabEntry[] {
+  const mdl = requireModel(false);
+  const g = mdl.fileInfo.metadata.tokenizer?.ggml as unknown as { tokens?: string[]; token_type?: number[] } | undefined;
+  const pieces = g?.tokens ?? [];
+  const types = g?.token_type ?? [];
+  return pieces.map((piece, id) => ({ id, piece, text: mdl.detokenize([id as Token], true), type: TOKEN_TYPES[types[id]] ?? "normal" }));
+}
+
+async function dispatch(req: EngineRequest): Promise<EngineResults[keyof EngineResults]> {
+  switch (req.type) {
+    case "load":
+      return load(req.modelPath, req.options ?? {});
+    case "info":
+      return info();
+    case "tokenize": {
+      const mdl = requireModel(false);
+      const bos = req.addBos && mdl.tokens.shouldPrependBosToken && mdl.tokens.bos !== null ? [mdl.tokens.bos] : [];
+      return req.texts.map((t) => [...bos, ...mdl.tokenize(t, false)]);
+    }
+    case "detokenize": {
+      const mdl = requireModel(false);
+      return req.tokens.map((ts) => mdl.detokenize(ts as Token[], true));
+    }
+    case "vocab":
+      return vocab();
+    case "score":
+      return score(req.id, req);
+    case "throughput":
+      return throughput(req.tokens, req.runs ?? 3);
+    case "memory":
+      return memory();
+    case "dispose":
+      await disposeContext();
+      if (model) await model.dispose().catch(() => undefined);
+      model = undefined;
+      if (llama) await llama.dispose().catch(() => undefined);
+      llama = undefined;
+      return { disposed: true };
+    default:
+      throw new EngineFailure("invalid-request", `Unknown engine request type ${JSON.stringify((req as { type?: unknown }).type)}.`);
+  }
+}
+
+let chain: Promise<void> = Promise.resolve();
+
+function onMessage(req: EngineRequest): void {
+  if (req.type === "cancel") {
+    // Handled on arrival, not queued: it must reach a score that is running now.
+    const known = running.has(req.target);
+    cancelled.add(req.target);
+    send({ type: "result", id: req.id, result: { cancelled: known } });
+    return;
+  }
+  running.add(req.id);
+  chain = chain.then(async () => {
+    try {
+      if (cancelled.has(req.id)) throw new EngineFailure("cancelled", "Request was cancelled before it started.");
+      const result = await dispatch(req);
+      if (req.type === "dispose") {
+        // Exit once the answer is flushed to the parent.
+        process.send?.({ type: "result", id: req.id, result } satisfies EngineResponse, () => process.exit(0));
+        return;
+      }
+      send({ type: "result", id: req.id, result });
+    } catch (e) {
+      const err = e instanceof EngineFailure ? e.toJSON() : { code: "internal" as const, message: `Engine error: ${(e as Error)?.message ?? String(e)}` };
+      send({ type: "error", id: req.id, error: err });
+    } finally {
+      running.delete(req.id);
+      cancelled.delete(req.id);
+    }
+  });
+}
+
+if (process.send) {
+  process.on("message", (m) => onMessage(m as EngineRequest));
+  // The parent went away (crash, kill, dispose): nothing left to serve.
+  process.on("disconnect", () => process.exit(0));
+  send({ type: "event", id: 0, event: { kind: "ready", pid: process.pid } });
+}
