@@ -3,3 +3,4 @@ export * from "./writer";
 export * from "./quant";
 export * from "./vocab";
 export * from "./llamaSpec";
+export * from "./fixtures";

@@ -5,7 +5,12 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomLlamaSpec, wordVocab, writeGguf } from "../../src/gguf";
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { randomLlamaSpec, wordVocab, writeBadModelFixtures, writeGguf, writeTinyModel } from "../../src/gguf";
+
+const root = join(__dirname, "..", "..", "..");
 
 const WORDS = ["hello", "world", "lookup", "cat", "dog", "->"];
 
@@ -53,4 +58,46 @@ test("random tiny llama models (F32, F16, Q8_0) load, tokenize and evaluate in n
       await model.dispose();
     }
   }
+});
+
+/** Loads a model in a child process (a native abort must not take the test runner down). */
+function loadInChild(dir: string, modelPath: string): { status: number | null; out: string } {
+  const script = join(dir, "load-child.mjs");
+  const lib = pathToFileURL(join(root, "node_modules", "node-llama-cpp", "dist", "index.js")).href;
+  writeFileSync(script, `const { getLlama } = await import(${JSON.stringify(lib)});
+const llama = await getLlama({ gpu: false, build: "never", maxThreads: 1 });
+try { const m = await llama.loadModel({ modelPath: process.argv[2] }); console.log("LOADED " + m.tokenize("hello").length); await m.dispose(); }
+catch (e) { console.log("JS-ERROR " + e.message); }
+`);
+  const r = spawnSync(process.execPath, [script, modelPath], { encoding: "utf8", timeout: 120_000 });
+  return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
+}
+
+test("bad-file fixtures fail where they are meant to fail", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "icl-bad-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { readGgufFileInfo } = await import("node-llama-cpp");
+  const f = writeBadModelFixtures(dir);
+  // Not GGUF at all: the pure-JS reader rejects the magic.
+  await assert.rejects(readGgufFileInfo(f.nonGguf), /magic/i);
+  await assert.rejects(readGgufFileInfo(f.empty));
+  // Vocab-only: parses, tokenizer present, zero tensors.
+  const vocabOnly = await readGgufFileInfo(f.vocabOnly);
+  assert.equal(vocabOnly.tensorInfo?.length, 0);
+  assert.ok((vocabOnly.metadata.tokenizer?.ggml?.tokens?.length ?? 0) > 259);
+  // Missing key: parses (the reader does not know llama.cpp's required keys) ...
+  const missing = await readGgufFileInfo(f.missingKey);
+  assert.equal((missing.metadata as { llama?: { feed_forward_length?: number } }).llama?.feed_forward_length, undefined);
+  // ... but aborts llama.cpp natively: only a child process survives it.
+  const abort = loadInChild(dir, f.missingKey);
+  assert.notEqual(abort.status, 0, abort.out);
+  assert.ok(!abort.out.includes("LOADED"), abort.out);
+  // Truncated data: the reader accepts the header, llama.cpp refuses with a JS error.
+  const trunc = loadInChild(dir, f.truncated);
+  assert.equal(trunc.status, 0, trunc.out);
+  assert.match(trunc.out, /JS-ERROR/);
+  assert.match(trunc.out, /not within the file bounds/);
+  // And the valid tiny model loads in the same way.
+  const ok = loadInChild(dir, writeTinyModel(dir));
+  assert.match(ok.out, /LOADED \d+/);
 });
