@@ -167,8 +167,10 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
   }
   const maxK = Math.max(0, ...settings.k.filter((k) => k <= n - 1));
   const left = n - maxK;
-  if (kIssues.length === 0 && settings.selection === "fixed" && settings.queries > left) {
-    sink.add({ ...settingRange(ctx, "queries"), severity: "info", code: "queries-capped", message: `queries = ${settings.queries}${origin(ctx, "queries")}, but only ${left} examples are left after ${maxK} demonstration${maxK === 1 ? "" : "s"}; every one of them is used as a query`, hint: "Add examples for more queries, or lower \"queries\" to silence this note." });
+  // Only when "queries" was asked for explicitly: the default simply means "up to 64".
+  const queriesSet = ctx.overridden.has("queries") || ctx.info.keys.has("queries");
+  if (kIssues.length === 0 && queriesSet && settings.selection === "fixed" && settings.queries > left) {
+    sink.add({ ...settingRange(ctx, "queries"), severity: "info", code: "queries-capped", message: `queries = ${settings.queries}${origin(ctx, "queries")}, but only ${left} example${left === 1 ? " is" : "s are"} left after ${maxK} demonstration${maxK === 1 ? "" : "s"}; every one of them is used as a query`, hint: "Add examples for more queries, or lower \"queries\" to silence this note." });
   }
 
   // 5. Duplicates and conflicting labels.
