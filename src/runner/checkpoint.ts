@@ -1,8 +1,10 @@
 // Crash-safe persistence of a run in its output directory.
 //  - results.json is always replaced atomically (write <name>.tmp-<pid>, fsync, rename), so a reader
 //    or a crash never sees half a file.
-//  - results.journal.jsonl gets one line per scored record after every engine batch (appended and
-//    fsynced). Rewriting a multi-megabyte results.json after every query would cost more than the
+//  - results.journal.jsonl gets one line per scored record after every engine batch (one append per
+//    batch, not fsynced: the data is in the OS page cache as soon as write() returns, so a killed or
+//    crashed process loses nothing; only an OS crash could, and fsync per query would cost more
+//    than scoring a query on small models). Rewriting a multi-megabyte results.json after every query would cost more than the
 //    scoring on small models; the journal keeps the loss on a kill to the query in flight while the
 //    atomic snapshot is refreshed at group boundaries and at most every `snapshotEveryMs`.
 // Resume reads results.json, then the journal (a torn last line from a kill is ignored).
@@ -41,7 +43,6 @@ export class Journal {
       this.fd = openSync(this.path, "a");
     }
     writeSync(this.fd, entries.map((e) => JSON.stringify(e)).join("\n") + "\n");
-    fsyncSync(this.fd);
   }
 
   close(): void {

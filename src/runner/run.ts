@@ -9,14 +9,16 @@ import { planExperiment, materializeGroup, VariantCache, type ExperimentPlan, ty
 import { toCalibrationRecord, toQueryRecord } from "../core/experiment/records";
 import { RESULTS_SCHEMA_VERSION, calibrationKey, recordKey, type CalibrationRecord, type ResultsFile, type RunManifest } from "../core/results/schema";
 import { parseResults } from "../core/results/load";
-import { Journal, JOURNAL_FILE, RESULTS_FILE, writeFileAtomic } from "./checkpoint";
+import { Journal, JOURNAL_FILE, RESULTS_FILE, writeFileAtomic, type JournalEntry } from "./checkpoint";
 import { machineManifest, modelManifest, sha256Text, toolVersion } from "./manifest";
 import { computeBaselines } from "../core/experiment/baselines";
 
 /** What the runner needs from an engine (EngineClient satisfies it). */
 export interface EngineLike {
   info(): Promise<ModelInfo>;
-  score(items: ScoreItem[], opts?: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; onItem?: (s: ItemScore) => void }): Promise<ItemScore[] | { items: ItemScore[]; stats?: { ms: number } }>;
+  score(items: ScoreItem[], opts?: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void }): Promise<ItemScore[]>;
+  /** Preferred when present: the engine's own scoring time feeds the overhead figure. */
+  scoreWithStats?(items: ScoreItem[], opts?: { signal?: AbortSignal }): Promise<{ items: ItemScore[]; stats: { ms: number } }>;
   tokenize?(texts: string[]): Promise<number[][]>;
 }
 
@@ -50,7 +52,11 @@ export interface RunOptions {
   outDir?: string;
   /** Continue the run found in outDir (same plan fingerprint), skipping completed records. */
   resume?: boolean;
-  /** Max query items per engine request (calibration items come on top). Default: the whole demo set. */
+  /**
+   * Max query items per engine request (calibration items come on top). Default 1: the engine
+   * keeps the evaluated prefix in its KV cache between requests (it only re-evaluates what
+   * differs), so one query per request costs little and a kill loses only the query in flight.
+   */
   batchSize?: number;
   /** Minimum interval between atomic results.json snapshots inside a demo set (default 2000 ms). */
   snapshotEveryMs?: number;
@@ -150,7 +156,7 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
   };
 
   const variants = new VariantCache(config.file, config.settings);
-  const batchSize = Math.max(1, opts.batchSize ?? Number.MAX_SAFE_INTEGER);
+  const batchSize = Math.max(1, opts.batchSize ?? 1);
   const snapshotEvery = opts.snapshotEveryMs ?? 2000;
   let engineMs = 0;
   let doneThisSession = 0;
@@ -190,6 +196,7 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
         const batch = [...(start === 0 ? cfMissing : []), ...qItems.slice(start, start + batchSize)];
         const byId = new Map(batch.map((b) => [b.id, b]));
         const seen = new Set<string>();
+        const entries: JournalEntry[] = [];
         const accept = (s: ItemScore): void => {
           const item = byId.get(s.id);
           if (!item || seen.has(s.id)) return;
@@ -198,20 +205,27 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
           if (item.kind === "calibration") {
             const c = toCalibrationRecord(group, item, labels);
             calibration.set(calibrationKey(c), c);
-            journal?.append([{ type: "calibration", fingerprint, record: c }]);
+            entries.push({ type: "calibration", fingerprint, record: c });
           } else {
             const r = toQueryRecord(group, item, labels, cfProbs());
             records.set(recordKey(r), r);
             doneThisSession++;
-            journal?.append([{ type: "record", fingerprint, record: r }]);
+            entries.push({ type: "record", fingerprint, record: r });
           }
         };
         const tb = performance.now();
-        const out = await engine.score(batch.map(toScoreItem), { signal, onItem: accept });
-        const items = Array.isArray(out) ? out : out.items;
-        engineMs += !Array.isArray(out) && out.stats && typeof out.stats.ms === "number" ? out.stats.ms : performance.now() - tb;
+        let scored: ItemScore[];
+        if (engine.scoreWithStats) {
+          const out = await engine.scoreWithStats(batch.map(toScoreItem), { signal });
+          scored = out.items;
+          engineMs += out.stats.ms;
+        } else {
+          scored = await engine.score(batch.map(toScoreItem), { signal });
+          engineMs += performance.now() - tb;
+        }
         // Calibration items come first in the batch, so they are accepted before the queries that need them.
-        for (const s of items) accept(s);
+        for (const s of scored) accept(s);
+        journal?.append(entries);
         emit(group);
         if (performance.now() - lastSnapshot >= snapshotEvery) persist(snapshot("running"));
       }

@@ -130,7 +130,7 @@ export const RESULTS_JSON_SCHEMA = {
       items: {
         type: "object",
         required: ["variant", "k", "seed", "n", "majorityCorrect", "logregCorrect"],
-        properties: { variant: str, k: int, seed: int, n: int, majorityCorrect: int, logregCorrect: int },
+        properties: { variant: str, k: int, seed: int, n: int, majorityCorrect: num, logregCorrect: num },
       },
     },
   },

@@ -63,7 +63,7 @@ export interface BaselineRecord {
   seed: number;
   /** Queries evaluated. */
   n: number;
-  /** Correct predictions of each baseline on those queries. */
+  /** Correct predictions of each baseline on those queries (expected counts on ties and at k = 0, so possibly fractional). */
   majorityCorrect: number;
   logregCorrect: number;
 }

@@ -1,0 +1,151 @@
+// Command-line parsing for icl-probe (node:util parseArgs: no extra dependency). Pure apart from
+// the types: returns a parsed command or a UsageError, so it is unit-tested without spawning.
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { ProbeSettings, SelectionMode } from "../core/types";
+
+export const EXIT = {
+  ok: 0,
+  usage: 1,
+  badInput: 2,
+  model: 3,
+  interrupted: 130,
+} as const;
+
+export const USAGE = `icl-probe: probe what a local GGUF model learns from the demonstrations in its prompt.
+
+Usage:
+  icl-probe run <demo file> [--model <gguf>] [--variants a,b] [--k 0,4,8] [--seeds 1,2,3]
+                [--queries N] [--selection fixed|per-query] [--balance] [--calibrate]
+                [--out <dir>] [--resume] [--json]
+  icl-probe preview <demo file> --variant <id> [--seed N] [--k N] [--query N] [--model <gguf>]
+  icl-probe report <results.json> [--out report.html]
+  icl-probe help
+
+run       scores every variant x k x seed on the model (default: the embedded models/icl-toy.gguf)
+          and writes <out>/results.json, scores.csv, summary.csv and report.html
+          (default --out icl-results/<demo file name>). Ctrl-C stops cleanly; rerun with --resume.
+preview   prints the exact prompt text of one query and the variant's mapping table (no model run)
+report    writes a self-contained HTML report (charts work offline) from a results file
+
+Settings not given on the command line come from the demo file's header line, then the defaults.
+
+Exit codes:
+  0    success
+  1    usage error (unknown command or option, bad option value)
+  2    bad input file (demo file problems are printed as file:line:col; invalid results file)
+  3    model or engine error (missing or malformed GGUF, engine crash)
+  130  interrupted (Ctrl-C); what was scored is kept, resume with --resume`;
+
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+export type Command =
+  | { cmd: "help" }
+  | {
+      cmd: "run";
+      file: string;
+      model?: string;
+      overrides: Partial<ProbeSettings>;
+      out?: string;
+      resume: boolean;
+      json: boolean;
+      batchSize?: number;
+    }
+  | { cmd: "preview"; file: string; variant: string; seed?: number; k?: number; query?: number; model?: string }
+  | { cmd: "report"; file: string; out?: string };
+
+function intList(name: string, v: string, min: number): number[] {
+  const parts = v.split(",").map((s) => s.trim()).filter(Boolean);
+  if (parts.length === 0) throw new UsageError(`--${name} needs a comma-separated list of integers, e.g. --${name} 0,4,8`);
+  return parts.map((p) => {
+    if (!/^-?\d+$/.test(p) || Number(p) < min) throw new UsageError(`--${name}: "${p}" is not an integer${min > -Infinity ? ` >= ${min}` : ""} (e.g. --${name} ${name === "seeds" ? "1,2,3" : "0,4,8"})`);
+    return Number(p);
+  });
+}
+
+function int(name: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v.trim()) || Number(v) < min) throw new UsageError(`--${name}: "${v}" is not an integer >= ${min}`);
+  return Number(v);
+}
+
+export function parseCommand(argv: string[]): Command {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === "help" || cmd === "--help" || cmd === "-h") return { cmd: "help" };
+  const parse = (options: NonNullable<ParseArgsConfig["options"]>): { values: Record<string, string | boolean | undefined>; positionals: string[] } => {
+    try {
+      return parseArgs({ args: rest, options, allowPositionals: true, strict: true }) as { values: Record<string, string | boolean | undefined>; positionals: string[] };
+    } catch (e) {
+      throw new UsageError((e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ""));
+    }
+  };
+  const onePositional = (positionals: string[], what: string): string => {
+    if (positionals.length === 0) throw new UsageError(`${cmd}: missing ${what}`);
+    if (positionals.length > 1) throw new UsageError(`${cmd}: unexpected argument "${positionals[1]}" (one ${what} at a time)`);
+    return positionals[0];
+  };
+  switch (cmd) {
+    case "run": {
+      const { values: v, positionals } = parse({
+        model: { type: "string" },
+        variants: { type: "string" },
+        k: { type: "string" },
+        seeds: { type: "string" },
+        queries: { type: "string" },
+        selection: { type: "string" },
+        balance: { type: "boolean" },
+        calibrate: { type: "boolean" },
+        out: { type: "string" },
+        resume: { type: "boolean" },
+        json: { type: "boolean" },
+        "batch-size": { type: "string" },
+      });
+      const file = onePositional(positionals, "demo file");
+      const overrides: Partial<ProbeSettings> = {};
+      if (typeof v.variants === "string") {
+        const list = v.variants.split(",").map((s: string) => s.trim()).filter(Boolean);
+        if (list.length === 0) throw new UsageError("--variants needs a comma-separated list, e.g. --variants gold,ra-string");
+        overrides.variants = list;
+      }
+      if (typeof v.k === "string") overrides.k = intList("k", v.k, 0);
+      if (typeof v.seeds === "string") overrides.seeds = intList("seeds", v.seeds, -Infinity);
+      if (typeof v.queries === "string") overrides.queries = int("queries", v.queries, 1);
+      if (typeof v.selection === "string") {
+        if (v.selection !== "fixed" && v.selection !== "per-query") throw new UsageError(`--selection must be "fixed" or "per-query", got "${v.selection}"`);
+        overrides.selection = v.selection as SelectionMode;
+      }
+      if (v.balance) overrides.balance = true;
+      if (v.calibrate) overrides.calibrate = true;
+      return {
+        cmd: "run",
+        file,
+        model: v.model as string | undefined,
+        overrides,
+        out: v.out as string | undefined,
+        resume: !!v.resume,
+        json: !!v.json,
+        batchSize: int("batch-size", v["batch-size"] as string | undefined, 1),
+      };
+    }
+    case "preview": {
+      const { values: v, positionals } = parse({
+        variant: { type: "string" },
+        seed: { type: "string" },
+        k: { type: "string" },
+        query: { type: "string" },
+        model: { type: "string" },
+      });
+      const file = onePositional(positionals, "demo file");
+      if (typeof v.variant !== "string" || !v.variant) throw new UsageError("preview: --variant <id> is required, e.g. --variant ra-string");
+      const seed = v.seed === undefined ? undefined : intList("seed", v.seed as string, -Infinity)[0];
+      return { cmd: "preview", file, variant: v.variant, seed, k: int("k", v.k as string | undefined, 0), query: int("query", v.query as string | undefined, 0), model: v.model as string | undefined };
+    }
+    case "report": {
+      const { values: v, positionals } = parse({ out: { type: "string" } });
+      return { cmd: "report", file: onePositional(positionals, "results file"), out: v.out as string | undefined };
+    }
+    default:
+      throw new UsageError(`unknown command "${cmd}" (expected run, preview or report)`);
+  }
+}

@@ -1,0 +1,264 @@
+// icl-probe: the command-line face of the tool (run / preview / report). main() returns the exit
+// code instead of exiting so tests can call it in-process; the shim bin/icl-probe.js exits with it.
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { EXIT, USAGE, UsageError, parseCommand, type Command } from "./args";
+import type { DemoFile, Problem } from "../core/types";
+import { parseDemoFile } from "../core/demoFile";
+import { PlanError, planExperiment, materializeGroup, VariantCache } from "../core/experiment/plan";
+import { buildPrompt, renderPromptText } from "../core/prompt";
+import { getVariant, parseVariantKey } from "../core/variants";
+import { ResultsError } from "../core/results/migrate";
+import { summarize } from "../core/results/summary";
+import { EngineClient } from "../engine/client";
+import { EngineFailure } from "../engine/protocol";
+import { defaultModelPath } from "../engine/defaultModel";
+import { runExperiment, RunError, type ProgressEvent } from "../runner/run";
+import { writeOutputs } from "../runner/outputs";
+import { writeReportFromFile } from "../report";
+import { createProgressReporter } from "./progress";
+
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  /** Whether stderr is an interactive terminal (progress bar) or not (plain lines). */
+  tty: boolean;
+  /** SIGINT source; tests pass their own. */
+  onInterrupt?: (handler: () => void) => () => void;
+}
+
+const defaultIo = (): Io => ({
+  out: (s) => process.stdout.write(s.endsWith("\n") ? s : s + "\n"),
+  err: (s) => process.stderr.write(s.endsWith("\n") ? s : s + "\n"),
+  tty: !!process.stderr.isTTY,
+  onInterrupt: (h) => {
+    process.on("SIGINT", h);
+    return () => process.off("SIGINT", h);
+  },
+});
+
+export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+  let cmd: Command;
+  try {
+    cmd = parseCommand(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`icl-probe: ${e.message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+  try {
+    switch (cmd.cmd) {
+      case "help":
+        io.out(USAGE);
+        return EXIT.ok;
+      case "report":
+        return report(cmd, io);
+      case "preview":
+        return await preview(cmd, io);
+      case "run":
+        return await run(cmd, io);
+    }
+  } catch (e) {
+    return reportError(e, io);
+  }
+}
+
+function reportError(e: unknown, io: Io): number {
+  if (e instanceof UsageError) {
+    io.err(`icl-probe: ${e.message}`);
+    return EXIT.usage;
+  }
+  if (e instanceof EngineFailure) {
+    io.err(`icl-probe: model error (${e.code}): ${e.message}${e.hint ? `\n  ${e.hint}` : ""}`);
+    return EXIT.model;
+  }
+  if (e instanceof ResultsError) {
+    io.err(`icl-probe: ${e.message}`);
+    return EXIT.badInput;
+  }
+  if (e instanceof PlanError || e instanceof RunError) {
+    io.err(`icl-probe: ${e.message}\n  ${e.hint}`);
+    return e instanceof PlanError ? EXIT.badInput : EXIT.usage;
+  }
+  if ((e as Error)?.name === "VariantError") {
+    const v = e as Error & { hint?: string };
+    io.err(`icl-probe: ${v.message}${v.hint ? `\n  ${v.hint}` : ""}`);
+    return EXIT.badInput;
+  }
+  io.err(`icl-probe: unexpected error: ${(e as Error)?.stack ?? String(e)}`);
+  return EXIT.usage;
+}
+
+export function formatProblem(p: Problem): string {
+  return `${p.file}:${p.line}:${p.column}: ${p.severity}: ${p.message}${p.hint ? ` (${p.hint})` : ""}`;
+}
+
+/** Reads and validates a demo file; prints every problem; returns undefined when it has errors. */
+function loadDemoFile(path: string, overrides: Parameters<typeof parseDemoFile>[2], io: Io): { file: DemoFile; text: string } | undefined {
+  const abs = resolve(path);
+  if (!existsSync(abs)) {
+    io.err(`${path}:1:1: error: file not found (check the path; demo files are *.icl.jsonl, .csv or .tsv)`);
+    return undefined;
+  }
+  if (statSync(abs).isDirectory()) {
+    io.err(`${path}:1:1: error: is a directory, not a demo file`);
+    return undefined;
+  }
+  const text = readFileSync(abs, "utf8");
+  const file = parseDemoFile(text, path, overrides);
+  for (const p of file.problems) io.err(formatProblem(p));
+  if (file.problems.some((p) => p.severity === "error")) {
+    io.err(`icl-probe: ${path} has ${file.problems.filter((p) => p.severity === "error").length} error(s); fix them and run again.`);
+    return undefined;
+  }
+  return { file, text };
+}
+
+function defaultOutDir(demoPath: string): string {
+  const name = basename(demoPath).replace(/\.(icl\.jsonl|jsonl|csv|tsv)$/i, "");
+  return join("icl-results", name || "run");
+}
+
+function quoteArg(a: string): string {
+  return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+}
+
+async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io): Promise<number> {
+  const loaded = loadDemoFile(cmd.file, cmd.overrides, io);
+  if (!loaded) return EXIT.badInput;
+  const { file, text } = loaded;
+  const settings = file.settings;
+  // Plan first: a grid that does not fit the file fails before the engine starts.
+  planExperiment({ file, settings });
+  const modelPath = resolve(cmd.model ?? defaultModelPath());
+  const outDir = resolve(cmd.out ?? defaultOutDir(cmd.file));
+  const engine = await EngineClient.start({ log: (level, msg) => level === "error" && io.err(`engine: ${msg}`) });
+  const controller = new AbortController();
+  let interrupts = 0;
+  const off = io.onInterrupt?.(() => {
+    interrupts++;
+    if (interrupts === 1) {
+      io.err("\nicl-probe: stopping after the query in flight (Ctrl-C again to quit at once)...");
+      controller.abort();
+    } else {
+      process.exit(EXIT.interrupted);
+    }
+  });
+  const progress = createProgressReporter(io, cmd.json);
+  try {
+    const info = await engine.load(modelPath);
+    if (!cmd.json) io.err(`model ${basename(modelPath)} (${info.architecture}, vocabulary ${info.vocabSize}, ${info.threads} threads); writing ${outDir}`);
+    const outcome = await runExperiment(
+      { file, fileText: text, settings, modelPath },
+      {
+        engine,
+        signal: controller.signal,
+        outDir,
+        resume: cmd.resume,
+        batchSize: cmd.batchSize,
+        onProgress: (p: ProgressEvent) => progress.update(p),
+      },
+    );
+    progress.stop();
+    const files = writeOutputs(outDir, outcome.results);
+    const resumeCmd = ["icl-probe", "run", ...process.argv.slice(3).filter((a) => a !== "--resume"), "--out", outDir, "--resume"];
+    if (cmd.json) {
+      io.out(
+        JSON.stringify(
+          { status: outcome.status, outDir, files, done: outcome.results.manifest.progress, resumed: outcome.resumed, error: outcome.error?.message, summary: summarize(outcome.results) },
+          null,
+          2,
+        ),
+      );
+    } else {
+      printSummary(outcome.results, io);
+      io.err(`wrote ${files.results}\n      ${files.scoresCsv}\n      ${files.summaryCsv}\n      ${files.report}`);
+    }
+    if (outcome.status === "complete") return EXIT.ok;
+    const m = outcome.results.manifest.progress;
+    io.err(`icl-probe: run ${outcome.status} after ${m.done} of ${m.total} queries${outcome.error && outcome.status === "failed" ? `: ${outcome.error.message}` : ""}. Resume with:\n  ${resumeCmd.map(quoteArg).join(" ")}`);
+    if (outcome.status === "interrupted") return EXIT.interrupted;
+    return outcome.error instanceof EngineFailure ? EXIT.model : EXIT.usage;
+  } finally {
+    progress.stop();
+    off?.();
+    await engine.dispose().catch(() => undefined);
+  }
+}
+
+function printSummary(results: Parameters<typeof summarize>[0], io: Io): void {
+  const rows = summarize(results);
+  const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? "   –  " : `${(100 * x).toFixed(1).padStart(5)}%`);
+  io.out(`${"variant".padEnd(18)} ${"k".padStart(3)}  accuracy  95% interval     macro-F1  chance  logreg`);
+  for (const r of rows) {
+    io.out(
+      `${r.variant.padEnd(18)} ${String(r.k).padStart(3)}  ${pct(r.accuracy.value)}   ${pct(r.accuracy.low)}–${pct(r.accuracy.high)}  ${r.macroF1.value.toFixed(3).padStart(7)}  ${pct(r.chance)} ${pct(r.logreg)}`,
+    );
+  }
+}
+
+async function preview(cmd: Extract<Command, { cmd: "preview" }>, io: Io): Promise<number> {
+  const { id } = parseVariantKey(cmd.variant);
+  const def = getVariant(id);
+  if (!def) throw new UsageError(`unknown variant "${cmd.variant}"`);
+  if (def.needsTokenizer) {
+    io.err(`icl-probe: ${cmd.variant} works on the model's token ids; its prompt depends on the tokenizer. Use \`icl-probe run\` with this variant, or preview a text-level variant.`);
+    return EXIT.usage;
+  }
+  const loaded = loadDemoFile(cmd.file, {}, io);
+  if (!loaded) return EXIT.badInput;
+  const { file } = loaded;
+  const k = cmd.k ?? file.settings.k.find((x) => x > 0) ?? file.settings.k[0] ?? 4;
+  const seed = cmd.seed ?? file.settings.seeds[0] ?? 1;
+  // Same plan as a run with these settings, so the preview shows a query the run would score.
+  const settings = { ...file.settings, variants: [cmd.variant], k: [k], seeds: [seed] };
+  const plan = planExperiment({ file, settings });
+  const variants = new VariantCache(file, settings);
+  const qn = cmd.query ?? 0;
+  const pool = plan.queryPools[seed];
+  if (qn >= pool.length) throw new UsageError(`--query ${qn}: the run has ${pool.length} queries per seed (0..${pool.length - 1})`);
+  const group = plan.groups.find((g) => g.queries.includes(pool[qn]))!;
+  const item = materializeGroup(plan, { ...group, queries: [pool[qn]], calibrationInputs: [] }, file, variants)[0];
+  const v = variants.get(cmd.variant, seed);
+  io.out(`variant   ${v.key}: ${v.title} (${v.family})`);
+  io.out(`seed ${seed}, k = ${k}, demos ${group.demoIndices.map((i) => `#${i}`).join(" ") || "(none)"}, query #${item.queryIndex} (line ${file.examples[item.queryIndex].line})`);
+  io.out(`gold      ${JSON.stringify(item.gold)}${item.goldAlt !== undefined ? `  (also ${JSON.stringify(item.goldAlt)})` : ""}`);
+  io.out(`labels    ${item.labels.map((l) => JSON.stringify(item.labelSep + l)).join(", ")}  (each scored after the prompt)`);
+  io.out("");
+  io.out(`mapping (${v.mapping.kind})`);
+  if (v.mapping.rows.length === 0) io.out("  (none)");
+  const w = Math.max(4, ...v.mapping.rows.map((r) => r.from.length));
+  for (const r of v.mapping.rows) io.out(`  ${r.from.padEnd(w)} -> ${r.to}${r.chain ? `   chain: ${r.chain.join(" > ")}` : ""}${r.note ? `   (${r.note})` : ""}`);
+  for (const warn of v.mapping.warnings) io.out(`  warning: ${warn}`);
+  io.out("");
+  io.out("----- prompt (exact text; the label follows it) -----");
+  const prompt = buildPrompt(settings, v.demos(group.demoIndices.map((i) => file.examples[i])), item.input, v.labelSpace);
+  io.out(renderPromptText(prompt));
+  io.out("----- end of prompt -----");
+  return EXIT.ok;
+}
+
+function report(cmd: Extract<Command, { cmd: "report" }>, io: Io): number {
+  const out = resolve(cmd.out ?? join(dirname(resolve(cmd.file)), "report.html"));
+  if (!existsSync(cmd.file)) {
+    io.err(`icl-probe: ${cmd.file}: file not found`);
+    return EXIT.badInput;
+  }
+  const results = writeReportFromFile(cmd.file, out);
+  io.err(`wrote ${out} (${results.records.length} records, ${results.manifest.status} run)`);
+  return EXIT.ok;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`icl-probe: ${(e as Error)?.stack ?? e}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,54 @@
+// Progress display: a cli-progress bar on an interactive terminal, plain lines otherwise (CI logs,
+// pipes), nothing with --json (stdout is then the machine-readable result; progress goes to stderr).
+import { SingleBar, Presets } from "cli-progress";
+import type { ProgressEvent } from "../runner/run";
+import type { Io } from "./main";
+
+export interface ProgressReporter {
+  update(p: ProgressEvent): void;
+  stop(): void;
+}
+
+export function formatEta(s: number | undefined): string {
+  if (s === undefined || !Number.isFinite(s)) return "–";
+  if (s < 60) return `${Math.round(s)}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, "0")}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.round((s % 3600) / 60)).padStart(2, "0")}m`;
+}
+
+export function createProgressReporter(io: Io, quiet: boolean): ProgressReporter {
+  if (io.tty && !quiet) {
+    const bar = new SingleBar(
+      { format: "{bar} {value}/{total} queries | {variant} k={k} seed={seed} | ETA {eta_h}", hideCursor: true, stream: process.stderr, clearOnComplete: false },
+      Presets.shades_classic,
+    );
+    let started = false;
+    return {
+      update(p) {
+        const payload = { variant: p.variant, k: p.k, seed: p.seed, eta_h: formatEta(p.etaSeconds) };
+        if (!started) {
+          bar.start(p.total, p.done, payload);
+          started = true;
+        } else bar.update(p.done, payload);
+      },
+      stop() {
+        if (started) bar.stop();
+        started = false;
+      },
+    };
+  }
+  // Plain lines: one per variant/k change and every 10% so logs stay short.
+  let lastKey = "";
+  let lastDecile = -1;
+  return {
+    update(p) {
+      const key = `${p.variant}|${p.k}`;
+      const decile = Math.floor((10 * p.done) / Math.max(1, p.total));
+      if (key === lastKey && decile === lastDecile) return;
+      lastKey = key;
+      lastDecile = decile;
+      io.err(`[${p.done}/${p.total}] ${p.variant} k=${p.k} seed=${p.seed} ETA ${formatEta(p.etaSeconds)}`);
+    },
+    stop() {},
+  };
+}

@@ -1,0 +1,41 @@
+// Node side of the report: find Chart.js in the installed package, read a results file, write the page.
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { parseResults } from "../core/results/load";
+import type { ResultsFile } from "../core/results/schema";
+import { writeFileAtomic } from "../runner/checkpoint";
+import { buildReportData, type ReportVerdict } from "./model";
+import { renderReportHtml } from "./html";
+import { reportVerdicts } from "./verdicts";
+
+let chartJs: string | undefined;
+
+/** Chart.js UMD build, read from node_modules at runtime (the package does not export the path, so resolve its main file). */
+export function chartJsSource(): string {
+  if (chartJs !== undefined) return chartJs;
+  const candidates: string[] = [];
+  try {
+    candidates.push(join(dirname(require.resolve("chart.js")), "chart.umd.min.js"));
+  } catch {
+    /* not resolvable from here (bundled): try the paths below */
+  }
+  for (let dir = __dirname, i = 0; i < 6; i++, dir = dirname(dir)) candidates.push(join(dir, "node_modules", "chart.js", "dist", "chart.umd.min.js"));
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error(`Chart.js not found (looked in ${candidates.slice(0, 3).join(", ")}); run npm ci`);
+  chartJs = readFileSync(found, "utf8");
+  return chartJs;
+}
+
+export function renderReport(results: ResultsFile, verdicts?: ReportVerdict[]): string {
+  return renderReportHtml(buildReportData(results, verdicts ?? reportVerdicts(results)), chartJsSource());
+}
+
+export function writeReport(results: ResultsFile, outPath: string): void {
+  writeFileAtomic(outPath, renderReport(results));
+}
+
+export function writeReportFromFile(resultsPath: string, outPath: string): ResultsFile {
+  const results = parseResults(readFileSync(resultsPath, "utf8"), resultsPath);
+  writeReport(results, outPath);
+  return results;
+}
