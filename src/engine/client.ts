@@ -38,6 +38,8 @@ export interface EngineClientOptions {
 
 export interface ScoreOptions {
   signal?: AbortSignal;
+  /** Reference mode: evaluate each label's whole prompt from scratch (tests, benchmark). */
+  naive?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -228,7 +230,7 @@ export class EngineClient {
   /** Like score(), plus the tokens evaluated against the minimum and the time taken. */
   scoreWithStats(items: ScoreItem[], opts: ScoreOptions = {}): Promise<ScoreResult> {
     if (opts.signal?.aborted) return Promise.reject(new EngineFailure("cancelled", "Scoring was cancelled."));
-    const { id, promise } = this.send({ type: "score", items }, opts.onProgress);
+    const { id, promise } = this.send({ type: "score", items, naive: opts.naive }, opts.onProgress);
     const signal = opts.signal;
     if (!signal) return promise;
     const onAbort = () => {

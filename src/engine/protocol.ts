@@ -119,8 +119,9 @@ export interface ScoreStats {
   /** Tokens actually passed to the model. */
   evaluatedTokens: number;
   /**
-   * Minimum tokens any exact scorer must evaluate: each group's shared prefix once, then each
-   * query's own tokens, then every label token but the last (whose successor is not needed).
+   * Minimum tokens any exact scorer must evaluate: the distinct token prefixes among all label
+   * sequences (each without its last token): each demo prefix once, each query's own tokens
+   * once, label tokens shared between labels once.
    */
   minimumTokens: number;
   /** Positions at which the full next-token distribution was read. */
@@ -166,7 +167,8 @@ export type EngineRequest =
   | { type: "tokenize"; id: number; texts: string[]; addBos?: boolean }
   | { type: "detokenize"; id: number; tokens: number[][] }
   | { type: "vocab"; id: number }
-  | { type: "score"; id: number; items: ScoreItem[] }
+  /** naive: evaluate every label's whole prompt from an empty cache (reference / benchmark only). */
+  | { type: "score"; id: number; items: ScoreItem[]; naive?: boolean }
   | { type: "throughput"; id: number; tokens: number; runs?: number }
   | { type: "memory"; id: number }
   | { type: "cancel"; id: number; target: number }

@@ -254,6 +254,32 @@ export class PrefixCache {
   }
 }
 
+/**
+ * The minimum number of tokens any exact scorer with a KV cache must evaluate: the number of
+ * distinct token prefixes among all sequences whose distributions are needed (each label's
+ * full sequence minus its last token). Each demo prefix counts once, each query's own tokens
+ * once, and label tokens shared by several labels (a common first token) once.
+ */
+export function minimumTokens(items: PreparedItem[]): number {
+  type Node = Map<number, Node>;
+  const root: Node = new Map();
+  let count = 0;
+  for (const it of items)
+    for (const l of it.labels) {
+      let node = root;
+      for (let i = 0; i < l.full.length - 1; i++) {
+        let next = node.get(l.full[i]);
+        if (!next) {
+          next = new Map();
+          node.set(l.full[i], next);
+          count++;
+        }
+        node = next;
+      }
+    }
+  return count;
+}
+
 function softmax(xs: number[]): number[] {
   const m = Math.max(...xs);
   if (!Number.isFinite(m)) return xs.map(() => 1 / xs.length);
@@ -262,14 +288,22 @@ function softmax(xs: number[]): number[] {
   return e.map((x) => x / s);
 }
 
-/** Scores prepared items group by group (one evaluation of each distinct prefix). Results keep input order. */
-export async function scorePrepared(cache: PrefixCache, items: PreparedItem[], hooks: ScoreHooks = {}): Promise<{ results: ItemScore[]; stats: Omit<ScoreStats, "contextSize" | "ms"> }> {
+/**
+ * Scores prepared items group by group (one evaluation of each distinct prefix). Results keep
+ * input order. `naive` is the lm-evaluation-harness-style reference: every label's whole
+ * sequence is evaluated from an empty KV cache (for the reuse test and the benchmark).
+ */
+export async function scorePrepared(
+  cache: PrefixCache,
+  items: PreparedItem[],
+  hooks: ScoreHooks = {},
+  naive = false,
+): Promise<{ results: ItemScore[]; stats: Omit<ScoreStats, "contextSize" | "ms"> }> {
   const groups = new Map<string, PreparedItem[]>();
   for (const it of items) groups.set(it.groupKey, [...(groups.get(it.groupKey) ?? []), it]);
   const results: ItemScore[] = new Array(items.length);
   const evaluated0 = cache.evaluated;
   const dist0 = cache.distributions;
-  let minimum = 0;
   let done = 0;
   for (const group of groups.values()) {
     // The shared part: longest common prefix of the group's prompts, leaving at least the last
@@ -277,18 +311,16 @@ export async function scorePrepared(cache: PrefixCache, items: PreparedItem[], h
     let shared = group[0].prompt.length - 1;
     for (const it of group) shared = Math.min(shared, commonPrefixLength(group[0].prompt, it.prompt), it.prompt.length - 1);
     shared = Math.max(0, shared);
-    minimum += shared;
     hooks.checkCancelled?.();
-    if (shared > 0) await cache.ensure(group[0].prompt, shared, []);
+    if (shared > 0 && !naive) await cache.ensure(group[0].prompt, shared, []);
     for (const it of group) {
       hooks.checkCancelled?.();
-      minimum += it.prompt.length - shared;
       const scores: LabelScore[] = [];
       const warnings = [...it.warnings];
       for (const l of it.labels) {
-        minimum += Math.max(0, l.full.length - it.prompt.length - 1);
         const need: number[] = [];
         for (let i = l.start; i < l.full.length; i++) need.push(i - 1);
+        if (naive) await cache.rollback(0);
         const dists = await cache.ensure(l.full, l.full.length - 1, need);
         let logProb = 0;
         let first = 0;
@@ -331,6 +363,6 @@ export async function scorePrepared(cache: PrefixCache, items: PreparedItem[], h
   }
   return {
     results,
-    stats: { items: items.length, groups: groups.size, evaluatedTokens: cache.evaluated - evaluated0, minimumTokens: minimum, distributions: cache.distributions - dist0 },
+    stats: { items: items.length, groups: groups.size, evaluatedTokens: cache.evaluated - evaluated0, minimumTokens: minimumTokens(items), distributions: cache.distributions - dist0 },
   };
 }

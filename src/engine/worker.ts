@@ -208,7 +208,7 @@ async function score(id: number, items: EngineRequest & { type: "score" }): Prom
         if (cancelled.has(id)) throw new EngineFailure("cancelled", "Scoring was cancelled.");
       },
       onProgress: (done, total) => send({ type: "event", id, event: { kind: "progress", done, total } }),
-    });
+    }, items.naive === true);
     return { items: results, stats: { ...stats, contextSize: context!.contextSize, ms: performance.now() - t0 } };
   } catch (e) {
     // After anything but a clean cancel the KV state may not match the cache's view: start over.

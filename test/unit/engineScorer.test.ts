@@ -1,0 +1,259 @@
+// Model-free tests of the scorer's planning: prefix reuse against a from-scratch reference on a
+// deterministic fake model whose next-token distribution depends on every token in its KV state,
+// so any mistake in rollback or reuse changes the scores.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { existsSync } from "node:fs";
+import {
+  commonPrefixLength,
+  overflowError,
+  prepareItem,
+  PrefixCache,
+  PROB_FLOOR,
+  scorePrepared,
+  type ProbLookup,
+  type SequenceBackend,
+  type Tokenizer,
+} from "../../src/engine/scorer";
+import { EngineFailure, type ScoreItem } from "../../src/engine/protocol";
+import { physicalCoresFromCpuinfo } from "../../src/engine/threads";
+import { resolveWorkerPath } from "../../src/engine/client";
+import { defaultModelPath } from "../../src/engine/defaultModel";
+
+const MERGED_AB = 1000;
+const VOCAB = 1001;
+
+/** Character tokenizer in which "ab" is one token, so a prompt ending in "a" merges with a label starting with "b". */
+function fakeTokenizer(bos: number | null = 1): Tokenizer {
+  return {
+    bosToPrepend: bos,
+    tokenize(text) {
+      const out: number[] = [];
+      for (let i = 0; i < text.length; i++) {
+        if (text[i] === "a" && text[i + 1] === "b") {
+          out.push(MERGED_AB);
+          i++;
+        } else out.push(text.charCodeAt(i) % 999 + 2);
+      }
+      return out;
+    },
+  };
+}
+
+function hash(xs: readonly number[], salt: number): number {
+  let h = 2166136261 ^ salt;
+  for (const x of xs) h = Math.imul(h ^ x, 16777619);
+  return (h >>> 0) / 2 ** 32;
+}
+
+/** A fake KV-cached model: the distribution after position p is a softmax of hashes of tokens[0..p]. */
+class FakeBackend implements SequenceBackend {
+  kv: number[] = [];
+  calls = 0;
+  zeroToken: number | undefined;
+  dist(ctx: number[]): ProbLookup {
+    const logits = Array.from({ length: VOCAB }, (_, t) => 6 * hash(ctx, t));
+    const z = logits.reduce((a, l) => a + Math.exp(l), 0);
+    return (t) => (t === this.zeroToken ? 0 : Math.exp(logits[t]) / z);
+  }
+  async evaluate(tokens: number[], probsAt: number[]) {
+    this.calls++;
+    const base = this.kv.length;
+    this.kv.push(...tokens);
+    const out = new Map<number, ProbLookup>();
+    for (const i of probsAt) out.set(i, this.dist(this.kv.slice(0, base + i + 1)));
+    return out;
+  }
+  async eraseFrom(from: number) {
+    this.kv.length = Math.min(this.kv.length, from);
+  }
+}
+
+const demos = "Review: good film\nSentiment: positive\nReview: dull plot\nSentiment: negative\n";
+function items(): ScoreItem[] {
+  const mk = (id: string, prefix: string, query: string, gold?: string): ScoreItem => ({ id, prefix, query, labelSep: " ", labels: ["positive", "negative", "neutral"], gold });
+  return [
+    mk("a1", demos, "Review: fine acting\nSentiment:", "positive"),
+    mk("b1", "Review: x\nSentiment: negative\n", "Review: meh\nSentiment:", "negative"),
+    mk("a2", demos, "Review: awful\nSentiment:", "negative"),
+    mk("a3", demos, "Review: so-so\nSentiment:"),
+  ];
+}
+
+async function run(list: ScoreItem[], naive: boolean, tok = fakeTokenizer()) {
+  const backend = new FakeBackend();
+  const cache = new PrefixCache(backend);
+  const prepared = list.map((it, i) => prepareItem(tok, it, i));
+  const r = await scorePrepared(cache, prepared, {}, naive);
+  return { ...r, backend };
+}
+
+test("prefix reuse gives exactly the from-scratch scores on a state-dependent fake model", async () => {
+  const reuse = await run(items(), false);
+  const naive = await run(items(), true);
+  assert.equal(reuse.results.length, 4);
+  for (let i = 0; i < 4; i++) {
+    assert.equal(reuse.results[i].id, items()[i].id, "results keep input order");
+    assert.deepEqual(reuse.results[i].labelTokenIds, naive.results[i].labelTokenIds);
+    for (let j = 0; j < 3; j++) {
+      const a = reuse.results[i].labels[j];
+      const b = naive.results[i].labels[j];
+      assert.ok(Math.abs(a.logProb - b.logProb) < 1e-12, `${a.label}: ${a.logProb} vs ${b.logProb}`);
+      assert.ok(a.logProb < 0 && Number.isFinite(a.logProb));
+      assert.equal(a.tokens, 1 + a.label.length);
+      assert.ok(Math.abs(a.meanLogProb - a.logProb / a.tokens) < 1e-12);
+    }
+    const probSum = reuse.results[i].labels.reduce((s, l) => s + l.prob, 0);
+    assert.ok(Math.abs(probSum - 1) < 1e-9);
+  }
+});
+
+test("each prefix is evaluated once: evaluated tokens equal the minimum, far below the naive loop", async () => {
+  const reuse = await run(items(), false);
+  const naive = await run(items(), true);
+  assert.equal(reuse.stats.groups, 2);
+  assert.equal(reuse.stats.evaluatedTokens, reuse.stats.minimumTokens);
+  const tok = fakeTokenizer();
+  // Naive: every label's whole sequence except its last token.
+  const expectedNaive = items().reduce((s, it) => s + (it as { labels: string[] }).labels.reduce((t, l) => t + 1 + tok.tokenize((it as { prefix: string }).prefix + (it as { query: string }).query + " " + l).length - 1, 0), 0);
+  assert.equal(naive.stats.evaluatedTokens, expectedNaive);
+  const prefixLen = 1 + tok.tokenize(demos).length;
+  assert.ok(reuse.stats.evaluatedTokens < naive.stats.evaluatedTokens - 2 * prefixLen, "the demo prefix is not re-evaluated per query");
+  // The fake model's KV state never holds more than one query's tokens past the prefix.
+  assert.ok(reuse.backend.kv.length <= prefixLen + 40);
+});
+
+test("predicted label, gold rank and shared-first-token warnings", async () => {
+  const reuse = await run(items(), false);
+  for (const r of reuse.results) {
+    const best = [...r.labels].sort((a, b) => b.logProb - a.logProb)[0];
+    assert.equal(r.predicted, best.label);
+    // "negative" and "neutral" both start with "ne": same first character token.
+    assert.ok(r.warnings.some((w) => /"negative", "neutral" share their first token/.test(w)), r.warnings.join("|"));
+  }
+  const a1 = reuse.results[0];
+  const gold = a1.labels.find((l) => l.label === "positive")!.logProb;
+  assert.equal(a1.goldRank, 1 + a1.labels.filter((l) => l.logProb > gold).length);
+  assert.equal(reuse.results[3].goldRank, undefined);
+});
+
+test("boundary merge: the label is scored from the divergence point, with a warning, and matches from-scratch", async () => {
+  const merge: ScoreItem[] = [{ id: "m", prefix: "xx ", query: "q a", labelSep: "", labels: ["bc", "cc"] }];
+  const reuse = await run(merge, false);
+  const naive = await run(merge, true);
+  const r = reuse.results[0];
+  assert.ok(r.warnings.some((w) => /label "bc": joint tokenization changes the prompt's last 1 token/.test(w)), r.warnings.join("|"));
+  assert.equal(r.labelTokenIds[0][0], MERGED_AB, "the merged token is part of the scored continuation");
+  assert.equal(r.labels[0].tokens, 2);
+  assert.equal(r.labels[1].tokens, 2);
+  for (let j = 0; j < 2; j++) assert.ok(Math.abs(r.labels[j].logProb - naive.results[0].labels[j].logProb) < 1e-12);
+});
+
+test("BOS is prepended only when the tokenizer says so", async () => {
+  const withBos = prepareItem(fakeTokenizer(1), items()[0], 0);
+  const without = prepareItem(fakeTokenizer(null), items()[0], 0);
+  assert.equal(withBos.prompt[0], 1);
+  assert.equal(withBos.prompt.length, without.prompt.length + 1);
+  const tokItem: ScoreItem = { id: "t", prefixTokens: [5, 6], queryTokens: [7], labelTokens: [[8], [9, 10]], labels: ["x", "y"] };
+  assert.deepEqual(prepareItem(fakeTokenizer(1), tokItem, 0).labels[1].full, [1, 5, 6, 7, 9, 10]);
+  assert.deepEqual(prepareItem(fakeTokenizer(null), tokItem, 0).labels[0].full, [5, 6, 7, 8]);
+});
+
+test("token items score like the equivalent text items", async () => {
+  const tok = fakeTokenizer();
+  const t = items()[0] as { prefix: string; query: string; labels: string[] };
+  const tokenItem: ScoreItem = { id: "t", prefixTokens: tok.tokenize(t.prefix), queryTokens: tok.tokenize(t.query), labelTokens: t.labels.map((l) => tok.tokenize(" " + l)), labels: t.labels };
+  const a = await run([items()[0]], false);
+  const b = await run([tokenItem], false);
+  for (let j = 0; j < 3; j++) assert.ok(Math.abs(a.results[0].labels[j].logProb - b.results[0].labels[j].logProb) < 1e-12);
+});
+
+test("a probability that underflows to 0 is clamped and reported", async () => {
+  const backend = new FakeBackend();
+  const tok = fakeTokenizer();
+  backend.zeroToken = tok.tokenize("z")[0];
+  const cache = new PrefixCache(backend);
+  const { results } = await scorePrepared(cache, [prepareItem(tok, { id: "u", prefix: "p ", query: "q", labelSep: " ", labels: ["zz", "yy"] }, 0)]);
+  const z = results[0].labels[0];
+  // Tokens " ", "z", "z": the two z's are clamped, the space has a normal probability.
+  assert.ok(z.logProb <= 2 * Math.log(PROB_FLOOR) && z.logProb > 2 * Math.log(PROB_FLOOR) - 20, String(z.logProb));
+  assert.ok(Number.isFinite(z.logProb));
+  assert.ok(results[0].warnings.some((w) => /label "zz": 2 token probabilities underflowed to 0/.test(w)));
+  assert.equal(results[0].predicted, "yy");
+});
+
+test("cancellation stops before the next query and leaves the cache consistent", async () => {
+  const tok = fakeTokenizer();
+  const backend = new FakeBackend();
+  const cache = new PrefixCache(backend);
+  const prepared = items().map((it, i) => prepareItem(tok, it, i));
+  let done = 0;
+  await assert.rejects(
+    scorePrepared(cache, prepared, {
+      onProgress: (d) => (done = d),
+      checkCancelled: () => {
+        if (done >= 1) throw new EngineFailure("cancelled", "Scoring was cancelled.");
+      },
+    }),
+    (e: EngineFailure) => e.code === "cancelled",
+  );
+  assert.equal(done, 1);
+  const again = await scorePrepared(cache, prepared);
+  const naive = await run(items(), true);
+  for (let i = 0; i < 4; i++) for (let j = 0; j < 3; j++) assert.ok(Math.abs(again.results[i].labels[j].logProb - naive.results[i].labels[j].logProb) < 1e-12);
+});
+
+test("invalid items get invalid-request errors naming the item", () => {
+  const tok = fakeTokenizer();
+  assert.throws(() => prepareItem(tok, { id: "e", prefix: "", query: "q", labelSep: " ", labels: [] }, 0), /item "e" has no labels/);
+  assert.throws(() => prepareItem(tok, { id: "d", prefix: "", query: "q", labelSep: " ", labels: ["a", "a"] }, 0), /lists a label twice/);
+  assert.throws(() => prepareItem(tok, { id: "g", prefix: "", query: "q", labelSep: " ", labels: ["a"], gold: "b" }, 0), /gold label "b" is not among/);
+  assert.throws(() => prepareItem(tok, { id: "z", prefix: "", query: "q", labelSep: "", labels: [""] }, 0), /adds no tokens/);
+});
+
+test("demo label check: in-context tokens that differ from the query's label tokens are reported", () => {
+  const tok = fakeTokenizer();
+  // In the demo the label "bx" follows "a" with no separator -> "ab" merges; after the query it follows " ".
+  const prefix = "Sa" + "bx\n";
+  const item: ScoreItem = { id: "d", prefix, query: "Q", labelSep: " ", labels: ["bx", "cy"], demos: [{ start: 0, end: 4, labelStart: 2, label: "bx" }] };
+  const p = prepareItem(tok, item, 0);
+  assert.ok(p.warnings.some((w) => /label "bx" is tokenized as \[1000, \d+\] in demo 1 but as \[\d+, \d+, \d+\] after the query/.test(w)), p.warnings.join("|"));
+  const ok: ScoreItem = { id: "d", prefix: "S bx\n", query: "Q", labelSep: " ", labels: ["bx", "cy"], demos: [{ start: 0, end: 4, labelStart: 2, label: "bx" }] };
+  assert.ok(!prepareItem(tok, ok, 0).warnings.some((w) => /in demo/.test(w)));
+});
+
+test("context overflow says the length, how far over, and the largest k that fits", () => {
+  const e = overflowError({ id: "q7", length: 1100, limit: 1024, fileName: "m.gguf", demoTokenLengths: [100, 90, 80, 70, 60] });
+  assert.equal(e.code, "context-overflow");
+  assert.match(e.message, /1100 tokens, but m\.gguf has a context of 1024 tokens \(76 tokens too long\)/);
+  // fixed = 1100 - 400 = 700; longest demos 100+90+80 = 270 -> 970 fits, +70 = 1040 does not.
+  assert.match(e.message, /largest k that fits is 3 \(of 5\)/);
+  assert.ok(e.hint && /fewer demonstrations/.test(e.hint));
+  assert.doesNotMatch(overflowError({ id: "q", length: 10, limit: 5, fileName: "m" }).message, /largest k/);
+});
+
+test("commonPrefixLength", () => {
+  assert.equal(commonPrefixLength([1, 2, 3], [1, 2, 4]), 2);
+  assert.equal(commonPrefixLength([], [1]), 0);
+  assert.equal(commonPrefixLength([1, 2], [1, 2]), 2);
+});
+
+test("physical cores from /proc/cpuinfo count (physical id, core id) pairs, not hyper-threads", () => {
+  const cpu = (p: number, c: number) => `processor\t: x\nphysical id\t: ${p}\ncore id\t\t: ${c}\ncpu cores\t: 2\n`;
+  assert.equal(physicalCoresFromCpuinfo([cpu(0, 0), cpu(0, 1), cpu(0, 0), cpu(0, 1)].join("\n")), 2);
+  assert.equal(physicalCoresFromCpuinfo([cpu(0, 0), cpu(1, 0)].join("\n")), 2);
+  assert.equal(physicalCoresFromCpuinfo("processor\t: 0\nphysical id\t: 0\ncpu cores\t: 4\n\nprocessor\t: 1\nphysical id\t: 0\ncpu cores\t: 4\n"), 4);
+  assert.equal(physicalCoresFromCpuinfo("garbage"), 0);
+});
+
+test("worker path resolves next to the client, explicit paths are checked", () => {
+  const p = resolveWorkerPath();
+  assert.ok(existsSync(p) && p.endsWith("worker.js"), p);
+  assert.throws(() => resolveWorkerPath("/nonexistent/worker.js"), /worker script was not found \(looked for \/nonexistent\/worker\.js\)/);
+});
+
+test("default model path is <repo>/models/icl-toy.gguf", () => {
+  const root = join(__dirname, "..", "..", "..");
+  assert.equal(defaultModelPath(), join(root, "models", "icl-toy.gguf"));
+});
