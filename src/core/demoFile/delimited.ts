@@ -116,14 +116,19 @@ export function readDelimited(index: LineIndex, sink: ProblemSink, info: HeaderI
         inputCol = findColumn(names, INPUT_KEYS);
         labelCol = findColumn(names, LABEL_KEYS);
         const looksLikeData = inputCol < 0 && labelCol < 0;
+        if (looksLikeData) {
+          // Most likely the file starts with data: one error, and no notes about "unused" columns.
+          sink.addLine(line, {
+            severity: "error",
+            code: "csv-missing-column",
+            message: `the first ${kind} row has no input or label column (expected one of ${INPUT_KEYS.join(", ")} and one of ${LABEL_KEYS.join(", ")})`,
+            hint: `The first row must name the columns: add a line "input${delimiter === "," ? "," : "\\t"}label" at the top.`,
+          });
+          return;
+        }
         for (const [field, col, keys] of [["input", inputCol, INPUT_KEYS], ["label", labelCol, LABEL_KEYS]] as const) {
           if (col < 0) {
-            sink.addLine(line, {
-              severity: "error",
-              code: "csv-missing-column",
-              message: `the ${kind} header row has no ${field} column (expected one of ${keys.join(", ")})`,
-              hint: looksLikeData ? `The first row must name the columns: add a line "input${delimiter === "," ? "," : "\\t"}label" at the top.` : `Rename the ${field} column to "${field}".`,
-            });
+            sink.addLine(line, { severity: "error", code: "csv-missing-column", message: `the ${kind} header row has no ${field} column (expected one of ${keys.join(", ")})`, hint: `Rename the ${field} column to "${field}".` });
           }
         }
         names.forEach((nm, i) => {
