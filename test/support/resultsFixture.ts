@@ -1,0 +1,84 @@
+// A small, hand-built results file for model-free tests of the schema, CSV and report code.
+// The numbers are arbitrary but consistent (probabilities renormalised, ranks and predictions
+// derived from the log-probs) so every derived value can be checked by hand.
+import type { ResultsFile } from "../../src/core/results/schema";
+import type { LabelScore, QueryRecord } from "../../src/core/types";
+
+function scores(labels: string[], logProbs: number[]): LabelScore[] {
+  const m = Math.max(...logProbs);
+  const e = logProbs.map((l) => Math.exp(l - m));
+  const s = e.reduce((a, b) => a + b, 0);
+  return labels.map((label, i) => ({ label, logProb: logProbs[i], meanLogProb: logProbs[i], firstTokenLogProb: logProbs[i], tokens: 1, prob: e[i] / s }));
+}
+
+function rec(variant: string, k: number, seed: number, q: number, gold: string, labels: string[], logProbs: number[], input = `input ${q}, "quoted"`): QueryRecord {
+  const ls = scores(labels, logProbs);
+  let best = 0;
+  logProbs.forEach((l, i) => {
+    if (l > logProbs[best]) best = i;
+  });
+  const g = logProbs[labels.indexOf(gold)];
+  return { variant, k, seed, queryIndex: q, demoIndices: k ? [10, 11, 12, 13].slice(0, k) : [], input, gold, labels: ls, predicted: labels[best], goldRank: 1 + logProbs.filter((l) => l > g).length };
+}
+
+/** gold: k=0 -> 2/4 correct, k=4 -> 4/4 (seed 1) and 3/4 (seed 2); ra-string: k=0 1/4, k=4 3/4 (one seed each). */
+export function fixtureResults(): ResultsFile {
+  const L = ["negative", "positive"];
+  const R = ["bamok", "tusef"];
+  const records: QueryRecord[] = [
+    rec("gold", 0, 1, 0, "negative", L, [-1, -2]),
+    rec("gold", 0, 1, 1, "positive", L, [-1, -2]),
+    rec("gold", 0, 1, 2, "negative", L, [-3, -2]),
+    rec("gold", 0, 1, 3, "positive", L, [-3, -2]),
+    rec("gold", 4, 1, 0, "negative", L, [-0.1, -3]),
+    rec("gold", 4, 1, 1, "positive", L, [-3, -0.1]),
+    rec("gold", 4, 1, 2, "negative", L, [-0.2, -2]),
+    rec("gold", 4, 1, 3, "positive", L, [-2, -0.3]),
+    rec("gold", 4, 2, 0, "negative", L, [-0.1, -3]),
+    rec("gold", 4, 2, 1, "positive", L, [-3, -0.1]),
+    rec("gold", 4, 2, 2, "negative", L, [-2, -0.2]),
+    rec("gold", 4, 2, 3, "positive", L, [-2, -0.3], "line one\nline two, with comma"),
+    rec("ra-string", 0, 1, 0, "bamok", R, [-5, -4]),
+    rec("ra-string", 0, 1, 1, "tusef", R, [-5, -6]),
+    rec("ra-string", 0, 1, 2, "bamok", R, [-5, -4]),
+    rec("ra-string", 0, 1, 3, "tusef", R, [-4, -4]),
+    rec("ra-string", 4, 1, 0, "bamok", R, [-1, -4]),
+    rec("ra-string", 4, 1, 1, "tusef", R, [-5, -1]),
+    rec("ra-string", 4, 1, 2, "bamok", R, [-1, -2]),
+    rec("ra-string", 4, 1, 3, "tusef", R, [-1, -2]),
+  ];
+  return {
+    schemaVersion: 2,
+    manifest: {
+      tool: { name: "icl-probe", version: "0.1.0" },
+      engine: { name: "node-llama-cpp", version: "3.21.1", threads: 2 },
+      model: { path: "/m/toy.gguf", fileName: "toy.gguf", sizeBytes: 1234, sha256: "a".repeat(64), architecture: "llama", vocabSize: 100 },
+      demoFile: { path: "examples/toy.icl.jsonl", sha256: "b".repeat(64), format: "jsonl", examples: 40, classes: L },
+      settings: {
+        template: "Review: {input}\nSentiment: {label}",
+        separator: "\n\n",
+        instruction: "",
+        verbalizers: {},
+        k: [0, 4],
+        seeds: [1, 2],
+        queries: 4,
+        selection: "fixed",
+        balance: false,
+        calibrate: false,
+        variants: ["gold", "ra-string"],
+      },
+      planFingerprint: "f".repeat(32),
+      startedAt: "2026-01-01T00:00:00.000Z",
+      endedAt: "2026-01-01T00:01:00.000Z",
+      status: "complete",
+      progress: { done: records.length, total: 24 },
+      machine: { platform: "linux", arch: "x64", cpus: 2, node: "v20.0.0" },
+    },
+    records,
+    baselines: [
+      { variant: "gold", k: 4, seed: 1, n: 4, majorityCorrect: 2, logregCorrect: 3 },
+      { variant: "gold", k: 4, seed: 2, n: 4, majorityCorrect: 2, logregCorrect: 2 },
+      { variant: "ra-string", k: 4, seed: 1, n: 4, majorityCorrect: 2, logregCorrect: 3 },
+    ],
+  };
+}

@@ -1,0 +1,59 @@
+// CSV export: one row per query x label, values intact through quoting (commas, quotes, newlines).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import Papa from "papaparse";
+import { scoresCsv, SCORE_COLUMNS, summaryCsv, SUMMARY_COLUMNS } from "../../src/core/results/csv";
+import type { SummaryRow } from "../../src/core/results/summary";
+import { fixtureResults } from "../support/resultsFixture";
+
+test("scores CSV has one row per query x label with exact values", () => {
+  const r = fixtureResults();
+  const csv = scoresCsv(r);
+  const parsed = Papa.parse<Record<string, string>>(csv, { header: true, skipEmptyLines: true });
+  assert.deepEqual(parsed.errors, []);
+  assert.deepEqual(parsed.meta.fields, [...SCORE_COLUMNS]);
+  assert.equal(parsed.data.length, r.records.reduce((a, x) => a + x.labels.length, 0));
+  // Row order: records in order, labels in order.
+  const rec = r.records[11];
+  const rows = parsed.data.filter((d) => d.variant === "gold" && d.k === "4" && d.seed === "2" && d.query_index === "3");
+  assert.equal(rows.length, 2);
+  assert.equal(rows[0].input, "line one\nline two, with comma", "newline and comma survive quoting");
+  assert.equal(rows[1].label, "positive");
+  assert.equal(rows[1].is_gold, "1");
+  assert.equal(Number(rows[1].prob), rec.labels[1].prob, "full precision");
+  assert.equal(Number(rows[1].log_prob), -0.3);
+  assert.equal(rows[0].predicted, rec.predicted);
+  assert.equal(rows[0].correct, rec.predicted === rec.gold ? "1" : "0");
+  assert.equal(rows[0].demo_indices, "10 11 12 13");
+  assert.equal(rows[0].calibrated_prob, "");
+  // A quote in an input is doubled, not lost.
+  assert.equal(parsed.data[0].input, 'input 0, "quoted"');
+});
+
+test("summary CSV writes every column, empty for missing numbers", () => {
+  const row: SummaryRow = {
+    variant: "gold",
+    family: "baseline",
+    k: 4,
+    seeds: 2,
+    n: 8,
+    accuracy: { value: 0.875, low: 0.75, high: 1, method: "bootstrap-seeds" },
+    macroF1: { value: 0.87, low: 0.7, high: 1, method: "bootstrap-seeds" },
+    perSeedAccuracy: [],
+    meanGoldRank: 1.125,
+    meanGoldLogProb: -0.4,
+    chance: 0.5,
+    majority: 0.5,
+    logreg: 0.625,
+    labelShare: { negative: 0.375, positive: 0.625 },
+    labels: ["negative", "positive"],
+  };
+  const parsed = Papa.parse<Record<string, string>>(summaryCsv([row]), { header: true, skipEmptyLines: true });
+  assert.deepEqual(parsed.meta.fields, [...SUMMARY_COLUMNS]);
+  const d = parsed.data[0];
+  assert.equal(d.accuracy, "0.875");
+  assert.equal(d.interval, "bootstrap-seeds");
+  assert.equal(d.calibrated_accuracy, "");
+  assert.equal(d.logreg, "0.625");
+  assert.equal(d.label_share, "negative=0.3750 positive=0.6250");
+});

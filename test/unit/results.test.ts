@@ -1,0 +1,91 @@
+// Results file: validation with clear errors (file + first failing path), migration from v1, and
+// that docs/results.schema.json is the schema the loader enforces.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseResults } from "../../src/core/results/load";
+import { ResultsError } from "../../src/core/results/migrate";
+import { RESULTS_JSON_SCHEMA } from "../../src/core/results/jsonSchema";
+import { fixtureResults } from "../support/resultsFixture";
+
+const root = join(__dirname, "..", "..", "..");
+
+test("a valid current-version file round-trips", () => {
+  const r = fixtureResults();
+  const back = parseResults(JSON.stringify(r), "results.json");
+  assert.deepEqual(back, r);
+});
+
+test("an invalid file names the file and the first failing path", () => {
+  const r = fixtureResults() as unknown as { records: { labels: { prob: unknown }[] }[] };
+  r.records[3].labels[1].prob = "high";
+  assert.throws(
+    () => parseResults(JSON.stringify(r), "/tmp/run/results.json"),
+    (e: unknown) => e instanceof ResultsError && e.path === "/records/3/labels/1/prob" && /^\/tmp\/run\/results\.json: at \/records\/3\/labels\/1\/prob: invalid results file: must be number/.test(e.message),
+  );
+});
+
+test("a missing property is named", () => {
+  const r = fixtureResults() as unknown as { manifest: Record<string, unknown> };
+  delete r.manifest.model;
+  assert.throws(() => parseResults(JSON.stringify(r), "x.json"), /x\.json: at \/manifest: invalid results file: missing property "model"/);
+});
+
+test("not JSON, not an object, no version and a newer version each get their own message", () => {
+  assert.throws(() => parseResults("{\"schemaVersion\": 2, ", "a.json"), /a\.json: not valid JSON/);
+  assert.throws(() => parseResults("[1,2]", "a.json"), /a\.json: not an ICL Probe results file/);
+  assert.throws(() => parseResults("{\"records\": []}", "a.json"), /a\.json: at \/schemaVersion: missing or not an integer/);
+  assert.throws(() => parseResults("{\"schemaVersion\": 99}", "a.json"), /version 99 was written by a newer icl-probe/);
+});
+
+test("version 1 files are migrated: probabilities, gold rank, status and progress derived", () => {
+  const v1 = {
+    schemaVersion: 1,
+    manifest: {
+      tool: { name: "icl-probe", version: "0.0.1" },
+      engine: { name: "node-llama-cpp", version: "3.21.1" },
+      model: { path: "/m/toy.gguf", fileName: "toy.gguf", sizeBytes: 10, sha256: "c".repeat(64), architecture: "llama", vocabSize: 50 },
+      demoFile: { path: "a.icl.jsonl", sha256: "d".repeat(64), format: "jsonl", examples: 20, classes: ["a", "b"] },
+      settings: { template: "{input} {label}", separator: "\n", k: [2], seeds: [1], queries: 2, selection: "fixed", variants: ["gold"] },
+      startedAt: "2025-01-01T00:00:00Z",
+      endedAt: "2025-01-01T00:00:10Z",
+      machine: { threads: 4 },
+    },
+    records: [
+      {
+        variant: "gold",
+        k: 2,
+        seed: 1,
+        queryIndex: 5,
+        demoIndices: [1, 2],
+        input: "x",
+        gold: "b",
+        predicted: "a",
+        scores: [
+          { label: "a", logProb: Math.log(0.6), meanLogProb: Math.log(0.6), firstTokenLogProb: Math.log(0.6), tokens: 1 },
+          { label: "b", logProb: Math.log(0.2), meanLogProb: Math.log(0.2), firstTokenLogProb: Math.log(0.2), tokens: 1 },
+        ],
+      },
+    ],
+  };
+  const r = parseResults(JSON.stringify(v1), "old.json");
+  assert.equal(r.schemaVersion, 2);
+  assert.equal(r.records[0].goldRank, 2);
+  assert.ok(Math.abs(r.records[0].labels[0].prob - 0.75) < 1e-12, "0.6 / (0.6 + 0.2)");
+  assert.ok(Math.abs(r.records[0].labels[1].prob - 0.25) < 1e-12);
+  assert.equal(r.manifest.status, "complete");
+  assert.deepEqual(r.manifest.progress, { done: 1, total: 2 });
+  assert.equal(r.manifest.engine.threads, 4);
+  assert.equal((r.records[0] as unknown as Record<string, unknown>).scores, undefined);
+});
+
+test("a v1 record without scores fails with its path", () => {
+  const bad = { schemaVersion: 1, manifest: {}, records: [{ variant: "gold" }] };
+  assert.throws(() => parseResults(JSON.stringify(bad), "old.json"), /old\.json: at \/records\/0\/scores: version 1 record has no scores array/);
+});
+
+test("docs/results.schema.json is the schema the loader enforces", () => {
+  const doc = JSON.parse(readFileSync(join(root, "docs", "results.schema.json"), "utf8"));
+  assert.deepEqual(doc, JSON.parse(JSON.stringify(RESULTS_JSON_SCHEMA)), "regenerate docs/results.schema.json from src/core/results/jsonSchema.ts");
+});
