@@ -10,7 +10,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, read
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type BrowserContext, type FrameLocator, type Page } from "playwright-core";
+import { chromium, type BrowserContext, type Frame, type FrameLocator, type Page } from "playwright-core";
 
 export const repoRoot = join(__dirname, "..", "..", "..");
 export const e2eDir = join(repoRoot, "e2e");
@@ -102,7 +102,7 @@ export interface SessionOptions {
   /** Use this folder as the workspace instead of a fresh one (e.g. to reopen after reload). */
   workspace?: string;
   /** How the extension under test gets into the extensions dir. Default "link". */
-  extension?: "link" | "none" | { vsix: string };
+  extension?: "link" | "none" | { vsix: string } | { folder: string; id: string };
   /** Extra user settings. */
   settings?: Record<string, unknown>;
 }
@@ -190,8 +190,10 @@ export async function startSession(opts: SessionOptions): Promise<Session> {
   if (ext === "link") {
     // A symlink to the working tree: the extension runs from dist/ with the project's node_modules.
     symlinkSync(repoRoot, join(extensionsDir, extensionFolderName), "dir");
-  } else if (typeof ext === "object") {
+  } else if (typeof ext === "object" && "vsix" in ext) {
     installVsix(ext.vsix, userDataDir, extensionsDir, xdgRoot);
+  } else if (typeof ext === "object") {
+    symlinkSync(ext.folder, join(extensionsDir, ext.id), "dir");
   }
 
   const port = await freePort();
@@ -226,6 +228,8 @@ export async function startSession(opts: SessionOptions): Promise<Session> {
       viewport: { width: 1440, height: 900 },
       args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
+    // Runs in every frame, webviews included, before their scripts: see captureCharts.
+    await context.addInitScript(captureCharts);
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(30_000);
     await page.goto(url);
@@ -395,6 +399,72 @@ export async function clickCodeLens(page: Page, text: string | RegExp): Promise<
 export function webviewFrame(page: Page, hasTitle?: string): FrameLocator {
   const outer = hasTitle ? page.locator(`iframe.webview.ready[title="${hasTitle}"]`) : page.locator("iframe.webview.ready");
   return outer.first().contentFrame().frameLocator("iframe#active-frame");
+}
+
+/**
+ * Init script (runs in every frame before its own scripts): records Chart.js instances as they
+ * are created, so a test reads the numbers a chart draws from the chart itself, not from DOM
+ * text. Why a Map hook: the webview bundles Chart.js as a module, so neither `Chart` nor its
+ * instance registry is global; but every Chart constructor registers itself with Chart.js's
+ * animator, whose `_charts` is a Map keyed by the chart. `document.open()` in VS Code's webview
+ * host keeps the window (and so this hook) of the inner frame.
+ */
+function captureCharts(): void {
+  const w = window as unknown as { __iclCharts?: Set<unknown> };
+  if (w.__iclCharts) return;
+  const seen = new Set<unknown>();
+  w.__iclCharts = seen;
+  const set = Map.prototype.set;
+  Map.prototype.set = function (this: Map<unknown, unknown>, key: unknown, value: unknown) {
+    if (key && typeof key === "object" && "config" in key && typeof (key as { update?: unknown }).update === "function" && "canvas" in key) seen.add(key);
+    return set.call(this, key, value);
+  };
+}
+
+/** What a chart draws: its type, x labels and datasets (label + data), as Chart.js holds them. */
+export interface ChartData {
+  canvasId: string;
+  ariaLabel: string;
+  type: string;
+  labels: unknown[];
+  datasets: { label: string; type?: string; data: unknown[] }[];
+}
+
+/** All live Chart.js charts inside one webview content frame. */
+export async function chartsIn(frame: Frame): Promise<ChartData[]> {
+  return frame.evaluate(() => {
+    const w = window as unknown as { __iclCharts?: Set<{ canvas: HTMLCanvasElement | null; config: { type: string }; data: { labels?: unknown[]; datasets: { label?: string; type?: string; data: unknown[] }[] } }> };
+    return [...(w.__iclCharts ?? [])]
+      .filter((c) => c.canvas && c.canvas.isConnected)
+      .map((c) => ({
+        canvasId: c.canvas!.id,
+        ariaLabel: c.canvas!.getAttribute("aria-label") ?? "",
+        type: c.config.type,
+        labels: JSON.parse(JSON.stringify(c.data.labels ?? [])),
+        datasets: c.data.datasets.map((d) => ({ label: String(d.label ?? ""), type: d.type, data: JSON.parse(JSON.stringify(d.data)) })),
+      }));
+  });
+}
+
+/**
+ * The extensions' documents inside webviews: VS Code nests them as
+ * iframe.webview.ready > iframe#active-frame; the inner one is what we want.
+ */
+export function webviewDocuments(page: Page): Frame[] {
+  return page.frames().filter((f) => {
+    const parent = f.parentFrame();
+    return parent !== null && parent !== page.mainFrame() && /webview/.test(parent.url());
+  });
+}
+
+/** The first webview document for which `test` holds (e.g. it has a certain element). */
+export async function findWebview(page: Page, test: (f: Frame) => Promise<boolean>, what: string, timeout = 30_000): Promise<Frame> {
+  return waitUntil(async () => {
+    for (const f of webviewDocuments(page)) {
+      if (await test(f).catch(() => false)) return f;
+    }
+    return undefined;
+  }, what, timeout);
 }
 
 /** Rows of the Problems panel (opens it). */
