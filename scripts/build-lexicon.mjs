@@ -8,8 +8,8 @@
 // - lemma: lower-case single word (letters, optional inner hyphen/apostrophe); labels are words.
 // - synonyms: the other single-word lemmas of the lemma's synsets, senses in WordNet's frequency
 //   order (index.* lists synsets by tagged frequency), so the first synonyms are the common ones.
-// - antonyms: direct (lexical "!" pointers of this lemma), then indirect ones (antonyms of the
-//   head synset of a satellite adjective, or of the lemma's synonyms in the same synset).
+// - antonyms: direct ones (lexical "!" pointers of this lemma); only when there is none, indirect
+//   ones (antonyms of the head synset of a satellite adjective, or of the lemma's synonyms).
 // - keywords: related words via attribute (=), similar-to (&), also-see (^), derivation (+),
 //   pertainym (\) and, for nouns, hypernym (@) pointers; not the lemma, its synonyms or antonyms.
 // Each list is capped (CAP) to keep the file small; the order keeps the most frequent first.
@@ -117,7 +117,8 @@ export function buildLexiconTable(dictDir, version) {
         }
       }
     }
-    for (const w of indirect) add(ant, w);
+    // Indirect antonyms only when WordNet has no direct one (they are much looser).
+    if (ant.length === 0) for (const w of indirect) add(ant, w);
     const KW = ["=", "&", "^", "+", "\\", "@"];
     for (const sym of KW) {
       for (const key of keys) {

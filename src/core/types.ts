@@ -75,6 +75,12 @@ export interface DemoFile {
 export interface PromptExample {
   input: string;
   label: string;
+  /**
+   * Which parts a demonstration shows (format ablations, Min et al. 2022): "label" renders only
+   * the template lines carrying {label}, "input" only the lines carrying {input}. Default: both.
+   * Ignored for the query.
+   */
+  show?: "both" | "label" | "input";
 }
 
 /** The prompt for one query. The label continuation is kept apart from the text. */

@@ -1,0 +1,238 @@
+// Pure helpers of the two token-level variants (Li et al. 2024): tau_RA with random single
+// vocabulary tokens (ra-token) and tau_PA as a permutation of token ids (pa-token). They work
+// against a TokenizerAccess that the caller provides synchronously: in the engine process the
+// model's own tokenizer; in the extension/CLI a cache filled from EngineClient.tokenize()
+// (cachedTokenizer + withTokenizer below turn the async engine call into retry rounds).
+import { rngFor, shuffle, type RandomGenerator } from "./rng";
+
+export type VocabTokenType = "normal" | "control" | "byte" | "unknown" | "user" | "unused";
+
+/** One vocabulary entry as EngineClient.vocab() returns it. */
+export interface VocabEntry {
+  id: number;
+  /** The token's text piece (SentencePiece "\u2581" / GPT-2 "\u0120" word markers are understood). */
+  text: string;
+  type: VocabTokenType;
+}
+
+export interface TokenizerAccess {
+  vocab: readonly VocabEntry[];
+  /** Token ids of `text` as the engine tokenizes prompt text: no BOS, special tokens off. */
+  tokenize(text: string): number[];
+  /** Optional batch form; a prefetching tokenizer reports every missing text at once. */
+  tokenizeMany?(texts: readonly string[]): number[][];
+}
+
+/** A prompt as token ids, ready for the engine's TokenScoreItem. */
+export interface TokenPrompt {
+  prefixTokens: number[];
+  queryTokens: number[];
+  /** Continuation tokens of each label (joint tokenization), never permuted. */
+  labelTokens: number[][];
+  warnings: string[];
+}
+
+/** Thrown by cachedTokenizer for texts it has not been given; withTokenizer fetches them and retries. */
+export class MissingTokenization extends Error {
+  override readonly name = "MissingTokenization";
+  constructor(readonly texts: string[]) {
+    super(`${texts.length} text(s) still need tokenizing by the engine, e.g. ${JSON.stringify(texts[0]?.slice(0, 60))}`);
+  }
+}
+
+/** Tokenizes several texts, in one batch when the tokenizer supports it. */
+export function tokenizeAll(tok: TokenizerAccess, texts: readonly string[]): number[][] {
+  return tok.tokenizeMany ? tok.tokenizeMany(texts) : texts.map((t) => tok.tokenize(t));
+}
+
+/**
+ * A synchronous tokenizer over known tokenizations. It reads `cache` live (entries added later
+ * are seen) and throws MissingTokenization listing every missing text of a call.
+ */
+export function cachedTokenizer(vocab: readonly VocabEntry[], cache: ReadonlyMap<string, number[]>): TokenizerAccess {
+  const many = (texts: readonly string[]): number[][] => {
+    const missing = [...new Set(texts.filter((t) => !cache.has(t)))];
+    if (missing.length) throw new MissingTokenization(missing);
+    return texts.map((t) => cache.get(t)!.slice());
+  };
+  return { vocab, tokenize: (t) => many([t])[0], tokenizeMany: many };
+}
+
+/**
+ * Runs a pure computation that needs a synchronous tokenizer, fetching missing tokenizations
+ * asynchronously (e.g. `texts => engine.tokenize(texts)`) and re-running it, until it completes.
+ * Deterministic because `run` is pure; `cache` may be shared between calls.
+ */
+export async function withTokenizer<T>(
+  vocab: readonly VocabEntry[],
+  fetch: (texts: string[]) => Promise<number[][]>,
+  run: (tok: TokenizerAccess) => T,
+  cache: Map<string, number[]> = new Map(),
+  maxRounds = 50,
+): Promise<T> {
+  const tok = cachedTokenizer(vocab, cache);
+  for (let round = 0; round < maxRounds; round++) {
+    try {
+      return run(tok);
+    } catch (e) {
+      if (!(e instanceof MissingTokenization)) throw e;
+      const got = await fetch(e.texts);
+      if (got.length !== e.texts.length) throw new Error(`tokenizer returned ${got.length} results for ${e.texts.length} texts`);
+      e.texts.forEach((t, i) => cache.set(t, got[i]));
+    }
+  }
+  throw new Error(`withTokenizer: still missing tokenizations after ${maxRounds} rounds`);
+}
+
+/** Token text with word-boundary markers made spaces: "\u2581good" / "\u0120good" -> " good", "\u010a" -> "\n". */
+export function tokenSurface(text: string): string {
+  return text.replace(/\u2581/g, " ").replace(/\u0120/g, " ").replace(/\u010a/g, "\n");
+}
+
+/**
+ * Vocabulary entries that can serve as a random label token: type "normal" (no control, byte,
+ * user-defined, unknown or unused token), the surface is a word of at least 2 letters, starting
+ * with a word boundary when the label follows a space (labelSep ends with " "), and not one of
+ * `exclude` (lower-case label words). Sorted by id; duplicates of a word keep the lowest id.
+ */
+export function labelTokenCandidates(vocab: readonly VocabEntry[], exclude: ReadonlySet<string>, wordInitial: boolean): { id: number; word: string }[] {
+  const seen = new Set<string>();
+  const out: { id: number; word: string }[] = [];
+  for (const v of [...vocab].sort((a, b) => a.id - b.id)) {
+    if (v.type !== "normal") continue;
+    const s = tokenSurface(v.text);
+    const word = wordInitial ? (s.startsWith(" ") ? s.slice(1) : "") : s;
+    if (!/^\p{L}{2,}$/u.test(word)) continue;
+    const low = word.toLowerCase();
+    if (exclude.has(low) || seen.has(low)) continue;
+    seen.add(low);
+    out.push({ id: v.id, word });
+  }
+  return out;
+}
+
+/**
+ * Picks `count` distinct random label tokens. Candidates (labelTokenCandidates) are taken in a
+ * seeded random order and kept only if they are a single token IN CONTEXT:
+ * tokenize(context + labelSep + word) must equal tokenize(context) followed by exactly that id.
+ * Checks run in batches (one engine round trip per batch with a prefetching tokenizer).
+ */
+export function pickLabelTokens(opts: { tokenizer: TokenizerAccess; count: number; rng: RandomGenerator; context: string; labelSep: string; exclude: ReadonlySet<string>; maxChecks?: number }): { id: number; word: string }[] {
+  const { tokenizer, count, rng, context, labelSep, exclude } = opts;
+  const candidates = shuffle(rng, labelTokenCandidates(tokenizer.vocab, exclude, labelSep.endsWith(" ")));
+  const maxChecks = Math.min(candidates.length, opts.maxChecks ?? 4000);
+  const chosen: { id: number; word: string }[] = [];
+  const [base] = tokenizeAll(tokenizer, [context]);
+  for (let i = 0; i < maxChecks && chosen.length < count; ) {
+    const batch = candidates.slice(i, Math.min(maxChecks, i + Math.max(8, (count - chosen.length) * 4)));
+    i += batch.length;
+    const toks = tokenizeAll(tokenizer, batch.map((c) => context + labelSep + c.word));
+    batch.forEach((c, j) => {
+      const t = toks[j];
+      if (chosen.length < count && t.length === base.length + 1 && t[t.length - 1] === c.id && base.every((b, x) => t[x] === b)) chosen.push(c);
+    });
+  }
+  if (chosen.length < count) {
+    throw new Error(`only ${chosen.length} of ${count} random label tokens are single tokens in context after ${maxChecks} checks`);
+  }
+  return chosen;
+}
+
+export type SegmentKind = "template" | "input" | "label";
+
+/** Length of the common prefix of two token arrays. */
+export function commonPrefix(a: readonly number[], b: readonly number[]): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+/**
+ * Classifies the tokens of a text made of segments by where they come from, using the
+ * IN-CONTEXT tokenization: the whole text is tokenized once, and every segment boundary is
+ * located by tokenizing the text up to it and taking the common prefix with the whole (a token
+ * merging across a boundary goes to the earlier segment's side of the cut). This avoids the
+ * pitfall of the authors' code, which tokenized template words on their own.
+ */
+export function classifyTokens(tok: TokenizerAccess, segments: readonly { text: string; kind: SegmentKind }[]): { tokens: number[]; kinds: SegmentKind[] } {
+  const texts: string[] = [];
+  let acc = "";
+  for (const s of segments) {
+    acc += s.text;
+    texts.push(acc);
+  }
+  const all = tokenizeAll(tok, texts);
+  const tokens = all[all.length - 1] ?? [];
+  const kinds: SegmentKind[] = new Array(tokens.length);
+  let start = 0;
+  segments.forEach((s, j) => {
+    const end = j === segments.length - 1 ? tokens.length : Math.max(start, commonPrefix(all[j], tokens));
+    for (let x = start; x < end; x++) kinds[x] = s.kind;
+    start = end;
+  });
+  return { tokens, kinds };
+}
+
+/**
+ * Segments of a rendered demonstration: template literal text, {input} and {label} slots, in
+ * order (only full-format demos; the separator is added by the caller).
+ */
+export function templateSegments(template: string, input: string, label: string): { text: string; kind: SegmentKind }[] {
+  const out: { text: string; kind: SegmentKind }[] = [];
+  for (const part of template.split(/(\{input\}|\{label\})/)) {
+    if (part === "{input}") out.push({ text: input, kind: "input" });
+    else if (part === "{label}") out.push({ text: label, kind: "label" });
+    else if (part !== "") out.push({ text: part, kind: "template" });
+  }
+  return out;
+}
+
+/** Token ids that a permutation may move: normal tokens not in `keep`. Sorted ascending. */
+export function permutableIds(vocab: readonly VocabEntry[], keep: ReadonlySet<number>): number[] {
+  return vocab.filter((v) => v.type === "normal" && !keep.has(v.id)).map((v) => v.id).sort((a, b) => a - b);
+}
+
+/** A seeded bijection on `ids`: ids[i] -> shuffled[i]. */
+export function tokenPermutation(rng: RandomGenerator, ids: readonly number[]): Map<number, number> {
+  const shuffled = shuffle(rng, ids);
+  return new Map(ids.map((id, i) => [id, shuffled[i]]));
+}
+
+/** Applies the permutation; ids outside it (kept, control, byte tokens) stay. */
+export function permuteTokens(tokens: readonly number[], perm: ReadonlyMap<number, number>): number[] {
+  return tokens.map((t) => perm.get(t) ?? t);
+}
+
+/** The texts a prompt's token split needs: prefix, prefix + query, and each full prompt + label. */
+export function promptTokenTexts(prompt: { prefix: string; query: string; labelSep: string; labels: readonly string[] }): string[] {
+  const pq = prompt.prefix + prompt.query;
+  return [prompt.prefix, pq, ...prompt.labels.map((l) => pq + prompt.labelSep + l)];
+}
+
+/**
+ * Splits a text prompt into prefix, query and label tokens by joint tokenization: label tokens
+ * are what follows tokenize(prefix + query) in tokenize(prefix + query + labelSep + label).
+ * When a boundary does not fall between tokens (a token merges across it), the split uses the
+ * common prefix and says so in `warnings`.
+ */
+export function splitPromptTokens(tok: TokenizerAccess, prompt: { prefix: string; query: string; labelSep: string; labels: readonly string[] }): TokenPrompt {
+  const [pre, pq, ...full] = tokenizeAll(tok, promptTokenTexts(prompt));
+  const warnings: string[] = [];
+  const prefixTokens = prompt.prefix === "" ? [] : pre;
+  let cut = prefixTokens.length;
+  if (commonPrefix(prefixTokens, pq) !== cut) {
+    cut = commonPrefix(prefixTokens, pq);
+    warnings.push("the prefix and the query merge into one token at their boundary; the prefix was shortened to the common tokens");
+  }
+  const labelTokens = full.map((f, i) => {
+    const c = commonPrefix(f, pq);
+    if (c !== pq.length) warnings.push(`label '${prompt.labels[i]}' merges with the end of the prompt when tokenized jointly`);
+    return f.slice(c);
+  });
+  return { prefixTokens: pq.slice(0, cut), queryTokens: pq.slice(cut), labelTokens, warnings };
+}
+
+/** The seeded stream of a token-level variant (kept here so tests can reproduce it). */
+export function tokenRng(seed: number, name: string, draw: number): RandomGenerator {
+  return rngFor(seed, name, draw);
+}

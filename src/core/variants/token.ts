@@ -1,0 +1,132 @@
+// The two token-level variants of Li et al. 2024, completed against a TokenizerAccess
+// (ctx.tokenizer) supplied by the caller: the model's tokenizer in the engine process, or a
+// cache filled from EngineClient.tokenize() (see tokenVariants.ts withTokenizer). Without a
+// tokenizer, createVariant throws VariantError("... needs the model's tokenizer").
+import { buildPrompt, splitTemplate } from "../prompt";
+import { rngFor } from "../rng";
+import {
+  classifyTokens,
+  MissingTokenization,
+  permutableIds,
+  permuteTokens,
+  pickLabelTokens,
+  splitPromptTokens,
+  templateSegments,
+  tokenPermutation,
+  tokenSurface,
+  type SegmentKind,
+  type TokenizerAccess,
+} from "../tokenVariants";
+import { base, classIndexer, labelMapInstance, labelWords, requireClasses } from "./common";
+import { VariantError, type VariantContext, type VariantDefinition, type VariantInstance } from "./types";
+
+function needTokenizer(ctx: VariantContext, variant: string): TokenizerAccess {
+  if (!ctx.tokenizer) throw new VariantError(variant, `${variant} needs the model's tokenizer; load a model first (token-level variants run only with a model).`, "Load a GGUF model, then run this variant.");
+  return ctx.tokenizer;
+}
+
+/** A sample input per class (the first example of that class), for in-context probes. */
+function sampleInputs(ctx: VariantContext): string[] {
+  return ctx.classes.map((c) => ctx.examples?.find((e) => e.label === c)?.input ?? "x");
+}
+
+/**
+ * ra-token (Li et al. 2024 ACL, tau_RA as in the authors' code): each class is shown and scored
+ * as a random single vocabulary token. Unlike the authors' code, the tokens are distinct, of type
+ * normal (no control, byte, special or unused token), word-like, and verified to be ONE token in
+ * context (after the query text and labelSep, as the engine tokenizes labels).
+ */
+export const raToken: VariantDefinition = {
+  id: "ra-token",
+  family: "consistent",
+  title: "tau_RA: random tokens",
+  description: "Labels replaced by random single vocabulary tokens (needs the model's tokenizer).",
+  source: "Li et al. 2024 (ACL), tau_RA with random vocabulary tokens",
+  needsTokenizer: true,
+  create(ctx, draw, key) {
+    requireClasses(ctx, this.id, 2);
+    const tokenizer = needTokenizer(ctx, this.id);
+    const words = labelWords(ctx);
+    let context = "Answer:";
+    let labelSep = " ";
+    if (ctx.settings) {
+      const p = buildPrompt(ctx.settings, [], sampleInputs(ctx)[0], []);
+      context = p.prefix + p.query;
+      labelSep = p.labelSep;
+    }
+    let picked;
+    try {
+      picked = pickLabelTokens({ tokenizer, count: words.length, rng: rngFor(ctx.seed, "g-token", draw), context, labelSep, exclude: new Set(words.map((w) => w.toLowerCase())) });
+    } catch (e) {
+      if (e instanceof MissingTokenization) throw e;
+      throw new VariantError(this.id, `ra-token: ${(e as Error).message}.`, "This model's vocabulary has too few word tokens; use ra-string.");
+    }
+    const inst = labelMapInstance(ctx, base(ctx, this, draw, key), picked.map((p) => ({ to: p.word, note: `token ${p.id}` })));
+    inst.mapping.kind = "token";
+    return inst;
+  },
+};
+
+/**
+ * pa-token (Li et al. 2024 ACL, tau_PA): a seeded random permutation of the token ids, applied
+ * to every prompt token except the label tokens and a keep-list of template tokens. The
+ * keep-list is computed from the IN-CONTEXT tokenization of a probe prompt rendered with the
+ * template (instruction, one demo per class, a query with its label): ids found at template
+ * positions are kept, ids at label positions are kept (the authors' code tokenized template
+ * words on their own, so most template tokens were permuted anyway). Only normal tokens are
+ * permuted, among themselves. The demos and queries stay text; instance.tokens(prompt) gives the
+ * permuted token ids for the engine (TokenScoreItem).
+ */
+export const paToken: VariantDefinition = {
+  id: "pa-token",
+  family: "input",
+  title: "tau_PA: token permutation",
+  description: "Input tokens replaced through a random permutation of token ids; template and label tokens kept (needs the model's tokenizer).",
+  source: "Li et al. 2024 (ACL), tau_PA (token-id permutation)",
+  needsTokenizer: true,
+  create(ctx, draw, key): VariantInstance {
+    requireClasses(ctx, this.id, 2);
+    const tokenizer = needTokenizer(ctx, this.id);
+    if (!ctx.settings) throw new VariantError(this.id, "pa-token needs the template (ctx.settings) to compute its keep-list.");
+    const { template, separator, instruction } = ctx.settings;
+    splitTemplate(template);
+    const words = labelWords(ctx);
+    const inputs = sampleInputs(ctx);
+    const segments: { text: string; kind: SegmentKind }[] = [];
+    if (instruction !== "") segments.push({ text: instruction + separator, kind: "template" });
+    words.forEach((w, i) => {
+      segments.push(...templateSegments(template, inputs[i], w));
+      if (separator !== "") segments.push({ text: separator, kind: "template" });
+    });
+    segments.push(...templateSegments(splitTemplate(template).before + "{label}", inputs[0], words[0]));
+    const { tokens, kinds } = classifyTokens(tokenizer, segments);
+    const keepTemplate = new Set<number>();
+    const keepLabel = new Set<number>();
+    tokens.forEach((t, i) => (kinds[i] === "template" ? keepTemplate : kinds[i] === "label" ? keepLabel : undefined)?.add(t));
+    const keep = new Set([...keepTemplate, ...keepLabel]);
+    const ids = permutableIds(tokenizer.vocab, keep);
+    const perm = tokenPermutation(rngFor(ctx.seed, "pa-token", draw), ids);
+    const text = new Map(tokenizer.vocab.map((v) => [v.id, tokenSurface(v.text)]));
+    const show = (id: number) => JSON.stringify(text.get(id) ?? `#${id}`);
+    const ci = classIndexer(ctx, this.id);
+    return {
+      ...base(ctx, this, draw, key),
+      mapping: {
+        kind: "token",
+        rows: [
+          ...[...keepTemplate].sort((a, b) => a - b).map((id) => ({ from: show(id), to: show(id), note: `kept: template token ${id}` })),
+          ...[...keepLabel].filter((id) => !keepTemplate.has(id)).sort((a, b) => a - b).map((id) => ({ from: show(id), to: show(id), note: `kept: label token ${id}` })),
+          { from: "(every other normal token)", to: "(a random normal token)", note: `${ids.length} token ids permuted` },
+        ],
+        warnings: [],
+      },
+      labelSpace: words.slice(),
+      demos: (set) => set.map((e) => ({ input: e.input, label: words[ci(e)] })),
+      query: (q) => ({ input: q.input, gold: words[ci(q)] }),
+      tokens(prompt) {
+        const split = splitPromptTokens(tokenizer, prompt);
+        return { ...split, prefixTokens: permuteTokens(split.prefixTokens, perm), queryTokens: permuteTokens(split.queryTokens, perm) };
+      },
+    };
+  },
+};
