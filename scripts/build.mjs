@@ -50,3 +50,4 @@ if (Object.keys(webPresent).length > 0) {
 // The webview loads the toolkit as a module script from media/ (see docs/ARCHITECTURE.md).
 mkdirSync(join(root, "media", "vendor"), { recursive: true });
 cpSync(join(root, "node_modules", "@vscode", "webview-ui-toolkit", "dist", "toolkit.min.js"), join(root, "media", "vendor", "toolkit.min.js"));
+(await import("./build-lexicon.mjs")).buildLexicon(); // WordNet table for the natural-g variants -> out/lexicon.json, dist/lexicon.json
