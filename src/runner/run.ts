@@ -188,8 +188,8 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
       const cfItems = items.filter((i) => i.kind === "calibration");
       const qItems = items.filter((i) => i.kind === "query");
       // Calibration scores of this demo set: restored, or scored with the first batch.
-      const cfProbs = (): number[][] =>
-        cfItems.map((i) => calibration.get(calibrationKey({ ...group, input: i.input }))?.labels.map((l) => l.prob)).filter((p): p is number[] => !!p);
+      const cfProbs = (): LabelScore[][] =>
+        cfItems.map((i) => calibration.get(calibrationKey({ ...group, input: i.input }))?.labels).filter((p): p is LabelScore[] => !!p);
       const cfMissing = cfItems.filter((i) => !calibration.has(calibrationKey({ ...group, input: i.input })));
       for (let start = 0; start < qItems.length; start += batchSize) {
         if (signal?.aborted) throw abortError();

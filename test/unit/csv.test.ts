@@ -45,6 +45,7 @@ test("summary CSV writes every column, empty for missing numbers", () => {
     chance: 0.5,
     majority: 0.5,
     logreg: 0.625,
+    pAboveChance: 0.01,
     labelShare: { negative: 0.375, positive: 0.625 },
     labels: ["negative", "positive"],
   };

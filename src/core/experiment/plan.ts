@@ -6,10 +6,9 @@
 import type { DemoFile, Example, ProbeSettings } from "../types";
 import { drawQueries, selectDemos } from "../selection";
 import { buildPrompt } from "../prompt";
-import { createVariant, type VariantInstance } from "../variants";
+import { createVariant, type VariantContext, type VariantInstance } from "../variants";
 
-/** Content-free inputs of contextual calibration (Zhao et al. 2021, "Calibrate Before Use"). */
-export const CONTENT_FREE_INPUTS = ["N/A", "", "[MASK]"] as const;
+import { CONTENT_FREE_INPUTS } from "../calibration";
 
 export class PlanError extends Error {
   constructor(message: string, readonly hint: string) {
@@ -158,19 +157,28 @@ export class VariantCache {
   constructor(
     private readonly file: Pick<DemoFile, "examples" | "classes">,
     private readonly settings: ProbeSettings,
-    private readonly extra: Record<string, unknown> = {},
+    private readonly extra: Partial<VariantContext> = {},
   ) {}
+  /** The context createVariant receives (callers add lexicon, word lists or a tokenizer through `extra`). */
+  context(seed: number): VariantContext {
+    return {
+      seed,
+      examples: this.file.examples,
+      classes: this.file.classes,
+      verbalizers: this.settings.verbalizers,
+      settings: this.settings,
+      ...this.extra,
+    };
+  }
+  /** Registers an instance created elsewhere (token-level variants are created asynchronously, see the runner). */
+  set(variant: string, seed: number, inst: VariantInstance): void {
+    this.map.set(`${variant}|${seed}`, inst);
+  }
   get(variant: string, seed: number): VariantInstance {
     const key = `${variant}|${seed}`;
     let v = this.map.get(key);
     if (!v) {
-      v = createVariant(variant, {
-        seed,
-        examples: this.file.examples,
-        classes: this.file.classes,
-        settings: this.settings,
-        ...this.extra,
-      } as Parameters<typeof createVariant>[1]);
+      v = createVariant(variant, this.context(seed));
       this.map.set(key, v);
     }
     return v;
