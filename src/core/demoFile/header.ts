@@ -24,11 +24,11 @@ export function isHeaderObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v) && Object.prototype.hasOwnProperty.call(v, HEADER_MARKER);
 }
 
-/** The span of an array item inside a value text like `[0, 4, 99]` (0-based, relative to the value). */
-function itemSpan(valueText: string, item: number): { start: number; end: number } | undefined {
-  if (!valueText.startsWith("[")) return undefined;
+/** Spans of the top-level items of an array value text like `[0, 4, 99]` (0-based, relative to the value). */
+function itemSpans(valueText: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  if (!valueText.startsWith("[")) return out;
   let depth = 0;
-  let idx = 0;
   let start = 1;
   let inStr = false;
   for (let i = 1; i < valueText.length; i++) {
@@ -42,27 +42,41 @@ function itemSpan(valueText: string, item: number): { start: number; end: number
     else if (c === "[" || c === "{") depth++;
     else if ((c === "]" || c === "}") && depth > 0) depth--;
     else if ((c === "," || c === "]") && depth === 0) {
-      if (idx === item) {
-        let s = start;
-        let e = i;
-        while (s < e && /\s/.test(valueText[s])) s++;
-        while (e > s && /\s/.test(valueText[e - 1])) e--;
-        return { start: s, end: e };
-      }
-      idx++;
+      let s = start;
+      let e = i;
+      while (s < e && /\s/.test(valueText[s])) s++;
+      while (e > s && /\s/.test(valueText[e - 1])) e--;
+      out.push({ start: s, end: e });
       start = i + 1;
     }
   }
-  return undefined;
+  return out;
+}
+
+// Member and item spans are computed once per header line and key: a header listing thousands
+// of values (each with its own problem) must not be rescanned per problem.
+const spanCache = new WeakMap<LineIndex, Map<string, { member?: MemberSpan; items?: { start: number; end: number }[] }>>();
+
+function cachedSpans(index: LineIndex, line: number, headerKey: string) {
+  let perIndex = spanCache.get(index);
+  if (!perIndex) spanCache.set(index, (perIndex = new Map()));
+  const cacheKey = `${line}\u0000${headerKey}`;
+  let entry = perIndex.get(cacheKey);
+  if (!entry) {
+    entry = { member: findMember(index.lineText(line), headerKey) };
+    perIndex.set(cacheKey, entry);
+  }
+  return entry;
 }
 
 /** Line/column range of a header member's value (or one array item of it). */
 export function headerValueRange(index: LineIndex, line: number, headerKey: string, item?: number): { line: number; column: number; endColumn: number } | undefined {
-  const text = index.lineText(line);
-  const m = findMember(text, headerKey);
+  const entry = cachedSpans(index, line, headerKey);
+  const m = entry.member;
   if (!m) return undefined;
   if (item !== undefined) {
-    const span = itemSpan(text.slice(m.valueStart, m.valueEnd), item);
+    entry.items ??= itemSpans(index.lineText(line).slice(m.valueStart, m.valueEnd));
+    const span = entry.items[item];
     if (span) return { line, column: m.valueStart + span.start + 1, endColumn: m.valueStart + span.end + 1 };
   }
   return { line, column: m.valueStart + 1, endColumn: m.valueEnd + 1 };

@@ -106,13 +106,15 @@ function intList(key: "k" | "seeds", value: unknown, min: number): CheckedSettin
   if (list.length === 0) return { issues: [bad(key, `"${h}" is an empty list`, `Give at least one value, e.g. "${h}": ${example}.`)] };
   const issues: SettingIssue[] = [];
   const out: number[] = [];
+  const seen = new Set<number>();
   list.forEach((v, idx) => {
     if (!isInt(v) || v < min) {
       const what = min === 0 ? "whole numbers >= 0" : "whole numbers";
       issues.push(bad(key, `"${h}" entry ${quote(v)} is not valid: entries must be ${what}`, `Write e.g. "${h}": ${example}.`, idx));
-    } else if (out.includes(v)) {
+    } else if (seen.has(v)) {
       issues.push({ key, item: idx, severity: "warning", code: "duplicate-value", message: `"${h}" lists ${v} twice`, hint: "Remove the repeated value; it would only repeat the same runs." });
     } else {
+      seen.add(v);
       out.push(v);
     }
   });
@@ -166,12 +168,14 @@ export function checkSetting(key: keyof ProbeSettings, value: unknown): CheckedS
       if (!Array.isArray(value)) return { issues: [bad(key, `"labels" must be a list of strings, not ${typeName(value)}`, 'Write e.g. "labels": ["negative", "positive"].')] };
       const issues: SettingIssue[] = [];
       const out: string[] = [];
+      const seen = new Set<string>();
       value.forEach((v, idx) => {
         if (typeof v !== "string" || v.trim() === "") {
           issues.push(bad(key, `"labels" entry ${quote(v)} is not a non-empty string`, 'Write every label as a string, e.g. "labels": ["negative", "positive"].', idx));
-        } else if (out.includes(v.trim())) {
+        } else if (seen.has(v.trim())) {
           issues.push({ key, item: idx, severity: "warning", code: "duplicate-class", message: `"labels" lists ${quote(v)} twice`, hint: "Remove the repeated label." });
         } else {
+          seen.add(v.trim());
           out.push(v.trim());
         }
       });
@@ -225,6 +229,7 @@ export function checkSetting(key: keyof ProbeSettings, value: unknown): CheckedS
       if (list.length === 0) return { issues: [bad(key, '"variants" is an empty list', 'Name at least one variant, e.g. "variants": ["gold"].')] };
       const issues: SettingIssue[] = [];
       const out: string[] = [];
+      const seen = new Set<string>();
       list.forEach((v, idx) => {
         if (typeof v !== "string" || !/^[a-z0-9][a-z0-9-]*(#[0-9]+)?$/.test(v)) {
           issues.push(bad(key, `variant ${quote(v)} is not a variant id`, 'Variant ids look like "gold", "ra-string" or "ra-string#2".', idx));
@@ -235,10 +240,11 @@ export function checkSetting(key: keyof ProbeSettings, value: unknown): CheckedS
           const guess = closest(id, KNOWN_VARIANT_IDS);
           issues.push({ key, item: idx, severity: "warning", code: "unknown-variant", message: `unknown variant ${quote(v)}`, hint: guess ? `Did you mean "${guess}"?` : `Known variants: ${KNOWN_VARIANT_IDS.join(", ")}.` });
         }
-        if (out.includes(v)) {
+        if (seen.has(v)) {
           issues.push({ key, item: idx, severity: "warning", code: "duplicate-value", message: `"variants" lists ${quote(v)} twice`, hint: "Remove the repeated variant." });
           return;
         }
+        seen.add(v);
         out.push(v);
       });
       return { value: issues.some((x) => x.severity === "error") ? undefined : out, issues };

@@ -95,10 +95,17 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
   }
 
   if (declared) {
-    for (const c of declared) {
-      if (!counts.has(c)) {
-        sink.add({ ...settingRange(ctx, "classes"), severity: "warning", code: "class-without-examples", message: `declared label ${quote(c)} has no examples`, hint: `Add examples labelled ${quote(c)}, or remove it from "labels".` });
-      }
+    // One warning for all of them: they share the same place (the "labels" value).
+    const missing = declared.filter((c) => !counts.has(c));
+    if (missing.length) {
+      const shown = missing.slice(0, 10).map((c) => quote(c)).join(", ") + (missing.length > 10 ? ` and ${missing.length - 10} more` : "");
+      sink.add({
+        ...settingRange(ctx, "classes"),
+        severity: "warning",
+        code: "class-without-examples",
+        message: missing.length === 1 ? `declared label ${shown} has no examples` : `declared labels ${shown} have no examples`,
+        hint: `Add examples with ${missing.length === 1 ? "this label" : "these labels"}, or remove ${missing.length === 1 ? "it" : "them"} from "labels".`,
+      });
     }
   }
   const present = classes.filter((c) => counts.has(c));

@@ -1,0 +1,54 @@
+// The shipped example files parse cleanly and have the shape the docs promise.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseDemoFile, isRunnable } from "../../src/core/demoFile";
+
+const dir = join(__dirname, "..", "..", "..", "examples");
+const load = (name: string) => parseDemoFile(readFileSync(join(dir, name), "utf8"), name);
+const counts = (labels: string[]) => labels.reduce<Record<string, number>>((m, l) => ((m[l] = (m[l] ?? 0) + 1), m), {});
+
+for (const name of ["sentiment.icl.jsonl", "topic.icl.jsonl", "capitals.icl.jsonl", "sentiment.csv"]) {
+  test(`${name} parses with no problems at all`, () => {
+    const f = load(name);
+    assert.deepEqual(f.problems, []);
+    assert.ok(isRunnable(f));
+    assert.equal(f.headerLine, 1);
+    assert.ok(f.settings.k.every((k) => k <= f.examples.length - 1));
+  });
+}
+
+test("sentiment: 80 balanced movie-review lines, paper-style template", () => {
+  const f = load("sentiment.icl.jsonl");
+  assert.equal(f.examples.length, 80);
+  assert.deepEqual(f.classes, ["negative", "positive"]);
+  assert.deepEqual(counts(f.examples.map((e) => e.label)), { negative: 40, positive: 40 });
+  assert.equal(f.settings.template, "Review: {input}\nSentiment: {label}");
+});
+
+test("topic: 80 lines over four balanced classes with a News/Topic template", () => {
+  const f = load("topic.icl.jsonl");
+  assert.equal(f.examples.length, 80);
+  assert.deepEqual(f.classes, ["world", "sports", "business", "science"]);
+  assert.deepEqual(counts(f.examples.map((e) => e.label)), { world: 20, sports: 20, business: 20, science: 20 });
+  assert.equal(f.settings.template, "News: {input}\nTopic: {label}");
+});
+
+test("capitals: 40 countries, one capital each (a 40-class word mapping)", () => {
+  const f = load("capitals.icl.jsonl");
+  assert.equal(f.examples.length, 40);
+  assert.equal(f.classes.length, 40);
+  assert.equal(new Set(f.examples.map((e) => e.input)).size, 40);
+  assert.equal(f.settings.template, "Country: {input}\nCapital: {label}");
+  assert.deepEqual(f.examples.find((e) => e.input === "France")?.label, "Paris");
+});
+
+test("sentiment.csv: quoted commas and doubled quotes", () => {
+  const f = load("sentiment.csv");
+  assert.equal(f.format, "csv");
+  assert.equal(f.examples.length, 12);
+  assert.ok(f.examples.some((e) => e.input === 'the lead is "pitch perfect" in every scene'));
+  assert.ok(f.examples.some((e) => e.input === "a gorgeous, witty film that never loses its nerve"));
+  assert.deepEqual(f.examples.map((e) => e.line), Array.from({ length: 12 }, (_, i) => i + 3));
+});
