@@ -308,6 +308,21 @@ export async function withSession(opts: SessionOptions, body: (s: Session) => Pr
   }
 }
 
+/**
+ * Runs one step of a scenario: on failure saves a screenshot, prints the visible notifications
+ * and the tail of the extension host's log (where the extension's errors are), then rethrows.
+ */
+export async function step(s: Session, name: string, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    await s.shot(`${name}-failure`).catch(() => undefined);
+    const toasts = await notificationTexts(s.page).catch(() => []);
+    console.error(`--- ${name} failed; notifications: ${toasts.join(" || ") || "none"}\n--- extension host log (tail):\n${s.exthostLog().slice(-5000)}`);
+    throw err;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Workbench helpers: selectors that worked on VS Code 1.139 (E2E_VSCODE.md).
 
