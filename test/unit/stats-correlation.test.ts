@@ -1,7 +1,7 @@
 // Correlations and the bootstrap, against hand computations and a textbook example.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { pearson, spearman, averageRanks, spearmanExactPValue, bootstrapMeanInterval, bootstrapInterval, quantileSorted } from "../../src/core/stats";
+import { pearson, spearman, averageRanks, spearmanExactPValue, bootstrapMeanInterval, bootstrapInterval, bootstrapCountsInterval, quantileSorted, macroF1FromCounts } from "../../src/core/stats";
 
 const close = (actual: number, expected: number, tol: number, what = ""): void =>
   assert.ok(Math.abs(actual - expected) <= tol, `${what} expected ${expected} +/- ${tol}, got ${actual}`);
@@ -89,4 +89,20 @@ test("percentile bootstrap: deterministic, degenerate and two-point cases", () =
   close(half / 4000, 0.5, 0.03, "two-point resampling");
   close(quantileSorted([1, 2, 3, 4], 0.5), 2.5, 1e-12);
   assert.throws(() => bootstrapMeanInterval([]), /no values/);
+});
+
+test("count-table bootstrap: resampled counts sum to n, two-cell proportions", () => {
+  // 10 units, 3 in cell 1: the resampled share of cell 1 has mean .3 and sd sqrt(.21/10) = .145,
+  // so its 95% percentile interval is roughly .3 +/- .28 (discrete steps of .1).
+  const cells = Int32Array.from([0, 0, 0, 0, 0, 0, 0, 1, 1, 1]);
+  let sumsOk = true;
+  const iv = bootstrapCountsInterval(cells, 2, (c) => {
+    if (c[0] + c[1] !== 10) sumsOk = false;
+    return c[1] / 10;
+  }, { resamples: 2000, seed: 3 });
+  assert.ok(sumsOk);
+  assert.ok(iv.lo >= 0 && iv.lo <= 0.1 && iv.hi >= 0.5 && iv.hi <= 0.7, JSON.stringify(iv));
+  assert.deepEqual(iv, bootstrapCountsInterval(cells, 2, (c) => c[1] / 10, { resamples: 2000, seed: 3 }));
+  // flat 2x2 table [[2,1],[0,1]]: class 0 F1 = 4/5, class 1 F1 = 2/3
+  close(macroF1FromCounts([2, 1, 0, 1], 2), (0.8 + 2 / 3) / 2, 1e-12);
 });

@@ -63,3 +63,36 @@ export function bootstrapMeanInterval(values: readonly number[], opts: Bootstrap
     opts,
   );
 }
+
+/**
+ * Percentile bootstrap for statistics of a table of counts (e.g. a confusion matrix): each of the
+ * n units falls into one cell (`cells[i]` in [0, cellCount)); a resample redraws n units with
+ * replacement and passes the resampled cell counts to `statistic`. This is the fast path for
+ * bootstrapping queries (O(n) per resample with no per-unit allocation): indices are drawn as
+ * floor(u * n / 2^32) from xoroshiro128plus's 32-bit outputs u, whose bias (at most n / 2^32,
+ * below 1e-5 for a million units) is far under the bootstrap's own Monte-Carlo error.
+ */
+export function bootstrapCountsInterval(
+  cells: Int32Array,
+  cellCount: number,
+  statistic: (counts: Int32Array) => number,
+  opts: BootstrapOptions = {},
+): Interval {
+  const resamples = opts.resamples ?? DEFAULT_RESAMPLES;
+  const level = opts.level ?? 0.95;
+  const method = opts.method ?? "bootstrap-queries";
+  const n = cells.length;
+  if (n < 1) throw new RangeError("bootstrapCountsInterval: no units");
+  if (!Number.isInteger(resamples) || resamples < 1) throw new RangeError(`bootstrapCountsInterval: resamples must be a positive integer, got ${resamples}`);
+  const rng = xoroshiro128plus(opts.seed ?? 0);
+  const stats = new Float64Array(resamples);
+  const counts = new Int32Array(cellCount);
+  const scale = n / 4294967296; // u * scale < n for u < 2^32
+  for (let b = 0; b < resamples; b++) {
+    counts.fill(0);
+    for (let t = 0; t < n; t++) counts[cells[((rng.next() >>> 0) * scale) | 0]]++;
+    stats[b] = statistic(counts);
+  }
+  stats.sort();
+  return { lo: quantileSorted(stats, (1 - level) / 2), hi: quantileSorted(stats, (1 + level) / 2), level, method };
+}

@@ -94,3 +94,24 @@ export function mean(values: readonly number[]): number {
   for (const v of values) s += v;
   return s / values.length;
 }
+
+/** Macro-F1 (same conventions as macroF1FromConfusion) from a flat row-major L x L count table. */
+export function macroF1FromCounts(counts: ArrayLike<number>, L: number): number {
+  let sum = 0;
+  let classes = 0;
+  for (let c = 0; c < L; c++) {
+    const tp = counts[c * L + c];
+    let fn = 0;
+    let fp = 0;
+    for (let j = 0; j < L; j++) {
+      if (j === c) continue;
+      fn += counts[c * L + j];
+      fp += counts[j * L + c];
+    }
+    const denom = 2 * tp + fp + fn;
+    if (denom === 0) continue;
+    sum += (2 * tp) / denom;
+    classes++;
+  }
+  return classes === 0 ? NaN : sum / classes;
+}

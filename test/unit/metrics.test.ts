@@ -1,0 +1,135 @@
+// Per-(variant, k) metrics on hand-built records.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { aggregate, summariseBaselines } from "../../src/core/metrics";
+import type { QueryRecord } from "../../src/core/types";
+
+const close = (a: number, b: number, tol = 1e-9, what = ""): void => assert.ok(Math.abs(a - b) <= tol, `${what} expected ${b}, got ${a}`);
+
+let qi = 0;
+function rec(variant: string, k: number, seed: number, gold: string, predicted: string, extra: Partial<QueryRecord> = {}, labels = ["neg", "pos"]): QueryRecord {
+  const ok = gold === predicted;
+  return {
+    variant, k, seed, queryIndex: qi++, demoIndices: [], input: "x", gold, predicted, goldRank: ok ? 1 : 2,
+    labels: labels.map((l) => ({ label: l, logProb: l === gold ? (ok ? -0.5 : -1.5) : -1, meanLogProb: 0, firstTokenLogProb: 0, tokens: 1, prob: 0.5 })),
+    ...extra,
+  };
+}
+
+const goldRecords = (): QueryRecord[] => [
+  // seed 1: 3 of 4 correct
+  rec("gold", 4, 1, "neg", "neg"), rec("gold", 4, 1, "neg", "neg"), rec("gold", 4, 1, "pos", "pos"), rec("gold", 4, 1, "pos", "neg"),
+  // seed 2: 2 of 4 correct
+  rec("gold", 4, 2, "neg", "pos"), rec("gold", 4, 2, "neg", "neg"), rec("gold", 4, 2, "pos", "pos"), rec("gold", 4, 2, "pos", "neg"),
+];
+
+test("accuracy, Wilson, seed bootstrap, macro-F1, ranks, shares, confusion by hand", () => {
+  const [m] = aggregate(goldRecords());
+  assert.equal(m.variant, "gold");
+  assert.equal(m.k, 4);
+  assert.equal(m.n, 8);
+  assert.deepEqual(m.seeds, [1, 2]);
+  assert.deepEqual(m.labels, ["neg", "pos"]);
+  assert.equal(m.accuracy.correct, 5);
+  assert.equal(m.accuracy.value, 5 / 8);
+  // Wilson 5/8: centre 6.920729/11.841459 = .584448; half .165518 * sqrt(1.875 + .960365) = .278708
+  close(m.accuracy.wilson.lo, 0.30574, 2e-5, "wilson lo");
+  close(m.accuracy.wilson.hi, 0.863156, 2e-5, "wilson hi");
+  // per-seed .75 and .5; resample means of 2 seeds are .5, .625, .75 -> percentiles .5 and .75
+  assert.equal(m.accuracy.seedMean, 0.625);
+  assert.deepEqual([m.accuracy.bootstrap!.lo, m.accuracy.bootstrap!.hi], [0.5, 0.75]);
+  assert.equal(m.accuracy.interval.method, "bootstrap-seeds");
+  // P(X >= 5 | 8, .5) = (C(8,5)+C(8,6)+C(8,7)+C(8,8)) / 256 = (56+28+8+1)/256
+  close(m.accuracy.pAboveChance, 93 / 256, 1e-12, "binomial");
+  // seed 1: neg TP2 FP1 FN0 -> .8, pos TP1 FP0 FN1 -> 2/3 => .733333; seed 2: .5 and .5 => .5
+  close(m.macroF1.perSeed[0].value, (0.8 + 2 / 3) / 2, 1e-12, "f1 seed 1");
+  close(m.macroF1.perSeed[1].value, 0.5, 1e-12, "f1 seed 2");
+  close(m.macroF1.value, ((0.8 + 2 / 3) / 2 + 0.5) / 2, 1e-12, "f1 mean");
+  assert.equal(m.macroF1.interval!.method, "bootstrap-seeds");
+  // ranks: 5 correct at 1, 3 wrong at 2 -> 11/8; gold log-probs 5 x -.5 and 3 x -1.5 -> -7/8
+  assert.equal(m.meanGoldRank, 11 / 8);
+  assert.equal(m.meanGoldLogProb, -7 / 8);
+  // predictions: neg 5, pos 3
+  assert.deepEqual(m.predictionShare, { neg: 5 / 8, pos: 3 / 8 });
+  assert.deepEqual(m.confusion.counts, [
+    [3, 1],
+    [2, 2],
+  ]);
+  assert.equal(m.chance, 0.5);
+  assert.equal(m.calibrated, undefined);
+  assert.equal(m.alt, undefined);
+  assert.equal(m.baselines, undefined);
+  // deterministic
+  assert.deepEqual(aggregate(goldRecords()), aggregate(goldRecords()));
+});
+
+test("single seed: Wilson is the displayed interval, macro-F1 bootstraps queries", () => {
+  const [m] = aggregate(goldRecords().slice(0, 4));
+  assert.equal(m.accuracy.bootstrap, undefined);
+  assert.equal(m.accuracy.interval.method, "wilson");
+  assert.equal(m.macroF1.interval!.method, "bootstrap-queries");
+  assert.ok(m.macroF1.interval!.lo <= m.macroF1.value && m.macroF1.value <= m.macroF1.interval!.hi);
+  const [none] = aggregate(goldRecords().slice(0, 4), { queryBootstrapResamples: 0 });
+  assert.equal(none.macroF1.interval, undefined);
+});
+
+test("ordering, calibrated, goldAlt, 3-label chance and baselines", () => {
+  const labels3 = ["a", "b", "c"];
+  const records = [
+    rec("flipped", 8, 1, "a", "b", { goldAlt: "b", calibrated: { predicted: "a", probs: [0.5, 0.3, 0.2] } }, labels3),
+    rec("flipped", 8, 1, "b", "b", { goldAlt: "c", calibrated: { predicted: "a", probs: [0.5, 0.3, 0.2] } }, labels3),
+    ...goldRecords(),
+    rec("flipped", 0, 1, "c", "c", { goldAlt: "a" }, labels3),
+  ];
+  const ms = aggregate(records, {
+    baselines: [
+      { variant: "gold", k: 4, seed: 1, n: 4, majorityCorrect: 2, logregCorrect: 3 },
+      { variant: "gold", k: 4, seed: 2, n: 4, majorityCorrect: 2, logregCorrect: 4 },
+      { variant: "other", k: 4, seed: 1, n: 4, majorityCorrect: 0, logregCorrect: 0 },
+    ],
+  });
+  assert.deepEqual(ms.map((m) => `${m.variant}@${m.k}`), ["flipped@0", "flipped@8", "gold@4"]);
+  const f8 = ms[1];
+  assert.equal(f8.chance, 1 / 3);
+  assert.deepEqual(f8.labels, labels3);
+  // calibrated predictions: a (gold a) right, a (gold b) wrong -> 1/2
+  assert.equal(f8.calibrated!.value, 0.5);
+  assert.equal(f8.calibrated!.n, 2);
+  // vs goldAlt: b==b right, b vs c wrong -> 1/2
+  assert.equal(f8.alt!.value, 0.5);
+  assert.equal(f8.accuracy.value, 0.5);
+  assert.equal(ms[0].alt!.value, 0);
+  assert.equal(ms[0].calibrated, undefined);
+  const b = ms[2].baselines!;
+  // pooled: majority 4/8, logreg 7/8
+  assert.equal(b.n, 8);
+  assert.equal(b.majority, 0.5);
+  assert.equal(b.logreg, 7 / 8);
+  assert.deepEqual(b.perSeed.map((s) => s.logreg), [0.75, 1]);
+  assert.equal(ms[0].baselines, undefined);
+});
+
+test("baseline summary sums records of the same seed; bad input gets a clear error", () => {
+  const s = summariseBaselines([
+    { variant: "v", k: 2, seed: 3, n: 2, majorityCorrect: 1, logregCorrect: 0.5 },
+    { variant: "v", k: 2, seed: 3, n: 2, majorityCorrect: 1, logregCorrect: 1.5 },
+  ]);
+  assert.deepEqual(s.perSeed, [{ seed: 3, n: 4, majority: 0.5, logreg: 0.5 }]);
+  assert.throws(() => aggregate([{ ...rec("g", 1, 1, "neg", "neg"), labels: [] }]), /record 0 \(g, k=1, seed 1\) has no label scores/);
+  assert.throws(() => aggregate([{ ...rec("g", 1, 1, "neg", "neg"), goldRank: 0 }]), /goldRank 0/);
+  assert.deepEqual(aggregate([]), []);
+});
+
+test("20,000 records aggregate (linear pass; correctness at scale)", () => {
+  const labels = ["w", "x", "y", "z"];
+  const records: QueryRecord[] = [];
+  for (let i = 0; i < 20000; i++) {
+    const gold = labels[i % 4];
+    const predicted = i % 5 === 0 ? labels[(i + 1) % 4] : gold; // 80% correct
+    records.push(rec(`v${i % 5}`, [0, 4, 8, 16][i % 4], i % 10, gold, predicted, {}, labels));
+  }
+  const ms = aggregate(records);
+  assert.equal(ms.reduce((s, m) => s + m.n, 0), 20000);
+  const total = ms.reduce((s, m) => s + m.accuracy.correct, 0);
+  assert.equal(total, 16000);
+});
