@@ -21,7 +21,7 @@ function rec(variant: string, k: number, seed: number, q: number, gold: string, 
   return { variant, k, seed, queryIndex: q, demoIndices: k ? [10, 11, 12, 13].slice(0, k) : [], input, gold, labels: ls, predicted: labels[best], goldRank: 1 + logProbs.filter((l) => l > g).length };
 }
 
-/** gold: k=0 -> 2/4 correct, k=4 -> 4/4 (seed 1) and 3/4 (seed 2); ra-string: k=0 1/4, k=4 3/4 (one seed each). */
+/** gold: k=0 -> 2/4 correct, k=4 -> 4/4 (seed 1) and 3/4 (seed 2); ra-string: k=0 0/4 (a tie goes to the first label), k=4 3/4 (one seed each). */
 export function fixtureResults(): ResultsFile {
   const L = ["negative", "positive"];
   const R = ["bamok", "tusef"];

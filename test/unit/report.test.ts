@@ -1,0 +1,106 @@
+// The HTML report: self-contained (no external URL), data embedded, and the charts Chromium
+// actually renders carry the numbers of results.json. Headless Debian chromium via playwright-core;
+// skipped with a printed reason when /usr/bin/chromium is absent.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { renderReport } from "../../src/report";
+import { buildReportData } from "../../src/report/model";
+import { summarize } from "../../src/core/results/summary";
+import { fixtureResults } from "../support/resultsFixture";
+
+const CHROMIUM = "/usr/bin/chromium";
+const dir = mkdtempSync(join(tmpdir(), "icl-report-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test("the page is self-contained: Chart.js inlined, no external resources, data embedded safely", () => {
+  const r = fixtureResults();
+  r.records[0].input = "</script><script>alert(1)</script>";
+  const html = renderReport(r);
+  assert.ok(html.length > 150_000, "Chart.js is inlined");
+  assert.doesNotMatch(html, /<script[^>]+src=/i);
+  assert.doesNotMatch(html, /<link[^>]+href=/i);
+  assert.doesNotMatch(html.replace(/<script[\s\S]*?<\/script>/g, ""), /(src|href)=["']?https?:/i, "markup references no remote resource");
+  assert.equal((html.match(/<\/script>/g) ?? []).length, 3, "only the three script elements close: the hostile input cannot end one early");
+});
+
+test("report data: confusion matrices and distributions match the records", () => {
+  const r = fixtureResults();
+  const d = buildReportData(r);
+  const gold = d.confusions.find((c) => c.variant === "gold")!;
+  assert.equal(gold.k, 4);
+  // gold k=4: seed 1 all correct (2 neg, 2 pos); seed 2: one negative predicted positive.
+  assert.deepEqual(gold.counts, [
+    [3, 1],
+    [0, 4],
+  ]);
+  const dist = d.distributions.find((x) => x.variant === "gold")!;
+  const total = dist.perLabel.reduce((a, p) => a + p.whenGold.reduce((x, y) => x + y, 0) + p.whenNotGold.reduce((x, y) => x + y, 0), 0);
+  assert.equal(total, 8 * 2, "every query x label lands in one bin");
+});
+
+test("Chromium renders the charts with the numbers of results.json", async (t) => {
+  if (!existsSync(CHROMIUM)) {
+    t.skip(`${CHROMIUM} not found: install Debian's chromium to run the report rendering test`);
+    return;
+  }
+  const { chromium } = await import("playwright-core");
+  const r = fixtureResults();
+  const file = join(dir, "report.html");
+  writeFileSync(file, renderReport(r));
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    page.on("request", (req) => {
+      if (!req.url().startsWith("file:")) requests.push(req.url());
+    });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForFunction(() => (window as unknown as { ICL_REPORT?: { ready: boolean } }).ICL_REPORT?.ready === true, undefined, { timeout: 20_000 });
+    assert.deepEqual(errors, []);
+    assert.deepEqual(requests, [], "the report loads nothing from the network");
+    type DS = { label: string; data: (number | null)[] };
+    const main = await page.evaluate(() => {
+      const C = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { labels: unknown[]; datasets: { label: string; data: unknown[] }[] } } } }).Chart;
+      const d = C.getChart(document.getElementById("chart-acc") as HTMLCanvasElement).data;
+      return { labels: d.labels, datasets: d.datasets.map((x) => ({ label: x.label, data: x.data })) };
+    });
+    const rows = summarize(r);
+    assert.deepEqual(main.labels, [0, 4]);
+    const ds = (label: string) => (main.datasets as DS[]).find((x) => x.label === label)!;
+    for (const v of ["gold", "ra-string"]) {
+      const vr = rows.filter((x) => x.variant === v);
+      assert.deepEqual(ds(v).data, vr.map((x) => x.accuracy.value), `${v} accuracy`);
+      assert.deepEqual(ds(`${v} (95% low)`).data, vr.map((x) => x.accuracy.low));
+      assert.deepEqual(ds(`${v} (95% high)`).data, vr.map((x) => x.accuracy.high));
+    }
+    // Hand-checked values: gold k=0 2/4, k=4 mean of 4/4 and 3/4; ra-string k=0 0/4 (the tie in
+    // query 3 goes to the first label, which is wrong), k=4 3/4.
+    assert.deepEqual(ds("gold").data, [0.5, 0.875]);
+    assert.deepEqual(ds("ra-string").data, [0, 0.75]);
+    assert.deepEqual(ds("chance").data, [0.5, 0.5]);
+    // Per-variant chart: baselines from the records (gold k=4: majority 4/8, logreg 5/8; none at k=0).
+    const gold = await page.evaluate(() => {
+      const C = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: { label: string; data: unknown[] }[] } } } }).Chart;
+      return C.getChart(document.querySelector('canvas[data-variant="gold"]') as HTMLCanvasElement).data.datasets.map((x) => ({ label: x.label, data: x.data }));
+    });
+    const g = (label: string) => (gold as DS[]).find((x) => x.label === label)!.data;
+    assert.deepEqual(g("majority"), [null, 0.5]);
+    assert.deepEqual(g("logistic regression"), [null, 0.625]);
+    // Tables are static HTML: the confusion matrix of gold reads 3 1 / 0 4.
+    const cells = await page.$$eval('table.confusion[data-variant="gold"] td', (tds) => tds.map((td) => td.textContent));
+    assert.deepEqual(cells, ["3", "1", "0", "4"]);
+    const distCanvases = await page.$$eval("canvas[id^=chart-dist-]", (cs) => cs.length);
+    assert.equal(distCanvases, 2);
+  } finally {
+    await browser.close();
+  }
+});
