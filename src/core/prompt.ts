@@ -13,8 +13,9 @@ const INPUT = "{input}";
 const LABEL = "{label}";
 
 function fill(text: string, input: string, label: string): string {
-  // split/join, not String.replace: "$&" and friends in user text must stay literal.
-  return text.split(INPUT).join(input).split(LABEL).join(label);
+  // One pass with a replacer function: "$&" in user text stays literal, and an input that
+  // itself contains "{label}" is not filled a second time.
+  return text.replace(/\{input\}|\{label\}/g, (m) => (m === INPUT ? input : label));
 }
 
 /** Throws a clear error when the template cannot render a labelled example. */
