@@ -195,8 +195,8 @@ export function demoTokenLengths(tok: Tokenizer, item: ScoreItem): number[] | un
 }
 
 export interface ScoreHooks {
-  /** Called before each query; throw (EngineFailure "cancelled") to stop. */
-  checkCancelled?: () => void;
+  /** Called before each query with the number of queries done; throw (EngineFailure "cancelled") to stop. */
+  checkCancelled?: (done: number, total: number) => void;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -280,6 +280,12 @@ export function minimumTokens(items: PreparedItem[]): number {
   return count;
 }
 
+function compareTokens(a: readonly number[], b: readonly number[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
 function softmax(xs: number[]): number[] {
   const m = Math.max(...xs);
   if (!Number.isFinite(m)) return xs.map(() => 1 / xs.length);
@@ -311,10 +317,14 @@ export async function scorePrepared(
     let shared = group[0].prompt.length - 1;
     for (const it of group) shared = Math.min(shared, commonPrefixLength(group[0].prompt, it.prompt), it.prompt.length - 1);
     shared = Math.max(0, shared);
-    hooks.checkCancelled?.();
+    hooks.checkCancelled?.(done, items.length);
     if (shared > 0 && !naive) await cache.ensure(group[0].prompt, shared, []);
-    for (const it of group) {
-      hooks.checkCancelled?.();
+    // Lexicographic token order visits the group's prompts depth-first, so queries that share
+    // tokens past the common prefix (and duplicates) reuse them too: evaluated = the minimum.
+    const ordered = naive ? group : [...group].sort((a, b) => compareTokens(a.prompt, b.prompt));
+    for (let j = 0; j < ordered.length; j++) {
+      const it = ordered[j];
+      hooks.checkCancelled?.(done, items.length);
       const scores: LabelScore[] = [];
       const warnings = [...it.warnings];
       for (const l of it.labels) {
@@ -356,8 +366,10 @@ export async function scorePrepared(
         goldRank: goldScore === undefined ? undefined : 1 + scores.filter((s) => s.logProb > goldScore).length,
         warnings,
       };
-      // Roll back to the shared prefix: the next query reuses it and nothing else.
-      await cache.rollback(shared);
+      // Roll back after the query to what the next query of the group shares with it (at least
+      // the group's common prefix); the next group's first request erases from its divergence.
+      const next = ordered[j + 1];
+      if (next && !naive) await cache.rollback(Math.max(shared, commonPrefixLength(it.prompt, next.prompt)));
       hooks.onProgress?.(++done, items.length);
     }
   }

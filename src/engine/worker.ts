@@ -20,7 +20,8 @@ import {
   type VocabTokenType,
   type ScoreResult,
 } from "./protocol";
-import { demoTokenLengths, longestSequence, overflowError, prepareItem, PrefixCache, scorePrepared, type ProbLookup, type SequenceBackend, type Tokenizer } from "./scorer";
+import { backendFor, tokenizerFor } from "./llamaAdapter";
+import { demoTokenLengths, longestSequence, overflowError, prepareItem, PrefixCache, scorePrepared } from "./scorer";
 import { physicalCores } from "./threads";
 
 
@@ -142,33 +143,6 @@ function info(): ModelInfo {
   };
 }
 
-function tokenizer(mdl: LlamaModel): Tokenizer {
-  return {
-    tokenize: (text) => mdl.tokenize(text, false),
-    bosToPrepend: mdl.tokens.shouldPrependBosToken ? mdl.tokens.bos : null,
-  };
-}
-
-function backendFor(seq: LlamaContextSequence): SequenceBackend {
-  return {
-    async evaluate(tokens, probsAt) {
-      const want = new Set(probsAt);
-      const input = (tokens as Token[]).map((t, i) => (want.has(i) ? ([t, { generateNext: { probabilities: true } }] as [Token, { generateNext: { probabilities: boolean } }]) : t));
-      const res = await seq.controlledEvaluate(input);
-      const out = new Map<number, ProbLookup>();
-      for (const i of probsAt) {
-        const probs = res[i]?.next.probabilities;
-        if (!probs) throw new EngineFailure("internal", `node-llama-cpp returned no probabilities at position ${i}`);
-        out.set(i, (tok) => probs.get(tok as Token) ?? 0);
-      }
-      return out;
-    },
-    async eraseFrom(from) {
-      await seq.eraseContextTokenRanges([{ start: from, end: seq.nextTokenIndex }]);
-    },
-  };
-}
-
 /** Makes sure a context of at least `needed` tokens exists (grows it; never shrinks during a session). */
 async function ensureContext(needed: number): Promise<void> {
   const mdl = requireModel(true);
@@ -193,7 +167,7 @@ async function score(id: number, items: EngineRequest & { type: "score" }): Prom
   const t0 = performance.now();
   const mdl = requireModel(true);
   if (!Array.isArray(items.items)) throw new EngineFailure("invalid-request", "score request without an items array.");
-  const tok = tokenizer(mdl);
+  const tok = tokenizerFor(mdl);
   const prepared = items.items.map((it, i) => prepareItem(tok, it, i));
   const limit = loadOpts.contextSize ?? mdl.trainContextSize;
   const longest = longestSequence(prepared);
@@ -204,8 +178,8 @@ async function score(id: number, items: EngineRequest & { type: "score" }): Prom
   await ensureContext(longest.length);
   try {
     const { results, stats } = await scorePrepared(cache!, prepared, {
-      checkCancelled: () => {
-        if (cancelled.has(id)) throw new EngineFailure("cancelled", "Scoring was cancelled.");
+      checkCancelled: (done, total) => {
+        if (cancelled.has(id)) throw new EngineFailure("cancelled", `Scoring was cancelled after ${done} of ${total} queries.`);
       },
       onProgress: (done, total) => send({ type: "event", id, event: { kind: "progress", done, total } }),
     }, items.naive === true);
