@@ -7,7 +7,7 @@
 import Papa from "papaparse";
 import { type HeaderInfo, isHeaderObject, readHeader } from "./header";
 import type { ReadResult } from "./jsonl";
-import { INPUT_KEYS, LABEL_KEYS, checkRow, type FieldRange, type RawRow } from "./rows";
+import { INPUT_KEYS, LABEL_KEYS, checkRow, isCleanRow, type FieldRange, type RawRow } from "./rows";
 import type { LineIndex, ProblemSink } from "./text";
 
 /** Writes a value as a CSV/TSV field, quoting only when needed. */
@@ -80,12 +80,21 @@ export function readDelimited(index: LineIndex, sink: ProblemSink, info: HeaderI
   }
 
   const rows: RawRow[] = [];
+  /** Range of field `col` of the row at [start, end), when the field sits on one line. */
+  const locateField = (start: number, end: number, col: number): FieldRange | undefined => {
+    const s = fieldSpans(text.slice(start, end), delimiter)[col];
+    if (!s) return undefined;
+    const a = index.position(start + s.start);
+    const b = index.position(start + s.end);
+    if (a.line !== b.line) return undefined; // multi-line field: point at the row instead
+    return { line: a.line, column: a.column, endColumn: b.column, literal };
+  };
   let names: string[] | undefined;
   let inputCol = -1;
   let labelCol = -1;
   let rowStart = base;
   const body = text.slice(base);
-  if (body === "") return { header, rows };
+  if (body === "") return { header, rows, locateLabel: () => undefined };
 
   Papa.parse<string[]>(body, {
     delimiter,
@@ -140,27 +149,21 @@ export function readDelimited(index: LineIndex, sink: ProblemSink, info: HeaderI
       }
       if (inputCol < 0 || labelCol < 0) return; // already reported on the header row
 
-      let spans: { start: number; end: number }[] | undefined;
-      const locate = (field: "input" | "label"): FieldRange | undefined => {
-        const col = field === "input" ? inputCol : labelCol;
-        if (!spans) {
-          const rawEnd = text[end - 1] === "\n" ? end - 1 : end;
-          spans = fieldSpans(text.slice(start, rawEnd), delimiter);
-        }
-        const s = spans[col];
-        if (!s) return undefined;
-        const a = index.position(start + s.start);
-        const b = index.position(start + s.end);
-        if (a.line !== b.line) return undefined; // multi-line field: point at the row instead
-        return { line: a.line, column: a.column, endColumn: b.column, literal };
-      };
-      const checked = checkRow({ line, input: row[inputCol], label: row[labelCol], locate, container: "column" }, sink);
-      if (checked) rows.push(checked);
+      const rawEnd = text[end - 1] === "\n" ? end - 1 : end;
+      const input = row[inputCol];
+      const label = row[labelCol];
+      if (isCleanRow(input, label)) {
+        rows.push({ line, input, label, start, end: rawEnd });
+        return;
+      }
+      const locate = (field: "input" | "label") => locateField(start, rawEnd, field === "input" ? inputCol : labelCol);
+      const trimmed = checkRow({ line, input, label, locate, container: "column" }, sink);
+      if (trimmed !== undefined) rows.push({ line, input, label: trimmed, start, end: rawEnd });
     },
   });
   if (names === undefined && rows.length === 0) {
     // Only blank lines after an optional header: no column header row at all.
     sink.add({ line: 1, column: 1, severity: "error", code: "csv-missing-column", message: `the ${kind} file has no header row`, hint: `Start the file with a row naming the columns, e.g. "input${delimiter === "," ? "," : "\\t"}label".` });
   }
-  return { header, rows };
+  return { header, rows, locateLabel: (row) => (row.start === undefined || row.end === undefined ? undefined : locateField(row.start, row.end, labelCol)) };
 }

@@ -90,7 +90,7 @@ function parse(raw: string, path: string, format: DemoFormat, overrides?: Partia
   }
 
   const settings = resolveSettings(read.header, cleanOverrides);
-  const { examples, classes } = validateRows(read.rows, { index, sink, info, settings, overridden });
+  const { examples, classes } = validateRows(read.rows, { index, sink, info, settings, overridden, locateLabel: read.locateLabel });
 
   // Editors and the CLI list problems in reading order; the sort is stable within a line.
   const problems = sink.problems.slice().sort((a, b) => a.line - b.line || a.column - b.column);

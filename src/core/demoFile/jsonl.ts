@@ -4,12 +4,14 @@
 import type { ProbeSettings } from "../types";
 import { type HeaderInfo, isHeaderObject, readHeader } from "./header";
 import { findMember, locateJsonError } from "./jsonSyntax";
-import { INPUT_KEYS, LABEL_KEYS, checkRow, type FieldRange, type RawRow } from "./rows";
+import { INPUT_KEYS, LABEL_KEYS, checkRow, isCleanRow, type FieldRange, type RawRow } from "./rows";
 import type { LineIndex, ProblemSink } from "./text";
 
 export interface ReadResult {
   header: Partial<ProbeSettings>;
   rows: RawRow[];
+  /** Where a row's label sits (for problems and quick fixes about the label). */
+  locateLabel: (row: RawRow) => FieldRange | undefined;
 }
 
 export function isCommentOrBlank(line: string): boolean {
@@ -18,6 +20,13 @@ export function isCommentOrBlank(line: string): boolean {
 }
 
 const jsonLiteral = (s: string) => JSON.stringify(s);
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** The first of `keys` that `obj` has as an own property. */
+function firstKey(obj: object, keys: readonly string[]): string | undefined {
+  for (let i = 0; i < keys.length; i++) if (hasOwn.call(obj, keys[i])) return keys[i];
+  return undefined;
+}
 
 export function readJsonl(index: LineIndex, sink: ProblemSink, info: HeaderInfo): ReadResult {
   const rows: RawRow[] = [];
@@ -76,11 +85,10 @@ export function readJsonl(index: LineIndex, sink: ProblemSink, info: HeaderInfo)
     }
 
     const obj = value as Record<string, unknown>;
-    const has = (k: string) => Object.prototype.hasOwnProperty.call(obj, k);
-    const inputKey = INPUT_KEYS.find(has);
-    const labelKey = LABEL_KEYS.find(has);
+    const inputKey = firstKey(obj, INPUT_KEYS);
+    const labelKey = firstKey(obj, LABEL_KEYS);
     for (const k in obj) {
-      if (k !== inputKey && k !== labelKey && !ignoredKeys.has(k) && has(k)) {
+      if (k !== inputKey && k !== labelKey && !ignoredKeys.has(k) && hasOwn.call(obj, k)) {
         ignoredKeys.add(k);
         const m = findMember(text, k);
         sink.add({
@@ -95,16 +103,23 @@ export function readJsonl(index: LineIndex, sink: ProblemSink, info: HeaderInfo)
         });
       }
     }
+    const input = inputKey === undefined ? undefined : obj[inputKey];
+    const label = labelKey === undefined ? undefined : obj[labelKey];
+    if (isCleanRow(input, label)) {
+      rows.push({ line, input: input as string, label: label as string, key: labelKey });
+      continue;
+    }
     const locate = (field: "input" | "label"): FieldRange | undefined => {
       const key = field === "input" ? inputKey : labelKey;
       const m = key === undefined ? undefined : findMember(text, key);
       return m ? { line, column: m.valueStart + 1, endColumn: m.valueEnd + 1, literal: jsonLiteral } : undefined;
     };
-    const row = checkRow(
-      { line, input: inputKey === undefined ? undefined : obj[inputKey], label: labelKey === undefined ? undefined : obj[labelKey], inputKey, labelKey, locate, container: "key" },
-      sink,
-    );
-    if (row) rows.push(row);
+    const trimmed = checkRow({ line, input, label, inputKey, labelKey, locate, container: "key" }, sink);
+    if (trimmed !== undefined) rows.push({ line, input: input as string, label: trimmed, key: labelKey });
   }
-  return { header, rows };
+  const locateLabel = (row: RawRow): FieldRange | undefined => {
+    const m = row.key === undefined ? undefined : findMember(index.lineText(row.line), row.key);
+    return m ? { line: row.line, column: m.valueStart + 1, endColumn: m.valueEnd + 1, literal: jsonLiteral } : undefined;
+  };
+  return { header, rows, locateLabel };
 }

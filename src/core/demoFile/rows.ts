@@ -6,13 +6,25 @@ import { quote, type ProblemSink } from "./text";
 export const INPUT_KEYS: readonly string[] = ["input", "text", "prompt", "x"];
 export const LABEL_KEYS: readonly string[] = ["label", "response", "y"];
 
-/** A row that passed the field checks; the label is trimmed. */
+/**
+ * A row that passed the field checks; the label is trimmed. Rows carry only what is needed to
+ * find the label again later (its JSON key, or the CSV row's offsets): a closure per row would
+ * dominate the parse time of large files.
+ */
 export interface RawRow {
   line: number;
   input: string;
   label: string;
-  /** Range of the label value in the source, with a literal writer, for quick fixes. */
-  labelRange?: () => FieldRange | undefined;
+  /** JSONL: the key the label was read from. */
+  key?: string;
+  /** CSV/TSV: offsets of the row in the normalised text (end exclusive, without the line break). */
+  start?: number;
+  end?: number;
+}
+
+/** Fast acceptance test for the common case, so clean rows skip the detailed checks. */
+export function isCleanRow(input: unknown, label: unknown): boolean {
+  return typeof input === "string" && typeof label === "string" && label.length > 0 && /\S/.test(input) && !/^\s|\s$/.test(label);
 }
 
 export interface FieldRange {
@@ -35,8 +47,8 @@ export interface RowFields {
   container: "key" | "column";
 }
 
-/** Checks one row's fields; returns the row or undefined when it has an error. */
-export function checkRow(f: RowFields, sink: ProblemSink): RawRow | undefined {
+/** Checks one row's fields; returns the trimmed label, or undefined when the row has an error. */
+export function checkRow(f: RowFields, sink: ProblemSink): string | undefined {
   let ok = true;
   const where = (field: "input" | "label") => {
     const r = f.locate(field);
@@ -91,5 +103,5 @@ export function checkRow(f: RowFields, sink: ProblemSink): RawRow | undefined {
     }
   }
   if (!ok) return undefined;
-  return { line: f.line, input: f.input as string, label: (f.label as string).trim(), labelRange: () => f.locate("label") };
+  return (f.label as string).trim();
 }

@@ -2,7 +2,7 @@
 // set, class counts, k against the number of examples, duplicates, balance.
 import type { Example, Problem, ProbeSettings } from "../types";
 import { type HeaderInfo, headerValueRange } from "./header";
-import type { RawRow } from "./rows";
+import type { FieldRange, RawRow } from "./rows";
 import { checkK, headerKeyOf, serializeHeader } from "./settings";
 import { closest, editDistance, quote, type LineIndex, type ProblemSink } from "./text";
 
@@ -16,6 +16,7 @@ interface Ctx {
   settings: ProbeSettings;
   /** Settings keys set by overrides (their problems cannot point into the file). */
   overridden: Set<keyof ProbeSettings>;
+  locateLabel: (row: RawRow) => FieldRange | undefined;
 }
 
 /** Range for a problem about a setting: its value in the header, else the file's first line. */
@@ -53,7 +54,7 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
     if (declaredSet && !declaredSet.has(r.label)) {
       const viaWord = wordToClass.get(r.label);
       const guess = viaWord ?? closest(r.label, declared!);
-      const range = r.labelRange?.();
+      const range = ctx.locateLabel(r);
       sink.add({
         ...(range ? { line: range.line, column: range.column, endLine: range.line, endColumn: range.endColumn } : { line: r.line, column: 1 }),
         severity: "error",
@@ -180,22 +181,28 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
     sink.add({ ...settingRange(ctx, "queries"), severity: "info", code: "queries-capped", message: `queries = ${settings.queries}${origin(ctx, "queries")}, but only ${left} example${left === 1 ? " is" : "s are"} left after ${maxK} demonstration${maxK === 1 ? "" : "s"}; every one of them is used as a query`, hint: "Add examples for more queries, or lower \"queries\" to silence this note." });
   }
 
-  // 5. Duplicates and conflicting labels.
-  const seenPair = new Map<string, number>();
-  const seenInput = new Map<string, { label: string; line: number }>();
-  for (const e of examples) {
-    const pairKey = e.input + "\u0000" + e.label;
-    const prevPair = seenPair.get(pairKey);
-    if (prevPair !== undefined) {
-      sink.add({ line: e.line, column: 1, endLine: e.line, severity: "warning", code: "duplicate-example", message: `duplicate of the example on line ${prevPair}`, hint: "Delete one copy: a repeated example can be both a demonstration and its own query." });
+  // 5. Duplicates and conflicting labels. Keyed by input only (plain strings from the parser,
+  // no concatenated keys) and mapped to an example index (no object per example); the rare
+  // repeated input keeps a short list of the indices seen with it.
+  const firstByInput = new Map<string, number>();
+  const repeats = new Map<string, number[]>();
+  for (let i = 0; i < examples.length; i++) {
+    const e = examples[i];
+    const first = firstByInput.get(e.input);
+    if (first === undefined) {
+      firstByInput.set(e.input, i);
       continue;
     }
-    seenPair.set(pairKey, e.line);
-    const prev = seenInput.get(e.input);
-    if (prev === undefined) seenInput.set(e.input, { label: e.label, line: e.line });
-    else if (prev.label !== e.label) {
-      sink.add({ line: e.line, column: 1, endLine: e.line, severity: "warning", code: "conflicting-labels", message: `the same input is labelled ${quote(prev.label)} on line ${prev.line} and ${quote(e.label)} here`, hint: "Keep one label for this input; contradictory demonstrations blur what the probe measures." });
+    let list = repeats.get(e.input);
+    if (!list) repeats.set(e.input, (list = [first]));
+    const same = list.find((j) => examples[j].label === e.label);
+    if (same !== undefined) {
+      sink.add({ line: e.line, column: 1, endLine: e.line, severity: "warning", code: "duplicate-example", message: `duplicate of the example on line ${examples[same].line}`, hint: "Delete one copy: a repeated example can be both a demonstration and its own query." });
+      continue;
     }
+    const f = examples[first];
+    sink.add({ line: e.line, column: 1, endLine: e.line, severity: "warning", code: "conflicting-labels", message: `the same input is labelled ${quote(f.label)} on line ${f.line} and ${quote(e.label)} here`, hint: "Keep one label for this input; contradictory demonstrations blur what the probe measures." });
+    list.push(i);
   }
 
   // 6. Balance.
@@ -229,7 +236,7 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
         const [common, rare] = counts.get(a)! >= counts.get(b)! ? [a, b] : [b, a];
         const line = firstLine.get(rare)!;
         const row = rows.find((r) => r.line === line);
-        const range = row?.labelRange?.();
+        const range = row ? ctx.locateLabel(row) : undefined;
         sink.add({
           ...(range ? { line: range.line, column: range.column, endLine: range.line, endColumn: range.endColumn } : { line, column: 1 }),
           severity: "warning",
