@@ -1,7 +1,7 @@
 // The shipped example files parse cleanly and have the shape the docs promise.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseDemoFile, isRunnable } from "../../src/core/demoFile";
 
@@ -51,4 +51,19 @@ test("sentiment.csv: quoted commas and doubled quotes", () => {
   assert.ok(f.examples.some((e) => e.input === 'the lead is "pitch perfect" in every scene'));
   assert.ok(f.examples.some((e) => e.input === "a gorgeous, witty film that never loses its nerve"));
   assert.deepEqual(f.examples.map((e) => e.line), Array.from({ length: 12 }, (_, i) => i + 3));
+});
+
+test("docs/DEMO_FILES.md documents every problem code the parser can emit", () => {
+  const src = join(__dirname, "..", "..", "..", "src", "core", "demoFile");
+  const codes = new Set<string>();
+  for (const f of readdirSync(src).filter((n) => n.endsWith(".ts"))) {
+    const text = readFileSync(join(src, f), "utf8");
+    for (const m of text.matchAll(/code: "([a-z-]+)"/g)) codes.add(m[1]);
+    for (const m of text.matchAll(/code: "(csv-[a-z-]+)"|\?\? "(csv-[a-z-]+)"/g)) codes.add(m[1] ?? m[2]);
+    if (text.includes("code: `missing-${field}`")) for (const x of ["missing", "empty", "non-string"]) for (const fld of ["input", "label"]) codes.add(`${x}-${fld}`);
+  }
+  assert.ok(codes.size > 30, `found only ${codes.size} codes`);
+  const doc = readFileSync(join(__dirname, "..", "..", "..", "docs", "DEMO_FILES.md"), "utf8");
+  const undocumented = [...codes].filter((c) => !doc.includes("`" + c + "`"));
+  assert.deepEqual(undocumented, []);
 });
