@@ -145,7 +145,7 @@ export function h1(metrics: readonly VariantKMetrics[], opts: VerdictOptions = {
       id: "H1", hypothesis: "H1", status: "contradicted", title, numbers, runs: runsOf(runs),
       text:
         `tau_RA accuracy for ${runName(best)} is ${accText(best)}, significantly above chance (${fp(best.accuracy.pAboveChance)}; ${testText}). ` +
-        `${significant.length} of ${m} run${m > 1 ? "s" : ""} pass. The labels are random strings the model cannot have seen paired with this task in pre-training, ` +
+        `${significant.length} of ${m} run${m > 1 ? "s" : ""} pass. The labels were replaced by random strings or tokens the model cannot have seen paired with this task in pre-training, ` +
         `so this contradicts H1 (task selection) for this model and task.`,
     };
   }
@@ -289,7 +289,7 @@ export function h3Natural(metrics: readonly VariantKMetrics[], opts: VerdictOpti
     return {
       id: "H3-natural", hypothesis: "H3", status: "consistent", title, numbers: numbersOf(t), runs, missing: missing.length ? missing : undefined,
       text:
-        `${t.n.variant} (${accText(t.n)}) beats random strings ra-string (${accText(t.r)}) at k = ${t.n.k}: difference ${f3(t.better.diff)}, z = ${f2(t.better.z)}, ${fp(t.better.pValue)} ` +
+        `${t.n.variant} at ${accText(t.n)} beats random strings (ra-string at ${accText(t.r)}) at k = ${t.n.k}: difference ${f3(t.better.diff)}, z = ${f2(t.better.z)}, ${fp(t.better.pValue)} ` +
         `(${testText}); ${wins.length} of ${m} comparisons significant${partial}. Natural label maps being easier than random ones is consistent with H3 (structured task selection).`,
     };
   }
@@ -385,7 +385,9 @@ export function h3Correlation(metrics: readonly VariantKMetrics[], opts: Verdict
   const ks = [...pairsByK.keys()].sort((a, b) => pairsByK.get(b)!.length - pairsByK.get(a)!.length || b - a);
   const draws = `ra-string#0..ra-string#${wanted - 1} and g-string#0..g-string#${wanted - 1}`;
   if (ks.length === 0) {
-    return notRun("H3-correlation", "H3", title, [draws], `no random function g was run both as tau_RA (ra-string#n) and as tau_g-ICL (g-string#n) at the same k.`);
+    const v = notRun("H3-correlation", "H3", title, [draws], "");
+    v.text = `Not run: no random function g was run both as tau_RA (ra-string#n) and as tau_g-ICL (g-string#n) at the same k. Add ${draws} (same k > 0 for both) and run again.`;
+    return v;
   }
   const k = ks[0];
   const pairs = pairsByK.get(k)!.sort((a, b) => a.draw - b.draw);

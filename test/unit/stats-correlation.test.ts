@@ -106,3 +106,16 @@ test("count-table bootstrap: resampled counts sum to n, two-cell proportions", (
   // flat 2x2 table [[2,1],[0,1]]: class 0 F1 = 4/5, class 1 F1 = 2/3
   close(macroF1FromCounts([2, 1, 0, 1], 2), (0.8 + 2 / 3) / 2, 1e-12);
 });
+
+test("Pearson and Spearman agree with scipy.stats on a tied sample", () => {
+  // scipy 1.17.1: pearsonr(x, y) -> r .10492284287735881, p .7729913615627264,
+  // confidence_interval() (Fisher z) -> (-0.561818407022287, 0.6890302986922733); spearmanr -> .13471506281091267
+  const x = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3];
+  const y = [2, 7, 1, 8, 2, 8, 1, 8, 2, 8];
+  const r = pearson(x, y);
+  close(r.value, 0.10492284287735881, 1e-14, "r");
+  close(r.pValue, 0.7729913615627264, 1e-12, "p");
+  close(r.interval!.lo, -0.561818407022287, 1e-12, "lo");
+  close(r.interval!.hi, 0.6890302986922733, 1e-12, "hi");
+  close(spearman(x, y).value, 0.13471506281091267, 1e-14, "rho");
+});

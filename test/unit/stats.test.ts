@@ -95,3 +95,12 @@ test("two-proportion z-test: hand computation", () => {
   assert.equal(bonferroniAlpha(0.05, 5), 0.01);
   assert.equal(bonferroniAlpha(0.05, 0), 0.05);
 });
+
+test("exact binomial p-values agree with scipy.stats.binomtest(alternative='greater')", () => {
+  // Reference values printed by scipy 1.17.1 (binomtest(k, n, p, alternative="greater").pvalue).
+  close(binomialTestGreater(37, 100, 0.25), 0.0051821015007819365, 1e-13, "37/100 vs .25");
+  close(binomialTestGreater(13, 20, 1 / 3), 0.003724568974289156, 1e-13, "13/20 vs 1/3");
+  close(binomialTestGreater(5300, 10000, 0.5) / 1.038016847960306e-9, 1, 1e-9, "5300/10000 (relative)");
+  // scipy.stats.t.sf(1.3, 7)
+  close(studentTUpperTail(1.3, 7), 0.11738391769618862, 1e-12, "t7");
+});
