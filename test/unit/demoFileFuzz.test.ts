@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { parseDemoFile, HEADER_KEYS } from "../../src/core/demoFile";
+import { parseDemoFile, HEADER_KEYS, locateJsonError } from "../../src/core/demoFile";
 import type { DemoFile, ProbeSettings } from "../../src/core/types";
 
 const root = join(__dirname, "..", "..", "..");
@@ -102,6 +102,28 @@ test("structured random lines and random header values never crash the parser", 
       check(ls.join(nl), path);
     }),
     { numRuns: RUNS * 2, seed: 99 },
+  );
+});
+
+test("the JSON error locator agrees with JSON.parse on what is valid", () => {
+  const jsonish = fc.oneof(
+    fc.string({ unit: fc.constantFrom("{", "}", "[", "]", '"', ":", ",", "\\", " ", "\t", "\n", "a", "u", "0", "1", "-", "+", "e", "E", ".", "t", "r", "f", "n", "l", "s"), maxLength: 30 }),
+    fc.jsonValue({ maxDepth: 3 }).chain((v) => fc.nat({ max: JSON.stringify(v).length }).map((cut) => JSON.stringify(v).slice(0, cut))),
+    fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v, null, 1)),
+  );
+  fc.assert(
+    fc.property(jsonish, (s) => {
+      let valid = true;
+      try {
+        JSON.parse(s);
+      } catch {
+        valid = false;
+      }
+      const err = locateJsonError(s);
+      assert.equal(err === undefined, valid, `${JSON.stringify(s)}: ${err?.message}`);
+      if (err) assert.ok(err.offset >= 0 && err.offset <= s.length);
+    }),
+    { numRuns: RUNS * 4, seed: 11 },
   );
 });
 
