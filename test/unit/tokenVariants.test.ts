@@ -1,0 +1,204 @@
+// Token-level variants (ra-token, pa-token) and their pure helpers, on a small SentencePiece-like
+// tokenizer written here: greedy longest match over "\u2581"-marked pieces, a dummy "\u2581" prefix at
+// the start of the text (as Llama's tokenizer adds), "\n" as a byte token. It reproduces the
+// context effect behind the authors' keep-list pitfall: "Sentiment" alone is "\u2581Sentiment", but
+// after a newline in context it is the piece "Sentiment". Real tokenizers are covered by the
+// engine's model tests.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createVariant, VariantError } from "../../src/core/variants";
+import { buildPrompt } from "../../src/core/prompt";
+import {
+  cachedTokenizer,
+  classifyTokens,
+  labelTokenCandidates,
+  MissingTokenization,
+  permutableIds,
+  permuteTokens,
+  pickLabelTokens,
+  splitPromptTokens,
+  templateSegments,
+  tokenPermutation,
+  tokenSurface,
+  withTokenizer,
+  type TokenizerAccess,
+  type VocabEntry,
+} from "../../src/core/tokenVariants";
+import { rngFor } from "../../src/core/rng";
+import type { Example } from "../../src/core/types";
+
+const W = "\u2581";
+const PIECES = [
+  ...["Review", "Sentiment", "positive", "negative", "the", "film", "fine", "dull", "good", "bad", "plot", "was", "apple", "river", "stone", "cloud", "tiger", "lamp", "ocean", "pencil", "rabbit", "violin", "12"].flatMap((w) => [W + w, w]),
+  ":", ".", ",", "!", W, ..."abcdefghijklmnopqrstuvwxyz".split(""), ..."abcdefghijklmnopqrstuvwxyz".split("").map((c) => W + c), "ing",
+];
+const VOCAB: VocabEntry[] = [
+  { id: 0, text: "<unk>", type: "unknown" },
+  { id: 1, text: "<s>", type: "control" },
+  { id: 2, text: "</s>", type: "control" },
+  { id: 3, text: "<0x0A>", type: "byte" },
+  ...PIECES.map((text, i) => ({ id: 4 + i, text, type: "normal" as const })),
+];
+const BY_TEXT = new Map(VOCAB.filter((v) => v.type === "normal").map((v) => [v.text, v.id]));
+const MAXLEN = Math.max(...PIECES.map((p) => p.length));
+let calls = 0;
+function tokenize(text: string): number[] {
+  calls++;
+  const s = W + text.replace(/ /g, W);
+  const out: number[] = [];
+  for (let i = 0; i < s.length; ) {
+    if (s[i] === "\n") {
+      out.push(3);
+      i++;
+      continue;
+    }
+    let len = Math.min(MAXLEN, s.length - i);
+    while (len > 0 && !BY_TEXT.has(s.slice(i, i + len))) len--;
+    if (len === 0) {
+      out.push(0);
+      i++;
+    } else {
+      out.push(BY_TEXT.get(s.slice(i, i + len))!);
+      i += len;
+    }
+  }
+  return out;
+}
+const TOK: TokenizerAccess = { vocab: VOCAB, tokenize };
+const id = (piece: string) => BY_TEXT.get(piece)!;
+
+const SETTINGS = { template: "Review: {input}\nSentiment: {label}", separator: "\n", instruction: "" };
+const EX: Example[] = ["the film was fine", "the plot was dull", "good film", "bad plot"].map((input, index) => ({ index, line: index + 1, input, label: index % 2 ? "negative" : "positive" }));
+const ctx = (seed: number, tokenizer: TokenizerAccess = TOK) => ({ seed, classes: ["negative", "positive"], examples: EX, settings: SETTINGS, tokenizer });
+
+test("the test tokenizer shows the in-context effect (why keep-lists must come from context)", () => {
+  assert.deepEqual(tokenize("Sentiment:"), [id(W + "Sentiment"), id(":")]);
+  const inCtx = tokenize("Review: x\nSentiment:");
+  assert.ok(inCtx.includes(id("Sentiment")) && !inCtx.includes(id(W + "Sentiment")));
+});
+
+test("tokenSurface and labelTokenCandidates: only normal, word-like, word-initial tokens, no labels", () => {
+  assert.equal(tokenSurface(`${W}good`), " good");
+  assert.equal(tokenSurface("\u0120good\u010a"), " good\n");
+  const c = labelTokenCandidates(VOCAB, new Set(["positive", "negative"]), true);
+  const words = c.map((x) => x.word);
+  assert.ok(words.includes("apple") && words.includes("Review"));
+  assert.ok(!words.includes("positive") && !words.includes("12") && !words.includes("ing") && !words.includes("a"));
+  assert.ok(c.every((x) => VOCAB[x.id].type === "normal" && VOCAB[x.id].text === W + x.word));
+  assert.deepEqual(c.map((x) => x.id), [...c.map((x) => x.id)].sort((a, b) => a - b));
+  // Without a space before the label, word pieces without the marker are the candidates.
+  assert.ok(labelTokenCandidates(VOCAB, new Set(), false).some((x) => x.word === "apple" && x.id === id("apple")));
+});
+
+test("ra-token: distinct normal tokens, single token in context, deterministic per seed", () => {
+  const v = createVariant("ra-token", ctx(1));
+  assert.equal(v.mapping.kind, "token");
+  assert.equal(new Set(v.labelSpace).size, 2);
+  const p = buildPrompt(SETTINGS, [], EX[0].input, v.labelSpace);
+  for (const [i, label] of v.labelSpace.entries()) {
+    const base = tokenize(p.prefix + p.query);
+    const full = tokenize(p.prefix + p.query + p.labelSep + label);
+    assert.deepEqual(full.slice(0, base.length), base);
+    assert.equal(full.length, base.length + 1, `${label} is not one token in context`);
+    assert.equal(v.mapping.rows[i].note, `token ${full[full.length - 1]}`);
+    assert.ok(!["positive", "negative"].includes(label));
+  }
+  assert.deepEqual(createVariant("ra-token", ctx(1)).labelSpace, v.labelSpace);
+  const seen = new Set([1, 2, 3, 4, 5, 6].map((s) => createVariant("ra-token", ctx(s)).labelSpace.join()));
+  assert.ok(seen.size > 1);
+  // ra-token demos and queries use the token words consistently.
+  const demos = v.demos(EX);
+  EX.forEach((e, i) => assert.equal(demos[i].label, v.query(e).gold));
+});
+
+test("pickLabelTokens refuses tokens that are not single in context and fails clearly when too few remain", () => {
+  // A tokenizer that splits every candidate in context: nothing qualifies.
+  const split: TokenizerAccess = { vocab: VOCAB, tokenize: (t) => tokenize(t).concat(t.endsWith(":") ? [] : [0]) };
+  assert.throws(() => pickLabelTokens({ tokenizer: split, count: 2, rng: rngFor(1), context: "A:", labelSep: " ", exclude: new Set() }), /only 0 of 2 random label tokens are single tokens in context/);
+  assert.throws(() => createVariant("ra-token", ctx(1, split)), (e: unknown) => e instanceof VariantError && /use ra-string/.test(e.hint ?? ""));
+});
+
+test("cachedTokenizer + withTokenizer: async engine tokenization in rounds, same result as direct", async () => {
+  const cache = new Map<string, number[]>();
+  assert.throws(() => cachedTokenizer(VOCAB, cache).tokenize("x"), MissingTokenization);
+  let rounds = 0;
+  const fetch = async (texts: string[]) => {
+    rounds++;
+    return texts.map(tokenize);
+  };
+  const viaEngine = await withTokenizer(VOCAB, fetch, (tok) => createVariant("ra-token", ctx(3, tok)).labelSpace, cache);
+  assert.deepEqual(viaEngine, createVariant("ra-token", ctx(3)).labelSpace);
+  assert.ok(rounds >= 1 && rounds < 10, `${rounds} rounds`);
+  // A second run with the same cache needs no round trip.
+  rounds = 0;
+  await withTokenizer(VOCAB, fetch, (tok) => createVariant("ra-token", ctx(3, tok)), cache);
+  assert.equal(rounds, 0);
+  await assert.rejects(withTokenizer(VOCAB, fetch, () => { throw new Error("boom"); }), /boom/);
+});
+
+test("classifyTokens labels each in-context token by its segment", () => {
+  const segs = templateSegments(SETTINGS.template, "the film", "positive");
+  assert.deepEqual(segs.map((s) => s.kind), ["template", "input", "template", "label"]);
+  const { tokens, kinds } = classifyTokens(TOK, segs);
+  assert.deepEqual(tokens, tokenize("Review: the film\nSentiment: positive"));
+  const at = (piece: string) => kinds[tokens.indexOf(id(piece))];
+  assert.equal(at(W + "Review"), "template");
+  assert.equal(at(W + "the"), "input");
+  assert.equal(at(W + "film"), "input");
+  assert.equal(at("Sentiment"), "template");
+  assert.equal(at(W + "positive"), "label");
+});
+
+test("pa-token: permutes input tokens only; template (in-context ids), label and byte tokens stay", () => {
+  const v = createVariant("pa-token", ctx(7));
+  assert.equal(v.mapping.kind, "token");
+  const keptNotes = v.mapping.rows.filter((r) => /^kept: template/.test(r.note ?? "")).map((r) => r.note);
+  assert.ok(keptNotes.includes(`kept: template token ${id("Sentiment")}`), "the in-context id of 'Sentiment' is kept");
+  assert.ok(!keptNotes.includes(`kept: template token ${id(W + "Sentiment")}`), "the standalone id is not what the prompt contains");
+  const demos = v.demos(EX.slice(0, 2));
+  assert.deepEqual(demos.map((d) => d.input), [EX[0].input, EX[1].input], "the text stays; the permutation is applied to tokens");
+  const q = v.query(EX[2]);
+  const prompt = buildPrompt(SETTINGS, demos, q.input, v.labelSpace);
+  const t = v.tokens!(prompt);
+  const plain = splitPromptTokens(TOK, prompt);
+  assert.deepEqual(t.labelTokens, plain.labelTokens, "label continuations are never permuted");
+  assert.deepEqual(plain.labelTokens, [[id(W + "negative")], [id(W + "positive")]]);
+  assert.equal(t.prefixTokens.length, plain.prefixTokens.length);
+  const keep = new Set([id(W + "Review"), id(":"), id("Sentiment"), 3, id(W + "positive"), id(W + "negative")]);
+  const all = [...plain.prefixTokens, ...plain.queryTokens];
+  const permuted = [...t.prefixTokens, ...t.queryTokens];
+  let changed = 0;
+  all.forEach((tokId, i) => {
+    if (keep.has(tokId)) assert.equal(permuted[i], tokId, `kept token ${VOCAB[tokId].text} was permuted`);
+    else if (permuted[i] !== tokId) changed++;
+    assert.equal(VOCAB[permuted[i]].type, VOCAB[tokId].type);
+  });
+  assert.ok(changed >= 6, `only ${changed} input tokens changed`);
+  // Consistent: the same input token maps to the same substitute everywhere.
+  const subst = new Map<number, number>();
+  all.forEach((tokId, i) => {
+    if (subst.has(tokId)) assert.equal(subst.get(tokId), permuted[i]);
+    subst.set(tokId, permuted[i]);
+  });
+  assert.deepEqual(createVariant("pa-token", ctx(7)).tokens!(prompt), t);
+  assert.notDeepEqual(createVariant("pa-token", ctx(8)).tokens!(prompt), t);
+});
+
+test("tokenPermutation is a bijection on the permutable ids", () => {
+  const ids = permutableIds(VOCAB, new Set([id(":")]));
+  assert.ok(!ids.includes(id(":")) && !ids.includes(1) && !ids.includes(3));
+  const p = tokenPermutation(rngFor(1), ids);
+  assert.deepEqual([...p.values()].sort((a, b) => a - b), ids);
+  assert.deepEqual(permuteTokens([1, 3, id(":")], p), [1, 3, id(":")]);
+});
+
+test("pa-token through the engine-style cache: created and applied in rounds, same tokens", async () => {
+  const cache = new Map<string, number[]>();
+  const fetch = async (texts: string[]) => texts.map(tokenize);
+  const prompt = buildPrompt(SETTINGS, EX.slice(0, 2).map((e) => ({ input: e.input, label: e.label })), EX[2].input, ["negative", "positive"]);
+  const viaEngine = await withTokenizer(VOCAB, fetch, (tok) => createVariant("pa-token", ctx(2, tok)).tokens!(prompt), cache);
+  assert.deepEqual(viaEngine, createVariant("pa-token", ctx(2)).tokens!(prompt));
+  calls = 0;
+  createVariant("pa-token", ctx(2));
+  assert.ok(calls > 0);
+});
