@@ -92,8 +92,16 @@ function fp(p: number): string {
   if (p < 1e-4) return `p = ${p.toExponential(1)}`;
   return `p = ${p.toFixed(4)}`;
 }
-const runName = (m: VariantKMetrics): string => `${m.variant} at k = ${m.k}`;
-const accText = (m: VariantKMetrics): string =>
+/** The fields of a run the texts and tests need (a VariantKMetrics, or several pooled). */
+interface RunStat {
+  variant: string;
+  k: number;
+  n: number;
+  chance: number;
+  accuracy: { value: number; correct: number; interval: { lo: number; hi: number }; pAboveChance: number };
+}
+const runName = (m: RunStat): string => `${m.variant} at k = ${m.k}`;
+const accText = (m: RunStat): string =>
   `${f2(m.accuracy.value)} (95% CI ${f2(m.accuracy.interval.lo)}-${f2(m.accuracy.interval.hi)}, n = ${m.n}; chance ${f2(m.chance)})`;
 const runsOf = (ms: readonly VariantKMetrics[]): VerdictRun[] => ms.map((m) => ({ variant: m.variant, k: m.k }));
 
@@ -251,7 +259,10 @@ export function h3Natural(metrics: readonly VariantKMetrics[], opts: VerdictOpti
   const alpha = opts.alpha ?? 0.05;
   const title = "H3 structured task selection: do natural label maps (synonym, antonym, keyword) beat random ones?";
   const naturals = pick(metrics, NATURAL, false);
-  const randoms = pick(metrics, ["ra-string"], false);
+  // Random g: plain ra-string; without it, the draws ra-string#n of the correlation study pooled per k.
+  const plainRandom = pick(metrics, ["ra-string"], false);
+  const drawRuns = plainRandom.length ? [] : pick(metrics, ["ra-string"]);
+  const randoms: RunStat[] = plainRandom.length ? plainRandom : poolByK(drawRuns, "ra-string#* (pooled draws)", opts.level ?? 0.95);
   const missing = [...NATURAL.filter((id) => !naturals.some((m) => m.variant === id)), ...(randoms.length ? [] : ["ra-string"])];
   if (naturals.length === 0 || randoms.length === 0) {
     return notRun("H3-natural", "H3", title, missing, naturals.length ? "no random-g run (ra-string) to compare with." : "no natural-g run (ra-synonym, ra-antonym or ra-keyword).");
@@ -271,9 +282,13 @@ export function h3Natural(metrics: readonly VariantKMetrics[], opts: VerdictOpti
     worse: twoProportionZTest(r.accuracy.correct, r.n, n.accuracy.correct, n.n),
   }));
   const testText = `one-sided two-proportion z-test at the same k, alpha ${alpha} Bonferroni-corrected over ${m} comparison${m > 1 ? "s" : ""} (threshold ${threshold.toPrecision(3)})`;
-  const runs = runsOf([...new Set(pairs.flatMap((p) => [p.n, p.r]))]);
+  const usedK = new Set(pairs.map((p) => p.n.k));
+  const runs = [
+    ...runsOf(naturals.filter((m) => usedK.has(m.k))),
+    ...runsOf(plainRandom.length ? plainRandom.filter((m) => usedK.has(m.k)) : drawRuns.filter((m) => usedK.has(m.k))),
+  ];
   const numbersOf = (t: (typeof tests)[number]): Record<string, number | string> => ({
-    comparison: `${t.n.variant} vs ra-string at k = ${t.n.k}`,
+    comparison: `${t.n.variant} vs ${t.r.variant} at k = ${t.n.k}`,
     "natural accuracy": t.n.accuracy.value,
     "random accuracy": t.r.accuracy.value,
     difference: t.better.diff,
@@ -289,7 +304,7 @@ export function h3Natural(metrics: readonly VariantKMetrics[], opts: VerdictOpti
     return {
       id: "H3-natural", hypothesis: "H3", status: "consistent", title, numbers: numbersOf(t), runs, missing: missing.length ? missing : undefined,
       text:
-        `${t.n.variant} at ${accText(t.n)} beats random strings (ra-string at ${accText(t.r)}) at k = ${t.n.k}: difference ${f3(t.better.diff)}, z = ${f2(t.better.z)}, ${fp(t.better.pValue)} ` +
+        `${t.n.variant} at ${accText(t.n)} beats random strings (${t.r.variant} at ${accText(t.r)}) at k = ${t.n.k}: difference ${f3(t.better.diff)}, z = ${f2(t.better.z)}, ${fp(t.better.pValue)} ` +
         `(${testText}); ${wins.length} of ${m} comparisons significant${partial}. Natural label maps being easier than random ones is consistent with H3 (structured task selection).`,
     };
   }
@@ -299,7 +314,7 @@ export function h3Natural(metrics: readonly VariantKMetrics[], opts: VerdictOpti
     return {
       id: "H3-natural", hypothesis: "H3", status: "contradicted", title, numbers: numbersOf(t), runs, missing: missing.length ? missing : undefined,
       text:
-        `Random strings beat the natural map: ${t.n.variant} gives ${accText(t.n)} against ra-string ${accText(t.r)} at k = ${t.n.k} (${fp(t.worse.pValue)} for random > natural; ${testText})${partial}. ` +
+        `Random strings beat the natural map: ${t.n.variant} gives ${accText(t.n)} against ${t.r.variant} at ${accText(t.r)} at k = ${t.n.k} (${fp(t.worse.pValue)} for random > natural; ${testText})${partial}. ` +
         `No natural map is significantly better. This contradicts the H3 prediction that composing pre-trained tasks makes natural maps easier.`,
     };
   }
@@ -307,9 +322,28 @@ export function h3Natural(metrics: readonly VariantKMetrics[], opts: VerdictOpti
   return {
     id: "H3-natural", hypothesis: "H3", status: "inconclusive", title, numbers: numbersOf(t), runs, missing: missing.length ? missing : undefined,
     text:
-      `No significant difference between natural and random label maps (closest: ${t.n.variant} ${accText(t.n)} vs ra-string ${accText(t.r)} at k = ${t.n.k}, ${fp(t.better.pValue)}; ${testText})${partial}. ` +
+      `No significant difference between natural and random label maps (closest: ${t.n.variant} ${accText(t.n)} vs ${t.r.variant} at ${accText(t.r)} at k = ${t.n.k}, ${fp(t.better.pValue)}; ${testText})${partial}. ` +
       `Inconclusive at this sample size.`,
   };
+}
+
+/** Pools runs of the same k (e.g. the draws ra-string#n) into one proportion per k. */
+function poolByK(runs: readonly VariantKMetrics[], name: string, level: number): RunStat[] {
+  const byK = new Map<number, { n: number; correct: number; chanceSum: number }>();
+  for (const r of runs) {
+    const a = byK.get(r.k) ?? { n: 0, correct: 0, chanceSum: 0 };
+    a.n += r.n;
+    a.correct += r.accuracy.correct;
+    a.chanceSum += r.chance * r.n;
+    byK.set(r.k, a);
+  }
+  return [...byK.entries()].map(([k, a]) => {
+    const chance = a.chanceSum / a.n;
+    return {
+      variant: name, k, n: a.n, chance,
+      accuracy: { value: a.correct / a.n, correct: a.correct, interval: wilsonInterval(a.correct, a.n, level), pAboveChance: binomialTestGreater(a.correct, a.n, Math.min(1, chance)) },
+    };
+  });
 }
 
 /** H3 (b): accuracy decays with synonym-chain order m but stays above chance. */

@@ -104,6 +104,13 @@ test("H3 natural vs random: not-run, consistent, contradicted, inconclusive", ()
   assert.equal(bad.status, "contradicted");
   const inc = h3Natural(metricsOf([...run("ra-string", 16, 60, 100), ...run("ra-keyword", 16, 62, 100)]));
   assert.equal(inc.status, "inconclusive");
+  // Without a plain ra-string, the correlation study's draws ra-string#n are pooled per k:
+  // 55 + 65 of 200 = .60 against the synonym's .90.
+  const pooled = h3Natural(metricsOf([...run("ra-string#0", 16, 55, 100), ...run("ra-string#1", 16, 65, 100), ...run("ra-synonym", 16, 90, 100)]));
+  assert.equal(pooled.status, "consistent");
+  assert.equal(pooled.numbers["random accuracy"], 0.6);
+  assert.match(pooled.text, /ra-string#\* \(pooled draws\)/);
+  assert.equal(pooled.runs.length, 3);
 });
 
 test("H3 chain: not-run, consistent decay, inconclusive flat", () => {
