@@ -31,6 +31,7 @@ test("resolveSettings merges defaults <- header <- overrides and copies values",
   s.k.push(99);
   s.variants.push("x");
   assert.deepEqual(DEFAULT_SETTINGS.variants.length, 6, "defaults are not shared");
+  assert.throws(() => DEFAULT_SETTINGS.k.push(1), TypeError, "defaults are frozen");
   assert.equal(resolveSettings({}).classes, undefined);
 });
 

@@ -26,15 +26,17 @@ export const DEFAULT_SETTINGS: ProbeSettings = Object.freeze({
   separator: "\n\n",
   instruction: "",
   classes: undefined,
-  verbalizers: {},
-  k: [0, 4, 8, 16],
-  seeds: [1, 2, 3],
+  // Frozen all the way down: a caller mutating the defaults would silently change every later
+  // parse. resolveSettings hands out copies.
+  verbalizers: Object.freeze({}),
+  k: Object.freeze([0, 4, 8, 16]),
+  seeds: Object.freeze([1, 2, 3]),
   queries: 64,
   selection: "fixed",
   balance: false,
   calibrate: false,
-  variants: [...DEFAULT_VARIANTS],
-}) as ProbeSettings;
+  variants: Object.freeze([...DEFAULT_VARIANTS]),
+}) as unknown as ProbeSettings;
 
 /** Header key (as written in the file) -> settings key. "classes" is accepted as an alias of "labels". */
 export const HEADER_KEYS: Readonly<Record<string, keyof ProbeSettings>> = Object.freeze({
