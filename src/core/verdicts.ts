@@ -425,8 +425,19 @@ export function h3Correlation(metrics: readonly VariantKMetrics[], opts: Verdict
   }
   const k = ks[0];
   const pairs = pairsByK.get(k)!.sort((a, b) => a.draw - b.draw);
-  const x = pairs.map((p) => p.g.accuracy.value);
-  const y = pairs.map((p) => p.ra.accuracy.value);
+  // One point per function g. The contract fixes the same g for ra-string#n and g-string#n only
+  // within a seed (each seed draws its own g), so a point is a (draw, seed) pair, not a draw
+  // pooled over seeds.
+  const points: { draw: number; seed: number; g: number; ra: number }[] = [];
+  for (const p of pairs) {
+    const gBySeed = new Map(p.g.perSeed.map((s) => [s.seed, s.accuracy]));
+    for (const s of p.ra.perSeed) {
+      const g = gBySeed.get(s.seed);
+      if (g !== undefined) points.push({ draw: p.draw, seed: s.seed, g, ra: s.accuracy });
+    }
+  }
+  const x = points.map((p) => p.g);
+  const y = points.map((p) => p.ra);
   const runs = runsOf(pairs.flatMap((p) => [p.ra, p.g]));
   const short = pairs.length < wanted ? ` Only ${pairs.length} of the ${wanted} planned draws of g were run at k = ${k}.` : "";
   const missingDraws = pairs.length < wanted ? [`${wanted - pairs.length} more draws of ra-string#n / g-string#n at k = ${k}`] : undefined;
@@ -438,11 +449,11 @@ export function h3Correlation(metrics: readonly VariantKMetrics[], opts: Verdict
     const mean = (vs: number[]): number => (vs.length ? vs.reduce((s, v) => s + v, 0) / vs.length : NaN);
     bins.push({ lo, hi, count: idx.length, meanRA: mean(idx.map((i) => y[i])), meanG: mean(idx.map((i) => x[i])) });
   }
-  if (pairs.length < 4) {
+  if (points.length < 4) {
     return {
       id: "H3-correlation", hypothesis: "H3", status: "inconclusive", title, runs, bins, missing: missingDraws ?? [draws],
-      numbers: { k, "draws of g": pairs.length },
-      text: `Inconclusive: only ${pairs.length} random function${pairs.length > 1 ? "s" : ""} g ran as both tau_RA and tau_g-ICL at k = ${k}; a correlation with an interval needs at least 4 (the paper used many; default ${wanted}).`,
+      numbers: { k, "draws of g": pairs.length, "functions g (draw x seed)": points.length },
+      text: `Inconclusive: only ${points.length} random function${points.length === 1 ? "" : "s"} g ran as both tau_RA and tau_g-ICL with the same seed at k = ${k}; a correlation with an interval needs at least 4 (the paper used many; default ${wanted} draws).`,
     };
   }
   const pr = pearson(x, y, level);
@@ -450,6 +461,7 @@ export function h3Correlation(metrics: readonly VariantKMetrics[], opts: Verdict
   const numbers: Record<string, number | string> = {
     k,
     "draws of g": pairs.length,
+    "functions g (draw x seed)": points.length,
     "Pearson r": pr.value,
     "Pearson CI low": pr.interval?.lo ?? NaN,
     "Pearson CI high": pr.interval?.hi ?? NaN,
@@ -459,7 +471,7 @@ export function h3Correlation(metrics: readonly VariantKMetrics[], opts: Verdict
   };
   const ci = (r: typeof pr): string => (r.interval ? `${f2(r.interval.lo)} to ${f2(r.interval.hi)}` : "n/a");
   const corrText =
-    `Across ${pairs.length} random functions g at k = ${k}, tau_RA accuracy vs tau_g-ICL accuracy for the same g: Pearson r = ${f2(pr.value)} (95% CI ${ci(pr)}, Fisher z), ` +
+    `Across ${points.length} random functions g at k = ${k} (${pairs.length} draw${pairs.length === 1 ? "" : "s"} x seeds; each seed draws its own g), tau_RA accuracy vs tau_g-ICL accuracy for the same g: Pearson r = ${f2(pr.value)} (95% CI ${ci(pr)}, Fisher z), ` +
     `Spearman rho = ${f2(sr.value)} (95% CI ${ci(sr)}, Fisher z with variance 1.06/(n-3)). Binned by tau_g accuracy: ` +
     bins.filter((b) => b.count > 0).map((b) => `${f2(b.lo)}-${f2(b.hi)}: ${f2(b.meanRA)} (${b.count})`).join("; ") + ".";
   const base = { id: "H3-correlation", hypothesis: "H3" as const, title, numbers, runs, bins, missing: missingDraws };

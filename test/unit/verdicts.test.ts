@@ -163,6 +163,19 @@ test("H3 correlation study: not-run, consistent, contradicted, inconclusive, bin
   assert.equal(tv.status, "inconclusive");
   assert.match(tv.text, /only 3 random functions/);
 
+  // Two seeds: each seed has its own g, so 4 draws x 2 seeds = 8 points; pairing is per seed.
+  // Seed 1 rises with g, seed 2 too; pooling over seeds first would average the two g away.
+  const seeds = [50, 60, 70, 80].flatMap((g, d) => [
+    ...run(`g-string#${d}`, 16, g, 100, 1), ...run(`ra-string#${d}`, 16, g - 5, 100, 1),
+    ...run(`g-string#${d}`, 16, 130 - g, 100, 2), ...run(`ra-string#${d}`, 16, 125 - g, 100, 2),
+  ]);
+  const sv = h3Correlation(metricsOf(seeds), { correlationDraws: 4 });
+  assert.equal(sv.numbers["functions g (draw x seed)"], 8);
+  assert.equal(sv.numbers["draws of g"], 4);
+  // ra = g - .05 exactly for every point -> r = 1
+  assert.ok(Math.abs((sv.numbers["Pearson r"] as number) - 1) < 1e-12);
+  assert.equal(sv.status, "consistent");
+
   // weak correlation (r = -0.12 by numpy.corrcoef): the interval spans 0; also says draws are
   // missing against the default 50
   const noise = [60, 55, 70, 52, 65, 58, 61, 57].flatMap((g, d) => [...run(`g-string#${d}`, 16, g, 100), ...run(`ra-string#${d}`, 16, [60, 58, 62, 63, 59, 64, 57, 61][d], 100)]);
