@@ -79,6 +79,7 @@ test("a chain that cannot be extended is a clear error", () => {
   const lex = lexiconFromTable({ source: "tiny", entries: { a: [["a1"]], a1: [["a"]], b: [["b1"]], b1: [["b2"]], b2: [["b3"]] } });
   assert.equal(createVariant("ra-chain-1", { seed: 1, classes: ["a", "b"], lexicon: lex }).labelSpace.join(), "a1,b1");
   assert.throws(() => createVariant("ra-chain-2", { seed: 1, classes: ["a", "b"], lexicon: lex }), /cannot build a 2-hop synonym chain for label 'a' from tiny: the chain a -> a1 cannot be extended/);
+  assert.throws(() => createVariant("ra-chain-3", { seed: 1, classes: ["Paris", "Rome"], lexicon }), /label 'Paris' has no synonym in WordNet 3\.1 .*, so no synonym chain can start from it; add one in a word list/);
 });
 
 test("g-synonym / g-antonym / g-keyword share g with their ra- twins on WordNet", () => {

@@ -121,6 +121,9 @@ export function synonymChains(ctx: VariantContext, m: number, draw: number, vari
     return shuffle(rng, all.slice(0, top)).concat(shuffle(rng, all.slice(top)));
   };
   return words.map((w0) => {
+    if (lex.synonyms(w0).length === 0) {
+      throw new VariantError(variant, `label '${w0}' has no synonym in ${lex.source}, so no synonym chain can start from it; add one in a word list.`, `Add e.g. "synonyms": {"${w0}": ["..."]} to the word lists.`);
+    }
     let budget = CHAIN_BUDGET;
     let deepest: string[] = [w0];
     const visit = (chain: string[]): string[] | undefined => {
