@@ -1,0 +1,104 @@
+// Checkpoint and resume on a real engine: kill the engine process (SIGKILL) mid-run, or cancel,
+// then resume with a new engine; the final records must equal those of an uninterrupted run.
+import { test, after, before } from "node:test";
+import assert from "node:assert/strict";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { EngineClient } from "../../src/engine/client";
+import { parseDemoFile } from "../../src/core/demoFile";
+import { parseResults } from "../../src/core/results/load";
+import type { ResultsFile } from "../../src/core/results/schema";
+import { runExperiment } from "../../src/runner/run";
+import { writeProbeFiles } from "../support/probeFixture";
+
+const dir = mkdtempSync(join(tmpdir(), "icl-resume-"));
+const { model, demo } = writeProbeFiles(dir);
+const engines: EngineClient[] = [];
+after(async () => {
+  for (const e of engines) await e.dispose().catch(() => undefined);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function engine(): Promise<EngineClient> {
+  const e = await EngineClient.start();
+  engines.push(e);
+  await e.load(model);
+  return e;
+}
+
+const text = readFileSync(demo, "utf8");
+const file = parseDemoFile(text, demo, { variants: ["gold", "ra-string"], k: [0, 3], seeds: [1, 2], queries: 4, calibrate: true });
+const cfg = { file, fileText: text, settings: file.settings, modelPath: model };
+let reference: ResultsFile;
+
+before(async () => {
+  const out = await runExperiment(cfg, { engine: await engine(), outDir: join(dir, "reference") });
+  assert.equal(out.status, "complete", out.error?.message);
+  reference = out.results;
+});
+
+test("SIGKILL of the engine mid-run keeps every finished demo set; resume ends with exactly the reference records", async () => {
+  const out = join(dir, "killed");
+  const e1 = await engine();
+  let killedAt = -1;
+  const first = await runExperiment(cfg, {
+    engine: e1,
+    outDir: out,
+    onProgress: (p) => {
+      if (killedAt < 0 && p.done >= 6) {
+        killedAt = p.done;
+        e1.kill("SIGKILL");
+      }
+    },
+  });
+  assert.equal(first.status, "failed");
+  assert.match(first.error?.message ?? "", /engine process was killed by signal SIGKILL/);
+  const onDisk = parseResults(readFileSync(join(out, "results.json"), "utf8"), "results.json");
+  assert.equal(onDisk.manifest.status, "failed");
+  assert.ok(onDisk.records.length >= killedAt && onDisk.records.length < reference.records.length, `kept ${onDisk.records.length} records (killed at ${killedAt})`);
+  assert.deepEqual(onDisk.records, reference.records.slice(0, onDisk.records.length), "what was kept is exactly the reference prefix");
+  assert.ok(existsSync(join(out, "results.journal.jsonl")));
+
+  const second = await runExperiment(cfg, { engine: await engine(), outDir: out, resume: true });
+  assert.equal(second.status, "complete", second.error?.message);
+  assert.equal(second.resumed, onDisk.records.length);
+  assert.deepEqual(second.results.records, reference.records);
+  assert.deepEqual(second.results.calibration, reference.calibration);
+  assert.deepEqual(second.results.baselines, reference.baselines);
+  assert.equal(second.results.manifest.startedAt, onDisk.manifest.startedAt, "the run keeps its original start time");
+});
+
+test("cancel (abort) then resume, with a torn journal line from a kill during a write", async () => {
+  const out = join(dir, "cancelled");
+  const ac = new AbortController();
+  const first = await runExperiment(cfg, {
+    engine: await engine(),
+    outDir: out,
+    signal: ac.signal,
+    onProgress: (p) => {
+      if (p.done >= 4) ac.abort();
+    },
+  });
+  assert.equal(first.status, "interrupted");
+  assert.ok(first.results.records.length < reference.records.length);
+  // A process killed while appending leaves half a line: it must be ignored, not fatal.
+  appendFileSync(join(out, "results.journal.jsonl"), '{"type":"record","fingerprint":"');
+  const second = await runExperiment(cfg, { engine: await engine(), outDir: out, resume: true });
+  assert.equal(second.status, "complete");
+  assert.deepEqual(second.results.records, reference.records);
+});
+
+test("records only in the journal are restored (results.json lost or older)", async () => {
+  const out = join(dir, "journal-only");
+  const e = await engine();
+  const ac = new AbortController();
+  await runExperiment(cfg, { engine: e, outDir: out, signal: ac.signal, onProgress: (p) => p.done >= 8 && ac.abort() });
+  // Without the snapshot, everything must come from the journal.
+  rmSync(join(out, "results.json"));
+  const journalLines = readFileSync(join(out, "results.journal.jsonl"), "utf8").trim().split("\n").filter((l) => l.includes('"type":"record"')).length;
+  assert.ok(journalLines >= 8);
+  const resumed = await runExperiment(cfg, { engine: e, outDir: out, resume: true });
+  assert.equal(resumed.resumed, journalLines);
+  assert.deepEqual(resumed.results.records, reference.records);
+});

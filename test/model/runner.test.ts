@@ -1,0 +1,88 @@
+// The runner on a real engine (node-llama-cpp, random-weight GGUF from the project's writer):
+// counts, order, manifest, calibration, baselines, progress events and the files it writes.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { EngineClient } from "../../src/engine/client";
+import { parseDemoFile } from "../../src/core/demoFile";
+import { planExperiment } from "../../src/core/experiment/plan";
+import { parseResults } from "../../src/core/results/load";
+import { recordKey } from "../../src/core/results/schema";
+import { runExperiment, RunError, type ProgressEvent } from "../../src/runner/run";
+import { writeOutputs } from "../../src/runner/outputs";
+import { writeProbeFiles } from "../support/probeFixture";
+
+const dir = mkdtempSync(join(tmpdir(), "icl-runner-"));
+const { model, demo } = writeProbeFiles(dir);
+let engine: EngineClient | undefined;
+after(async () => {
+  await engine?.dispose().catch(() => undefined);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function config(over: Record<string, unknown> = {}) {
+  const text = readFileSync(demo, "utf8");
+  const file = parseDemoFile(text, demo, { variants: ["gold", "ra-string"], k: [0, 3], seeds: [1, 2], queries: 4, calibrate: true, ...over });
+  assert.deepEqual(file.problems.filter((p) => p.severity === "error"), []);
+  return { file, fileText: text, settings: file.settings, modelPath: model };
+}
+
+test("a complete run: every planned query once, in plan order, with calibration, baselines and a manifest", async () => {
+  engine = await EngineClient.start();
+  await engine.load(model);
+  const cfg = config();
+  const plan = planExperiment(cfg);
+  const events: ProgressEvent[] = [];
+  const out = join(dir, "complete");
+  const outcome = await runExperiment(cfg, { engine, outDir: out, onProgress: (p) => events.push(p) });
+  assert.equal(outcome.status, "complete", outcome.error?.message);
+  const r = outcome.results;
+  assert.equal(r.records.length, plan.totalQueries);
+  assert.deepEqual(
+    r.records.map((x) => recordKey(x)),
+    plan.groups.flatMap((g) => g.queries.map((q) => recordKey({ ...g, queryIndex: q }))),
+  );
+  for (const rec of r.records) {
+    assert.equal(rec.labels.length, 2);
+    assert.ok(rec.labels.some((l) => l.label === rec.gold), "gold is a candidate");
+    const best = rec.labels.reduce((a, b) => (b.logProb > a.logProb ? b : a));
+    assert.equal(rec.predicted, best.label);
+    assert.ok(Math.abs(rec.labels.reduce((a, l) => a + l.prob, 0) - 1) < 1e-9);
+    assert.ok(rec.calibrated, "calibration on: every record calibrated");
+    assert.ok(!rec.demoIndices.includes(rec.queryIndex));
+  }
+  assert.equal(r.calibration?.length, plan.totalCalibration);
+  assert.equal(r.baselines?.length, 2 * 2 * 2);
+  const m = r.manifest;
+  assert.equal(m.status, "complete");
+  assert.deepEqual(m.progress, { done: plan.totalQueries, total: plan.totalQueries });
+  assert.equal(m.model.sha256, createHash("sha256").update(readFileSync(model)).digest("hex"));
+  assert.equal(m.model.architecture, "llama");
+  assert.ok(m.model.vocabSize > 259);
+  assert.equal(m.engine.version, "3.21.1");
+  assert.ok(m.endedAt && m.endedAt >= m.startedAt);
+  // Progress: monotone, ends at total, names variant and k.
+  for (let i = 1; i < events.length; i++) assert.ok(events[i].done >= events[i - 1].done);
+  assert.equal(events.at(-1)!.done, plan.totalQueries);
+  assert.ok(events.some((e) => e.variant === "ra-string" && e.k === 3));
+  assert.ok(events.some((e) => e.etaSeconds !== undefined));
+  // The snapshot on disk is the returned result and validates; the journal is gone once complete.
+  assert.deepEqual(parseResults(readFileSync(join(out, "results.json"), "utf8"), "results.json"), r);
+  assert.ok(!existsSync(join(out, "results.journal.jsonl")));
+  const files = writeOutputs(out, r);
+  assert.ok(readFileSync(files.report, "utf8").includes("chart-acc"));
+  assert.equal(readFileSync(files.scoresCsv, "utf8").trim().split("\n").length, 1 + 2 * plan.totalQueries);
+  // Same inputs, same numbers: a second run gives identical records.
+  const again = await runExperiment(cfg, { engine, outDir: join(dir, "again") });
+  assert.deepEqual(again.results.records, r.records);
+  assert.ok(outcome.engineMs > 0 && outcome.engineMs <= outcome.wallMs);
+});
+
+test("resume refuses results from a different configuration", async () => {
+  assert.ok(engine);
+  const out = join(dir, "complete");
+  await assert.rejects(runExperiment(config({ queries: 4 }), { engine, outDir: out, resume: true }), (e: unknown) => e instanceof RunError && /comes from a different run/.test((e as Error).message));
+});
