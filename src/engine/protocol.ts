@@ -7,7 +7,7 @@
 import type { LabelScore } from "../core/types";
 
 export interface LoadOptions {
-  /** CPU threads; default: the machine's physical core count (see threads.ts). */
+  /** CPU threads; default: the machine's physical core count, 1 when the machine is oversubscribed (see threads.ts). */
   threads?: number;
   /** Fixed context size in tokens; default: sized to the longest prompt of each score batch, capped by the model. */
   contextSize?: number;
@@ -39,6 +39,8 @@ export interface ModelInfo {
   quantization?: string;
   nodeLlamaCppVersion: string;
   threads: number;
+  /** Why this thread count (physical cores, busy machine, or the caller's choice). */
+  threadsReason: string;
   /** True when only the tokenizer was loaded. */
   vocabOnly: boolean;
   layers: number;

@@ -3,7 +3,7 @@
 // and node-llama-cpp's default of 4 threads on a 2-core machine makes every decode call hundreds
 // of times slower (../shared/notes/NODE_LLAMA_CPP.md, "The thread-count trap").
 import { readFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 
 /** Counts distinct (physical id, core id) pairs in /proc/cpuinfo text; 0 when it has none. */
 export function physicalCoresFromCpuinfo(cpuinfo: string): number {
@@ -37,4 +37,18 @@ export function physicalCores(): number {
   const logical = availableParallelism();
   cached = Math.max(1, n > 0 ? Math.min(n, logical) : logical);
   return cached;
+}
+
+/**
+ * Default thread count for a context: the physical cores, except on an oversubscribed machine
+ * (1-minute load average at or above the logical CPU count), where it is 1. llama.cpp's worker
+ * threads meet at a barrier after every graph node; when another process holds one of the cores,
+ * each barrier waits for a preempted thread's next time slice, so the small per-query batches of
+ * a scorer become 10-100x slower with 2 threads than with 1 (measured here: stories260K, load 15
+ * on 2 cores: 35 s vs 0.7 s for the same 12 queries). Returns the count and why.
+ */
+export function defaultThreads(load: number = loadavg()[0], logical: number = availableParallelism(), physical: number = physicalCores()): { threads: number; reason: string } {
+  if (physical > 1 && load >= logical)
+    return { threads: 1, reason: `1 thread: the machine is busy (load ${load.toFixed(1)} on ${logical} CPUs), where multi-threaded decoding stalls at llama.cpp's thread barriers` };
+  return { threads: physical, reason: `${physical} thread(s): the physical core count` };
 }

@@ -22,7 +22,7 @@ import {
 } from "./protocol";
 import { backendFor, tokenizerFor } from "./llamaAdapter";
 import { demoTokenLengths, longestSequence, overflowError, prepareItem, PrefixCache, scorePrepared } from "./scorer";
-import { physicalCores } from "./threads";
+import { defaultThreads, physicalCores } from "./threads";
 
 
 let nlc: NodeLlamaCpp | undefined;
@@ -36,6 +36,7 @@ let context: LlamaContext | undefined;
 let sequence: LlamaContextSequence | undefined;
 let cache: PrefixCache | undefined;
 let threads = 1;
+let threadsReason = "";
 let version = "";
 const cancelled = new Set<number>();
 const running = new Set<number>();
@@ -81,13 +82,16 @@ async function load(path: string, options: LoadOptions): Promise<ModelInfo> {
   await disposeContext();
   if (model) await model.dispose().catch(() => undefined);
   model = undefined;
-  threads = Math.max(1, options.threads ?? physicalCores());
+  const auto = defaultThreads();
+  threads = Math.max(1, options.threads ?? auto.threads);
+  threadsReason = options.threads ? `${threads} thread(s): set by the caller` : auto.reason;
   if (!llama) {
     const gpu = options.gpu === undefined || options.gpu === "off" ? false : options.gpu;
     llama = await m.getLlama({
       gpu,
       build: "never",
-      maxThreads: threads,
+      // maxThreads caps every context; node-llama-cpp's own default (4) ignores the core count.
+      maxThreads: Math.max(threads, physicalCores()),
       logLevel: m.LlamaLogLevel.warn,
       logger: (level, message) => {
         const text = message.trim();
@@ -133,6 +137,7 @@ function info(): ModelInfo {
     quantization,
     nodeLlamaCppVersion: version,
     threads,
+    threadsReason,
     vocabOnly: loadOpts.vocabOnly ?? false,
     layers,
     embeddingLength: embd,

@@ -17,7 +17,7 @@ import {
   type Tokenizer,
 } from "../../src/engine/scorer";
 import { EngineFailure, type ScoreItem } from "../../src/engine/protocol";
-import { physicalCoresFromCpuinfo } from "../../src/engine/threads";
+import { defaultThreads, physicalCoresFromCpuinfo } from "../../src/engine/threads";
 import { resolveWorkerPath } from "../../src/engine/client";
 import { defaultModelPath } from "../../src/engine/defaultModel";
 
@@ -256,4 +256,13 @@ test("worker path resolves next to the client, explicit paths are checked", () =
 test("default model path is <repo>/models/icl-toy.gguf", () => {
   const root = join(__dirname, "..", "..", "..");
   assert.equal(defaultModelPath(), join(root, "models", "icl-toy.gguf"));
+});
+
+test("default threads: physical cores, 1 on an oversubscribed machine", () => {
+  assert.equal(defaultThreads(0.5, 2, 2).threads, 2);
+  const busy = defaultThreads(15.3, 2, 2);
+  assert.equal(busy.threads, 1);
+  assert.match(busy.reason, /busy \(load 15\.3 on 2 CPUs\)/);
+  assert.equal(defaultThreads(3, 8, 4).threads, 4);
+  assert.equal(defaultThreads(99, 1, 1).threads, 1);
 });
