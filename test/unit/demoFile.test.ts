@@ -223,6 +223,7 @@ test("duplicate examples and conflicting labels are warnings on the later line",
   const dup = only(f, "duplicate-example");
   assert.deepEqual([dup.line, dup.column, dup.severity], [4, 1, "warning"]);
   assert.match(dup.message, /line 2/);
+  assert.deepEqual(dup.fix, { line: 4, column: 1, endColumn: ex("same", "x").length + 1, replacement: "", title: "Delete this duplicate" });
   const conf = only(f, "conflicting-labels");
   assert.deepEqual([conf.line, conf.severity], [5, "warning"]);
   assert.match(conf.message, /'x' on line 2 and 'y' here/);

@@ -122,3 +122,9 @@ test("CSV written by papaparse.unparse reads back with the right lines", () => {
   }
   assert.deepEqual(f.examples.map((e) => e.line), expected);
 });
+
+test("CSV duplicates: a one-line row gets a delete fix, a multi-line row does not", () => {
+  const f = csv(HEADER, "input,label", "a,x", '"m\nl",y', "a,x", '"m\nl",y', "b,y");
+  const dups = f.problems.filter((p) => p.code === "duplicate-example");
+  assert.deepEqual(dups.map((p) => [p.line, p.fix?.title]), [[6, "Delete this duplicate"], [7, undefined]]);
+});

@@ -49,6 +49,7 @@ export function readJsonl(index: LineIndex, sink: ProblemSink, info: HeaderInfo)
       sink.add({
         line,
         column: err ? err.offset + 1 : 1,
+        endLine: line, // to the end of the line: everything after the first bad character is suspect
         severity: "error",
         code: "invalid-json",
         message: `invalid JSON: ${err ? err.message : e instanceof Error ? e.message : String(e)}`,

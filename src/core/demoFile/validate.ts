@@ -47,6 +47,7 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
 
   // 1. Labels against the declared set.
   const examples: Example[] = [];
+  const exampleRows: RawRow[] = [];
   const declaredSet = declared ? new Set(declared) : undefined;
   const wordToClass = new Map<string, string>();
   if (declared) for (const c of declared) if (settings.verbalizers[c] !== undefined) wordToClass.set(settings.verbalizers[c], c);
@@ -70,6 +71,7 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
       continue;
     }
     examples.push({ index: examples.length, line: r.line, input: r.input, label: r.label });
+    exampleRows.push(r);
   }
 
   // 2. Classes and their counts.
@@ -197,7 +199,21 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
     if (!list) repeats.set(e.input, (list = [first]));
     const same = list.find((j) => examples[j].label === e.label);
     if (same !== undefined) {
-      sink.add({ line: e.line, column: 1, endLine: e.line, severity: "warning", code: "duplicate-example", message: `duplicate of the example on line ${examples[same].line}`, hint: "Delete one copy: a repeated example can be both a demonstration and its own query." });
+      // Clearing the line deletes the example (blank lines are skipped); only offered when the
+      // example sits on one line (not a multi-line CSV row).
+      const r = exampleRows[i];
+      const oneLine = r.start === undefined || r.end === undefined || ctx.index.position(r.end).line === e.line;
+      const len = ctx.index.lineText(e.line).length;
+      sink.add({
+        line: e.line,
+        column: 1,
+        endLine: e.line,
+        severity: "warning",
+        code: "duplicate-example",
+        message: `duplicate of the example on line ${examples[same].line}`,
+        hint: "Delete one copy: a repeated example can be both a demonstration and its own query.",
+        fix: oneLine ? { line: e.line, column: 1, endColumn: len + 1, replacement: "", title: "Delete this duplicate" } : undefined,
+      });
       continue;
     }
     const f = examples[first];
