@@ -1,7 +1,7 @@
 // Classification metrics against hand-counted confusion matrices.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { confusionMatrix, accuracy, macroF1, labelShares, macroF1FromConfusion } from "../../src/core/stats";
+import { confusionMatrix, accuracy, macroF1, labelShares, macroF1FromConfusion, meanGoldRank, meanGoldLogProb, goldLogProb } from "../../src/core/stats";
 
 test("confusion matrix keeps the given order and appends unseen labels", () => {
   const cm = confusionMatrix(["a", "a", "b", "b", "c"], ["a", "b", "b", "b", "a"], ["b", "a"]);
@@ -36,4 +36,19 @@ test("accuracy and macro-F1 by hand", () => {
 test("label shares list every label", () => {
   assert.deepEqual(labelShares(["a", "a", "b", "a"], ["a", "b", "c"]), { a: 0.75, b: 0.25, c: 0 });
   assert.deepEqual(labelShares([], ["a"]), { a: 0 });
+});
+
+test("mean gold rank and gold log-prob", () => {
+  const q = (gold: string, goldRank: number, lps: [string, number][]) => ({ gold, goldRank, labels: lps.map(([label, logProb]) => ({ label, logProb })) });
+  const qs = [
+    q("a", 1, [["a", -0.2], ["b", -1.8]]),
+    q("b", 2, [["a", -0.5], ["b", -1.0]]),
+    q("z", 3, [["a", -0.5], ["b", -1.0]]), // gold not a candidate: no log-prob
+  ];
+  // ranks (1 + 2 + 3) / 3 = 2 ; log-probs (-0.2 + -1.0) / 2 = -0.6
+  assert.equal(meanGoldRank(qs), 2);
+  assert.ok(Math.abs(meanGoldLogProb(qs) - -0.6) < 1e-12);
+  assert.equal(goldLogProb(qs[2]), undefined);
+  assert.ok(Number.isNaN(meanGoldRank([])));
+  assert.ok(Number.isNaN(meanGoldLogProb([])));
 });

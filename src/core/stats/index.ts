@@ -5,3 +5,4 @@ export * from "./tests";
 export * from "./correlation";
 export * from "./bootstrap";
 export * from "./classification";
+export * from "./scores";
