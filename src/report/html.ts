@@ -115,7 +115,7 @@ export function renderReportHtml(data: ReportData, chartJsSource: string): strin
     ? data.verdicts
         .map(
           (v) => `<div class="card" id="verdict-${esc(v.id)}"><h3>${esc(v.title)}</h3><div class="status ${esc(v.status)}">${esc(v.status)}</div><p>${esc(v.text)}</p>
-<div class="muted">Runs: ${v.runs.length ? v.runs.map((r) => `<a href="#acc-${variants.indexOf(r)}">${esc(r)}</a>`).join(", ") : "none"}</div></div>`,
+<div class="muted">Runs: ${v.runs.length ? v.runs.map((r) => (variants.includes(r) ? `<a href="#acc-${variants.indexOf(r)}">${esc(r)}</a>` : esc(r))).join(", ") : "none"}${v.missing?.length ? `; not run: ${esc(v.missing.join(", "))}` : ""}</div></div>`,
         )
         .join("\n")
     : `<p class="muted">No hypothesis verdicts: run tau_RA / tau_PA / tau_g variants (e.g. --variants gold,ra-string,pa-word,g-string) to get them.</p>`;

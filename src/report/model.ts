@@ -13,6 +13,8 @@ export interface ReportVerdict {
   text: string;
   /** Variant keys whose runs back the verdict. */
   runs: string[];
+  /** Variants the verdict needed but the run did not include. */
+  missing?: string[];
 }
 
 export interface ReportConfusion {

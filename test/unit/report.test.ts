@@ -10,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import { renderReport } from "../../src/report";
 import { buildReportData } from "../../src/report/model";
 import { summarize } from "../../src/core/results/summary";
+import { reportVerdicts } from "../../src/report/verdicts";
 import { fixtureResults } from "../support/resultsFixture";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -98,6 +99,16 @@ test("Chromium renders the charts with the numbers of results.json", async (t) =
     // Tables are static HTML: the confusion matrix of gold reads 3 1 / 0 4.
     const cells = await page.$$eval('table.confusion[data-variant="gold"] td', (tds) => tds.map((td) => td.textContent));
     assert.deepEqual(cells, ["3", "1", "0", "4"]);
+    // Verdict cards: one per verdict of core/verdicts, with its status; H1 links the ra-string run.
+    const expected = reportVerdicts(r);
+    assert.equal(expected.length, 5);
+    const cards = await page.$$eval(".card", (cs) => cs.map((c) => ({ id: c.id, status: c.querySelector(".status")?.textContent })));
+    assert.deepEqual(
+      cards,
+      expected.map((v) => ({ id: `verdict-${v.id}`, status: v.status })),
+    );
+    assert.deepEqual(expected.find((v) => v.id === "H1")!.runs, ["ra-string"]);
+    assert.equal(await page.$eval("#verdict-H1 a", (a) => a.textContent), "ra-string");
     const distCanvases = await page.$$eval("canvas[id^=chart-dist-]", (cs) => cs.length);
     assert.equal(distCanvases, 2);
   } finally {
