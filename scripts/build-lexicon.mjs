@@ -5,9 +5,13 @@
 //
 // Output (sorted, byte-identical on every machine):
 //   { source, license, entries: { lemma: [synonyms, antonyms?, keywords?] } }
-// - lemma: lower-case single word (letters, optional inner hyphen/apostrophe); labels are words.
-// - synonyms: the other single-word lemmas of the lemma's synsets, senses in WordNet's frequency
-//   order (index.* lists synsets by tagged frequency), so the first synonyms are the common ones.
+// - lemma: lower case word (letters, optional inner hyphen/apostrophe), or a phrase of up to 3
+//   words ("new delhi", WordNet's underscores made spaces) with synonyms only.
+// - synonyms: the other lemmas (words, or phrases of up to 3 words with WordNet's underscores
+//   made spaces) of the lemma's synsets, senses in WordNet's frequency order
+//   (index.* lists synsets by tagged frequency), so the first synonyms are the common ones.
+// Every list puts single words before phrases (a label "Paris" still gets "City of Light",
+// while "good" keeps single-word synonyms first).
 // - antonyms: direct ones (lexical "!" pointers of this lemma); only when there is none, indirect
 //   ones (antonyms of the head synset of a satellite adjective, or of the lemma's synonyms).
 // - keywords: related words via attribute (=), similar-to (&), also-see (^), derivation (+),
@@ -28,6 +32,13 @@ const POS = [
   ["adv", "r"],
 ];
 const WORD = /^[a-z][a-z'-]*[a-z]$|^[a-z]$/;
+/** Taxonomic names ("genus Paris") are synonyms in WordNet but useless as labels. */
+const TAXON = /^(genus|family|order|class|subclass|phylum|subphylum|division|subfamily|suborder|superfamily|superorder|tribe) /;
+/** A word or a phrase of up to 3 words (lower case, single spaces). */
+const isTerm = (t) => {
+  const parts = t.split(" ");
+  return parts.length <= 3 && parts.every((p) => WORD.test(p));
+};
 
 export function buildLexiconTable(dictDir, version) {
   /** synsets: key "pos:offset" -> { words: string[] (as written), ptrs: [sym, key, src, dst][], type } */
@@ -71,16 +82,19 @@ export function buildLexiconTable(dictDir, version) {
     perPos.push(m);
   }
   const lemmas = new Set(perPos.flatMap((m) => [...m.keys()]));
-  for (const lemma of lemmas) {
-    if (!WORD.test(lemma)) continue;
-    const lists = perPos.map((m) => m.get(lemma) ?? []);
+  for (const raw of lemmas) {
+    // Phrase keys ("new delhi") carry synonyms only (see below): with all three relations they
+    // would double the table and its load time for labels that are rarely phrases.
+    const lemma = raw.replace(/_/g, " ");
+    if (!isTerm(lemma)) continue;
+    const lists = perPos.map((m) => m.get(raw) ?? []);
     const ordered = [];
     for (let r = 0; lists.some((l) => r < l.length); r++) for (const l of lists) if (r < l.length) ordered.push(l[r]);
     senses.set(lemma, ordered);
   }
 
   const norm = (w) => w.toLowerCase();
-  const single = (w) => WORD.test(norm(w));
+  const term = (w) => isTerm(norm(w));
   const wordIndex = (syn, lemma) => syn.words.findIndex((w) => norm(w) === lemma) + 1; // 1-based, 0 = absent
   const entries = {};
   for (const lemma of [...senses.keys()].sort()) {
@@ -90,10 +104,12 @@ export function buildLexiconTable(dictDir, version) {
     const seen = new Set([lemma]);
     const add = (list, w) => {
       const l = norm(w);
-      if (!single(w) || seen.has(l) || list.length >= CAP) return;
+      if (!term(w) || seen.has(l) || TAXON.test(l)) return;
       seen.add(l);
       list.push(w === l ? l : w);
     };
+    // Single words first (stable), then phrases; capped.
+    const finish = (list) => [...list.filter((w) => !w.includes(" ")), ...list.filter((w) => w.includes(" "))].slice(0, CAP);
     const keys = senses.get(lemma);
     for (const key of keys) for (const w of synsets.get(key)?.words ?? []) add(syn, w);
     // Direct antonyms first, then indirect ones.
@@ -135,10 +151,14 @@ export function buildLexiconTable(dictDir, version) {
         }
       }
     }
+    if (lemma.includes(" ")) {
+      if (syn.length) entries[lemma] = [finish(syn)];
+      continue;
+    }
     if (syn.length + ant.length + kw.length === 0) continue;
-    const row = [syn];
-    if (ant.length || kw.length) row.push(ant);
-    if (kw.length) row.push(kw);
+    const row = [finish(syn)];
+    if (ant.length || kw.length) row.push(finish(ant));
+    if (kw.length) row.push(finish(kw));
     entries[lemma] = row;
   }
   return {

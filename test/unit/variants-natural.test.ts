@@ -79,7 +79,15 @@ test("a chain that cannot be extended is a clear error", () => {
   const lex = lexiconFromTable({ source: "tiny", entries: { a: [["a1"]], a1: [["a"]], b: [["b1"]], b1: [["b2"]], b2: [["b3"]] } });
   assert.equal(createVariant("ra-chain-1", { seed: 1, classes: ["a", "b"], lexicon: lex }).labelSpace.join(), "a1,b1");
   assert.throws(() => createVariant("ra-chain-2", { seed: 1, classes: ["a", "b"], lexicon: lex }), /cannot build a 2-hop synonym chain for label 'a' from tiny: the chain a -> a1 cannot be extended/);
-  assert.throws(() => createVariant("ra-chain-3", { seed: 1, classes: ["Paris", "Rome"], lexicon }), /label 'Paris' has no synonym in WordNet 3\.1 .*, so no synonym chain can start from it; add one in a word list/);
+  assert.throws(() => createVariant("ra-chain-3", { seed: 1, classes: ["Rome", "Qwxzy"], lexicon }), /label 'Qwxzy' has no synonym in WordNet 3\.1 .*, so no synonym chain can start from it; add one in a word list/);
+});
+
+test("multi-word labels and synonyms: capitals map to WordNet phrases", () => {
+  const v = createVariant("ra-synonym", { seed: 1, classes: ["Paris", "New Delhi", "Tokyo"], lexicon });
+  v.mapping.rows.forEach((r) => assert.ok(lexicon.synonyms(r.from).some((s) => s.toLowerCase() === r.to.toLowerCase()), `${r.from} -> ${r.to}`));
+  assert.equal(v.labelSpace[1], "Delhi");
+  const chain = createVariant("ra-chain-2", { seed: 1, classes: ["Paris", "Tokyo"], lexicon });
+  assert.ok(chain.mapping.rows.every((r) => r.chain!.length === 3));
 });
 
 test("g-synonym / g-antonym / g-keyword share g with their ra- twins on WordNet", () => {
