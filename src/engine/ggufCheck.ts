@@ -99,7 +99,10 @@ export async function checkGgufFile(path: string, opts: { vocabOnly?: boolean } 
       throw new EngineFailure("truncated", `${path} is truncated or corrupt: its GGUF header cannot be read (${msg}).`, REDOWNLOAD);
     throw new EngineFailure("corrupt", `${path} has a corrupt GGUF header: ${msg}`, REDOWNLOAD);
   }
-  if (info.infoEndOffset !== undefined && info.infoEndOffset > size)
+  // infoEndOffset includes the padding up to the (aligned) tensor data; a file without tensors
+  // (vocab-only) may legitimately end before that padding.
+  const alignment = Number(get(info.metadata, "general.alignment") ?? 32);
+  if (info.infoEndOffset !== undefined && info.infoEndOffset - size >= (Number(info.tensorCount) === 0 ? alignment : 1))
     throw new EngineFailure("truncated", `${path} is truncated: its header alone needs ${info.infoEndOffset} bytes but the file has ${size}.`, "The download or copy was interrupted: " + REDOWNLOAD);
 
   const tensors = info.tensorInfo ?? [];
