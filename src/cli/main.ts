@@ -58,7 +58,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       case "preview":
         return await preview(cmd, io);
       case "run":
-        return await run(cmd, io);
+        return await run(cmd, io, argv);
     }
   } catch (e) {
     return reportError(e, io);
@@ -121,11 +121,21 @@ function defaultOutDir(demoPath: string): string {
   return join("icl-results", name || "run");
 }
 
+/** argv without `name <value>` / `name=value` (the resume hint re-adds --out with the absolute path). */
+function withoutOption(argv: string[], name: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === name) i++;
+    else if (!argv[i].startsWith(name + "=")) out.push(argv[i]);
+  }
+  return out;
+}
+
 function quoteArg(a: string): string {
   return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
 }
 
-async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io): Promise<number> {
+async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]): Promise<number> {
   const loaded = loadDemoFile(cmd.file, cmd.overrides, io);
   if (!loaded) return EXIT.badInput;
   const { file, text } = loaded;
@@ -163,7 +173,7 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io): Promise<numbe
     );
     progress.stop();
     const files = writeOutputs(outDir, outcome.results);
-    const resumeCmd = ["icl-probe", "run", ...process.argv.slice(3).filter((a) => a !== "--resume"), "--out", outDir, "--resume"];
+    const resumeCmd = ["icl-probe", ...withoutOption(argv, "--out").filter((a) => a !== "--resume"), "--out", outDir, "--resume"];
     if (cmd.json) {
       io.out(
         JSON.stringify(
