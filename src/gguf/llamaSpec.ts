@@ -161,7 +161,7 @@ export function randomLlamaSpec(opts: RandomLlamaOptions): GgufSpec {
  * A llama spec from given float32 weights (e.g. a trained toy model exported from torch).
  * `weights` maps tensor names to row-major torch tensors ((out, in) for matrices).
  */
-export function llamaSpecFromWeights(shape: LlamaShape, vocab: VocabSpec, weights: Map<string, Float32Array>, type: "F32" | "F16" = "F32", name = "icl-toy"): GgufSpec {
+export function llamaSpecFromWeights(shape: LlamaShape, vocab: VocabSpec, weights: Map<string, Float32Array>, type: "F32" | "F16" = "F32", name = "icl-toy", extra: GgufKv[] = []): GgufSpec {
   const n = vocab.tokens.length;
   const tied = !weights.has("output.weight");
   const tensors: GgufTensor[] = llamaTensorShapes(shape, n, tied).map(({ name: tn, dims }) => {
@@ -169,5 +169,5 @@ export function llamaSpecFromWeights(shape: LlamaShape, vocab: VocabSpec, weight
     if (!data) throw new Error(`weights lack tensor ${tn}`);
     return { name: tn, dims, type: storageType(dims, type), data };
   });
-  return { metadata: [...llamaMetadata(shape, n, { name, fileType: FILE_TYPE[type] }), ...tokenizerMetadata(vocab)], tensors };
+  return { metadata: [...llamaMetadata(shape, n, { name, fileType: FILE_TYPE[type] }), ...extra, ...tokenizerMetadata(vocab)], tensors };
 }
