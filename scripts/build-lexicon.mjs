@@ -8,8 +8,8 @@
 // - lemma: lower case word (letters, optional inner hyphen/apostrophe), or a phrase of up to 3
 //   words ("new delhi", WordNet's underscores made spaces) with synonyms only.
 // - synonyms: the other lemmas (words, or phrases of up to 3 words with WordNet's underscores
-//   made spaces) of the lemma's synsets, senses in WordNet's frequency order
-//   (index.* lists synsets by tagged frequency), so the first synonyms are the common ones.
+//   made spaces) of the lemma's synsets, senses ordered by their tagged frequency (index.sense
+//   tag counts, across parts of speech), so the first synonyms are the common ones.
 // Every list puts single words before phrases (a label "Paris" still gets "City of Light",
 // while "good" keeps single-word synonyms first).
 // - antonyms: direct ones (lexical "!" pointers of this lemma); only when there is none, indirect
@@ -81,6 +81,16 @@ export function buildLexiconTable(dictDir, version) {
     }
     perPos.push(m);
   }
+  // Per-sense frequency (tagged occurrences in the semantic concordance) from index.sense:
+  // "glad%3:00:00:: 01364330 1 11" -> lemma glad, adjective synset 01364330, tag count 11.
+  const tagCount = new Map();
+  const SS_POS = { 1: "n", 2: "v", 3: "a", 4: "r", 5: "a" };
+  for (const line of readFileSync(join(dictDir, "index.sense"), "latin1").split("\n")) {
+    const f = line.split(" ");
+    if (f.length < 4) continue;
+    const pct = f[0].indexOf("%");
+    tagCount.set(`${f[0].slice(0, pct)}|${SS_POS[f[0].charAt(pct + 1)]}:${f[1]}`, parseInt(f[3], 10));
+  }
   const lemmas = new Set(perPos.flatMap((m) => [...m.keys()]));
   for (const raw of lemmas) {
     // Phrase keys ("new delhi") carry synonyms only (see below): with all three relations they
@@ -90,7 +100,10 @@ export function buildLexiconTable(dictDir, version) {
     const lists = perPos.map((m) => m.get(raw) ?? []);
     const ordered = [];
     for (let r = 0; lists.some((l) => r < l.length); r++) for (const l of lists) if (r < l.length) ordered.push(l[r]);
-    senses.set(lemma, ordered);
+    // Most frequent senses first across parts of speech (stable: ties keep the interleaved order),
+    // so "glad" starts with its adjective sense, not the noun "gladiolus".
+    const freq = (key) => tagCount.get(`${raw}|${key}`) ?? 0;
+    senses.set(lemma, ordered.map((key, i) => [key, freq(key), i]).sort((x, y) => y[1] - x[1] || x[2] - y[2]).map(([key]) => key));
   }
 
   const norm = (w) => w.toLowerCase();

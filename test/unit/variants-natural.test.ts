@@ -46,7 +46,19 @@ test("no antonym in WordNet: a clear VariantError; a user word list fixes it", (
 
 test("a collision that would make g many-to-one is refused", () => {
   const lex = lexiconFromTable({ source: "tiny", entries: { a: [["same"]], b: [["same"]] } });
-  assert.throws(() => createVariant("ra-synonym", { seed: 1, classes: ["a", "b"], lexicon: lex }), /every synonym of label 'b' in tiny \(same\) is another label or already used/);
+  assert.throws(() => createVariant("ra-synonym", { seed: 1, classes: ["a", "b"], lexicon: lex }), /the synonyms of the labels cannot be assigned one-to-one \(a: same; b: same\)/);
+  const swap = lexiconFromTable({ source: "tiny", entries: { a: [["b"]], b: [["a", "c"]] } });
+  assert.throws(() => createVariant("ra-synonym", { seed: 1, classes: ["a", "b"], lexicon: swap }), /every synonym of label 'a' in tiny \(b\) is another label/);
+});
+
+test("backtracking resolves shared candidates: SST-5 antonyms are one-to-one", () => {
+  for (let seed = 0; seed < 5; seed++) {
+    const v = createVariant("ra-antonym", sst5(seed));
+    assert.equal(new Set(v.labelSpace).size, 5);
+    v.mapping.rows.forEach((r) => assert.ok(lexicon.antonyms(r.from).includes(r.to), `${r.to} is not an antonym of ${r.from}`));
+    assert.equal(v.labelSpace[3], "bad", "good -> bad");
+    assert.equal(v.labelSpace[1], "good", "bad -> good (terrible gives way)");
+  }
 });
 
 test("ra-chain-m: m hops, no repeated word, each hop a WordNet synonym, deterministic, end word unique", () => {

