@@ -10,9 +10,16 @@ export type VocabTokenType = "normal" | "control" | "byte" | "unknown" | "user" 
 /** One vocabulary entry as EngineClient.vocab() returns it. */
 export interface VocabEntry {
   id: number;
-  /** The token's text piece (SentencePiece "\u2581" / GPT-2 "\u0120" word markers are understood). */
+  /** Detokenized text of the token alone (may drop a leading space, so `piece` is preferred). */
   text: string;
+  /** The raw vocabulary piece, e.g. "\u2581positive" (SentencePiece) or "\u0120positive" (GPT-2 BPE). */
+  piece?: string;
   type: VocabTokenType;
+}
+
+/** The token as text with word markers made spaces: from `piece` when known, else `text`. */
+export function vocabSurface(v: VocabEntry): string {
+  return tokenSurface(v.piece ?? v.text);
 }
 
 export interface TokenizerAccess {
@@ -100,7 +107,7 @@ export function labelTokenCandidates(vocab: readonly VocabEntry[], exclude: Read
   const out: { id: number; word: string }[] = [];
   for (const v of [...vocab].sort((a, b) => a.id - b.id)) {
     if (v.type !== "normal") continue;
-    const s = tokenSurface(v.text);
+    const s = vocabSurface(v);
     const word = wordInitial ? (s.startsWith(" ") ? s.slice(1) : "") : s;
     if (!/^\p{L}{2,}$/u.test(word)) continue;
     const low = word.toLowerCase();
@@ -119,7 +126,11 @@ export function labelTokenCandidates(vocab: readonly VocabEntry[], exclude: Read
  */
 export function pickLabelTokens(opts: { tokenizer: TokenizerAccess; count: number; rng: RandomGenerator; context: string; labelSep: string; exclude: ReadonlySet<string>; maxChecks?: number }): { id: number; word: string }[] {
   const { tokenizer, count, rng, context, labelSep, exclude } = opts;
-  const candidates = shuffle(rng, labelTokenCandidates(tokenizer.vocab, exclude, labelSep.endsWith(" ")));
+  let pool = labelTokenCandidates(tokenizer.vocab, exclude, labelSep.endsWith(" "));
+  // A vocabulary given without word markers (no `piece`, detokenized text without the leading
+  // space): take every word-like token and let the in-context check decide.
+  if (pool.length === 0 && labelSep.endsWith(" ")) pool = labelTokenCandidates(tokenizer.vocab, exclude, false);
+  const candidates = shuffle(rng, pool);
   const maxChecks = Math.min(candidates.length, opts.maxChecks ?? 4000);
   const chosen: { id: number; word: string }[] = [];
   const [base] = tokenizeAll(tokenizer, [context]);

@@ -13,7 +13,7 @@ import {
   splitPromptTokens,
   templateSegments,
   tokenPermutation,
-  tokenSurface,
+  vocabSurface,
   type SegmentKind,
   type TokenizerAccess,
 } from "../tokenVariants";
@@ -106,7 +106,7 @@ export const paToken: VariantDefinition = {
     const keep = new Set([...keepTemplate, ...keepLabel]);
     const ids = permutableIds(tokenizer.vocab, keep);
     const perm = tokenPermutation(rngFor(ctx.seed, "pa-token", draw), ids);
-    const text = new Map(tokenizer.vocab.map((v) => [v.id, tokenSurface(v.text)]));
+    const text = new Map(tokenizer.vocab.map((v) => [v.id, vocabSurface(v)]));
     const show = (id: number) => JSON.stringify(text.get(id) ?? `#${id}`);
     const ci = classIndexer(ctx, this.id);
     return {
