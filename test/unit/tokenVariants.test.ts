@@ -90,6 +90,18 @@ test("tokenSurface and labelTokenCandidates: only normal, word-like, word-initia
   assert.ok(labelTokenCandidates(VOCAB, new Set(), false).some((x) => x.word === "apple" && x.id === id("apple")));
 });
 
+test("the raw piece is preferred over detokenized text (which drops the leading space)", () => {
+  const engineStyle = VOCAB.map((v) => ({ ...v, piece: v.text, text: v.text.replace(new RegExp(W, "g"), "") }));
+  const c = labelTokenCandidates(engineStyle, new Set(), true);
+  assert.ok(c.some((x) => x.word === "apple" && x.id === id(W + "apple")));
+  assert.ok(!c.some((x) => x.id === id("apple")), "the marker-less piece is not word-initial");
+  // Without pieces and without markers, ra-token still works through the in-context check.
+  const bare: TokenizerAccess = { vocab: engineStyle.map(({ piece: _p, ...rest }) => rest), tokenize };
+  const v = createVariant("ra-token", ctx(2, bare));
+  assert.equal(v.labelSpace.length, 2);
+  v.mapping.rows.forEach((r) => assert.equal(VOCAB[Number(r.note!.slice(6))].text, W + r.to));
+});
+
 test("ra-token: distinct normal tokens, single token in context, deterministic per seed", () => {
   const v = createVariant("ra-token", ctx(1));
   assert.equal(v.mapping.kind, "token");
