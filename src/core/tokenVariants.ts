@@ -3,7 +3,7 @@
 // against a TokenizerAccess that the caller provides synchronously: in the engine process the
 // model's own tokenizer; in the extension/CLI a cache filled from EngineClient.tokenize()
 // (cachedTokenizer + withTokenizer below turn the async engine call into retry rounds).
-import { rngFor, shuffle, type RandomGenerator } from "./rng";
+import { shuffle, type RandomGenerator } from "./rng";
 
 export type VocabTokenType = "normal" | "control" | "byte" | "unknown" | "user" | "unused";
 
@@ -243,7 +243,3 @@ export function splitPromptTokens(tok: TokenizerAccess, prompt: { prefix: string
   return { prefixTokens: pq.slice(0, cut), queryTokens: pq.slice(cut), labelTokens, warnings };
 }
 
-/** The seeded stream of a token-level variant (kept here so tests can reproduce it). */
-export function tokenRng(seed: number, name: string, draw: number): RandomGenerator {
-  return rngFor(seed, name, draw);
-}
