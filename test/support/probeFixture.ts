@@ -14,9 +14,10 @@ const ADJ = ["great", "awful", "lovely", "boring", "superb", "dull", "moving", "
 export function probeDemoText(n = 40): string {
   const lines = [JSON.stringify({ "icl-probe": 1, template: "Review: {input}\nSentiment: {label}", separator: "\n\n" })];
   for (let i = 0; i < n; i++) {
-    const a = ADJ[i % ADJ.length];
+    // i = 8b + a gives the pair (noun a, adjective (a + b) mod 8): 40 distinct inputs.
+    const a = ADJ[(i + Math.floor(i / 8)) % ADJ.length];
     const good = ["great", "lovely", "superb", "moving"].includes(a);
-    lines.push(JSON.stringify({ input: `the ${NOUNS[(i * 3) % NOUNS.length]} was ${a}`, label: good ? "positive" : "negative" }));
+    lines.push(JSON.stringify({ input: `the ${NOUNS[i % NOUNS.length]} was ${a}`, label: good ? "positive" : "negative" }));
   }
   return lines.join("\n") + "\n";
 }
