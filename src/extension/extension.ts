@@ -1,0 +1,203 @@
+// Extension entry: activate() wires thin adapters around the shared core, runner and engine
+// client. Activation is cheap: nothing here starts the engine or loads node-llama-cpp (the
+// engine starts on the first probe), and the workspace scan for saved results runs after
+// activate() has returned. Every registration goes to context.subscriptions.
+import * as vscode from "vscode";
+import { basename, join } from "node:path";
+import { createLog, log } from "./log";
+import { readSettings, type ExtensionSettings } from "./settings";
+import { ResultsStore, type RunEntry } from "./resultsStore";
+import { ModelRegistry } from "./modelPicker";
+import { StatusBar } from "./statusBar";
+import { ResultsPanel } from "./panel";
+import { SidebarView } from "./sidebarView";
+import { DemoCodeLensProvider, LensState } from "./codeLens";
+import { DemoDiagnostics, DemoFileCache, DemoQuickFixes, DEMO_SELECTOR, isDemoDocument } from "./diagnostics";
+import { PreviewProvider, PREVIEW_SCHEME } from "./previewProvider";
+import { ProbeController } from "./probeController";
+import { COMMANDS } from "./commands";
+import type { Services } from "./services";
+
+export function activate(context: vscode.ExtensionContext): Services {
+  const t0 = performance.now();
+  const subs = context.subscriptions;
+  subs.push(createLog());
+
+  let settings: ExtensionSettings = readSettings(vscode.workspace.getConfiguration("iclProbe"), vscode.workspace.isTrusted);
+  const getSettings = () => settings;
+
+  const store = new ResultsStore();
+  const models = new ModelRegistry(context, () => settings.modelPath);
+  const status = new StatusBar();
+  status.setModel(models.displayName());
+  subs.push(status);
+
+  const lens = new LensState();
+  subs.push(lens);
+  let services: Services;
+  const action = (a: string, runId?: string) => services.action(a, runId);
+  const panel = new ResultsPanel(context.extensionUri, store, action);
+  const sidebar = new SidebarView(context.extensionUri, store, action);
+  subs.push(panel, sidebar);
+
+  const controller = new ProbeController(
+    store,
+    models,
+    getSettings,
+    {
+      progress: (p) => {
+        status.setProgress(p);
+        sidebar.progress(p);
+        if (p) panel.progress(p);
+      },
+      finished: (runId, st) => {
+        panel.progressEnd(runId, st !== "complete");
+        sidebar.select(runId);
+        panel.show(runId, { preserveFocus: true });
+        void vscode.commands.executeCommand("setContext", "iclProbe.hasResults", true);
+      },
+      model: (m) => sidebar.setModel(m),
+    },
+    () => context.globalStorageUri.fsPath,
+  );
+  subs.push({ dispose: () => void controller.dispose() });
+
+  const files = new DemoFileCache(() => settings.overrides);
+  const diagnostics = new DemoDiagnostics(files);
+  const codeLens = new DemoCodeLensProvider(files, store, lens, () => models.displayName(), () => controller.running);
+  const preview = new PreviewProvider(() => settings.overrides);
+  subs.push(
+    diagnostics,
+    codeLens,
+    preview,
+    vscode.languages.registerCodeLensProvider(DEMO_SELECTOR, codeLens),
+    vscode.languages.registerCodeActionsProvider(DEMO_SELECTOR, new DemoQuickFixes(diagnostics), { providedCodeActionKinds: DemoQuickFixes.kinds }),
+    vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, preview),
+  );
+
+  const rescan = () => {
+    for (const f of vscode.workspace.workspaceFolders ?? []) {
+      const n = store.scan(join(f.uri.fsPath, settings.resultsFolder));
+      if (n) log().info(`loaded ${n} saved run(s) from ${join(f.uri.fsPath, settings.resultsFolder)}`);
+      for (const e of store.loadErrors) log().warn(`skipped a results file: ${e}`);
+    }
+    store.scan(join(context.globalStorageUri.fsPath, "results"));
+    void vscode.commands.executeCommand("setContext", "iclProbe.hasResults", store.all().length > 0);
+  };
+  let rescanTimer: NodeJS.Timeout | undefined;
+  const rescanSoon = () => {
+    clearTimeout(rescanTimer);
+    rescanTimer = setTimeout(rescan, 500);
+  };
+  const watcher = vscode.workspace.createFileSystemWatcher("**/results.json");
+  subs.push(watcher, watcher.onDidCreate(rescanSoon), watcher.onDidChange(rescanSoon), { dispose: () => clearTimeout(rescanTimer) });
+
+  const refreshSettings = () => {
+    settings = readSettings(vscode.workspace.getConfiguration("iclProbe"), vscode.workspace.isTrusted);
+    status.setModel(models.displayName());
+    sidebar.setModel({ name: models.displayName(), path: models.current().path, state: "idle" });
+    diagnostics.refreshAll();
+    codeLens.refresh();
+    if (settings.ignoredWorkspaceModelPath) log().warn(`untrusted workspace: ignoring iclProbe.modelPath from workspace settings (${settings.ignoredWorkspaceModelPath})`);
+  };
+  subs.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration("iclProbe")) return;
+      refreshSettings();
+      if (settings.problems.length) {
+        void vscode.window.showWarningMessage(`ICL Probe settings: ${settings.problems[0]}${settings.problems.length > 1 ? ` (+${settings.problems.length - 1} more in the log)` : ""}`, "Open settings").then((c) => {
+          if (c) void vscode.commands.executeCommand("workbench.action.openSettings", "iclProbe");
+        });
+        for (const p of settings.problems) log().warn(p);
+      }
+      if (e.affectsConfiguration("iclProbe.resultsFolder")) rescanSoon();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(refreshSettings),
+  );
+
+  services = {
+    context,
+    store,
+    settings: getSettings,
+    models,
+    controller,
+    panel,
+    sidebar,
+    lens,
+    rescan,
+    async pickRun(runId, placeHolder) {
+      if (typeof runId === "string" && store.get(runId)) return store.get(runId);
+      const all = store.all();
+      if (all.length === 0) {
+        const c = await vscode.window.showInformationMessage("No ICL Probe results yet: run a probe on a demo file first.", "Run probe");
+        if (c) await vscode.commands.executeCommand("iclProbe.runProbe");
+        return undefined;
+      }
+      if (all.length === 1) return all[0];
+      const pick = await vscode.window.showQuickPick(
+        all.map((r: RunEntry) => ({ label: r.runId, description: `${r.results.records.length} records${r.live ? " · running" : ""}`, detail: r.path, run: r })),
+        { placeHolder },
+      );
+      return pick?.run;
+    },
+    async demoUri(arg) {
+      if (arg instanceof vscode.Uri) return arg;
+      const ed = vscode.window.activeTextEditor;
+      if (ed && isDemoDocument(ed.document)) return ed.document.uri;
+      const found = await vscode.workspace.findFiles("**/*.icl.{jsonl,csv,tsv}", "**/node_modules/**", 200);
+      if (found.length === 0) {
+        void vscode.window.showInformationMessage("Open a demonstration file (*.icl.jsonl, *.icl.csv or *.icl.tsv) first.");
+        return undefined;
+      }
+      if (found.length === 1) return found[0];
+      const pick = await vscode.window.showQuickPick(found.map((u) => ({ label: basename(u.fsPath), detail: vscode.workspace.asRelativePath(u), uri: u })), { placeHolder: "Which demonstration file?" });
+      return pick?.uri;
+    },
+    action(a, runId) {
+      const entry = runId ? store.get(runId) : undefined;
+      switch (a) {
+        case "rerun":
+          if (entry?.demoPath) {
+            const variants = (entry.results.manifest as { settings?: { variants?: string[] } } | undefined)?.settings?.variants;
+            void controller.request({ uri: vscode.Uri.file(entry.demoPath), variants });
+          } else void vscode.commands.executeCommand("iclProbe.runProbe");
+          break;
+        case "openPanel":
+          if (runId) panel.show(runId);
+          else void vscode.commands.executeCommand("iclProbe.showResults");
+          break;
+        case "openReport":
+          void vscode.commands.executeCommand("iclProbe.openReport", runId);
+          break;
+        case "export":
+          void vscode.commands.executeCommand("iclProbe.exportResults", runId);
+          break;
+        case "selectModel":
+          void vscode.commands.executeCommand("iclProbe.selectModel");
+          break;
+        case "cancel":
+          controller.cancel();
+          break;
+        case "runProbe":
+          void vscode.commands.executeCommand("iclProbe.runProbe");
+          break;
+        case "refresh":
+          rescan();
+          break;
+      }
+    },
+  };
+  for (const register of COMMANDS) subs.push(register(services));
+
+  void vscode.commands.executeCommand("setContext", "iclProbe.running", false);
+  if (settings.ignoredWorkspaceModelPath) log().warn(`untrusted workspace: ignoring iclProbe.modelPath from workspace settings (${settings.ignoredWorkspaceModelPath})`);
+  // The scan reads files: do it after activation has returned.
+  const scanTimer = setTimeout(rescan, 0);
+  subs.push({ dispose: () => clearTimeout(scanTimer) });
+  log().info(`activated in ${(performance.now() - t0).toFixed(1)} ms`);
+  return services;
+}
+
+export function deactivate(): void {
+  // Disposables in context.subscriptions stop the engine and the timers.
+}

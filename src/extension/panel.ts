@@ -1,0 +1,214 @@
+// The results panel: one WebviewPanel comparing up to four runs side by side, restored after a
+// window reload by a WebviewPanelSerializer (the webview persists which result files it shows).
+// All aggregation happens here (shared/viewModel.ts); the webview receives only what it draws
+// and asks for query-grid pages and query details on demand.
+import * as vscode from "vscode";
+import { readFileSync } from "node:fs";
+import { PANEL_VIEW_TYPE, parsePersistedState, parseWebviewMessage, type ExtensionToPanel, type PanelPersistedState, type ProgressInfo } from "../shared/webviewProtocol";
+import { buildRunView, queryDetail, queryPage } from "../shared/viewModel";
+import type { ResultsStore } from "./resultsStore";
+import { makeNonce, webviewShell } from "./webviewHtml";
+import { promptForRecord } from "./previewText";
+import { log } from "./log";
+import type { ProbeSettings } from "../core/types";
+
+const MAX_RUNS = 4;
+
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return {
+    enableScripts: true,
+    retainContextWhenHidden: false,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, "dist"), vscode.Uri.joinPath(extensionUri, "media")],
+  };
+}
+
+export function renderShell(webview: vscode.Webview, extensionUri: vscode.Uri, view: "panel" | "sidebar"): string {
+  const u = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
+  return webviewShell({
+    cspSource: webview.cspSource,
+    nonce: makeNonce(),
+    title: view === "panel" ? "ICL Probe Results" : "ICL Probe",
+    scriptUri: u("dist", "webview", `${view}.js`),
+    toolkitUri: u("media", "vendor", "toolkit.min.js"),
+    styleUri: u("media", "webview.css"),
+    view,
+  });
+}
+
+export class ResultsPanel implements vscode.Disposable {
+  private panel?: vscode.WebviewPanel;
+  private runIds: string[] = [];
+  private readonly selection = new Map<string, { variant: string; k: number }>();
+  private readonly subs: vscode.Disposable[] = [];
+  private pending = new Set<string>();
+  private timer?: NodeJS.Timeout;
+  private ready = false;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly store: ResultsStore,
+    private readonly actions: (action: string, runId?: string) => void,
+  ) {
+    this.subs.push(
+      vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, { deserializeWebviewPanel: (p, s) => this.restore(p, s) }),
+      store.onDidChange((runId) => {
+        if (runId && this.runIds.includes(runId)) this.queueUpdate(runId);
+      }),
+    );
+  }
+
+  get visibleRunIds(): readonly string[] {
+    return this.runIds;
+  }
+
+  /** Opens (or reveals) the panel with `runId` added; `replace` shows only that run. */
+  show(runId?: string, opts: { replace?: boolean; preserveFocus?: boolean } = {}): void {
+    if (runId) {
+      if (!this.store.get(runId)) return;
+      if (opts.replace) this.runIds = [runId];
+      else if (!this.runIds.includes(runId)) this.runIds = [...this.runIds, runId].slice(-MAX_RUNS);
+    }
+    if (!this.panel) {
+      const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, "ICL Probe Results", { viewColumn: vscode.ViewColumn.Beside, preserveFocus: opts.preserveFocus ?? false }, webviewOptions(this.extensionUri));
+      this.attach(panel);
+    } else {
+      this.panel.reveal(undefined, opts.preserveFocus ?? false);
+      this.postState(runId);
+    }
+  }
+
+  private async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const s = parsePersistedState(state);
+    const ids: string[] = [];
+    for (const r of s.runs) {
+      if (this.store.get(r.runId)) ids.push(r.runId);
+      else if (r.path) {
+        try {
+          ids.push(this.store.loadFile(r.path).runId);
+        } catch (e) {
+          log().warn(`results panel: cannot restore ${r.path}: ${(e as Error).message}`);
+        }
+      }
+    }
+    this.runIds = ids.slice(-MAX_RUNS);
+    panel.webview.options = webviewOptions(this.extensionUri);
+    this.attach(panel);
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    this.ready = false;
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, "media", "icons", "icl-probe.svg");
+    panel.webview.html = renderShell(panel.webview, this.extensionUri, "panel");
+    const subs = [
+      panel.webview.onDidReceiveMessage((m) => this.onMessage(m)),
+      panel.onDidDispose(() => {
+        this.panel = undefined;
+        for (const s of subs) s.dispose();
+      }),
+    ];
+  }
+
+  private persisted(): PanelPersistedState {
+    return { runs: this.runIds.map((runId) => ({ runId, path: this.store.get(runId)?.path })) };
+  }
+
+  private post(m: ExtensionToPanel): void {
+    if (this.panel && this.ready) void this.panel.webview.postMessage(m);
+  }
+
+  private view(runId: string) {
+    const e = this.store.get(runId);
+    if (!e) return undefined;
+    const v = buildRunView(runId, e.results, this.selection.get(runId), e.live ? false : undefined);
+    this.selection.set(runId, v.selection);
+    return v;
+  }
+
+  private postState(focus?: string): void {
+    this.runIds = this.runIds.filter((id) => this.store.get(id));
+    const runs = this.runIds.map((id) => this.view(id)!).filter(Boolean);
+    this.post({ type: "state", runs, focus, persisted: this.persisted() });
+  }
+
+  /** Live updates arrive at most every 500 ms per run. */
+  private queueUpdate(runId: string): void {
+    this.pending.add(runId);
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      for (const id of this.pending) {
+        const v = this.view(id);
+        if (v) this.post({ type: "run", run: v, persisted: this.persisted() });
+      }
+      this.pending.clear();
+    }, 500);
+  }
+
+  progress(p: ProgressInfo): void {
+    this.post({ type: "progress", progress: p });
+  }
+
+  progressEnd(runId: string, cancelled: boolean): void {
+    this.post({ type: "progressEnd", runId, cancelled });
+  }
+
+  private onMessage(raw: unknown): void {
+    const m = parseWebviewMessage(raw);
+    if (!m) {
+      log().warn(`results panel: ignored a malformed message ${JSON.stringify(raw)?.slice(0, 200)}`);
+      return;
+    }
+    switch (m.type) {
+      case "ready":
+        this.ready = true;
+        this.postState(this.runIds[this.runIds.length - 1]);
+        break;
+      case "select": {
+        this.selection.set(m.runId, { variant: m.variant, k: m.k });
+        const v = this.view(m.runId);
+        if (v) this.post({ type: "run", run: v, persisted: this.persisted() });
+        break;
+      }
+      case "queries": {
+        const e = this.store.get(m.runId);
+        if (e) this.post({ type: "queries", page: queryPage(m.runId, e.results.records, m.variant, m.k, m.offset, m.limit) });
+        break;
+      }
+      case "queryDetail": {
+        const e = this.store.get(m.runId);
+        const d = e && queryDetail(m.runId, e.results.records, m.key);
+        if (!e || !d) break;
+        const man = e.results.manifest as { demoFile?: { path?: string }; settings?: ProbeSettings } | undefined;
+        const path = man?.demoFile?.path;
+        if (path && man?.settings) {
+          try {
+            const r = promptForRecord(readFileSync(path, "utf8"), path, man.settings, e.results.records[m.key]);
+            d.prompt = r.prompt;
+            d.promptNote = r.note;
+          } catch (err) {
+            d.promptNote = `cannot read ${path}: ${(err as Error).message}`;
+          }
+        }
+        this.post({ type: "queryDetail", detail: d });
+        break;
+      }
+      case "closeRun":
+        this.runIds = this.runIds.filter((id) => id !== m.runId);
+        this.post({ type: "removeRun", runId: m.runId, persisted: this.persisted() });
+        break;
+      case "action":
+        this.actions(m.action, m.runId);
+        break;
+      case "selectRun":
+        this.show(m.runId);
+        break;
+    }
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.panel?.dispose();
+    for (const s of this.subs) s.dispose();
+  }
+}

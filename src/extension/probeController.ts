@@ -1,0 +1,268 @@
+// Runs probes from the editor: validates the demo file and the model first (clear messages),
+// starts the engine on the first probe (never at activation), runs the experiment through the
+// shared runner (src/runner/run.ts) in a cancellable progress notification with the ETA, shows
+// live results from the runner's checkpoints, and writes the CSVs and the HTML report at the end.
+// A second probe while one runs asks whether to queue it or cancel the running one.
+import * as vscode from "vscode";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
+import { parseDemoFile } from "../core/demoFile";
+import { planExperiment } from "../core/experiment/plan";
+import type { ProbeSettings } from "../core/types";
+import { runExperiment, type EngineLike, type ProgressEvent } from "../runner/run";
+import { writeOutputs } from "../runner/outputs";
+import { RESULTS_FILE } from "../runner/checkpoint";
+import { parseResults } from "../core/results/load";
+import type { LoadOptions, ModelInfo } from "../engine/protocol";
+import { readGgufHeader } from "./ggufHeader";
+import { EngineClient } from "../engine/client";
+import type { ResultsStore } from "./resultsStore";
+import type { ExtensionSettings } from "./settings";
+import type { ModelRegistry } from "./modelPicker";
+import type { ProgressInfo, ModelStatus } from "../shared/webviewProtocol";
+import { log, showError, engineLog } from "./log";
+import { formatEta } from "./statusBar";
+
+/** The engine as the controller uses it (EngineClient satisfies it); isolated for tests. */
+export interface ProbeEngine extends EngineLike {
+  load(modelPath: string, options?: LoadOptions): Promise<ModelInfo>;
+  dispose(): Promise<void>;
+  readonly alive: boolean;
+}
+
+export interface ProbeRequest {
+  uri: vscode.Uri;
+  /** Variants chosen by the user (else header / settings). */
+  variants?: string[];
+}
+
+export interface ProbeListener {
+  progress(p: ProgressInfo | undefined): void;
+  finished(runId: string, status: string): void;
+  model(m: ModelStatus): void;
+}
+
+function startEngine(): Promise<ProbeEngine> {
+  // Called on the first probe only: the client forks the worker process that imports
+  // node-llama-cpp; the client module itself only uses child_process.
+  return EngineClient.start({ log: engineLog });
+}
+
+export class ProbeController implements vscode.Disposable {
+  private engine?: ProbeEngine;
+  private loadedKey?: string;
+  private current?: { abort: AbortController; uri: vscode.Uri; runId: string };
+  private readonly queue: ProbeRequest[] = [];
+
+  constructor(
+    private readonly store: ResultsStore,
+    private readonly models: ModelRegistry,
+    private readonly settings: () => ExtensionSettings,
+    private readonly listener: ProbeListener,
+    private readonly fallbackRoot: () => string,
+    private readonly engineFactory: () => Promise<ProbeEngine> = startEngine,
+  ) {}
+
+  get running(): boolean {
+    return !!this.current;
+  }
+  get runningRunId(): string | undefined {
+    return this.current?.runId;
+  }
+
+  cancel(): boolean {
+    if (!this.current) return false;
+    this.queue.length = 0;
+    this.current.abort.abort();
+    return true;
+  }
+
+  /** Entry point of the run commands. */
+  async request(req: ProbeRequest): Promise<void> {
+    if (this.current) {
+      const choice = await vscode.window.showWarningMessage(
+        `A probe of ${basename(this.current.uri.fsPath)} is running.`,
+        { modal: false },
+        "Queue",
+        "Cancel running and start",
+      );
+      if (choice === "Queue") {
+        this.queue.push(req);
+        vscode.window.showInformationMessage(`Queued: ${basename(req.uri.fsPath)} (${this.queue.length} waiting).`);
+      } else if (choice === "Cancel running and start") {
+        this.queue.length = 0;
+        this.queue.push(req);
+        this.current.abort.abort();
+      }
+      return;
+    }
+    await this.run(req);
+    while (!this.current && this.queue.length) await this.run(this.queue.shift()!);
+  }
+
+  private async readText(uri: vscode.Uri): Promise<string> {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (open) {
+      if (open.isDirty) await open.save();
+      return open.getText();
+    }
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  }
+
+  private outDirFor(uri: vscode.Uri, s: ExtensionSettings, runId: string): string {
+    const folder = vscode.workspace.getWorkspaceFolder(uri) ?? vscode.workspace.workspaceFolders?.[0];
+    // Without a workspace folder, results go to the extension's global storage.
+    const base = folder ? join(folder.uri.fsPath, s.resultsFolder) : join(this.fallbackRoot(), "results");
+    return join(base, runId);
+  }
+
+  private async ensureEngine(modelPath: string, s: ExtensionSettings): Promise<ProbeEngine> {
+    if (this.engine && !this.engine.alive) {
+      this.engine = undefined;
+      this.loadedKey = undefined;
+    }
+    if (!this.engine) {
+      this.listener.model({ name: basename(modelPath), path: modelPath, state: "loading", detail: "starting the engine" });
+      this.engine = await this.engineFactory();
+    }
+    const opts: LoadOptions = { gpu: s.gpu, ...(s.threads ? { threads: s.threads } : {}), ...(s.contextSize ? { contextSize: s.contextSize } : {}) };
+    const key = JSON.stringify([modelPath, opts]);
+    if (this.loadedKey !== key) {
+      this.listener.model({ name: basename(modelPath), path: modelPath, state: "loading", detail: "loading the model" });
+      try {
+        const info = await this.engine.load(modelPath, opts);
+        this.loadedKey = key;
+        log().info(`model loaded: ${modelPath} (${info.architecture}, vocabulary ${info.vocabSize}, ${info.threads} threads)`);
+      } catch (e) {
+        this.loadedKey = undefined;
+        if (!this.engine.alive) this.engine = undefined;
+        throw e;
+      }
+    }
+    this.listener.model({ name: basename(modelPath), path: modelPath, state: "ready" });
+    return this.engine;
+  }
+
+  private async run(req: ProbeRequest): Promise<void> {
+    const s = this.settings();
+    for (const p of s.problems) log().warn(p);
+    const path = req.uri.fsPath;
+    let text: string;
+    try {
+      text = await this.readText(req.uri);
+    } catch (e) {
+      await showError(`Cannot read ${basename(path)}`, e);
+      return;
+    }
+    const overrides: Partial<ProbeSettings> = { ...s.overrides, ...(req.variants?.length ? { variants: req.variants } : {}) };
+    const file = parseDemoFile(text, path, overrides);
+    const errors = file.problems.filter((p) => p.severity === "error");
+    if (errors.length) {
+      const first = errors[0];
+      const choice = await vscode.window.showErrorMessage(
+        `${basename(path)} has ${errors.length} error(s), so the probe did not start. Line ${first.line}: ${first.message}${first.hint ? ` ${first.hint}` : ""}`,
+        "Show problems",
+      );
+      if (choice === "Show problems") await vscode.commands.executeCommand("workbench.actions.view.problems");
+      return;
+    }
+    try {
+      planExperiment({ file, settings: file.settings });
+    } catch (e) {
+      await showError(`Cannot plan a probe of ${basename(path)}`, e);
+      return;
+    }
+    const model = this.models.current();
+    if (!existsSync(model.path)) {
+      await showError("No model to run", new Error(model.isDefault ? `the embedded default model is missing (${model.path}); rebuild the extension or select a model` : `the model file ${model.path} does not exist; select another model`), "Select model");
+      return;
+    }
+    try {
+      await readGgufHeader(model.path);
+    } catch (e) {
+      const c = await showError(`Cannot use the model ${basename(model.path)}`, e, "Select model");
+      if (c === "Select model") await vscode.commands.executeCommand("iclProbe.selectModel");
+      return;
+    }
+
+    const stamp = new Date().toISOString().replace(/[:.]/g, "-").replace("Z", "");
+    const runId = `${basename(path).replace(/\.(icl\.jsonl|jsonl|csv|tsv)$/i, "")}/${stamp}`;
+    const outDir = this.outDirFor(req.uri, s, runId);
+    const abort = new AbortController();
+    this.current = { abort, uri: req.uri, runId };
+    await vscode.commands.executeCommand("setContext", "iclProbe.running", true);
+    let lastSnapshot = 0;
+    const snapshot = (force = false) => {
+      const now = Date.now();
+      if (!force && now - lastSnapshot < 1000) return;
+      lastSnapshot = now;
+      const p = join(outDir, RESULTS_FILE);
+      try {
+        if (!existsSync(p)) return;
+        const results = parseResults(readFileSync(p, "utf8"), p);
+        this.store.put({ runId, path: p, results: results as never, demoPath: path, live: true, mtimeMs: statSync(p).mtimeMs });
+      } catch {
+        /* mid-write or not yet valid: next snapshot */
+      }
+    };
+    let status = "failed";
+    try {
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `ICL Probe: ${basename(path)}`, cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => abort.abort());
+          progress.report({ message: "starting the engine…" });
+          const engine = await this.ensureEngine(model.path, s);
+          if (abort.signal.aborted) {
+            status = "interrupted";
+            return;
+          }
+          let lastPct = 0;
+          const onProgress = (p: ProgressEvent) => {
+            const pct = p.total ? (100 * p.done) / p.total : 0;
+            const eta = p.etaSeconds !== undefined ? p.etaSeconds * 1000 : undefined;
+            const label = `${p.variant} k=${p.k} seed ${p.seed}`;
+            progress.report({ increment: pct - lastPct, message: `${p.done}/${p.total} · ${label}${eta !== undefined ? ` · ${formatEta(eta)}` : ""}` });
+            lastPct = pct;
+            this.listener.progress({ runId, done: p.done, total: p.total, etaMs: eta, label });
+            snapshot();
+          };
+          this.listener.model({ name: basename(model.path), path: model.path, state: "running" });
+          const outcome = await runExperiment({ file, fileText: text, settings: file.settings, modelPath: model.path }, { engine, signal: abort.signal, outDir, onProgress });
+          status = outcome.status;
+          progress.report({ message: "writing the report…" });
+          const files = writeOutputs(outDir, outcome.results);
+          this.store.put({ runId, path: files.results, results: outcome.results as never, demoPath: path, live: false });
+          const m = outcome.results.manifest.progress;
+          if (outcome.status === "complete") {
+            log().info(`probe complete: ${files.results}`);
+            void vscode.window.showInformationMessage(`ICL Probe: ${basename(path)} done (${m.done} queries).`, "Open report").then((c) => {
+              if (c === "Open report") void vscode.commands.executeCommand("iclProbe.openReport", runId);
+            });
+          } else if (outcome.status === "interrupted") {
+            void vscode.window.showInformationMessage(`ICL Probe: cancelled; ${m.done} of ${m.total} queries kept in ${files.results}.`);
+          } else {
+            await showError(`ICL Probe: the probe of ${basename(path)} failed after ${m.done} of ${m.total} queries (kept)`, outcome.error ?? new Error("unknown error"));
+          }
+        },
+      );
+    } catch (e) {
+      snapshot(true);
+      const live = this.store.get(runId);
+      if (live) this.store.put({ ...live, live: false });
+      await showError(`ICL Probe: the probe of ${basename(path)} failed`, e, "Select model");
+      this.listener.model({ name: basename(model.path), path: model.path, state: "error", detail: (e as Error).message });
+    } finally {
+      this.current = undefined;
+      await vscode.commands.executeCommand("setContext", "iclProbe.running", false);
+      this.listener.progress(undefined);
+      if (this.engine?.alive) this.listener.model({ name: basename(model.path), path: model.path, state: "ready" });
+      if (this.store.get(runId)) this.listener.finished(runId, status);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    this.current?.abort.abort();
+    await this.engine?.dispose().catch(() => undefined);
+  }
+}

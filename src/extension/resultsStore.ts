@@ -1,0 +1,129 @@
+// Runs known to the editor: results.json files found under the workspace's results folder plus
+// runs in progress. Holds the full records in the extension host (the webviews get view models).
+// No `vscode` import: the file scan uses node:fs so it is unit-tested.
+import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
+import { join, relative, dirname } from "node:path";
+import { parseResults } from "../core/results/load";
+import type { ResultsLike } from "../shared/resultsShape";
+import { summarizeRun, type RunSummary } from "../shared/viewModel";
+
+export interface RunEntry {
+  runId: string;
+  /** results.json path, once written. */
+  path?: string;
+  results: ResultsLike;
+  /** Demo file path the run used (from the manifest). */
+  demoPath?: string;
+  /** True while a probe is writing it. */
+  live: boolean;
+  mtimeMs: number;
+}
+
+type Listener = (changed: string | undefined) => void;
+
+/** Run id from a results path: the run folder relative to the results root. */
+export function runIdFor(path: string, root?: string): string {
+  const dir = dirname(path);
+  const rel = root ? relative(root, dir) : "";
+  return rel && !rel.startsWith("..") ? rel.split(/[\\/]/).join("/") : dir.split(/[\\/]/).slice(-1)[0] || path;
+}
+
+/** Finds results.json files under `root` (bounded depth, skips node_modules and dot folders below it). */
+export function findResultsFiles(root: string, maxDepth = 4): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const n of names) {
+      const p = join(dir, n);
+      if (n === "results.json") out.push(p);
+      else if (depth < maxDepth && n !== "node_modules" && !n.startsWith(".")) {
+        try {
+          if (statSync(p).isDirectory()) walk(p, depth + 1);
+        } catch {
+          /* vanished */
+        }
+      }
+    }
+  };
+  if (existsSync(root)) walk(root, 0);
+  return out;
+}
+
+export class ResultsStore {
+  private readonly runs = new Map<string, RunEntry>();
+  private readonly listeners = new Set<Listener>();
+  /** Problems met while loading files (shown in the log). */
+  readonly loadErrors: string[] = [];
+
+  onDidChange(l: Listener): { dispose(): void } {
+    this.listeners.add(l);
+    return { dispose: () => this.listeners.delete(l) };
+  }
+  private fire(runId?: string): void {
+    for (const l of this.listeners) l(runId);
+  }
+
+  get(runId: string): RunEntry | undefined {
+    return this.runs.get(runId);
+  }
+  all(): RunEntry[] {
+    return [...this.runs.values()].sort((a, b) => b.mtimeMs - a.mtimeMs);
+  }
+  latestFor(demoPath: string): RunEntry | undefined {
+    return this.all().find((r) => r.demoPath === demoPath && r.results.records.length > 0);
+  }
+  summaries(): RunSummary[] {
+    // A live run is never complete; otherwise the manifest's status decides.
+    return this.all().map((r) => summarizeRun(r.runId, r.results, r.live ? false : undefined));
+  }
+
+  /** Adds or replaces a run (live updates replace the records as snapshots arrive). */
+  put(entry: Omit<RunEntry, "mtimeMs"> & { mtimeMs?: number }): RunEntry {
+    const e: RunEntry = { ...entry, mtimeMs: entry.mtimeMs ?? Date.now() };
+    if (!e.demoPath) {
+      const d = (e.results.manifest as { demoFile?: { path?: string } | string } | undefined)?.demoFile;
+      e.demoPath = typeof d === "string" ? d : d?.path;
+    }
+    this.runs.set(e.runId, e);
+    this.fire(e.runId);
+    return e;
+  }
+
+  remove(runId: string): void {
+    if (this.runs.delete(runId)) this.fire(runId);
+  }
+
+  /** Loads one results file; returns the entry or throws ResultsError with a clear message. */
+  loadFile(path: string, root?: string): RunEntry {
+    const text = readFileSync(path, "utf8");
+    const results = parseResults(text, path) as unknown as ResultsLike;
+    const runId = runIdFor(path, root);
+    const prev = this.runs.get(runId);
+    if (prev?.live) return prev;
+    return this.put({ runId, path, results, live: false, mtimeMs: statSync(path).mtimeMs });
+  }
+
+  /** Rescans `root` for results files; files that fail to load are reported, not fatal. */
+  scan(root: string): number {
+    let n = 0;
+    this.loadErrors.length = 0;
+    for (const p of findResultsFiles(root)) {
+      const runId = runIdFor(p, root);
+      const prev = this.runs.get(runId);
+      try {
+        const m = statSync(p).mtimeMs;
+        if (prev && prev.path === p && prev.mtimeMs >= m) continue;
+        this.loadFile(p, root);
+        n++;
+      } catch (e) {
+        this.loadErrors.push((e as Error).message);
+      }
+    }
+    return n;
+  }
+}
