@@ -4,7 +4,8 @@
 // 3. the VSIX (scripts/package-vsix.mjs) for the scenario that installs it,
 // 4. node --test on out/test/e2e, one file at a time, so CI reads the runner's summary.
 // Arguments filter the scenario files by name: `npm run test:e2e -- smoke probe-run`.
-// ICL_E2E_NO_VSIX=1 skips step 3 (the VSIX scenario then skips with a reason).
+// ICL_E2E_NO_VSIX=1 skips step 3 (the VSIX scenario then skips with a reason);
+// ICL_E2E_NO_BUILD=1 skips step 2 (out/ and dist/ are already fresh).
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -20,7 +21,7 @@ const run = (cmd, args, opts = {}) => {
 };
 
 run("bash", [join(root, "e2e", "install.sh")]);
-run(process.execPath, [join(root, "scripts", "build.mjs")]);
+if (!process.env.ICL_E2E_NO_BUILD) run(process.execPath, [join(root, "scripts", "build.mjs")]);
 const env = { ...process.env };
 env.ICL_SHARED_MODELS ??= resolve(root, "..", "shared", "models");
 if (!process.env.ICL_E2E_NO_VSIX) {
