@@ -5,7 +5,7 @@
 // Independence: each use derives its own stream from a string of parts, e.g.
 // `rngFor(seed, "demos-fixed")`, `rngFor(seed, "random-labels", draw, example.index)`, so adding
 // a new consumer (or changing how many numbers one consumer draws) never shifts another's values.
-import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import { xoroshiro128plusFromState } from "pure-rand/generator/xoroshiro128plus";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
 
@@ -33,9 +33,26 @@ export function hashSeed(...parts: (string | number)[]): number {
   return h >>> 0;
 }
 
-/** A fresh generator for the stream named by the parts (see hashSeed). */
+/** splitmix32 finalizer step: spreads every input bit over all output bits. */
+function splitmix32(x: number): number {
+  let t = (x + 0x9e3779b9) | 0;
+  t = Math.imul(t ^ (t >>> 16), 0x21f0aaad);
+  t = Math.imul(t ^ (t >>> 15), 0x735a2d97);
+  return (t ^ (t >>> 15)) | 0;
+}
+
+/**
+ * A fresh generator for the stream named by the parts (see hashSeed).
+ * Why not `xoroshiro128plus(hash)`: that constructor puts the seed into the state almost as is,
+ * so its first output is just ~seed, and FNV-1a's low bits are the XOR of the input bytes' low
+ * bits; a stream per example index would then alternate with the index's parity. The 128-bit
+ * state is filled with four splitmix32 words derived from the hash instead.
+ */
 export function rngFor(...parts: (string | number)[]): RandomGenerator {
-  return xoroshiro128plus(hashSeed(...parts) | 0);
+  const h = hashSeed(...parts);
+  const state: number[] = [0, 1, 2, 3].map((i) => splitmix32((h + Math.imul(i, 0x632be5ab)) | 0));
+  if ((state[0] | state[1] | state[2] | state[3]) === 0) state[0] = 1; // xoroshiro's state must not be all zero
+  return xoroshiro128plusFromState(state);
 }
 
 /** Uniform integer in [0, n). Throws for n < 1. */

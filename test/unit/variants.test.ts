@@ -77,8 +77,9 @@ test("random variants differ across seeds (over a few seeds) and across #n draws
   const random = ["random-labels", "correct-50", "abstract-numbers", "abstract-letters", "abstract-symbols", "unrelated", "no-label-space", "ra-string", "pa-word", "g-string", "ra-synonym"];
   const demos = EX.slice(0, 12);
   for (const id of random) {
-    const seen = new Set([1, 2, 3, 4, 5, 6].map((s) => snapshot(createVariant(id, ctx(s)), demos, EX.slice(12, 16))));
-    assert.ok(seen.size > 1, `${id} gives the same output for 6 seeds`);
+    // Two classes leave some variants only two outcomes, so look at ten seeds.
+    const seen = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((s) => snapshot(createVariant(id, ctx(s)), demos, EX.slice(12, 16))));
+    assert.ok(seen.size > 1, `${id} gives the same output for 10 seeds`);
     const draws = new Set([0, 1, 2, 3, 4, 5].map((n) => snapshot(createVariant(`${id}#${n}`, ctx(1)), demos, EX.slice(12, 16))));
     assert.ok(draws.size > 1, `${id}#n gives the same output for 6 draws`);
   }
@@ -238,4 +239,16 @@ test("bad inputs: too few classes, a label outside the classes, duplicate label 
 test("verbalizers come from ctx.verbalizers or settings.verbalizers", () => {
   const v = createVariant("gold", { seed: 1, classes: CLASSES, settings: { template: "{input} {label}", separator: "\n", instruction: "", verbalizers: { neg: "bad", pos: "good" } } });
   assert.deepEqual(v.labelSpace, ["bad", "good"]);
+});
+
+test("pinned outputs: the same seed gives these exact variants on every machine", () => {
+  // A change here means saved runs no longer reproduce: bump the results schema if intended.
+  const c = { seed: 1, classes: CLASSES, verbalizers: VERB };
+  assert.deepEqual(createVariant("ra-string", c).labelSpace, ["bozig", "putun"]);
+  assert.deepEqual(createVariant("ra-string#2", c).labelSpace, ["toved", "nolos"]);
+  assert.deepEqual(createVariant("no-label-space", c).mapping.rows.map((r) => r.to), ["jacket", "paddle"]);
+  const ex = [{ index: 0, line: 1, input: "A fine film.", label: "pos" }];
+  assert.deepEqual(createVariant("pa-word", { ...c, examples: ex }).demos(ex), [{ input: "Dufehelo tuhover fese.", label: "positive" }]);
+  const eight = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => ({ index: i, line: i, input: "x", label: "pos" }));
+  assert.equal(createVariant("random-labels", c).demos(eight).map((d) => d.label[0]).join(""), "pnpppnpp");
 });
