@@ -16,6 +16,7 @@ import { defaultModelPath } from "../engine/defaultModel";
 import { runExperiment, RunError, type ProgressEvent } from "../runner/run";
 import { writeOutputs } from "../runner/outputs";
 import { writeReportFromFile } from "../report";
+import { tryLoadLexicon } from "../node/lexicon";
 import { createProgressReporter } from "./progress";
 
 export interface Io {
@@ -223,9 +224,11 @@ async function preview(cmd: Extract<Command, { cmd: "preview" }>, io: Io): Promi
   const k = cmd.k ?? file.settings.k.find((x) => x > 0) ?? file.settings.k[0] ?? 4;
   const seed = cmd.seed ?? file.settings.seeds[0] ?? 1;
   // Same plan as a run with these settings, so the preview shows a query the run would score.
-  const settings = { ...file.settings, variants: [cmd.variant], k: [k], seeds: [seed] };
+  // A file too small for the default number of queries still previews (queries capped to fit).
+  const settings = { ...file.settings, variants: [cmd.variant], k: [k], seeds: [seed], queries: Math.max(1, Math.min(file.settings.queries, file.examples.length - k)) };
   const plan = planExperiment({ file, settings });
-  const variants = new VariantCache(file, settings);
+  const lexicon = def.needsLexicon ? tryLoadLexicon() : undefined;
+  const variants = new VariantCache(file, settings, lexicon ? { lexicon } : {});
   const qn = cmd.query ?? 0;
   const pool = plan.queryPools[seed];
   if (qn >= pool.length) throw new UsageError(`--query ${qn}: the run has ${pool.length} queries per seed (0..${pool.length - 1})`);

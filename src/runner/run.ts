@@ -4,8 +4,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DemoFile, LabelScore, ProbeSettings, QueryRecord } from "../core/types";
-import type { ItemScore, ModelInfo, ScoreItem, TextScoreItem } from "../engine/protocol";
+import type { ItemScore, ModelInfo, ScoreItem, TextScoreItem, TokenScoreItem } from "../engine/protocol";
+import { getVariant, type VariantContext } from "../core/variants";
+import { withTokenizer, type VocabEntry } from "../core/tokenVariants";
+import { tryLoadLexicon } from "../node/lexicon";
 import { planExperiment, materializeGroup, VariantCache, type ExperimentPlan, type MaterializedItem, type PlanGroup } from "../core/experiment/plan";
+import { createVariant, type VariantInstance } from "../core/variants";
 import { toCalibrationRecord, toQueryRecord } from "../core/experiment/records";
 import { RESULTS_SCHEMA_VERSION, calibrationKey, recordKey, type CalibrationRecord, type ResultsFile, type RunManifest } from "../core/results/schema";
 import { parseResults } from "../core/results/load";
@@ -30,7 +34,9 @@ export interface EngineLike {
   score(items: ScoreItem[], opts?: EngineScoreOptions): Promise<ItemScore[]>;
   /** Preferred when present: the engine's own scoring time feeds the overhead figure. */
   scoreWithStats?(items: ScoreItem[], opts?: EngineScoreOptions): Promise<{ items: ItemScore[]; stats: { ms: number } }>;
+  /** Needed by token-level variants (ra-token, pa-token) only. */
   tokenize?(texts: string[]): Promise<number[][]>;
+  vocab?(): Promise<{ id: number; text: string; piece?: string; type: VocabEntry["type"] }[]>;
 }
 
 export interface RunConfig {
@@ -41,6 +47,8 @@ export interface RunConfig {
   /** Resolved settings (file header merged with overrides). */
   settings: ProbeSettings;
   modelPath: string;
+  /** Extra variant context (word lists, a lexicon); the WordNet lexicon is loaded when a variant needs it. */
+  variantContext?: Partial<VariantContext>;
 }
 
 export interface ProgressEvent {
@@ -169,7 +177,7 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
     lastSnapshot = performance.now();
   };
 
-  const variants = new VariantCache(config.file, config.settings);
+  const variants = await prepareVariants(plan, config, engine);
   const batchSize = Math.max(1, opts.batchSize ?? Number.MAX_SAFE_INTEGER);
   const snapshotEvery = opts.snapshotEveryMs ?? 2000;
   let engineMs = 0;
@@ -228,12 +236,14 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
         };
         const tb = performance.now();
         let scored: ItemScore[];
+        const inst = variants.get(group.variant, group.seed);
+        const scoreItems: ScoreItem[] = inst.tokens ? await Promise.all(batch.map((b) => tokenScoreItem(b, inst.tokens!.bind(inst), variants.tokens!))) : batch.map(toScoreItem);
         if (engine.scoreWithStats) {
-          const out = await engine.scoreWithStats(batch.map(toScoreItem), { signal, onItem: accept });
+          const out = await engine.scoreWithStats(scoreItems, { signal, onItem: accept });
           scored = out.items;
           engineMs += out.stats.ms;
         } else {
-          scored = await engine.score(batch.map(toScoreItem), { signal, onItem: accept });
+          scored = await engine.score(scoreItems, { signal, onItem: accept });
           engineMs += performance.now() - tb;
         }
         // Calibration items come first in the batch, so they are accepted before the queries that need them.
@@ -262,6 +272,50 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
   if (status === "complete") journal?.remove();
   else journal?.close();
   return { results, status, error, engineMs, wallMs: performance.now() - t0, resumed };
+}
+
+interface TokenSupport {
+  vocab: VocabEntry[];
+  fetch: (texts: string[]) => Promise<number[][]>;
+  cache: Map<string, number[]>;
+}
+
+/** Variant instances for the whole plan, created before any scoring so a variant that cannot be built fails fast. */
+class PreparedVariants extends VariantCache {
+  tokens?: TokenSupport;
+}
+
+async function prepareVariants(plan: ExperimentPlan, config: RunConfig, engine: EngineLike): Promise<PreparedVariants> {
+  const defs = plan.variants.map((v) => getVariant(v));
+  const extra: Partial<VariantContext> = { ...config.variantContext };
+  if (!extra.lexicon && defs.some((d) => d?.needsLexicon)) {
+    const lex = tryLoadLexicon();
+    if (lex) extra.lexicon = lex;
+  }
+  const cache = new PreparedVariants(config.file, config.settings, extra);
+  if (defs.some((d) => d?.needsTokenizer)) {
+    if (!engine.vocab || !engine.tokenize) throw new RunError("token-level variants need the engine's tokenizer", "use an engine that supports vocab and tokenize requests");
+    // TokenizerAccess is synchronous: a cache filled from the engine, re-run until complete (withTokenizer).
+    const vocab = (await engine.vocab()).map((v) => ({ id: v.id, text: v.piece ?? v.text, type: v.type }));
+    const tokenize = engine.tokenize.bind(engine);
+    cache.tokens = { vocab, fetch: (texts) => tokenize(texts), cache: new Map() };
+  }
+  for (const variant of plan.variants) {
+    const def = getVariant(variant);
+    for (const seed of config.settings.seeds) {
+      if (def?.needsTokenizer && cache.tokens) {
+        const t = cache.tokens;
+        cache.set(variant, seed, await withTokenizer(t.vocab, t.fetch, (tok) => createVariant(variant, { ...cache.context(seed), tokenizer: tok }), t.cache));
+      } else cache.get(variant, seed);
+    }
+  }
+  return cache;
+}
+
+/** pa-token: the variant turns the text prompt into permuted token ids for the engine. */
+async function tokenScoreItem(i: MaterializedItem, tokens: NonNullable<VariantInstance["tokens"]>, t: TokenSupport): Promise<TokenScoreItem> {
+  const p = await withTokenizer(t.vocab, t.fetch, () => tokens({ prefix: i.prefix, query: i.query, labelSep: i.labelSep, labels: i.labels }), t.cache);
+  return { id: i.id, prefixTokens: p.prefixTokens, queryTokens: p.queryTokens, labelTokens: p.labelTokens, labels: i.labels, ...(i.kind === "query" ? { gold: i.gold } : {}) };
 }
 
 function toScoreItem(i: MaterializedItem): TextScoreItem {

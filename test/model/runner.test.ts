@@ -23,6 +23,14 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+async function getEngine(): Promise<EngineClient> {
+  if (!engine) {
+    engine = await EngineClient.start();
+    await engine.load(model);
+  }
+  return engine;
+}
+
 function config(over: Record<string, unknown> = {}) {
   const text = readFileSync(demo, "utf8");
   const file = parseDemoFile(text, demo, { variants: ["gold", "ra-string"], k: [0, 3], seeds: [1, 2], queries: 4, calibrate: true, ...over });
@@ -31,8 +39,7 @@ function config(over: Record<string, unknown> = {}) {
 }
 
 test("a complete run: every planned query once, in plan order, with calibration, baselines and a manifest", async () => {
-  engine = await EngineClient.start();
-  await engine.load(model);
+  const engine = await getEngine();
   const cfg = config();
   const plan = planExperiment(cfg);
   const events: ProgressEvent[] = [];
@@ -82,7 +89,34 @@ test("a complete run: every planned query once, in plan order, with calibration,
 });
 
 test("resume refuses results from a different configuration", async () => {
-  assert.ok(engine);
+  const engine = await getEngine();
   const out = join(dir, "complete");
-  await assert.rejects(runExperiment(config({ queries: 4 }), { engine, outDir: out, resume: true }), (e: unknown) => e instanceof RunError && /comes from a different run/.test((e as Error).message));
+  await assert.rejects(runExperiment(config({ queries: 3 }), { engine, outDir: out, resume: true }), (e: unknown) => e instanceof RunError && /comes from a different run/.test((e as Error).message));
+});
+
+test("token-level variants: ra-token labels are single vocabulary tokens, pa-token is scored from token ids", async () => {
+  const engine = await getEngine();
+  const cfg = config({ variants: ["ra-token", "pa-token"], k: [3], seeds: [1], queries: 3, calibrate: false });
+  const out = await runExperiment(cfg, { engine });
+  assert.equal(out.status, "complete", out.error?.message);
+  const ra = out.results.records.filter((r) => r.variant === "ra-token");
+  const pa = out.results.records.filter((r) => r.variant === "pa-token");
+  assert.equal(ra.length, 3);
+  assert.equal(pa.length, 3);
+  const raLabels = ra[0].labels.map((l) => l.label);
+  const words = cfg.file.classes;
+  assert.ok(raLabels.every((l) => !words.includes(l)));
+  assert.equal(new Set(raLabels).size, 2, "distinct tokens per class");
+  for (const r of ra) for (const l of r.labels) assert.equal(l.tokens, 1, `${l.label} is one token in context`);
+  // pa-token keeps the label words; the engine scored token ids (labels still sum to probability 1).
+  for (const r of pa) {
+    assert.deepEqual(
+      r.labels.map((l) => l.label),
+      words,
+    );
+    assert.ok(Math.abs(r.labels.reduce((a, l) => a + l.prob, 0) - 1) < 1e-9);
+  }
+  // Same seed, same tokens: deterministic.
+  const again = await runExperiment(cfg, { engine });
+  assert.deepEqual(again.results.records, out.results.records);
 });
