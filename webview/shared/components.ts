@@ -1,0 +1,83 @@
+// A small component layer over @vscode/webview-ui-toolkit (deprecated upstream, so every use of
+// its custom elements goes through here and can be swapped for plain elements later). Every
+// key element carries a data-testid for the end-to-end tests.
+
+type Attrs = Record<string, string | number | boolean | undefined>;
+
+export function el(tag: string, attrs: Attrs = {}, ...children: (Node | string | undefined)[]): HTMLElement {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === false) continue;
+    if (k === "class") e.className = String(v);
+    else if (k === "testid") e.setAttribute("data-testid", String(v));
+    else e.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children) if (c !== undefined) e.append(c);
+  return e;
+}
+
+export function button(label: string, testid: string, onClick: () => void, opts: { secondary?: boolean; title?: string; icon?: boolean } = {}): HTMLElement {
+  const b = el("vscode-button", { testid, appearance: opts.icon ? "icon" : opts.secondary ? "secondary" : "primary", title: opts.title, "aria-label": opts.title ?? label }, label);
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+export function dropdown(options: { value: string; label: string }[], value: string, testid: string, onChange: (v: string) => void): HTMLElement {
+  const d = el("vscode-dropdown", { testid });
+  for (const o of options) d.append(el("vscode-option", { value: o.value, selected: o.value === value, "data-value": o.value }, o.label));
+  d.addEventListener("change", () => onChange((d as unknown as { value: string }).value));
+  return d;
+}
+
+export function badge(text: string, testid?: string): HTMLElement {
+  return el("vscode-badge", { testid }, text);
+}
+
+export function divider(): HTMLElement {
+  return el("vscode-divider", { role: "separator" });
+}
+
+export function progressRing(): HTMLElement {
+  return el("vscode-progress-ring");
+}
+
+export interface Column<T> {
+  title: string;
+  value: (row: T) => string;
+  className?: (row: T) => string | undefined;
+}
+
+/** A data grid built from toolkit grid rows; `onRow` fires on click or Enter. */
+export function dataGrid<T>(rows: T[], columns: Column<T>[], testid: string, opts: { rowTestId: string; key: (r: T) => string; selected?: string; onRow?: (r: T) => void }): HTMLElement {
+  const grid = el("vscode-data-grid", { testid, "aria-label": testid, "grid-template-columns": columns.map(() => "auto").join(" ") });
+  const head = el("vscode-data-grid-row", { "row-type": "sticky-header" });
+  columns.forEach((c, i) => head.append(el("vscode-data-grid-cell", { "cell-type": "columnheader", "grid-column": i + 1 }, c.title)));
+  grid.append(head);
+  for (const r of rows) {
+    const key = opts.key(r);
+    const row = el("vscode-data-grid-row", { testid: opts.rowTestId, "data-key": key, class: key === opts.selected ? "selected" : undefined, tabindex: 0 });
+    columns.forEach((c, i) => row.append(el("vscode-data-grid-cell", { "grid-column": i + 1, class: c.className?.(r) }, c.value(r))));
+    if (opts.onRow) {
+      row.addEventListener("click", () => opts.onRow!(r));
+      row.addEventListener("keydown", (ev) => {
+        if ((ev as KeyboardEvent).key === "Enter") opts.onRow!(r);
+      });
+    }
+    grid.append(row);
+  }
+  return grid;
+}
+
+export function table(headers: string[], rows: (string | Node)[][], testid: string, className = "icl-table"): HTMLTableElement {
+  const t = el("table", { class: className, testid }) as HTMLTableElement;
+  const thead = el("thead");
+  thead.append(el("tr", {}, ...headers.map((h) => el("th", { scope: "col" }, h))));
+  const tbody = el("tbody");
+  for (const r of rows) tbody.append(el("tr", {}, ...r.map((c) => el("td", {}, c))));
+  t.append(thead, tbody);
+  return t;
+}
+
+export function pct(x: number): string {
+  return `${(100 * x).toFixed(1)}%`;
+}
