@@ -5,7 +5,8 @@ import type { QueryRecord } from "../core/types";
 
 export interface ResultsManifestLike {
   runId?: string;
-  demoFile?: string;
+  /** The demo file: an object with its path (schema v2) or a plain path. */
+  demoFile?: { path?: string; [k: string]: unknown } | string;
   model?: { fileName?: string; path?: string; sizeBytes?: number; architecture?: string; sha256?: string; [k: string]: unknown } | string;
   startedAt?: string;
   endedAt?: string;
@@ -45,6 +46,7 @@ export function modelName(m: ResultsManifestLike | undefined): string {
 }
 
 export function demoFileName(m: ResultsManifestLike | undefined): string {
-  const f = m?.demoFile ?? (m as { file?: string } | undefined)?.file;
+  const d = m?.demoFile;
+  const f = typeof d === "string" ? d : d?.path;
   return typeof f === "string" ? f.split(/[\\/]/).pop() ?? f : "unknown file";
 }

@@ -1,0 +1,105 @@
+// Code-lens placement from a parsed demo file, variant previews (the exact prompt, never the
+// model), and the results store's scan of saved runs.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseDemoFile } from "../../src/core/demoFile";
+import { lensSpecs } from "../../src/extension/lensModel";
+import { buildPreview, promptForRecord } from "../../src/extension/previewText";
+import { ResultsStore, runIdFor } from "../../src/extension/resultsStore";
+import { makeRecords } from "../support/extensionFixtures";
+
+const TEXT = [
+  JSON.stringify({ "icl-probe": 1, template: "Review: {input}\nSentiment: {label}", separator: "\n\n", labels: ["negative", "positive"], k: [0, 2], seeds: [1], queries: 4, variants: ["gold", "ra-string"] }),
+  ...["great fun", "dull and slow", "a joy", "boring mess", "lovely work", "awful acting", "bright and warm", "tedious plot", "witty script", "flat jokes"].map((input, i) =>
+    JSON.stringify({ input, label: i % 2 === 0 ? "positive" : "negative" }),
+  ),
+].join("\n");
+
+test("header lenses sit above the header line; query lenses on each query's line", () => {
+  const file = parseDemoFile(TEXT, "/w/s.icl.jsonl");
+  assert.deepEqual(file.problems.filter((p) => p.severity === "error"), []);
+  const plain = lensSpecs(file, "toy.gguf");
+  assert.deepEqual(plain.map((l) => l.line), [0, 0, 0, 0]);
+  assert.deepEqual(plain.map((l) => l.command), ["iclProbe.runProbe", "iclProbe.previewVariant", "iclProbe.previewVariant", "iclProbe.selectModel"]);
+  assert.deepEqual(plain[1].args, [undefined, "ra-string"]);
+  assert.deepEqual(plain[2].args, [undefined, "pa-word"]);
+  assert.ok(plain[3].title.includes("toy.gguf"));
+
+  const records = makeRecords({ variants: ["gold", "ra-string"], ks: [0, 2], seeds: [1], queries: 3, labels: ["negative", "positive"], correct: (v, k, i) => v === "gold" && i % 3 !== 1 });
+  const withRun = lensSpecs(file, "toy.gguf", { records, variant: "gold", stale: false });
+  const perQuery = withRun.filter((l) => l.command === "iclProbe.showResults");
+  assert.equal(perQuery.length, 3);
+  // Example index i is on line i + 2 (1-based; header on line 1) -> 0-based line i + 1.
+  assert.deepEqual(perQuery.map((l) => l.line), [1, 2, 3]);
+  const byLine = new Map(perQuery.map((l) => [l.line, l.title]));
+  const rec = (qi: number) => records.find((r) => r.variant === "gold" && r.k === 2 && r.queryIndex === qi)!;
+  for (const qi of [0, 1, 2]) {
+    const r = rec(qi);
+    assert.ok(byLine.get(qi + 1)!.startsWith(r.predicted === r.gold ? "✓" : "✗"), byLine.get(qi + 1));
+    assert.ok(byLine.get(qi + 1)!.includes(r.predicted));
+    assert.ok(byLine.get(qi + 1)!.includes("p=0.70"));
+  }
+  const other = lensSpecs(file, "toy.gguf", { records, variant: "ra-string", stale: false }).filter((l) => l.command === "iclProbe.showResults");
+  assert.ok(other.every((l) => l.title.startsWith("✗")), "switching the variant changes the lenses");
+  assert.equal(lensSpecs(file, "toy.gguf", { records, variant: "gold", stale: true }).length, 4, "stale runs show no per-query lenses");
+  assert.equal(lensSpecs(file, "m", undefined, true)[0].command, "iclProbe.cancelProbe");
+});
+
+test("tau_PA preview shows ciphered inputs with intact labels, deterministically", () => {
+  const a = buildPreview({ text: TEXT, path: "/w/s.icl.jsonl", variant: "pa-word", seed: 1, k: 2 });
+  const b = buildPreview({ text: TEXT, path: "/w/s.icl.jsonl", variant: "pa-word", seed: 1, k: 2 });
+  assert.equal(a, b);
+  assert.match(a, /Mapping \(word\)/);
+  assert.match(a, /Sentiment: (positive|negative)/);
+  const prompt = a.split("─".repeat(72))[3] ?? "";
+  assert.ok(prompt.includes("Review: "), a);
+  const inputs = ["great fun", "dull and slow", "a joy", "boring mess", "lovely work", "awful acting", "bright and warm", "tedious plot", "witty script", "flat jokes"];
+  assert.ok(!inputs.some((i) => prompt.includes(`Review: ${i}\n`)), "inputs are ciphered in the prompt");
+});
+
+test("tau_RA preview maps labels to new strings; errors and unknown variants are explained", () => {
+  const ra = buildPreview({ text: TEXT, path: "/w/s.icl.jsonl", variant: "ra-string", seed: 1, k: 2 });
+  assert.match(ra, /negative {2}-> {2}\S+/);
+  assert.match(ra, /Candidate labels: /);
+  assert.match(buildPreview({ text: TEXT, path: "/w/s.icl.jsonl", variant: "nope" }), /Unknown variant "nope"/);
+  assert.match(buildPreview({ text: "{bad json", path: "/w/b.icl.jsonl", variant: "gold" }), /error\(s\); fix them to preview/);
+  assert.match(buildPreview({ text: TEXT, path: "/w/s.icl.jsonl", variant: "pa-token" }), /tokenizer/);
+});
+
+test("promptForRecord rebuilds the scored prompt from demo indices", () => {
+  const file = parseDemoFile(TEXT, "/w/s.icl.jsonl");
+  const r = promptForRecord(TEXT, "/w/s.icl.jsonl", file.settings, { variant: "gold", seed: 1, queryIndex: 0, demoIndices: [3, 4] });
+  assert.ok(r.prompt, r.note);
+  assert.ok(r.prompt!.includes("Review: boring mess\nSentiment: negative"));
+  assert.ok(r.prompt!.includes("Review: lovely work\nSentiment: positive"));
+  assert.ok(r.prompt!.trimEnd().endsWith("Review: great fun\nSentiment:"));
+  assert.match(promptForRecord(TEXT, "/w/s.icl.jsonl", file.settings, { variant: "gold", seed: 1, queryIndex: 99, demoIndices: [] }).note ?? "", /changed/);
+});
+
+test("results store scans results.json files and reports bad ones", () => {
+  const dir = mkdtempSync(join(tmpdir(), "icl-store-"));
+  try {
+    const good = join(dir, "sent", "2026-01-01T00-00-00");
+    mkdirSync(good, { recursive: true });
+    const bad = join(dir, "broken");
+    mkdirSync(bad);
+    writeFileSync(join(bad, "results.json"), "{ not json");
+    const store = new ResultsStore();
+    const changes: (string | undefined)[] = [];
+    store.onDidChange((id) => changes.push(id));
+    assert.equal(store.scan(dir), 0);
+    assert.equal(store.loadErrors.length, 1);
+    assert.match(store.loadErrors[0], /not valid JSON/);
+    assert.equal(runIdFor(join(good, "results.json"), dir), "sent/2026-01-01T00-00-00");
+    const records = makeRecords({ variants: ["gold"], ks: [1], seeds: [1], queries: 2, labels: ["a", "b"], correct: () => true });
+    store.put({ runId: "live", results: { records, manifest: { demoFile: { path: "/w/x.icl.jsonl" } } }, live: true });
+    assert.equal(store.latestFor("/w/x.icl.jsonl")?.runId, "live");
+    assert.deepEqual(changes, ["live"]);
+    assert.equal(store.summaries()[0].complete, false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,59 @@
+// Settings validation and the workspace-trust rule for the model path.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readSettings, validateSetting, type ConfigInspect, type ConfigLike } from "../../src/extension/settings";
+
+function cfg(values: Record<string, ConfigInspect<unknown>>): ConfigLike {
+  return { inspect: <T>(k: string) => values[k] as ConfigInspect<T> | undefined };
+}
+
+test("defaults give no overrides and the embedded model", () => {
+  const s = readSettings(cfg({}), true);
+  assert.equal(s.modelPath, undefined);
+  assert.equal(s.modelPathSource, "default");
+  assert.deepEqual(s.overrides, {});
+  assert.equal(s.gpu, "off");
+  assert.deepEqual(s.problems, []);
+});
+
+test("user values become header overrides (sorted, de-duplicated k)", () => {
+  const s = readSettings(
+    cfg({ k: { globalValue: [8, 0, 4, 4] }, seeds: { globalValue: [3, 1] }, defaultVariants: { globalValue: ["gold", "ra-string#2"] }, queries: { globalValue: 20 }, selection: { globalValue: "per-query" }, calibrate: { globalValue: "on" }, threads: { globalValue: 2 } }),
+    true,
+  );
+  assert.deepEqual(s.overrides, { k: [0, 4, 8], seeds: [3, 1], variants: ["gold", "ra-string#2"], queries: 20, selection: "per-query", calibrate: true });
+  assert.equal(s.threads, 2);
+});
+
+test("invalid values are reported with the setting's name and ignored", () => {
+  const s = readSettings(cfg({ k: { globalValue: [1, -2] }, gpu: { globalValue: "quantum" }, threads: { globalValue: 2.5 }, defaultVariants: { globalValue: ["Gold!"] }, modelPath: { globalValue: "/m/model.bin" } }), true);
+  assert.equal(s.problems.length, 5);
+  assert.ok(s.problems.some((p) => p.startsWith("iclProbe.k ")));
+  assert.ok(s.problems.some((p) => p.includes("iclProbe.gpu") && p.includes("quantum")));
+  assert.ok(s.problems.some((p) => p.includes("iclProbe.modelPath") && p.includes(".gguf")));
+  assert.equal(s.gpu, "off");
+  assert.equal(s.threads, 0);
+  assert.equal(s.modelPath, undefined);
+  assert.deepEqual(s.overrides, {});
+});
+
+test("untrusted workspace: a workspace model path is ignored, the user's is kept", () => {
+  const values = { modelPath: { globalValue: "/home/me/good.gguf", workspaceValue: "./evil.gguf" } };
+  const trusted = readSettings(cfg(values), true);
+  assert.equal(trusted.modelPath, "./evil.gguf");
+  assert.equal(trusted.modelPathSource, "workspace");
+  const untrusted = readSettings(cfg(values), false);
+  assert.equal(untrusted.modelPath, "/home/me/good.gguf");
+  assert.equal(untrusted.modelPathSource, "user");
+  assert.equal(untrusted.ignoredWorkspaceModelPath, "./evil.gguf");
+  const onlyWs = readSettings(cfg({ modelPath: { workspaceFolderValue: "x.gguf" } }), false);
+  assert.equal(onlyWs.modelPath, undefined);
+});
+
+test("validateSetting explains each rule", () => {
+  assert.equal(validateSetting("k", [0, 1, 2]), undefined);
+  assert.match(validateSetting("k", [600]) ?? "", /0 to 512/);
+  assert.match(validateSetting("resultsFolder", "../outside") ?? "", /inside the workspace/);
+  assert.equal(validateSetting("selection", "fixed"), undefined);
+  assert.match(validateSetting("calibrate", true) ?? "", /"header", "on" or "off"/);
+});

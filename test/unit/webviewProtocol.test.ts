@@ -1,0 +1,57 @@
+// Messages from webviews are untrusted: the guard accepts exactly the protocol's shapes.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { parseWebviewMessage, parsePersistedState } from "../../src/shared/webviewProtocol";
+import { csp, webviewShell } from "../../src/extension/webviewHtml";
+
+test("valid messages pass through unchanged", () => {
+  const msgs = [
+    { type: "ready", view: "panel" },
+    { type: "select", runId: "a/b", variant: "ra-string#2", k: 4 },
+    { type: "queries", runId: "r", variant: "gold", k: 0, offset: 100, limit: 100 },
+    { type: "queryDetail", runId: "r", key: 12 },
+    { type: "closeRun", runId: "r" },
+    { type: "selectRun", runId: "r" },
+    { type: "action", action: "openReport", runId: "r" },
+    { type: "action", action: "cancel" },
+  ];
+  for (const m of msgs) assert.deepEqual(parseWebviewMessage(m), m);
+});
+
+test("malformed messages are rejected", () => {
+  const bad = [
+    null, 3, "ready", [], { type: "ready", view: "other" }, { type: "select", runId: "r", variant: "gold", k: -1 },
+    { type: "select", runId: "r", variant: "gold", k: 1.5 }, { type: "queries", runId: "r", variant: "g", k: 0, offset: 0, limit: 100000 },
+    { type: "queryDetail", runId: 5, key: 1 }, { type: "action", action: "rm -rf" }, { type: "action", action: "rerun", runId: 7 }, { type: "unknown" },
+  ];
+  for (const m of bad) assert.equal(parseWebviewMessage(m), undefined, JSON.stringify(m));
+});
+
+test("the guard never throws and only returns known types (property)", () => {
+  fc.assert(
+    fc.property(fc.anything(), (x) => {
+      const r = parseWebviewMessage(x);
+      return r === undefined || ["ready", "select", "queries", "queryDetail", "closeRun", "selectRun", "action"].includes(r.type);
+    }),
+  );
+});
+
+test("persisted panel state is sanitised", () => {
+  assert.deepEqual(parsePersistedState(undefined), { runs: [] });
+  assert.deepEqual(parsePersistedState({ runs: [{ runId: "a", path: "/x/results.json" }, { runId: 3 }, "junk"], focus: "a" }), { runs: [{ runId: "a", path: "/x/results.json" }], focus: "a" });
+});
+
+test("webview shell has a strict nonce CSP, the toolkit nonce meta, and no remote resources", () => {
+  const html = webviewShell({ cspSource: "https://file+.vscode-resource.vscode-cdn.net", nonce: "N0nce", title: "t", scriptUri: "https://file+.vscode-resource.vscode-cdn.net/dist/webview/panel.js", toolkitUri: "https://file+.vscode-resource.vscode-cdn.net/media/vendor/toolkit.min.js", styleUri: "https://file+.vscode-resource.vscode-cdn.net/media/webview.css", view: "panel" });
+  const policy = csp("https://file+.vscode-resource.vscode-cdn.net", "N0nce");
+  assert.match(policy, /^default-src 'none'; script-src 'nonce-N0nce'; style-src \S+ 'nonce-N0nce'; img-src \S+ data:; font-src \S+$/);
+  assert.ok(!/unsafe-/.test(policy));
+  assert.ok(html.includes(`<meta property="csp-nonce" content="N0nce">`));
+  const scripts = [...html.matchAll(/<script[^>]*>/g)].map((m) => m[0]);
+  assert.equal(scripts.length, 2);
+  for (const s of scripts) assert.ok(s.includes('nonce="N0nce"'), s);
+  assert.ok(!/<script[^>]*>[^<]+<\/script>/.test(html), "no inline script bodies");
+  assert.ok(!/(src|href)="http:\/\//.test(html));
+  assert.ok(html.includes('data-testid="icl-panel"'));
+});
