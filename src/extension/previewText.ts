@@ -59,15 +59,6 @@ export function buildPreview(req: PreviewRequest): string {
     const inst = cache.get(req.variant, seed);
     const items = materializeGroup(plan, group, file, cache).filter((i) => i.kind === "query");
     const first = items[0];
-    out.push(`Mapping (${inst.mapping.kind}):`);
-    if (inst.mapping.rows.length === 0) out.push("  (none: labels and inputs as written)");
-    for (const r of inst.mapping.rows.slice(0, 60)) {
-      out.push(`  ${r.from}  ->  ${r.to}${r.chain ? `   chain: ${r.chain.join(" -> ")}` : ""}${r.note ? `   (${r.note})` : ""}`);
-    }
-    if (inst.mapping.rows.length > 60) out.push(`  ... ${inst.mapping.rows.length - 60} more rows`);
-    for (const w of inst.mapping.warnings) out.push(`  warning: ${w}`);
-    out.push(`Candidate labels: ${inst.labelSpace.join(", ")}`);
-    out.push(`Demonstrations (example indices, prompt order): ${group.demoIndices.join(", ") || "none (k = 0)"}`);
     out.push(RULE);
     if (!first) {
       out.push("No query in the plan.");
@@ -82,6 +73,16 @@ export function buildPreview(req: PreviewRequest): string {
       for (const it of items.slice(1, 30)) out.push(`  #${it.queryIndex}: ${it.input.length > 100 ? it.input.slice(0, 99) + "…" : it.input}  => ${it.gold}`);
       if (items.length > 30) out.push(`  ... ${items.length - 30} more`);
     }
+    out.push(RULE);
+    out.push(`Mapping (${inst.mapping.kind}):`);
+    if (inst.mapping.rows.length === 0) out.push("  (none: labels and inputs as written)");
+    for (const r of inst.mapping.rows.slice(0, 60)) {
+      out.push(`  ${r.from}  ->  ${r.to}${r.chain ? `   chain: ${r.chain.join(" -> ")}` : ""}${r.note ? `   (${r.note})` : ""}`);
+    }
+    if (inst.mapping.rows.length > 60) out.push(`  ... ${inst.mapping.rows.length - 60} more rows`);
+    for (const w of inst.mapping.warnings) out.push(`  warning: ${w}`);
+    out.push(`Candidate labels: ${inst.labelSpace.join(", ")}`);
+    out.push(`Demonstrations (example indices, prompt order): ${group.demoIndices.join(", ") || "none (k = 0)"}`);
   } catch (e) {
     const hint = (e as { hint?: string }).hint;
     out.push(`Cannot build this preview: ${(e as Error).message}${hint ? ` (${hint})` : ""}`);

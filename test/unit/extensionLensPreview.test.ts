@@ -54,7 +54,7 @@ test("tau_PA preview shows ciphered inputs with intact labels, deterministically
   assert.equal(a, b);
   assert.match(a, /Mapping \(word\)/);
   assert.match(a, /Sentiment: (positive|negative)/);
-  const prompt = a.split("─".repeat(72))[3] ?? "";
+  const prompt = a.split("─".repeat(72))[2] ?? "";
   assert.ok(prompt.includes("Review: "), a);
   const inputs = ["great fun", "dull and slow", "a joy", "boring mess", "lovely work", "awful acting", "bright and warm", "tedious plot", "witty script", "flat jokes"];
   assert.ok(!inputs.some((i) => prompt.includes(`Review: ${i}\n`)), "inputs are ciphered in the prompt");
