@@ -59,7 +59,6 @@ export function buildPreview(req: PreviewRequest): string {
     const inst = cache.get(req.variant, seed);
     const items = materializeGroup(plan, group, file, cache).filter((i) => i.kind === "query");
     const first = items[0];
-    out.push(RULE);
     if (!first) {
       out.push("No query in the plan.");
       return out.join("\n") + "\n";
