@@ -1,12 +1,12 @@
 // Crash-safe persistence of a run in its output directory.
 //  - results.json is always replaced atomically (write <name>.tmp-<pid>, fsync, rename), so a reader
 //    or a crash never sees half a file.
-//  - results.journal.jsonl gets one line per scored record after every engine batch (one append per
-//    batch, not fsynced: the data is in the OS page cache as soon as write() returns, so a killed or
-//    crashed process loses nothing; only an OS crash could, and fsync per query would cost more
-//    than scoring a query on small models). Rewriting a multi-megabyte results.json after every query would cost more than the
-//    scoring on small models; the journal keeps the loss on a kill to the query in flight while the
-//    atomic snapshot is refreshed at group boundaries and at most every `snapshotEveryMs`.
+//  - results.journal.jsonl gets one line per scored query as soon as the runner has it (not
+//    fsynced: the data is in the OS page cache once write() returns, so a killed or crashed
+//    process loses nothing; only an OS crash could). Rewriting a multi-megabyte results.json after
+//    every query would cost more than scoring it on small models, so the atomic snapshot is
+//    refreshed at most every `snapshotEveryMs` and whenever the run stops; the journal bounds the
+//    loss on a kill to what the engine had not returned yet.
 // Resume reads results.json, then the journal (a torn last line from a kill is ignored).
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync, mkdirSync } from "node:fs";
 import { dirname, join, basename } from "node:path";

@@ -3,17 +3,32 @@
 // src/core/baselines (fixed hyperparameters). Chance is 1 / #labels and needs no record.
 import type { BaselineRecord } from "../results/schema";
 import type { DemoFile } from "../types";
-import type { ExperimentPlan, VariantCache } from "./plan";
+import type { ExperimentPlan, PlanGroup, VariantCache } from "./plan";
 import { scoreBaselines } from "../baselines";
 
-export function computeBaselines(plan: ExperimentPlan, file: Pick<DemoFile, "examples" | "classes">, variants: VariantCache): BaselineRecord[] {
+export interface GroupBaseline {
+  n: number;
+  majorityCorrect: number;
+  logregCorrect: number;
+}
+
+/** Baselines of one demo set (k = 0: scoreBaselines credits the expected chance count). */
+export function groupBaseline(g: PlanGroup, file: Pick<DemoFile, "examples" | "classes">, variants: VariantCache): GroupBaseline {
+  const v = variants.get(g.variant, g.seed);
+  const demos = v.demos(g.demoIndices.map((i) => file.examples[i]));
+  const queries = g.queries.map((qi) => v.query(file.examples[qi]));
+  const s = scoreBaselines(demos, queries, v.labelSpace);
+  return { n: s.n, majorityCorrect: s.majorityCorrect, logregCorrect: s.logregCorrect };
+}
+
+/**
+ * One record per (variant, k, seed), in plan order, summing its demo sets (one in fixed mode,
+ * one per query in per-query mode). `known` holds demo sets already computed (by group id).
+ */
+export function computeBaselines(plan: ExperimentPlan, file: Pick<DemoFile, "examples" | "classes">, variants: VariantCache, known: ReadonlyMap<string, GroupBaseline> = new Map()): BaselineRecord[] {
   const acc = new Map<string, BaselineRecord>();
   for (const g of plan.groups) {
-    const v = variants.get(g.variant, g.seed);
-    const demos = v.demos(g.demoIndices.map((i) => file.examples[i]));
-    const queries = g.queries.map((qi) => v.query(file.examples[qi]));
-    // k = 0: scoreBaselines credits the expected chance count (nothing to learn from).
-    const s = scoreBaselines(demos, queries, v.labelSpace);
+    const s = known.get(g.id) ?? groupBaseline(g, file, variants);
     const key = `${g.variant}|${g.k}|${g.seed}`;
     let rec = acc.get(key);
     if (!rec) acc.set(key, (rec = { variant: g.variant, k: g.k, seed: g.seed, n: 0, majorityCorrect: 0, logregCorrect: 0 }));
