@@ -240,16 +240,16 @@ async function preview(cmd: Extract<Command, { cmd: "preview" }>, io: Io): Promi
   io.out(`gold      ${JSON.stringify(item.gold)}${item.goldAlt !== undefined ? `  (also ${JSON.stringify(item.goldAlt)})` : ""}`);
   io.out(`labels    ${item.labels.map((l) => JSON.stringify(item.labelSep + l)).join(", ")}  (each scored after the prompt)`);
   io.out("");
+  io.out("----- prompt (exact text; the label follows it) -----");
+  const prompt = buildPrompt(settings, v.demos(group.demoIndices.map((i) => file.examples[i])), item.input, v.labelSpace);
+  io.out(renderPromptText(prompt));
+  io.out("----- end of prompt -----");
+  io.out("");
   io.out(`mapping (${v.mapping.kind})`);
   if (v.mapping.rows.length === 0) io.out("  (none)");
   const w = Math.max(4, ...v.mapping.rows.map((r) => r.from.length));
   for (const r of v.mapping.rows) io.out(`  ${r.from.padEnd(w)} -> ${r.to}${r.chain ? `   chain: ${r.chain.join(" > ")}` : ""}${r.note ? `   (${r.note})` : ""}`);
   for (const warn of v.mapping.warnings) io.out(`  warning: ${warn}`);
-  io.out("");
-  io.out("----- prompt (exact text; the label follows it) -----");
-  const prompt = buildPrompt(settings, v.demos(group.demoIndices.map((i) => file.examples[i])), item.input, v.labelSpace);
-  io.out(renderPromptText(prompt));
-  io.out("----- end of prompt -----");
   return EXIT.ok;
 }
 
