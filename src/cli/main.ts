@@ -159,6 +159,7 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
   });
   const progress = createProgressReporter(io, cmd.json);
   try {
+    if (!cmd.resume && existsSync(join(outDir, "results.json"))) io.err(`note: replacing the earlier run in ${outDir} (pass --resume to continue it instead)`);
     const info = await engine.load(modelPath);
     if (!cmd.json) io.err(`model ${basename(modelPath)} (${info.architecture}, vocabulary ${info.vocabSize}, ${info.threads} threads); writing ${outDir}`);
     const outcome = await runExperiment(
@@ -190,7 +191,8 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
     if (outcome.status === "complete") return EXIT.ok;
     const m = outcome.results.manifest.progress;
     io.err(`icl-probe: run ${outcome.status} after ${m.done} of ${m.total} queries${outcome.error && outcome.status === "failed" ? `: ${outcome.error.message}` : ""}. Resume with:\n  ${resumeCmd.map(quoteArg).join(" ")}`);
-    if (outcome.status === "interrupted") return EXIT.interrupted;
+    // Ctrl-C in a terminal signals the engine process too; whatever error that caused, the user interrupted.
+    if (outcome.status === "interrupted" || interrupts > 0) return EXIT.interrupted;
     return outcome.error instanceof EngineFailure ? EXIT.model : EXIT.usage;
   } finally {
     progress.stop();

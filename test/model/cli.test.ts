@@ -47,7 +47,8 @@ test("SIGINT stops cleanly (exit 130), keeps what was done, and the printed resu
   const ref = parseResults(readFileSync(join(reference, "results.json"), "utf8"), "ref");
 
   const out = join(dir, "interrupted");
-  const child = spawn(process.execPath, [CLI, "run", demo, "--model", model, ...GRID, "--out", out], { cwd: dir });
+  // Its own process group, signalled as a whole: what Ctrl-C in a terminal does (the engine child gets SIGINT too).
+  const child = spawn(process.execPath, [CLI, "run", demo, "--model", model, ...GRID, "--out", out], { cwd: dir, detached: true });
   let stderr = "";
   let sent = false;
   child.stderr.on("data", (d: Buffer) => {
@@ -55,7 +56,7 @@ test("SIGINT stops cleanly (exit 130), keeps what was done, and the printed resu
     // Interrupt once the first demo sets are done (a progress line past zero).
     if (!sent && /\[([1-9]\d*)\/32\]/.test(stderr)) {
       sent = true;
-      child.kill("SIGINT");
+      process.kill(-child.pid!, "SIGINT");
     }
   });
   const code = await new Promise<number | null>((res) => child.on("exit", (c) => res(c)));
