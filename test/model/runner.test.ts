@@ -120,3 +120,25 @@ test("token-level variants: ra-token labels are single vocabulary tokens, pa-tok
   const again = await runExperiment(cfg, { engine });
   assert.deepEqual(again.results.records, out.results.records);
 });
+
+test("a real trained model from ../shared/models (stories260K) runs through the runner", async (t) => {
+  const shared = process.env.ICL_SHARED_MODELS;
+  const path = shared ? join(shared, "stories260K.gguf") : "";
+  if (!shared || !existsSync(path)) {
+    t.skip(`ICL_SHARED_MODELS${shared ? `/stories260K.gguf (${path})` : ""} not available`);
+    return;
+  }
+  const e = await EngineClient.start();
+  try {
+    await e.load(path);
+    const cfg = { ...config({ variants: ["gold", "flipped"], k: [0, 2], seeds: [1], queries: 3, calibrate: false }), modelPath: path };
+    const out = await runExperiment(cfg, { engine: e });
+    assert.equal(out.status, "complete", out.error?.message);
+    assert.equal(out.results.records.length, 12);
+    assert.equal(out.results.manifest.model.fileName, "stories260K.gguf");
+    // A real SentencePiece vocabulary: labels take at least one token, log-probs are finite and negative.
+    for (const r of out.results.records) for (const l of r.labels) assert.ok(l.tokens >= 1 && l.logProb < 0 && Number.isFinite(l.logProb));
+  } finally {
+    await e.dispose();
+  }
+});
