@@ -1,0 +1,294 @@
+// Engine benchmark (`npm run bench`): the standard probe, scored with prefix reuse, on the
+// embedded model and on a random-weight SmolLM-135M-shaped Q8_0 model, against
+// - a naive loop (lm-evaluation-harness style: every query's and label's whole prompt evaluated
+//   from scratch), measured in the same run on a sample of the same queries at every k and
+//   extrapolated per query (running it in full would take most of an hour on 2 cores);
+// - the minimum token count (each distinct prefix once, then query and label tokens);
+// - the model's raw prompt-processing throughput at batch 512, measured in the same run.
+// Also the peak resident memory (VmHWM) of the engine process. Ratios only; no test asserts them.
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseDemoFile } from "../src/core/demoFile";
+import { buildPrompt } from "../src/core/prompt";
+import { drawQueries, selectDemos } from "../src/core/selection";
+import type { Example } from "../src/core/types";
+import { createVariant } from "../src/core/variants";
+import { EngineClient } from "../src/engine/client";
+import { defaultModelPath, packageRoot } from "../src/engine/defaultModel";
+import type { TextScoreItem } from "../src/engine/protocol";
+import { randomLlamaSpec, smolLm135mShape, syntheticVocab, wordVocab, writeGguf, type VocabSpec } from "../src/gguf";
+
+function hashText(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/** The standard probe (issue 3): sentiment example, 2 labels, 64 queries, 5 k, 6 variants, 3 seeds, demos fixed per seed. */
+export const STANDARD_PROBE = {
+  file: "examples/sentiment.icl.jsonl",
+  queries: 64,
+  k: [0, 4, 8, 16, 32],
+  variants: ["gold", "random-labels", "flipped", "abstract-letters", "ra-string", "pa-word"],
+  seeds: [1, 2, 3],
+} as const;
+
+const env = process.env;
+const QUERIES = Number(env.ICL_BENCH_QUERIES ?? STANDARD_PROBE.queries);
+/** Queries per k timed in the naive loop (seed 1, gold variant). */
+const NAIVE_SAMPLE = Number(env.ICL_BENCH_NAIVE_SAMPLE ?? 3);
+
+interface Probe {
+  groups: { seed: number; k: number; variant: string; items: TextScoreItem[] }[];
+  source: string;
+}
+
+/** Deterministic extra 2-label reviews, used only when the example file is too small for 64 queries + 32 demos. */
+function syntheticReviews(n: number, start: number): Example[] {
+  const pos = ["wonderful", "moving", "clever", "gorgeous", "charming", "gripping", "funny", "brilliant"];
+  const neg = ["tedious", "clumsy", "dull", "shallow", "messy", "bland", "grating", "forgettable"];
+  const nouns = ["script", "cast", "story", "ending", "score", "pacing", "dialogue", "direction"];
+  return Array.from({ length: n }, (_, i) => {
+    const good = i % 2 === 0;
+    const adj = (good ? pos : neg)[(i * 5 + 3) % 8];
+    return { index: start + i, line: 0, input: `the ${nouns[(i * 3) % 8]} is ${adj} and the ${nouns[(i * 7 + 1) % 8]} feels ${(good ? pos : neg)[(i + 1) % 8]}`, label: good ? "positive" : "negative" };
+  });
+}
+
+function buildProbe(): Probe {
+  const root = packageRoot(__dirname) ?? process.cwd();
+  const path = join(root, STANDARD_PROBE.file);
+  let source: string;
+  let examples: Example[];
+  let settings;
+  let classes: string[];
+  const need = QUERIES + Math.max(...STANDARD_PROBE.k);
+  if (existsSync(path)) {
+    const file = parseDemoFile(readFileSync(path, "utf8"), path);
+    examples = file.examples;
+    settings = file.settings;
+    classes = file.classes;
+    source = `${STANDARD_PROBE.file} (${examples.length} examples`;
+    if (examples.length < need) {
+      examples = [...examples, ...syntheticReviews(need - examples.length, examples.length)];
+      source += ` + ${need - file.examples.length} synthetic reviews to reach ${need}`;
+    }
+    source += ")";
+  } else {
+    examples = syntheticReviews(need, 0);
+    settings = { template: "Review: {input}\nSentiment: {label}", separator: "\n\n", instruction: "" };
+    classes = ["negative", "positive"];
+    source = `${need} synthetic reviews (${STANDARD_PROBE.file} absent)`;
+  }
+  const groups: Probe["groups"] = [];
+  for (const seed of STANDARD_PROBE.seeds) {
+    const queries = drawQueries({ examples, n: QUERIES, seed });
+    for (const k of STANDARD_PROBE.k) {
+      const demos = selectDemos({ examples, k, seed, mode: "fixed", balance: false, queryPool: queries });
+      for (const key of STANDARD_PROBE.variants) {
+        const v = createVariant(key, { seed, classes, settings, examples });
+        const shown = v.demos(demos);
+        const items = queries.map((q): TextScoreItem => {
+          const vq = v.query(q);
+          const p = buildPrompt(settings, shown, vq.input, v.labelSpace);
+          return { id: `${seed}/${k}/${key}/${q.index}`, prefix: p.prefix, query: p.query, labelSep: p.labelSep, labels: p.labels, gold: vq.gold };
+        });
+        groups.push({ seed, k, variant: key, items });
+      }
+    }
+  }
+  return { groups, source };
+}
+
+/**
+ * A 49,152-token vocabulary in which the probe's words are single pieces (as in a real English
+ * tokenizer: SmolLM's tokenizes these reviews at about one token per word), padded with the
+ * writer's synthetic pieces to SmolLM's size. With the purely synthetic vocabulary English text
+ * falls apart into single characters (51 tokens for a 60-character review), which would make
+ * every prompt ~3x longer than on the real model.
+ */
+function probeVocab(probe: Probe, size: number): VocabSpec {
+  const words = new Set<string>();
+  const pieces = new Set<string>();
+  for (const g of probe.groups)
+    for (const it of g.items)
+      for (const text of [it.prefix, it.query, ...it.labels]) {
+        for (const w of text.match(/[A-Za-z]+/g) ?? []) words.add(w);
+        for (const c of text.match(/[^\sA-Za-z]/g) ?? []) pieces.add(c);
+      }
+  const v = wordVocab([...words].sort(), { bare: true, pieces: [...pieces].sort() });
+  const seen = new Set(v.tokens);
+  const filler = syntheticVocab(size, 135);
+  for (let i = 0; i < filler.tokens.length && v.tokens.length < size; i++) {
+    if (seen.has(filler.tokens[i])) continue;
+    seen.add(filler.tokens[i]);
+    v.tokens.push(filler.tokens[i]);
+    v.scores.push(filler.scores[i]);
+    v.types.push(filler.types[i]);
+  }
+  return v;
+}
+
+/** The random-weight SmolLM-135M-shaped Q8_0 model, written once to the temp dir (not committed). */
+function smolModel(probe: Probe): string {
+  const shape = smolLm135mShape();
+  const vocab = probeVocab(probe, shape.vocab);
+  const key = hashText(vocab.tokens.join("\u0000")).toString(16);
+  const p = join(tmpdir(), `icl-probe-bench-smollm135m-q8_0-${key}.gguf`);
+  if (!existsSync(p) || statSync(p).size < 50e6) {
+    const t0 = performance.now();
+    writeGguf(p, randomLlamaSpec({ ...shape, vocab, type: "Q8_0", seed: 135, name: "random-smollm-135m-shape" }));
+    console.log(`wrote ${p} (${(statSync(p).size / 2 ** 20).toFixed(0)} MB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  return p;
+}
+
+export interface ModelFigures {
+  file: string;
+  fileMb: number;
+  threads: number;
+  threadsReason: string;
+  queries: number;
+  seconds: number;
+  queriesPerSecond: number;
+  naiveSecondsEstimate: number;
+  naiveSampleQueries: number;
+  speedup: number;
+  evaluatedTokens: number;
+  minimumTokens: number;
+  tokenRatio: number;
+  rawTokensPerSecond: number;
+  efficiency: number;
+  peakRssMb: number;
+  kvCacheMb: number;
+  rssGoalMb: number;
+  goldAccuracyByK: Record<number, number>;
+}
+
+async function benchModel(name: string, path: string, probe: Probe): Promise<ModelFigures> {
+  const c = await EngineClient.start();
+  try {
+    const info0 = await c.load(path);
+    console.log(`\n[${name}] ${info0.fileName}: ${info0.architecture}, vocab ${info0.vocabSize}, ${info0.layers} layers, dim ${info0.embeddingLength}, ${info0.quantization ?? "?"}; ${info0.threadsReason}`);
+    const raw = await c.throughput(512, 3);
+    console.log(`[${name}] raw prompt processing at batch ${raw.batchSize}: ${raw.tokensPerSecond.toFixed(0)} tokens/s (runs ${raw.runsMs.map((m) => m.toFixed(0)).join(", ")} ms)`);
+
+    let evaluated = 0;
+    let minimum = 0;
+    let queries = 0;
+    const perK = new Map<number, { queries: number; ms: number }>();
+    const gold = new Map<number, { right: number; n: number }>();
+    const t0 = performance.now();
+    for (const g of probe.groups) {
+      const s0 = performance.now();
+      const r = await c.scoreWithStats(g.items);
+      const ms = performance.now() - s0;
+      evaluated += r.stats.evaluatedTokens;
+      minimum += r.stats.minimumTokens;
+      queries += g.items.length;
+      const pk = perK.get(g.k) ?? { queries: 0, ms: 0 };
+      perK.set(g.k, { queries: pk.queries + g.items.length, ms: pk.ms + ms });
+      if (g.variant === "gold") {
+        const a = gold.get(g.k) ?? { right: 0, n: 0 };
+        r.items.forEach((it, i) => {
+          a.right += it.predicted === g.items[i].gold ? 1 : 0;
+          a.n++;
+        });
+        gold.set(g.k, a);
+      }
+    }
+    const seconds = (performance.now() - t0) / 1000;
+
+    // Naive loop on a sample of the same queries at every k; extrapolated per query and k.
+    let naiveMs = 0;
+    let naiveSample = 0;
+    for (const [k, pk] of perK) {
+      const g = probe.groups.find((x) => x.k === k && x.variant === "gold")!;
+      const sample = g.items.slice(0, NAIVE_SAMPLE);
+      const s0 = performance.now();
+      await c.scoreWithStats(sample, { naive: true });
+      const perQuery = (performance.now() - s0) / sample.length;
+      naiveMs += perQuery * pk.queries;
+      naiveSample += sample.length;
+    }
+    const mem = await c.memory();
+    const info = await c.info();
+    const fileMb = info.sizeBytes / 2 ** 20;
+    const kvCacheMb = info.kvCacheBytes / 2 ** 20;
+    const figures: ModelFigures = {
+      file: info.path,
+      fileMb,
+      threads: info.threads,
+      threadsReason: info.threadsReason,
+      queries,
+      seconds,
+      queriesPerSecond: queries / seconds,
+      naiveSecondsEstimate: naiveMs / 1000,
+      naiveSampleQueries: naiveSample,
+      speedup: naiveMs / 1000 / seconds,
+      evaluatedTokens: evaluated,
+      minimumTokens: minimum,
+      tokenRatio: evaluated / minimum,
+      rawTokensPerSecond: raw.tokensPerSecond,
+      efficiency: minimum / raw.tokensPerSecond / seconds,
+      peakRssMb: mem.peakRssMb,
+      kvCacheMb,
+      rssGoalMb: fileMb + kvCacheMb + 250,
+      goldAccuracyByK: Object.fromEntries([...gold].map(([k, a]) => [k, a.right / a.n])),
+    };
+    await c.dispose();
+    return figures;
+  } catch (e) {
+    if (c.alive) c.kill();
+    throw e;
+  }
+}
+
+function table(rows: Record<string, ModelFigures>): void {
+  const cols: [string, (f: ModelFigures) => string][] = [
+    ["queries", (f) => String(f.queries)],
+    ["time s", (f) => f.seconds.toFixed(1)],
+    ["q/s", (f) => f.queriesPerSecond.toFixed(1)],
+    ["naive s (est.)", (f) => f.naiveSecondsEstimate.toFixed(0)],
+    ["speed-up (goal >=10)", (f) => f.speedup.toFixed(1) + "x"],
+    ["tokens/min (goal <=1.2)", (f) => f.tokenRatio.toFixed(3)],
+    ["raw tok/s @512", (f) => f.rawTokensPerSecond.toFixed(0)],
+    ["efficiency (aim >=0.5)", (f) => f.efficiency.toFixed(2)],
+    ["peak RSS MB", (f) => f.peakRssMb.toFixed(0)],
+    ["RSS goal MB", (f) => f.rssGoalMb.toFixed(0)],
+    ["threads", (f) => String(f.threads)],
+  ];
+  const names = Object.keys(rows);
+  const w0 = Math.max(...cols.map(([c]) => c.length));
+  const widths = names.map((n) => Math.max(n.length, ...cols.map(([, f]) => f(rows[n]).length)));
+  console.log("\n" + "".padEnd(w0) + "  " + names.map((n, i) => n.padStart(widths[i])).join("  "));
+  for (const [c, f] of cols) console.log(c.padEnd(w0) + "  " + names.map((n, i) => f(rows[n]).padStart(widths[i])).join("  "));
+}
+
+export async function run(): Promise<object> {
+  const probe = buildProbe();
+  const nQueries = probe.groups.reduce((s, g) => s + g.items.length, 0);
+  console.log(`standard probe: ${probe.source}; ${STANDARD_PROBE.k.length} k x ${STANDARD_PROBE.variants.length} variants x ${STANDARD_PROBE.seeds.length} seeds x ${QUERIES} queries = ${nQueries} queries, 2 labels each`);
+  console.log(`naive loop: ${NAIVE_SAMPLE} queries per k (seed 1, gold) timed in full and extrapolated per query to all ${nQueries}`);
+  const models: [string, string | undefined][] = [
+    ["icl-toy", existsSync(defaultModelPath(__dirname)) ? defaultModelPath(__dirname) : undefined],
+    ["smollm-135m-q8", undefined],
+  ];
+  const only = env.ICL_BENCH_MODELS?.split(",");
+  const perModel: Record<string, ModelFigures> = {};
+  const skipped: Record<string, string> = {};
+  for (const [name, p] of models) {
+    if (only && !only.includes(name)) continue;
+    if (name === "icl-toy" && !p) {
+      skipped[name] = `${defaultModelPath(__dirname)} is absent`;
+      console.log(`[icl-toy] skipped: ${skipped[name]}`);
+      continue;
+    }
+    perModel[name] = await benchModel(name, p ?? smolModel(probe), probe);
+  }
+  table(perModel);
+  for (const [n, f] of Object.entries(perModel))
+    console.log(`[${n}] gold accuracy by k: ${Object.entries(f.goldAccuracyByK).map(([k, a]) => `k=${k} ${(100 * a).toFixed(0)}%`).join(", ")}`);
+  return { probe: { ...STANDARD_PROBE, queries: QUERIES, source: probe.source, naiveSamplePerK: NAIVE_SAMPLE }, perModel, skipped };
+}
