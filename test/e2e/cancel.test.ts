@@ -3,14 +3,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { missingPrerequisite, notificationTexts, openFile, runCommand, sleep, startSession, step, waitUntil, type Session } from "./harness";
-import { resultsFiles, waitForNewResults, writeSmallDemo } from "./flows";
+import { missingModel, modelSettings, resultsFiles, waitForNewResults, writeSmallDemo } from "./flows";
 
-const why = missingPrerequisite();
+const why = missingPrerequisite() ?? missingModel();
 
 test("cancel a running probe in a real VS Code", { skip: why, timeout: 300_000 }, async (t) => {
   let s: Session | undefined;
   try {
-    s = await startSession({ scenario: "cancel" });
+    s = await startSession({ scenario: "cancel", settings: modelSettings() });
     const session = s;
     const page = s.page;
     // A grid big enough to still be running when we cancel it (hundreds of queries).

@@ -174,10 +174,13 @@ export async function startSession(opts: SessionOptions): Promise<Session> {
   const extensionsDir = join(tmp, "extensions");
   const xdgRoot = join(tmp, "xdg");
   const profileDir = join(tmp, "chromium-profile");
-  for (const d of [userDataDir, extensionsDir, xdgRoot, profileDir, join(userDataDir, "User")]) mkdirSync(d, { recursive: true });
+  for (const d of [userDataDir, extensionsDir, xdgRoot, profileDir, join(userDataDir, "User"), join(userDataDir, "Machine")]) mkdirSync(d, { recursive: true });
   const configFile = join(tmp, "config.yaml");
   writeFileSync(configFile, "");
   writeFileSync(join(userDataDir, "User", "settings.json"), JSON.stringify({ ...baseUserSettings, ...(opts.settings ?? {}) }, null, 2));
+  // In code-server the extension host runs on the "remote" side: machine-scoped settings (such as
+  // iclProbe.modelPath) are read from the Machine settings, not the browser-side User settings.
+  writeFileSync(join(userDataDir, "Machine", "settings.json"), JSON.stringify(opts.settings ?? {}, null, 2));
 
   const workspace = opts.workspace ?? join(tmp, "workspace");
   mkdirSync(workspace, { recursive: true });
@@ -226,6 +229,8 @@ export async function startSession(opts: SessionOptions): Promise<Session> {
       executablePath: chromiumPath,
       headless: true,
       viewport: { width: 1440, height: 900 },
+      // editorText() copies the editor's text through the clipboard (127.0.0.1 is a secure context).
+      permissions: ["clipboard-read", "clipboard-write"],
       args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
     // Runs in every frame, webviews included, before their scripts: see captureCharts.
@@ -257,8 +262,7 @@ export async function startSession(opts: SessionOptions): Promise<Session> {
       serverLog,
       async reload() {
         await page.reload();
-        await page.locator(".monaco-workbench").waitFor({ timeout: 60_000 });
-        await page.locator(".explorer-folders-view").first().waitFor({ timeout: 60_000 });
+        await page.locator(".monaco-workbench .part.editor").first().waitFor({ timeout: 60_000 });
       },
       async close() {
         await ctx.close().catch(() => undefined);
@@ -374,6 +378,21 @@ export async function openFile(page: Page, name: string): Promise<void> {
   await page.locator(".monaco-editor .view-lines").first().waitFor();
 }
 
+/**
+ * The whole text of the active editor (Monaco renders only the visible lines into the DOM):
+ * select all, copy, read the clipboard.
+ */
+export async function editorText(page: Page): Promise<string> {
+  const lines = page.locator(".editor-group-container.active .monaco-editor .view-lines").first();
+  await lines.click();
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Control+C");
+  await sleep(200);
+  const text = await page.evaluate(() => navigator.clipboard.readText());
+  await page.keyboard.press("Escape");
+  return text;
+}
+
 /** Picks a row of an open QuickPick by its text. */
 export async function pickQuickItem(page: Page, text: string | RegExp): Promise<void> {
   const row = page.locator(".quick-input-list .monaco-list-row", { hasText: text }).first();
@@ -396,11 +415,18 @@ export async function notificationTexts(page: Page): Promise<string[]> {
 
 /** The code lens titles currently rendered in the active editor. */
 export async function codeLensTitles(page: Page): Promise<string[]> {
-  return (await page.locator(".monaco-editor .codelens-decoration a").allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+  return (await page.locator(".editor-group-container.active .monaco-editor .codelens-decoration a").allInnerTexts()).map((t) => t.trim()).filter(Boolean);
 }
 
+/** Clicks a code lens of the active editor group's editor. */
 export async function clickCodeLens(page: Page, text: string | RegExp): Promise<void> {
-  const lens = page.locator(".monaco-editor .codelens-decoration a", { hasText: text }).first();
+  // Lenses above line 1 are only rendered while the top of the file is in view.
+  const lines = page.locator(".editor-group-container.active .monaco-editor .view-lines").first();
+  if (await lines.isVisible().catch(() => false)) {
+    await lines.click();
+    await page.keyboard.press("Control+Home");
+  }
+  const lens = page.locator(".editor-group-container.active .monaco-editor .codelens-decoration a", { hasText: text }).first();
   await lens.waitFor({ timeout: 30_000 });
   await lens.click();
 }
@@ -439,6 +465,8 @@ function captureCharts(): void {
 /** What a chart draws: its type, x labels and datasets (label + data), as Chart.js holds them. */
 export interface ChartData {
   canvasId: string;
+  /** The canvas's data-testid, when the webview sets one. */
+  testid: string;
   ariaLabel: string;
   type: string;
   labels: unknown[];
@@ -453,6 +481,7 @@ export async function chartsIn(frame: Frame): Promise<ChartData[]> {
       .filter((c) => c.canvas && c.canvas.isConnected)
       .map((c) => ({
         canvasId: c.canvas!.id,
+        testid: c.canvas!.getAttribute("data-testid") ?? "",
         ariaLabel: c.canvas!.getAttribute("aria-label") ?? "",
         type: c.config.type,
         labels: JSON.parse(JSON.stringify(c.data.labels ?? [])),
