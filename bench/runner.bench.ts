@@ -3,9 +3,10 @@
 // seed) through runExperiment and through the icl-probe CLI, on the embedded model (or, when
 // models/icl-toy.gguf is absent, a random-weight model from the project's GGUF writer).
 // Prints the runner's overhead over the engine's own scoring time (engine ScoreStats.ms):
-// planning, prompt building, result records, journal and atomic snapshots, manifest hashing
-// (goal: under 5%), with the model-free baselines (logistic regression per demo set) shown
-// separately, and the CLI's wall time (engine start, model load, outputs and report included).
+// (runner wall - engine ms) / engine ms, covering planning, prompt building, result records,
+// journal and atomic snapshots, manifest hashing and the model-free baselines (fitted while the
+// engine scores; their CPU time alone is shown for information). Goal: under 5%. Also the CLI's
+// wall time (engine start, model load, outputs and report included).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -71,12 +72,12 @@ export async function run(): Promise<object> {
       const outDir = join(dir, "runner");
       const r = await runExperiment({ file, fileText: text, settings: file.settings, modelPath }, { engine, outDir });
       if (r.status !== "complete") throw new Error(`runner: ${r.status} ${r.error?.message ?? ""}`);
-      // Baselines are computed inside runExperiment; time them alone to separate them from the overhead.
+      // The runner fits baselines while the engine scores; their CPU time alone, for information.
       const tb = performance.now();
       computeBaselines(plan, file, new VariantCache(file, file.settings));
       const baselineMs = performance.now() - tb;
-      const overheadMs = r.wallMs - r.engineMs - baselineMs;
-      runner = { wallMs: r.wallMs, engineMs: r.engineMs, baselineMs, overheadMs, overhead: overheadMs / r.engineMs, overheadWithBaselines: (r.wallMs - r.engineMs) / r.engineMs, queries: r.results.records.length };
+      const overheadMs = r.wallMs - r.engineMs;
+      runner = { wallMs: r.wallMs, engineMs: r.engineMs, baselineCpuMs: baselineMs, overheadMs, overhead: overheadMs / r.engineMs, queries: r.results.records.length };
     } finally {
       await engine.dispose();
     }
@@ -95,9 +96,8 @@ export async function run(): Promise<object> {
     console.log(`| queries scored                            | ${String(runner.queries).padEnd(12)} |`);
     console.log(`| engine scoring time (ScoreStats.ms)       | ${(runner.engineMs / 1000).toFixed(2).padStart(9)} s  |`);
     console.log(`| runner wall time                          | ${(runner.wallMs / 1000).toFixed(2).padStart(9)} s  |`);
-    console.log(`| baselines (logreg per demo set)           | ${(runner.baselineMs / 1000).toFixed(2).padStart(9)} s  |`);
     console.log(`| runner overhead over engine (goal < 5%)   | ${pct(runner.overhead).padStart(12)} |`);
-    console.log(`| ... including baselines                   | ${pct(runner.overheadWithBaselines).padStart(12)} |`);
+    console.log(`| baseline fitting CPU (overlapped, info)   | ${(runner.baselineCpuMs / 1000).toFixed(2).padStart(9)} s  |`);
     console.log(`| CLI wall time (start, load, run, outputs) | ${(cliMs / 1000).toFixed(2).padStart(9)} s  |`);
     return { model: modelName, ...runner, cliMs };
   } finally {

@@ -152,8 +152,6 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
       if (e.type === "record") records.set(recordKey(e.record), e.record);
       else calibration.set(calibrationKey(e.record), e.record);
     }
-  } else if (resultsPath && existsSync(resultsPath) && !opts.resume) {
-    // Overwriting silently would lose a previous run; the journal is restarted below.
   }
   const resumed = records.size;
   const journal = journalPath ? new Journal(journalPath) : undefined;
@@ -243,7 +241,13 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
         // While the engine process scores, this process is idle: fit the demo set's baselines
         // (logistic regression) now instead of after the run. Synchronous, so the request's
         // promise cannot reject unobserved before it is awaited below.
-        if (!baselines.has(group.id)) baselines.set(group.id, groupBaseline(group, config.file, variants));
+        if (!baselines.has(group.id)) {
+          try {
+            baselines.set(group.id, groupBaseline(group, config.file, variants));
+          } catch {
+            // Retried (and reported) after the run; a baseline problem must not abandon the request.
+          }
+        }
         const out = await request;
         if (Array.isArray(out)) {
           scored = out;
