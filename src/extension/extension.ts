@@ -40,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): Services {
   const sidebar = new SidebarView(context.extensionUri, store, action);
   subs.push(panel, sidebar);
 
+  const liveShown = new Set<string>();
   const controller = new ProbeController(
     store,
     models,
@@ -48,7 +49,13 @@ export function activate(context: vscode.ExtensionContext): Services {
       progress: (p) => {
         status.setProgress(p);
         sidebar.progress(p);
-        if (p) panel.progress(p);
+        if (!p) return;
+        // Live results: show the run in the panel from its first checkpoint on.
+        if (!liveShown.has(p.runId) && store.get(p.runId)) {
+          liveShown.add(p.runId);
+          panel.show(p.runId, { preserveFocus: true });
+        }
+        panel.progress(p);
       },
       finished: (runId, st) => {
         panel.progressEnd(runId, st !== "complete");
