@@ -102,3 +102,14 @@ test("report writes a self-contained page; an invalid results file exits 2 namin
   assert.equal(b.code, 2);
   assert.match(b.err, /results\.json: at \/records\/2\/goldRank: invalid results file: must be >= 1/);
 });
+
+test("the bin shim runs the built CLI and passes its exit code through", async () => {
+  const { spawnSync } = await import("node:child_process");
+  const bin = join(__dirname, "..", "..", "..", "bin", "icl-probe.js");
+  const ok = spawnSync(process.execPath, [bin, "help"], { encoding: "utf8" });
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /Exit codes:/);
+  const bad = spawnSync(process.execPath, [bin, "run"], { encoding: "utf8" });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /run: missing demo file/);
+});
