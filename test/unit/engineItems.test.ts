@@ -1,0 +1,35 @@
+// Demo spans located in buildPrompt's prefix: each span's text is the rendered demo and its
+// label offset points at the label word (including format ablations that hide the label).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { buildPrompt } from "../../src/core/prompt";
+import { demoSpans, textScoreItem } from "../../src/engine/items";
+
+const settings = { template: "Review: {input}\nSentiment: {label}", separator: "\n\n", instruction: "Classify." };
+
+test("spans cover each demo and point at its label", () => {
+  const demos = [
+    { input: "great positive fun", label: "positive" },
+    { input: "dull", label: "negative" },
+    { input: "ok", label: "positive", show: "input" as const },
+  ];
+  const p = buildPrompt(settings, demos, "meh", ["negative", "positive"]);
+  const spans = demoSpans(settings, demos, p);
+  assert.equal(spans.length, 3);
+  assert.equal(p.prefix.slice(spans[0].start, spans[0].end), "Review: great positive fun\nSentiment: positive");
+  // The label offset is the label slot, not the word "positive" inside the input.
+  assert.equal(spans[0].labelStart, p.prefix.indexOf("Sentiment: positive") + "Sentiment: ".length);
+  assert.equal(p.prefix.slice(spans[1].labelStart!, spans[1].labelStart! + "negative".length), "negative");
+  assert.equal(spans[1].label, "negative");
+  assert.equal(spans[2].labelStart, undefined, "an inputs-only demo shows no label");
+  assert.ok(spans[1].start > spans[0].end && spans[2].start > spans[1].end);
+});
+
+test("textScoreItem carries the prompt and the spans", () => {
+  const demos = [{ input: "x", label: "b" }];
+  const p = buildPrompt({ ...settings, instruction: "" }, demos, "y", ["a", "b"]);
+  const it = textScoreItem("q1", { ...settings, instruction: "" }, demos, p, "a");
+  assert.deepEqual([it.prefix, it.query, it.labelSep, it.labels, it.gold], [p.prefix, p.query, p.labelSep, ["a", "b"], "a"]);
+  assert.equal(it.demos?.length, 1);
+  assert.equal(it.demos?.[0].labelStart, p.prefix.lastIndexOf("b"));
+});
