@@ -39,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): Services {
   const panel = new ResultsPanel(context.extensionUri, store, action);
   const sidebar = new SidebarView(context.extensionUri, store, action);
   subs.push(panel, sidebar);
+  sidebar.setModel({ name: models.displayName(), path: models.current().path, state: "idle", detail: "the engine starts on the first probe" });
 
   const liveShown = new Set<string>();
   const controller = new ProbeController(
@@ -49,10 +50,11 @@ export function activate(context: vscode.ExtensionContext): Services {
       progress: (p) => {
         status.setProgress(p);
         sidebar.progress(p);
-        if (!p) return;
+        if (!p) return codeLens.refresh(); // "Cancel probe" lens back to "Run probe"
         // Live results: show the run in the panel from its first checkpoint on.
         if (!liveShown.has(p.runId) && store.get(p.runId)) {
           liveShown.add(p.runId);
+          codeLens.refresh();
           panel.show(p.runId, { preserveFocus: true });
         }
         panel.progress(p);
