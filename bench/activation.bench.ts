@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { QueryRecord } from "../src/core/types";
 import { buildRunView, queryPage, summarizeRun } from "../src/shared/viewModel";
 import { accuracyDatasets } from "../src/shared/chartData";
+import { computeVerdictCards } from "../src/shared/verdictCards";
 
 const root = join(__dirname, "..", "..");
 
@@ -151,7 +152,7 @@ export async function run(): Promise<object> {
   const records = makeRecords(20000);
   const results = { records, manifest: { demoFile: { path: "/w/sentiment.icl.jsonl" }, model: { fileName: "toy.gguf" }, status: "complete" } };
   const t3 = performance.now();
-  const view = buildRunView("bench", results);
+  const view = buildRunView("bench", results, undefined, undefined, computeVerdictCards);
   const sets = accuracyDatasets(view.series, view.ks, view.baselines);
   const page = queryPage("bench", records, view.selection.variant, view.selection.k, 0, 100);
   const payload = JSON.stringify({ type: "state", runs: [view] }).length + JSON.stringify({ type: "queries", page }).length;
@@ -171,6 +172,7 @@ export async function run(): Promise<object> {
     panelViewModelMs: +(t4 - t3).toFixed(1),
     panelGoalMs: 1000,
     datasets: sets.length,
+    verdictCards: view.verdicts.length,
     webviewPayloadBytes: payload,
     rawRecordsBytes: rawBytes,
     payloadShareOfRaw: +(payload / rawBytes).toFixed(4),

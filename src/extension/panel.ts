@@ -5,7 +5,9 @@
 import * as vscode from "vscode";
 import { readFileSync } from "node:fs";
 import { PANEL_VIEW_TYPE, parsePersistedState, parseWebviewMessage, type ExtensionToPanel, type PanelPersistedState, type ProgressInfo } from "../shared/webviewProtocol";
-import { buildRunView, queryDetail, queryPage } from "../shared/viewModel";
+import { buildRunView, queryDetail, queryPage, type VerdictCard } from "../shared/viewModel";
+import { computeVerdictCards } from "../shared/verdictCards";
+import type { QueryRecord } from "../core/types";
 import type { ResultsStore } from "./resultsStore";
 import { makeNonce, webviewShell } from "./webviewHtml";
 import { promptForRecord } from "./previewText";
@@ -43,6 +45,8 @@ export class ResultsPanel implements vscode.Disposable {
   private pending = new Set<string>();
   private timer?: NodeJS.Timeout;
   private ready = false;
+  /** Verdicts per run, recomputed only when the record count changes (live runs). */
+  private readonly verdictCache = new Map<string, { n: number; cards: VerdictCard[] }>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -120,9 +124,22 @@ export class ResultsPanel implements vscode.Disposable {
   private view(runId: string) {
     const e = this.store.get(runId);
     if (!e) return undefined;
-    const v = buildRunView(runId, e.results, this.selection.get(runId), e.live ? false : undefined);
+    const v = buildRunView(runId, e.results, this.selection.get(runId), e.live ? false : undefined, (records, baselines) => this.verdicts(runId, records, baselines));
     this.selection.set(runId, v.selection);
     return v;
+  }
+
+  private verdicts(runId: string, records: readonly QueryRecord[], baselines: unknown): VerdictCard[] {
+    const hit = this.verdictCache.get(runId);
+    if (hit && hit.n === records.length) return hit.cards;
+    let cards: VerdictCard[] = [];
+    try {
+      cards = computeVerdictCards(records, baselines);
+    } catch (e) {
+      log().warn(`verdicts of ${runId}: ${(e as Error).message}`);
+    }
+    this.verdictCache.set(runId, { n: records.length, cards });
+    return cards;
   }
 
   private postState(focus?: string): void {

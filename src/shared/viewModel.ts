@@ -334,7 +334,14 @@ export function runTitle(runId: string, results: ResultsLike): string {
 }
 
 /** Everything the panel draws for one run (without the query grid, which is paged). */
-export function buildRunView(runId: string, results: ResultsLike, selection?: { variant: string; k: number }, complete = isComplete(results)): RunView {
+export function buildRunView(
+  runId: string,
+  results: ResultsLike,
+  selection?: { variant: string; k: number },
+  complete = isComplete(results),
+  /** Verdicts for results files that carry none (the extension passes computeVerdictCards). */
+  computed?: (records: readonly QueryRecord[], baselines: unknown) => VerdictCard[],
+): RunView {
   const records = results.records;
   const { series, ks, variants } = accuracySeries(records);
   const sel = selection && variants.includes(selection.variant) ? selection : defaultSelection(series);
@@ -351,7 +358,7 @@ export function buildRunView(runId: string, results: ResultsLike, selection?: { 
     selection: sel,
     confusion: confusion(records, sel.variant, sel.k),
     labelBias: labelBias(records, sel.variant, sel.k),
-    verdicts: verdictCards(results.verdicts),
+    verdicts: results.verdicts !== undefined ? verdictCards(results.verdicts) : computed ? computed(records, results.baselines) : [],
     manifest: manifestRows(results.manifest),
     complete,
   };

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { wilson, accuracySeries, buildRunView, confusion, labelBias, queryPage, queryDetail, baselines, lensPredictions, summarizeRun } from "../../src/shared/viewModel";
 import { accuracyDatasets } from "../../src/shared/chartData";
+import { computeVerdictCards } from "../../src/shared/verdictCards";
 import { makeRecords } from "../support/extensionFixtures";
 
 test("wilson interval matches the closed form (8/10 -> 0.490..0.943)", () => {
@@ -116,4 +117,16 @@ test("run summary marks unfinished runs", () => {
   assert.equal(summarizeRun("r", { records: recs, manifest: { status: "interrupted" } }).complete, false);
   assert.equal(summarizeRun("r", { records: recs, manifest: { status: "complete" } }).complete, true);
   assert.deepEqual(summarizeRun("r", { records: recs }).best, [{ variant: "gold", acc: 1 }]);
+});
+
+test("verdict cards come from the core verdict rules (H1 contradicted when tau_RA beats chance)", () => {
+  const recs = makeRecords({ variants: ["gold", "ra-string"], ks: [0, 4], seeds: [1, 2], queries: 60, labels: ["a", "b"], correct: (_v, k, i) => (k === 0 ? i % 2 === 0 : i % 10 !== 0) });
+  const view = buildRunView("r", { records: recs }, undefined, undefined, computeVerdictCards);
+  const h1 = view.verdicts.find((v) => v.id === "H1");
+  assert.ok(h1, `verdicts: ${view.verdicts.map((v) => v.id).join(",")}`);
+  assert.equal(h1!.status, "contradicted", h1!.text);
+  assert.ok(h1!.numbers.length > 0);
+  const h2 = view.verdicts.find((v) => v.id === "H2");
+  assert.equal(h2?.status, "not-run", "pa-word was not run, so H2 says so");
+  assert.deepEqual(buildRunView("r", { records: recs }).verdicts, [], "without a verdict function and none in the file: no cards");
 });
