@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { parseWebviewMessage, parsePersistedState } from "../../src/shared/webviewProtocol";
 import { csp, webviewShell } from "../../src/extension/webviewHtml";
+import { reportForWebview } from "../../src/extension/reportView";
 
 test("valid messages pass through unchanged", () => {
   const msgs = [
@@ -54,4 +55,15 @@ test("webview shell has a strict nonce CSP, the toolkit nonce meta, and no remot
   assert.ok(!/<script[^>]*>[^<]+<\/script>/.test(html), "no inline script bodies");
   assert.ok(!/(src|href)="http:\/\//.test(html));
   assert.ok(html.includes('data-testid="icl-panel"'));
+});
+
+test("the HTML report gets a nonce CSP inside VS Code", () => {
+  const html = `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'"><style>body{}</style></head><body><script id="icl-data" type="application/json">{}</script><script>draw()</script></body></html>`;
+  const out = reportForWebview(html, "XYZ", "vscode-resource:");
+  assert.ok(!out.includes("unsafe-inline"));
+  assert.equal((out.match(/Content-Security-Policy/g) ?? []).length, 1);
+  assert.ok(out.includes(`script-src 'nonce-XYZ'`));
+  assert.equal((out.match(/<script[^>]*nonce="XYZ"/g) ?? []).length, 2);
+  assert.ok(out.includes(`<style nonce="XYZ">`));
+  assert.ok(out.includes(`type="application/json" nonce="XYZ"`));
 });

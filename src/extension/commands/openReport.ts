@@ -1,11 +1,14 @@
 // ICL Probe: Open HTML Report — the self-contained report next to results.json (written now if
-// missing or older than the results), opened in the browser.
+// missing or older than the results), shown in an editor tab, with "Open in browser".
 import * as vscode from "vscode";
 import { existsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { writeReport } from "../../report";
 import type { ResultsFile } from "../../core/results/schema";
+import { readFileSync } from "node:fs";
 import { showError } from "../log";
+import { reportForWebview } from "../reportView";
+import { makeNonce } from "../webviewHtml";
 import type { CommandModule } from "../services";
 
 export const openReport: CommandModule = (s) =>
@@ -17,11 +20,13 @@ export const openReport: CommandModule = (s) =>
     try {
       if (!existsSync(report) || statSync(report).mtimeMs < statSync(run.path).mtimeMs) writeReport(run.results as unknown as ResultsFile, report);
       const uri = vscode.Uri.file(report);
-      const ok = await vscode.env.openExternal(uri);
-      if (!ok) {
-        const c = await vscode.window.showInformationMessage(`Report written to ${report}.`, "Reveal in Explorer");
-        if (c) await vscode.commands.executeCommand("revealInExplorer", uri);
-      }
+      // In an editor tab (works locally and in code-server); the file opens in any browser too.
+      const panel = vscode.window.createWebviewPanel("iclProbe.report", `Report · ${run.runId}`, vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [] });
+      panel.webview.html = reportForWebview(readFileSync(report, "utf8"), makeNonce(), panel.webview.cspSource);
+      void vscode.window.showInformationMessage(`Report: ${report}`, "Open in browser", "Reveal in Explorer").then(async (c) => {
+        if (c === "Open in browser") await vscode.env.openExternal(uri);
+        else if (c === "Reveal in Explorer") await vscode.commands.executeCommand("revealInExplorer", uri);
+      });
     } catch (e) {
       await showError("ICL Probe: cannot write the report", e);
     }
