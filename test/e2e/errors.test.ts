@@ -1,25 +1,30 @@
 // Scenarios 5 and 6: what a user sees when the input is bad.
 // 5 a broken demo file shows its problems in the Problems panel, and running it says clearly why not;
 // 6 selecting a corrupt GGUF shows a clear error; afterwards a probe with the default model still
-//   works (the extension host survived the engine's failure).
+//   works (the extension host survived the engine's failure). Without models/icl-toy.gguf the
+//   "default" is the configured shared model (flows.modelSettings).
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { writeTruncatedGguf } from "../../src/gguf/fixtures";
 import { missingPrerequisite, notificationTexts, openFile, pickQuickItem, problems, runCommand, sleep, startSession, step, waitUntil, type Session } from "./harness";
-import { fixtures, resultsFiles, waitForNewResults, writeSmallDemo } from "./flows";
+import { defaultModel, sharedModel, fixtures, missingModel, modelSettings, resultsFiles, waitForNewResults, writeSmallDemo } from "./flows";
 
-const why = missingPrerequisite();
+const why = missingPrerequisite() ?? missingModel();
 
 test("bad input in a real VS Code", { skip: why, timeout: 300_000 }, async (t) => {
   let s: Session | undefined;
   try {
-    s = await startSession({ scenario: "errors", files: { "broken.icl.jsonl": join(fixtures, "broken.icl.jsonl") } });
+    s = await startSession({ scenario: "errors", files: { "broken.icl.jsonl": join(fixtures, "broken.icl.jsonl") }, settings: modelSettings() });
     const session = s;
     const page = s.page;
     writeSmallDemo(s.workspace, "sentiment.icl.jsonl");
     // Cut off in its tensor data: the header parses, llama.cpp refuses to load it.
     writeTruncatedGguf(join(s.workspace, "models"), "corrupt.gguf");
+    // Without the embedded default the picker has no "default" entry: offer the shared model as a
+    // workspace GGUF (a link, not a copy) so the user can switch back to a working model.
+    if (!existsSync(defaultModel)) symlinkSync(sharedModel, join(s.workspace, "models", "stories260K.gguf"));
 
     await t.test("5: a broken demo file shows diagnostics and running it gives a clear message", () => step(session, "scenario5", async () => {
       await openFile(page, "broken.icl.jsonl");
@@ -60,13 +65,15 @@ test("bad input in a real VS Code", { skip: why, timeout: 300_000 }, async (t) =
       // Back to the default model, and a probe runs to the end.
       await openFile(page, "sentiment.icl.jsonl");
       await runCommand(page, "ICL Probe: Select Model...");
-      await pickQuickItem(page, /default|icl-toy/i);
+      // The embedded default when it exists (else the configured shared model; see modelSettings).
+      const fallback = existsSync(defaultModel) ? /icl-toy/i : /stories260K/i;
+      await pickQuickItem(page, fallback);
       const before = resultsFiles(session.workspace);
       await openFile(page, "sentiment.icl.jsonl");
       await runCommand(page, "ICL Probe: Run Probe on Active File");
       const run = await waitForNewResults(session.workspace, before, (r) => r.data.manifest?.status === "complete" && r.data.records.length > 0, 180_000);
       const model = JSON.stringify(run.data.manifest?.model ?? "");
-      assert.match(model, /icl-toy/, `the run used the default model: ${model}`);
+      assert.match(model, fallback, `the run used the ${fallback.source} model: ${model}`);
       await sleep(500);
       await session.shot("default-model-run");
     }));

@@ -8,7 +8,7 @@ import { chartsIn, focusWorkbench, paletteEntries, repoRoot, waitUntil, webviewD
 
 export const fixtures = join(repoRoot, "test", "e2e", "fixtures");
 export const defaultModel = join(repoRoot, "models", "icl-toy.gguf");
-const sharedModel = join(process.env.ICL_SHARED_MODELS ?? join(repoRoot, "..", "shared", "models"), "stories260K.gguf");
+export const sharedModel = join(process.env.ICL_SHARED_MODELS ?? join(repoRoot, "..", "shared", "models"), "stories260K.gguf");
 
 /**
  * User settings that pick the model the probes run on: the embedded default

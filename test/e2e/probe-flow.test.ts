@@ -102,7 +102,9 @@ test("probe flow in a real VS Code", { skip: why, timeout: 420_000 }, async (t) 
         });
         return probs;
       };
+      const showChart = () => panel!.locator('[data-testid="label-scores-chart"]').first().scrollIntoViewIfNeeded().catch(() => undefined);
       const first = await checkRow(0);
+      await showChart();
       await session.shot("grid-first-query");
       // A second query with different scores must redraw the chart.
       let changed = false;
@@ -111,6 +113,7 @@ test("probe flow in a real VS Code", { skip: why, timeout: 420_000 }, async (t) 
         changed = [...p].some(([l, v]) => v === undefined || !close(first.get(l), v, 1e-9));
       }
       assert.ok(changed, "the per-label score chart changed with another query");
+      await showChart();
       await session.shot("grid-second-query");
     }));
 
