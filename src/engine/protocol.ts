@@ -17,6 +17,12 @@ export interface LoadOptions {
    * re-evaluation agree to ~1e-5 (defaults: F16 KV, agreement ~1e-2 on quantized models).
    */
   exact?: boolean;
+  /**
+   * Sequences in the context (default 4). Groups with a short demo prefix spread their queries
+   * over them so that several queries share each decode call; each extra sequence re-evaluates
+   * the prefix, within a 15% token budget (scorer.parallelFor). 1 = strictly one sequence.
+   */
+  parallel?: number;
   /** Load only the tokenizer (tokenize/vocab work, score does not). Required for vocab-only files. */
   vocabOnly?: boolean;
   /**
@@ -47,9 +53,11 @@ export interface ModelInfo {
   embeddingLength: number;
   heads: number;
   kvHeads: number;
-  /** Context currently allocated (0 before the first score). */
+  /** Context currently allocated per sequence (0 before the first score). */
   contextSize: number;
-  /** Estimated KV-cache bytes of the current context (F16 or F32 per the exact option). */
+  /** Sequences in the context (0 before the first score). */
+  sequences: number;
+  /** Estimated KV-cache bytes of the current context, all sequences (F16 or F32 per the exact option). */
   kvCacheBytes: number;
 }
 

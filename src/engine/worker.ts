@@ -33,10 +33,12 @@ let modelPath = "";
 let fileSize = 0;
 let quantization: string | undefined;
 let context: LlamaContext | undefined;
-let sequence: LlamaContextSequence | undefined;
-let cache: PrefixCache | undefined;
+let sequences: LlamaContextSequence[] = [];
+let caches: PrefixCache[] = [];
 let threads = 1;
 let threadsReason = "";
+/** Sequences per context for parallel scoring of short-prefix groups (scorer.parallelFor). */
+const DEFAULT_PARALLEL = 4;
 let version = "";
 const cancelled = new Set<number>();
 const running = new Set<number>();
@@ -66,8 +68,8 @@ function requireModel(forScoring: boolean): LlamaModel {
 }
 
 async function disposeContext(): Promise<void> {
-  cache = undefined;
-  sequence = undefined;
+  caches = [];
+  sequences = [];
   if (context) await context.dispose().catch(() => undefined);
   context = undefined;
 }
@@ -144,7 +146,8 @@ function info(): ModelInfo {
     heads,
     kvHeads,
     contextSize: ctx,
-    kvCacheBytes: Math.round(2 * layers * ctx * headDim * kvHeads * kvBytesPerElem),
+    sequences: sequences.length,
+    kvCacheBytes: Math.round(2 * layers * ctx * Math.max(1, sequences.length) * headDim * kvHeads * kvBytesPerElem),
   };
 }
 
@@ -157,15 +160,17 @@ async function ensureContext(needed: number): Promise<void> {
   // Round up so that slightly longer batches do not recreate the context.
   const size = loadOpts.contextSize ?? Math.min(limit, Math.max(256, Math.ceil(needed / 256) * 256));
   const exact = loadOpts.exact === true;
+  const parallel = Math.max(1, Math.floor(loadOpts.parallel ?? DEFAULT_PARALLEL));
   context = await mdl.createContext({
     contextSize: size,
-    sequences: 1,
+    // Each sequence gets `size` cells of its own; short-prefix groups spread queries over them.
+    sequences: parallel,
     threads,
     batchSize: Math.min(512, size),
     ...(exact ? { flashAttention: false, experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32" } : {}),
   });
-  sequence = context.getSequence();
-  cache = new PrefixCache(backendFor(sequence));
+  sequences = Array.from({ length: parallel }, () => context!.getSequence());
+  caches = sequences.map((seq) => new PrefixCache(backendFor(seq)));
 }
 
 async function score(id: number, items: EngineRequest & { type: "score" }): Promise<ScoreResult> {
@@ -182,7 +187,7 @@ async function score(id: number, items: EngineRequest & { type: "score" }): Prom
   if (prepared.length === 0) return { items: [], stats: { items: 0, groups: 0, evaluatedTokens: 0, minimumTokens: 0, distributions: 0, contextSize: context?.contextSize ?? 0, ms: 0 } };
   await ensureContext(longest.length);
   try {
-    const { results, stats } = await scorePrepared(cache!, prepared, {
+    const { results, stats } = await scorePrepared(caches, prepared, {
       checkCancelled: (done, total) => {
         if (cancelled.has(id)) throw new EngineFailure("cancelled", `Scoring was cancelled after ${done} of ${total} queries.`);
       },
@@ -192,8 +197,8 @@ async function score(id: number, items: EngineRequest & { type: "score" }): Prom
   } catch (e) {
     // After anything but a clean cancel the KV state may not match the cache's view: start over.
     if (!(e instanceof EngineFailure && e.code === "cancelled")) {
-      await sequence?.clearHistory().catch(() => undefined);
-      cache?.reset();
+      for (const seq of sequences) await seq.clearHistory().catch(() => undefined);
+      for (const c of caches) c.reset();
     }
     throw e;
   }
@@ -203,7 +208,8 @@ async function throughput(tokens: number, runs: number): Promise<ThroughputResul
   const mdl = requireModel(true);
   const n = Math.max(1, Math.min(tokens, mdl.trainContextSize - 1));
   await ensureContext(n + 1);
-  await cache!.rollback(0);
+  const sequence = sequences[0];
+  await caches[0].rollback(0);
   // Deterministic non-special tokens spread over the vocabulary.
   const vocab = (mdl.fileInfo.metadata.tokenizer?.ggml?.tokens ?? []).length;
   const ids: number[] = [];
@@ -211,9 +217,9 @@ async function throughput(tokens: number, runs: number): Promise<ThroughputResul
   const runsMs: number[] = [];
   for (let r = 0; r < Math.max(1, runs); r++) {
     const t0 = performance.now();
-    await sequence!.evaluateWithoutGeneratingNewTokens(ids as Token[]);
+    await sequence.evaluateWithoutGeneratingNewTokens(ids as Token[]);
     runsMs.push(performance.now() - t0);
-    await sequence!.eraseContextTokenRanges([{ start: 0, end: sequence!.nextTokenIndex }]);
+    await sequence.eraseContextTokenRanges([{ start: 0, end: sequence.nextTokenIndex }]);
   }
   return { tokens: ids.length, batchSize: Math.min(512, context!.contextSize), tokensPerSecond: ids.length / (Math.min(...runsMs) / 1000), runsMs };
 }
