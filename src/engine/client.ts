@@ -38,6 +38,8 @@ export interface EngineClientOptions {
 
 export interface ScoreOptions {
   signal?: AbortSignal;
+  /** Each query's scores as soon as the engine has them (e.g. to journal them at once). */
+  onItem?: (item: ItemScore) => void;
   /** Reference mode: evaluate each label's whole prompt from scratch (tests, benchmark). */
   naive?: boolean;
   onProgress?: (done: number, total: number) => void;
@@ -55,6 +57,7 @@ interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: EngineFailure) => void;
   onProgress?: (done: number, total: number) => void;
+  onItem?: (item: ItemScore) => void;
 }
 
 type RequestBody = EngineRequest extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
@@ -149,6 +152,7 @@ export class EngineClient {
     if (m.type === "event") {
       if (m.event.kind === "log") this.log(m.event.level, m.event.message);
       else if (m.event.kind === "progress") this.pending.get(m.id)?.onProgress?.(m.event.done, m.event.total);
+      else if (m.event.kind === "item") this.pending.get(m.id)?.onItem?.(m.event.item);
       return;
     }
     const p = this.pending.get(m.id);
@@ -184,11 +188,11 @@ export class EngineClient {
       : new EngineFailure("crashed", `The engine process is not running (${this.modelPath ? "model " + this.modelPath : "no model loaded"}).`, "Start a new engine (EngineClient.start).");
   }
 
-  private send<T extends keyof EngineResults>(body: RequestBody & { type: T }, onProgress?: Pending["onProgress"]): { id: number; promise: Promise<EngineResults[T]> } {
+  private send<T extends keyof EngineResults>(body: RequestBody & { type: T }, onProgress?: Pending["onProgress"], onItem?: Pending["onItem"]): { id: number; promise: Promise<EngineResults[T]> } {
     const id = this.nextId++;
     const promise = new Promise<EngineResults[T]>((resolve, reject) => {
       if (!this._alive || !this.child.connected) return reject(this.deadFailure());
-      this.pending.set(id, { type: body.type, resolve: resolve as (v: unknown) => void, reject, onProgress });
+      this.pending.set(id, { type: body.type, resolve: resolve as (v: unknown) => void, reject, onProgress, onItem });
       this.child.send({ ...body, id } as EngineRequest, (err) => {
         if (err && this.pending.has(id)) {
           this.pending.delete(id);
@@ -230,7 +234,7 @@ export class EngineClient {
   /** Like score(), plus the tokens evaluated against the minimum and the time taken. */
   scoreWithStats(items: ScoreItem[], opts: ScoreOptions = {}): Promise<ScoreResult> {
     if (opts.signal?.aborted) return Promise.reject(new EngineFailure("cancelled", "Scoring was cancelled."));
-    const { id, promise } = this.send({ type: "score", items, naive: opts.naive }, opts.onProgress);
+    const { id, promise } = this.send({ type: "score", items, naive: opts.naive, stream: opts.onItem !== undefined }, opts.onProgress, opts.onItem);
     const signal = opts.signal;
     if (!signal) return promise;
     const onAbort = () => {

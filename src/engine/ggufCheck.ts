@@ -66,7 +66,7 @@ export async function checkGgufFile(path: string, opts: { vocabOnly?: boolean } 
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR")
-      throw new EngineFailure("file-missing", `Model file not found: ${path}`, "Check the model path (setting icl-probe.modelPath or --model), or leave it empty to use the embedded default model.");
+      throw new EngineFailure("file-missing", `Model file not found: ${path}`, "Check the model path (setting iclProbe.modelPath or --model), or leave it empty to use the embedded default model.");
     throw new EngineFailure("file-missing", `Cannot read model file ${path}: ${(e as Error).message}`, "Check the file's permissions.");
   }
   if (st.isDirectory())

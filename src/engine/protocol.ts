@@ -178,7 +178,7 @@ export type EngineRequest =
   | { type: "detokenize"; id: number; tokens: number[][] }
   | { type: "vocab"; id: number }
   /** naive: evaluate every label's whole prompt from an empty cache (reference / benchmark only). */
-  | { type: "score"; id: number; items: ScoreItem[]; naive?: boolean }
+  | { type: "score"; id: number; items: ScoreItem[]; naive?: boolean; /** Send each ItemScore as an "item" event when scored. */ stream?: boolean }
   | { type: "throughput"; id: number; tokens: number; runs?: number }
   | { type: "memory"; id: number }
   | { type: "cancel"; id: number; target: number }
@@ -242,6 +242,8 @@ export class EngineFailure extends Error {
 export type EngineEvent =
   | { kind: "ready"; pid: number }
   | { kind: "progress"; done: number; total: number }
+  /** One scored query, as soon as it is scored (score requests with stream: true). */
+  | { kind: "item"; item: ItemScore }
   | { kind: "log"; level: "debug" | "info" | "warn" | "error"; message: string };
 
 export type EngineResponse =

@@ -198,6 +198,8 @@ export interface ScoreHooks {
   /** Called before each query with the number of queries done; throw (EngineFailure "cancelled") to stop. */
   checkCancelled?: (done: number, total: number) => void;
   onProgress?: (done: number, total: number) => void;
+  /** Each query's scores as soon as they are computed. */
+  onItem?: (item: ItemScore) => void;
 }
 
 /** Keeps the sequence's token state and the distributions read so far, and evaluates only what is missing. */
@@ -390,6 +392,7 @@ export async function scorePrepared(
         dists.push(await cache.ensure(l.full, l.full.length - 1, need));
       }
       results[it.index] = scoreQuery(it, dists);
+      hooks.onItem?.(results[it.index]);
       // Roll back after the query to what the next query shares with it (at least the group's
       // common prefix); the next group's first request erases from its divergence point.
       const next = chunk[j + 1];

@@ -192,6 +192,7 @@ async function score(id: number, items: EngineRequest & { type: "score" }): Prom
         if (cancelled.has(id)) throw new EngineFailure("cancelled", `Scoring was cancelled after ${done} of ${total} queries.`);
       },
       onProgress: (done, total) => send({ type: "event", id, event: { kind: "progress", done, total } }),
+      onItem: items.stream ? (item) => send({ type: "event", id, event: { kind: "item", item } }) : undefined,
     }, items.naive === true);
     return { items: results, stats: { ...stats, contextSize: context!.contextSize, ms: performance.now() - t0 } };
   } catch (e) {

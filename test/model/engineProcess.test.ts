@@ -164,7 +164,8 @@ test("pipelined requests are answered in order with their own results", async ()
   const c = await start();
   const load = c.load(tiny);
   const tok = c.tokenize(["hello world", "positive"], { addBos: true });
-  const scored = c.scoreWithStats(items(4));
+  const streamed: string[] = [];
+  const scored = c.scoreWithStats(items(4), { onItem: (it) => streamed.push(it.id) });
   const info = c.info();
   const vocab = c.vocab();
   const mem = c.memory();
@@ -173,6 +174,7 @@ test("pipelined requests are answered in order with their own results", async ()
   assert.equal(t.length, 2);
   if (i1.addsBos) assert.equal(t[0][0], i1.bos);
   assert.equal(s.items.length, 4);
+  assert.deepEqual([...streamed].sort(), ["q0", "q1", "q2", "q3"], "each item was streamed before the result");
   assert.equal(s.stats.groups, 1);
   assert.ok(s.stats.evaluatedTokens <= s.stats.minimumTokens, `${s.stats.evaluatedTokens} > ${s.stats.minimumTokens}`);
   assert.ok(i2.contextSize >= s.items[0].promptTokens);
