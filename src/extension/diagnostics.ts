@@ -4,6 +4,7 @@
 import * as vscode from "vscode";
 import { parseDemoFile } from "../core/demoFile";
 import type { DemoFile, Problem, ProbeSettings } from "../core/types";
+import { fixEdit } from "./problemFix";
 
 export const DEMO_SELECTOR: vscode.DocumentSelector = [
   { language: "icl-jsonl" },
@@ -110,13 +111,17 @@ export class DemoQuickFixes implements vscode.CodeActionProvider {
     const actions: vscode.CodeAction[] = [];
     const diagnostics = this.diags.collection.get(doc.uri) ?? [];
     for (const p of problems) {
-      if (!p.fix) continue;
-      const line = p.fix.line - 1;
-      if (line < range.start.line || line > range.end.line || line >= doc.lineCount) continue;
-      const fixRange = new vscode.Range(line, p.fix.column - 1, line, p.fix.endColumn - 1);
-      const a = new vscode.CodeAction(p.fix.title, vscode.CodeActionKind.QuickFix);
+      const e = fixEdit(p);
+      if (!e) continue;
+      const line = e.line;
+      // Offer the fix when the cursor is on the problem's line or on the fix's line.
+      const onProblem = p.line - 1 >= range.start.line && p.line - 1 <= range.end.line;
+      if (!onProblem && (line < range.start.line || line > range.end.line)) continue;
+      if (line >= doc.lineCount) continue;
+      const fixRange = new vscode.Range(line, e.start, line, e.end);
+      const a = new vscode.CodeAction(e.title, vscode.CodeActionKind.QuickFix);
       a.edit = new vscode.WorkspaceEdit();
-      a.edit.replace(doc.uri, fixRange, p.fix.replacement);
+      a.edit.replace(doc.uri, fixRange, e.text);
       a.diagnostics = diagnostics.filter((d) => d.code === p.code && d.range.start.line === p.line - 1);
       a.isPreferred = true;
       actions.push(a);

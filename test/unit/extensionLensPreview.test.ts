@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseDemoFile } from "../../src/core/demoFile";
 import { lensSpecs } from "../../src/extension/lensModel";
+import { applyFix, fixEdit } from "../../src/extension/problemFix";
 import { buildPreview, promptForRecord } from "../../src/extension/previewText";
 import { ResultsStore, runIdFor } from "../../src/extension/resultsStore";
 import { makeRecords } from "../support/extensionFixtures";
@@ -102,4 +103,22 @@ test("results store scans results.json files and reports bad ones", () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("quick fixes from Problem.fix remove their problem", () => {
+  const text = [
+    JSON.stringify({ "icl-probe": 1, labels: ["positive", "negative"], k: [0, 1], queries: 2 }),
+    JSON.stringify({ input: "a", label: "positive" }),
+    JSON.stringify({ input: "b", label: "negativ" }),
+    JSON.stringify({ input: "c", label: "negative" }),
+    JSON.stringify({ input: "d", label: "positive" }),
+  ].join("\n");
+  const before = parseDemoFile(text, "/w/f.icl.jsonl").problems.find((p) => p.code === "unknown-label");
+  assert.ok(before?.fix, "the parser offers a fix for a near-miss label");
+  const e = fixEdit(before!)!;
+  assert.equal(e.line, 2);
+  assert.match(e.title, /negative/);
+  const fixed = applyFix(text, e);
+  assert.ok(fixed.split("\n")[2].includes('"negative"'));
+  assert.equal(parseDemoFile(fixed, "/w/f.icl.jsonl").problems.filter((p) => p.code === "unknown-label").length, 0);
 });
