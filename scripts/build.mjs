@@ -16,6 +16,8 @@ const nodeEntries = {
   extension: "src/extension/extension.ts",
   worker: "src/engine/worker.ts",
   cli: "src/cli/main.ts",
+  // The model downloader runs node-llama-cpp's downloader in its own child (ESM + native).
+  downloadChild: "src/extension/downloadChild.ts",
 };
 const present = Object.fromEntries(Object.entries(nodeEntries).filter(([, p]) => existsSync(join(root, p))));
 if (Object.keys(present).length > 0) {
