@@ -9,7 +9,7 @@ import { existsSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { writeTruncatedGguf } from "../../src/gguf/fixtures";
 import { missingPrerequisite, notificationTexts, openFile, pickQuickItem, problems, runCommand, sleep, startSession, step, waitUntil, type Session } from "./harness";
-import { defaultModel, sharedModel, fixtures, missingModel, modelSettings, resultsFiles, waitForNewResults, writeSmallDemo } from "./flows";
+import { defaultModel, sharedModel, fixtures, missingModel, modelSettings, resultsFiles, writeSmallDemo, type ResultsOnDisk } from "./flows";
 
 const why = missingPrerequisite() ?? missingModel();
 
@@ -71,7 +71,16 @@ test("bad input in a real VS Code", { skip: why, timeout: 300_000 }, async (t) =
       const before = resultsFiles(session.workspace);
       await openFile(page, "sentiment.icl.jsonl");
       await runCommand(page, "ICL Probe: Run Probe on Active File");
-      const run = await waitForNewResults(session.workspace, before, (r) => r.data.manifest?.status === "complete" && r.data.records.length > 0, 180_000);
+      // A "probe is running: queue or cancel?" question here means the failed probe was never
+      // cleared; say so instead of waiting for a results file that will not come.
+      let run: ResultsOnDisk | undefined;
+      for (const t0 = Date.now(); !run; ) {
+        const stuck = (await notificationTexts(page)).find((x) => /is running/i.test(x));
+        if (stuck) throw new Error(`the failed probe still counts as running: "${stuck}"`);
+        run = resultsFiles(session.workspace).find((r) => !before.some((b) => b.path === r.path) && r.data.manifest?.status === "complete" && r.data.records.length > 0);
+        if (Date.now() - t0 > 90_000) throw new Error("no completed probe with the good model within 90 s");
+        await sleep(500);
+      }
       const model = JSON.stringify(run.data.manifest?.model ?? "");
       assert.match(model, fallback, `the run used the ${fallback.source} model: ${model}`);
       await sleep(500);

@@ -261,7 +261,12 @@ export async function startSession(opts: SessionOptions): Promise<Session> {
       exthostLog: () => readExthostLogs(userDataDir),
       serverLog,
       async reload() {
-        await page.reload();
+        // "Developer: Reload Window" goes through the workbench's shutdown, which flushes its
+        // storage (webview state included) before the page reloads; a bare page.reload() can
+        // lose state that was not yet written to IndexedDB.
+        const loaded = page.waitForEvent("load", { timeout: 60_000 });
+        await runCommand(page, "Developer: Reload Window");
+        await loaded;
         await page.locator(".monaco-workbench .part.editor").first().waitFor({ timeout: 60_000 });
       },
       async close() {
