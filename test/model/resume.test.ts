@@ -69,6 +69,33 @@ test("SIGKILL of the engine mid-run keeps every finished demo set; resume ends w
   assert.equal(second.results.manifest.startedAt, onDisk.manifest.startedAt, "the run keeps its original start time");
 });
 
+test("with streamed item results, a SIGKILL in the middle of a demo set loses only what was in flight", async () => {
+  const out = join(dir, "mid-group");
+  const e1 = await engine();
+  // Kill the engine as soon as the 6th query result of the run has arrived: the middle of the
+  // second demo set (4 queries each), so batch-level checkpoints alone would keep only 4.
+  let queries = 0;
+  const killer = {
+    info: () => e1.info(),
+    score: (items: Parameters<EngineClient["score"]>[0], o: Parameters<EngineClient["score"]>[1] = {}) =>
+      e1.score(items, {
+        ...o,
+        onItem: (it) => {
+          o.onItem?.(it);
+          if (/\|q\d+$/.test(it.id) && ++queries === 6) e1.kill("SIGKILL");
+        },
+      }),
+  };
+  const first = await runExperiment(cfg, { engine: killer, outDir: out });
+  assert.equal(first.status, "failed");
+  const kept = parseResults(readFileSync(join(out, "results.json"), "utf8"), "results.json").records;
+  assert.ok(kept.length >= 6 && kept.length < 8, `kept ${kept.length} records; the 6th arrived before the kill`);
+  assert.deepEqual(kept, reference.records.slice(0, kept.length));
+  const second = await runExperiment(cfg, { engine: await engine(), outDir: out, resume: true });
+  assert.equal(second.status, "complete");
+  assert.deepEqual(second.results.records, reference.records);
+});
+
 test("cancel (abort) then resume, with a torn journal line from a kill during a write", async () => {
   const out = join(dir, "cancelled");
   const ac = new AbortController();
