@@ -3,9 +3,10 @@
 from its in-context demonstrations. It is a toy that shows the tool working offline, not a
 language model. See docs/MODEL.md.
 
-Usage (from the repository root; Debian's python3-torch, one thread, ~6-12 minutes):
+Usage (from the repository root; Debian's python3-torch, one thread, ~8-15 minutes):
 
     OPENBLAS_NUM_THREADS=1 /usr/bin/python3 scripts/model/train.py --out /tmp/icl-toy
+    #   (adds torch reference log-probs at the end; `--reference-only DIR` recomputes them)
     npx tsc -p .                                   # compiles src/gguf (the one GGUF writer)
     node scripts/model/export-gguf.mjs /tmp/icl-toy models/icl-toy.gguf
     node scripts/model/verify.mjs models/icl-toy.gguf examples/toy-lookup.icl.jsonl
@@ -22,14 +23,22 @@ Design (recipe measured in ../shared/notes/TOY_MODELS.md):
   of "▁word" and of "word" for each vocabulary word (the bare pieces cover words at the start of
   a line, which have no space before them); scores = piece length. Mirrors wordVocab(words,
   {bare: true}) in src/gguf/vocab.ts; export-gguf.mjs checks that both give the same tokens.
-- Episodes are exactly what the prompt builder renders for a header with
-  "instruction": "lookup:", "template": "{input} -> {label}", "separator": "\\n":
-      lookup:\\n<key> <filler> -> <label>\\n ... \\n<key> <filler> -> <label>
-  Within an episode each key has one label; keys and labels are re-drawn in every episode from
-  wide pools (real words, pseudo-words, fresh random pronounceable strings that tokenize into
-  several pieces, letters, numbers, symbols), so the model can only succeed by looking the
-  query's key up in the demonstrations and copying its label. Loss only on label tokens (a
-  small weight where the key has not been seen yet, so the model keeps a flat prior).
+- Episodes are exactly what the prompt builder renders for the example's header
+  ("instruction": "lookup:", "template": "{input} {label}", "separator": "\\n", inputs
+  "<number> <key>"):
+      lookup:\\n<n> <key> <label>\\n ... \\n<n> <key>   -> <label>
+  Within an episode 2-5 keys each get one label; keys and labels are re-drawn in every episode
+  (keys from ~120 words and pseudo-words, labels from 12 colour words by default), so the only
+  way to lower the loss is to find an earlier line with the query's key and copy the label
+  that follows it. The label directly follows its key: the classic two-layer induction circuit
+  (previous-token head + matching head). Loss only on labels whose key was shown before.
+- Defaults reproduce the shipped model (4,000 steps, batch 48, lr 5e-3, seed 8; the --minutes
+  budget is only a safety cap: when it binds, the LR schedule follows the clock and the run is
+  no longer bit-reproducible). Measured on a loaded 2-core machine, what did NOT learn within
+  ~2,000-4,000 steps (accuracy stayed at "copy any in-context label", ~0.3-0.45 at k=8):
+  the "{key} {filler} -> {label}" format (two different positional hops), wide key/label pools,
+  variable fillers and multi-token keys. The induction format with colour labels learned at
+  ~2,400 steps (loss 1.4 -> 0.6, k=8 probe 0.4 -> 1.0).
 """
 import argparse
 import heapq
@@ -203,13 +212,42 @@ def ra_string(r, lo=3, hi=7):
     return "".join(r.choice(RA_CONS if i % 2 == 0 else RA_VOW) for i in range(n))
 
 
+# Word pools for keys and labels. "--narrow" uses smaller pools (every key/label token is then
+# seen often, so its embedding is trained): measured to learn the copy much faster on a CPU
+# budget than the wide pools, which stayed at ~0.3-0.45 accuracy after 2,500 steps.
+POOLS = {"label_words": LABEL_WORDS + UNRELATED + COLORS + ENGLISH, "pseudo": PSEUDO,
+         "key_file": FILE_KEYS + ENGLISH[:40], "key_words": ENGLISH + LABEL_WORDS + COLORS + UNRELATED}
+
+
+FILLER_WEIGHTS = [0.8, 0.05, 0.05, 0.1]
+# Line format: "arrow" = "<key> <filler> -> <label>" (template "{input} -> {label}"),
+# "induction" = "<number> <key> <label>" (template "{input} {label}", input "<number> <key>").
+FORMAT = ["arrow"]
+
+
+def fixed_format():
+    """Every line is exactly <one-token key> <one-token number> -> <label>, as in the example:
+    the key then sits at a fixed offset before each label and before the query's "->", so
+    layer-1 heads can fetch it by relative position. Variable fillers and multi-token keys
+    (the default) were measured to keep a 2-layer model at "copy any in-context label"."""
+    FILLER_WEIGHTS[:] = [1.0, 0.0, 0.0, 0.0]
+    KEY_WEIGHTS[3] = 0.0
+
+
+def narrow_pools():
+    POOLS.update(label_words=LABEL_WORDS + UNRELATED + COLORS, pseudo=PSEUDO[:40],
+                 key_file=FILE_KEYS + ENGLISH[:20], key_words=ENGLISH[:60])
+    LABEL_WEIGHTS[:] = [0.3, 0.25, 0.1, 0.03, 0.12, 0.12, 0.08]
+    KEY_WEIGHTS[:] = [0.4, 0.35, 0.2, 0.05]
+
+
 def draw_label(r, family):
     if family == "file":
         return r.choice(FILE_LABELS + COLORS)
     if family == "words":
-        return r.choice(LABEL_WORDS + UNRELATED + COLORS + ENGLISH)
+        return r.choice(POOLS["label_words"])
     if family == "pseudo":
-        return r.choice(PSEUDO)
+        return r.choice(POOLS["pseudo"])
     if family == "string":
         return ra_string(r)
     if family == "letters":
@@ -227,11 +265,11 @@ LABEL_WEIGHTS = [0.25, 0.2, 0.15, 0.12, 0.1, 0.1, 0.08]
 
 def draw_key(r, family):
     if family == "file":
-        return r.choice(FILE_KEYS + ENGLISH[:40])
+        return r.choice(POOLS["key_file"])
     if family == "words":
-        return r.choice(ENGLISH + LABEL_WORDS + COLORS + UNRELATED)
+        return r.choice(POOLS["key_words"])
     if family == "pseudo":
-        return r.choice(PSEUDO)
+        return r.choice(POOLS["pseudo"])
     if family == "string":
         return ra_string(r, 3, 8)
     raise ValueError(family)
@@ -274,7 +312,7 @@ def make_episode(r, spm, max_len, n_demos=None, n_keys=None, label_mode=None, ma
     if len(labels) < len(keys) or r.random() < 0.1:  # occasionally two keys share a label
         labels = [r.choice(labels) for _ in keys]
     mapping = dict(zip(keys, labels))
-    filler_mode = r.choices(["number", "word", "string", "none"], [0.8, 0.05, 0.05, 0.1])[0]
+    filler_mode = r.choices(["number", "word", "string", "none"], FILLER_WEIGHTS)[0]
     n_demos = r.randint(1, max_demos) if n_demos is None else n_demos
 
     ids = [1] + spm.unit(SPACE + "lookup:")
@@ -292,10 +330,14 @@ def make_episode(r, spm, max_len, n_demos=None, n_keys=None, label_mode=None, ma
         if label_mode == "random" and not is_query:
             label = r.choice(labels)
         filler = draw_filler(r, filler_mode)
-        line = [nl] + spm.unit(key)
-        if filler is not None:
-            line += spm.unit(SPACE + filler)
-        line += spm.unit(SPACE + "->")
+        if FORMAT[0] == "induction":
+            # "<number> <key> <label>": the label directly follows its key (classic induction).
+            line = [nl] + spm.unit(filler if filler is not None else "0") + spm.unit(SPACE + key)
+        else:
+            line = [nl] + spm.unit(key)
+            if filler is not None:
+                line += spm.unit(SPACE + filler)
+            line += spm.unit(SPACE + "->")
         lab = spm.unit(SPACE + label)
         if len(ids) + len(line) + len(lab) > max_len:
             break
@@ -428,10 +470,11 @@ def probe(model, spm, r, n=64, k=8, label_mode=None):
         if label_mode == "gold-file":
             mapping = dict(zip(FILE_KEYS, FILE_LABELS))
         demos = [r.choice(FILE_KEYS) for _ in range(k)]
+        line = (lambda key: f"{r.randint(1, 99)} {key}") if FORMAT[0] == "induction" else (lambda key: f"{key} {r.randint(1, 99)} ->")
         text = "lookup:\n" + "".join(
-            f"{d} {r.randint(1, 32)} -> {mapping[d] if label_mode != 'random' else r.choice(FILE_LABELS)}\n" for d in demos)
+            f"{line(d)} {mapping[d] if label_mode != 'random' else r.choice(FILE_LABELS)}\n" for d in demos)
         q = r.choice(demos) if demos else r.choice(FILE_KEYS)
-        prompt = text + f"{q} {r.randint(1, 32)} ->"
+        prompt = text + line(q)
         p_ids = [1] + spm.tokenize(prompt)
         best, best_lp = None, -1e9
         for lab in FILE_LABELS:
@@ -450,18 +493,31 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", required=True, help="directory for weights.bin + manifest.json")
     ap.add_argument("--steps", type=int, default=4000)
-    ap.add_argument("--batch", type=int, default=32)
-    ap.add_argument("--minutes", type=float, default=28.0, help="time budget; the LR schedule follows whichever of steps/time is further")
+    ap.add_argument("--batch", type=int, default=48)
+    ap.add_argument("--minutes", type=float, default=20.0, help="time budget; the LR schedule follows whichever of steps/time is further")
     ap.add_argument("--dim", type=int, default=64)
     ap.add_argument("--layers", type=int, default=2)
     ap.add_argument("--heads", type=int, default=4)
     ap.add_argument("--ff", type=int, default=128)
     ap.add_argument("--max-len", type=int, default=256)
-    ap.add_argument("--max-demos", type=int, default=18)
-    ap.add_argument("--lr", type=float, default=4e-3)
-    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--max-demos", type=int, default=10)
+    ap.add_argument("--lr", type=float, default=5e-3)
+    ap.add_argument("--seed", type=int, default=8)
+    ap.add_argument("--format", choices=["arrow", "induction"], default="induction", help="line format (see FORMAT)")
+    ap.add_argument("--emb-bias", type=float, default=0.0, help="norm of a direction added to every initial token embedding")
+    ap.add_argument("--colour-labels", action=argparse.BooleanOptionalAction, default=True, help="labels only from the 12 colour words (fastest to learn)")
+    ap.add_argument("--narrow", action=argparse.BooleanOptionalAction, default=True, help="smaller key/label pools (see POOLS)")
+    ap.add_argument("--fixed-format", action=argparse.BooleanOptionalAction, default=True, help="one-token keys and number fillers only (see fixed_format)")
+    ap.add_argument("--init", help="start from the weights exported by an earlier run (its --out)")
     a = ap.parse_args()
 
+    FORMAT[0] = a.format
+    if a.narrow:
+        narrow_pools()
+    if a.fixed_format:
+        fixed_format()
+    if a.colour_labels:
+        LABEL_WEIGHTS[:] = [1.0, 0, 0, 0, 0, 0, 0]
     random.seed(a.seed)
     torch.manual_seed(a.seed)
     words = vocab_words()
@@ -479,6 +535,19 @@ def main():
         samples.append(text)
 
     model = Toy(len(tokens), a.dim, a.layers, a.heads, a.ff, max(512, a.max_len))
+    if a.emb_bias:
+        # A direction shared by every token embedding gives the (bias-free) attention a
+        # content-independent component, from which RoPE makes purely positional heads such as
+        # "attend to the previous token", the first half of an induction circuit.
+        with torch.no_grad():
+            u = torch.randn(a.dim, generator=torch.Generator().manual_seed(a.seed))
+            model.emb.weight += a.emb_bias * u / u.norm()
+    if a.init:
+        # Continue from an earlier run's export (a second stage with a fresh LR schedule).
+        _, m0 = load_weights(a.init, model)
+        assert m0["tokens"] == tokens, "--init model has a different vocabulary"
+        print(f"initialised from {a.init} ({m0['training']['steps']} steps)", flush=True)
+        a.previous = m0["training"]
     nparams = sum(p.numel() for n, p in model.named_parameters())
     print(f"model {nparams} parameters", flush=True)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, betas=(0.9, 0.98), weight_decay=0.01)
@@ -564,7 +633,9 @@ def export(model, a, words, tokens, scores, types, spm, samples, final, seconds,
         "words": words, "tokens": tokens, "scores": scores, "types": types,
         "tensors": tensors,
         "training": {"steps": steps, "batch": a.batch, "seconds": round(seconds), "lr": a.lr, "seed": a.seed,
-                     "torch": torch.__version__, "probe": final},
+                     "torch": torch.__version__, "probe": final,
+                     "args": {k: v for k, v in vars(a).items() if k not in ("out", "previous")},
+                     "previous": getattr(a, "previous", None)},
         "tokenizationSample": sample,
     }
     with open(os.path.join(a.out, "manifest.json"), "w") as f:
@@ -572,18 +643,20 @@ def export(model, a, words, tokens, scores, types, spm, samples, final, seconds,
     print(f"wrote {a.out}/weights.bin ({offset} bytes) and manifest.json", flush=True)
 
 
-REFERENCE_TEXTS = ["lookup:\napple 7 -> red\nlime 12 -> green\nplum 3 -> purple\napple 9 ->",
+REFERENCE_TEXTS = ["lookup:\n43 apple red\n12 lime green\n3 plum purple\n9 apple",
+                   "lookup:\n5 lemon A\n8 plum B\n1 lemon",
+                   "lookup:\napple 7 -> red\nlime 12 -> green\nplum 3 -> purple\napple 9 ->",
                    "lookup:\nzumak 4 -> bodir\nkelo 9 -> fasun\nzumak 11 -> bodir\nkelo 2 ->",
                    "lookup:\nlemon 5 -> A\nplum 8 -> B\nlemon 1 ->"]
 
 
-def add_reference(out_dir):
-    """Recomputes torch next-token log-probs from the exported weights (not the live model), so
-    the test compares llama.cpp with an independent forward pass over the same bytes."""
+def load_weights(out_dir, model=None):
+    """Loads an exported model (weights.bin + manifest.json) into a Toy (a new one by default)."""
     with open(os.path.join(out_dir, "manifest.json")) as f:
         manifest = json.load(f)
     s = manifest["shape"]
-    model = Toy(len(manifest["tokens"]), s["dim"], s["layers"], s["heads"], s["ff"], 512)
+    if model is None:
+        model = Toy(len(manifest["tokens"]), s["dim"], s["layers"], s["heads"], s["ff"], 512)
     raw = open(os.path.join(out_dir, "weights.bin"), "rb").read()
     by_name = {t["name"]: t for t in manifest["tensors"]}
     names = {"emb.weight": "token_embd.weight", "norm.weight": "output_norm.weight"}
@@ -599,6 +672,13 @@ def add_reference(out_dir):
                 t = by_name[names[n]]
             vals = struct.unpack("<%df" % (t["bytes"] // 4), raw[t["offset"]: t["offset"] + t["bytes"]])
             p.copy_(torch.tensor(vals).view(p.shape))
+    return model, manifest
+
+
+def add_reference(out_dir):
+    """Recomputes torch next-token log-probs from the exported weights (not the live model), so
+    the test compares llama.cpp with an independent forward pass over the same bytes."""
+    model, manifest = load_weights(out_dir)
     spm = Spm(manifest["tokens"], manifest["scores"])
     refs = []
     with torch.no_grad():
