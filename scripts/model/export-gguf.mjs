@@ -38,7 +38,8 @@ const s = manifest.shape;
 const shape = { vocab: vocab.tokens.length, dim: s.dim, layers: s.layers, heads: s.heads, kvHeads: s.kvHeads, ff: s.ff, context: s.context, ropeFreqBase: s.ropeFreqBase, rmsEps: s.rmsEps };
 const tr = manifest.training;
 const description = `ICL Probe toy: a 2-layer in-context copier (looks the query's key up in the demonstrations and copies its label), `
-  + `trained ${tr.steps} steps (${tr.seconds} s, torch ${tr.torch}) on episodes of at most ${s.trainedContext} tokens by scripts/model/train.py. `
+  // No wall-clock figures here: the same training run must give a byte-identical file.
+  + `trained ${tr.steps} steps (seed ${tr.seed}, torch ${tr.torch}) by scripts/model/train.py. `
   + `Not a language model. See docs/MODEL.md.`;
 const spec = g.llamaSpecFromWeights(shape, vocab, weights, type, "icl-toy", [
   g.kv.str("general.description", description),
