@@ -559,7 +559,7 @@ def main():
         elapsed = time.time() - t0
         progress = max(step / a.steps, elapsed / budget)
         if progress >= 1.0:
-            print(f"time budget reached at step {step}", flush=True)
+            print(f"stopping at step {step} ({'step limit' if step >= a.steps else 'time budget'})", flush=True)
             break
         lr = a.lr * min(1.0, step / 100) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
         for g in opt.param_groups:
