@@ -168,6 +168,9 @@ export interface MemoryResult {
   /** Peak resident set (VmHWM) of the engine process in MB. */
   peakRssMb: number;
   rssMb: number;
+  /** V8 heap in use / reserved (MB), to tell JS garbage from native buffers. */
+  heapUsedMb: number;
+  heapTotalMb: number;
   pid: number;
 }
 

@@ -237,7 +237,8 @@ function memory(): MemoryResult {
   }
   if (!peak) peak = process.resourceUsage().maxRSS / 1024;
   if (!rss) rss = process.memoryUsage().rss / 2 ** 20;
-  return { peakRssMb: peak, rssMb: rss, pid: process.pid };
+  const heap = process.memoryUsage();
+  return { peakRssMb: peak, rssMb: rss, heapUsedMb: heap.heapUsed / 2 ** 20, heapTotalMb: heap.heapTotal / 2 ** 20, pid: process.pid };
 }
 
 const TOKEN_TYPES: Record<number, VocabTokenType> = { 1: "normal", 2: "unknown", 3: "control", 4: "user", 5: "unused", 6: "byte" };
