@@ -30,7 +30,7 @@ export function missingPrerequisite(): string | undefined {
   if (!existsSync(node24)) return `Node 24 missing at ${node24}: run e2e/install.sh`;
   if (!existsSync(codeServerEntry)) return `code-server missing at ${codeServerEntry}: run e2e/install.sh`;
   if (!existsSync(chromiumPath)) return `Chromium missing at ${chromiumPath}: run e2e/install.sh (apt-get install chromium)`;
-  if (!process.env.ICL_E2E_NO_DIST_CHECK && !existsSync(join(repoRoot, "dist", "extension.js"))) return "dist/extension.js missing: run npm run build";
+  if (!existsSync(join(repoRoot, "dist", "extension.js"))) return "dist/extension.js missing: run npm run build";
   return undefined;
 }
 
