@@ -16,6 +16,8 @@ import { defaultModelPath } from "../engine/defaultModel";
 import { runExperiment, RunError, type ProgressEvent } from "../runner/run";
 import { writeOutputs } from "../runner/outputs";
 import { writeReportFromFile } from "../report";
+import { reportVerdicts } from "../report/verdicts";
+import type { ResultsFile } from "../core/results/schema";
 import { tryLoadLexicon } from "../node/lexicon";
 import { createProgressReporter } from "./progress";
 
@@ -201,7 +203,7 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
   }
 }
 
-function printSummary(results: Parameters<typeof summarize>[0], io: Io): void {
+function printSummary(results: ResultsFile, io: Io): void {
   const rows = summarize(results);
   const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? "   –  " : `${(100 * x).toFixed(1).padStart(5)}%`);
   io.out(`${"variant".padEnd(18)} ${"k".padStart(3)}  accuracy  95% interval     macro-F1  chance  logreg`);
@@ -210,6 +212,10 @@ function printSummary(results: Parameters<typeof summarize>[0], io: Io): void {
       `${r.variant.padEnd(18)} ${String(r.k).padStart(3)}  ${pct(r.accuracy.value)}   ${pct(r.accuracy.low)}–${pct(r.accuracy.high)}  ${r.macroF1.value.toFixed(3).padStart(7)}  ${pct(r.chance)} ${pct(r.logreg)}`,
     );
   }
+  // Verdicts in one line each (the report has the full text and the numbers).
+  const vs = reportVerdicts(results);
+  if (vs.length) io.out("");
+  for (const v of vs) io.out(`${v.id.padEnd(15)} ${v.status.toUpperCase().padEnd(13)} ${v.status === "not-run" ? `needs ${(v.missing ?? []).slice(0, 4).join(", ")}` : v.text.split(/(?<=\.)\s/)[0]}`);
 }
 
 async function preview(cmd: Extract<Command, { cmd: "preview" }>, io: Io): Promise<number> {
