@@ -63,7 +63,16 @@ manifest.dependencies = { "node-llama-cpp": pkg.dependencies["node-llama-cpp"] }
 writeFileSync(join(stage, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
 
 // 2. The extension's own files.
-for (const f of ["README.md", "LICENSE", "LICENSE.md", "CHANGELOG.md"]) copy(f);
+for (const f of ["LICENSE", "LICENSE.md", "CHANGELOG.md"]) copy(f);
+// The README's relative links and images point into the source repository, which the VSIX does
+// not carry and which has no public URL for vsce's --baseContentUrl (vsce refuses to pack them):
+// in the packaged copy they become plain text naming the file.
+if (existsSync(join(root, "README.md"))) {
+  const readme = readFileSync(join(root, "README.md"), "utf8")
+    .replace(/!\[([^\]]*)\]\((?!https?:|data:|#)([^)\s]+)[^)]*\)/g, (_m, alt, path) => `*(${alt || "image"}: ${path} in the source repository)*`)
+    .replace(/(?<!!)\[([^\]]+)\]\((?!https?:|mailto:|#)([^)\s]+)[^)]*\)/g, (_m, text, path) => `${text} (${path})`);
+  writeFileSync(join(stage, "README.md"), readme);
+}
 copy("dist", (src) => !src.endsWith(".map"));
 copy("media");
 copy("examples");
