@@ -45,6 +45,10 @@ if (!existsSync(join(root, pkg.main ?? "dist/extension.js"))) {
 }
 
 const stage = mkdtempSync(join(tmpdir(), "icl-probe-vsix-"));
+// Removed on every exit, a failed vsce run included (ICL_KEEP_STAGE=1 keeps it to look inside).
+process.on("exit", () => {
+  if (!process.env.ICL_KEEP_STAGE) rmSync(stage, { recursive: true, force: true });
+});
 const copy = (rel, filter) => {
   const src = join(root, rel);
   if (!existsSync(src)) return false;
@@ -138,8 +142,7 @@ const mb = bytes / 1024 / 1024;
 const listing = spawnSync("unzip", ["-l", outFile], { encoding: "utf8" });
 const entries = (listing.stdout ?? "").split("\n").filter((l) => /extension\//.test(l)).length;
 console.log(`package: ${relative(root, outFile)}: ${mb.toFixed(1)} MB (${bytes} bytes, ${entries} files; budget ${BUDGET_MB} MB)`);
-if (!process.env.ICL_KEEP_STAGE) rmSync(stage, { recursive: true, force: true });
-else console.log(`package: staged folder kept at ${stage}`);
+if (process.env.ICL_KEEP_STAGE) console.log(`package: staged folder kept at ${stage}`);
 if (mb > BUDGET_MB) {
   console.error(`package: the VSIX is over the ${BUDGET_MB} MB budget`);
   process.exit(1);
