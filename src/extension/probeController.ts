@@ -151,7 +151,7 @@ export class ProbeController implements vscode.Disposable {
     try {
       text = await this.readText(req.uri);
     } catch (e) {
-      await showError(`Cannot read ${basename(path)}`, e);
+      void showError(`Cannot read ${basename(path)}`, e);
       return;
     }
     const overrides: Partial<ProbeSettings> = { ...s.overrides, ...(req.variants?.length ? { variants: req.variants } : {}) };
@@ -159,29 +159,33 @@ export class ProbeController implements vscode.Disposable {
     const errors = file.problems.filter((p) => p.severity === "error");
     if (errors.length) {
       const first = errors[0];
-      const choice = await vscode.window.showErrorMessage(
-        `${basename(path)} has ${errors.length} error(s), so the probe did not start. Line ${first.line}: ${first.message}${first.hint ? ` ${first.hint}` : ""}`,
-        "Show problems",
-      );
-      if (choice === "Show problems") await vscode.commands.executeCommand("workbench.actions.view.problems");
+      // Notifications are never awaited here: run() must return (and free the probe slot and the
+      // queue) while the message is still on screen, not when the user dismisses it.
+      void vscode.window
+        .showErrorMessage(
+          `${basename(path)} has ${errors.length} error(s), so the probe did not start. Line ${first.line}: ${first.message}${first.hint ? ` ${first.hint}` : ""}`,
+          "Show problems",
+        )
+        .then((choice) => {
+          if (choice === "Show problems") void vscode.commands.executeCommand("workbench.actions.view.problems");
+        });
       return;
     }
     try {
       planExperiment({ file, settings: file.settings });
     } catch (e) {
-      await showError(`Cannot plan a probe of ${basename(path)}`, e);
+      void showError(`Cannot plan a probe of ${basename(path)}`, e);
       return;
     }
     const model = this.models.current();
     if (!existsSync(model.path)) {
-      await showError("No model to run", new Error(model.isDefault ? `the embedded default model is missing (${model.path}); rebuild the extension or select a model` : `the model file ${model.path} does not exist; select another model`), "Select model");
+      offerModelChoice(showError("No model to run", new Error(model.isDefault ? `the embedded default model is missing (${model.path}); rebuild the extension or select a model` : `the model file ${model.path} does not exist; select another model`), "Select model"));
       return;
     }
     try {
       await readGgufHeader(model.path);
     } catch (e) {
-      const c = await showError(`Cannot use the model ${basename(model.path)}`, e, "Select model");
-      if (c === "Select model") await vscode.commands.executeCommand("iclProbe.selectModel");
+      offerModelChoice(showError(`Cannot use the model ${basename(model.path)}`, e, "Select model"));
       return;
     }
 
@@ -242,7 +246,7 @@ export class ProbeController implements vscode.Disposable {
           } else if (outcome.status === "interrupted") {
             void vscode.window.showInformationMessage(`ICL Probe: cancelled; ${m.done} of ${m.total} queries kept in ${files.results}.`);
           } else {
-            await showError(`ICL Probe: the probe of ${basename(path)} failed after ${m.done} of ${m.total} queries (kept)`, outcome.error ?? new Error("unknown error"));
+            void showError(`ICL Probe: the probe of ${basename(path)} failed after ${m.done} of ${m.total} queries (kept)`, outcome.error ?? new Error("unknown error"));
           }
         },
       );
@@ -250,7 +254,7 @@ export class ProbeController implements vscode.Disposable {
       snapshot(true);
       const live = this.store.get(runId);
       if (live) this.store.put({ ...live, live: false });
-      await showError(`ICL Probe: the probe of ${basename(path)} failed`, e, "Select model");
+      offerModelChoice(showError(`ICL Probe: the probe of ${basename(path)} failed`, e, "Select model"));
       this.listener.model({ name: basename(model.path), path: model.path, state: "error", detail: (e as Error).message });
     } finally {
       this.current = undefined;
@@ -265,4 +269,11 @@ export class ProbeController implements vscode.Disposable {
     this.current?.abort.abort();
     await this.engine?.dispose().catch(() => undefined);
   }
+}
+
+/** Opens the model picker when the user picks "Select model" on an error, without blocking the caller. */
+function offerModelChoice(choice: Thenable<string | undefined>): void {
+  void Promise.resolve(choice).then((c) => {
+    if (c === "Select model") void vscode.commands.executeCommand("iclProbe.selectModel");
+  });
 }
