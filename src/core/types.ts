@@ -52,6 +52,11 @@ export interface ProbeSettings {
   balance: boolean;
   calibrate: boolean;
   variants: string[];
+  /**
+   * User-supplied word lists for the natural-g variants (ra-synonym, ra-antonym, ra-keyword,
+   * g-*, ra-chain-m): label word -> candidates, consulted before WordNet.
+   */
+  wordLists?: { synonyms?: Record<string, string[]>; antonyms?: Record<string, string[]>; keywords?: Record<string, string[]> };
 }
 
 export type DemoFormat = "jsonl" | "csv" | "tsv";

@@ -19,11 +19,11 @@ for (const name of ["sentiment.icl.jsonl", "topic.icl.jsonl", "capitals.icl.json
   });
 }
 
-test("sentiment: 80 balanced movie-review lines, paper-style template", () => {
+test("sentiment: 96 balanced movie-review lines (64 queries + 32 demos for the standard benchmark), paper-style template", () => {
   const f = load("sentiment.icl.jsonl");
-  assert.equal(f.examples.length, 80);
+  assert.equal(f.examples.length, 96);
   assert.deepEqual(f.classes, ["negative", "positive"]);
-  assert.deepEqual(counts(f.examples.map((e) => e.label)), { negative: 40, positive: 40 });
+  assert.deepEqual(counts(f.examples.map((e) => e.label)), { negative: 48, positive: 48 });
   assert.equal(f.settings.template, "Review: {input}\nSentiment: {label}");
 });
 

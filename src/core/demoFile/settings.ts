@@ -36,6 +36,7 @@ export const DEFAULT_SETTINGS: ProbeSettings = Object.freeze({
   balance: false,
   calibrate: false,
   variants: Object.freeze([...DEFAULT_VARIANTS]),
+  wordLists: undefined,
 }) as unknown as ProbeSettings;
 
 /** Header key (as written in the file) -> settings key. "classes" is accepted as an alias of "labels". */
@@ -53,6 +54,7 @@ export const HEADER_KEYS: Readonly<Record<string, keyof ProbeSettings>> = Object
   balance: "balance",
   calibrate: "calibrate",
   variants: "variants",
+  wordLists: "wordLists",
 });
 
 /** Settings key -> the canonical header key (for messages and serialisation). */
@@ -251,6 +253,8 @@ export function checkSetting(key: keyof ProbeSettings, value: unknown): CheckedS
       });
       return { value: issues.some((x) => x.severity === "error") ? undefined : out, issues };
     }
+    case "wordLists":
+      return checkWordLists(value);
     default:
       return { issues: [{ severity: "warning", code: "unknown-setting", message: `unknown setting ${quote(key)}`, hint: `Known settings: ${Object.keys(DEFAULT_SETTINGS).join(", ")}.` }] };
   }
@@ -307,7 +311,11 @@ export function resolveSettings(header: Partial<ProbeSettings>, overrides?: Part
   for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof ProbeSettings)[]) {
     const o = overrides?.[key];
     const h = header?.[key];
-    out[key] = copyValue(o !== undefined ? o : h !== undefined ? h : DEFAULT_SETTINGS[key]);
+    const v = copyValue(o !== undefined ? o : h !== undefined ? h : DEFAULT_SETTINGS[key]);
+    // Optional settings stay absent rather than present-but-undefined, so settings written
+    // before they existed compare (and serialise) the same.
+    if (v === undefined && key === "wordLists") continue;
+    out[key] = v;
   }
   return out as unknown as ProbeSettings;
 }
@@ -323,4 +331,36 @@ export function serializeHeader(settings: Partial<ProbeSettings>): string {
     if (v !== undefined) obj[headerKeyOf(key)] = v;
   }
   return JSON.stringify(obj);
+}
+
+const WORD_LIST_RELATIONS = ["synonyms", "antonyms", "keywords"] as const;
+
+/** "wordLists": {"synonyms": {"positive": ["upbeat", "glowing"]}, "antonyms": {...}, "keywords": {...}}. */
+function checkWordLists(value: unknown): CheckedSetting {
+  const key = "wordLists" as const;
+  const example = 'Write e.g. "wordLists": {"synonyms": {"positive": ["upbeat"]}, "antonyms": {"positive": ["negative"]}}.';
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return { issues: [bad(key, `"wordLists" must be an object, not ${typeName(value)}`, example)] };
+  const issues: SettingIssue[] = [];
+  const out: NonNullable<ProbeSettings["wordLists"]> = {};
+  for (const [relation, table] of Object.entries(value as Record<string, unknown>)) {
+    if (!(WORD_LIST_RELATIONS as readonly string[]).includes(relation)) {
+      issues.push({ key, severity: "warning", code: "unknown-setting", message: `"wordLists" has an unknown list ${quote(relation)}`, hint: `Lists are ${WORD_LIST_RELATIONS.map((r) => `"${r}"`).join(", ")}.` });
+      continue;
+    }
+    if (table === null || typeof table !== "object" || Array.isArray(table)) {
+      issues.push(bad(key, `"wordLists.${relation}" must map a label word to a list of words, not ${typeName(table)}`, example));
+      continue;
+    }
+    const rel: Record<string, string[]> = {};
+    for (const [word, list] of Object.entries(table as Record<string, unknown>)) {
+      const words = typeof list === "string" ? [list] : list;
+      if (!Array.isArray(words) || words.length === 0 || words.some((w) => typeof w !== "string" || w.trim() === "")) {
+        issues.push(bad(key, `"wordLists.${relation}" entry for ${quote(word)} must be a non-empty list of words, not ${quote(list)}`, example));
+        continue;
+      }
+      rel[word] = words.map((w: string) => w.trim());
+    }
+    out[relation as (typeof WORD_LIST_RELATIONS)[number]] = rel;
+  }
+  return { value: issues.some((x) => x.severity === "error") ? undefined : out, issues };
 }

@@ -167,6 +167,7 @@ export class VariantCache {
       classes: this.file.classes,
       verbalizers: this.settings.verbalizers,
       settings: this.settings,
+      wordLists: this.settings.wordLists,
       ...this.extra,
     };
   }
