@@ -324,5 +324,9 @@ if (process.send) {
   process.on("message", (m) => onMessage(m as EngineRequest));
   // The parent went away (crash, kill, dispose): nothing left to serve.
   process.on("disconnect", () => process.exit(0));
+  // A terminal Ctrl-C reaches the whole process group. The parent decides what happens (the CLI
+  // cancels cleanly, keeps what was scored and disposes the engine), so the worker must not die
+  // first and turn a clean stop into a "crashed" engine.
+  process.on("SIGINT", () => {});
   send({ type: "event", id: 0, event: { kind: "ready", pid: process.pid } });
 }
