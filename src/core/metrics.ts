@@ -14,18 +14,10 @@ import { binomialTestGreater } from "./stats/tests";
 import { wilsonInterval, type Interval } from "./stats/intervals";
 import { bootstrapCountsInterval, bootstrapMeanInterval, DEFAULT_RESAMPLES } from "./stats/bootstrap";
 import { macroF1FromConfusion, macroF1FromCounts, type ConfusionMatrix } from "./stats/classification";
+import type { BaselineRecord } from "./results/schema";
 
-/** Baseline scores of one (variant, k, seed) demo set, as the runner stores them (results BaselineRecord). */
-export interface BaselineInput {
-  variant: string;
-  k: number;
-  seed: number;
-  /** Queries scored. */
-  n: number;
-  /** Correct answers (may be fractional: expected counts for ties / k = 0). */
-  majorityCorrect: number;
-  logregCorrect: number;
-}
+/** Baseline scores of one (variant, k, seed) demo set, exactly as the results file stores them. */
+export type BaselineInput = BaselineRecord;
 
 export interface AggregateOptions {
   /** Confidence level of every interval (default 0.95). */
