@@ -417,7 +417,8 @@ export function h3Correlation(metrics: readonly VariantKMetrics[], opts: Verdict
     pairsByK.set(r.k, list);
   }
   const ks = [...pairsByK.keys()].sort((a, b) => pairsByK.get(b)!.length - pairsByK.get(a)!.length || b - a);
-  const draws = `ra-string#0..ra-string#${wanted - 1} and g-string#0..g-string#${wanted - 1}`;
+  // The range form is what a user can paste into --variants or the header (expandVariantKeys).
+  const draws = `ra-string#0..${wanted - 1} and g-string#0..${wanted - 1}`;
   if (ks.length === 0) {
     const v = notRun("H3-correlation", "H3", title, [draws], "");
     v.text = `Not run: no random function g was run both as tau_RA (ra-string#n) and as tau_g-ICL (g-string#n) at the same k. Add ${draws} (same k > 0 for both) and run again.`;

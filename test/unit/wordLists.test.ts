@@ -35,3 +35,15 @@ test("a malformed wordLists value is an error on the header line; an unknown lis
   const notObject = parseDemoFile(header(["upbeat"]), "w.icl.jsonl");
   assert.ok(notObject.problems.some((p) => p.severity === "error" && /"wordLists" must be an object/.test(p.message)));
 });
+
+test("draw ranges: ra-string#0..3 expands to four paired draws in the plan; bad ranges are errors", () => {
+  const { expandVariantKeys } = require("../../src/core/variants") as typeof import("../../src/core/variants");
+  const { planExperiment } = require("../../src/core/experiment/plan") as typeof import("../../src/core/experiment/plan");
+  assert.deepEqual(expandVariantKeys(["gold", "ra-string#0..3", "ra-string#2"]), ["gold", "ra-string#0", "ra-string#1", "ra-string#2", "ra-string#3"]);
+  assert.throws(() => expandVariantKeys(["g-string#5..1"]), /smaller to a larger/);
+  const file = parseDemoFile(header(undefined).replace(',"wordLists":null', ""), "w.icl.jsonl");
+  const plan = planExperiment({ file, settings: { ...file.settings, variants: ["ra-string#0..1", "g-string#0..1"], queries: 2, k: [2] } });
+  assert.deepEqual(plan.variants, ["ra-string#0", "ra-string#1", "g-string#0", "g-string#1"]);
+  const ok = parseDemoFile(header(undefined).replace('"queries":2', '"queries":2,"variants":["ra-string#0..49"]'), "w.icl.jsonl");
+  assert.deepEqual(ok.problems.filter((p) => p.severity !== "info"), []);
+});

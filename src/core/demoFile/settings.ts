@@ -235,11 +235,11 @@ export function checkSetting(key: keyof ProbeSettings, value: unknown): CheckedS
       const out: string[] = [];
       const seen = new Set<string>();
       list.forEach((v, idx) => {
-        if (typeof v !== "string" || !/^[a-z0-9][a-z0-9-]*(#[0-9]+)?$/.test(v)) {
-          issues.push(bad(key, `variant ${quote(v)} is not a variant id`, 'Variant ids look like "gold", "ra-string" or "ra-string#2".', idx));
+        if (typeof v !== "string" || !/^[a-z0-9][a-z0-9-]*(#[0-9]+(\.\.[0-9]+)?)?$/.test(v)) {
+          issues.push(bad(key, `variant ${quote(v)} is not a variant id`, 'Variant ids look like "gold", "ra-string", "ra-string#2" or a range of draws "ra-string#0..49".', idx));
           return;
         }
-        const id = v.replace(/#[0-9]+$/, "");
+        const id = v.replace(/#[0-9]+(\.\.[0-9]+)?$/, "");
         if (!KNOWN_VARIANT_IDS.includes(id)) {
           const guess = closest(id, KNOWN_VARIANT_IDS);
           issues.push({ key, item: idx, severity: "warning", code: "unknown-variant", message: `unknown variant ${quote(v)}`, hint: guess ? `Did you mean "${guess}"?` : `Known variants: ${KNOWN_VARIANT_IDS.join(", ")}.` });

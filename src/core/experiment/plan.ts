@@ -6,7 +6,7 @@
 import type { DemoFile, Example, ProbeSettings } from "../types";
 import { drawQueries, selectDemos } from "../selection";
 import { buildPrompt } from "../prompt";
-import { createVariant, type VariantContext, type VariantInstance } from "../variants";
+import { createVariant, expandVariantKeys, type VariantContext, type VariantInstance } from "../variants";
 
 import { CONTENT_FREE_INPUTS } from "../calibration";
 
@@ -54,7 +54,7 @@ export interface PlanInput {
  */
 export function planExperiment({ file, settings }: PlanInput): ExperimentPlan {
   const examples = file.examples;
-  const variants = [...settings.variants];
+  const variants = expandVariantKeys(settings.variants);
   if (variants.length === 0) throw new PlanError("no variants to run", "pass --variants gold,ra-string or set \"variants\" in the file header");
   if (settings.k.length === 0) throw new PlanError("no k values to run", "pass --k 0,4,8 or set \"k\" in the file header");
   if (settings.seeds.length === 0) throw new PlanError("no seeds to run", "pass --seeds 1,2,3 or set \"seeds\" in the file header");

@@ -66,6 +66,39 @@ export function parseVariantKey(key: string): { id: string; draw?: number } {
   return { id, draw: Number(n) };
 }
 
+/**
+ * Expands draw ranges in a variant list: "ra-string#0..49" stands for ra-string#0 ... ra-string#49
+ * (the H3 correlation study needs N paired draws of g; nobody should type 100 keys). Other keys
+ * pass through; duplicates are dropped, first occurrence wins. A range larger than 10,000 draws
+ * or running backwards is an error.
+ */
+export function expandVariantKeys(keys: readonly string[]): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const add = (k: string) => {
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(k);
+    }
+  };
+  for (const raw of keys) {
+    const key = raw.trim();
+    const m = /^([^#]+)#(\d{1,6})\.\.(\d{1,6})$/.exec(key);
+    if (!m) {
+      add(key);
+      continue;
+    }
+    const [, id, a, b] = m;
+    const from = Number(a);
+    const to = Number(b);
+    if (to < from || to - from >= 10_000) {
+      throw new VariantError(id, `Variant key '${key}': a draw range runs from a smaller to a larger number, at most 10,000 draws.`, `Write e.g. '${id}#0..49'.`);
+    }
+    for (let n = from; n <= to; n++) add(`${id}#${n}`);
+  }
+  return out;
+}
+
 /** The definition for a key (its #n ignored), or undefined for an unknown id. */
 export function getVariant(key: string): VariantDefinition | undefined {
   const hash = key.indexOf("#");
