@@ -74,6 +74,14 @@ async function disposeContext(): Promise<void> {
   context = undefined;
 }
 
+function statSafe(p: string): number | undefined {
+  try {
+    return statSync(p).size;
+  } catch {
+    return undefined;
+  }
+}
+
 async function load(path: string, options: LoadOptions): Promise<ModelInfo> {
   const abs = resolve(path);
   if (!options.skipPrecheck) {
@@ -84,7 +92,8 @@ async function load(path: string, options: LoadOptions): Promise<ModelInfo> {
   await disposeContext();
   if (model) await model.dispose().catch(() => undefined);
   model = undefined;
-  const auto = defaultThreads();
+  // The thread default depends on the model's size; with the pre-check skipped, stat it here.
+  const auto = defaultThreads(undefined, undefined, undefined, options.skipPrecheck ? statSafe(abs) : fileSize);
   threads = Math.max(1, options.threads ?? auto.threads);
   threadsReason = options.threads ? `${threads} thread(s): set by the caller` : auto.reason;
   if (!llama) {

@@ -265,6 +265,11 @@ test("default threads: physical cores, 1 on an oversubscribed machine", () => {
   assert.match(busy.reason, /busy \(load 15\.3 on 2 CPUs\)/);
   assert.equal(defaultThreads(3, 8, 4).threads, 4);
   assert.equal(defaultThreads(99, 1, 1).threads, 1);
+  // Small models: one thread whatever the load; large ones keep the physical cores.
+  const small = defaultThreads(0.1, 2, 2, 1_315_264);
+  assert.equal(small.threads, 1);
+  assert.match(small.reason, /small model/);
+  assert.equal(defaultThreads(0.1, 2, 2, 144_000_000).threads, 2);
 });
 
 test("short-prefix groups spread over parallel sequences: same scores, within the 15% token budget", async () => {
