@@ -38,14 +38,8 @@ export function matchCase(model: string, word: string): string {
   return word;
 }
 
-export interface Base {
-  key: string;
-  id: string;
-  draw: number;
-  seed: number;
-  family: VariantFamily;
-  title: string;
-}
+/** The identifying fields every VariantInstance shares (filled in by `base`). */
+export type Base = Pick<VariantInstance, "key" | "id" | "draw" | "seed" | "family" | "title">;
 
 export function base(ctx: VariantContext, def: { id: string; family: VariantFamily; title: string }, draw: number, key: string): Base {
   return { key, id: def.id, draw, seed: ctx.seed, family: def.family, title: def.title };
