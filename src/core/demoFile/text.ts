@@ -1,6 +1,6 @@
 // Text helpers shared by the demo-file readers: line splitting, offset -> line/column, edit
 // distance and the problem collector that keeps every position inside the text.
-import type { Problem, Severity } from "../types";
+import type { Problem } from "../types";
 
 /**
  * Normalises line breaks to "\n". VS Code counts "\r\n", "\r" and "\n" each as one line break,
@@ -108,17 +108,8 @@ export function quote(value: unknown, max = 40): string {
   return `'${s}'`;
 }
 
-export interface ProblemInput {
-  line: number;
-  column?: number;
-  endLine?: number;
-  endColumn?: number;
-  severity: Severity;
-  code: string;
-  message: string;
-  hint: string;
-  fix?: Problem["fix"];
-}
+/** A Problem before the file name is attached; the column defaults to 1. */
+export type ProblemInput = Omit<Problem, "file" | "column"> & { column?: number };
 
 /**
  * Collects problems and clamps every position into the text, so a bug in a position
