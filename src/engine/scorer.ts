@@ -1,6 +1,8 @@
 // Exact per-label scoring with prefix reuse. Pure logic over two small interfaces (a tokenizer
 // and a KV-cached sequence), so the planning is unit-tested without a model (test/unit/engine*)
-// and the worker plugs node-llama-cpp in (worker.ts).
+// and the worker plugs node-llama-cpp in (worker.ts). The item preparation (joint tokenization,
+// BOS rule, label tokens after the divergence point, warnings) and scoreQuery (sums, softmax,
+// ranks) are backend-independent, so any other backend scores exactly alike.
 //
 // Math (docs/ENGINE.md): for a prompt T (BOS + prefix + query) and a label whose joint
 // tokenization is F = tokenize(prefix + query + labelSep + label), the label's tokens are F after
@@ -314,7 +316,21 @@ export function parallelFor(group: PreparedItem[], shared: number, maxSequences:
   return Math.max(1, Math.min(maxSequences, byBudget, Math.floor(group.length / 4)));
 }
 
-function scoreQuery(it: PreparedItem, dists: Map<number, ProbLookup>[]): ItemScore {
+/** log PROB_FLOOR: the clamp applied to token log-probs (natural log). */
+export const LOG_PROB_FLOOR = Math.log(PROB_FLOOR);
+
+/**
+ * Natural log-prob of label `labelIndex`'s token at `position` (that is, of full[position] given
+ * full[0..position)). -Infinity or NaN for a probability that underflowed to 0.
+ */
+export type TokenLogProb = (labelIndex: number, position: number) => number;
+
+/**
+ * One query's scores from its label tokens' log-probs: the sums, means, first-token log-probs,
+ * the softmax over the labels, the prediction, the gold rank and the warnings. Independent of
+ * how the log-probs were obtained, so every backend sums, clamps and ranks exactly alike.
+ */
+export function scoreQuery(it: PreparedItem, tokenLogProb: TokenLogProb): ItemScore {
   const scores: LabelScore[] = [];
   const warnings = [...it.warnings];
   it.labels.forEach((l, li) => {
@@ -322,17 +338,17 @@ function scoreQuery(it: PreparedItem, dists: Map<number, ProbLookup>[]): ItemSco
     let first = 0;
     let clamped = 0;
     for (let i = l.start; i < l.full.length; i++) {
-      let p = dists[li].get(i - 1)!(l.full[i]);
-      if (!(p >= PROB_FLOOR)) {
-        p = PROB_FLOOR;
+      let lp = tokenLogProb(li, i);
+      // Same rule as clamping the probability at PROB_FLOOR: log is monotonic.
+      if (!(lp >= LOG_PROB_FLOOR)) {
+        lp = LOG_PROB_FLOOR;
         clamped++;
       }
-      const lp = Math.log(p);
       if (i === l.start) first = lp;
       logProb += lp;
     }
     if (clamped)
-      warnings.push(`label "${l.label}": ${clamped} token probabilit${clamped === 1 ? "y" : "ies"} underflowed to 0 and ${clamped === 1 ? "was" : "were"} clamped to ${PROB_FLOOR.toExponential(3)} (log ${Math.log(PROB_FLOOR).toFixed(2)}); its logProb is an upper bound.`);
+      warnings.push(`label "${l.label}": ${clamped} token probabilit${clamped === 1 ? "y" : "ies"} underflowed to 0 and ${clamped === 1 ? "was" : "were"} clamped to ${PROB_FLOOR.toExponential(3)} (log ${LOG_PROB_FLOOR.toFixed(2)}); its logProb is an upper bound.`);
     const n = l.full.length - l.start;
     scores.push({ label: l.label, logProb, meanLogProb: logProb / n, firstTokenLogProb: first, tokens: n, prob: 0 });
   });
@@ -391,7 +407,7 @@ export async function scorePrepared(
         if (naive) await cache.rollback(0);
         dists.push(await cache.ensure(l.full, l.full.length - 1, need));
       }
-      results[it.index] = scoreQuery(it, dists);
+      results[it.index] = scoreQuery(it, (li, i) => Math.log(dists[li].get(i - 1)!(it.labels[li].full[i])));
       hooks.onItem?.(results[it.index]);
       // Roll back after the query to what the next query shares with it (at least the group's
       // common prefix); the next group's first request erases from its divergence point.
