@@ -8,30 +8,7 @@ import { open, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { loadNodeLlamaCpp, type GgufFileInfo } from "./esm";
 import { EngineFailure } from "./protocol";
-
-/** ggml type id -> [elements per block, bytes per block], for the types whose layout is certain. */
-const GGML_BLOCK: Record<number, [number, number]> = {
-  0: [1, 4], // F32
-  1: [1, 2], // F16
-  2: [32, 18], // Q4_0
-  3: [32, 20], // Q4_1
-  6: [32, 22], // Q5_0
-  7: [32, 24], // Q5_1
-  8: [32, 34], // Q8_0
-  9: [32, 36], // Q8_1
-  10: [256, 84], // Q2_K
-  11: [256, 110], // Q3_K
-  12: [256, 144], // Q4_K
-  13: [256, 176], // Q5_K
-  14: [256, 210], // Q6_K
-  15: [256, 292], // Q8_K
-  24: [1, 1], // I8
-  25: [1, 2], // I16
-  26: [1, 4], // I32
-  27: [1, 8], // I64
-  28: [1, 8], // F64
-  30: [1, 2], // BF16
-};
+import { ggmlBlock } from "../gguf/ggmlTypes";
 
 /** Architectures without attention heads / feed-forward width (recurrent models). */
 const RECURRENT = /^(mamba|rwkv|arwkv)/;
@@ -109,7 +86,7 @@ export async function checkGgufFile(path: string, opts: { vocabOnly?: boolean } 
   let dataEnd = 0;
   for (const t of tensors) {
     const off = Number(t.fileOffset);
-    const block = GGML_BLOCK[t.ggmlType as number];
+    const block = ggmlBlock(t.ggmlType as number);
     let bytes = 0;
     if (block) {
       const elements = t.dimensions.reduce<number>((a, d) => a * Number(d), 1);

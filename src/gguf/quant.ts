@@ -1,6 +1,8 @@
-// Number encodings used by GGUF tensor data: IEEE half floats (F16) and ggml's Q8_0 blocks.
-// Q8_0 follows ggml's reference quantizer (ggml-quants.c, quantize_row_q8_0_ref): blocks of 32
-// values, one f16 scale d = max|x| / 127, then 32 int8 values round(x / d).
+// Number encodings used by GGUF tensor data: IEEE half floats (F16), bfloat16 (BF16) and ggml's
+// 32-value block types Q8_0, Q4_0, Q4_1, Q5_0, Q5_1. The block quantizers follow ggml's reference
+// quantizers (ggml-quants.c, quantize_row_*_ref, "for deterministic creation of model files"),
+// float32 arithmetic included, so a file written here holds what llama.cpp's tools would write.
+// Q8_0: one f16 scale d = max|x| / 127, then 32 int8 values round(x / d).
 
 /** Values per Q8_0 block and bytes per block (2-byte f16 scale + 32 int8). */
 export const Q8_0_BLOCK = 32;
@@ -71,14 +73,126 @@ export function encodeQ8_0(values: ArrayLike<number>, out: Buffer, offset = 0): 
   }
 }
 
-/** Decodes Q8_0 blocks back to floats (for tests and inspection). */
-export function decodeQ8_0(buf: Uint8Array, count: number): Float32Array {
-  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    const blk = Math.floor(i / Q8_0_BLOCK);
-    const d = f16ToFloat32(b.readUInt16LE(blk * Q8_0_BLOCK_BYTES));
-    out[i] = d * b.readInt8(blk * Q8_0_BLOCK_BYTES + 2 + (i % Q8_0_BLOCK));
+/** float32 -> bfloat16 bits: round to nearest even, NaN kept quiet (ggml_compute_fp32_to_bf16). */
+export function float32ToBF16(value: number): number {
+  f32[0] = value;
+  const x = u32[0];
+  if ((x & 0x7fffffff) > 0x7f800000) return ((x >>> 16) | 64) & 0xffff;
+  return ((x + (0x7fff + ((x >>> 16) & 1))) >>> 16) & 0xffff;
+}
+
+/** Encodes values as little-endian BF16 into `out` at byte `offset`. */
+export function encodeBF16(values: ArrayLike<number>, out: Buffer, offset = 0): void {
+  for (let i = 0; i < values.length; i++) out.writeUInt16LE(float32ToBF16(values[i]), offset + 2 * i);
+}
+
+const fr = Math.fround;
+/** C's (int) cast of a float: truncation toward zero. */
+const trunc = Math.trunc;
+
+function requireBlocks(values: ArrayLike<number>, type: string): number {
+  if (values.length % 32 !== 0) throw new Error(`${type} needs a multiple of 32 values per row, got ${values.length}`);
+  return values.length / 32;
+}
+
+/** The value of largest magnitude in a block, with its sign (first one on ties), and its magnitude. */
+function signedMax(values: ArrayLike<number>, start: number): { max: number; amax: number } {
+  let amax = 0;
+  let max = 0;
+  for (let j = 0; j < 32; j++) {
+    const v = fr(values[start + j]);
+    if (amax < Math.abs(v)) {
+      amax = Math.abs(v);
+      max = v;
+    }
   }
-  return out;
+  return { max, amax };
+}
+
+function minMax(values: ArrayLike<number>, start: number): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let j = 0; j < 32; j++) {
+    const v = fr(values[start + j]);
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
+}
+
+/** Q4_0 (quantize_row_q4_0_ref): f16 d = max / -8, then 16 bytes of 4-bit q with x = (q - 8) d. */
+export function encodeQ4_0(values: ArrayLike<number>, out: Buffer, offset = 0): void {
+  for (let b = 0; b < requireBlocks(values, "Q4_0"); b++) {
+    const { max } = signedMax(values, b * 32);
+    const d = fr(max / -8);
+    const id = d ? fr(1 / d) : 0;
+    const base = offset + b * 18;
+    out.writeUInt16LE(float32ToF16(d), base);
+    for (let j = 0; j < 16; j++) {
+      const x0 = fr(fr(values[b * 32 + j]) * id);
+      const x1 = fr(fr(values[b * 32 + 16 + j]) * id);
+      const q0 = Math.min(15, trunc(fr(x0 + 8.5)));
+      const q1 = Math.min(15, trunc(fr(x1 + 8.5)));
+      out[base + 2 + j] = q0 | (q1 << 4);
+    }
+  }
+}
+
+/** Q4_1 (quantize_row_q4_1_ref): f16 d = (max - min) / 15 and f16 m = min; x = q d + m. */
+export function encodeQ4_1(values: ArrayLike<number>, out: Buffer, offset = 0): void {
+  for (let b = 0; b < requireBlocks(values, "Q4_1"); b++) {
+    const { min, max } = minMax(values, b * 32);
+    const d = fr((max - min) / 15);
+    const id = d ? fr(1 / d) : 0;
+    const base = offset + b * 20;
+    out.writeUInt16LE(float32ToF16(d), base);
+    out.writeUInt16LE(float32ToF16(min), base + 2);
+    for (let j = 0; j < 16; j++) {
+      const x0 = fr(fr(fr(values[b * 32 + j]) - min) * id);
+      const x1 = fr(fr(fr(values[b * 32 + 16 + j]) - min) * id);
+      out[base + 4 + j] = Math.min(15, trunc(fr(x0 + 0.5))) | (Math.min(15, trunc(fr(x1 + 0.5))) << 4);
+    }
+  }
+}
+
+/** Packs 32 five-bit values: low nibbles in qs (j and j + 16 share a byte), fifth bits in a u32 qh. */
+function packQ5(q: number[], out: Buffer, qhAt: number, qsAt: number): void {
+  let qh = 0;
+  for (let j = 0; j < 16; j++) {
+    out[qsAt + j] = (q[j] & 0x0f) | ((q[j + 16] & 0x0f) << 4);
+    qh |= ((q[j] & 0x10) >>> 4) << j;
+    qh |= ((q[j + 16] & 0x10) >>> 4) << (j + 16);
+  }
+  out.writeUInt32LE(qh >>> 0, qhAt);
+}
+
+/** Q5_0 (quantize_row_q5_0_ref): f16 d = max / -16, 5-bit q with x = (q - 16) d. */
+export function encodeQ5_0(values: ArrayLike<number>, out: Buffer, offset = 0): void {
+  for (let b = 0; b < requireBlocks(values, "Q5_0"); b++) {
+    const { max } = signedMax(values, b * 32);
+    const d = fr(max / -16);
+    const id = d ? fr(1 / d) : 0;
+    const base = offset + b * 22;
+    out.writeUInt16LE(float32ToF16(d), base);
+    const q = Array.from({ length: 32 }, (_, j) => Math.min(31, trunc(fr(fr(fr(values[b * 32 + j]) * id) + 16.5))));
+    packQ5(q, out, base + 2, base + 6);
+  }
+}
+
+/**
+ * Q5_1 (quantize_row_q5_1_ref): f16 d = (max - min) / 31 and f16 m = min, x = q d + m. ggml's
+ * reference does not clamp q here; this one clamps to 31 (it only matters if float rounding
+ * pushed (max - min) / d past 31.5, where ggml would wrap to 0).
+ */
+export function encodeQ5_1(values: ArrayLike<number>, out: Buffer, offset = 0): void {
+  for (let b = 0; b < requireBlocks(values, "Q5_1"); b++) {
+    const { min, max } = minMax(values, b * 32);
+    const d = fr((max - min) / 31);
+    const id = d ? fr(1 / d) : 0;
+    const base = offset + b * 24;
+    out.writeUInt16LE(float32ToF16(d), base);
+    out.writeUInt16LE(float32ToF16(min), base + 2);
+    const q = Array.from({ length: 32 }, (_, j) => Math.min(31, trunc(fr(fr(fr(fr(values[b * 32 + j]) - min) * id) + 0.5))));
+    packQ5(q, out, base + 4, base + 8);
+  }
 }

@@ -5,7 +5,8 @@
 // Tensor data can be produced lazily (`fill`) so that a 135M-parameter random model never needs
 // its float32 weights in memory at once: writeGguf streams tensor by tensor.
 import { closeSync, openSync, writeSync } from "node:fs";
-import { encodeF16, encodeQ8_0, Q8_0_BLOCK, Q8_0_BLOCK_BYTES } from "./quant";
+import { encodeValues, type TensorType } from "./encode";
+import { GGML_TYPES, ggmlByteSize } from "./ggmlTypes";
 
 export const GGUF_MAGIC = "GGUF";
 export const GGUF_VERSION = 3;
@@ -17,9 +18,7 @@ export enum GgufValueType {
   STRING = 8, ARRAY = 9, UINT64 = 10, INT64 = 11, FLOAT64 = 12,
 }
 
-/** The ggml tensor types this writer encodes (ggml.h enum ggml_type). */
-export const GGML_TYPE = { F32: 0, F16: 1, Q8_0: 8 } as const;
-export type TensorType = keyof typeof GGML_TYPE;
+export type { TensorType } from "./encode";
 
 export type ScalarType = Exclude<GgufValueType, GgufValueType.ARRAY>;
 export type GgufScalar = number | bigint | boolean | string;
@@ -63,18 +62,13 @@ export function elementCount(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);
 }
 
-/** Bytes of a tensor's data for its type (Q8_0 needs rows that are a multiple of 32). */
+/** Bytes of a tensor's data for its type (block types need rows that are whole blocks: 32 or 256 values). */
 export function tensorByteSize(t: Pick<GgufTensor, "dims" | "type" | "name">): number {
-  const n = elementCount(t.dims);
-  switch (t.type) {
-    case "F32": return 4 * n;
-    case "F16": return 2 * n;
-    case "Q8_0":
-      if (t.dims[0] % Q8_0_BLOCK !== 0) {
-        throw new Error(`tensor ${t.name}: Q8_0 needs an innermost dimension divisible by ${Q8_0_BLOCK}, got ${t.dims[0]}`);
-      }
-      return (n / Q8_0_BLOCK) * Q8_0_BLOCK_BYTES;
+  const block = GGML_TYPES[t.type].block;
+  if ((t.dims[0] ?? 1) % block !== 0) {
+    throw new Error(`tensor ${t.name}: ${t.type} needs an innermost dimension divisible by ${block}, got ${t.dims[0]}`);
   }
+  return ggmlByteSize(t.type, elementCount(t.dims), `tensor ${t.name}`);
 }
 
 const align = (n: number, a: number) => Math.ceil(n / a) * a;
@@ -163,7 +157,7 @@ function layout(spec: GgufSpec): Layout {
     s.str(t.name);
     s.u32(t.dims.length);
     for (const d of t.dims) s.u64(d);
-    s.u32(GGML_TYPE[t.type]);
+    s.u32(GGML_TYPES[t.type].id);
     s.u64(offsets[i]);
   });
   const header = s.concat();
@@ -179,20 +173,14 @@ const CHUNK_VALUES = 1 << 20;
 function encodeTensor(t: GgufTensor, emit: (b: Buffer) => void): void {
   const n = elementCount(t.dims);
   const row = t.dims[0] || 1;
-  // Chunks hold whole rows so that Q8_0 blocks never straddle a chunk.
+  // Chunks hold whole rows so that quantization blocks never straddle a chunk.
   const chunk = Math.max(row, Math.floor(CHUNK_VALUES / row) * row);
   const scratch = new Float32Array(Math.min(chunk, n));
   for (let start = 0; start < n; start += chunk) {
     const len = Math.min(chunk, n - start);
     const vals = t.data ? t.data.subarray(start, start + len) : scratch.subarray(0, len);
     if (!t.data) t.fill!(start, vals);
-    let b: Buffer;
-    switch (t.type) {
-      case "F32": b = Buffer.from(Float32Array.from(vals).buffer); break;
-      case "F16": b = Buffer.alloc(2 * len); encodeF16(vals, b); break;
-      case "Q8_0": b = Buffer.alloc((len / Q8_0_BLOCK) * Q8_0_BLOCK_BYTES); encodeQ8_0(vals, b); break;
-    }
-    emit(b);
+    emit(t.type === "F32" ? Buffer.from(Float32Array.from(vals).buffer) : encodeValues(t.type, vals));
   }
 }
 

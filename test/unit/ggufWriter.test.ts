@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  decodeQ8_0, encodeGguf, encodeQ8_0, f16ToFloat32, float32ToF16, GgufValueType, kv, llamaTensorShapes,
+  dequantize, encodeGguf, encodeQ8_0, f16ToFloat32, float32ToF16, GgufValueType, kv, llamaTensorShapes,
   Q8_0_BLOCK_BYTES, randomLlamaSpec, smolLm135mShape, syntheticVocab, tensorByteSize, TokenType, wordVocab,
 } from "../../src/gguf";
 
@@ -105,7 +105,7 @@ test("Q8_0 blocks: f16 scale = max|x|/127, int8 = round(x/scale), round-trip wit
   assert.equal(buf.readUInt16LE(0), float32ToF16(amax0 / 127));
   const argmax = Array.from(vals.subarray(0, 32), Math.abs).indexOf(amax0);
   assert.equal(Math.abs(buf.readInt8(2 + argmax)), 127);
-  const back = decodeQ8_0(buf, 64);
+  const back = dequantize(8, buf, 64);
   for (let i = 0; i < 64; i++) {
     const scale = f16ToFloat32(buf.readUInt16LE(Math.floor(i / 32) * Q8_0_BLOCK_BYTES));
     // Half a quantisation step, plus the f16 rounding of the scale (quants use the exact scale,
@@ -123,7 +123,7 @@ test("Q8_0 tensors are stored as 34-byte blocks in the file", () => {
   const buf = encodeGguf({ metadata: [], tensors: [{ name: "q", dims: [32, 2], type: "Q8_0", data: vals }] });
   const r = readGguf(buf);
   assert.equal(r.tensors[0].type, 8);
-  const back = decodeQ8_0(buf.subarray(r.dataStart, r.dataStart + 68), 64);
+  const back = dequantize(8, buf.subarray(r.dataStart, r.dataStart + 68), 64);
   for (let i = 0; i < 64; i++) assert.ok(Math.abs(back[i] - vals[i]) < 0.2);
 });
 
