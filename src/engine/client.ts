@@ -13,6 +13,7 @@ import { basename, join } from "node:path";
 import { packageRoot } from "./defaultModel";
 import {
   EngineFailure,
+  type EmbeddingRows,
   type EngineRequest,
   type EngineResponse,
   type EngineResults,
@@ -242,6 +243,14 @@ export class EngineClient {
     };
     signal.addEventListener("abort", onAbort, { once: true });
     return promise.finally(() => signal.removeEventListener("abort", onAbort));
+  }
+
+  /**
+   * The model's input embeddings (rows of token_embd.weight) of the given token ids, read from
+   * the file and dequantized; `unsupported` when the file stores them in a type without a decoder.
+   */
+  tokenEmbeddings(tokens: number[]): Promise<EmbeddingRows> {
+    return this.send({ type: "embeddings", tokens }).promise;
   }
 
   /** Raw prompt-processing throughput (tokens/s) on `tokens` tokens in one batch of up to 512 (benchmark). */

@@ -158,6 +158,19 @@ export interface VocabEntry {
   type: VocabTokenType;
 }
 
+/** Rows of the model's input embedding table (token_embd.weight), dequantized to float32 values. */
+export interface EmbeddingRows {
+  tensor: string;
+  /** The tensor's ggml type as stored in the file, e.g. "Q4_K". */
+  type: string;
+  /** Embedding length (values per row). */
+  dim: number;
+  /** Rows in the table (the vocabulary size). */
+  vocab: number;
+  /** One row per requested token, in request order. */
+  rows: number[][];
+}
+
 export interface ThroughputResult {
   tokens: number;
   batchSize: number;
@@ -184,6 +197,8 @@ export type EngineRequest =
   | { type: "vocab"; id: number }
   /** naive: evaluate every label's whole prompt from an empty cache (reference / benchmark only). */
   | { type: "score"; id: number; items: ScoreItem[]; naive?: boolean; /** Send each ItemScore as an "item" event when scored. */ stream?: boolean }
+  /** Input embeddings of the given token ids, read from the model file (g-linear). */
+  | { type: "embeddings"; id: number; tokens: number[] }
   | { type: "throughput"; id: number; tokens: number; runs?: number }
   | { type: "memory"; id: number }
   | { type: "cancel"; id: number; target: number }
@@ -197,6 +212,7 @@ export interface EngineResults {
   detokenize: string[];
   vocab: VocabEntry[];
   score: ScoreResult;
+  embeddings: EmbeddingRows;
   throughput: ThroughputResult;
   memory: MemoryResult;
   cancel: { cancelled: boolean };
@@ -214,6 +230,7 @@ export type EngineErrorCode =
   | "load-failed"
   | "invalid-request"
   | "context-overflow"
+  | "unsupported"
   | "cancelled"
   | "crashed"
   | "disposed"

@@ -7,6 +7,7 @@ import { readFileSync, statSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { loadNodeLlamaCpp, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type NodeLlamaCpp, type Token } from "./esm";
 import { checkGgufFile } from "./ggufCheck";
+import { readTokenEmbeddings } from "./embeddings";
 import {
   EngineFailure,
   type EngineRequest,
@@ -282,6 +283,8 @@ async function dispatch(req: EngineRequest): Promise<EngineResults[keyof EngineR
       return vocab();
     case "score":
       return score(req.id, req);
+    case "embeddings":
+      return readTokenEmbeddings(modelPath, requireModel(false).fileInfo.tensorInfo ?? [], req.tokens);
     case "throughput":
       return throughput(req.tokens, req.runs ?? 3);
     case "memory":
