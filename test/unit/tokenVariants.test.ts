@@ -123,6 +123,29 @@ test("ra-token: distinct normal tokens, single token in context, deterministic p
   EX.forEach((e, i) => assert.equal(demos[i].label, v.query(e).gold));
 });
 
+test("g-token#n: tau_g with ra-token#n's g (label word -> the same random single token), paired per seed and draw", () => {
+  for (const seed of [1, 2]) {
+    for (const draw of [0, 1, 2]) {
+      const key = (id: string) => (draw === 0 ? id : `${id}#${draw}`);
+      const ra = createVariant(key("ra-token"), ctx(seed));
+      const g = createVariant(key("g-token"), ctx(seed));
+      assert.equal(g.family, "task");
+      assert.equal(g.mapping.kind, "token");
+      assert.deepEqual(g.labelSpace, ra.labelSpace, `seed ${seed} draw ${draw}: same g`);
+      assert.deepEqual(g.mapping.rows, ra.mapping.rows);
+      // Input = the label word, answer = g(label word): in demos and queries alike.
+      const demos = g.demos(EX);
+      EX.forEach((e, i) => {
+        assert.deepEqual(demos[i], { input: e.label, label: ra.query(e).gold });
+        assert.deepEqual(g.query(e), { input: e.label, gold: ra.query(e).gold });
+      });
+    }
+  }
+  // Different draws are different functions g (for some seed).
+  const draws = new Set([0, 1, 2, 3, 4].map((n) => createVariant(`g-token#${n}`, ctx(1)).labelSpace.join()));
+  assert.ok(draws.size > 1, "draws of g differ");
+});
+
 test("pickLabelTokens refuses tokens that are not single in context and fails clearly when too few remain", () => {
   // A tokenizer that splits every candidate in context: nothing qualifies.
   const split: TokenizerAccess = { vocab: VOCAB, tokenize: (t) => tokenize(t).concat(t.endsWith(":") ? [] : [0]) };

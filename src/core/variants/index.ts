@@ -9,12 +9,13 @@ import { inputsOnly, labelsOnly, noLabelSpace } from "./format";
 import { correct0, correct25, correct50, correct75, randomLabels } from "./inconsistent";
 import { gAntonym, gKeyword, gSynonym, raAntonym, raChains, raKeyword, raSynonym } from "./natural";
 import { gString, raString } from "./randomString";
-import { paToken, raToken } from "./token";
+import { gToken, paToken, raToken } from "./token";
 import { VariantError, type VariantContext, type VariantDefinition, type VariantInstance } from "./types";
 
 export * from "./types";
 export { correctCount } from "./inconsistent";
 export { pronounceable, randomStringG } from "./randomString";
+export { randomTokenG } from "./token";
 export { naturalG, synonymChains } from "./natural";
 export { WordCipher, wordTypes, WORD_RE } from "./cipher";
 export { UNRELATED_WORDS } from "./consistent";
@@ -46,6 +47,7 @@ export const VARIANTS: readonly VariantDefinition[] = [
   paWord,
   paToken,
   gString,
+  gToken,
   gSynonym,
   gAntonym,
   gKeyword,

@@ -1,4 +1,4 @@
-// The two token-level variants of Li et al. 2024, completed against a TokenizerAccess
+// The token-level variants of Li et al. 2024 (ra-token, g-token, pa-token), completed against a TokenizerAccess
 // (ctx.tokenizer) supplied by the caller: the model's tokenizer in the engine process, or a
 // cache filled from EngineClient.tokenize() (see tokenVariants.ts withTokenizer). Without a
 // tokenizer, createVariant throws VariantError("... needs the model's tokenizer").
@@ -17,7 +17,7 @@ import {
   type SegmentKind,
   type TokenizerAccess,
 } from "../tokenVariants";
-import { base, classIndexer, labelMapInstance, labelWords, requireClasses } from "./common";
+import { base, classIndexer, gTaskInstance, labelMapInstance, labelWords, requireClasses, type LabelMapRow } from "./common";
 import { VariantError, type VariantContext, type VariantDefinition, type VariantInstance } from "./types";
 
 function needTokenizer(ctx: VariantContext, variant: string): TokenizerAccess {
@@ -31,11 +31,35 @@ function sampleInputs(ctx: VariantContext): string[] {
 }
 
 /**
- * ra-token (Li et al. 2024 ACL, tau_RA as in the authors' code): each class is shown and scored
- * as a random single vocabulary token. Unlike the authors' code, the tokens are distinct, of type
- * normal (no control, byte, special or unused token), word-like, and verified to be ONE token in
- * context (after the query text and labelSep, as the engine tokenizes labels).
+ * The random-token g for (seed, draw): one distinct random single vocabulary token per class,
+ * shared by ra-token and g-token (so that ra-token#n and g-token#n pair up for the H3
+ * correlation study, as ra-string#n and g-string#n do). Unlike the authors' code, the tokens are
+ * distinct, of type normal (no control, byte, special or unused token), word-like, and verified
+ * to be ONE token in context: after a query's text and labelSep, as the engine tokenizes labels.
+ * The context is the template's query with the first class's sample input; the label position
+ * ("...Sentiment: <token>") is the same in the tau_g prompt, where the input is a label word.
  */
+export function randomTokenG(ctx: VariantContext, draw: number, variant: string): LabelMapRow[] {
+  const tokenizer = needTokenizer(ctx, variant);
+  const words = labelWords(ctx);
+  let context = "Answer:";
+  let labelSep = " ";
+  if (ctx.settings) {
+    const p = buildPrompt(ctx.settings, [], sampleInputs(ctx)[0], []);
+    context = p.prefix + p.query;
+    labelSep = p.labelSep;
+  }
+  let picked;
+  try {
+    picked = pickLabelTokens({ tokenizer, count: words.length, rng: rngFor(ctx.seed, "g-token", draw), context, labelSep, exclude: new Set(words.map((w) => w.toLowerCase())) });
+  } catch (e) {
+    if (e instanceof MissingTokenization) throw e;
+    throw new VariantError(variant, `${variant}: ${(e as Error).message}.`, `This model's vocabulary has too few word tokens; use ${variant.replace("-token", "-string")}.`);
+  }
+  return picked.map((p) => ({ to: p.word, note: `token ${p.id}` }));
+}
+
+/** ra-token (Li et al. 2024 ACL, tau_RA as in the authors' code): each class is shown and scored as a random single vocabulary token (randomTokenG). */
 export const raToken: VariantDefinition = {
   id: "ra-token",
   family: "consistent",
@@ -45,23 +69,27 @@ export const raToken: VariantDefinition = {
   needsTokenizer: true,
   create(ctx, draw, key) {
     requireClasses(ctx, this.id, 2);
-    const tokenizer = needTokenizer(ctx, this.id);
-    const words = labelWords(ctx);
-    let context = "Answer:";
-    let labelSep = " ";
-    if (ctx.settings) {
-      const p = buildPrompt(ctx.settings, [], sampleInputs(ctx)[0], []);
-      context = p.prefix + p.query;
-      labelSep = p.labelSep;
-    }
-    let picked;
-    try {
-      picked = pickLabelTokens({ tokenizer, count: words.length, rng: rngFor(ctx.seed, "g-token", draw), context, labelSep, exclude: new Set(words.map((w) => w.toLowerCase())) });
-    } catch (e) {
-      if (e instanceof MissingTokenization) throw e;
-      throw new VariantError(this.id, `ra-token: ${(e as Error).message}.`, "This model's vocabulary has too few word tokens; use ra-string.");
-    }
-    const inst = labelMapInstance(ctx, base(ctx, this, draw, key), picked.map((p) => ({ to: p.word, note: `token ${p.id}` })));
+    const inst = labelMapInstance(ctx, base(ctx, this, draw, key), randomTokenG(ctx, draw, this.id));
+    inst.mapping.kind = "token";
+    return inst;
+  },
+};
+
+/**
+ * g-token (Li et al. 2024 ACL, tau_g-ICL with single tokens): the input is the original label
+ * word and the answer is g(label word), a random single vocabulary token, with the same g as
+ * ra-token for the same seed and #n ("Review: negative / Sentiment: <token>").
+ */
+export const gToken: VariantDefinition = {
+  id: "g-token",
+  family: "task",
+  title: "tau_g: label word -> random token",
+  description: "Input = original label word, answer = g(label) for the random-token g of ra-token (needs the model's tokenizer).",
+  source: "Li et al. 2024 (ACL), tau_g-ICL with random vocabulary tokens",
+  needsTokenizer: true,
+  create(ctx, draw, key) {
+    requireClasses(ctx, this.id, 2);
+    const inst = gTaskInstance(ctx, base(ctx, this, draw, key), randomTokenG(ctx, draw, this.id));
     inst.mapping.kind = "token";
     return inst;
   },
