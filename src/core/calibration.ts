@@ -6,6 +6,7 @@
 // q = softmax(W p + b) with W = diag(p_cf)^-1, b = 0; the authors' code takes argmax(W p), and
 // normalising instead of a softmax keeps q a distribution with the same argmax.
 import type { LabelScore, QueryRecord } from "./types";
+import { NO_PREDICTION, uniqueArgmax } from "./labelDecision";
 
 /** The content-free inputs of Zhao et al. (2021). */
 export const CONTENT_FREE_INPUTS: readonly string[] = ["N/A", "", "[MASK]"];
@@ -49,7 +50,7 @@ export function contentFreePrior(contentFreeProbs: readonly (readonly number[])[
 export interface CalibratedPrediction {
   /** Calibrated distribution over the labels. */
   probs: number[];
-  /** Index of the calibrated prediction (first on ties). */
+  /** Index of the calibrated prediction; -1 when several labels tie for the top (labelDecision.ts). */
   predicted: number;
 }
 
@@ -61,9 +62,7 @@ export function calibrate(probs: readonly number[], pcf: readonly number[]): Cal
   if (probs.length !== pcf.length) throw new RangeError(`calibrate: ${probs.length} label probabilities but p_cf has ${pcf.length}`);
   const p = normalise(probs);
   const q = normalise(p.map((x, i) => x / Math.max(pcf[i], 1e-300)));
-  let best = 0;
-  for (let i = 1; i < q.length; i++) if (q[i] > q[best]) best = i;
-  return { probs: q, predicted: best };
+  return { probs: q, predicted: uniqueArgmax(q) };
 }
 
 /**
@@ -76,5 +75,5 @@ export function calibrateLabelScores(labels: readonly LabelScore[], contentFree:
     labels.map((l) => l.prob),
     pcf,
   );
-  return { predicted: labels[c.predicted].label, probs: c.probs };
+  return { predicted: c.predicted < 0 ? NO_PREDICTION : labels[c.predicted].label, probs: c.probs };
 }

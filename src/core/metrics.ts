@@ -15,6 +15,7 @@ import { wilsonInterval, type Interval } from "./stats/intervals";
 import { bootstrapCountsInterval, bootstrapMeanInterval, DEFAULT_RESAMPLES } from "./stats/bootstrap";
 import { macroF1FromConfusion, macroF1FromCounts, type ConfusionMatrix } from "./stats/classification";
 import type { BaselineRecord } from "./results/schema";
+import { NO_PREDICTION } from "./labelDecision";
 
 /** Baseline scores of one (variant, k, seed) demo set, exactly as the results file stores them. */
 export type BaselineInput = BaselineRecord;
@@ -132,11 +133,16 @@ function indexOf(g: Group, label: string): number {
   return i;
 }
 
+/** Confusion of label indices; a prediction index of -1 is a tie (no prediction), counted in `ties`. */
 function confusionOf(labels: string[], gold: ArrayLike<number>, pred: ArrayLike<number>): ConfusionMatrix {
   const L = labels.length;
   const counts = labels.map(() => new Array<number>(L).fill(0));
-  for (let i = 0; i < gold.length; i++) counts[gold[i]][pred[i]]++;
-  return { labels: [...labels], counts };
+  const ties = new Array<number>(L).fill(0);
+  for (let i = 0; i < gold.length; i++) {
+    if (pred[i] < 0) ties[gold[i]]++;
+    else counts[gold[i]][pred[i]]++;
+  }
+  return { labels: [...labels], counts, ...(ties.some((t) => t > 0) ? { ties } : {}) };
 }
 
 function proportion(correct: number, n: number, level: number): Proportion {
@@ -180,7 +186,7 @@ export function aggregate(records: readonly QueryRecord[], opts: AggregateOption
     s.n++;
     if (ok) s.correct++;
     s.gold.push(indexOf(g, r.gold));
-    s.pred.push(indexOf(g, r.predicted));
+    s.pred.push(r.predicted === NO_PREDICTION ? -1 : indexOf(g, r.predicted));
     g.n++;
     if (ok) g.correct++;
     if (!(r.goldRank >= 1)) throw new RangeError(`record ${ri} (${r.variant}, k=${r.k}, seed ${r.seed}) has goldRank ${r.goldRank}; ranks start at 1`);
@@ -229,8 +235,10 @@ export function aggregate(records: readonly QueryRecord[], opts: AggregateOption
     } else if (queryResamples > 0) {
       const s = g.seeds.get(seeds[0])!;
       const L = g.labels.length;
-      const cells = Int32Array.from(s.gold, (gold, i) => gold * L + s.pred[i]);
-      f1Interval = bootstrapCountsInterval(cells, L * L, (counts) => macroF1FromCounts(counts, L), {
+      // One extra column for ties (no prediction): misses of their gold class.
+      const cols = L + 1;
+      const cells = Int32Array.from(s.gold, (gold, i) => gold * cols + (s.pred[i] < 0 ? L : s.pred[i]));
+      f1Interval = bootstrapCountsInterval(cells, L * cols, (counts) => macroF1FromCounts(counts, L, cols), {
         resamples: queryResamples, seed: bootSeedFor(3), level, method: "bootstrap-queries",
       });
     }

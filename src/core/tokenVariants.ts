@@ -4,6 +4,7 @@
 // model's own tokenizer; in the extension/CLI a cache filled from EngineClient.tokenize()
 // (cachedTokenizer + withTokenizer below turn the async engine call into retry rounds).
 import { shuffle, type RandomGenerator } from "./rng";
+import type { ScoreWarning } from "./warnings";
 
 export type VocabTokenType = "normal" | "control" | "byte" | "unknown" | "user" | "unused";
 
@@ -34,9 +35,15 @@ export interface TokenizerAccess {
 export interface TokenPrompt {
   prefixTokens: number[];
   queryTokens: number[];
-  /** Continuation tokens of each label (joint tokenization), never permuted. */
+  /**
+   * Continuation tokens of each label from where its joint tokenization parts from the prompt's
+   * (never permuted): tokenize(prefix + query + labelSep + label) after its common prefix with
+   * tokenize(prefix + query).
+   */
   labelTokens: number[][];
-  warnings: string[];
+  /** Per label, how many of the prompt's last tokens its continuation replaces (a boundary merge; usually 0). */
+  labelOverlap: number[];
+  warnings: ScoreWarning[];
 }
 
 /** Thrown by cachedTokenizer for texts it has not been given; withTokenizer fetches them and retries. */
@@ -222,24 +229,31 @@ export function promptTokenTexts(prompt: { prefix: string; query: string; labelS
 
 /**
  * Splits a text prompt into prefix, query and label tokens by joint tokenization: label tokens
- * are what follows tokenize(prefix + query) in tokenize(prefix + query + labelSep + label).
- * When a boundary does not fall between tokens (a token merges across it), the split uses the
- * common prefix and says so in `warnings`.
+ * are what follows the common prefix of tokenize(prefix + query) and
+ * tokenize(prefix + query + labelSep + label). When the label merges with the end of the prompt
+ * (a boundary merge), that common prefix is shorter than the prompt: `labelOverlap` says how many
+ * prompt tokens the label's continuation replaces, so the engine scores it from the divergence
+ * point exactly as it does a text item (and reports the merge). When the prefix and the query
+ * merge into one token, the prefix is shortened to the common tokens and `warnings` says so.
  */
 export function splitPromptTokens(tok: TokenizerAccess, prompt: { prefix: string; query: string; labelSep: string; labels: readonly string[] }): TokenPrompt {
   const [pre, pq, ...full] = tokenizeAll(tok, promptTokenTexts(prompt));
-  const warnings: string[] = [];
+  const warnings: ScoreWarning[] = [];
   const prefixTokens = prompt.prefix === "" ? [] : pre;
   let cut = prefixTokens.length;
   if (commonPrefix(prefixTokens, pq) !== cut) {
     cut = commonPrefix(prefixTokens, pq);
-    warnings.push("the prefix and the query merge into one token at their boundary; the prefix was shortened to the common tokens");
+    warnings.push({
+      code: "token-prompt-merge",
+      message: `the prefix and the query merge at their boundary (prefix ends ${JSON.stringify(prefixTokens.slice(cut))}, joint ${JSON.stringify(pq.slice(cut, cut + 2))}); the prefix was shortened to the ${cut} tokens they share.`,
+      tokens: pq.slice(cut, cut + 1),
+    });
   }
-  const labelTokens = full.map((f, i) => {
+  const labelOverlap: number[] = [];
+  const labelTokens = full.map((f) => {
     const c = commonPrefix(f, pq);
-    if (c !== pq.length) warnings.push(`label '${prompt.labels[i]}' merges with the end of the prompt when tokenized jointly`);
+    labelOverlap.push(pq.length - c);
     return f.slice(c);
   });
-  return { prefixTokens: pq.slice(0, cut), queryTokens: pq.slice(cut), labelTokens, warnings };
+  return { prefixTokens: pq.slice(0, cut), queryTokens: pq.slice(cut), labelTokens, labelOverlap, warnings };
 }
-

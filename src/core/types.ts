@@ -1,6 +1,7 @@
 // Shared domain types. Everything in src/core is pure: no `vscode`, no `node-llama-cpp`,
 // no file-system access (callers read files and pass text), so it runs in tests, the CLI,
 // the engine process and the extension alike.
+import type { ScoreWarning } from "./warnings";
 
 export type Severity = "error" | "warning" | "info";
 
@@ -146,9 +147,14 @@ export interface QueryRecord {
   /** Second gold where a variant keeps two (flipped labels: the original label). */
   goldAlt?: string;
   labels: LabelScore[];
+  /** The label with the highest logProb; "" (NO_PREDICTION) when several labels tie for it (src/core/labelDecision.ts). */
   predicted: string;
-  /** 1-based rank of the gold label by logProb. */
+  /** Labels sharing the highest logProb, when two or more do (the query then counts as wrong). */
+  tied?: string[];
+  /** 1-based rank of the gold label by logProb; other labels scoring the same count against it, so 1 means predicted === gold. */
   goldRank: number;
-  /** Contextual calibration (Zhao et al. 2021), when enabled. */
+  /** Contextual calibration (Zhao et al. 2021), when enabled; predicted is "" on a tie. */
   calibrated?: { predicted: string; probs: number[] };
+  /** What the engine and the runner found about this query (absent when nothing). */
+  warnings?: ScoreWarning[];
 }

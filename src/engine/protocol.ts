@@ -5,6 +5,7 @@
 // See docs/ENGINE.md for the process model and the scoring math.
 
 import type { LabelScore } from "../core/types";
+import type { ScoreWarning } from "../core/warnings";
 
 export interface LoadOptions {
   /** CPU threads; default: the machine's physical core count, 1 when the machine is oversubscribed (see threads.ts). */
@@ -101,6 +102,13 @@ export interface TokenScoreItem {
   gold?: string;
   /** Token count of each demo in prefixTokens, for the largest-k report on context overflow. */
   demoTokenLengths?: number[];
+  /**
+   * Per label, how many of the prompt's last tokens its joint tokenization replaces (a boundary
+   * merge, as TextScoreItem finds by itself): label i is scored as
+   * prompt[0 .. |prompt| - labelOverlap[i]) + labelTokens[i], from the divergence point, exactly
+   * as the text path does. Absent or 0: the label tokens follow the whole prompt.
+   */
+  labelOverlap?: number[];
 }
 
 export type ScoreItem = TextScoreItem | TokenScoreItem;
@@ -116,11 +124,14 @@ export interface ItemScore {
   labelTokenIds: number[][];
   /** Prompt length in tokens (prefix + query, BOS included). */
   promptTokens: number;
-  /** Label with the highest logProb (first on ties). */
+  /** Label with the highest logProb; "" when several labels tie for it (src/core/labelDecision.ts). */
   predicted: string;
-  /** 1-based rank of `gold` by logProb (ties count in the gold's favour), when gold was given. */
+  /** Labels sharing the highest logProb, when two or more do. */
+  tied?: string[];
+  /** 1-based rank of `gold` by logProb (equal scores count against the gold), when gold was given. */
   goldRank?: number;
-  warnings: string[];
+  /** Tokenization and underflow warnings (src/core/warnings.ts codes; ties are in `tied`). */
+  warnings: ScoreWarning[];
 }
 
 /** Work accounting of one score request, for the benchmark and the logs. */

@@ -12,6 +12,8 @@
 // request erases only what differs (longest common prefix with the current state) and evaluates
 // the rest, so a demo prefix is evaluated once per group and each query's own tokens once.
 import type { LabelScore } from "../core/types";
+import type { ScoreWarning } from "../core/warnings";
+import { decideLabels, goldRankOf } from "../core/labelDecision";
 import { EngineFailure, isTokenItem, type DemoSpan, type ItemScore, type ScoreItem, type ScoreStats } from "./protocol";
 
 /** Probability of `token` in a next-token distribution (0 for tokens it omits). */
@@ -56,7 +58,7 @@ export interface PreparedItem {
   prompt: number[];
   labels: PreparedLabel[];
   gold?: string;
-  warnings: string[];
+  warnings: ScoreWarning[];
 }
 
 function withBos(tok: Tokenizer, tokens: number[]): number[] {
@@ -76,47 +78,67 @@ export function prepareItem(tok: Tokenizer, item: ScoreItem, index: number): Pre
     throw new EngineFailure("invalid-request", `score item "${item.id}" lists a label twice: ${JSON.stringify(item.labels)}.`, "Labels must be distinct.");
   if (item.gold !== undefined && !item.labels.includes(item.gold))
     throw new EngineFailure("invalid-request", `score item "${item.id}": gold label "${item.gold}" is not among its labels ${JSON.stringify(item.labels)}.`);
-  const warnings: string[] = [];
+  const warnings: ScoreWarning[] = [];
   let prompt: number[];
   let labels: PreparedLabel[];
   let groupKey: string;
+  let labelSep: string;
   if (isTokenItem(item)) {
     if (item.labelTokens.length !== item.labels.length)
       throw new EngineFailure("invalid-request", `score item "${item.id}": ${item.labelTokens.length} label token lists for ${item.labels.length} labels.`);
+    if (item.labelOverlap !== undefined && (item.labelOverlap.length !== item.labels.length || item.labelOverlap.some((o) => !Number.isInteger(o) || o < 0 || o > item.prefixTokens.length + item.queryTokens.length)))
+      throw new EngineFailure("invalid-request", `score item "${item.id}": labelOverlap must give, per label, a count from 0 to the prompt's ${item.prefixTokens.length + item.queryTokens.length} tokens.`);
     prompt = withBos(tok, [...item.prefixTokens, ...item.queryTokens]);
     groupKey = "t:" + item.prefixTokens.join(",");
+    labelSep = "";
     labels = item.labels.map((label, i) => {
       const lt = item.labelTokens[i];
       if (lt.length === 0) throw new EngineFailure("invalid-request", `score item "${item.id}": label "${label}" has no tokens.`);
-      return { label, full: [...prompt, ...lt], start: prompt.length };
+      // The caller found the divergence point by joint tokenization of the text (tokenVariants.ts).
+      const start = prompt.length - (item.labelOverlap?.[i] ?? 0);
+      return { label, full: [...prompt.slice(0, start), ...lt], start };
     });
   } else {
     const promptText = item.prefix + item.query;
     prompt = withBos(tok, tok.tokenize(promptText));
     groupKey = "s:" + item.prefix;
+    labelSep = item.labelSep;
     labels = item.labels.map((label) => {
       const full = withBos(tok, tok.tokenize(promptText + item.labelSep + label));
       const d = commonPrefixLength(prompt, full);
       if (d === full.length)
         throw new EngineFailure("invalid-request", `score item "${item.id}": label ${JSON.stringify(label)} adds no tokens after the prompt.`, "Labels must be non-empty text.");
-      if (d < prompt.length) {
-        warnings.push(
-          `label "${label}": joint tokenization changes the prompt's last ${prompt.length - d} token(s) (boundary merge with labelSep ${JSON.stringify(item.labelSep)}); scored from the divergence point, so its logProb also covers the merged prompt text.`,
-        );
-      }
       return { label, full, start: d };
     });
     // Labels whose tokens in context match neither the label tokenized alone nor labelSep+label
     // alone: their tokenization depends on context, so single-token assumptions break.
     for (const l of labels) {
+      if (l.start < prompt.length) continue; // a boundary merge, reported below
       const inCtx = l.full.slice(l.start);
       const alone = tok.tokenize(l.label);
       const withSep = tok.tokenize(item.labelSep + l.label);
-      if (commonPrefixLength(inCtx, alone) !== Math.max(inCtx.length, alone.length) && commonPrefixLength(inCtx, withSep) !== Math.max(inCtx.length, withSep.length))
-        warnings.push(`label "${l.label}": its tokens after the prompt ${fmt(inCtx)} differ from the label tokenized alone ${fmt(alone)} and from labelSep+label alone ${fmt(withSep)}.`);
+      if (!sameTokens(inCtx, alone) && !sameTokens(inCtx, withSep))
+        warnings.push({
+          code: "label-context-tokens",
+          message: `label "${l.label}": its tokens after the prompt ${fmt(inCtx)} differ from the label tokenized alone ${fmt(alone)} and from labelSep+label alone ${fmt(withSep)}.`,
+          labels: [l.label],
+          tokens: inCtx,
+        });
     }
     if (item.demos?.length) warnings.push(...demoLabelWarnings(tok, item.prefix, item.labelSep, item.demos, labels));
   }
+  // A boundary merge: the label's joint tokenization changes the prompt's own last tokens, so it
+  // is scored from the divergence point and its logProb also covers the merged prompt text.
+  const merges: ScoreWarning[] = [];
+  for (const l of labels)
+    if (l.start < prompt.length)
+      merges.push({
+        code: "boundary-merge",
+        message: `label "${l.label}": joint tokenization changes the prompt's last ${prompt.length - l.start} token(s) ${fmt(prompt.slice(l.start))} into ${fmt(l.full.slice(l.start))}${labelSep ? ` (labelSep ${JSON.stringify(labelSep)})` : ""}; scored from the divergence point, so its logProb also covers the merged prompt text.`,
+        labels: [l.label],
+        tokens: l.full.slice(l.start),
+      });
+  warnings.unshift(...merges);
   // Labels sharing a first token: their first-token log-probs are identical by construction.
   const byFirst = new Map<number, string[]>();
   for (const l of labels) {
@@ -124,16 +146,22 @@ export function prepareItem(tok: Tokenizer, item: ScoreItem, index: number): Pre
     byFirst.set(t, [...(byFirst.get(t) ?? []), l.label]);
   }
   for (const [t, ls] of byFirst)
-    if (ls.length > 1) warnings.push(`labels ${ls.map((l) => `"${l}"`).join(", ")} share their first token (id ${t}); firstTokenLogProb cannot tell them apart.`);
+    if (ls.length > 1)
+      warnings.push({ code: "shared-first-token", message: `labels ${ls.map((l) => `"${l}"`).join(", ")} share their first token (id ${t}); firstTokenLogProb cannot tell them apart.`, labels: ls, tokens: [t] });
   return { index, id: item.id, groupKey, prompt, labels, gold: item.gold, warnings };
+}
+
+function sameTokens(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && commonPrefixLength(a, b) === a.length;
 }
 
 /**
  * Compares each demo label's in-context tokens (joint tokenization of the prefix up to and
- * including the label) with the tokens the same label gets after the query.
+ * including the label) with the tokens the same label gets after the query. One warning per label
+ * (its first demo that differs).
  */
-export function demoLabelWarnings(tok: Tokenizer, prefix: string, labelSep: string, demos: DemoSpan[], labels: PreparedLabel[]): string[] {
-  const out: string[] = [];
+export function demoLabelWarnings(tok: Tokenizer, prefix: string, labelSep: string, demos: DemoSpan[], labels: PreparedLabel[]): ScoreWarning[] {
+  const out: ScoreWarning[] = [];
   const queryTokens = new Map(labels.map((l) => [l.label, l.full.slice(l.start)]));
   const whole = tok.tokenize(prefix);
   const reported = new Set<string>();
@@ -149,10 +177,22 @@ export function demoLabelWarnings(tok: Tokenizer, prefix: string, labelSep: stri
     const inCtx = b.slice(commonPrefixLength(a, b));
     if (commonPrefixLength(b, whole) < b.length) {
       reported.add(d.label);
-      out.push(`label "${d.label}" in demo ${i + 1} merges with the text after it in the prompt, so the model sees different tokens there than after the query ${fmt(q)}.`);
-    } else if (inCtx.length !== q.length || commonPrefixLength(inCtx, q) !== q.length) {
+      out.push({
+        code: "demo-label-merge",
+        message: `label "${d.label}" in demo ${i + 1} merges with the text after it in the prompt, so the model sees different tokens there than after the query ${fmt(q)}.`,
+        labels: [d.label],
+        tokens: whole.slice(commonPrefixLength(b, whole), b.length),
+        demo: i + 1,
+      });
+    } else if (!sameTokens(inCtx, q)) {
       reported.add(d.label);
-      out.push(`label "${d.label}" is tokenized as ${fmt(inCtx)} in demo ${i + 1} but as ${fmt(q)} after the query: the demos do not show the model the tokens that are scored.`);
+      out.push({
+        code: "demo-label-tokens",
+        message: `label "${d.label}" is tokenized as ${fmt(inCtx)} in demo ${i + 1} but as ${fmt(q)} after the query: the demos do not show the model the tokens that are scored.`,
+        labels: [d.label],
+        tokens: inCtx,
+        demo: i + 1,
+      });
     }
   });
   return out;
@@ -336,36 +376,41 @@ export function scoreQuery(it: PreparedItem, tokenLogProb: TokenLogProb): ItemSc
   it.labels.forEach((l, li) => {
     let logProb = 0;
     let first = 0;
-    let clamped = 0;
+    const clamped: number[] = [];
     for (let i = l.start; i < l.full.length; i++) {
       let lp = tokenLogProb(li, i);
       // Same rule as clamping the probability at PROB_FLOOR: log is monotonic.
       if (!(lp >= LOG_PROB_FLOOR)) {
         lp = LOG_PROB_FLOOR;
-        clamped++;
+        clamped.push(l.full[i]);
       }
       if (i === l.start) first = lp;
       logProb += lp;
     }
-    if (clamped)
-      warnings.push(`label "${l.label}": ${clamped} token probabilit${clamped === 1 ? "y" : "ies"} underflowed to 0 and ${clamped === 1 ? "was" : "were"} clamped to ${PROB_FLOOR.toExponential(3)} (log ${LOG_PROB_FLOOR.toFixed(2)}); its logProb is an upper bound.`);
+    if (clamped.length) {
+      const n = clamped.length;
+      warnings.push({
+        code: "prob-underflow",
+        message: `label "${l.label}": ${n} token probabilit${n === 1 ? "y" : "ies"} underflowed to 0 and ${n === 1 ? "was" : "were"} clamped to ${PROB_FLOOR.toExponential(3)} (log ${LOG_PROB_FLOOR.toFixed(2)}); its logProb is an upper bound.`,
+        labels: [l.label],
+        tokens: clamped,
+      });
+    }
     const n = l.full.length - l.start;
     scores.push({ label: l.label, logProb, meanLogProb: logProb / n, firstTokenLogProb: first, tokens: n, prob: 0 });
   });
   const probs = softmax(scores.map((s) => s.logProb));
   scores.forEach((s, i) => (s.prob = probs[i]));
-  let best = 0;
-  scores.forEach((s, i) => {
-    if (s.logProb > scores[best].logProb) best = i;
-  });
-  const goldScore = it.gold === undefined ? undefined : scores.find((s) => s.label === it.gold)!.logProb;
+  // The same rule as the records (src/core/labelDecision.ts): a tie is no prediction.
+  const d = decideLabels(scores);
   return {
     id: it.id,
     labels: scores,
     labelTokenIds: it.labels.map((l) => l.full.slice(l.start)),
     promptTokens: it.prompt.length,
-    predicted: scores[best].label,
-    goldRank: goldScore === undefined ? undefined : 1 + scores.filter((s) => s.logProb > goldScore).length,
+    predicted: d.predicted,
+    ...(d.tied ? { tied: d.tied } : {}),
+    goldRank: it.gold === undefined ? undefined : goldRankOf(scores, it.gold),
     warnings,
   };
 }

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { DemoFile, LabelScore, ProbeSettings, QueryRecord } from "../core/types";
 import type { ItemScore, ModelInfo, ScoreItem, TextScoreItem, TokenScoreItem } from "../engine/protocol";
 import { getVariant, type VariantContext } from "../core/variants";
-import { withTokenizer, type VocabEntry } from "../core/tokenVariants";
+import { tokenizeAll, withTokenizer, type VocabEntry } from "../core/tokenVariants";
 import { tryLoadLexicon } from "../node/lexicon";
 import { planExperiment, materializeGroup, VariantCache, type ExperimentPlan, type MaterializedItem, type PlanGroup } from "../core/experiment/plan";
 import { createVariant, type VariantInstance } from "../core/variants";
@@ -16,6 +16,9 @@ import { parseResults } from "../core/results/load";
 import { Journal, JOURNAL_FILE, RESULTS_FILE, writeFileAtomic } from "./checkpoint";
 import { machineManifest, modelManifest, sha256Text, toolVersion } from "./manifest";
 import { computeBaselines, groupBaseline, type GroupBaseline } from "../core/experiment/baselines";
+import { demoSpans } from "../engine/items";
+import type { DemoSpan } from "../engine/protocol";
+import { summarizeWarnings, type RunWarning, type ScoreWarning } from "../core/warnings";
 
 export interface EngineScoreOptions {
   signal?: AbortSignal;
@@ -157,15 +160,20 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
   const journal = journalPath ? new Journal(journalPath) : undefined;
   if (journal && !opts.resume) journal.remove();
 
+  // Warnings about the run as a whole (variants that fell back), found when the variants are built.
+  let runWarnings: RunWarning[] = [];
   const snapshot = (status: RunManifest["status"]): ResultsFile => {
     manifest.status = status;
     manifest.progress = { done: records.size, total: plan.totalQueries };
     if (status !== "running") manifest.endedAt = new Date().toISOString();
+    const recs = orderedRecords(plan, records);
+    const cal = config.settings.calibrate ? orderedCalibration(plan, calibration) : undefined;
     const res: ResultsFile = {
       schemaVersion: RESULTS_SCHEMA_VERSION,
       manifest: { ...manifest },
-      records: orderedRecords(plan, records),
-      ...(config.settings.calibrate ? { calibration: orderedCalibration(plan, calibration) } : {}),
+      records: recs,
+      ...(cal ? { calibration: cal } : {}),
+      warnings: { run: runWarnings, summary: summarizeWarnings(recs, cal ?? [], runWarnings) },
     };
     return res;
   };
@@ -176,6 +184,7 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
   };
 
   const variants = await prepareVariants(plan, config, engine);
+  runWarnings = variantWarnings(plan, variants);
   const batchSize = Math.max(1, opts.batchSize ?? Number.MAX_SAFE_INTEGER);
   const snapshotEvery = opts.snapshotEveryMs ?? 2000;
   let engineMs = 0;
@@ -215,19 +224,23 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
       for (let start = 0; start < qItems.length; start += batchSize) {
         if (signal?.aborted) throw abortError();
         const batch = [...(start === 0 ? cfMissing : []), ...qItems.slice(start, start + batchSize)];
+        if (batch.length === 0) continue;
         const byId = new Map(batch.map((b) => [b.id, b]));
         const seen = new Set<string>();
+        // What the runner itself found about an item (demo spans, token splits), kept with the engine's.
+        const found = new Map<string, ScoreWarning[]>();
         const accept = (s: ItemScore): void => {
           const item = byId.get(s.id);
           if (!item || seen.has(s.id)) return;
           seen.add(s.id);
           const labels = s.labels as LabelScore[];
+          const warnings = [...(s.warnings ?? []), ...(found.get(s.id) ?? [])];
           if (item.kind === "calibration") {
-            const c = toCalibrationRecord(group, item, labels);
+            const c = toCalibrationRecord(group, item, labels, warnings);
             calibration.set(calibrationKey(c), c);
             journal?.append([{ type: "calibration", fingerprint, record: c }]);
           } else {
-            const r = toQueryRecord(group, item, labels, cfProbs());
+            const r = toQueryRecord(group, item, labels, cfProbs(), warnings);
             records.set(recordKey(r), r);
             doneThisSession++;
             journal?.append([{ type: "record", fingerprint, record: r }]);
@@ -236,7 +249,12 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
         const tb = performance.now();
         let scored: ItemScore[];
         const inst = variants.get(group.variant, group.seed);
-        const scoreItems: ScoreItem[] = inst.tokens ? await Promise.all(batch.map((b) => tokenScoreItem(b, inst.tokens!.bind(inst), variants.tokens!))) : batch.map(toScoreItem);
+        // The group's items share one prefix, so its demo spans are located once.
+        const spans = demoSpans(config.settings, batch[0].demos, batch[0]);
+        if (spans.length < batch[0].demos.length) for (const b of batch) found.set(b.id, [spansMissing(spans.length, batch[0].demos.length)]);
+        const scoreItems: ScoreItem[] = inst.tokens
+          ? await Promise.all(batch.map((b) => tokenScoreItem(b, spans, inst.tokens!.bind(inst), variants.tokens!, found)))
+          : batch.map((b) => toScoreItem(b, spans));
         const request = engine.scoreWithStats ? engine.scoreWithStats(scoreItems, { signal, onItem: accept }) : engine.score(scoreItems, { signal, onItem: accept });
         // While the engine process scores, this process is idle: fit the demo set's baselines
         // (logistic regression) now instead of after the run. Synchronous, so the request's
@@ -324,14 +342,53 @@ async function prepareVariants(plan: ExperimentPlan, config: RunConfig, engine: 
   return cache;
 }
 
-/** pa-token: the variant turns the text prompt into permuted token ids for the engine. */
-async function tokenScoreItem(i: MaterializedItem, tokens: NonNullable<VariantInstance["tokens"]>, t: TokenSupport): Promise<TokenScoreItem> {
-  const p = await withTokenizer(t.vocab, t.fetch, () => tokens({ prefix: i.prefix, query: i.query, labelSep: i.labelSep, labels: i.labels }), t.cache);
-  return { id: i.id, prefixTokens: p.prefixTokens, queryTokens: p.queryTokens, labelTokens: p.labelTokens, labels: i.labels, ...(i.kind === "query" ? { gold: i.gold } : {}) };
+/**
+ * pa-token: the variant turns the text prompt into permuted token ids for the engine, with each
+ * label's boundary overlap (so a merge is scored as the text path scores it) and the demos' token
+ * counts (for the largest-k report on a context overflow). Its own warnings go into `found`.
+ */
+async function tokenScoreItem(i: MaterializedItem, spans: readonly DemoSpan[], tokens: NonNullable<VariantInstance["tokens"]>, t: TokenSupport, found: Map<string, ScoreWarning[]>): Promise<TokenScoreItem> {
+  const { p, demoTokenLengths } = await withTokenizer(
+    t.vocab,
+    t.fetch,
+    (tok) => ({
+      p: tokens({ prefix: i.prefix, query: i.query, labelSep: i.labelSep, labels: i.labels }),
+      demoTokenLengths: tokenizeAll(tok, spans.map((d, j) => i.prefix.slice(d.start, spans[j + 1]?.start ?? i.prefix.length))).map((x) => x.length),
+    }),
+    t.cache,
+  );
+  if (p.warnings.length) found.set(i.id, [...(found.get(i.id) ?? []), ...p.warnings]);
+  return {
+    id: i.id,
+    prefixTokens: p.prefixTokens,
+    queryTokens: p.queryTokens,
+    labelTokens: p.labelTokens,
+    labels: i.labels,
+    ...(i.kind === "query" ? { gold: i.gold } : {}),
+    ...(p.labelOverlap.some((o) => o > 0) ? { labelOverlap: p.labelOverlap } : {}),
+    ...(demoTokenLengths.length ? { demoTokenLengths } : {}),
+  };
 }
 
-function toScoreItem(i: MaterializedItem): TextScoreItem {
-  return { id: i.id, prefix: i.prefix, query: i.query, labelSep: i.labelSep, labels: i.labels, ...(i.kind === "query" ? { gold: i.gold } : {}) };
+/** A text item with the demos' spans, so the engine checks demo label tokens and can name the largest k that fits. */
+function toScoreItem(i: MaterializedItem, spans: DemoSpan[]): TextScoreItem {
+  return { id: i.id, prefix: i.prefix, query: i.query, labelSep: i.labelSep, labels: i.labels, ...(i.kind === "query" ? { gold: i.gold } : {}), ...(spans.length ? { demos: spans } : {}) };
+}
+
+function spansMissing(found: number, demos: number): ScoreWarning {
+  return {
+    code: "demo-spans-missing",
+    message: `only ${found} of the ${demos} demonstrations could be located in the prompt, so the demo label-token check and the largest-k overflow report did not cover the rest.`,
+  };
+}
+
+/** The variants' own warnings (mapping.warnings: fallbacks), once per variant and seed, as run-level warnings. */
+function variantWarnings(plan: ExperimentPlan, variants: VariantCache): RunWarning[] {
+  const out: RunWarning[] = [];
+  for (const variant of plan.variants)
+    for (const seed of plan.settings.seeds)
+      for (const message of variants.get(variant, seed).mapping.warnings) out.push({ code: "variant-fallback", message: `${variant} (seed ${seed}): ${message}`, variant, seed });
+  return out;
 }
 
 function abortError(): Error {

@@ -106,7 +106,7 @@ test("leading space: label tokens from joint tokenization (SentencePiece '▁pos
       assert.deepEqual(labelTokens, v.tok.tokenize("positive"), `${name}: SentencePiece adds the word-initial ▁ itself`);
       assert.equal(v.tok.tokenize(" positive").length, 2, `${name}: " positive" alone has a stray ▁`);
     }
-    assert.ok(!p.warnings.some((w) => /boundary merge/.test(w)));
+    assert.ok(!p.warnings.some((w) => w.code === "boundary-merge"));
   }
 });
 
@@ -132,7 +132,7 @@ test("a prompt ending in a space merges with the label: scored from the divergen
     const p = prepareItem(v.tok, item("Review: dull\nSentiment: ", ""), 0);
     const [pos] = p.labels;
     assert.ok(pos.start < p.prompt.length, `${name}: the trailing space token is replaced`);
-    assert.ok(p.warnings.some((w) => /label "positive": joint tokenization changes the prompt's last 1 token/.test(w)), `${name}: ${p.warnings.join(" | ")}`);
+    assert.ok(p.warnings.some((w) => w.code === "boundary-merge" && /label "positive": joint tokenization changes the prompt's last 1 token/.test(w.message)), `${name}: ${JSON.stringify(p.warnings)}`);
     // The scored continuation re-creates the same text: merged space + label.
     assert.equal(v.model.detokenize(pos.full.slice(pos.start) as never, false, pos.full.slice(0, pos.start) as never).trimStart(), "positive");
   }
@@ -146,7 +146,7 @@ test("labels sharing a first token are reported ('very good' / 'very bad' in bot
     const firsts = p.labels.map((l) => l.full[l.start]);
     assert.equal(firsts[0], firsts[1], `${name}: "very" is the shared first token`);
     assert.notEqual(firsts[0], firsts[2]);
-    assert.ok(p.warnings.some((w) => /labels "very good", "very bad" share their first token/.test(w)), p.warnings.join(" | "));
-    assert.ok(!p.warnings.some((w) => /"not bad" share/.test(w)));
+    assert.ok(p.warnings.some((w) => w.code === "shared-first-token" && /labels "very good", "very bad" share their first token/.test(w.message)), JSON.stringify(p.warnings));
+    assert.ok(!p.warnings.some((w) => /"not bad" share/.test(w.message)));
   }
 });

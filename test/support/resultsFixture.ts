@@ -3,6 +3,8 @@
 // derived from the log-probs) so every derived value can be checked by hand.
 import type { ResultsFile } from "../../src/core/results/schema";
 import type { LabelScore, QueryRecord } from "../../src/core/types";
+import { decideLabels, goldRankOf, tieWarning } from "../../src/core/labelDecision";
+import { summarizeWarnings } from "../../src/core/warnings";
 
 function scores(labels: string[], logProbs: number[]): LabelScore[] {
   const m = Math.max(...logProbs);
@@ -13,15 +15,17 @@ function scores(labels: string[], logProbs: number[]): LabelScore[] {
 
 function rec(variant: string, k: number, seed: number, q: number, gold: string, labels: string[], logProbs: number[], input = `input ${q}, "quoted"`): QueryRecord {
   const ls = scores(labels, logProbs);
-  let best = 0;
-  logProbs.forEach((l, i) => {
-    if (l > logProbs[best]) best = i;
-  });
-  const g = logProbs[labels.indexOf(gold)];
-  return { variant, k, seed, queryIndex: q, demoIndices: k ? [10, 11, 12, 13].slice(0, k) : [], input, gold, labels: ls, predicted: labels[best], goldRank: 1 + logProbs.filter((l) => l > g).length };
+  const d = decideLabels(ls);
+  const r: QueryRecord = { variant, k, seed, queryIndex: q, demoIndices: k ? [10, 11, 12, 13].slice(0, k) : [], input, gold, labels: ls, predicted: d.predicted, goldRank: goldRankOf(ls, gold) };
+  if (d.tied) Object.assign(r, { tied: d.tied, warnings: [tieWarning(d.tied, logProbs[labels.indexOf(d.tied[0])])] });
+  return r;
 }
 
-/** gold: k=0 -> 2/4 correct, k=4 -> 4/4 (seed 1) and 3/4 (seed 2); ra-string: k=0 0/4 (a tie goes to the first label), k=4 3/4 (one seed each). */
+/**
+ * gold: k=0 -> 2/4 correct, k=4 -> 4/4 (seed 1) and 3/4 (seed 2); ra-string: k=0 0/4 (one is a
+ * tie: no prediction), k=4 3/4 (one seed each). gold k=4 seed 1 query 3 carries a boundary-merge
+ * warning, the tie a label-tie warning.
+ */
 export function fixtureResults(): ResultsFile {
   const L = ["negative", "positive"];
   const R = ["bamok", "tusef"];
@@ -33,7 +37,10 @@ export function fixtureResults(): ResultsFile {
     rec("gold", 4, 1, 0, "negative", L, [-0.1, -3]),
     rec("gold", 4, 1, 1, "positive", L, [-3, -0.1]),
     rec("gold", 4, 1, 2, "negative", L, [-0.2, -2]),
-    rec("gold", 4, 1, 3, "positive", L, [-2, -0.3]),
+    {
+      ...rec("gold", 4, 1, 3, "positive", L, [-2, -0.3]),
+      warnings: [{ code: "boundary-merge", message: 'label "positive": joint tokenization changes the prompt\'s last 1 token(s) [7] into [9, 4]; scored from the divergence point.', labels: ["positive"], tokens: [9, 4] }],
+    },
     rec("gold", 4, 2, 0, "negative", L, [-0.1, -3]),
     rec("gold", 4, 2, 1, "positive", L, [-3, -0.1]),
     rec("gold", 4, 2, 2, "negative", L, [-2, -0.2]),
@@ -48,7 +55,7 @@ export function fixtureResults(): ResultsFile {
     rec("ra-string", 4, 1, 3, "tusef", R, [-1, -2]),
   ];
   return {
-    schemaVersion: 2,
+    schemaVersion: 3,
     manifest: {
       tool: { name: "icl-probe", version: "0.1.0" },
       engine: { name: "node-llama-cpp", version: "3.21.1", threads: 2 },
@@ -80,5 +87,6 @@ export function fixtureResults(): ResultsFile {
       { variant: "gold", k: 4, seed: 2, n: 4, majorityCorrect: 2, logregCorrect: 2 },
       { variant: "ra-string", k: 4, seed: 1, n: 4, majorityCorrect: 2, logregCorrect: 3 },
     ],
+    warnings: { run: [], summary: summarizeWarnings(records) },
   };
 }

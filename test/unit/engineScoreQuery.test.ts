@@ -1,5 +1,5 @@
 // scoreQuery is the one place where label token log-probs become a query's scores (sums, means,
-// first-token log-probs, softmax, prediction, gold rank, underflow warning). The local KV-cached
+// first-token log-probs, softmax, prediction or tie, gold rank, underflow warning). The local KV-cached
 // scorer and the remote backend both call it; these tests pin its arithmetic on hand-made inputs.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -38,7 +38,8 @@ test("scoreQuery clamps an underflowed token (-Infinity or NaN) to log(PROB_FLOO
   const s = scoreQuery(it, (li) => (li === 0 ? -Infinity : NaN));
   assert.equal(s.labels[0].logProb, LOG_PROB_FLOOR);
   assert.equal(s.labels[1].logProb, LOG_PROB_FLOOR);
-  assert.equal(s.predicted, "a", "ties go to the first label");
-  assert.equal(s.warnings.filter((w) => w.includes("underflowed")).length, 2);
+  assert.equal(s.predicted, "", "a tie is no prediction (src/core/labelDecision.ts), never the first label");
+  assert.deepEqual(s.tied, ["a", "b"]);
+  assert.deepEqual(s.warnings.filter((w) => w.code === "prob-underflow").map((w) => w.labels), [["a"], ["b"]]);
   assert.equal(s.goldRank, undefined);
 });

@@ -130,7 +130,7 @@ test("predicted label, gold rank and shared-first-token warnings", async () => {
     const best = [...r.labels].sort((a, b) => b.logProb - a.logProb)[0];
     assert.equal(r.predicted, best.label);
     // "negative" and "neutral" both start with "ne": same first character token.
-    assert.ok(r.warnings.some((w) => /"negative", "neutral" share their first token/.test(w)), r.warnings.join("|"));
+    assert.ok(r.warnings.some((w) => w.code === "shared-first-token" && /"negative", "neutral" share their first token/.test(w.message) && !!w.labels?.includes("negative") && w.labels.includes("neutral") && w.tokens?.length === 1), JSON.stringify(r.warnings));
   }
   const a1 = reuse.results[0];
   const gold = a1.labels.find((l) => l.label === "positive")!.logProb;
@@ -143,7 +143,7 @@ test("boundary merge: the label is scored from the divergence point, with a warn
   const reuse = await run(merge, false);
   const naive = await run(merge, true);
   const r = reuse.results[0];
-  assert.ok(r.warnings.some((w) => /label "bc": joint tokenization changes the prompt's last 1 token/.test(w)), r.warnings.join("|"));
+  assert.ok(r.warnings.some((w) => w.code === "boundary-merge" && /label "bc": joint tokenization changes the prompt's last 1 token/.test(w.message) && w.labels?.[0] === "bc"), JSON.stringify(r.warnings));
   assert.equal(r.labelTokenIds[0][0], MERGED_AB, "the merged token is part of the scored continuation");
   assert.equal(r.labels[0].tokens, 2);
   assert.equal(r.labels[1].tokens, 2);
@@ -179,7 +179,7 @@ test("a probability that underflows to 0 is clamped and reported", async () => {
   // Tokens " ", "z", "z": the two z's are clamped, the space has a normal probability.
   assert.ok(z.logProb <= 2 * Math.log(PROB_FLOOR) && z.logProb > 2 * Math.log(PROB_FLOOR) - 20, String(z.logProb));
   assert.ok(Number.isFinite(z.logProb));
-  assert.ok(results[0].warnings.some((w) => /label "zz": 2 token probabilities underflowed to 0/.test(w)));
+  assert.ok(results[0].warnings.some((w) => w.code === "prob-underflow" && /label "zz": 2 token probabilities underflowed to 0/.test(w.message) && w.tokens?.length === 2));
   assert.equal(results[0].predicted, "yy");
 });
 
@@ -218,9 +218,9 @@ test("demo label check: in-context tokens that differ from the query's label tok
   const prefix = "Sa" + "bx\n";
   const item: ScoreItem = { id: "d", prefix, query: "Q", labelSep: " ", labels: ["bx", "cy"], demos: [{ start: 0, end: 4, labelStart: 2, label: "bx" }] };
   const p = prepareItem(tok, item, 0);
-  assert.ok(p.warnings.some((w) => /label "bx" is tokenized as \[1000, \d+\] in demo 1 but as \[\d+, \d+, \d+\] after the query/.test(w)), p.warnings.join("|"));
+  assert.ok(p.warnings.some((w) => w.code === "demo-label-tokens" && w.demo === 1 && /label "bx" is tokenized as \[1000, \d+\] in demo 1 but as \[\d+, \d+, \d+\] after the query/.test(w.message)), JSON.stringify(p.warnings));
   const ok: ScoreItem = { id: "d", prefix: "S bx\n", query: "Q", labelSep: " ", labels: ["bx", "cy"], demos: [{ start: 0, end: 4, labelStart: 2, label: "bx" }] };
-  assert.ok(!prepareItem(tok, ok, 0).warnings.some((w) => /in demo/.test(w)));
+  assert.ok(!prepareItem(tok, ok, 0).warnings.some((w) => w.code.startsWith("demo-")));
 });
 
 test("context overflow says the length, how far over, and the largest k that fits", () => {
@@ -317,4 +317,79 @@ test("a cancel in one parallel sequence stops them all before the request ends",
   await new Promise((r) => setTimeout(r, 20));
   assert.equal(done, at, "no sequence kept scoring after the request ended");
   assert.ok(done < 32 && checksAfterCancel <= 4);
+});
+
+test("labels that tokenize identically tie: no prediction, the gold ranked behind the other, never label order", async () => {
+  // 99 ("c") and 99 + 999 ("ъ") map to the same fake token, so both labels are the same tokens.
+  const twin = String.fromCharCode(99 + 999);
+  const { results } = await run([{ id: "t", prefix: "p ", query: "q", labelSep: " ", labels: ["c", twin, "d"], gold: "c" }], false);
+  const r = results[0];
+  assert.equal(r.labels[0].logProb, r.labels[1].logProb);
+  if (r.labels[2].logProb < r.labels[0].logProb) {
+    assert.equal(r.predicted, "");
+    assert.deepEqual(r.tied, ["c", twin]);
+    assert.equal(r.goldRank, 2);
+  } else {
+    // The third label wins outright: no tie at the top.
+    assert.equal(r.predicted, "d");
+    assert.equal(r.tied, undefined);
+  }
+  // With only the twins the tie is certain.
+  const only = (await run([{ id: "t2", prefix: "p ", query: "q", labelSep: " ", labels: [twin, "c"], gold: "c" }], false)).results[0];
+  assert.equal(only.predicted, "");
+  assert.deepEqual(only.tied, [twin, "c"]);
+  assert.equal(only.goldRank, 2);
+});
+
+test("demo label merge: a demo label that merges with the text after it is reported with its demo", () => {
+  const tok = fakeTokenizer();
+  // Demo label "xa" is followed by "b..." in the prefix: "ab" merges across the label's end.
+  const prefix = "S xa" + "b\n";
+  const item: ScoreItem = { id: "m", prefix, query: "Q", labelSep: " ", labels: ["xa", "yy"], demos: [{ start: 0, end: 5, labelStart: 2, label: "xa" }] };
+  const ws = prepareItem(tok, item, 0).warnings.filter((w) => w.code === "demo-label-merge");
+  assert.equal(ws.length, 1, JSON.stringify(ws));
+  assert.equal(ws[0].demo, 1);
+  assert.deepEqual(ws[0].labels, ["xa"]);
+  assert.deepEqual(ws[0].tokens, [MERGED_AB]);
+});
+
+test("label-context-tokens: a label whose tokens after the prompt match neither the label alone nor labelSep+label", () => {
+  const tok = fakeTokenizer();
+  // A boundary merge is reported as such, not a second time as context-dependent tokens.
+  const merge = prepareItem(tok, { id: "m", prefix: "", query: "q a", labelSep: "", labels: ["bc", "cc"] }, 0).warnings;
+  assert.deepEqual(merge.map((w) => w.code), ["boundary-merge"]);
+  // A tokenizer whose label tokens depend on what precedes them: "+" before a label becomes one token with it.
+  const ctxTok: Tokenizer = {
+    bosToPrepend: null,
+    tokenize: (text) => {
+      const out: number[] = [];
+      for (let i = 0; i < text.length; i++) out.push(text[i] === "+" && i > 0 && text[i - 1] === "=" ? 900 + text.charCodeAt(++i) % 50 : text.charCodeAt(i));
+      return out;
+    },
+  };
+  const ws = prepareItem(ctxTok, { id: "c", prefix: "", query: "x =", labelSep: "", labels: ["+y", "n"] }, 0).warnings;
+  assert.deepEqual(ws.filter((w) => w.code === "label-context-tokens").map((w) => w.labels), [["+y"]], JSON.stringify(ws));
+});
+
+test("token items with labelOverlap are scored from the divergence point, like the text item of the same merge", async () => {
+  const tok = fakeTokenizer();
+  const text: ScoreItem = { id: "x", prefix: "xx ", query: "q a", labelSep: "", labels: ["bc", "cc"] };
+  const pq = tok.tokenize("xx q a");
+  const fulls = ["bc", "cc"].map((l) => tok.tokenize("xx q a" + l));
+  const cut = fulls.map((f) => commonPrefixLength(f, pq));
+  const tokenItem: ScoreItem = {
+    id: "t",
+    prefixTokens: tok.tokenize("xx "),
+    queryTokens: pq.slice(tok.tokenize("xx ").length),
+    labelTokens: fulls.map((f, i) => f.slice(cut[i])),
+    labelOverlap: cut.map((c) => pq.length - c),
+    labels: ["bc", "cc"],
+  };
+  assert.deepEqual(tokenItem.labelOverlap, [1, 0]);
+  const a = (await run([text], false)).results[0];
+  const b = (await run([tokenItem], false)).results[0];
+  assert.deepEqual(b.labelTokenIds, a.labelTokenIds);
+  for (let j = 0; j < 2; j++) assert.ok(Math.abs(a.labels[j].logProb - b.labels[j].logProb) < 1e-12);
+  assert.deepEqual(b.warnings.filter((w) => w.code === "boundary-merge").map((w) => w.labels), [["bc"]]);
+  assert.throws(() => prepareItem(tok, { ...tokenItem, labelOverlap: [99, 0] } as ScoreItem, 0), /labelOverlap must give/);
 });

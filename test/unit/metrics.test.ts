@@ -133,3 +133,18 @@ test("20,000 records aggregate (linear pass; correctness at scale)", () => {
   const total = ms.reduce((s, m) => s + m.accuracy.correct, 0);
   assert.equal(total, 16000);
 });
+
+test("ties (no prediction) count as wrong, as misses of the gold in macro-F1, and as no label's share", () => {
+  // One seed: neg->neg, pos->pos, neg->tie, pos->tie.
+  const recs = [rec("gold", 2, 1, "neg", "neg"), rec("gold", 2, 1, "pos", "pos"), rec("gold", 2, 1, "neg", "", { tied: ["neg", "pos"], goldRank: 2 }), rec("gold", 2, 1, "pos", "", { tied: ["neg", "pos"], goldRank: 2 })];
+  const [m] = aggregate(recs, { queryBootstrapResamples: 200 });
+  assert.deepEqual(m.labels, ["neg", "pos"], "a tie is not a label");
+  assert.equal(m.accuracy.correct, 2);
+  assert.deepEqual(m.confusion.counts, [[1, 0], [0, 1]]);
+  assert.deepEqual(m.confusion.ties, [1, 1]);
+  // Each class: TP 1, FP 0, FN 1 -> F1 2/3.
+  close(m.macroF1.value, 2 / 3, 1e-12, "macro-F1 with ties as misses");
+  assert.ok(m.macroF1.interval && m.macroF1.interval.hi <= 1 && m.macroF1.interval.lo >= 0);
+  assert.deepEqual(m.predictionShare, { neg: 0.25, pos: 0.25 });
+  assert.equal(m.meanGoldRank, 1.5);
+});

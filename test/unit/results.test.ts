@@ -70,7 +70,7 @@ test("version 1 files are migrated: probabilities, gold rank, status and progres
     ],
   };
   const r = parseResults(JSON.stringify(v1), "old.json");
-  assert.equal(r.schemaVersion, 2);
+  assert.equal(r.schemaVersion, 3);
   assert.equal(r.records[0].goldRank, 2);
   assert.ok(Math.abs(r.records[0].labels[0].prob - 0.75) < 1e-12, "0.6 / (0.6 + 0.2)");
   assert.ok(Math.abs(r.records[0].labels[1].prob - 0.25) < 1e-12);
@@ -78,6 +78,49 @@ test("version 1 files are migrated: probabilities, gold rank, status and progres
   assert.deepEqual(r.manifest.progress, { done: 1, total: 2 });
   assert.equal(r.manifest.engine.threads, 4);
   assert.equal((r.records[0] as unknown as Record<string, unknown>).scores, undefined);
+});
+
+/** A version 2 file as icl-probe 0.1 wrote it: ties went to the first label, no warnings. */
+function v2File(): Record<string, unknown> {
+  const r = fixtureResults() as unknown as Record<string, unknown> & { records: Record<string, unknown>[] };
+  const records = r.records.map(({ tied: _t, warnings: _w, ...rest }) => rest);
+  // The tie (ra-string k=0 query 3, logProbs -4 / -4, gold "tusef") as v2 stored it.
+  const tie = records.find((x) => x.variant === "ra-string" && x.k === 0 && x.queryIndex === 3)!;
+  Object.assign(tie, { predicted: "bamok", goldRank: 1 });
+  const { warnings: _dropped, ...doc } = r;
+  return { ...doc, schemaVersion: 2, records };
+}
+
+test("version 2 files are migrated: ties re-derived (no prediction, rank against the gold), a legacy-file warning", () => {
+  const r = parseResults(JSON.stringify(v2File()), "v2.json");
+  assert.equal(r.schemaVersion, 3);
+  const tie = r.records.find((x) => x.variant === "ra-string" && x.k === 0 && x.queryIndex === 3)!;
+  assert.equal(tie.predicted, "", "a tie is no prediction");
+  assert.deepEqual(tie.tied, ["bamok", "tusef"]);
+  assert.equal(tie.goldRank, 2, "the other label scoring the same counts against the gold");
+  assert.deepEqual(tie.warnings?.map((w) => w.code), ["label-tie"]);
+  // Records without ties keep their prediction and rank.
+  const want = fixtureResults();
+  r.records.forEach((x, i) => {
+    assert.equal(x.predicted, want.records[i].predicted, `record ${i}`);
+    assert.equal(x.goldRank, want.records[i].goldRank, `record ${i}`);
+  });
+  assert.deepEqual(r.warnings?.run.map((w) => w.code), ["legacy-file"]);
+  assert.deepEqual(
+    r.warnings?.summary.map((c) => [c.code, c.queries, c.run]),
+    [
+      ["label-tie", 1, 0],
+      ["legacy-file", 0, 1],
+    ],
+  );
+});
+
+test("a warning with an unknown code (a newer build) still loads; a malformed code does not", () => {
+  const r = fixtureResults();
+  r.records[0].warnings = [{ code: "future-code" as never, message: "something new" }];
+  assert.equal(parseResults(JSON.stringify(r), "new.json").records[0].warnings?.[0].code, "future-code");
+  r.records[0].warnings = [{ code: "Not A Code" as never, message: "x" }];
+  assert.throws(() => parseResults(JSON.stringify(r), "bad.json"), /bad\.json: at \/records\/0\/warnings\/0\/code: invalid results file/);
 });
 
 test("a v1 record without scores fails with its path", () => {

@@ -3,7 +3,7 @@
 // a demo set goes to the engine in the same group, so the engine evaluates each prefix once.
 // The plan is data; prompts are built lazily per group (materializeGroup) so that a large grid does
 // not hold every prompt in memory and resume can skip finished groups without building them.
-import type { DemoFile, Example, ProbeSettings } from "../types";
+import type { DemoFile, Example, ProbeSettings, PromptExample } from "../types";
 import { drawQueries, selectDemos } from "../selection";
 import { buildPrompt } from "../prompt";
 import { createVariant, expandVariantKeys, type VariantContext, type VariantInstance } from "../variants";
@@ -149,6 +149,8 @@ export interface MaterializedItem {
   query: string;
   labelSep: string;
   labels: string[];
+  /** The demonstrations as rendered in `prefix` (after the variant; shared by the group's items). */
+  demos: readonly PromptExample[];
 }
 
 /** Variant instances keyed by `${variant}|${seed}`: g and h are drawn once per seed (as in the paper's code). */
@@ -200,7 +202,7 @@ export function materializeGroup(
   const items: MaterializedItem[] = [];
   group.calibrationInputs.forEach((input, i) => {
     const p = buildPrompt(plan.settings, demos, input, v.labelSpace);
-    items.push({ id: `${group.id}|cf${i}`, kind: "calibration", queryIndex: -1, input, gold: "", prefix: p.prefix, query: p.query, labelSep: p.labelSep, labels: p.labels });
+    items.push({ id: `${group.id}|cf${i}`, kind: "calibration", queryIndex: -1, input, gold: "", prefix: p.prefix, query: p.query, labelSep: p.labelSep, labels: p.labels, demos });
   });
   for (const qi of group.queries) {
     if (skip?.(qi)) continue;
@@ -217,6 +219,7 @@ export function materializeGroup(
       query: p.query,
       labelSep: p.labelSep,
       labels: p.labels,
+      demos,
     });
   }
   return items;

@@ -1,25 +1,25 @@
-// Turning engine scores into result records (pure). Predicted label and gold rank follow the
-// engine's rules (highest summed log-prob, first on ties; ties count in the gold's favour).
+// Turning engine scores into result records (pure). Prediction, gold rank and ties follow the one
+// rule in ../labelDecision.ts (a tie is no prediction and counts as wrong); the engine's and the
+// runner's warnings are kept on the record.
 import type { LabelScore, QueryRecord } from "../types";
 import type { CalibrationRecord } from "../results/schema";
 import type { MaterializedItem, PlanGroup } from "./plan";
 import { calibrateLabelScores } from "../calibration";
+import { decideLabels, goldRankOf, tieWarning } from "../labelDecision";
+import type { ScoreWarning } from "../warnings";
 
-/** Index of the highest value, first on ties. */
-export function argmax(xs: readonly number[]): number {
-  let best = 0;
-  for (let i = 1; i < xs.length; i++) if (xs[i] > xs[best]) best = i;
-  return best;
+/**
+ * A record's warnings: the engine's and the runner's as given, plus a "label-tie" warning when the
+ * labels tie (derived here from the same decision as `predicted`, so the two always agree).
+ */
+function recordWarnings(labels: readonly LabelScore[], tied: readonly string[] | undefined, given: readonly ScoreWarning[]): ScoreWarning[] {
+  const out = given.filter((w) => w.code !== "label-tie");
+  if (tied) out.push(tieWarning(tied, labels.find((l) => l.label === tied[0])!.logProb));
+  return out;
 }
 
-export function goldRank(labels: readonly LabelScore[], gold: string): number {
-  const g = labels.find((l) => l.label === gold);
-  if (!g) return labels.length;
-  return 1 + labels.filter((l) => l.logProb > g.logProb).length;
-}
-
-export function toQueryRecord(group: PlanGroup, item: MaterializedItem, labels: LabelScore[], contentFree: readonly (readonly LabelScore[])[]): QueryRecord {
-  const predicted = labels[argmax(labels.map((l) => l.logProb))].label;
+export function toQueryRecord(group: PlanGroup, item: MaterializedItem, labels: LabelScore[], contentFree: readonly (readonly LabelScore[])[], warnings: readonly ScoreWarning[] = []): QueryRecord {
+  const d = decideLabels(labels);
   const rec: QueryRecord = {
     variant: group.variant,
     k: group.k,
@@ -30,14 +30,18 @@ export function toQueryRecord(group: PlanGroup, item: MaterializedItem, labels: 
     gold: item.gold,
     ...(item.goldAlt !== undefined ? { goldAlt: item.goldAlt } : {}),
     labels,
-    predicted,
-    goldRank: goldRank(labels, item.gold),
+    predicted: d.predicted,
+    ...(d.tied ? { tied: d.tied } : {}),
+    goldRank: goldRankOf(labels, item.gold),
   };
   // Contextual calibration (Zhao et al. 2021) with the content-free scores of the same demo set.
   if (contentFree.length > 0) rec.calibrated = calibrateLabelScores(labels, contentFree);
+  const ws = recordWarnings(labels, d.tied, warnings);
+  if (ws.length) rec.warnings = ws;
   return rec;
 }
 
-export function toCalibrationRecord(group: PlanGroup, item: MaterializedItem, labels: LabelScore[]): CalibrationRecord {
-  return { variant: group.variant, k: group.k, seed: group.seed, demoIndices: [...group.demoIndices], input: item.input, labels };
+export function toCalibrationRecord(group: PlanGroup, item: MaterializedItem, labels: LabelScore[], warnings: readonly ScoreWarning[] = []): CalibrationRecord {
+  const ws = recordWarnings(labels, decideLabels(labels).tied, warnings);
+  return { variant: group.variant, k: group.k, seed: group.seed, demoIndices: [...group.demoIndices], input: item.input, labels, ...(ws.length ? { warnings: ws } : {}) };
 }

@@ -20,6 +20,24 @@ const labelScore = {
   },
 } as const;
 
+// A pattern, not an enum of today's codes: a file from a newer build with a new code still loads
+// (the UI explains unknown codes generically, see warningInfo).
+const warningCode = { type: "string", pattern: "^[a-z0-9]+(-[a-z0-9]+)*$" } as const;
+
+const scoreWarning = {
+  type: "object",
+  required: ["code", "message"],
+  properties: {
+    code: warningCode,
+    message: str,
+    labels: { type: "array", items: str },
+    tokens: intArray,
+    demo: { type: "integer", minimum: 1 },
+  },
+} as const;
+
+const warningList = { type: "array", items: scoreWarning } as const;
+
 const settings = {
   type: "object",
   required: ["template", "separator", "k", "seeds", "queries", "selection", "variants"],
@@ -53,12 +71,14 @@ const queryRecord = {
     goldAlt: str,
     labels: { type: "array", items: labelScore, minItems: 1 },
     predicted: str,
+    tied: { type: "array", items: str, minItems: 2 },
     goldRank: { type: "integer", minimum: 1 },
     calibrated: {
       type: "object",
       required: ["predicted", "probs"],
       properties: { predicted: str, probs: { type: "array", items: num } },
     },
+    warnings: warningList,
   },
 } as const;
 
@@ -69,7 +89,7 @@ export const RESULTS_JSON_SCHEMA = {
   type: "object",
   required: ["schemaVersion", "manifest", "records"],
   properties: {
-    schemaVersion: { const: 2 },
+    schemaVersion: { const: 3 },
     manifest: {
       type: "object",
       required: ["tool", "engine", "model", "demoFile", "settings", "planFingerprint", "startedAt", "status", "progress", "machine"],
@@ -122,7 +142,7 @@ export const RESULTS_JSON_SCHEMA = {
       items: {
         type: "object",
         required: ["variant", "k", "seed", "demoIndices", "input", "labels"],
-        properties: { variant: str, k: int, seed: int, demoIndices: intArray, input: str, labels: { type: "array", items: labelScore } },
+        properties: { variant: str, k: int, seed: int, demoIndices: intArray, input: str, labels: { type: "array", items: labelScore }, warnings: warningList },
       },
     },
     baselines: {
@@ -131,6 +151,31 @@ export const RESULTS_JSON_SCHEMA = {
         type: "object",
         required: ["variant", "k", "seed", "n", "majorityCorrect", "logregCorrect"],
         properties: { variant: str, k: int, seed: int, n: int, majorityCorrect: num, logregCorrect: num },
+      },
+    },
+    warnings: {
+      type: "object",
+      required: ["run", "summary"],
+      properties: {
+        run: { type: "array", items: { ...scoreWarning, properties: { ...scoreWarning.properties, variant: str, seed: int } } },
+        summary: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["code", "queries", "occurrences", "calibration", "run", "cells"],
+            properties: {
+              code: warningCode,
+              queries: { type: "integer", minimum: 0 },
+              occurrences: { type: "integer", minimum: 0 },
+              calibration: { type: "integer", minimum: 0 },
+              run: { type: "integer", minimum: 0 },
+              cells: {
+                type: "array",
+                items: { type: "object", required: ["variant", "k", "queries"], properties: { variant: str, k: int, queries: { type: "integer", minimum: 1 } } },
+              },
+            },
+          },
+        },
       },
     },
   },

@@ -3,7 +3,13 @@
 //  1: development draft. Records held `scores: {label, logProb, meanLogProb, firstTokenLogProb, tokens}[]`
 //     without renormalised probabilities or the gold rank; the manifest had no status, progress or
 //     plan fingerprint, and `machine` was `{threads}` only.
-//  2: current. Derived fields are stored so the report and CSV never recompute them differently.
+//  2: derived fields stored so the report and CSV never recompute them differently; ties went to
+//     the first label and no warnings were recorded.
+//  3: current. Warnings per record and per run (src/core/warnings.ts); a tie is no prediction
+//     (`tied` lists the labels) and the gold rank counts equal scores against the gold.
+import { decideLabels, goldRankOf, NO_PREDICTION, tieWarning, uniqueArgmax } from "../labelDecision";
+import { summarizeWarnings, type RunWarning } from "../warnings";
+import type { QueryRecord } from "../types";
 
 /** Thrown for files that are not results files or cannot be migrated. */
 export class ResultsError extends Error {
@@ -24,13 +30,6 @@ function softmaxProbs(logProbs: number[]): number[] {
   const e = logProbs.map((l) => Math.exp(l - m));
   const s = e.reduce((a, b) => a + b, 0);
   return e.map((x) => x / s);
-}
-
-/** 1-based rank of `gold` by descending log-prob (ties count in gold's favour, as the engine does). */
-export function goldRankOf(labels: { label: string; logProb: number }[], gold: string): number {
-  const g = labels.find((l) => l.label === gold);
-  if (!g) return labels.length;
-  return 1 + labels.filter((l) => l.logProb > g.logProb).length;
 }
 
 function v1to2(doc: Json, file: string): Json {
@@ -66,7 +65,45 @@ function v1to2(doc: Json, file: string): Json {
   };
 }
 
-const STEPS: Record<number, (doc: Json, file: string) => Json> = { 1: v1to2 };
+/**
+ * v2 -> v3: predictions and gold ranks re-derived with the tie rule (labelDecision.ts), a
+ * "label-tie" warning on tied records, and a run-level "legacy-file" warning saying that the
+ * engine's tokenization warnings were not recorded then.
+ */
+function v2to3(doc: Json, file: string): Json {
+  const records = (Array.isArray(doc.records) ? (doc.records as Json[]) : []).map((r, i) => {
+    if (!Array.isArray(r.labels)) throw new ResultsError(file, `/records/${i}/labels`, "record has no labels array");
+    const labels = r.labels as QueryRecord["labels"];
+    const d = decideLabels(labels);
+    const { tied: _t, warnings: _w, ...rest } = r;
+    const out: Json = { ...rest, predicted: d.predicted, goldRank: goldRankOf(labels, String(r.gold)) };
+    if (d.tied) {
+      out.tied = d.tied;
+      out.warnings = [tieWarning(d.tied, labels.find((l) => l.label === d.tied![0])!.logProb)];
+    }
+    const cal = r.calibrated as { probs?: unknown } | undefined;
+    if (cal && Array.isArray(cal.probs)) {
+      const c = uniqueArgmax(cal.probs as number[]);
+      out.calibrated = { ...cal, predicted: c < 0 ? NO_PREDICTION : labels[c]?.label ?? NO_PREDICTION };
+    }
+    return out;
+  });
+  const run: RunWarning[] = [
+    {
+      code: "legacy-file",
+      message: "written by an older icl-probe (results schema 2), which did not record the engine's tokenization warnings; run the probe again to get them.",
+    },
+  ];
+  const calibration = Array.isArray(doc.calibration) ? (doc.calibration as { warnings?: [] }[]) : [];
+  return {
+    ...doc,
+    schemaVersion: 3,
+    records,
+    warnings: { run, summary: summarizeWarnings(records as unknown as QueryRecord[], calibration, run) },
+  };
+}
+
+const STEPS: Record<number, (doc: Json, file: string) => Json> = { 1: v1to2, 2: v2to3 };
 
 /** Lifts a parsed results document to `target` version; throws ResultsError naming the file. */
 export function migrateResults(doc: unknown, file: string, target: number): Json {

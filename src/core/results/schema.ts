@@ -2,9 +2,10 @@
 // editor read back. Versioned so that files written by older builds still load (see migrate.ts and
 // docs/RESULTS_SCHEMA.md). Pure types: no file access here.
 import type { LabelScore, ProbeSettings, QueryRecord, DemoFormat } from "../types";
+import type { RunWarnings, ScoreWarning } from "../warnings";
 
 /** Bump when the shape changes; add a step to migrate.ts for the previous version. */
-export const RESULTS_SCHEMA_VERSION = 2;
+export const RESULTS_SCHEMA_VERSION = 3;
 
 export type RunStatus = "running" | "interrupted" | "failed" | "complete";
 
@@ -54,6 +55,8 @@ export interface CalibrationRecord {
   demoIndices: number[];
   input: string;
   labels: LabelScore[];
+  /** What the engine found about this content-free prompt (absent when nothing). */
+  warnings?: ScoreWarning[];
 }
 
 /** Model-free baselines on exactly the demos the model saw, for one (variant, k, seed). */
@@ -74,6 +77,8 @@ export interface ResultsFile {
   records: QueryRecord[];
   calibration?: CalibrationRecord[];
   baselines?: BaselineRecord[];
+  /** Run-level warnings and the per-code counts of the whole run (src/core/warnings.ts); written by every v3 run. */
+  warnings?: RunWarnings;
 }
 
 /** Stable identity of a query record within a run (resume skips keys already present). */

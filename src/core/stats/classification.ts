@@ -1,10 +1,15 @@
-// Classification metrics over (gold, predicted) label pairs.
+// Classification metrics over (gold, predicted) label pairs. A prediction of NO_PREDICTION (a tie
+// for the top score, src/core/labelDecision.ts) is no label: it is counted apart, per gold label,
+// and is a miss (a false negative of the gold, a false positive of no class).
+import { NO_PREDICTION } from "../labelDecision";
 
 export interface ConfusionMatrix {
   /** Row/column labels in order. */
   labels: string[];
   /** counts[i][j] = number of queries with gold labels[i] predicted as labels[j]. */
   counts: number[][];
+  /** ties[i] = queries with gold labels[i] and no prediction (tied top scores); absent when none. */
+  ties?: number[];
 }
 
 /**
@@ -26,10 +31,14 @@ export function confusionMatrix(gold: readonly string[], predicted: readonly str
     return i;
   };
   const pairs: [number, number][] = [];
-  for (let i = 0; i < gold.length; i++) pairs.push([ensure(gold[i]), ensure(predicted[i])]);
+  for (let i = 0; i < gold.length; i++) pairs.push([ensure(gold[i]), predicted[i] === NO_PREDICTION ? -1 : ensure(predicted[i])]);
   const counts = order.map(() => new Array<number>(order.length).fill(0));
-  for (const [g, p] of pairs) counts[g][p]++;
-  return { labels: order, counts };
+  const ties = new Array<number>(order.length).fill(0);
+  for (const [g, p] of pairs) {
+    if (p < 0) ties[g]++;
+    else counts[g][p]++;
+  }
+  return { labels: order, counts, ...(ties.some((t) => t > 0) ? { ties } : {}) };
 }
 
 /** Share of exact matches; NaN for no data. */
@@ -46,7 +55,8 @@ export function accuracy(gold: readonly string[], predicted: readonly string[]):
  * with its default label set: the mean of per-class F1 = 2TP / (2TP + FP + FN) over the classes
  * that occur as gold OR as prediction. Classes with neither support nor predictions are left
  * out (they would be 0/0); a class that is predicted but never gold, or gold but never
- * predicted, has TP = 0 and so F1 = 0 (zero_division=0). NaN when the matrix is empty.
+ * predicted, has TP = 0 and so F1 = 0 (zero_division=0). NaN when the matrix is empty. Ties
+ * (no prediction) are false negatives of their gold class.
  */
 export function macroF1FromConfusion(cm: ConfusionMatrix): number {
   const L = cm.labels.length;
@@ -54,7 +64,7 @@ export function macroF1FromConfusion(cm: ConfusionMatrix): number {
   let classes = 0;
   for (let c = 0; c < L; c++) {
     const tp = cm.counts[c][c];
-    let fn = 0;
+    let fn = cm.ties?.[c] ?? 0;
     let fp = 0;
     for (let j = 0; j < L; j++) {
       if (j === c) continue;
@@ -77,11 +87,12 @@ export function macroF1(gold: readonly string[], predicted: readonly string[]): 
 /**
  * Share of predictions per label (label bias): every label in `labels` gets an entry (0 when
  * never predicted); predicted labels outside `labels` are added. Empty input gives all zeros.
+ * Ties (NO_PREDICTION) count in the total but for no label, so the shares then sum to less than 1.
  */
 export function labelShares(predicted: readonly string[], labels: readonly string[] = []): Record<string, number> {
   const counts = new Map<string, number>();
   for (const l of labels) counts.set(l, 0);
-  for (const p of predicted) counts.set(p, (counts.get(p) ?? 0) + 1);
+  for (const p of predicted) if (p !== NO_PREDICTION) counts.set(p, (counts.get(p) ?? 0) + 1);
   const out: Record<string, number> = {};
   for (const [l, c] of counts) out[l] = predicted.length === 0 ? 0 : c / predicted.length;
   return out;
@@ -95,18 +106,21 @@ export function mean(values: readonly number[]): number {
   return s / values.length;
 }
 
-/** Macro-F1 (same conventions as macroF1FromConfusion) from a flat row-major L x L count table. */
-export function macroF1FromCounts(counts: ArrayLike<number>, L: number): number {
+/**
+ * Macro-F1 (same conventions as macroF1FromConfusion) from a flat row-major L x `cols` count
+ * table; columns from L on are "no prediction" (ties), false negatives of their row's class.
+ */
+export function macroF1FromCounts(counts: ArrayLike<number>, L: number, cols = L): number {
   let sum = 0;
   let classes = 0;
   for (let c = 0; c < L; c++) {
-    const tp = counts[c * L + c];
+    const tp = counts[c * cols + c];
     let fn = 0;
     let fp = 0;
-    for (let j = 0; j < L; j++) {
+    for (let j = 0; j < cols; j++) {
       if (j === c) continue;
-      fn += counts[c * L + j];
-      fp += counts[j * L + c];
+      fn += counts[c * cols + j];
+      if (j < L) fp += counts[j * cols + c];
     }
     const denom = 2 * tp + fp + fn;
     if (denom === 0) continue;
