@@ -1,4 +1,4 @@
-// GGUF writing for fixtures, benchmark models and the embedded toy model.
+// GGUF writing for fixtures, benchmark models and the embedded models (toy copier, memoriser).
 export * from "./writer";
 export * from "./quant";
 export * from "./quantK";
@@ -8,3 +8,4 @@ export * from "./dequant";
 export * from "./vocab";
 export * from "./llamaSpec";
 export * from "./fixtures";
+export * from "./memoriser";

@@ -106,7 +106,7 @@ export function llamaTensorShapes(shape: LlamaShape, vocabSize: number, tiedOutp
 }
 
 /** FNV-1a of a string, to give every tensor its own random stream. */
-function hashString(s: string, seed: number): number {
+export function hashString(s: string, seed: number): number {
   let h = (0x811c9dc5 ^ seed) >>> 0;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
   return h;
@@ -117,7 +117,7 @@ function hashString(s: string, seed: number): number {
  * chunk of a big tensor can be filled independently and the result is the same however it is
  * chunked. (A sequential PRNG object per value would be ~10x slower for 135M values.)
  */
-function noise(key: number, i: number): number {
+export function noise(key: number, i: number): number {
   let x = (Math.imul(i, 0x9e3779b1) ^ key) >>> 0;
   x = Math.imul(x ^ (x >>> 16), 0x85ebca6b) >>> 0;
   x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35) >>> 0;

@@ -4,12 +4,13 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseDemoFile, isRunnable } from "../../src/core/demoFile";
+import { MEMORISED } from "../../src/gguf/memoriser";
 
 const dir = join(__dirname, "..", "..", "..", "examples");
 const load = (name: string) => parseDemoFile(readFileSync(join(dir, name), "utf8"), name);
 const counts = (labels: string[]) => labels.reduce<Record<string, number>>((m, l) => ((m[l] = (m[l] ?? 0) + 1), m), {});
 
-for (const name of ["sentiment.icl.jsonl", "topic.icl.jsonl", "capitals.icl.jsonl", "sentiment.csv"]) {
+for (const name of ["sentiment.icl.jsonl", "topic.icl.jsonl", "capitals.icl.jsonl", "sentiment.csv", "toy-lookup.icl.jsonl", "toy-colours.icl.jsonl"]) {
   test(`${name} parses with no problems at all`, () => {
     const f = load(name);
     assert.deepEqual(f.problems, []);
@@ -42,6 +43,18 @@ test("capitals: 40 countries, one capital each (a 40-class word mapping)", () =>
   assert.equal(new Set(f.examples.map((e) => e.input)).size, 40);
   assert.equal(f.settings.template, "Country: {input}\nCapital: {label}");
   assert.deepEqual(f.examples.find((e) => e.input === "France")?.label, "Paris");
+});
+
+test("toy-colours (the memoriser's example): 24 memorised words x 4 modifiers, each labelled with the colour the memoriser holds", () => {
+  const f = load("toy-colours.icl.jsonl");
+  assert.equal(f.examples.length, 96);
+  assert.deepEqual(f.classes, ["red", "green", "purple", "yellow"]);
+  const words = f.examples.map((e) => e.input.split(" ").at(-1)!);
+  assert.deepEqual([...new Set(words)].sort(), Object.keys(MEMORISED).sort());
+  assert.deepEqual(f.examples.filter((e) => MEMORISED[e.input.split(" ").at(-1)!] !== e.label), []);
+  assert.equal(new Set(f.examples.map((e) => e.input)).size, 96);
+  // The memoriser reads only the last token before the label: the key must end the input, right before the label.
+  assert.equal(f.settings.template, "{input} {label}");
 });
 
 test("sentiment.csv: quoted commas and doubled quotes", () => {
