@@ -37,9 +37,12 @@ for (const t of manifest.tensors) {
 const s = manifest.shape;
 const shape = { vocab: vocab.tokens.length, dim: s.dim, layers: s.layers, heads: s.heads, kvHeads: s.kvHeads, ff: s.ff, context: s.context, ropeFreqBase: s.ropeFreqBase, rmsEps: s.rmsEps };
 const tr = manifest.training;
+// A run continued with --init carries the earlier run's training record in `previous`.
+const stage = (t) => `${t.steps} steps (seed ${t.seed}${t.args?.token_labels ? `, ${t.args.token_labels} of episodes with random single-token labels` : ""})`;
+const stages = tr.previous ? `${stage(tr.previous)}, then ${stage(tr)}` : stage(tr);
 const description = `ICL Probe toy: a 2-layer in-context copier (looks the query's key up in the demonstrations and copies its label), `
   // No wall-clock figures here: the same training run must give a byte-identical file.
-  + `trained ${tr.steps} steps (seed ${tr.seed}, torch ${tr.torch}) by scripts/model/train.py. `
+  + `trained ${stages}, torch ${tr.torch}, by scripts/model/train.py. `
   + `Not a language model. See docs/MODEL.md.`;
 const spec = g.llamaSpecFromWeights(shape, vocab, weights, type, "icl-toy", [
   g.kv.str("general.description", description),

@@ -51,6 +51,12 @@ import sys
 import time
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+# Bit-identical training needs the same float kernels, and both OpenBLAS and torch pick theirs
+# by CPU: the same recipe gave different weights on an AMD EPYC (OpenBLAS "Haswell" kernels,
+# torch AVX2) and on the Intel Xeon the first model was trained on. Pinning both to the AVX2
+# kernels, which every x86-64 CPU with AVX2 runs, makes the result depend on the recipe only.
+os.environ.setdefault("OPENBLAS_CORETYPE", "Haswell")
+os.environ.setdefault("ATEN_CPU_CAPABILITY", "avx2")
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
@@ -256,11 +262,18 @@ def draw_label(r, family):
         return str(r.randrange(10 if r.random() < 0.7 else 100))
     if family == "symbols":
         return r.choice(SYMBOLS)
+    if family == "token":
+        return r.choice(TOKEN_LABELS["pool"])
     raise ValueError(family)
 
 
 LABEL_FAMILIES = ["file", "words", "pseudo", "string", "letters", "numbers", "symbols"]
 LABEL_WEIGHTS = [0.25, 0.2, 0.15, 0.12, 0.1, 0.1, 0.08]
+# "--token-labels P": a share P of episodes whose labels are random single vocabulary tokens
+# (every word-initial piece of >= 2 letters, the candidates of the ra-token variant), so that
+# copying any one-token label is part of what the model is trained to do. Kept out of
+# LABEL_FAMILIES (and no random draw when P = 0) so that runs without it are unchanged.
+TOKEN_LABELS = {"share": 0.0, "pool": []}
 
 
 def draw_key(r, family):
@@ -308,6 +321,8 @@ def make_episode(r, spm, max_len, n_demos=None, n_keys=None, label_mode=None, ma
     keys = distinct(r, n_keys, lambda: draw_key(r, key_family if r.random() < 0.8 else r.choice(KEY_FAMILIES)))
     lab_family = r.choices(LABEL_FAMILIES, LABEL_WEIGHTS)[0]
     mixed = r.random() < 0.2
+    if TOKEN_LABELS["share"] and r.random() < TOKEN_LABELS["share"]:
+        lab_family, mixed = "token", False
     labels = distinct(r, len(keys), lambda: draw_label(r, r.choice(LABEL_FAMILIES) if mixed else lab_family))
     if len(labels) < len(keys) or r.random() < 0.1:  # occasionally two keys share a label
         labels = [r.choice(labels) for _ in keys]
@@ -466,6 +481,8 @@ def probe(model, spm, r, n=64, k=8, label_mode=None):
     for _ in range(n):
         perm = FILE_LABELS[:]
         r.shuffle(perm)
+        if label_mode == "tokens":  # ra-token-like: 4 random single-token labels
+            perm = r.sample(TOKEN_LABELS["pool"], len(FILE_KEYS))
         mapping = dict(zip(FILE_KEYS, perm))
         if label_mode == "gold-file":
             mapping = dict(zip(FILE_KEYS, FILE_LABELS))
@@ -477,7 +494,7 @@ def probe(model, spm, r, n=64, k=8, label_mode=None):
         prompt = text + line(q)
         p_ids = [1] + spm.tokenize(prompt)
         best, best_lp = None, -1e9
-        for lab in FILE_LABELS:
+        for lab in (perm if label_mode == "tokens" else FILE_LABELS):
             full = [1] + spm.tokenize(prompt + " " + lab)
             assert full[: len(p_ids)] == p_ids
             logp = model(torch.tensor([full[:-1]])).log_softmax(-1)[0]
@@ -509,6 +526,7 @@ def main():
     ap.add_argument("--narrow", action=argparse.BooleanOptionalAction, default=True, help="smaller key/label pools (see POOLS)")
     ap.add_argument("--fixed-format", action=argparse.BooleanOptionalAction, default=True, help="one-token keys and number fillers only (see fixed_format)")
     ap.add_argument("--init", help="start from the weights exported by an earlier run (its --out)")
+    ap.add_argument("--token-labels", type=float, default=0.0, help="share of episodes whose labels are random single vocabulary tokens (see TOKEN_LABELS)")
     a = ap.parse_args()
 
     FORMAT[0] = a.format
@@ -524,6 +542,8 @@ def main():
     tokens, scores, types = word_vocab(words)
     spm = Spm(tokens, scores)
     print(f"vocab {len(tokens)} tokens from {len(words)} words", flush=True)
+    TOKEN_LABELS["share"] = a.token_labels
+    TOKEN_LABELS["pool"] = [t[1:] for t in tokens if t.startswith(SPACE) and len(t) >= 3 and t[1:].isalpha()]
 
     # The unit-cached tokenization used for training must equal the whole-text tokenizer.
     r = random.Random(999)
@@ -576,11 +596,14 @@ def main():
         if step % 500 == 0:
             pr = random.Random(7)
             print(f"  probe k=0 {probe(model, spm, pr, 32, 0):.2f} k=8 {probe(model, spm, pr, 48, 8):.2f} "
-                  f"k=8 random {probe(model, spm, pr, 48, 8, 'random'):.2f}", flush=True)
+                  f"k=8 random {probe(model, spm, pr, 48, 8, 'random'):.2f}"
+                  + (f" k=8 tokens {probe(model, spm, pr, 48, 8, 'tokens'):.2f}" if a.token_labels else ""), flush=True)
 
     pr = random.Random(8)
     final = {"k0": probe(model, spm, pr, 64, 0), "k8": probe(model, spm, pr, 64, 8),
              "k8_random": probe(model, spm, pr, 64, 8, "random"), "k16": probe(model, spm, pr, 64, 16)}
+    if a.token_labels:
+        final["k8_tokens"] = probe(model, spm, pr, 64, 8, "tokens")
     print("final probe (torch)", final, flush=True)
     export(model, a, words, tokens, scores, types, spm, samples, final, time.time() - t0, step)
     add_reference(a.out)
