@@ -12,6 +12,9 @@ const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
 execFileSync(process.execPath, [tsc, "-p", root], { stdio: "inherit" });
 
 const external = ["vscode", "node-llama-cpp", "@node-llama-cpp/*"];
+// jsonc-parser's "main" is a UMD build whose internal require() calls esbuild cannot follow;
+// its ES module build bundles cleanly.
+const alias = { "jsonc-parser": "jsonc-parser/lib/esm/main.js" };
 const nodeEntries = {
   extension: "src/extension/extension.ts",
   worker: "src/engine/worker.ts",
@@ -30,6 +33,7 @@ if (Object.keys(present).length > 0) {
     format: "cjs",
     outdir: "dist",
     external,
+    alias,
     sourcemap: true,
     logLevel: "warning",
   });

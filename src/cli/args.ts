@@ -2,6 +2,7 @@
 // the types: returns a parsed command or a UsageError, so it is unit-tested without spawning.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { ProbeSettings, SelectionMode } from "../core/types";
+import { parseLabelMapText } from "../core/demoFile/columns";
 
 export const EXIT = {
   ok: 0,
@@ -16,16 +17,33 @@ export const USAGE = `icl-probe: probe what a local GGUF model learns from the d
 Usage:
   icl-probe run <demo file> [--model <gguf>] [--variants a,b] [--k 0,4,8] [--seeds 1,2,3]
                 [--queries N] [--selection fixed|per-query] [--balance] [--calibrate]
-                [--out <dir>] [--resume] [--json]
-  icl-probe preview <demo file> --variant <id> [--seed N] [--k N] [--query N] [--model <gguf>]
+                [--out <dir>] [--resume] [--json] [column mapping]
+  icl-probe preview <demo file> --variant <id> [--seed N] [--k N] [--query N] [--full]
+                [--model <gguf>] [column mapping]
+  icl-probe import <data file> [--out <file.icl.jsonl>] [--force] [--labels a,b] [--template T]
+                [column mapping]
   icl-probe report <results.json> [--out report.html]
   icl-probe help
 
 run       scores every variant x k x seed on the model (default: the embedded models/icl-toy.gguf)
           and writes <out>/results.json, scores.csv, summary.csv and report.html
           (default --out icl-results/<demo file name>). Ctrl-C stops cleanly; rerun with --resume.
-preview   prints the exact prompt text of one query and the variant's mapping table (no model run)
+preview   prints the exact prompt text of one query and the variant's mapping table (no model
+          run; --model adds the token ids of the prompt's end and of each label; --full prints
+          every row of a long mapping)
+import    reads a data set as it is (JSON Lines, a JSON array, CSV/TSV with or without a header
+          row, LABEL:text lines, UTF-16) and writes a ready *.icl.jsonl with a header line
 report    writes a self-contained HTML report (charts work offline) from a results file
+
+Column mapping (also header keys "columns", "labelMap", "headerRow", "format"):
+  --input <col>        the input column or key: a name, a number from 1, or a template
+                       joining several, e.g. --input '{title}. {description}' or '{2}. {3}'
+  --label <col>        the label column or key (name or number)
+  --label-map <map>    raw label -> class, e.g. --label-map 0=negative,1=positive
+  --classes <file>     a classes file: one class name per line (line 1 = label 0, or 1 when
+                       the labels count from 1)
+  --no-header          the CSV/TSV file has no header row
+  --format <shape>     jsonl | json | csv | tsv | label-text (default: recognised)
 
 Settings not given on the command line come from the demo file's header line, then the defaults.
 
@@ -51,9 +69,56 @@ export type Command =
       resume: boolean;
       json: boolean;
       batchSize?: number;
+      /** --classes: a file whose lines name the classes (read by main into overrides.labelMap). */
+      classesFile?: string;
     }
-  | { cmd: "preview"; file: string; variant: string; seed?: number; k?: number; query?: number; model?: string }
+  | { cmd: "preview"; file: string; variant: string; seed?: number; k?: number; query?: number; model?: string; full: boolean; overrides: Partial<ProbeSettings>; classesFile?: string }
+  | { cmd: "import"; file: string; out?: string; force: boolean; overrides: Partial<ProbeSettings>; classesFile?: string }
   | { cmd: "report"; file: string; out?: string };
+
+/** The column-mapping flags shared by run, preview and import. */
+const MAPPING_OPTIONS = {
+  input: { type: "string" },
+  label: { type: "string" },
+  "label-map": { type: "string" },
+  classes: { type: "string" },
+  "no-header": { type: "boolean" },
+  format: { type: "string" },
+} as const;
+
+const FORMATS = ["jsonl", "json", "csv", "tsv", "label-text"] as const;
+
+/** --label-map "0=negative,1=positive" -> {"0": "negative", "1": "positive"}. */
+export function parseLabelMap(v: string): Record<string, string> {
+  const m = parseLabelMapText(v);
+  if (typeof m === "string") throw new UsageError(`--label-map: ${m}`);
+  return m;
+}
+
+/** A column reference from the command line: digits are a column number. */
+function columnSpec(name: string, v: string): string | number {
+  const t = v.trim();
+  if (t === "") throw new UsageError(`--${name} needs a column name, number or template`);
+  return /^\d+$/.test(t) ? Number(t) : t;
+}
+
+function mappingOverrides(v: Record<string, string | boolean | undefined>): { overrides: Partial<ProbeSettings>; classesFile?: string } {
+  const overrides: Partial<ProbeSettings> = {};
+  const columns: NonNullable<ProbeSettings["columns"]> = {};
+  if (typeof v.input === "string") columns.input = columnSpec("input", v.input);
+  if (typeof v.label === "string") columns.label = columnSpec("label", v.label);
+  if (Object.keys(columns).length) overrides.columns = columns;
+  if (typeof v["label-map"] === "string") {
+    if (typeof v.classes === "string") throw new UsageError("--label-map and --classes both give the label map; use one");
+    overrides.labelMap = parseLabelMap(v["label-map"]);
+  }
+  if (v["no-header"]) overrides.headerRow = false;
+  if (typeof v.format === "string") {
+    if (!(FORMATS as readonly string[]).includes(v.format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got "${v.format}"`);
+    overrides.format = v.format as (typeof FORMATS)[number];
+  }
+  return { overrides, ...(typeof v.classes === "string" ? { classesFile: v.classes } : {}) };
+}
 
 function intList(name: string, v: string, min: number): number[] {
   const parts = v.split(",").map((s) => s.trim()).filter(Boolean);
@@ -100,9 +165,11 @@ export function parseCommand(argv: string[]): Command {
         resume: { type: "boolean" },
         json: { type: "boolean" },
         "batch-size": { type: "string" },
+        ...MAPPING_OPTIONS,
       });
       const file = onePositional(positionals, "demo file");
-      const overrides: Partial<ProbeSettings> = {};
+      const mapping = mappingOverrides(v);
+      const overrides: Partial<ProbeSettings> = { ...mapping.overrides };
       if (typeof v.variants === "string") {
         const list = v.variants.split(",").map((s: string) => s.trim()).filter(Boolean);
         if (list.length === 0) throw new UsageError("--variants needs a comma-separated list, e.g. --variants gold,ra-string");
@@ -126,6 +193,7 @@ export function parseCommand(argv: string[]): Command {
         resume: !!v.resume,
         json: !!v.json,
         batchSize: int("batch-size", v["batch-size"] as string | undefined, 1),
+        ...(mapping.classesFile ? { classesFile: mapping.classesFile } : {}),
       };
     }
     case "preview": {
@@ -135,17 +203,40 @@ export function parseCommand(argv: string[]): Command {
         k: { type: "string" },
         query: { type: "string" },
         model: { type: "string" },
+        full: { type: "boolean" },
+        ...MAPPING_OPTIONS,
       });
       const file = onePositional(positionals, "demo file");
       if (typeof v.variant !== "string" || !v.variant) throw new UsageError("preview: --variant <id> is required, e.g. --variant ra-string");
       const seed = v.seed === undefined ? undefined : intList("seed", v.seed as string, -Infinity)[0];
-      return { cmd: "preview", file, variant: v.variant, seed, k: int("k", v.k as string | undefined, 0), query: int("query", v.query as string | undefined, 0), model: v.model as string | undefined };
+      const mapping = mappingOverrides(v);
+      return {
+        cmd: "preview",
+        file,
+        variant: v.variant,
+        seed,
+        k: int("k", v.k as string | undefined, 0),
+        query: int("query", v.query as string | undefined, 0),
+        model: v.model as string | undefined,
+        full: !!v.full,
+        overrides: mapping.overrides,
+        ...(mapping.classesFile ? { classesFile: mapping.classesFile } : {}),
+      };
+    }
+    case "import": {
+      const { values: v, positionals } = parse({ out: { type: "string" }, force: { type: "boolean" }, labels: { type: "string" }, template: { type: "string" }, ...MAPPING_OPTIONS });
+      const file = onePositional(positionals, "data file");
+      const mapping = mappingOverrides(v);
+      const overrides: Partial<ProbeSettings> = { ...mapping.overrides };
+      if (typeof v.labels === "string") overrides.classes = v.labels.split(",").map((x) => x.trim()).filter(Boolean);
+      if (typeof v.template === "string") overrides.template = v.template.replace(/\\n/g, "\n");
+      return { cmd: "import", file, out: v.out as string | undefined, force: !!v.force, overrides, ...(mapping.classesFile ? { classesFile: mapping.classesFile } : {}) };
     }
     case "report": {
       const { values: v, positionals } = parse({ out: { type: "string" } });
       return { cmd: "report", file: onePositional(positionals, "results file"), out: v.out as string | undefined };
     }
     default:
-      throw new UsageError(`unknown command "${cmd}" (expected run, preview or report)`);
+      throw new UsageError(`unknown command "${cmd}" (expected run, preview, import or report)`);
   }
 }

@@ -1,10 +1,12 @@
 // icl-probe: the command-line face of the tool (run / preview / report). main() returns the exit
 // code instead of exiting so tests can call it in-process; the shim bin/icl-probe.js exits with it.
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { EXIT, USAGE, UsageError, parseCommand, type Command } from "./args";
-import type { DemoFile, Problem } from "../core/types";
-import { parseDemoFile } from "../core/demoFile";
+import type { DemoFile, Problem, ProbeSettings } from "../core/types";
+import { parseDemoBytes, printable } from "../core/demoFile";
+import { toIclJsonl } from "../core/demoFile/serialize";
 import { PlanError, planExperiment, materializeGroup, VariantCache } from "../core/experiment/plan";
 import { buildPrompt, renderPromptText } from "../core/prompt";
 import { getVariant, parseVariantKey } from "../core/variants";
@@ -15,6 +17,7 @@ import { EngineFailure } from "../engine/protocol";
 import { defaultModelPath } from "../engine/defaultModel";
 import { runExperiment, RunError, type ProgressEvent } from "../runner/run";
 import { writeOutputs } from "../runner/outputs";
+import { writeFileAtomic } from "../runner/checkpoint";
 import { writeReportFromFile } from "../report";
 import { reportVerdicts } from "../report/verdicts";
 import type { ResultsFile } from "../core/results/schema";
@@ -62,6 +65,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         return await preview(cmd, io);
       case "run":
         return await run(cmd, io, argv);
+      case "import":
+        return importData(cmd, io);
     }
   } catch (e) {
     return reportError(e, io);
@@ -94,29 +99,52 @@ function reportError(e: unknown, io: Io): number {
   return EXIT.usage;
 }
 
+/** One problem as a file:line:col line; text from the file is printed with control characters escaped. */
 export function formatProblem(p: Problem): string {
-  return `${p.file}:${p.line}:${p.column}: ${p.severity}: ${p.message}${p.hint ? ` (${p.hint})` : ""}`;
+  return printable(`${p.file}:${p.line}:${p.column}: ${p.severity}: ${p.message}${p.hint ? ` (${p.hint})` : ""}`).replace(/[\r\n]+/g, " ");
 }
 
-/** Reads and validates a demo file; prints every problem; returns undefined when it has errors. */
-function loadDemoFile(path: string, overrides: Parameters<typeof parseDemoFile>[2], io: Io): { file: DemoFile; text: string } | undefined {
+/** Reads the lines of a --classes file (one class name per line; blank lines and # comments skipped). */
+function readClassesFile(path: string): string[] {
+  const abs = resolve(path);
+  if (!existsSync(abs)) throw new UsageError(`--classes ${path}: file not found`);
+  if (statSync(abs).isDirectory()) throw new UsageError(`--classes ${path}: is a directory, not a classes file`);
+  const lines = readFileSync(abs, "utf8").split(/\r\n|\r|\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  if (lines.length < 2) throw new UsageError(`--classes ${path}: needs at least two class names, one per line`);
+  return lines;
+}
+
+/** Overrides with the --classes file read into labelMap. */
+function withClasses(overrides: Partial<ProbeSettings>, classesFile: string | undefined): Partial<ProbeSettings> {
+  return classesFile ? { ...overrides, labelMap: readClassesFile(classesFile) } : overrides;
+}
+
+/**
+ * Reads and validates a demo file; prints every problem; returns undefined when it has errors.
+ * `text` is the file's exact bytes as text (its sha256 identifies the run), `file` the parse.
+ */
+function loadDemoFile(path: string, overrides: Partial<ProbeSettings>, io: Io, opts: { quiet?: boolean; ignore?: (p: Problem) => boolean } = {}): { file: DemoFile; text: string; sha256: string } | undefined {
   const abs = resolve(path);
   if (!existsSync(abs)) {
-    io.err(`${path}:1:1: error: file not found (check the path; demo files are *.icl.jsonl, .csv or .tsv)`);
+    io.err(`${printable(path)}:1:1: error: file not found (check the path; demo files are JSON Lines, a JSON array, CSV/TSV or LABEL:text lines)`);
     return undefined;
   }
   if (statSync(abs).isDirectory()) {
-    io.err(`${path}:1:1: error: is a directory, not a demo file`);
+    io.err(`${printable(path)}:1:1: error: is a directory, not a demo file`);
     return undefined;
   }
-  const text = readFileSync(abs, "utf8");
-  const file = parseDemoFile(text, path, overrides);
-  for (const p of file.problems) io.err(formatProblem(p));
-  if (file.problems.some((p) => p.severity === "error")) {
-    io.err(`icl-probe: ${path} has ${file.problems.filter((p) => p.severity === "error").length} error(s); fix them and run again.`);
+  const bytes = readFileSync(abs);
+  const file = parseDemoBytes(bytes, path, overrides);
+  const problems = opts.ignore ? file.problems.filter((p) => !opts.ignore!(p)) : file.problems;
+  for (const p of problems) io.err(formatProblem(p));
+  const errors = problems.filter((p) => p.severity === "error").length;
+  if (!opts.quiet || errors) io.err(printable(`read ${path} as ${file.shape}: ${file.examples.length} examples, ${file.classes.length} classes`));
+  if (errors) {
+    io.err(printable(`icl-probe: ${path} has ${errors} error(s); fix them and run again.`));
     return undefined;
   }
-  return { file, text };
+  // The run is identified by the file's bytes (for UTF-8 files the same hash as of its text).
+  return { file, text: bytes.toString("utf8"), sha256: createHash("sha256").update(bytes).digest("hex") };
 }
 
 function defaultOutDir(demoPath: string): string {
@@ -139,9 +167,9 @@ function quoteArg(a: string): string {
 }
 
 async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]): Promise<number> {
-  const loaded = loadDemoFile(cmd.file, cmd.overrides, io);
+  const loaded = loadDemoFile(cmd.file, withClasses(cmd.overrides, cmd.classesFile), io, { quiet: cmd.json });
   if (!loaded) return EXIT.badInput;
-  const { file, text } = loaded;
+  const { file, text, sha256 } = loaded;
   const settings = file.settings;
   // Plan first: a grid that does not fit the file fails before the engine starts.
   planExperiment({ file, settings });
@@ -165,7 +193,7 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
     const info = await engine.load(modelPath);
     if (!cmd.json) io.err(`model ${basename(modelPath)} (${info.architecture}, vocabulary ${info.vocabSize}, ${info.threads} threads); writing ${outDir}`);
     const outcome = await runExperiment(
-      { file, fileText: text, settings, modelPath },
+      { file, fileText: text, fileSha256: sha256, settings, modelPath },
       {
         engine,
         signal: controller.signal,
@@ -226,10 +254,12 @@ async function preview(cmd: Extract<Command, { cmd: "preview" }>, io: Io): Promi
     io.err(`icl-probe: ${cmd.variant} works on the model's token ids; its prompt depends on the tokenizer. Use \`icl-probe run\` with this variant, or preview a text-level variant.`);
     return EXIT.usage;
   }
-  const loaded = loadDemoFile(cmd.file, {}, io);
+  const overrides = withClasses(cmd.overrides, cmd.classesFile);
+  // The preview shows one k: the file's other k values must not stop it.
+  const loaded = loadDemoFile(cmd.file, cmd.k !== undefined ? { ...overrides, k: [cmd.k] } : overrides, io, { quiet: true, ignore: (p) => cmd.k === undefined && p.code === "k-too-large" });
   if (!loaded) return EXIT.badInput;
   const { file } = loaded;
-  const k = cmd.k ?? file.settings.k.find((x) => x > 0) ?? file.settings.k[0] ?? 4;
+  const k = cmd.k ?? file.settings.k.find((x) => x > 0 && x < file.examples.length) ?? file.settings.k.find((x) => x < file.examples.length) ?? 0;
   const seed = cmd.seed ?? file.settings.seeds[0] ?? 1;
   // Same plan as a run with these settings, so the preview shows a query the run would score.
   // A file too small for the default number of queries still previews (queries capped to fit).
@@ -258,6 +288,27 @@ async function preview(cmd: Extract<Command, { cmd: "preview" }>, io: Io): Promi
   const w = Math.max(4, ...v.mapping.rows.map((r) => r.from.length));
   for (const r of v.mapping.rows) io.out(`  ${r.from.padEnd(w)} -> ${r.to}${r.chain ? `   chain: ${r.chain.join(" > ")}` : ""}${r.note ? `   (${r.note})` : ""}`);
   for (const warn of v.mapping.warnings) io.out(`  warning: ${warn}`);
+  return EXIT.ok;
+}
+
+/** icl-probe import: any readable shape -> a ready *.icl.jsonl with a header line. */
+function importData(cmd: Extract<Command, { cmd: "import" }>, io: Io): number {
+  const overrides = withClasses(cmd.overrides, cmd.classesFile);
+  // k is a probe setting: when it was not chosen, the default k values that fit are written.
+  const kChosen = overrides.k !== undefined;
+  const loaded = loadDemoFile(cmd.file, overrides, io, { ignore: (p) => !kChosen && p.code === "k-too-large" });
+  if (!loaded) return EXIT.badInput;
+  const { file } = loaded;
+  const fitting = file.settings.k.filter((k) => k <= file.examples.length - 1);
+  const kOut = !kChosen && fitting.length < file.settings.k.length ? (fitting.length ? fitting : [0]) : undefined;
+  const out = resolve(cmd.out ?? join(dirname(resolve(cmd.file)), `${basename(cmd.file).replace(/\.(icl\.jsonl|jsonl|ndjson|json|csv|tsv|tab|txt|label)$/i, "") || "data"}.icl.jsonl`));
+  if (out === resolve(cmd.file)) throw new UsageError(`import: the output ${out} is the input file; choose another --out`);
+  if (existsSync(out) && !cmd.force) {
+    io.err(printable(`icl-probe: ${out} exists; pass --force to replace it, or choose another --out`));
+    return EXIT.usage;
+  }
+  writeFileAtomic(out, toIclJsonl(file, { source: basename(cmd.file), ...(kOut ? { k: kOut } : {}) }));
+  io.err(printable(`wrote ${out} (${file.examples.length} examples, ${file.classes.length} classes${kOut ? `, k ${JSON.stringify(kOut)}` : ""}); probe it with: icl-probe run ${quoteArg(out)}`));
   return EXIT.ok;
 }
 

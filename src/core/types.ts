@@ -58,13 +58,35 @@ export interface ProbeSettings {
    * g-*, ra-chain-m): label word -> candidates, consulted before WordNet.
    */
   wordLists?: { synonyms?: Record<string, string[]>; antonyms?: Record<string, string[]>; keywords?: Record<string, string[]> };
+  /**
+   * Where the input and the label are read from (docs/DEMO_FILES.md, column mapping): a column
+   * or key name, a 1-based column number (headerless files), or a template over several columns
+   * such as "{title}. {description}" or "{2}. {3}". Absent: the usual names (input/text/...).
+   */
+  columns?: { input?: string | number; label?: string | number };
+  /**
+   * Raw label -> class name ({"0": "negative", "1": "positive"}), or the lines of a classes file
+   * (index i names raw label i, or i + 1 when the labels count from 1).
+   */
+  labelMap?: Record<string, string> | string[];
+  /** CSV/TSV: whether the first row names the columns (absent: detected). */
+  headerRow?: boolean;
+  /** The file's shape when detection should not decide (absent: detected from name and content). */
+  format?: DemoFormat;
 }
 
-export type DemoFormat = "jsonl" | "csv" | "tsv";
+/** Shapes the parser reads: JSON Lines, a JSON array of objects, CSV, TSV, `LABEL:text` lines. */
+export type DemoFormat = "jsonl" | "json" | "csv" | "tsv" | "label-text";
 
 export interface DemoFile {
   path: string;
   format: DemoFormat;
+  /** What was recognised, in words, e.g. "headerless CSV, 3 columns; input {2}. {3}, label column 1". */
+  shape: string;
+  /** The columns (CSV/TSV: names, or "1".."n" without a header row) or keys (JSON) the file has, for a mapping picker. */
+  fields?: string[];
+  /** Text encoding, when the parser was given bytes (parseDemoBytes): "utf-8", "utf-16le", ... */
+  encoding?: string;
   /** Keys the header line set explicitly (for display and overriding). */
   header: Partial<ProbeSettings>;
   /** 1-based line of the header, when there is one. */

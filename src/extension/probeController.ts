@@ -6,7 +6,7 @@
 import * as vscode from "vscode";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
-import { parseDemoFile } from "../core/demoFile";
+import { decodeDemoBytes, needsColumnMapping, parseDemoFile } from "../core/demoFile";
 import { planExperiment } from "../core/experiment/plan";
 import type { ProbeSettings } from "../core/types";
 import { runExperiment, type EngineLike, type ProgressEvent } from "../runner/run";
@@ -106,7 +106,8 @@ export class ProbeController implements vscode.Disposable {
       if (open.isDirty) await open.save();
       return open.getText();
     }
-    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    // UTF-16 spreadsheet exports and legacy code pages are decoded as the CLI does.
+    return decodeDemoBytes(await vscode.workspace.fs.readFile(uri)).text;
   }
 
   private outDirFor(uri: vscode.Uri, s: ExtensionSettings, runId: string): string {
@@ -159,15 +160,19 @@ export class ProbeController implements vscode.Disposable {
     const errors = file.problems.filter((p) => p.severity === "error");
     if (errors.length) {
       const first = errors[0];
+      // Columns that were not recognised: a quick pick maps them (Import Dataset).
+      const mapping = needsColumnMapping(file) ? ["Map columns..."] : [];
       // Notifications are never awaited here: run() must return (and free the probe slot and the
       // queue) while the message is still on screen, not when the user dismisses it.
       void vscode.window
         .showErrorMessage(
           `${basename(path)} has ${errors.length} error(s), so the probe did not start. Line ${first.line}: ${first.message}${first.hint ? ` ${first.hint}` : ""}`,
+          ...mapping,
           "Show problems",
         )
         .then((choice) => {
           if (choice === "Show problems") void vscode.commands.executeCommand("workbench.actions.view.problems");
+          if (choice === "Map columns...") void vscode.commands.executeCommand("iclProbe.importDataset", req.uri);
         });
       return;
     }

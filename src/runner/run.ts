@@ -47,6 +47,8 @@ export interface RunConfig {
   file: DemoFile;
   /** Exact text of the demo file (its sha256 goes into the manifest and the plan fingerprint). */
   fileText: string;
+  /** SHA-256 of the file's bytes, when the caller read bytes (non-UTF-8 files); default: of fileText. */
+  fileSha256?: string;
   /** Resolved settings (file header merged with overrides). */
   settings: ProbeSettings;
   modelPath: string;
@@ -118,13 +120,21 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
   const plan = planExperiment({ file: config.file, settings: config.settings });
   const info = await engine.info();
   const model = await modelManifest(config.modelPath, info);
-  const fileSha = sha256Text(config.fileText);
+  const fileSha = config.fileSha256 ?? sha256Text(config.fileText);
   const fingerprint = planFingerprint(fileSha, model.sha256, config.settings);
   const manifest: RunManifest = {
     tool: { name: "icl-probe", version: toolVersion() },
     engine: { name: "node-llama-cpp", version: info.nodeLlamaCppVersion, threads: info.threads },
     model,
-    demoFile: { path: config.file.path, sha256: fileSha, format: config.file.format, examples: config.file.examples.length, classes: [...config.file.classes] },
+    demoFile: {
+      path: config.file.path,
+      sha256: fileSha,
+      format: config.file.format,
+      ...(config.file.shape ? { shape: config.file.shape } : {}),
+      ...(config.file.encoding ? { encoding: config.file.encoding } : {}),
+      examples: config.file.examples.length,
+      classes: [...config.file.classes],
+    },
     // As JSON will store it (undefined keys dropped), so the returned results equal the file.
     settings: JSON.parse(JSON.stringify(config.settings)) as ProbeSettings,
     planFingerprint: fingerprint,

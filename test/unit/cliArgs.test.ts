@@ -48,6 +48,8 @@ test("preview and report parse their options", () => {
     k: 4,
     query: undefined,
     model: undefined,
+    full: false,
+    overrides: {},
   });
   assert.deepEqual(parseCommand(["report", "r.json", "--out", "x.html"]), { cmd: "report", file: "r.json", out: "x.html" });
   assert.deepEqual(parseCommand([]), { cmd: "help" });
@@ -55,4 +57,24 @@ test("preview and report parse their options", () => {
 
 test("the usage text documents every exit code", () => {
   for (const code of Object.values(EXIT)) assert.match(USAGE, new RegExp(`^  ${code}\\s`, "m"));
+});
+
+test("column mapping flags (run, preview, import) become overrides; --classes is read by main", () => {
+  const c = parseCommand(["run", "train.csv", "--input", "{2}. {3}", "--label", "1", "--classes", "classes.txt", "--no-header", "--format", "csv"]);
+  assert.equal(c.cmd, "run");
+  if (c.cmd === "run") {
+    assert.deepEqual(c.overrides, { columns: { input: "{2}. {3}", label: 1 }, headerRow: false, format: "csv" });
+    assert.equal(c.classesFile, "classes.txt");
+  }
+  const p = parseCommand(["preview", "train.tsv", "--variant", "gold", "--label-map", "0=negative, 1=positive", "--full"]);
+  assert.ok(p.cmd === "preview" && p.full);
+  if (p.cmd === "preview") assert.deepEqual(p.overrides, { labelMap: { "0": "negative", "1": "positive" } });
+  const i = parseCommand(["import", "trec.label", "--label", "{coarse}:{fine}", "--out", "t.icl.jsonl", "--labels", "a,b", "--template", "Q: {input}\\nA: {label}", "--force"]);
+  assert.deepEqual(i, { cmd: "import", file: "trec.label", out: "t.icl.jsonl", force: true, overrides: { columns: { label: "{coarse}:{fine}" }, classes: ["a", "b"], template: "Q: {input}\nA: {label}" } });
+  for (const [argv, re] of [
+    [["run", "a", "--label-map", "0negative"], /--label-map: "0negative" is not raw=class/],
+    [["run", "a", "--label-map", "0=a", "--classes", "c.txt"], /both give the label map/],
+    [["run", "a", "--format", "xlsx"], /--format must be one of jsonl, json, csv, tsv, label-text/],
+    [["import"], /import: missing data file/],
+  ] as [string[], RegExp][]) assert.throws(() => parseCommand(argv), (e: unknown) => e instanceof UsageError && re.test(e.message), argv.join(" "));
 });

@@ -117,7 +117,7 @@ test("missing, empty and non-string fields", () => {
     '{"input": "x"}',
     '{"input": "", "label": "a"}',
     '{"input": "x", "label": "  "}',
-    '{"input": "x", "label": 1}',
+    '{"input": "x", "label": true}',
     '{"input": ["x"], "label": "a"}',
     '{"input": "x", "label": null}',
   ];
@@ -127,11 +127,19 @@ test("missing, empty and non-string fields", () => {
   assert.deepEqual(at("missing-label"), [[4, 1, rows[1].length + 1]]);
   assert.deepEqual(at("empty-input"), [[5, col(rows[2], '""'), col(rows[2], '""') + 2]]);
   assert.deepEqual(at("empty-label"), [[6, col(rows[3], '"  "'), col(rows[3], '"  "') + 4]]);
-  assert.deepEqual(at("non-string-label"), [[7, col(rows[4], "1}"), col(rows[4], "1}") + 1], [9, col(rows[6], "null"), col(rows[6], "null") + 4]]);
+  assert.deepEqual(at("non-string-label"), [[7, col(rows[4], "true}"), col(rows[4], "true}") + 4], [9, col(rows[6], "null"), col(rows[6], "null") + 4]]);
   assert.deepEqual(at("non-string-input"), [[8, col(rows[5], '["x"]'), col(rows[5], '["x"]') + 5]]);
-  const num = f.problems.find((p) => p.code === "non-string-label" && p.line === 7)!;
-  assert.deepEqual(num.fix, { line: 7, column: col(rows[4], "1}"), endColumn: col(rows[4], "1}") + 1, replacement: '"1"', title: "Write 1 as a string" });
+  const bool = f.problems.find((p) => p.code === "non-string-label" && p.line === 7)!;
+  assert.deepEqual(bool.fix, { line: 7, column: col(rows[4], "true}"), endColumn: col(rows[4], "true}") + 4, replacement: '"true"', title: "Write true as a string" });
   assert.equal(f.examples.length, 2);
+});
+
+test("numbers are read as text: class indices as labels (with one warning), numeric inputs", () => {
+  const f = parse(lines('{"input": "good", "label": 1}', '{"input": "bad", "label": 0}', '{"input": 42, "label": 1}'));
+  assert.deepEqual(f.examples.map((e) => [e.input, e.label]), [["good", "1"], ["bad", "0"], ["42", "1"]]);
+  const w = only(f, "numeric-labels");
+  assert.equal(w.severity, "warning");
+  assert.match(w.hint, /"labelMap": \{"0":"negative","1":"positive"\}/);
 });
 
 test("a label outside the declared set: fix with the closest label when close", () => {
@@ -261,10 +269,24 @@ test("label whitespace, classes without examples, similar undeclared labels", ()
   const empty = only(f, "class-without-examples");
   assert.match(empty.message, /'z'/);
 
-  const sim = parse(lines('{"icl-probe": 1, "k": [0]}', ex("a", "positive"), ex("b", "positive"), ex("c", "negative"), ex("d", "Positive")));
+  const sim = parse(lines('{"icl-probe": 1, "k": [0]}', ex("a", "positive"), ex("b", "positive"), ex("c", "negative"), ex("d", "positve")));
   const s = only(sim, "similar-labels");
   assert.equal(s.line, 5);
   assert.equal(s.fix?.replacement, '"positive"');
+});
+
+test("labels that differ only in case are an error at the rarer label's first line", () => {
+  const row = ex("d", "Positive");
+  const f = parse(lines('{"icl-probe": 1, "k": [0]}', ex("a", "positive"), ex("b", "positive"), ex("c", "negative"), row));
+  const p = only(f, "case-only-labels");
+  assert.deepEqual([p.severity, p.line, p.column], ["error", 5, col(row, '"Positive"')]);
+  assert.match(p.message, /'Positive' \(1x, first on line 5\) and 'positive' \(2x, first on line 2\) differ only in case/);
+  assert.equal(p.fix?.replacement, '"positive"');
+  assert.equal(f.problems.filter((x) => x.code === "similar-labels").length, 0);
+  // Found among many classes too (no pairwise limit).
+  const many = Array.from({ length: 400 }, (_, i) => ex(`w${i}`, `class${i}`));
+  const g = parse(lines(...many, ex("z", "CLASS7")));
+  assert.equal(only(g, "case-only-labels").line, 401);
 });
 
 test("no examples at all, and an empty file", () => {

@@ -58,17 +58,18 @@ test("CSV: column names are aliases, case-insensitive; extra columns are noted",
 });
 
 test("CSV: a missing column is an error on the header row", () => {
-  const f = csv(HEADER, "sentence,label", "good,pos", "bad,neg");
+  const f = csv(HEADER, "premise,label", "good,pos", "bad,neg");
   const p = only(f, "csv-missing-column");
   assert.deepEqual([p.line, p.column, p.severity], [2, 1, "error"]);
-  assert.match(p.message, /no input column/);
+  assert.match(p.message, /no input column \(columns: "premise", "label"/);
+  assert.match(p.hint, /"columns": \{"input": "<column>"\}/);
   assert.equal(f.examples.length, 0);
-  const dataFile = csv("good film,positive", "bad film,negative");
-  const data = only(dataFile, "csv-missing-column");
-  assert.equal(data.line, 1);
-  assert.match(data.message, /no input or label column/);
-  assert.equal(dataFile.problems.filter((x) => x.code === "ignored-column").length, 0);
-  assert.match(data.hint, /name the columns/);
+  const named = csv("title,body", "Stocks up,markets rally on news", "Cup final,a late goal wins it");
+  const n = only(named, "csv-missing-column");
+  assert.equal(n.line, 1);
+  assert.match(n.message, /no input or label column/);
+  assert.equal(named.problems.filter((x) => x.code === "ignored-column").length, 0);
+  assert.match(n.hint, /"columns": \{"input": "title", "label": "body"\}/);
 });
 
 test("CSV: empty and missing fields are located in their column", () => {

@@ -5,6 +5,8 @@
 // unquoted keys, an example broken over two lines). It is iterative so that hostile nesting
 // ("[[[[...") cannot overflow the stack.
 
+import { printable } from "./text";
+
 export interface JsonSyntaxError {
   /** 0-based offset into the checked text. */
   offset: number;
@@ -22,7 +24,7 @@ function describe(s: string, i: number): string {
     const m = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(s.slice(i, i + 30));
     return `'${m ? m[0] : c}'`;
   }
-  return `'${c}'`;
+  return `'${printable(c)}'`;
 }
 
 /** Offset and explanation of the first JSON syntax error in `s`, or undefined when it is valid. */

@@ -1,18 +1,14 @@
 // Reader for *.icl.jsonl: one JSON object per line. Blank lines and comment lines (first
 // non-space characters "#" or "//") are skipped; neither can start a JSON object, so allowing
 // them never changes the meaning of a valid line.
-import type { ProbeSettings } from "../types";
-import { type HeaderInfo, isHeaderObject, readHeader } from "./header";
+import { isHeaderObject } from "./header";
 import { findMember, locateJsonError } from "./jsonSyntax";
 import { INPUT_KEYS, LABEL_KEYS, checkRow, isCleanRow, type FieldRange, type RawRow } from "./rows";
-import type { LineIndex, ProblemSink } from "./text";
+import { asText } from "./columns";
+import { KeyCollector, expectedText, fieldPlans, firstKey, pickJsonField, type ReadContext, type ReadResult } from "./reader";
+import type { LineIndex } from "./text";
 
-export interface ReadResult {
-  header: Partial<ProbeSettings>;
-  rows: RawRow[];
-  /** Where a row's label sits (for problems and quick fixes about the label). */
-  locateLabel: (row: RawRow) => FieldRange | undefined;
-}
+export type { ReadResult } from "./reader";
 
 export function isCommentOrBlank(line: string): boolean {
   const t = line.trimStart();
@@ -22,23 +18,38 @@ export function isCommentOrBlank(line: string): boolean {
 const jsonLiteral = (s: string) => JSON.stringify(s);
 const hasOwn = Object.prototype.hasOwnProperty;
 
-/** The first of `keys` that `obj` has as an own property. */
-function firstKey(obj: object, keys: readonly string[]): string | undefined {
-  for (let i = 0; i < keys.length; i++) if (hasOwn.call(obj, keys[i])) return keys[i];
-  return undefined;
+/** Describes the keys a mapping or the defaults read, for DemoFile.shape. */
+export function keysDescription(ctx: ReadContext, inputKey: string | undefined, labelKey: string | undefined): string {
+  const c = ctx.settings.columns ?? {};
+  const i = c.input !== undefined ? JSON.stringify(String(c.input)) : inputKey ? JSON.stringify(inputKey) : "none found";
+  const l = c.label !== undefined ? JSON.stringify(String(c.label)) : labelKey ? JSON.stringify(labelKey) : "none found";
+  return `input ${i}, label ${l}`;
 }
 
-export function readJsonl(index: LineIndex, sink: ProblemSink, info: HeaderInfo): ReadResult {
+/** Range of a JSONL member's value, when the example sits on one line. */
+function memberRange(index: LineIndex, line: number, key: string | undefined): FieldRange | undefined {
+  const m = key === undefined ? undefined : findMember(index.lineText(line), key);
+  return m ? { line, column: m.valueStart + 1, endColumn: m.valueEnd + 1, literal: jsonLiteral } : undefined;
+}
+
+/** Reads JSON Lines. The header line found by parseDemoFile (info.line) is skipped here; a later one is reported. */
+export function readJsonl(ctx: ReadContext, onLateHeader: (value: Record<string, unknown>, line: number) => void): ReadResult {
+  const { index, sink, info } = ctx;
   const rows: RawRow[] = [];
-  let header: Partial<ProbeSettings> = {};
   let contentBefore = false;
   const ignoredKeys = new Set<string>();
   const lines = index.lines;
+  const plans = fieldPlans(ctx.settings);
+  const expected = expectedText(plans, "key");
+  const keys = new KeyCollector();
+  let attempted = 0;
+  let firstInputKey: string | undefined;
+  let firstLabelKey: string | undefined;
 
   for (let li = 0; li < lines.length; li++) {
     const text = lines[li];
     const line = li + 1;
-    if (isCommentOrBlank(text)) continue;
+    if (isCommentOrBlank(text) || line === info.line) continue;
 
     let value: unknown;
     try {
@@ -58,6 +69,7 @@ export function readJsonl(index: LineIndex, sink: ProblemSink, info: HeaderInfo)
           : err ? err.hint : "Write the example as {\"input\": \"...\", \"label\": \"...\"}.",
       });
       contentBefore = true;
+      attempted++;
       continue;
     }
 
@@ -69,10 +81,11 @@ export function readJsonl(index: LineIndex, sink: ProblemSink, info: HeaderInfo)
       if (contentBefore) {
         sink.addLine(line, { severity: "warning", code: "header-not-first", message: "the header is not the first line of the file (its settings still apply)", hint: "Move this line to the top of the file, before the examples." });
       }
-      header = readHeader(value, line, index, sink, info);
+      onLateHeader(value, line);
       continue;
     }
     contentBefore = true;
+    attempted++;
 
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
       const kind = value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
@@ -86,10 +99,35 @@ export function readJsonl(index: LineIndex, sink: ProblemSink, info: HeaderInfo)
     }
 
     const obj = value as Record<string, unknown>;
-    const inputKey = firstKey(obj, INPUT_KEYS);
-    const labelKey = firstKey(obj, LABEL_KEYS);
+    // Without a mapping (the common case) no per-row objects are made: this loop is the parse time.
+    let inputKey: string | undefined;
+    let labelKey: string | undefined;
+    let input: unknown;
+    let label: unknown;
+    let usedIn: string[] | undefined;
+    let usedLab: string[] | undefined;
+    if (plans.input) {
+      const p = pickJsonField(obj, "input", plans.input);
+      ({ key: inputKey, value: input, used: usedIn } = p);
+    } else {
+      inputKey = firstKey(obj, INPUT_KEYS);
+      input = inputKey === undefined ? undefined : asText(obj[inputKey]);
+    }
+    if (plans.label) {
+      const p = pickJsonField(obj, "label", plans.label);
+      ({ key: labelKey, value: label, used: usedLab } = p);
+    } else {
+      labelKey = firstKey(obj, LABEL_KEYS);
+      label = labelKey === undefined ? undefined : asText(obj[labelKey]);
+    }
+    firstInputKey ??= inputKey;
+    firstLabelKey ??= labelKey;
+    const collect = keys.keys.length < 40 && attempted <= 1000;
     for (const k in obj) {
-      if (k !== inputKey && k !== labelKey && !ignoredKeys.has(k) && hasOwn.call(obj, k)) {
+      if (!hasOwn.call(obj, k)) continue;
+      if (collect) keys.add(k);
+      const used = usedIn || usedLab ? !!usedIn?.includes(k) || !!usedLab?.includes(k) || (!usedIn && k === inputKey) || (!usedLab && k === labelKey) : k === inputKey || k === labelKey;
+      if (!used && !ignoredKeys.has(k)) {
         ignoredKeys.add(k);
         const m = findMember(text, k);
         sink.add({
@@ -100,27 +138,18 @@ export function readJsonl(index: LineIndex, sink: ProblemSink, info: HeaderInfo)
           severity: "info",
           code: "ignored-key",
           message: `key ${JSON.stringify(k)} is not used (first seen here; not reported again)`,
-          hint: `Examples are read from one of ${INPUT_KEYS.map((x) => `"${x}"`).join(", ")} and one of ${LABEL_KEYS.map((x) => `"${x}"`).join(", ")}; other keys are ignored.`,
+          hint: plans.input || plans.label ? 'Examples are read from the keys named in "columns"; other keys are ignored.' : `Examples are read from one of ${INPUT_KEYS.map((x) => `"${x}"`).join(", ")} and one of ${LABEL_KEYS.map((x) => `"${x}"`).join(", ")}; other keys are ignored. To read other keys, map them: "columns": {"input": "...", "label": "..."}.`,
         });
       }
     }
-    const input = inputKey === undefined ? undefined : obj[inputKey];
-    const label = labelKey === undefined ? undefined : obj[labelKey];
     if (isCleanRow(input, label)) {
       rows.push({ line, input: input as string, label: label as string, key: labelKey });
       continue;
     }
-    const locate = (field: "input" | "label"): FieldRange | undefined => {
-      const key = field === "input" ? inputKey : labelKey;
-      const m = key === undefined ? undefined : findMember(text, key);
-      return m ? { line, column: m.valueStart + 1, endColumn: m.valueEnd + 1, literal: jsonLiteral } : undefined;
-    };
-    const trimmed = checkRow({ line, input, label, inputKey, labelKey, locate, container: "key" }, sink);
+    const locate = (field: "input" | "label"): FieldRange | undefined => memberRange(index, line, field === "input" ? inputKey : labelKey);
+    const trimmed = checkRow({ line, input, label, inputKey, labelKey, locate, container: "key", expected }, sink);
     if (trimmed !== undefined) rows.push({ line, input: input as string, label: trimmed, key: labelKey });
   }
-  const locateLabel = (row: RawRow): FieldRange | undefined => {
-    const m = row.key === undefined ? undefined : findMember(index.lineText(row.line), row.key);
-    return m ? { line: row.line, column: m.valueStart + 1, endColumn: m.valueEnd + 1, literal: jsonLiteral } : undefined;
-  };
-  return { header, rows, locateLabel };
+  const locateLabel = (row: RawRow): FieldRange | undefined => memberRange(index, row.line, row.key);
+  return { rows, locateLabel, shape: `JSON Lines (${keysDescription(ctx, firstInputKey, firstLabelKey)})`, keys: keys.keys, attempted };
 }

@@ -3,8 +3,8 @@
 import { quote, type ProblemSink } from "./text";
 
 /** Accepted names for the two fields, in priority order (first present wins). */
-export const INPUT_KEYS: readonly string[] = ["input", "text", "prompt", "x"];
-export const LABEL_KEYS: readonly string[] = ["label", "response", "y"];
+export const INPUT_KEYS: readonly string[] = ["input", "text", "sentence", "question", "prompt", "x"];
+export const LABEL_KEYS: readonly string[] = ["label", "output", "answer", "response", "y"];
 
 /**
  * A row that passed the field checks; the label is trimmed. Rows carry only what is needed to
@@ -17,6 +17,11 @@ export interface RawRow {
   label: string;
   /** JSONL: the key the label was read from. */
   key?: string;
+  /** The label as written, when a label map turned it into a class name (`label` is the class). */
+  rawLabel?: string;
+  /** JSON array: offsets of the label value in the text (its quotes included). */
+  labelStart?: number;
+  labelEnd?: number;
   /** CSV/TSV: offsets of the row in the normalised text (end exclusive, without the line break). */
   start?: number;
   end?: number;
@@ -45,6 +50,8 @@ export interface RowFields {
   locate: (field: "input" | "label") => FieldRange | undefined;
   /** How the format names the fields, for messages ("key", "column"). */
   container: "key" | "column";
+  /** What was expected per field, for "missing" messages (default: the usual names). */
+  expected?: { input?: string; label?: string };
 }
 
 /** Checks one row's fields; returns the trimmed label, or undefined when the row has an error. */
@@ -56,7 +63,8 @@ export function checkRow(f: RowFields, sink: ProblemSink): string | undefined {
   };
   for (const field of ["input", "label"] as const) {
     const value = field === "input" ? f.input : f.label;
-    const aliases = (field === "input" ? INPUT_KEYS : LABEL_KEYS).map((k) => `"${k}"`).join(", ");
+    const expected = f.expected?.[field];
+    const aliases = expected ?? `one of the keys ${(field === "input" ? INPUT_KEYS : LABEL_KEYS).map((k) => `"${k}"`).join(", ")}`;
     if (value === undefined) {
       ok = false;
       sink.add({
@@ -64,7 +72,7 @@ export function checkRow(f: RowFields, sink: ProblemSink): string | undefined {
         ...(f.container === "key" ? { column: 1 } : {}),
         severity: "error",
         code: `missing-${field}`,
-        message: f.container === "key" ? `this example has no ${field} (expected one of the keys ${aliases})` : `this row has no ${field} field`,
+        message: f.container === "key" ? `this example has no ${field} (expected ${aliases})` : `this row has no ${field} field${expected ? ` (${expected})` : ""}`,
         hint: f.container === "key" ? `Write the example as {"input": "...", "label": "..."}.` : `Give every row a value in the ${field} column.`,
       });
       continue;

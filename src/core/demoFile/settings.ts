@@ -1,7 +1,7 @@
 // Probe settings: defaults, the header keys that set them, per-key validation (shared by the
 // file header, editor settings and CLI overrides), the merge order defaults <- header <-
 // overrides, and serialisation back into a header line.
-import type { ProbeSettings, Severity } from "../types";
+import type { DemoFormat, ProbeSettings, Severity } from "../types";
 import { closest, quote } from "./text";
 
 /** The header's marker key: a JSON line with this key declares the probe. Value: format version. */
@@ -37,7 +37,17 @@ export const DEFAULT_SETTINGS: ProbeSettings = Object.freeze({
   calibrate: false,
   variants: Object.freeze([...DEFAULT_VARIANTS]),
   wordLists: undefined,
+  columns: undefined,
+  labelMap: undefined,
+  headerRow: undefined,
+  format: undefined,
 }) as unknown as ProbeSettings;
+
+/** Settings that stay absent when unset (so settings written before they existed compare and hash the same). */
+const OPTIONAL_KEYS: ReadonlySet<keyof ProbeSettings> = new Set<keyof ProbeSettings>(["wordLists", "columns", "labelMap", "headerRow", "format"]);
+
+/** The shapes a "format" setting may name. */
+export const DEMO_FORMATS: readonly DemoFormat[] = ["jsonl", "json", "csv", "tsv", "label-text"];
 
 /** Header key (as written in the file) -> settings key. "classes" is accepted as an alias of "labels". */
 export const HEADER_KEYS: Readonly<Record<string, keyof ProbeSettings>> = Object.freeze({
@@ -55,6 +65,10 @@ export const HEADER_KEYS: Readonly<Record<string, keyof ProbeSettings>> = Object
   calibrate: "calibrate",
   variants: "variants",
   wordLists: "wordLists",
+  columns: "columns",
+  labelMap: "labelMap",
+  headerRow: "headerRow",
+  format: "format",
 });
 
 /** Settings key -> the canonical header key (for messages and serialisation). */
@@ -255,6 +269,19 @@ export function checkSetting(key: keyof ProbeSettings, value: unknown): CheckedS
     }
     case "wordLists":
       return checkWordLists(value);
+    case "columns":
+      return checkColumns(value);
+    case "labelMap":
+      return checkLabelMap(value);
+    case "headerRow":
+      if (typeof value !== "boolean") return { issues: [bad(key, `"headerRow" must be true or false, not ${quote(value)}`, 'Write "headerRow": false for a CSV/TSV file whose first row is data.')] };
+      return { value, issues: [] };
+    case "format":
+      if (typeof value !== "string" || !(DEMO_FORMATS as readonly string[]).includes(value)) {
+        const guess = typeof value === "string" ? closest(value, DEMO_FORMATS) : undefined;
+        return { issues: [bad(key, `"format" must be one of ${DEMO_FORMATS.map((f) => `"${f}"`).join(", ")}, not ${quote(value)}`, guess ? `Did you mean "${guess}"?` : "Leave it out to let ICL Probe recognise the shape.")] };
+      }
+      return { value, issues: [] };
     default:
       return { issues: [{ severity: "warning", code: "unknown-setting", message: `unknown setting ${quote(key)}`, hint: `Known settings: ${Object.keys(DEFAULT_SETTINGS).join(", ")}.` }] };
   }
@@ -314,7 +341,7 @@ export function resolveSettings(header: Partial<ProbeSettings>, overrides?: Part
     const v = copyValue(o !== undefined ? o : h !== undefined ? h : DEFAULT_SETTINGS[key]);
     // Optional settings stay absent rather than present-but-undefined, so settings written
     // before they existed compare (and serialise) the same.
-    if (v === undefined && key === "wordLists") continue;
+    if (v === undefined && OPTIONAL_KEYS.has(key)) continue;
     out[key] = v;
   }
   return out as unknown as ProbeSettings;
@@ -362,5 +389,58 @@ function checkWordLists(value: unknown): CheckedSetting {
     }
     out[relation as (typeof WORD_LIST_RELATIONS)[number]] = rel;
   }
+  return { value: issues.some((x) => x.severity === "error") ? undefined : out, issues };
+}
+
+/** A column reference: a name, a 1-based column number, or a template over columns ("{title}. {description}"). */
+function checkColumnSpec(field: "input" | "label", v: unknown): SettingIssue | undefined {
+  const example = field === "input" ? '"columns": {"input": "sentence"}, {"input": 2} or {"input": "{title}. {description}"}' : '"columns": {"label": "label"} or {"label": 1}';
+  if (typeof v === "string" && v.trim() !== "") {
+    if (v.includes("{") && !/\{[^{}]+\}/.test(v)) return bad("columns", `"columns.${field}" ${quote(v)} has a "{" without a column name in braces`, `Write e.g. ${example}.`);
+    return undefined;
+  }
+  if (isInt(v) && v >= 1) return undefined;
+  return bad("columns", `"columns.${field}" must be a column name, a column number from 1, or a template, not ${quote(v)}`, `Write e.g. ${example}.`);
+}
+
+function checkColumns(value: unknown): CheckedSetting {
+  const key = "columns" as const;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return { issues: [bad(key, `"columns" must be an object naming the input and label columns, not ${typeName(value)}`, 'Write e.g. "columns": {"input": "sentence", "label": "label"}.')] };
+  }
+  const issues: SettingIssue[] = [];
+  const out: NonNullable<ProbeSettings["columns"]> = {};
+  for (const [field, v] of Object.entries(value as Record<string, unknown>)) {
+    if (field !== "input" && field !== "label") {
+      const guess = closest(field, ["input", "label"]);
+      issues.push({ key, severity: "warning", code: "unknown-setting", message: `"columns" has an unknown entry ${quote(field)} (ignored)`, hint: guess ? `Did you mean "${guess}"?` : 'Only "input" and "label" are mapped.' });
+      continue;
+    }
+    const issue = checkColumnSpec(field, v);
+    if (issue) issues.push(issue);
+    else out[field] = typeof v === "string" ? v.trim() : (v as number);
+  }
+  return { value: issues.some((x) => x.severity === "error") ? undefined : out, issues };
+}
+
+function checkLabelMap(value: unknown): CheckedSetting {
+  const key = "labelMap" as const;
+  const example = 'Write e.g. "labelMap": {"0": "negative", "1": "positive"}, or the class names in order: ["World", "Sports", "Business", "Sci/Tech"].';
+  if (Array.isArray(value)) {
+    const bads = value.filter((v) => typeof v !== "string" || v.trim() === "");
+    if (bads.length || value.length < 2) return { issues: [bad(key, value.length < 2 ? `"labelMap" lists ${value.length} class name${value.length === 1 ? "" : "s"}; it needs at least two` : `"labelMap" entry ${quote(bads[0])} is not a class name`, example)] };
+    const trimmed = value.map((v: string) => v.trim());
+    const dup = trimmed.find((v, i) => trimmed.indexOf(v) !== i);
+    if (dup !== undefined) return { issues: [bad(key, `"labelMap" lists ${quote(dup)} twice`, "Each line of a classes file names one class.")] };
+    return { value: trimmed, issues: [] };
+  }
+  if (value === null || typeof value !== "object") return { issues: [bad(key, `"labelMap" must map raw labels to class names, not ${typeName(value)}`, example)] };
+  const out: Record<string, string> = {};
+  const issues: SettingIssue[] = [];
+  for (const [raw, cls] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof cls !== "string" || cls.trim() === "") issues.push(bad(key, `"labelMap" maps ${quote(raw)} to ${quote(cls)}, which is not a class name`, example));
+    else out[raw] = cls.trim();
+  }
+  if (!issues.length && Object.keys(out).length === 0) issues.push(bad(key, '"labelMap" is empty', example));
   return { value: issues.some((x) => x.severity === "error") ? undefined : out, issues };
 }

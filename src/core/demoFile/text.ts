@@ -95,7 +95,16 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return bestD <= limit ? best : undefined;
 }
 
-/** Short, single-line rendering of user text for messages. */
+// C0 and C1 control characters, DEL, and the bidirectional overrides/isolates: a terminal acts
+// on them (colours, cursor moves, reordered text), so text from a file never reaches one raw.
+const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/** `s` with control characters written as \u escapes (tabs and line breaks kept). */
+export function printable(s: string): string {
+  return s.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** Short, single-line rendering of user text for messages (control characters escaped). */
 export function quote(value: unknown, max = 40): string {
   let s: string;
   try {
@@ -103,7 +112,7 @@ export function quote(value: unknown, max = 40): string {
   } catch {
     s = String(value);
   }
-  s = s.replace(/\s+/g, " ");
+  s = printable(s.replace(/\s+/g, " "));
   if (s.length > max) s = s.slice(0, max - 1) + "…";
   return `'${s}'`;
 }

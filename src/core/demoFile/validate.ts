@@ -17,6 +17,10 @@ interface Ctx {
   /** Settings keys set by overrides (their problems cannot point into the file). */
   overridden: Set<keyof ProbeSettings>;
   locateLabel: (row: RawRow) => FieldRange | undefined;
+  /** Declared classes: "labels", else the classes of "labelMap" (undefined: from the data). */
+  declared?: string[];
+  /** Whether deleting a whole line is a safe fix (not in a JSON array, where a line may hold several examples). */
+  lineFixes?: boolean;
 }
 
 /** Range for a problem about a setting: its value in the header, else the file's first line. */
@@ -43,7 +47,13 @@ export interface Validated {
 
 export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
   const { sink, settings } = ctx;
-  const declared = settings.classes;
+  const declared = ctx.declared ?? settings.classes;
+  // A label a "labelMap" produced is not written in the file: a fix must not write it there.
+  const labelRange = (r: RawRow): FieldRange | undefined => {
+    const range = ctx.locateLabel(r);
+    return range && r.rawLabel !== undefined ? { ...range, literal: () => "" } : range;
+  };
+  const fixable = (r: RawRow) => r.rawLabel === undefined;
 
   // 1. Labels against the declared set.
   const examples: Example[] = [];
@@ -55,7 +65,7 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
     if (declaredSet && !declaredSet.has(r.label)) {
       const viaWord = wordToClass.get(r.label);
       const guess = viaWord ?? closest(r.label, declared!);
-      const range = ctx.locateLabel(r);
+      const range = labelRange(r);
       sink.add({
         ...(range ? { line: range.line, column: range.column, endLine: range.line, endColumn: range.endColumn } : { line: r.line, column: 1 }),
         severity: "error",
@@ -66,7 +76,7 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
           : guess
             ? `Did you mean ${quote(guess)}? Otherwise add ${quote(r.label)} to "labels" in the header.`
             : `Use one of the declared labels, or add ${quote(r.label)} to "labels" in the header.`,
-        fix: guess && range ? { line: range.line, column: range.column, endColumn: range.endColumn, replacement: range.literal(guess), title: `Change to ${quote(guess)}` } : undefined,
+        fix: guess && range && fixable(r) ? { line: range.line, column: range.column, endColumn: range.endColumn, replacement: range.literal(guess), title: `Change to ${quote(guess)}` } : undefined,
       });
       continue;
     }
@@ -84,6 +94,8 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
   const classes = declared ? [...declared] : [...counts.keys()];
   const n = examples.length;
 
+  // A file-level diagnosis (unknown columns, not a data file) already says why nothing was read.
+  if (n === 0 && sink.problems.some((p) => p.code === "columns-needed" || p.code === "csv-missing-column")) return { examples, classes };
   if (n === 0) {
     const hadRows = rows.length > 0 || sink.problems.some((p) => p.severity === "error");
     sink.add({
@@ -202,7 +214,7 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
       // Clearing the line deletes the example (blank lines are skipped); only offered when the
       // example sits on one line (not a multi-line CSV row).
       const r = exampleRows[i];
-      const oneLine = r.start === undefined || r.end === undefined || ctx.index.position(r.end).line === e.line;
+      const oneLine = ctx.lineFixes !== false && (r.start === undefined || r.end === undefined || ctx.index.position(r.end).line === e.line);
       const len = ctx.index.lineText(e.line).length;
       sink.add({
         line: e.line,
@@ -241,28 +253,75 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
     }
   }
 
-  // 7. Undeclared labels that look like typos of each other ("positive" / "Positive" / "positve").
+  // 7. Labels that differ only in case ("positive" / "Positive"): the variants compare label words
+  // ignoring case and most tokenizers give them different tokens, so they are an error with the
+  // rarer one's first line (any number of classes: one pass over a lower-case map).
+  const caseOnly = new Set<string>();
+  {
+    const byLower = new Map<string, string>();
+    for (const c of classes) {
+      const l = c.toLowerCase();
+      const other = byLower.get(l);
+      if (other === undefined) {
+        byLower.set(l, c);
+        continue;
+      }
+      caseOnly.add(c).add(other);
+      const [common, rare] = (counts.get(other) ?? 0) >= (counts.get(c) ?? 0) ? [other, c] : [c, other];
+      const line = firstLine.get(rare);
+      const row = line === undefined ? undefined : exampleRows.find((r) => r.line === line);
+      const range = row ? labelRange(row) : undefined;
+      const where = range ? { line: range.line, column: range.column, endLine: range.line, endColumn: range.endColumn } : line !== undefined ? { line, column: 1 } : settingRange(ctx, "classes");
+      sink.add({
+        ...where,
+        severity: "error",
+        code: "case-only-labels",
+        message: `labels ${quote(rare)} (${counts.get(rare) ?? 0}x${line !== undefined ? `, first on line ${line}` : ""}) and ${quote(common)} (${counts.get(common) ?? 0}x${firstLine.has(common) ? `, first on line ${firstLine.get(common)}` : ""}) differ only in case`,
+        hint: `If they are one class, write ${quote(common)} everywhere${settings.labelMap ? " (or map both to it in \"labelMap\")" : ""}; if they are two, give one of them another label word with "verbalizers".`,
+        fix: range && row && fixable(row) ? { line: range.line, column: range.column, endColumn: range.endColumn, replacement: range.literal(common), title: `Change to ${quote(common)}` } : undefined,
+      });
+    }
+  }
+
+  // 8. Undeclared labels that look like typos of each other ("positive" / "positve").
   if (!declared && classes.length <= 200) {
     for (let i = 0; i < classes.length; i++) {
       for (let j = i + 1; j < classes.length; j++) {
         const a = classes[i];
         const b = classes[j];
-        const similar = a.toLowerCase() === b.toLowerCase() || (Math.min(a.length, b.length) >= 5 && editDistance(a, b) <= 1);
+        if (caseOnly.has(a) && caseOnly.has(b) && a.toLowerCase() === b.toLowerCase()) continue;
+        const similar = Math.min(a.length, b.length) >= 5 && editDistance(a, b) <= 1;
         if (!similar) continue;
         const [common, rare] = counts.get(a)! >= counts.get(b)! ? [a, b] : [b, a];
         const line = firstLine.get(rare)!;
-        const row = rows.find((r) => r.line === line);
-        const range = row ? ctx.locateLabel(row) : undefined;
+        const row = exampleRows.find((r) => r.line === line);
+        const range = row ? labelRange(row) : undefined;
         sink.add({
           ...(range ? { line: range.line, column: range.column, endLine: range.line, endColumn: range.endColumn } : { line, column: 1 }),
           severity: "warning",
           code: "similar-labels",
           message: `labels ${quote(rare)} (${counts.get(rare)}x) and ${quote(common)} (${counts.get(common)}x) look like the same class`,
           hint: `If they are the same class, write ${quote(common)} everywhere; declare "labels" in a header line to catch such typos as errors.`,
-          fix: range ? { line: range.line, column: range.column, endColumn: range.endColumn, replacement: range.literal(common), title: `Change to ${quote(common)}` } : undefined,
+          fix: range && row && fixable(row) ? { line: range.line, column: range.column, endColumn: range.endColumn, replacement: range.literal(common), title: `Change to ${quote(common)}` } : undefined,
         });
       }
     }
+  }
+
+  // 9. Class numbers as labels (GLUE's 0/1, AG News' 1..4): the model would be asked to answer
+  // with a digit. Runnable, but one warning says how to name the classes.
+  if (!settings.labelMap && classes.length >= 2 && classes.every((c) => /^\d+$/.test(c)) && Object.keys(settings.verbalizers).length === 0) {
+    const first = examples[0];
+    const row = exampleRows[0];
+    const range = row ? labelRange(row) : undefined;
+    const sorted = [...classes].sort((x, y) => Number(x) - Number(y));
+    sink.add({
+      ...(range ? { line: range.line, column: range.column, endLine: range.line, endColumn: range.endColumn } : { line: first.line, column: 1 }),
+      severity: "warning",
+      code: "numeric-labels",
+      message: `the labels are class numbers (${sorted.slice(0, 6).join(", ")}${sorted.length > 6 ? ", ..." : ""}): the model would answer with a digit`,
+      hint: `Name the classes with a label map, e.g. "labelMap": ${JSON.stringify(Object.fromEntries(sorted.slice(0, 4).map((c, i) => [c, sorted.length === 2 ? ["negative", "positive"][i] : `name of class ${c}`])))} in the header (--label-map on the command line, or --classes FILE with one class name per line).`,
+    });
   }
   return { examples, classes };
 }

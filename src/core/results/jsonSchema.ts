@@ -117,7 +117,9 @@ export const RESULTS_JSON_SCHEMA = {
           properties: {
             path: str,
             sha256: { type: "string", pattern: "^[0-9a-f]{64}$" },
-            format: { enum: ["jsonl", "csv", "tsv"] },
+            format: { enum: ["jsonl", "json", "csv", "tsv", "label-text"] },
+            shape: str,
+            encoding: str,
             examples: { type: "integer", minimum: 0 },
             classes: { type: "array", items: str },
           },

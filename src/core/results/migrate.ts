@@ -6,7 +6,8 @@
 //  2: derived fields stored so the report and CSV never recompute them differently; ties went to
 //     the first label and no warnings were recorded.
 //  3: current. Warnings per record and per run (src/core/warnings.ts); a tie is no prediction
-//     (`tied` lists the labels) and the gold rank counts equal scores against the gold.
+//     (`tied` lists the labels) and the gold rank counts equal scores against the gold. Also
+//     demo-file formats json and label-text and demoFile.shape/encoding (optional additions).
 import { decideLabels, goldRankOf, NO_PREDICTION, tieWarning, uniqueArgmax } from "../labelDecision";
 import { summarizeWarnings, type RunWarning } from "../warnings";
 import type { QueryRecord } from "../types";

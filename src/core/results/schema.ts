@@ -28,7 +28,8 @@ export interface RunManifest {
   tool: { name: "icl-probe"; version: string };
   engine: { name: "node-llama-cpp"; version: string; threads: number };
   model: ModelManifest;
-  demoFile: { path: string; sha256: string; format: DemoFormat; examples: number; classes: string[] };
+  /** `shape`: what the parser recognised (v3), e.g. "headerless CSV, 3 columns (...)"; `encoding` when not UTF-8. */
+  demoFile: { path: string; sha256: string; format: DemoFormat; shape?: string; encoding?: string; examples: number; classes: string[] };
   /** All settings used (file header merged with overrides), including variants, k values and seeds. */
   settings: ProbeSettings;
   /** Hash of everything that determines the plan and the numbers; resume refuses a mismatch. */

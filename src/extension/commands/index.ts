@@ -11,5 +11,6 @@ import { openReport } from "./openReport";
 import { cancelProbe } from "./cancelProbe";
 import { chooseLensVariant } from "./chooseLensVariant";
 import { showLog } from "./showLog";
+import { importDataset } from "./importDataset";
 
-export const COMMANDS: readonly CommandModule[] = [runProbe, runVariants, previewVariant, selectModel, downloadModel, showResults, exportResults, openReport, cancelProbe, chooseLensVariant, showLog];
+export const COMMANDS: readonly CommandModule[] = [runProbe, runVariants, previewVariant, selectModel, downloadModel, showResults, exportResults, openReport, cancelProbe, chooseLensVariant, showLog, importDataset];
