@@ -6,19 +6,13 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main, type Io } from "../../src/cli/main";
+import { runCli } from "../support/cliRun";
 import { parseDemoFile } from "../../src/core/demoFile";
 
 const dir = mkdtempSync(join(tmpdir(), "icl-import-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const io: Io = { out: (s) => (out += s + "\n"), err: (s) => (err += s + "\n"), tty: false };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const cli = runCli;
 
 function imported(path: string) {
   const text = readFileSync(path, "utf8");

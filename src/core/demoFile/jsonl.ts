@@ -4,7 +4,7 @@
 import { isHeaderObject } from "./header";
 import { findMember, locateJsonError } from "./jsonSyntax";
 import { INPUT_KEYS, LABEL_KEYS, checkRow, isCleanRow, type FieldRange, type RawRow } from "./rows";
-import { asText } from "./columns";
+import { asText, type FieldPlan } from "./columns";
 import { KeyCollector, expectedText, fieldPlans, firstKey, pickJsonField, type ReadContext, type ReadResult } from "./reader";
 import type { LineIndex } from "./text";
 
@@ -24,6 +24,16 @@ export function keysDescription(ctx: ReadContext, inputKey: string | undefined, 
   const i = c.input !== undefined ? JSON.stringify(String(c.input)) : inputKey ? JSON.stringify(inputKey) : "none found";
   const l = c.label !== undefined ? JSON.stringify(String(c.label)) : labelKey ? JSON.stringify(labelKey) : "none found";
   return `input ${i}, label ${l}`;
+}
+
+/**
+ * One field of a record: the usual keys without a mapping (no per-row allocation: this is the
+ * parse time of large files), else through the mapping (`used` lists the keys it read).
+ */
+function readField(obj: Record<string, unknown>, field: "input" | "label", plan: FieldPlan | undefined): { key?: string; value: unknown; used?: string[] } {
+  if (plan) return pickJsonField(obj, field, plan);
+  const key = firstKey(obj, field === "input" ? INPUT_KEYS : LABEL_KEYS);
+  return { key, value: key === undefined ? undefined : asText(obj[key]) };
 }
 
 /** Range of a JSONL member's value, when the example sits on one line. */
@@ -100,26 +110,10 @@ export function readJsonl(ctx: ReadContext, onLateHeader: (value: Record<string,
 
     const obj = value as Record<string, unknown>;
     // Without a mapping (the common case) no per-row objects are made: this loop is the parse time.
-    let inputKey: string | undefined;
-    let labelKey: string | undefined;
-    let input: unknown;
-    let label: unknown;
-    let usedIn: string[] | undefined;
-    let usedLab: string[] | undefined;
-    if (plans.input) {
-      const p = pickJsonField(obj, "input", plans.input);
-      ({ key: inputKey, value: input, used: usedIn } = p);
-    } else {
-      inputKey = firstKey(obj, INPUT_KEYS);
-      input = inputKey === undefined ? undefined : asText(obj[inputKey]);
-    }
-    if (plans.label) {
-      const p = pickJsonField(obj, "label", plans.label);
-      ({ key: labelKey, value: label, used: usedLab } = p);
-    } else {
-      labelKey = firstKey(obj, LABEL_KEYS);
-      label = labelKey === undefined ? undefined : asText(obj[labelKey]);
-    }
+    const inp = readField(obj, "input", plans.input);
+    const lab = readField(obj, "label", plans.label);
+    const { key: inputKey, value: input, used: usedIn } = inp;
+    const { key: labelKey, value: label, used: usedLab } = lab;
     firstInputKey ??= inputKey;
     firstLabelKey ??= labelKey;
     const collect = keys.keys.length < 40 && attempted <= 1000;
