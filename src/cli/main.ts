@@ -11,7 +11,7 @@ import { PlanError, planExperiment, materializeGroup, VariantCache } from "../co
 import { buildPrompt, renderPromptText } from "../core/prompt";
 import { getVariant, parseVariantKey } from "../core/variants";
 import { ResultsError } from "../core/results/migrate";
-import { summarize } from "../core/results/summary";
+import { pAboveChanceText, summarize } from "../core/results/summary";
 import { EngineClient } from "../engine/client";
 import { EngineFailure } from "../engine/protocol";
 import { defaultModelPath } from "../engine/defaultModel";
@@ -234,16 +234,39 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
 function printSummary(results: ResultsFile, io: Io): void {
   const rows = summarize(results);
   const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? "   –  " : `${(100 * x).toFixed(1).padStart(5)}%`);
-  io.out(`${"variant".padEnd(18)} ${"k".padStart(3)}  accuracy  95% interval     macro-F1  chance  logreg`);
+  const iv = (r: (typeof rows)[number]) => (Number.isFinite(r.accuracy.low) ? `${pct(r.accuracy.low)}–${pct(r.accuracy.high)}` : "      –       ");
+  io.out(`${"variant".padEnd(18)} ${"k".padStart(3)}  accuracy  95% interval     p > chance   macro-F1  chance  logreg`);
   for (const r of rows) {
     io.out(
-      `${r.variant.padEnd(18)} ${String(r.k).padStart(3)}  ${pct(r.accuracy.value)}   ${pct(r.accuracy.low)}–${pct(r.accuracy.high)}  ${r.macroF1.value.toFixed(3).padStart(7)}  ${pct(r.chance)} ${pct(r.logreg)}`,
+      `${r.variant.padEnd(18)} ${String(r.k).padStart(3)}  ${pct(r.accuracy.value)}   ${iv(r)}  ${pAboveChanceText(r).padEnd(12)} ${r.macroF1.value.toFixed(3).padStart(7)}  ${pct(r.chance)} ${pct(r.logreg)}`,
     );
   }
-  // Verdicts in one line each (the report has the full text and the numbers).
-  const vs = reportVerdicts(results);
-  if (vs.length) io.out("");
-  for (const v of vs) io.out(`${v.id.padEnd(15)} ${v.status.toUpperCase().padEnd(13)} ${v.status === "not-run" ? `needs ${(v.missing ?? []).slice(0, 4).join(", ")}` : v.text.split(/(?<=\.)\s/)[0]}`);
+  const units = rows[0]?.units === "prompts" ? "one seed: distinct prompts are the units (exact binomial, Clopper-Pearson)" : "units are seeds (exact sign-flip test, inverted for the interval)";
+  if (rows.length) io.out(`(${units}; docs/STATISTICS.md)`);
+  // Verdicts whole: the statement, then every condition the rule checked.
+  for (const v of reportVerdicts(results)) {
+    io.out("");
+    io.out(`${v.id}: ${v.status.toUpperCase()}`);
+    io.out(wrap(v.text, 100, "  "));
+    for (const c of v.conditions) io.out(wrap(`${CONDITION_MARK[c.status] ?? "?"} ${c.text}: ${c.detail}`, 100, "    ", "  "));
+  }
+}
+
+const CONDITION_MARK: Record<string, string> = { pass: "[pass]", fail: "[fail]", untestable: "[untestable]" };
+
+/** Word-wraps `text` to `width` columns; `first` prefixes the first line, `indent` the others (default: `first`). */
+export function wrap(text: string, width: number, indent: string, first = indent): string {
+  const lines: string[] = [];
+  let line = first;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const pre = line === first || line === indent ? line : line + " ";
+    if (pre.length + word.length > width && line.trim()) {
+      lines.push(line);
+      line = indent + word;
+    } else line = pre + word;
+  }
+  if (line.trim()) lines.push(line);
+  return lines.join("\n");
 }
 
 async function preview(cmd: Extract<Command, { cmd: "preview" }>, io: Io): Promise<number> {

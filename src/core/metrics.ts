@@ -1,19 +1,19 @@
-// Per-(variant, k) metrics from scored queries: what the results view, the report and the
+// Per-(variant, k) metrics from scored queries: what the results view, the report, the CSV and the
 // verdicts show. One linear pass over the records, then per-group work that depends only on the
-// number of seeds and labels (plus a fixed-size bootstrap), so 20,000 records aggregate in
-// well under a second.
+// number of seeds, labels and distinct prompts.
 //
-// Intervals (issue 4): accuracy has a Wilson interval over all queries of the group and, when
-// more than one seed ran, a percentile bootstrap of the mean of the per-seed accuracies
-// (resampling seeds, the unit that varies demos and random maps). `accuracy.interval` is the
-// one to display: Wilson for a single seed, the seed bootstrap otherwise. Macro-F1 is computed
-// per seed and averaged (as Li et al. 2024 report it); its interval is the seed bootstrap, or for
-// a single seed a bootstrap over queries (Wilson does not apply to F1).
+// Inference (docs/STATISTICS.md, src/core/stats/inference.ts): the units are what was drawn.
+// Several seeds: each seed's accuracy (over its distinct prompts) is one unit; the estimate is
+// their mean, with an exact sign-flip test against chance and the interval that inverts it (never
+// bolder than the pooled prompts' exact test: accuracyInference). One
+// seed: each distinct prompt is one unit (a file that repeats an input makes identical prompts,
+// whose predictions are one observation, not several); exact binomial test against chance and its
+// Clopper-Pearson interval. Macro-F1 is computed per seed and averaged (as Li et al. 2024 report
+// it); its interval is the same sign-flip inversion over seeds, and there is none for one seed.
 import type { QueryRecord } from "./types";
-import { binomialTestGreater } from "./stats/tests";
-import { wilsonInterval, type Interval } from "./stats/intervals";
-import { bootstrapCountsInterval, bootstrapMeanInterval, DEFAULT_RESAMPLES } from "./stats/bootstrap";
-import { macroF1FromConfusion, macroF1FromCounts, type ConfusionMatrix } from "./stats/classification";
+import type { Interval } from "./stats/intervals";
+import { accuracyInference, promptInference, signFlipDistribution, signFlipInterval, type Tested } from "./stats/inference";
+import { macroF1FromConfusion, type ConfusionMatrix } from "./stats/classification";
 import type { BaselineRecord } from "./results/schema";
 import { NO_PREDICTION } from "./labelDecision";
 
@@ -23,30 +23,26 @@ export type BaselineInput = BaselineRecord;
 export interface AggregateOptions {
   /** Confidence level of every interval (default 0.95). */
   level?: number;
-  /** Resamples of the seed bootstrap (default 2000). */
-  bootstrapResamples?: number;
-  /** Resamples of the single-seed macro-F1 bootstrap over queries (default 1000; 0 = no interval). */
-  queryBootstrapResamples?: number;
-  /** Bootstrap PRNG seed (default fixed, so a results file always gives the same intervals). */
-  bootstrapSeed?: number;
   /** Baseline scores per (variant, k, seed) demo set, from the caller. */
   baselines?: readonly BaselineInput[];
 }
 
-export const DEFAULT_BOOTSTRAP_SEED = 20240604;
-
-/** A proportion with its Wilson interval. */
-export interface Proportion {
+/** A descriptive share: correct of n records (no interval: records are not independent units). */
+export interface Share {
   value: number;
   correct: number;
   n: number;
-  wilson: Interval;
 }
 
 export interface SeedMetrics {
   seed: number;
+  /** Records of the seed. */
   n: number;
+  /** Correct records. */
   correct: number;
+  /** Distinct prompts (identical demo set and query text count once). */
+  prompts: number;
+  /** Accuracy over the distinct prompts (each prompt weighs once; duplicates that disagree give a fraction). */
   accuracy: number;
   macroF1: number;
 }
@@ -62,6 +58,17 @@ export interface BaselineSummary {
   perSeed: { seed: number; n: number; majority: number; logreg: number }[];
 }
 
+/** Accuracy with its inference against chance (see the file comment). */
+export type AccuracyInference = Tested & {
+  /** The estimate (mean of per-seed accuracies, or correct distinct prompts / distinct prompts). */
+  value: number;
+  /** Correct records and records, pooled (descriptive: the confusion matrix counts). */
+  correct: number;
+  n: number;
+  /** p-value of "accuracy > chance" from the same method as the interval. */
+  pAboveChance: number;
+};
+
 export interface VariantKMetrics {
   variant: string;
   k: number;
@@ -69,18 +76,11 @@ export interface VariantKMetrics {
   n: number;
   /** Seeds present, ascending. */
   seeds: number[];
+  /** Distinct prompts, summed over seeds. */
+  prompts: number;
   /** Candidate labels in order of first appearance. */
   labels: string[];
-  accuracy: Proportion & {
-    /** Mean of the per-seed accuracies. */
-    seedMean: number;
-    /** Percentile bootstrap across seeds (only when > 1 seed). */
-    bootstrap?: Interval;
-    /** The interval to display: Wilson (1 seed) or the seed bootstrap. */
-    interval: Interval;
-    /** Exact one-sided binomial p-value of accuracy > chance, pooled over seeds. */
-    pAboveChance: number;
-  };
+  accuracy: AccuracyInference;
   macroF1: { value: number; interval?: Interval; perSeed: { seed: number; value: number }[] };
   perSeed: SeedMetrics[];
   meanGoldRank: number;
@@ -90,9 +90,9 @@ export interface VariantKMetrics {
   predictionShare: Record<string, number>;
   confusion: ConfusionMatrix;
   /** Accuracy after contextual calibration, over records that carry `calibrated`. */
-  calibrated?: Proportion;
+  calibrated?: Share;
   /** Accuracy against the second gold (flipped labels: the original label), where present. */
-  alt?: Proportion;
+  alt?: Share;
   /** Expected accuracy of uniform guessing: mean over records of 1 / #candidate labels. */
   chance: number;
   baselines?: BaselineSummary;
@@ -103,6 +103,8 @@ interface SeedAcc {
   correct: number;
   gold: number[];
   pred: number[];
+  /** Distinct prompt -> [records, correct records]. */
+  prompts: Map<string, [number, number]>;
 }
 
 interface Group {
@@ -145,11 +147,23 @@ function confusionOf(labels: string[], gold: ArrayLike<number>, pred: ArrayLike<
   return { labels: [...labels], counts, ...(ties.some((t) => t > 0) ? { ties } : {}) };
 }
 
-function proportion(correct: number, n: number, level: number): Proportion {
-  return { value: n ? correct / n : NaN, correct, n, wilson: wilsonInterval(correct, n, level) };
-}
+const share = (correct: number, n: number): Share => ({ value: n ? correct / n : NaN, correct, n });
 
 const groupKey = (variant: string, k: number): string => `${variant}\u0001${k}`;
+
+/**
+ * Identity of the prompt a record was scored on, within its (variant, k, seed): the demo set and
+ * the query text. Two records with the same key saw the same prompt (a file that repeats an
+ * input); records only store demo indices, so equal demo texts at different indices stay apart.
+ */
+export const promptKey = (r: Pick<QueryRecord, "demoIndices" | "input">): string => `${r.demoIndices.join(",")}\u0001${r.input}`;
+
+/** Correct distinct prompts (a prompt counts by the share of its records that are right) and their number. */
+function promptCounts(s: SeedAcc): { successes: number; units: number } {
+  let successes = 0;
+  for (const [n, c] of s.prompts.values()) successes += c / n;
+  return { successes, units: s.prompts.size };
+}
 
 /**
  * Metrics per (variant, k), in order of first appearance of the variant, then ascending k.
@@ -157,9 +171,6 @@ const groupKey = (variant: string, k: number): string => `${variant}\u0001${k}`;
  */
 export function aggregate(records: readonly QueryRecord[], opts: AggregateOptions = {}): VariantKMetrics[] {
   const level = opts.level ?? 0.95;
-  const resamples = opts.bootstrapResamples ?? DEFAULT_RESAMPLES;
-  const queryResamples = opts.queryBootstrapResamples ?? 1000;
-  const bootSeed = opts.bootstrapSeed ?? DEFAULT_BOOTSTRAP_SEED;
   const groups = new Map<string, Group>();
   const variantOrder = new Map<string, number>();
 
@@ -181,12 +192,18 @@ export function aggregate(records: readonly QueryRecord[], opts: AggregateOption
       if (l.label === r.gold) goldLp = l.logProb;
     }
     let s = g.seeds.get(r.seed);
-    if (!s) g.seeds.set(r.seed, (s = { n: 0, correct: 0, gold: [], pred: [] }));
+    if (!s) g.seeds.set(r.seed, (s = { n: 0, correct: 0, gold: [], pred: [], prompts: new Map() }));
     const ok = r.predicted === r.gold;
     s.n++;
     if (ok) s.correct++;
     s.gold.push(indexOf(g, r.gold));
     s.pred.push(r.predicted === NO_PREDICTION ? -1 : indexOf(g, r.predicted));
+    const pk = promptKey(r);
+    const pc = s.prompts.get(pk);
+    if (pc) {
+      pc[0]++;
+      if (ok) pc[1]++;
+    } else s.prompts.set(pk, [1, ok ? 1 : 0]);
     g.n++;
     if (ok) g.correct++;
     if (!(r.goldRank >= 1)) throw new RangeError(`record ${ri} (${r.variant}, k=${r.k}, seed ${r.seed}) has goldRank ${r.goldRank}; ranks start at 1`);
@@ -215,34 +232,23 @@ export function aggregate(records: readonly QueryRecord[], opts: AggregateOption
   }
 
   const ordered = [...groups.values()].sort((a, b) => variantOrder.get(a.variant)! - variantOrder.get(b.variant)! || a.k - b.k);
-  return ordered.map((g, gi) => {
+  return ordered.map((g) => {
     const seeds = [...g.seeds.keys()].sort((a, b) => a - b);
+    let prompts = 0;
     const perSeed: SeedMetrics[] = seeds.map((seed) => {
       const s = g.seeds.get(seed)!;
-      return { seed, n: s.n, correct: s.correct, accuracy: s.correct / s.n, macroF1: macroF1FromConfusion(confusionOf(g.labels, s.gold, s.pred)) };
+      const pc = promptCounts(s);
+      prompts += pc.units;
+      return { seed, n: s.n, correct: s.correct, prompts: pc.units, accuracy: pc.successes / pc.units, macroF1: macroF1FromConfusion(confusionOf(g.labels, s.gold, s.pred)) };
     });
     const chance = g.chanceSum / g.n;
-    const wilson = wilsonInterval(g.correct, g.n, level);
-    const seedMean = perSeed.reduce((a, s) => a + s.accuracy, 0) / perSeed.length;
-    // Distinct bootstrap streams per group and statistic, derived from the fixed seed.
-    const bootSeedFor = (stat: number): number => (bootSeed + 7919 * gi + 104729 * stat) | 0;
-    const bootstrap = perSeed.length > 1 ? bootstrapMeanInterval(perSeed.map((s) => s.accuracy), { resamples, seed: bootSeedFor(1), level, method: "bootstrap-seeds" }) : undefined;
+    const successes = perSeed.reduce((a, s) => a + s.accuracy * s.prompts, 0);
+    const tested: Tested =
+      perSeed.length > 1 ? accuracyInference(perSeed.map((s) => s.accuracy), successes, prompts, chance, level) : promptInference(successes, prompts, chance, level);
     const f1s = perSeed.map((s) => s.macroF1);
-    let f1Interval: Interval | undefined;
-    if (perSeed.length > 1) {
-      const finite = f1s.filter((v) => Number.isFinite(v));
-      if (finite.length) f1Interval = bootstrapMeanInterval(finite, { resamples, seed: bootSeedFor(2), level, method: "bootstrap-seeds" });
-    } else if (queryResamples > 0) {
-      const s = g.seeds.get(seeds[0])!;
-      const L = g.labels.length;
-      // One extra column for ties (no prediction): misses of their gold class.
-      const cols = L + 1;
-      const cells = Int32Array.from(s.gold, (gold, i) => gold * cols + (s.pred[i] < 0 ? L : s.pred[i]));
-      f1Interval = bootstrapCountsInterval(cells, L * cols, (counts) => macroF1FromCounts(counts, L, cols), {
-        resamples: queryResamples, seed: bootSeedFor(3), level, method: "bootstrap-queries",
-      });
-    }
-    // Pooled confusion and label shares.
+    const finiteF1 = f1s.filter((v) => Number.isFinite(v));
+    const f1Interval = finiteF1.length > 1 ? signFlipInterval(signFlipDistribution(finiteF1), level) : undefined;
+    // Pooled confusion and label shares (descriptive counts).
     const allGold: number[] = [];
     const allPred: number[] = [];
     for (const seed of seeds) {
@@ -264,14 +270,9 @@ export function aggregate(records: readonly QueryRecord[], opts: AggregateOption
       k: g.k,
       n: g.n,
       seeds,
+      prompts,
       labels: [...g.labels],
-      accuracy: {
-        ...proportion(g.correct, g.n, level),
-        seedMean,
-        bootstrap,
-        interval: bootstrap ?? wilson,
-        pAboveChance: binomialTestGreater(g.correct, g.n, Math.min(1, chance)),
-      },
+      accuracy: { ...tested, value: tested.estimate, correct: g.correct, n: g.n, pAboveChance: tested.pGreater },
       macroF1: { value: f1s.reduce((a, v) => a + v, 0) / f1s.length, interval: f1Interval, perSeed: perSeed.map((s) => ({ seed: s.seed, value: s.macroF1 })) },
       perSeed,
       meanGoldRank: g.rankSum / g.n,
@@ -280,8 +281,8 @@ export function aggregate(records: readonly QueryRecord[], opts: AggregateOption
       confusion,
       chance,
     };
-    if (g.calN > 0) m.calibrated = proportion(g.calCorrect, g.calN, level);
-    if (g.altN > 0) m.alt = proportion(g.altCorrect, g.altN, level);
+    if (g.calN > 0) m.calibrated = share(g.calCorrect, g.calN);
+    if (g.altN > 0) m.alt = share(g.altCorrect, g.altN);
     const bl = baselineGroups.get(groupKey(g.variant, g.k));
     if (bl) m.baselines = summariseBaselines(bl);
     return m;

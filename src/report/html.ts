@@ -3,6 +3,7 @@
 // (static HTML, readable without JavaScript); charts are drawn in the page from the embedded JSON.
 // window.ICL_REPORT exposes the data and the chart ids so tests can read what was rendered.
 import type { ReportData } from "./model";
+import { pAboveChanceText } from "../core/results/summary";
 
 const esc = (s: unknown): string =>
   String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -39,6 +40,7 @@ th{background:var(--card)}td.l,th.l{text-align:left}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:16px}
 .chart{position:relative;height:280px}.chart.big{height:380px}
 .fam{font-size:11px;color:var(--muted)}
+.conditions{margin:6px 0;padding-left:18px;font-size:13px}.cond.pass .mark{color:var(--ok)}.cond.fail .mark{color:var(--bad)}.cond.untestable .mark{color:var(--warn)}
 `;
 
 // Runs in the page. Kept as plain ES2017 so any browser runs it without a build step.
@@ -96,13 +98,23 @@ const PAGE_SCRIPT = `
 })();
 `;
 
+const MARK: Record<string, string> = { pass: "✓", fail: "✗", untestable: "?" };
+
+/** The conditions a verdict checked, each with its status and figures (static HTML). */
+function conditionsHtml(conditions: readonly { text: string; status: string; detail: string }[]): string {
+  if (!conditions.length) return "";
+  return `<ul class="conditions">${conditions
+    .map((c) => `<li class="cond ${esc(c.status)}" data-status="${esc(c.status)}"><span class="mark">${MARK[c.status] ?? "?"}</span> ${esc(c.text)} <span class="muted">(${esc(c.status)}: ${esc(c.detail)})</span></li>`)
+    .join("")}</ul>`;
+}
+
 export function renderReportHtml(data: ReportData, chartJsSource: string): string {
   const m = data.manifest;
   const variants = [...new Set(data.summary.map((s) => s.variant))];
   const summaryRows = data.summary
     .map(
       (s) => `<tr><td class="l">${esc(s.variant)} <span class="fam">${esc(s.family)}</span></td><td>${s.k}</td><td>${s.seeds}</td><td>${s.n}</td>
-<td>${pct(s.accuracy.value)}</td><td>${pct(s.accuracy.low)}–${pct(s.accuracy.high)}</td><td>${num(s.macroF1.value, 3)}</td><td>${num(s.meanGoldRank)}</td><td>${num(s.meanGoldLogProb, 3)}</td>
+<td>${pct(s.accuracy.value)}</td><td>${Number.isFinite(s.accuracy.low) ? `${pct(s.accuracy.low)}–${pct(s.accuracy.high)}` : "–"}</td><td>${esc(pAboveChanceText(s))}</td><td>${num(s.macroF1.value, 3)}</td><td>${num(s.meanGoldRank)}</td><td>${num(s.meanGoldLogProb, 3)}</td>
 <td>${pct(s.calibratedAccuracy)}</td><td>${pct(s.chance)}</td><td>${pct(s.majority)}</td><td>${pct(s.logreg)}</td>
 <td class="l">${esc(
         Object.entries(s.labelShare)
@@ -115,6 +127,7 @@ export function renderReportHtml(data: ReportData, chartJsSource: string): strin
     ? data.verdicts
         .map(
           (v) => `<div class="card" id="verdict-${esc(v.id)}"><h3>${esc(v.title)}</h3><div class="status ${esc(v.status)}">${esc(v.status)}</div><p>${esc(v.text)}</p>
+${conditionsHtml(v.conditions)}
 <div class="muted">Runs: ${v.runs.length ? v.runs.map((r) => (variants.includes(r) ? `<a href="#acc-${variants.indexOf(r)}">${esc(r)}</a>` : esc(r))).join(", ") : "none"}${v.missing?.length ? `; not run: ${esc(v.missing.join(", "))}` : ""}</div></div>`,
         )
         .join("\n")
@@ -156,9 +169,9 @@ export function renderReportHtml(data: ReportData, chartJsSource: string): strin
 <h2>Accuracy versus k</h2><div class="chart big"><canvas id="chart-acc"></canvas></div>
 <div class="grid">${variants.map((v, i) => `<div class="chart" id="acc-${i}"><canvas id="chart-acc-${i}" data-variant="${esc(v)}"></canvas></div>`).join("")}</div>
 <h2>Summary</h2>
-<table id="summary"><tr><th class="l">variant</th><th>k</th><th>seeds</th><th>n</th><th>accuracy</th><th>95% interval</th><th>macro-F1</th><th>gold rank</th><th>gold log-prob</th><th>calibrated</th><th>chance</th><th>majority</th><th>log. reg.</th><th class="l">prediction share</th></tr>
+<table id="summary"><tr><th class="l">variant</th><th>k</th><th>seeds</th><th>n</th><th>accuracy</th><th>95% interval</th><th>p &gt; chance</th><th>macro-F1</th><th>gold rank</th><th>gold log-prob</th><th>calibrated</th><th>chance</th><th>majority</th><th>log. reg.</th><th class="l">prediction share</th></tr>
 ${summaryRows}</table>
-<p class="muted">Intervals: Wilson over queries for one seed, percentile bootstrap of per-seed accuracy across seeds. Baselines are trained on exactly the demonstrations the model saw.</p>
+<p class="muted">Accuracy, its 95% interval and the p-values come from one method (docs/STATISTICS.md): with several seeds, the mean of the per-seed accuracies with an exact sign-flip test over seeds and the interval that inverts it (fewer than 6 seeds give no 95% interval: "–"); with one seed, distinct prompts are the units (exact binomial test, Clopper-Pearson interval). Baselines are trained on exactly the demonstrations the model saw.</p>
 <h2>Per-label score distributions</h2><div class="grid">${data.distributions.map((d, i) => `<div class="chart"><canvas id="chart-dist-${i}" data-variant="${esc(d.variant)}"></canvas></div>`).join("")}</div>
 <h2>Confusion matrices</h2><div class="grid">${confusions}</div>
 <h2>Run manifest</h2><table id="manifest">${manifestRows.map(([k, v]) => `<tr><th class="l">${esc(k)}</th><td class="l">${esc(v)}</td></tr>`).join("")}</table>

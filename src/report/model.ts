@@ -15,6 +15,8 @@ export interface ReportVerdict {
   runs: string[];
   /** Variants the verdict needed but the run did not include. */
   missing?: string[];
+  /** The conditions the verdict's rule checked (pass / fail / untestable) with their figures. */
+  conditions: { text: string; status: string; detail: string }[];
 }
 
 export interface ReportConfusion {

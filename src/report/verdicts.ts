@@ -15,6 +15,7 @@ export function reportVerdicts(results: Pick<ResultsFile, "records" | "baselines
     status: v.status,
     text: v.text,
     runs: [...new Set(v.runs.map((r) => r.variant))],
+    conditions: v.conditions.map((c) => ({ text: c.text, status: c.status, detail: c.detail })),
     ...(v.missing?.length ? { missing: v.missing } : {}),
   }));
 }

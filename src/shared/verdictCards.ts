@@ -16,13 +16,13 @@ function fmt(v: number | string): string {
 export function computeVerdictCards(records: readonly QueryRecord[], baselines?: unknown): VerdictCard[] {
   if (records.length === 0) return [];
   const bl = Array.isArray(baselines) ? (baselines as BaselineInput[]) : undefined;
-  // Fewer resamples than the report's default: the panel redraws while a probe runs.
-  const metrics = aggregate(records, { baselines: bl, bootstrapResamples: 500, queryBootstrapResamples: 0 });
+  const metrics = aggregate(records, { baselines: bl });
   return verdicts(metrics).map((v) => ({
     id: v.id,
     title: v.title,
     status: v.status,
     text: v.text + (v.missing?.length ? ` (not run: ${v.missing.join(", ")})` : ""),
     numbers: Object.entries(v.numbers).slice(0, 12).map(([name, value]) => ({ name, value: fmt(value) })),
+    conditions: v.conditions.map((c) => ({ text: c.text, status: c.status, detail: c.detail })),
   }));
 }

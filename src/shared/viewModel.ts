@@ -67,6 +67,8 @@ export interface VerdictCard {
   status: string;
   text: string;
   numbers: { name: string; value: string }[];
+  /** The conditions the verdict's rule checked (pass / fail / untestable) with their figures. */
+  conditions?: { text: string; status: string; detail: string }[];
 }
 
 export interface QueryRow {

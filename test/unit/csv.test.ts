@@ -37,8 +37,11 @@ test("summary CSV writes every column, empty for missing numbers", () => {
     k: 4,
     seeds: 2,
     n: 8,
-    accuracy: { value: 0.875, low: 0.75, high: 1, method: "bootstrap-seeds" },
-    macroF1: { value: 0.87, low: 0.7, high: 1, method: "bootstrap-seeds" },
+    prompts: 8,
+    accuracy: { value: 0.875, low: NaN, high: NaN, method: "sign-flip-seeds" },
+    macroF1: { value: 0.87, low: NaN, high: NaN, method: "none" },
+    units: "seeds",
+    minP: 0.25,
     perSeedAccuracy: [],
     meanGoldRank: 1.125,
     meanGoldLogProb: -0.4,
@@ -53,7 +56,11 @@ test("summary CSV writes every column, empty for missing numbers", () => {
   assert.deepEqual(parsed.meta.fields, [...SUMMARY_COLUMNS]);
   const d = parsed.data[0];
   assert.equal(d.accuracy, "0.875");
-  assert.equal(d.interval, "bootstrap-seeds");
+  assert.equal(d.interval, "sign-flip-seeds");
+  assert.equal(d.accuracy_low, "", "2 seeds: no interval");
+  assert.equal(d.p_above_chance, "0.01");
+  assert.equal(d.min_p, "0.25");
+  assert.equal(d.prompts, "8");
   assert.equal(d.calibrated_accuracy, "");
   assert.equal(d.logreg, "0.625");
   assert.equal(d.label_share, "negative=0.3750 positive=0.6250");

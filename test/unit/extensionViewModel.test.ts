@@ -120,7 +120,8 @@ test("run summary marks unfinished runs", () => {
 });
 
 test("verdict cards come from the core verdict rules (H1 contradicted when tau_RA beats chance)", () => {
-  const recs = makeRecords({ variants: ["gold", "ra-string"], ks: [0, 4], seeds: [1, 2], queries: 60, labels: ["a", "b"], correct: (_v, k, i) => (k === 0 ? i % 2 === 0 : i % 10 !== 0) });
+  // 6 seeds: the fewest with which an exact sign-flip test over seeds can reach p < 0.025.
+  const recs = makeRecords({ variants: ["gold", "ra-string"], ks: [0, 4], seeds: [1, 2, 3, 4, 5, 6], queries: 60, labels: ["a", "b"], correct: (_v, k, i) => (k === 0 ? i % 2 === 0 : i % 10 !== 0) });
   const view = buildRunView("r", { records: recs }, undefined, undefined, computeVerdictCards);
   const h1 = view.verdicts.find((v) => v.id === "H1");
   assert.ok(h1, `verdicts: ${view.verdicts.map((v) => v.id).join(",")}`);

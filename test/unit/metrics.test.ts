@@ -10,7 +10,7 @@ let qi = 0;
 function rec(variant: string, k: number, seed: number, gold: string, predicted: string, extra: Partial<QueryRecord> = {}, labels = ["neg", "pos"]): QueryRecord {
   const ok = gold === predicted;
   return {
-    variant, k, seed, queryIndex: qi++, demoIndices: [], input: "x", gold, predicted, goldRank: ok ? 1 : 2,
+    variant, k, seed, queryIndex: qi, demoIndices: [], input: `x${qi++}`, gold, predicted, goldRank: ok ? 1 : 2,
     labels: labels.map((l) => ({ label: l, logProb: l === gold ? (ok ? -0.5 : -1.5) : -1, meanLogProb: 0, firstTokenLogProb: 0, tokens: 1, prob: 0.5 })),
     ...extra,
   };
@@ -23,29 +23,28 @@ const goldRecords = (): QueryRecord[] => [
   rec("gold", 4, 2, "neg", "pos"), rec("gold", 4, 2, "neg", "neg"), rec("gold", 4, 2, "pos", "pos"), rec("gold", 4, 2, "pos", "neg"),
 ];
 
-test("accuracy, Wilson, seed bootstrap, macro-F1, ranks, shares, confusion by hand", () => {
+test("accuracy (sign-flip over seeds), macro-F1, ranks, shares, confusion by hand", () => {
   const [m] = aggregate(goldRecords());
   assert.equal(m.variant, "gold");
   assert.equal(m.k, 4);
   assert.equal(m.n, 8);
+  assert.equal(m.prompts, 8);
   assert.deepEqual(m.seeds, [1, 2]);
   assert.deepEqual(m.labels, ["neg", "pos"]);
   assert.equal(m.accuracy.correct, 5);
-  assert.equal(m.accuracy.value, 5 / 8);
-  // Wilson 5/8: centre 6.920729/11.841459 = .584448; half .165518 * sqrt(1.875 + .960365) = .278708
-  close(m.accuracy.wilson.lo, 0.30574, 2e-5, "wilson lo");
-  close(m.accuracy.wilson.hi, 0.863156, 2e-5, "wilson hi");
-  // per-seed .75 and .5; resample means of 2 seeds are .5, .625, .75 -> percentiles .5 and .75
-  assert.equal(m.accuracy.seedMean, 0.625);
-  assert.deepEqual([m.accuracy.bootstrap!.lo, m.accuracy.bootstrap!.hi], [0.5, 0.75]);
-  assert.equal(m.accuracy.interval.method, "bootstrap-seeds");
-  // P(X >= 5 | 8, .5) = (C(8,5)+C(8,6)+C(8,7)+C(8,8)) / 256 = (56+28+8+1)/256
-  close(m.accuracy.pAboveChance, 93 / 256, 1e-12, "binomial");
+  // per-seed .75 and .5: the estimate is their mean; the units are the 2 seeds
+  assert.equal(m.accuracy.value, 0.625);
+  assert.equal(m.accuracy.method, "sign-flip-seeds");
+  assert.equal(m.accuracy.units, 2);
+  // deviations from chance .25 and 0: patterns (+,+), (+,-) reach .25 -> p = 2/4; 2 seeds allow p >= 1/4 only
+  assert.equal(m.accuracy.pAboveChance, 0.5);
+  assert.equal(m.accuracy.minP, 0.25);
+  assert.equal(m.accuracy.interval, undefined, "2 seeds support no 95% interval");
   // seed 1: neg TP2 FP1 FN0 -> .8, pos TP1 FP0 FN1 -> 2/3 => .733333; seed 2: .5 and .5 => .5
   close(m.macroF1.perSeed[0].value, (0.8 + 2 / 3) / 2, 1e-12, "f1 seed 1");
   close(m.macroF1.perSeed[1].value, 0.5, 1e-12, "f1 seed 2");
   close(m.macroF1.value, ((0.8 + 2 / 3) / 2 + 0.5) / 2, 1e-12, "f1 mean");
-  assert.equal(m.macroF1.interval!.method, "bootstrap-seeds");
+  assert.equal(m.macroF1.interval, undefined, "same method as accuracy: no interval from 2 seeds");
   // ranks: 5 correct at 1, 3 wrong at 2 -> 11/8; gold log-probs 5 x -.5 and 3 x -1.5 -> -7/8
   assert.equal(m.meanGoldRank, 11 / 8);
   assert.equal(m.meanGoldLogProb, -7 / 8);
@@ -63,14 +62,30 @@ test("accuracy, Wilson, seed bootstrap, macro-F1, ranks, shares, confusion by ha
   assert.deepEqual(aggregate(goldRecords()), aggregate(goldRecords()));
 });
 
-test("single seed: Wilson is the displayed interval, macro-F1 bootstraps queries", () => {
+test("single seed: distinct prompts are the units (exact binomial, Clopper-Pearson); no macro-F1 interval", () => {
   const [m] = aggregate(goldRecords().slice(0, 4));
-  assert.equal(m.accuracy.bootstrap, undefined);
-  assert.equal(m.accuracy.interval.method, "wilson");
-  assert.equal(m.macroF1.interval!.method, "bootstrap-queries");
-  assert.ok(m.macroF1.interval!.lo <= m.macroF1.value && m.macroF1.value <= m.macroF1.interval!.hi);
-  const [none] = aggregate(goldRecords().slice(0, 4), { queryBootstrapResamples: 0 });
-  assert.equal(none.macroF1.interval, undefined);
+  assert.equal(m.accuracy.method, "exact-binomial-prompts");
+  assert.equal(m.accuracy.units, 4);
+  assert.equal(m.accuracy.value, 0.75);
+  // P(X >= 3 | 4, .5) = 5/16
+  close(m.accuracy.pAboveChance, 5 / 16, 1e-12, "binomial");
+  assert.equal(m.accuracy.interval!.method, "exact-binomial-prompts");
+  assert.equal(m.macroF1.interval, undefined);
+});
+
+test("identical prompts count once: a record's prompt is its demo set and query text", () => {
+  const same = (ok: boolean, demo: number[] = [7, 8]): QueryRecord => ({ ...rec("gold", 2, 1, "neg", ok ? "neg" : "pos"), input: "dup", demoIndices: demo });
+  const [m] = aggregate([same(true), same(true), same(true), rec("gold", 2, 1, "pos", "neg"), same(true, [9, 10])]);
+  // prompts: "dup" with demos 7,8 (3 records, right), one other input (wrong), "dup" with demos 9,10 (right)
+  assert.equal(m.n, 5);
+  assert.equal(m.prompts, 3);
+  assert.equal(m.accuracy.units, 3);
+  close(m.accuracy.value, 2 / 3, 1e-12);
+  assert.equal(m.perSeed[0].correct, 4, "record counts stay as they are (confusion, shares)");
+  // duplicates that disagree count as a fraction of a prompt
+  const [h] = aggregate([same(true), same(false)]);
+  assert.equal(h.prompts, 1);
+  assert.equal(h.accuracy.value, 0.5);
 });
 
 test("ordering, calibrated, goldAlt, 3-label chance and baselines", () => {
@@ -137,14 +152,17 @@ test("20,000 records aggregate (linear pass; correctness at scale)", () => {
 test("ties (no prediction) count as wrong, as misses of the gold in macro-F1, and as no label's share", () => {
   // One seed: neg->neg, pos->pos, neg->tie, pos->tie.
   const recs = [rec("gold", 2, 1, "neg", "neg"), rec("gold", 2, 1, "pos", "pos"), rec("gold", 2, 1, "neg", "", { tied: ["neg", "pos"], goldRank: 2 }), rec("gold", 2, 1, "pos", "", { tied: ["neg", "pos"], goldRank: 2 })];
-  const [m] = aggregate(recs, { queryBootstrapResamples: 200 });
+  const [m] = aggregate(recs);
   assert.deepEqual(m.labels, ["neg", "pos"], "a tie is not a label");
   assert.equal(m.accuracy.correct, 2);
   assert.deepEqual(m.confusion.counts, [[1, 0], [0, 1]]);
   assert.deepEqual(m.confusion.ties, [1, 1]);
   // Each class: TP 1, FP 0, FN 1 -> F1 2/3.
   close(m.macroF1.value, 2 / 3, 1e-12, "macro-F1 with ties as misses");
-  assert.ok(m.macroF1.interval && m.macroF1.interval.hi <= 1 && m.macroF1.interval.lo >= 0);
+  assert.equal(m.macroF1.interval, undefined, "one seed: no macro-F1 interval");
+  // One seed, 4 distinct prompts, 2 right (ties are wrong): the exact binomial over prompts.
+  assert.equal(m.accuracy.units, 4);
+  assert.equal(m.accuracy.value, 0.5);
   assert.deepEqual(m.predictionShare, { neg: 0.25, pos: 0.25 });
   assert.equal(m.meanGoldRank, 1.5);
 });

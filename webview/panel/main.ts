@@ -10,6 +10,7 @@ import { makeChart, dropChart, palette, watchTheme } from "../shared/charts.js";
 import { drawAccuracy } from "../shared/accuracyChart.js";
 
 const PAGE = 100;
+const CONDITION_MARK: Record<string, string> = { pass: "✓", fail: "✗", untestable: "?" };
 const state = {
   runs: [] as RunView[],
   focus: undefined as string | undefined,
@@ -115,6 +116,13 @@ function runColumn(run: RunView, index: number): HTMLElement {
           { class: `verdict-card status-${v.status}`, testid: "verdict-card", "data-status": v.status, "data-id": v.id },
           el("h4", {}, v.title, " ", badge(v.status)),
           el("p", {}, v.text),
+          v.conditions?.length
+            ? el(
+                "ul",
+                { class: "verdict-conditions", testid: "verdict-conditions" },
+                ...v.conditions.map((c) => el("li", { class: `cond cond-${c.status}`, "data-status": c.status }, `${CONDITION_MARK[c.status] ?? "?"} ${c.text}`, el("span", { class: "icl-muted small" }, ` (${c.status}: ${c.detail})`))),
+              )
+            : undefined,
           v.numbers.length ? table(["", ""], v.numbers.map((n) => [n.name, n.value]), "verdict-numbers", "icl-table compact") : undefined,
         ),
       );

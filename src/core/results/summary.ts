@@ -1,7 +1,7 @@
 // The summary table: one row per variant and k, the numbers the report, the CSV and the CLI
 // show. The statistics come from src/core/metrics.ts (aggregate); this file only shapes them into
-// rows. Intervals: Wilson over queries for a single seed, percentile bootstrap of the per-seed
-// means across seeds otherwise (the issue's rule; seeds are the unit that varies demos and g).
+// rows. Accuracy, its interval and its p-value against chance come from one inference
+// (docs/STATISTICS.md): over seeds when several ran, over distinct prompts for one seed.
 import type { ResultsFile } from "./schema";
 import type { Interval } from "../stats";
 import { aggregate } from "../metrics";
@@ -9,9 +9,10 @@ import { getVariant, parseVariantKey } from "../variants";
 
 export interface Estimate {
   value: number;
+  /** Interval bounds; NaN when the units cannot support an interval (fewer than 6 seeds at 95%). */
   low: number;
   high: number;
-  method: Interval["method"];
+  method: Interval["method"] | "none";
 }
 
 export interface SummaryRow {
@@ -22,10 +23,16 @@ export interface SummaryRow {
   seeds: number;
   /** Number of query records. */
   n: number;
+  /** Distinct prompts, summed over seeds. */
+  prompts: number;
   accuracy: Estimate;
   macroF1: Estimate;
-  /** Exact one-sided binomial p-value of accuracy > chance, pooled over seeds. */
+  /** Units behind the accuracy's inference: "seeds" (several) or "prompts" (distinct prompts of one seed). */
+  units: "seeds" | "prompts";
+  /** One-sided p-value of accuracy > chance, from the same inference as the interval. */
   pAboveChance: number;
+  /** Smallest p-value the design can give (2^-seeds, or chance^prompts). */
+  minP: number;
   /** Accuracy against the second gold (flipped labels: the original label), when the variant keeps one. */
   accuracyAlt?: number;
   perSeedAccuracy: { seed: number; accuracy: number; n: number }[];
@@ -61,7 +68,6 @@ export function summarize(results: Pick<ResultsFile, "records" | "baselines" | "
   const groups = aggregate(results.records, { baselines: results.baselines ?? [] });
   groups.sort((a, b) => rank(a.variant) - rank(b.variant) || a.variant.localeCompare(b.variant) || a.k - b.k);
   return groups.map((g) => {
-    const multi = g.seeds.length > 1;
     const acc = g.accuracy;
     const f1 = g.macroF1;
     return {
@@ -70,9 +76,12 @@ export function summarize(results: Pick<ResultsFile, "records" | "baselines" | "
       k: g.k,
       seeds: g.seeds.length,
       n: g.n,
-      accuracy: { value: multi ? acc.seedMean : acc.value, low: acc.interval.lo, high: acc.interval.hi, method: acc.interval.method },
+      prompts: g.prompts,
+      accuracy: { value: acc.value, low: acc.interval?.lo ?? NaN, high: acc.interval?.hi ?? NaN, method: acc.method },
       macroF1: { value: f1.value, low: f1.interval?.lo ?? NaN, high: f1.interval?.hi ?? NaN, method: f1.interval?.method ?? "none" },
+      units: acc.method === "sign-flip-seeds" ? "seeds" : "prompts",
       pAboveChance: acc.pAboveChance,
+      minP: acc.minP,
       ...(g.alt ? { accuracyAlt: g.alt.value } : {}),
       perSeedAccuracy: g.perSeed.map((s) => ({ seed: s.seed, accuracy: s.accuracy, n: s.n })),
       meanGoldRank: g.meanGoldRank,
@@ -84,4 +93,16 @@ export function summarize(results: Pick<ResultsFile, "records" | "baselines" | "
       labels: g.labels,
     };
   });
+}
+
+/**
+ * The p-value cell of a summary row, as the CLI and the report print it: where the design cannot
+ * reach p < 0.025 (one-sided, the two-sided 5% level of the intervals) it says so instead of
+ * printing a p that could never be small: "n/a: 3 seeds".
+ */
+export function pAboveChanceText(row: Pick<SummaryRow, "pAboveChance" | "minP" | "units" | "seeds" | "prompts">): string {
+  if (!Number.isFinite(row.pAboveChance)) return "–";
+  if (row.minP >= 0.025) return row.units === "seeds" ? `n/a: ${row.seeds} seeds` : `n/a: ${row.prompts} prompts`;
+  const p = row.pAboveChance;
+  return p < 1e-4 ? p.toExponential(1) : p.toPrecision(2);
 }

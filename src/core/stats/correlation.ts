@@ -1,16 +1,6 @@
-// Correlation coefficients with confidence intervals (for the H3 correlation study).
-import { Interval, zForLevel } from "./intervals";
-import { studentTUpperTail } from "./special";
-
-export interface CorrelationResult {
-  /** Pearson r or Spearman rho; NaN when undefined (n < 2 or a constant series). */
-  value: number;
-  n: number;
-  /** Fisher-z interval; absent when n < 4 or value is NaN. */
-  interval?: Interval;
-  /** Two-sided p-value of "no correlation" from t = r sqrt((n-2)/(1-r^2)), df = n-2 (approximate for Spearman). */
-  pValue: number;
-}
+// Correlations and their randomization tests (the H3 correlation study and the chain trend).
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import { uniformInt } from "pure-rand/distribution/uniformInt";
 
 function checkPairs(x: readonly number[], y: readonly number[]): void {
   if (x.length !== y.length) throw new RangeError(`correlation: x and y differ in length (${x.length} vs ${y.length})`);
@@ -64,41 +54,77 @@ export function averageRanks(values: readonly number[]): number[] {
   return ranks;
 }
 
-function tTestPValue(r: number, n: number): number {
-  if (Number.isNaN(r) || n < 3) return NaN;
-  if (Math.abs(r) >= 1) return 0;
-  const t = r * Math.sqrt((n - 2) / (1 - r * r));
-  return Math.min(1, 2 * studentTUpperTail(Math.abs(t), n - 2));
-}
-
-function fisherInterval(r: number, n: number, variance: number, level: number, method: Interval["method"]): Interval | undefined {
-  if (Number.isNaN(r) || n < 4) return undefined;
-  if (Math.abs(r) >= 1) return { lo: r, hi: r, level, method };
-  const z = Math.atanh(r);
-  const half = zForLevel(level) * Math.sqrt(variance);
-  return { lo: Math.tanh(z - half), hi: Math.tanh(z + half), level, method };
-}
-
-/**
- * Pearson r with a Fisher-z interval: tanh(atanh(r) +/- z_{(1+level)/2} / sqrt(n - 3)).
- * Needs n >= 4 for the interval.
- */
-export function pearson(x: readonly number[], y: readonly number[], level = 0.95): CorrelationResult {
-  const r = pearsonR(x, y);
-  const n = x.length;
-  return { value: r, n, interval: n >= 4 ? fisherInterval(r, n, 1 / (n - 3), level, "fisher-z") : undefined, pValue: tTestPValue(r, n) };
+export interface PermutationCorrelation {
+  /** Pearson r of the values centred within their stratum (NaN when nothing varies within a stratum). */
+  r: number;
+  /** Points and strata behind it. */
+  n: number;
+  strata: number;
+  /** One-sided p-values (Monte-Carlo permutation test: (1 + hits) / (1 + draws)). */
+  pGreater: number;
+  pLess: number;
+  /** Permutations drawn (the observed ordering counts once more). */
+  draws: number;
 }
 
 /**
- * Spearman rho = Pearson r of average ranks (ties handled exactly, not by the 1 - 6 sum d^2
- * shortcut). Interval: Fisher z with variance 1.06 / (n - 3) (Fieller, Hartley & Pearson 1957),
- * the usual large-sample approximation for rank correlations; needs n >= 4.
+ * Correlation of x and y within strata, with a stratified permutation test: y is shuffled among the
+ * points of the same stratum (a seed: its points share a demo set, so a seed effect must not pass for
+ * a correlation), and r of the stratum-centred values is compared with the observed one. Seeded
+ * (xoroshiro128plus), so the same data give the same p. The smallest p is 1 / (draws + 1).
  */
-export function spearman(x: readonly number[], y: readonly number[], level = 0.95): CorrelationResult {
+export function stratifiedPermutationCorrelation(x: readonly number[], y: readonly number[], strata: readonly number[], opts: { draws?: number; seed?: number } = {}): PermutationCorrelation {
   checkPairs(x, y);
-  const n = x.length;
-  const rho = pearsonR(averageRanks(x), averageRanks(y));
-  return { value: rho, n, interval: n >= 4 ? fisherInterval(rho, n, 1.06 / (n - 3), level, "fisher-z-spearman") : undefined, pValue: tTestPValue(rho, n) };
+  if (strata.length !== x.length) throw new RangeError(`correlation: ${strata.length} strata for ${x.length} points`);
+  const draws = opts.draws ?? 9999;
+  const groups = new Map<number, number[]>();
+  strata.forEach((s, i) => {
+    const g = groups.get(s);
+    if (g) g.push(i);
+    else groups.set(s, [i]);
+  });
+  const centred = (v: readonly number[]): number[] => {
+    const out = new Array<number>(v.length);
+    for (const idx of groups.values()) {
+      const mean = idx.reduce((a, i) => a + v[i], 0) / idx.length;
+      for (const i of idx) out[i] = v[i] - mean;
+    }
+    return out;
+  };
+  const cx = centred(x);
+  const cy = centred(y);
+  const r = cx.length >= 2 ? pearsonR(cx, cy) : NaN;
+  const base = { r, n: x.length, strata: groups.size, draws };
+  if (Number.isNaN(r)) return { ...base, pGreater: 1, pLess: 1 };
+  // With centred x, r orders the permutations as sum(cx * y) does (the norms do not change).
+  const dot = (yy: readonly number[]): number => {
+    let s = 0;
+    for (let i = 0; i < cx.length; i++) s += cx[i] * yy[i];
+    return s;
+  };
+  const observed = dot(cy);
+  const eps = 1e-12 * (Math.abs(observed) + 1);
+  const rng = xoroshiro128plus(opts.seed ?? 20240604);
+  const perm = cy.slice();
+  let ge = 0;
+  let le = 0;
+  for (let b = 0; b < draws; b++) {
+    for (const idx of groups.values()) {
+      // Fisher-Yates within the stratum.
+      for (let t = idx.length - 1; t > 0; t--) {
+        const u = uniformInt(rng, 0, t);
+        const i = idx[t];
+        const j = idx[u];
+        const tmp = perm[i];
+        perm[i] = perm[j];
+        perm[j] = tmp;
+      }
+    }
+    const d = dot(perm);
+    if (d >= observed - eps) ge++;
+    if (d <= observed + eps) le++;
+  }
+  return { ...base, pGreater: (1 + ge) / (1 + draws), pLess: (1 + le) / (1 + draws) };
 }
 
 /**
@@ -140,4 +166,10 @@ export function spearmanExactPValue(x: readonly number[], y: readonly number[], 
     }
   }
   return hits / total;
+}
+
+/** Spearman's rho: Pearson r of average ranks (ties handled exactly). NaN when a series is constant. */
+export function spearmanRho(x: readonly number[], y: readonly number[]): number {
+  checkPairs(x, y);
+  return pearsonR(averageRanks(x), averageRanks(y));
 }

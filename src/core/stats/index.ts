@@ -1,8 +1,7 @@
-// Pure statistics for ICL Probe (intervals, tests, correlations, bootstrap, classification metrics).
-export * from "./special";
+// Pure statistics for ICL Probe: the inference method (inference.ts), correlations and their
+// randomization tests, classification metrics, score summaries.
 export * from "./intervals";
-export * from "./tests";
+export * from "./inference";
 export * from "./correlation";
-export * from "./bootstrap";
 export * from "./classification";
 export * from "./scores";

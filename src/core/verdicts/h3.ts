@@ -1,0 +1,267 @@
+// H3 structured task selection (Li et al. 2024), three probes:
+// (a) natural g (synonym, antonym, keyword) beats random g (ra-string) at the same k: paired by seed;
+// (b) accuracy decays with synonym-chain order m yet stays above chance;
+// (c) across random functions g, tau_RA accuracy tracks tau_g-ICL accuracy for the same g.
+import type { VariantKMetrics } from "../metrics";
+import { accuracyBySeed, compareSeries, type SeedSeries } from "../compare";
+import { promptInference, seedInference, type Tested } from "../stats/inference";
+import { spearmanExactPValue, spearmanRho, stratifiedPermutationCorrelation } from "../stats/correlation";
+import {
+  DEFAULT_ALPHA, estimateText, f2, failedText, fp, fthr, notRun, pick, runName, runsOf, splitVariantKey, testCondition, untestable,
+  type CorrelationBin, type Verdict, type VerdictCondition, type VerdictOptions, type VerdictRun,
+} from "./common";
+
+const NATURAL = ["ra-synonym", "ra-antonym", "ra-keyword"];
+const CHAIN = ["ra-chain-1", "ra-chain-2", "ra-chain-3", "ra-chain-4", "ra-chain-5"];
+
+/** One side of a natural-vs-random comparison: a run, or the draws ra-string#n of one k pooled per seed. */
+interface Side extends VerdictRun {
+  accuracy: Tested;
+  bySeed: SeedSeries;
+  chance: number;
+}
+
+const sideOf = (m: VariantKMetrics): Side => ({ variant: m.variant, k: m.k, accuracy: m.accuracy, bySeed: accuracyBySeed(m), chance: m.chance });
+
+/** The draws of one k pooled: per seed the mean of the draws' accuracies; one seed pools their distinct prompts. */
+function poolDraws(runs: readonly VariantKMetrics[], name: string, level: number): Side[] {
+  const byK = new Map<number, VariantKMetrics[]>();
+  for (const r of runs) byK.set(r.k, [...(byK.get(r.k) ?? []), r]);
+  return [...byK.entries()].map(([k, rs]) => {
+    const seeds = new Map<number, { sum: number; n: number; successes: number; prompts: number }>();
+    for (const r of rs) {
+      for (const s of r.perSeed) {
+        const a = seeds.get(s.seed) ?? { sum: 0, n: 0, successes: 0, prompts: 0 };
+        a.sum += s.accuracy;
+        a.n++;
+        a.successes += s.accuracy * s.prompts;
+        a.prompts += s.prompts;
+        seeds.set(s.seed, a);
+      }
+    }
+    const chance = rs.reduce((a, r) => a + r.chance, 0) / rs.length;
+    const bySeed = new Map([...seeds.entries()].map(([s, a]) => [s, a.sum / a.n]));
+    const only = [...seeds.values()][0];
+    const accuracy = seeds.size > 1 ? seedInference([...bySeed.keys()].sort((a, b) => a - b).map((s) => bySeed.get(s)!), chance, level) : promptInference(only.successes, only.prompts, chance, level);
+    return { variant: name, k, accuracy, bySeed, chance };
+  });
+}
+
+export function h3Natural(metrics: readonly VariantKMetrics[], opts: VerdictOptions = {}): Verdict {
+  const alpha = opts.alpha ?? DEFAULT_ALPHA;
+  const level = opts.level ?? 0.95;
+  const title = "H3 structured task selection: do natural label maps (synonym, antonym, keyword) beat random ones?";
+  const naturals = pick(metrics, NATURAL, false);
+  const plainRandom = pick(metrics, ["ra-string"], false);
+  const drawRuns = plainRandom.length ? [] : pick(metrics, ["ra-string"]);
+  const randoms: Side[] = plainRandom.length ? plainRandom.map(sideOf) : poolDraws(drawRuns, "ra-string#* (pooled draws)", level);
+  const missing = [...NATURAL.filter((id) => !naturals.some((m) => m.variant === id)), ...(randoms.length ? [] : ["ra-string"])];
+  if (naturals.length === 0 || randoms.length === 0) {
+    return notRun("H3-natural", "H3", title, missing, naturals.length ? "no random-g run (ra-string) to compare with." : "no natural-g run (ra-synonym, ra-antonym or ra-keyword).");
+  }
+  const pairs = naturals.flatMap((n) => randoms.filter((r) => r.k === n.k).map((r) => ({ n: sideOf(n), r })));
+  if (pairs.length === 0) {
+    const v = notRun("H3-natural", "H3", title, [], "the natural-g and random-g runs share no k.");
+    v.text = `Not run: the natural-g runs (k = ${[...new Set(naturals.map((m) => m.k))].join(", ")}) and ra-string (k = ${[...new Set(randoms.map((m) => m.k))].join(", ")}) share no k; run them with the same k values.`;
+    v.missing = ["ra-string at the natural runs' k"];
+    return v;
+  }
+  const m = pairs.length;
+  const threshold = alpha / m;
+  const tests = pairs.map(({ n, r }) => {
+    const d = compareSeries(n.bySeed, r.bySeed, level);
+    const run = { variant: n.variant, k: n.k };
+    const name = `${n.variant} vs ${r.variant} at k = ${n.k}`;
+    const seedsNote = "a comparison pairs seeds: needs at least 2 seeds";
+    const better: VerdictCondition = d ? testCondition("natural-beats-random", `${name}: natural above random`, d, threshold, "greater", run, level) : untestable("natural-beats-random", `${name}: natural above random`, seedsNote, run);
+    const worse: VerdictCondition = d ? testCondition("random-beats-natural", `${name}: random above natural`, d, threshold, "less", run, level) : untestable("random-beats-natural", `${name}: random above natural`, seedsNote, run);
+    return { n, r, d, better, worse };
+  });
+  const conditions = tests.flatMap((t) => [t.better, t.worse]);
+  const testText = `one-sided tests on the per-seed differences at ${alpha}, Bonferroni-corrected over ${m} comparison${m > 1 ? "s" : ""} (threshold ${fthr(threshold)})`;
+  const usedK = new Set(pairs.map((p) => p.n.k));
+  const runs = [
+    ...runsOf(naturals.filter((x) => usedK.has(x.k))),
+    ...runsOf(plainRandom.length ? plainRandom.filter((x) => usedK.has(x.k)) : drawRuns.filter((x) => usedK.has(x.k))),
+  ];
+  const numbersOf = (t: (typeof tests)[number]): Record<string, number | string> => ({
+    comparison: `${t.n.variant} vs ${t.r.variant} at k = ${t.n.k}`,
+    "natural accuracy": t.n.accuracy.estimate,
+    "random accuracy": t.r.accuracy.estimate,
+    difference: t.d ? t.d.estimate : t.n.accuracy.estimate - t.r.accuracy.estimate,
+    "difference CI low": t.d?.interval?.lo ?? "n/a",
+    "difference CI high": t.d?.interval?.hi ?? "n/a",
+    "p natural > random": t.d ? t.d.pGreater : "n/a",
+    comparisons: m,
+    "Bonferroni threshold": threshold,
+  });
+  const partial = missing.length ? ` (not run: ${missing.join(", ")})` : "";
+  const base = { id: "H3-natural", hypothesis: "H3" as const, title, runs, conditions, missing: missing.length ? missing : undefined };
+  const pairText = (t: (typeof tests)[number], c: VerdictCondition): string =>
+    `${t.n.variant} ${estimateText(t.n.accuracy, level)} vs ${t.r.variant} ${estimateText(t.r.accuracy, level)} at k = ${t.n.k}; difference ${c.detail}`;
+  const wins = tests.filter((t) => t.better.status === "pass").sort((a, b) => a.d!.pGreater - b.d!.pGreater);
+  if (wins.length) {
+    const t = wins[0];
+    return {
+      ...base, status: "consistent", numbers: numbersOf(t),
+      text: `A natural label map beats random strings: ${pairText(t, t.better)} (${testText}); ${wins.length} of ${m} comparisons significant${partial}. Natural label maps being easier than random ones is consistent with H3 (structured task selection).`,
+    };
+  }
+  const losses = tests.filter((t) => t.worse.status === "pass").sort((a, b) => a.d!.pLess - b.d!.pLess);
+  if (losses.length) {
+    const t = losses[0];
+    return {
+      ...base, status: "contradicted", numbers: numbersOf(t),
+      text: `Random strings beat the natural map: ${pairText(t, t.worse)} (${testText})${partial}. No natural map is significantly better. This contradicts the H3 prediction that composing pre-trained tasks makes natural maps easier.`,
+    };
+  }
+  const t = [...tests].sort((a, b) => (a.d?.pGreater ?? 1) - (b.d?.pGreater ?? 1))[0];
+  return {
+    ...base, status: "inconclusive", numbers: numbersOf(t),
+    text: `Inconclusive: no natural map is shown better or worse than random strings. Closest: ${pairText(t, t.better)} (${testText})${partial}.`,
+  };
+}
+
+export function h3Chain(metrics: readonly VariantKMetrics[], opts: VerdictOptions = {}): Verdict {
+  const alpha = opts.alpha ?? DEFAULT_ALPHA;
+  const level = opts.level ?? 0.95;
+  const title = "H3 structured task selection: does accuracy decay with synonym-chain order m yet stay above chance?";
+  const runs = pick(metrics, CHAIN, false);
+  // The k with the most chain orders (ties: the larger k).
+  const ks = [...new Set(runs.map((r) => r.k))];
+  const atK = (k: number): VariantKMetrics[] => runs.filter((r) => r.k === k).sort((a, b) => CHAIN.indexOf(a.variant) - CHAIN.indexOf(b.variant));
+  const k = ks.sort((a, b) => atK(b).length - atK(a).length || b - a)[0];
+  const chain = k === undefined ? [] : atK(k);
+  if (chain.length < 3) {
+    const missing = CHAIN.filter((id) => !chain.some((m) => m.variant === id));
+    return notRun("H3-chain", "H3", title, missing, `a decay over m needs at least 3 chain orders at the same k (found ${chain.length}${k !== undefined ? ` at k = ${k}` : ""}).`);
+  }
+  const orders = chain.map((m) => CHAIN.indexOf(m.variant) + 1);
+  const accs = chain.map((m) => m.accuracy.value);
+  const rho = spearmanRho(orders, accs);
+  // Exact permutation over the orders: under "no trend" the order labels are exchangeable (every order saw the same seeds and demos).
+  const pDecay = spearmanExactPValue(orders, accs, "less");
+  const threshold = alpha / chain.length;
+  const trend: VerdictCondition = {
+    id: "decreasing-trend", text: `accuracy decreases with order m at k = ${k}`, status: 1 / factorial(chain.length) >= alpha ? "untestable" : pDecay < alpha ? "pass" : "fail",
+    detail: `Spearman rho = ${f2(rho)}, exact one-sided permutation ${fp(pDecay)} over ${chain.length} orders (threshold ${alpha}; the smallest possible p is 1/${chain.length}! = ${fthr(1 / factorial(chain.length))})`,
+  };
+  const above = chain.map((m) => testCondition("above-chance", `${runName(m)} is above chance`, m.accuracy, threshold, "greater", { variant: m.variant, k: m.k }, level));
+  const conditions = [trend, ...above];
+  const missing = CHAIN.filter((id) => !chain.some((m) => m.variant === id));
+  const numbers: Record<string, number | string> = {
+    k,
+    orders: orders.join(", "),
+    accuracies: accs.map(f2).join(", "),
+    chance: chain[0].chance,
+    "Spearman rho": rho,
+    "p decay (exact)": pDecay,
+    "orders above chance": `${above.filter((c) => c.status === "pass").length} of ${chain.length}`,
+  };
+  const trendText = `accuracy by order m = ${orders.join(", ")}: ${accs.map(f2).join(", ")} (k = ${k}, chance ${f2(chain[0].chance)}); ${trend.detail}`;
+  const chanceText = `above chance at every order (one-sided tests at ${alpha}, Bonferroni over ${chain.length} orders, threshold ${fthr(threshold)})`;
+  const partial = missing.length ? ` Not run: ${missing.join(", ")}.` : "";
+  const base = { id: "H3-chain", hypothesis: "H3" as const, title, numbers, conditions, runs: runsOf(chain), missing: missing.length ? missing : undefined };
+  if (conditions.every((c) => c.status === "pass")) {
+    return { ...base, status: "consistent", text: `The ${trendText}, and it stays ${chanceText}. Composed synonym maps remain learnable but get harder with each hop, consistent with H3 (structured task selection).${partial}` };
+  }
+  return { ...base, status: "inconclusive", text: `Inconclusive: the ${trendText}. Open: ${failedText(conditions)}.${partial}` };
+}
+
+function factorial(n: number): number {
+  let f = 1;
+  for (let i = 2; i <= n; i++) f *= i;
+  return f;
+}
+
+/**
+ * H3 (c): over random functions g (variant keys ra-string#n and g-string#n), tau_RA accuracy vs
+ * tau_g-ICL accuracy for the same g. A point is a (draw, seed): each seed draws its own g. Points of
+ * one seed share its demo set, so the correlation is taken within seeds and tested by permuting
+ * within seeds (a good demo set raising both accuracies is not a correlation across g).
+ */
+export function h3Correlation(metrics: readonly VariantKMetrics[], opts: VerdictOptions = {}): Verdict {
+  const alpha = opts.alpha ?? DEFAULT_ALPHA;
+  const wanted = opts.correlationDraws ?? 50;
+  const nb = opts.bins ?? 5;
+  const title = "H3 structured task selection: does tau_RA accuracy track tau_g-ICL accuracy across random g?";
+  const ra = new Map<string, VariantKMetrics>();
+  const tg = new Map<string, VariantKMetrics>();
+  for (const m of metrics) {
+    const { id, draw } = splitVariantKey(m.variant);
+    if (draw === undefined || m.n === 0) continue;
+    if (id === "ra-string") ra.set(`${draw}|${m.k}`, m);
+    if (id === "g-string") tg.set(`${draw}|${m.k}`, m);
+  }
+  const pairsByK = new Map<number, { draw: number; ra: VariantKMetrics; g: VariantKMetrics }[]>();
+  for (const [key, r] of ra) {
+    const g = tg.get(key);
+    if (!g) continue;
+    const list = pairsByK.get(r.k) ?? [];
+    list.push({ draw: Number(key.split("|")[0]), ra: r, g });
+    pairsByK.set(r.k, list);
+  }
+  const ks = [...pairsByK.keys()].sort((a, b) => pairsByK.get(b)!.length - pairsByK.get(a)!.length || b - a);
+  // The range form is what a user can paste into --variants or the header (expandVariantKeys).
+  const draws = `ra-string#0..${wanted - 1} and g-string#0..${wanted - 1}`;
+  if (ks.length === 0) {
+    const v = notRun("H3-correlation", "H3", title, [draws], "");
+    v.text = `Not run: no random function g was run both as tau_RA (ra-string#n) and as tau_g-ICL (g-string#n) at the same k. Add ${draws} (same k > 0 for both) and run again.`;
+    return v;
+  }
+  const k = ks[0];
+  const pairs = pairsByK.get(k)!.sort((a, b) => a.draw - b.draw);
+  const points: { draw: number; seed: number; g: number; ra: number }[] = [];
+  for (const p of pairs) {
+    const gBySeed = new Map(p.g.perSeed.map((s) => [s.seed, s.accuracy]));
+    for (const s of p.ra.perSeed) {
+      const g = gBySeed.get(s.seed);
+      if (g !== undefined) points.push({ draw: p.draw, seed: s.seed, g, ra: s.accuracy });
+    }
+  }
+  const x = points.map((p) => p.g);
+  const y = points.map((p) => p.ra);
+  const runs = runsOf(pairs.flatMap((p) => [p.ra, p.g]));
+  const short = pairs.length < wanted ? ` Only ${pairs.length} of the ${wanted} planned draws of g were run at k = ${k}.` : "";
+  const missingDraws = pairs.length < wanted ? [`${wanted - pairs.length} more draws of ra-string#n / g-string#n at k = ${k}`] : undefined;
+  const bins: CorrelationBin[] = [];
+  for (let b = 0; b < nb; b++) {
+    const lo = b / nb;
+    const hi = (b + 1) / nb;
+    const idx = x.map((v, i) => i).filter((i) => (b === nb - 1 ? x[i] >= lo && x[i] <= hi : x[i] >= lo && x[i] < hi));
+    const mean = (vs: number[]): number => (vs.length ? vs.reduce((s, v) => s + v, 0) / vs.length : NaN);
+    bins.push({ lo, hi, count: idx.length, meanRA: mean(idx.map((i) => y[i])), meanG: mean(idx.map((i) => x[i])) });
+  }
+  const seeds = new Set(points.map((p) => p.seed)).size;
+  const text = `tau_RA accuracy rises with tau_g-ICL accuracy across g at k = ${k}`;
+  if (points.length < 4) {
+    const c = untestable("positive-correlation", text, `${points.length} function${points.length === 1 ? "" : "s"} g ran as both with the same seed; at least 4 are needed`);
+    return {
+      id: "H3-correlation", hypothesis: "H3", status: "inconclusive", title, runs, bins, conditions: [c], missing: missingDraws ?? [draws],
+      numbers: { k, "draws of g": pairs.length, "functions g (draw x seed)": points.length },
+      text: `Inconclusive: only ${points.length} random function${points.length === 1 ? "" : "s"} g ran as both tau_RA and tau_g-ICL with the same seed at k = ${k}; a correlation test needs at least 4 (the paper used many; default ${wanted} draws).`,
+    };
+  }
+  const pc = stratifiedPermutationCorrelation(x, y, points.map((p) => p.seed));
+  const pos: VerdictCondition = {
+    id: "positive-correlation", text, status: Number.isNaN(pc.r) ? "untestable" : pc.pGreater < alpha ? "pass" : "fail",
+    detail: Number.isNaN(pc.r) ? "no accuracy varies across g within a seed" : `within-seed Pearson r = ${f2(pc.r)}, one-sided permutation ${fp(pc.pGreater)} (threshold ${alpha}; ${pc.draws} permutations within ${pc.strata} seed${pc.strata === 1 ? "" : "s"})`,
+  };
+  const neg: VerdictCondition = { ...pos, id: "negative-correlation", text: `tau_RA accuracy falls with tau_g-ICL accuracy across g at k = ${k}`, status: Number.isNaN(pc.r) ? "untestable" : pc.pLess < alpha ? "pass" : "fail", detail: Number.isNaN(pc.r) ? pos.detail : `one-sided permutation ${fp(pc.pLess)} for a negative r` };
+  const numbers: Record<string, number | string> = {
+    k,
+    "draws of g": pairs.length,
+    "functions g (draw x seed)": points.length,
+    seeds,
+    "within-seed Pearson r": pc.r,
+    "p (r > 0)": pc.pGreater,
+  };
+  const corrText =
+    `Across ${points.length} random functions g at k = ${k} (${pairs.length} draw${pairs.length === 1 ? "" : "s"} x ${seeds} seed${seeds === 1 ? "" : "s"}; each seed draws its own g), tau_RA accuracy vs tau_g-ICL accuracy for the same g: ${pos.detail}. Binned by tau_g accuracy: ` +
+    bins.filter((b) => b.count > 0).map((b) => `${f2(b.lo)}-${f2(b.hi)}: ${f2(b.meanRA)} (${b.count})`).join("; ") + ".";
+  const base = { id: "H3-correlation", hypothesis: "H3" as const, title, numbers, runs, bins, conditions: [pos, neg], missing: missingDraws };
+  if (Number.isNaN(pc.r)) return { ...base, status: "inconclusive", text: `${corrText} No accuracy varies across g within a seed, so no correlation can be computed; inconclusive.${short}` };
+  if (pos.status === "pass") return { ...base, status: "consistent", text: `${corrText} The positive correlation means g that are easy to apply as a task are also easy to learn as a label map, consistent with H3 (structured task selection).${short}` };
+  if (neg.status === "pass") return { ...base, status: "contradicted", text: `${corrText} The correlation is significantly negative, which contradicts the H3 prediction of a positive relation.${short}` };
+  return { ...base, status: "inconclusive", text: `${corrText} Neither a positive nor a negative correlation is shown: inconclusive at this sample size.${short}` };
+}
