@@ -246,7 +246,7 @@ function printSummary(results: ResultsFile, io: Io): void {
   // Verdicts whole: the statement, then every condition the rule checked.
   for (const v of reportVerdicts(results)) {
     io.out("");
-    io.out(`${v.id}: ${v.status.toUpperCase()}`);
+    io.out(`${v.id.padEnd(15)} ${v.status.toUpperCase()}`);
     io.out(wrap(v.text, 100, "  "));
     for (const c of v.conditions) io.out(wrap(`${CONDITION_MARK[c.status] ?? "?"} ${c.text}: ${c.detail}`, 100, "    ", "  "));
   }
