@@ -11,7 +11,8 @@ import { PlanError, planExperiment, materializeGroup, VariantCache } from "../co
 import { buildPrompt, renderPromptText } from "../core/prompt";
 import { getVariant, parseVariantKey } from "../core/variants";
 import { ResultsError } from "../core/results/migrate";
-import { pAboveChanceText, summarize } from "../core/results/summary";
+import { pAboveChanceText } from "../core/results/summary";
+import { analyseRun, type RunAnalysis } from "../core/analysis";
 import { EngineClient } from "../engine/client";
 import { EngineFailure } from "../engine/protocol";
 import { defaultModelPath } from "../engine/defaultModel";
@@ -19,7 +20,6 @@ import { runExperiment, RunError, type ProgressEvent } from "../runner/run";
 import { writeOutputs } from "../runner/outputs";
 import { writeFileAtomic } from "../runner/checkpoint";
 import { writeReportFromFile } from "../report";
-import { reportVerdicts } from "../report/verdicts";
 import type { ResultsFile } from "../core/results/schema";
 import { tryLoadLexicon } from "../node/lexicon";
 import { createProgressReporter } from "./progress";
@@ -204,18 +204,20 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
       },
     );
     progress.stop();
-    const files = writeOutputs(outDir, outcome.results);
+    // One analysis of the run for every output: the files, the printed summary and --json.
+    const analysis = analyseRun(outcome.results);
+    const files = writeOutputs(outDir, outcome.results, analysis);
     const resumeCmd = ["icl-probe", ...withoutOption(argv, "--out").filter((a) => a !== "--resume"), "--out", outDir, "--resume"];
     if (cmd.json) {
       io.out(
         JSON.stringify(
-          { status: outcome.status, outDir, files, done: outcome.results.manifest.progress, resumed: outcome.resumed, error: outcome.error?.message, summary: summarize(outcome.results) },
+          { status: outcome.status, outDir, files, done: outcome.results.manifest.progress, resumed: outcome.resumed, error: outcome.error?.message, summary: analysis.summary },
           null,
           2,
         ),
       );
     } else {
-      printSummary(outcome.results, io);
+      printSummary(analysis, io);
       io.err(`wrote ${files.results}\n      ${files.scoresCsv}\n      ${files.summaryCsv}\n      ${files.report}`);
     }
     if (outcome.status === "complete") return EXIT.ok;
@@ -231,8 +233,8 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
   }
 }
 
-function printSummary(results: ResultsFile, io: Io): void {
-  const rows = summarize(results);
+function printSummary(analysis: RunAnalysis, io: Io): void {
+  const rows = analysis.summary;
   const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? "   –  " : `${(100 * x).toFixed(1).padStart(5)}%`);
   const iv = (r: (typeof rows)[number]) => (Number.isFinite(r.accuracy.low) ? `${pct(r.accuracy.low)}–${pct(r.accuracy.high)}` : "      –       ");
   io.out(`${"variant".padEnd(18)} ${"k".padStart(3)}  accuracy  95% interval     p > chance   macro-F1  chance  logreg`);
@@ -244,7 +246,7 @@ function printSummary(results: ResultsFile, io: Io): void {
   const units = rows[0]?.units === "prompts" ? "one seed: distinct prompts are the units (exact binomial, Clopper-Pearson)" : "units are seeds (exact sign-flip test, inverted for the interval)";
   if (rows.length) io.out(`(${units}; docs/STATISTICS.md)`);
   // Verdicts whole: the statement, then every condition the rule checked.
-  for (const v of reportVerdicts(results)) {
+  for (const v of analysis.verdicts) {
     io.out("");
     io.out(`${v.id.padEnd(15)} ${v.status.toUpperCase()}`);
     io.out(wrap(v.text, 100, "  "));

@@ -1,13 +1,11 @@
 // The results panel: one WebviewPanel comparing up to four runs side by side, restored after a
 // window reload by a WebviewPanelSerializer (the webview persists which result files it shows).
-// All aggregation happens here (shared/viewModel.ts); the webview receives only what it draws
-// and asks for query-grid pages and query details on demand.
+// The view is a projection of the run's one analysis (ResultsStore.analysis, shared/viewModel.ts);
+// the webview receives only what it draws and asks for query-grid pages and details on demand.
 import * as vscode from "vscode";
 import { readFileSync } from "node:fs";
 import { PANEL_VIEW_TYPE, parsePersistedState, parseWebviewMessage, type ExtensionToPanel, type PanelPersistedState, type ProgressInfo } from "../shared/webviewProtocol";
-import { buildRunView, queryDetail, queryPage, type VerdictCard } from "../shared/viewModel";
-import { computeVerdictCards } from "../shared/verdictCards";
-import type { QueryRecord } from "../core/types";
+import { buildRunView, queryDetail, queryPage } from "../shared/viewModel";
 import type { ResultsStore } from "./resultsStore";
 import { makeNonce, webviewShell } from "./webviewHtml";
 import { promptForRecord } from "./previewText";
@@ -45,8 +43,6 @@ export class ResultsPanel implements vscode.Disposable {
   private pending = new Set<string>();
   private timer?: NodeJS.Timeout;
   private ready = false;
-  /** Verdicts per run, recomputed only when the record count changes (live runs). */
-  private readonly verdictCache = new Map<string, { n: number; cards: VerdictCard[] }>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -123,23 +119,11 @@ export class ResultsPanel implements vscode.Disposable {
 
   private view(runId: string) {
     const e = this.store.get(runId);
-    if (!e) return undefined;
-    const v = buildRunView(runId, e.results, this.selection.get(runId), e.live ? false : undefined, (records, baselines) => this.verdicts(runId, records, baselines));
+    const analysis = this.store.analysis(runId);
+    if (!e || !analysis) return undefined;
+    const v = buildRunView(runId, e.results, analysis, this.selection.get(runId), e.live ? false : undefined);
     this.selection.set(runId, v.selection);
     return v;
-  }
-
-  private verdicts(runId: string, records: readonly QueryRecord[], baselines: unknown): VerdictCard[] {
-    const hit = this.verdictCache.get(runId);
-    if (hit && hit.n === records.length) return hit.cards;
-    let cards: VerdictCard[] = [];
-    try {
-      cards = computeVerdictCards(records, baselines);
-    } catch (e) {
-      log().warn(`verdicts of ${runId}: ${(e as Error).message}`);
-    }
-    this.verdictCache.set(runId, { n: records.length, cards });
-    return cards;
   }
 
   private postState(focus?: string): void {

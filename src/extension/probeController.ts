@@ -11,6 +11,7 @@ import { planExperiment } from "../core/experiment/plan";
 import type { ProbeSettings } from "../core/types";
 import { runExperiment, type EngineLike, type ProgressEvent } from "../runner/run";
 import { writeOutputs } from "../runner/outputs";
+import { analyseRun } from "../core/analysis";
 import { RESULTS_FILE } from "../runner/checkpoint";
 import { parseResults } from "../core/results/load";
 import type { LoadOptions, ModelInfo } from "../engine/protocol";
@@ -240,8 +241,10 @@ export class ProbeController implements vscode.Disposable {
           const outcome = await runExperiment({ file, fileText: text, settings: file.settings, modelPath: model.path }, { engine, signal: abort.signal, outDir, onProgress });
           status = outcome.status;
           progress.report({ message: "writing the report…" });
-          const files = writeOutputs(outDir, outcome.results);
-          this.store.put({ runId, path: files.results, results: outcome.results as never, demoPath: path, live: false });
+          // One analysis for the files and every view of the run.
+          const analysis = analyseRun(outcome.results);
+          const files = writeOutputs(outDir, outcome.results, analysis);
+          this.store.put({ runId, path: files.results, results: outcome.results as never, demoPath: path, live: false }, analysis);
           const m = outcome.results.manifest.progress;
           if (outcome.status === "complete") {
             log().info(`probe complete: ${files.results}`);

@@ -6,6 +6,7 @@ import { join, relative, dirname } from "node:path";
 import { parseResults } from "../core/results/load";
 import type { ResultsLike } from "../shared/resultsShape";
 import { summarizeRun, type RunSummary } from "../shared/viewModel";
+import { analyseRun, type RunAnalysis } from "../core/analysis";
 
 export interface RunEntry {
   runId: string;
@@ -59,6 +60,8 @@ export class ResultsStore {
   private readonly listeners = new Set<Listener>();
   /** Problems met while loading files (shown in the log). */
   readonly loadErrors: string[] = [];
+  /** One analysis per run entry, reused by the panel, the side panel and the history until the entry changes. */
+  private readonly analyses = new WeakMap<RunEntry, RunAnalysis>();
 
   onDidChange(l: Listener): { dispose(): void } {
     this.listeners.add(l);
@@ -79,12 +82,37 @@ export class ResultsStore {
   }
   summaries(): RunSummary[] {
     // A live run is never complete; otherwise the manifest's status decides.
-    return this.all().map((r) => summarizeRun(r.runId, r.results, r.live ? false : undefined));
+    return this.all().map((r) => summarizeRun(r.runId, r.results, this.analysisOf(r), r.live ? false : undefined));
   }
 
-  /** Adds or replaces a run (live updates replace the records as snapshots arrive). */
-  put(entry: Omit<RunEntry, "mtimeMs"> & { mtimeMs?: number }): RunEntry {
+  /**
+   * The run's analysis (metrics, summary rows, verdicts), computed once per entry: a live run's
+   * snapshots replace the entry, so each snapshot is analysed once however many views show it.
+   */
+  analysis(runId: string): RunAnalysis | undefined {
+    const e = this.runs.get(runId);
+    return e && this.analysisOf(e);
+  }
+
+  private analysisOf(e: RunEntry): RunAnalysis {
+    let a = this.analyses.get(e);
+    if (!a) {
+      try {
+        a = analyseRun(e.results);
+      } catch (err) {
+        // A malformed record (no label scores, rank 0) must not take the views down: show no numbers and say why.
+        this.loadErrors.push(`${e.path ?? e.runId}: ${(err as Error).message}`);
+        a = { metrics: [], summary: [], verdicts: [] };
+      }
+      this.analyses.set(e, a);
+    }
+    return a;
+  }
+
+  /** Adds or replaces a run (live updates replace the records as snapshots arrive); `analysis` when the caller already has the run's. */
+  put(entry: Omit<RunEntry, "mtimeMs"> & { mtimeMs?: number }, analysis?: RunAnalysis): RunEntry {
     const e: RunEntry = { ...entry, mtimeMs: entry.mtimeMs ?? Date.now() };
+    if (analysis) this.analyses.set(e, analysis);
     if (!e.demoPath) {
       const d = (e.results.manifest as { demoFile?: { path?: string } | string } | undefined)?.demoFile;
       e.demoPath = typeof d === "string" ? d : d?.path;

@@ -3,7 +3,7 @@
 // rerun, open the panel and open the report.
 import * as vscode from "vscode";
 import { SIDEBAR_VIEW_ID, parseWebviewMessage, type ExtensionToSidebar, type ModelStatus, type ProgressInfo } from "../shared/webviewProtocol";
-import { accuracySeries, baselines } from "../shared/viewModel";
+import { accuracySeries, baselineLines } from "../shared/viewModel";
 import type { ResultsStore } from "./resultsStore";
 import { renderShell, webviewOptions } from "./panel";
 import { log } from "./log";
@@ -66,11 +66,11 @@ export class SidebarView implements vscode.WebviewViewProvider, vscode.Disposabl
     if (!this.view) return;
     const runs = this.store.summaries();
     if (!this.selected || !runs.some((r) => r.runId === this.selected)) this.selected = runs[0]?.runId;
-    const e = this.selected ? this.store.get(this.selected) : undefined;
+    const a = this.selected ? this.store.analysis(this.selected) : undefined;
     let chart;
-    if (e) {
-      const { series, ks } = accuracySeries(e.results.records);
-      chart = { runId: e.runId, ks, series, baselines: baselines(e.results.records, e.results.baselines) };
+    if (a && this.selected) {
+      const { series, ks } = accuracySeries(a);
+      chart = { runId: this.selected, ks, series, baselines: baselineLines(a) };
     }
     this.post({ type: "history", runs, selected: this.selected, chart });
   }

@@ -4,9 +4,9 @@ import { dirname, join } from "node:path";
 import { parseResults } from "../core/results/load";
 import type { ResultsFile } from "../core/results/schema";
 import { writeFileAtomic } from "../runner/checkpoint";
-import { buildReportData, type ReportVerdict } from "./model";
+import { buildReportData } from "./model";
 import { renderReportHtml } from "./html";
-import { reportVerdicts } from "./verdicts";
+import { analyseRun, type RunAnalysis } from "../core/analysis";
 
 let chartJs: string | undefined;
 
@@ -26,12 +26,13 @@ export function chartJsSource(): string {
   return chartJs;
 }
 
-export function renderReport(results: ResultsFile, verdicts?: ReportVerdict[]): string {
-  return renderReportHtml(buildReportData(results, verdicts ?? reportVerdicts(results)), chartJsSource());
+/** The report page; pass the run's analysis when the caller already has it (a run's outputs share one). */
+export function renderReport(results: ResultsFile, analysis: RunAnalysis = analyseRun(results)): string {
+  return renderReportHtml(buildReportData(results, analysis), chartJsSource());
 }
 
-export function writeReport(results: ResultsFile, outPath: string): void {
-  writeFileAtomic(outPath, renderReport(results));
+export function writeReport(results: ResultsFile, outPath: string, analysis?: RunAnalysis): void {
+  writeFileAtomic(outPath, renderReport(results, analysis));
 }
 
 export function writeReportFromFile(resultsPath: string, outPath: string): ResultsFile {

@@ -2,22 +2,12 @@
 // same object is embedded in the page as JSON, so a test can compare it with results.json and
 // with what Chart.js actually rendered.
 import type { ResultsFile } from "../core/results/schema";
-import { summarize, type SummaryRow } from "../core/results/summary";
-import { confusionMatrix } from "../core/stats";
+import type { SummaryRow } from "../core/results/summary";
+import { analyseRun, metricsAt, type RunAnalysis } from "../core/analysis";
+import { toVerdictCard, type VerdictCard } from "../shared/verdictCards";
 
-export interface ReportVerdict {
-  id: string;
-  title: string;
-  /** "consistent" | "contradicts" | "inconclusive" | "not-run" ... as the verdict module states it. */
-  status: string;
-  text: string;
-  /** Variant keys whose runs back the verdict. */
-  runs: string[];
-  /** Variants the verdict needed but the run did not include. */
-  missing?: string[];
-  /** The conditions the verdict's rule checked (pass / fail / untestable) with their figures. */
-  conditions: { text: string; status: string; detail: string }[];
-}
+/** A verdict card of the report: the same adapter as the results panel's (src/shared/verdictCards.ts). */
+export type ReportVerdict = VerdictCard;
 
 export interface ReportConfusion {
   variant: string;
@@ -48,8 +38,9 @@ export interface ReportData {
 
 const BINS = 10;
 
-export function buildReportData(results: ResultsFile, verdicts: ReportVerdict[] = []): ReportData {
-  const summary = summarize(results);
+/** What the report shows: the run's analysis (computed once by the caller, or here) plus the score histograms. */
+export function buildReportData(results: ResultsFile, analysis: RunAnalysis = analyseRun(results)): ReportData {
+  const summary = analysis.summary;
   const ks = [...new Set(summary.map((s) => s.k))].sort((a, b) => a - b);
   const variants = [...new Set(summary.map((s) => s.variant))];
   const confusions: ReportConfusion[] = [];
@@ -60,11 +51,7 @@ export function buildReportData(results: ResultsFile, verdicts: ReportVerdict[] 
     const k = Math.max(...rows.map((r) => r.k));
     const recs = results.records.filter((r) => r.variant === v && r.k === k);
     const labels = rows[rows.length - 1].labels;
-    const cm = confusionMatrix(
-      recs.map((r) => r.gold),
-      recs.map((r) => r.predicted),
-      labels,
-    );
+    const cm = metricsAt(analysis, v, k)!.confusion;
     confusions.push({ variant: v, k, labels: cm.labels, counts: cm.counts });
     const edges = Array.from({ length: BINS + 1 }, (_, i) => i / BINS);
     const bin = (p: number): number => Math.min(BINS - 1, Math.max(0, Math.floor(p * BINS)));
@@ -92,7 +79,7 @@ export function buildReportData(results: ResultsFile, verdicts: ReportVerdict[] 
     ks,
     confusions,
     distributions,
-    verdicts,
+    verdicts: analysis.verdicts.map(toVerdictCard),
   };
 }
 

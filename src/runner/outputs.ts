@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import type { ResultsFile } from "../core/results/schema";
 import { scoresCsv, summaryCsv } from "../core/results/csv";
-import { summarize } from "../core/results/summary";
+import { analyseRun, type RunAnalysis } from "../core/analysis";
 import { writeFileAtomic } from "./checkpoint";
 import { renderReport } from "../report";
 
@@ -13,7 +13,8 @@ export interface OutputFiles {
   report: string;
 }
 
-export function writeOutputs(outDir: string, results: ResultsFile): OutputFiles {
+/** Writes the CSVs and the report from one analysis of the run (computed here unless the caller has it). */
+export function writeOutputs(outDir: string, results: ResultsFile, analysis: RunAnalysis = analyseRun(results)): OutputFiles {
   const files: OutputFiles = {
     results: join(outDir, "results.json"),
     scoresCsv: join(outDir, "scores.csv"),
@@ -21,7 +22,7 @@ export function writeOutputs(outDir: string, results: ResultsFile): OutputFiles 
     report: join(outDir, "report.html"),
   };
   writeFileAtomic(files.scoresCsv, scoresCsv(results));
-  writeFileAtomic(files.summaryCsv, summaryCsv(summarize(results)));
-  writeFileAtomic(files.report, renderReport(results));
+  writeFileAtomic(files.summaryCsv, summaryCsv(analysis.summary));
+  writeFileAtomic(files.report, renderReport(results, analysis));
   return files;
 }

@@ -1,28 +1,25 @@
-// View-model aggregation for the results panel and the side panel. Runs in the extension host:
-// a run of 20,000 query records is reduced here to the few hundred numbers that are drawn, and
-// only those cross into the webview (issue 5: "aggregation in the extension and only what is
-// drawn sent to the webview"). Pure: no vscode, no fs, so it is unit-tested and benchmarked.
+// The view model of the results panel and the side panel: a projection of the run's analysis
+// (src/core/analysis.ts: the core's metrics, summary rows and verdicts, computed once per run) onto
+// the few hundred numbers that are drawn. Nothing is aggregated here: every accuracy, interval,
+// baseline, confusion count, label share and verdict comes from the core, so the panel shows the
+// numbers of the CLI, summary.csv and the report. Pure: no vscode, no fs.
 import type { QueryRecord } from "../core/types";
+import type { RunAnalysis } from "../core/analysis";
+import { metricsAt } from "../core/analysis";
 import type { ResultsLike } from "./resultsShape";
 import { demoFileName, modelName } from "./resultsShape";
+import { formatFigure, toVerdictCard, type VerdictCard } from "./verdictCards";
 
-/** Wilson score interval (Wilson 1927) for a binomial proportion; z = 1.96 for 95 %. */
-export function wilson(correct: number, n: number, z = 1.96): { lo: number; hi: number } {
-  if (n <= 0) return { lo: 0, hi: 1 };
-  const p = correct / n;
-  const z2 = z * z;
-  const denom = 1 + z2 / n;
-  const centre = (p + z2 / (2 * n)) / denom;
-  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
-  return { lo: Math.max(0, centre - half), hi: Math.min(1, centre + half) };
-}
+export type { VerdictCard };
 
 export interface AccuracyPoint {
   k: number;
-  /** Accuracy pooled over seeds and queries. */
+  /** The core's accuracy estimate (mean over seeds, or over distinct prompts for one seed). */
   acc: number;
-  lo: number;
-  hi: number;
+  /** 95% interval of the same inference; absent where the seeds are too few for one. */
+  lo?: number;
+  hi?: number;
+  /** Records behind the point. */
   n: number;
   /** Calibrated accuracy where the records carry calibrated predictions. */
   calibratedAcc?: number;
@@ -36,9 +33,9 @@ export interface VariantSeries {
 export interface BaselineLines {
   /** 1 / number of candidate labels. */
   chance: number;
-  /** Share of the most frequent gold label among the queries. */
-  majority: number;
-  /** Logistic regression on the same demos, per k, when the results file carries it. */
+  /** Majority class of the demos, per k, when the results file carries baselines. */
+  majority: { k: number; acc: number }[];
+  /** Logistic regression on the same demos, per k, when the results file carries baselines. */
   logreg: { k: number; acc: number }[];
 }
 
@@ -58,17 +55,6 @@ export interface ConfusionView {
   labels: string[];
   /** matrix[gold][predicted] counts. */
   matrix: number[][];
-}
-
-export interface VerdictCard {
-  id: string;
-  title: string;
-  /** e.g. "consistent", "contradicted", "inconclusive", "not-run". */
-  status: string;
-  text: string;
-  numbers: { name: string; value: string }[];
-  /** The conditions the verdict's rule checked (pass / fail / untestable) with their figures. */
-  conditions?: { text: string; status: string; detail: string }[];
 }
 
 export interface QueryRow {
@@ -150,158 +136,54 @@ export function clip(s: string, max = 160): string {
   return s.length <= max ? s : s.slice(0, max - 1) + "…";
 }
 
-interface Cell {
-  n: number;
-  correct: number;
-  calN: number;
-  calCorrect: number;
-}
-
-/** Accuracy-vs-k series per variant in one pass over the records. */
-export function accuracySeries(records: readonly QueryRecord[]): { series: VariantSeries[]; ks: number[]; variants: string[] } {
-  const cells = new Map<string, Map<number, Cell>>();
-  const ks = new Set<number>();
-  for (const r of records) {
-    let byK = cells.get(r.variant);
-    if (!byK) cells.set(r.variant, (byK = new Map()));
-    let c = byK.get(r.k);
-    if (!c) byK.set(r.k, (c = { n: 0, correct: 0, calN: 0, calCorrect: 0 }));
-    c.n++;
-    if (correctOf(r)) c.correct++;
-    if (r.calibrated) {
-      c.calN++;
-      if (r.calibrated.predicted === r.gold) c.calCorrect++;
+/** Accuracy-vs-k series per variant from the summary rows, in the run's variant order. */
+export function accuracySeries(analysis: RunAnalysis): { series: VariantSeries[]; ks: number[]; variants: string[] } {
+  const byVariant = new Map<string, AccuracyPoint[]>();
+  for (const r of analysis.summary) {
+    const p: AccuracyPoint = { k: r.k, acc: r.accuracy.value, n: r.n };
+    if (Number.isFinite(r.accuracy.low) && Number.isFinite(r.accuracy.high)) {
+      p.lo = r.accuracy.low;
+      p.hi = r.accuracy.high;
     }
-    ks.add(r.k);
+    if (r.calibratedAccuracy !== undefined) p.calibratedAcc = r.calibratedAccuracy;
+    byVariant.set(r.variant, [...(byVariant.get(r.variant) ?? []), p]);
   }
-  const series: VariantSeries[] = [];
-  for (const [variant, byK] of cells) {
-    const points = [...byK.entries()]
-      .sort((a, b) => a[0] - b[0])
-      .map(([k, c]) => {
-        const { lo, hi } = wilson(c.correct, c.n);
-        const p: AccuracyPoint = { k, acc: c.correct / c.n, lo, hi, n: c.n };
-        if (c.calN > 0) p.calibratedAcc = c.calCorrect / c.calN;
-        return p;
-      });
-    series.push({ variant, points });
-  }
-  return { series, ks: [...ks].sort((a, b) => a - b), variants: series.map((s) => s.variant) };
+  const series = [...byVariant.entries()].map(([variant, points]) => ({ variant, points }));
+  const ks = [...new Set(analysis.summary.map((r) => r.k))].sort((a, b) => a - b);
+  return { series, ks, variants: series.map((s) => s.variant) };
 }
 
-function labelSpace(records: readonly QueryRecord[], variant: string, k: number): string[] {
-  const seen = new Set<string>();
-  for (const r of records) {
-    if (r.variant !== variant || r.k !== k) continue;
-    for (const l of r.labels) seen.add(l.label);
-    if (seen.size > 0 && seen.size === r.labels.length) break;
-  }
-  return [...seen];
-}
-
-export function confusion(records: readonly QueryRecord[], variant: string, k: number): ConfusionView {
-  const labels = labelSpace(records, variant, k);
-  const idx = new Map(labels.map((l, i) => [l, i]));
-  const matrix = labels.map(() => labels.map(() => 0));
-  for (const r of records) {
-    if (r.variant !== variant || r.k !== k) continue;
-    const g = idx.get(r.gold);
-    const p = idx.get(r.predicted);
-    if (g !== undefined && p !== undefined) matrix[g][p]++;
-  }
-  return { variant, k, labels, matrix };
-}
-
-export function labelBias(records: readonly QueryRecord[], variant: string, k: number): LabelBars {
-  const labels = labelSpace(records, variant, k);
-  const idx = new Map(labels.map((l, i) => [l, i]));
-  const pred = labels.map(() => 0);
-  const gold = labels.map(() => 0);
-  let n = 0;
-  for (const r of records) {
-    if (r.variant !== variant || r.k !== k) continue;
-    n++;
-    const p = idx.get(r.predicted);
-    if (p !== undefined) pred[p]++;
-    const g = idx.get(r.gold);
-    if (g !== undefined) gold[g]++;
-  }
-  return { variant, k, labels, shares: pred.map((c) => (n ? c / n : 0)), goldShares: gold.map((c) => (n ? c / n : 0)) };
-}
-
-interface BaselineRecordLike {
-  variant: string;
-  k: number;
-  n: number;
-  majorityCorrect: number;
-  logregCorrect: number;
-}
-
-function isBaselineRecord(x: unknown): x is BaselineRecordLike {
-  const o = x as BaselineRecordLike;
-  return !!o && typeof o.variant === "string" && typeof o.k === "number" && typeof o.n === "number" && typeof o.logregCorrect === "number";
-}
-
-/**
- * Chance, majority and logistic-regression lines. The results file's baseline records (one per
- * variant, k and seed, computed on exactly the demos the model saw) are pooled per k for the
- * selected variant, falling back to gold; without them majority comes from the gold labels.
- */
-export function baselines(records: readonly QueryRecord[], raw: unknown, variant?: string): BaselineLines {
-  const first = records.find((r) => r.variant === (variant ?? "gold")) ?? records[0];
-  const chance = first && first.labels.length ? 1 / first.labels.length : 0;
-  const recs = Array.isArray(raw) ? raw.filter(isBaselineRecord) : [];
-  const pick = recs.some((b) => b.variant === variant) ? variant : recs.some((b) => b.variant === "gold") ? "gold" : recs[0]?.variant;
-  const byK = new Map<number, { n: number; maj: number; lr: number }>();
-  for (const b of recs) {
-    if (b.variant !== pick) continue;
-    const c = byK.get(b.k) ?? { n: 0, maj: 0, lr: 0 };
-    c.n += b.n;
-    c.maj += b.majorityCorrect;
-    c.lr += b.logregCorrect;
-    byK.set(b.k, c);
-  }
-  const ks = [...byK.keys()].sort((a, b) => a - b);
-  const logreg = ks.filter((k) => byK.get(k)!.n > 0).map((k) => ({ k, acc: byK.get(k)!.lr / byK.get(k)!.n }));
-  let majority: number;
-  const totN = [...byK.values()].reduce((s, c) => s + c.n, 0);
-  if (totN > 0) majority = [...byK.values()].reduce((s, c) => s + c.maj, 0) / totN;
-  else {
-    // Without baseline records: the accuracy of always answering the most frequent gold label.
-    const pool = records.filter((r) => r.variant === (first?.variant ?? ""));
-    const counts = new Map<string, number>();
-    for (const r of pool) counts.set(r.gold, (counts.get(r.gold) ?? 0) + 1);
-    majority = pool.length ? Math.max(0, ...counts.values()) / pool.length : 0;
-  }
-  return { chance, majority, logreg };
-}
-
-function verdictCards(raw: unknown): VerdictCard[] {
-  const list = Array.isArray(raw) ? raw : raw && typeof raw === "object" ? Object.values(raw as object) : [];
-  const cards: VerdictCard[] = [];
-  for (const v of list) {
-    if (!v || typeof v !== "object") continue;
-    const o = v as Record<string, unknown>;
-    const numbers: { name: string; value: string }[] = [];
-    const nums = o.numbers ?? o.evidence ?? o.stats;
-    if (nums && typeof nums === "object") {
-      for (const [name, value] of Array.isArray(nums) ? nums.map((x: { name?: string; value?: unknown }, i) => [x?.name ?? String(i), x?.value ?? x] as const) : Object.entries(nums)) {
-        numbers.push({ name: String(name), value: typeof value === "number" ? fmt(value) : typeof value === "string" ? value : JSON.stringify(value) });
-      }
-    }
-    cards.push({
-      id: String(o.id ?? o.hypothesis ?? cards.length),
-      title: String(o.title ?? o.hypothesis ?? o.id ?? "Verdict"),
-      status: String(o.status ?? o.verdict ?? o.outcome ?? "inconclusive"),
-      text: String(o.text ?? o.statement ?? o.summary ?? o.message ?? ""),
-      numbers: numbers.slice(0, 12),
+/** Chance, majority and logistic-regression lines of one variant (default gold, else the first), from its summary rows. */
+export function baselineLines(analysis: RunAnalysis, variant?: string): BaselineLines {
+  const has = (v: string | undefined): v is string => !!v && analysis.summary.some((r) => r.variant === v);
+  const v = has(variant) ? variant : has("gold") ? "gold" : analysis.summary[0]?.variant;
+  const rows = analysis.summary.filter((r) => r.variant === v);
+  const line = (pick: (r: (typeof rows)[number]) => number | undefined) =>
+    rows.flatMap((r) => {
+      const acc = pick(r);
+      return acc !== undefined && Number.isFinite(acc) ? [{ k: r.k, acc }] : [];
     });
-  }
-  return cards;
+  return { chance: rows[0]?.chance ?? 0, majority: line((r) => r.majority), logreg: line((r) => r.logreg) };
 }
 
-function fmt(x: number): string {
-  return Number.isInteger(x) ? String(x) : x.toFixed(Math.abs(x) < 0.01 ? 4 : 3);
+/** Confusion matrix of one variant and k: the core's counts. */
+export function confusionView(analysis: RunAnalysis, variant: string, k: number): ConfusionView {
+  const m = metricsAt(analysis, variant, k);
+  return { variant, k, labels: m ? [...m.confusion.labels] : [], matrix: m ? m.confusion.counts.map((row) => [...row]) : [] };
+}
+
+/** Share of predictions per label and, for comparison, of gold labels (the confusion matrix's row sums). */
+export function labelBiasView(analysis: RunAnalysis, variant: string, k: number): LabelBars {
+  const m = metricsAt(analysis, variant, k);
+  if (!m) return { variant, k, labels: [], shares: [], goldShares: [] };
+  const labels = [...m.labels];
+  return {
+    variant,
+    k,
+    labels,
+    shares: labels.map((l) => m.predictionShare[l] ?? 0),
+    goldShares: m.confusion.counts.map((row) => row.reduce((a, c) => a + c, 0) / m.n),
+  };
 }
 
 function manifestRows(m: ResultsLike["manifest"]): { name: string; value: string }[] {
@@ -311,7 +193,7 @@ function manifestRows(m: ResultsLike["manifest"]): { name: string; value: string
     if (v !== null && typeof v === "object" && !Array.isArray(v) && depth < 3) {
       for (const [k, x] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, x, depth + 1);
     } else if (v !== undefined) {
-      const s = typeof v === "string" ? v : typeof v === "number" ? fmt(v) : JSON.stringify(v);
+      const s = typeof v === "string" ? v : typeof v === "number" ? formatFigure(v) : JSON.stringify(v);
       rows.push({ name: prefix, value: clip(s, 300) });
     }
   };
@@ -335,39 +217,31 @@ export function runTitle(runId: string, results: ResultsLike): string {
   return `${demoFileName(results.manifest)} · ${modelName(results.manifest)} · ${runId}`;
 }
 
-/** Everything the panel draws for one run (without the query grid, which is paged). */
-export function buildRunView(
-  runId: string,
-  results: ResultsLike,
-  selection?: { variant: string; k: number },
-  complete = isComplete(results),
-  /** Verdicts for results files that carry none (the extension passes computeVerdictCards). */
-  computed?: (records: readonly QueryRecord[], baselines: unknown) => VerdictCard[],
-): RunView {
-  const records = results.records;
-  const { series, ks, variants } = accuracySeries(records);
+/** Everything the panel draws for one run (without the query grid, which is paged), from its analysis. */
+export function buildRunView(runId: string, results: ResultsLike, analysis: RunAnalysis, selection?: { variant: string; k: number }, complete = isComplete(results)): RunView {
+  const { series, ks, variants } = accuracySeries(analysis);
   const sel = selection && variants.includes(selection.variant) ? selection : defaultSelection(series);
   return {
     runId,
     title: runTitle(runId, results),
     file: demoFileName(results.manifest),
     model: modelName(results.manifest),
-    records: records.length,
+    records: results.records.length,
     variants,
     ks,
     series,
-    baselines: baselines(records, results.baselines, sel.variant),
+    baselines: baselineLines(analysis, sel.variant),
     selection: sel,
-    confusion: confusion(records, sel.variant, sel.k),
-    labelBias: labelBias(records, sel.variant, sel.k),
-    verdicts: results.verdicts !== undefined ? verdictCards(results.verdicts) : computed ? computed(records, results.baselines) : [],
+    confusion: confusionView(analysis, sel.variant, sel.k),
+    labelBias: labelBiasView(analysis, sel.variant, sel.k),
+    verdicts: analysis.verdicts.map(toVerdictCard),
     manifest: manifestRows(results.manifest),
     complete,
   };
 }
 
-export function summarizeRun(runId: string, results: ResultsLike, complete = isComplete(results)): RunSummary {
-  const { series, variants } = accuracySeries(results.records);
+export function summarizeRun(runId: string, results: ResultsLike, analysis: RunAnalysis, complete = isComplete(results)): RunSummary {
+  const { series, variants } = accuracySeries(analysis);
   return {
     runId,
     title: runTitle(runId, results),

@@ -78,19 +78,31 @@ export async function waitForNewResults(workspace: string, before: readonly Resu
   return waitUntil(() => resultsFiles(workspace).reverse().find((r) => !old.has(`${r.path}@${r.mtimeMs}`) && done(r)), "a results file on disk", timeout, 500);
 }
 
-/** Accuracy per variant and k pooled over seeds and queries, recomputed from the records. */
+/**
+ * Accuracy per variant and k as docs/STATISTICS.md defines it, recomputed from the records: per
+ * seed the share of right answers over its distinct prompts (demo set + query text; duplicates
+ * count once, by the share of them that is right), then the mean over seeds.
+ */
 export function accuracyByVariantK(records: readonly QueryRecord[]): Map<string, Map<number, number>> {
-  const tally = new Map<string, Map<number, { c: number; n: number }>>();
+  const tally = new Map<string, Map<number, Map<number, Map<string, { c: number; n: number }>>>>();
   for (const r of records) {
-    const byK = tally.get(r.variant) ?? new Map<number, { c: number; n: number }>();
+    const byK = tally.get(r.variant) ?? new Map();
     tally.set(r.variant, byK);
-    const t = byK.get(r.k) ?? { c: 0, n: 0 };
-    byK.set(r.k, t);
+    const bySeed = byK.get(r.k) ?? new Map();
+    byK.set(r.k, bySeed);
+    const prompts = bySeed.get(r.seed) ?? new Map();
+    bySeed.set(r.seed, prompts);
+    const key = `${r.demoIndices.join(",")}|${r.input}`;
+    const t = prompts.get(key) ?? { c: 0, n: 0 };
+    prompts.set(key, t);
     t.n += 1;
     if (r.predicted === r.gold) t.c += 1;
   }
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
   const out = new Map<string, Map<number, number>>();
-  for (const [v, byK] of tally) out.set(v, new Map([...byK].map(([k, t]) => [k, t.c / t.n])));
+  for (const [v, byK] of tally) {
+    out.set(v, new Map([...byK].map(([k, bySeed]) => [k, mean([...bySeed.values()].map((prompts) => mean([...prompts.values()].map((t) => t.c / t.n))))])));
+  }
   return out;
 }
 

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { aggregate } from "../../src/core/metrics";
 import { h1 } from "../../src/core/verdicts";
 import { binomialUpperTail } from "../../src/core/stats";
-import { summarize } from "../../src/core/results/summary";
+import { analyseRun } from "../../src/core/analysis";
 import { cell, seeds } from "../support/synthRecords";
 import type { ResultsFile } from "../../src/core/results/schema";
 
@@ -59,7 +59,7 @@ test("a real effect across seeds: 8 seeds all above chance give p = 1/256; the s
 test("the summary row quotes estimate, interval and p from the same inference", () => {
   const recs = seeds("gold", 4, [0.6, 0.65, 0.58, 0.7, 0.62, 0.66], 48, { labels: LABELS4 });
   const results = { records: recs, baselines: [], manifest: { settings: { variants: ["gold"] } } } as unknown as ResultsFile;
-  const [row] = summarize(results);
+  const [row] = analyseRun(results).summary;
   const [m] = aggregate(recs);
   assert.equal(row.accuracy.value, m.accuracy.value);
   assert.equal(row.accuracy.low, m.accuracy.interval!.lo);

@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { renderReport } from "../../src/report";
 import { buildReportData } from "../../src/report/model";
-import { summarize } from "../../src/core/results/summary";
-import { reportVerdicts } from "../../src/report/verdicts";
+import { analyseRun } from "../../src/core/analysis";
+import { toVerdictCard } from "../../src/shared/verdictCards";
 import { fixtureResults } from "../support/resultsFixture";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -74,7 +74,7 @@ test("Chromium renders the charts with the numbers of results.json", async (t) =
       const d = C.getChart(document.getElementById("chart-acc") as HTMLCanvasElement).data;
       return { labels: d.labels, datasets: d.datasets.map((x) => ({ label: x.label, data: x.data })) };
     });
-    const rows = summarize(r);
+    const rows = analyseRun(r).summary;
     assert.deepEqual(main.labels, [0, 4]);
     const ds = (label: string) => (main.datasets as DS[]).find((x) => x.label === label)!;
     for (const v of ["gold", "ra-string"]) {
@@ -102,7 +102,7 @@ test("Chromium renders the charts with the numbers of results.json", async (t) =
     const cells = await page.$$eval('table.confusion[data-variant="gold"] td', (tds) => tds.map((td) => td.textContent));
     assert.deepEqual(cells, ["3", "1", "0", "4"]);
     // Verdict cards: one per verdict of core/verdicts, with its status; H1 links the ra-string run.
-    const expected = reportVerdicts(r);
+    const expected = analyseRun(r).verdicts.map(toVerdictCard);
     assert.equal(expected.length, 5);
     const cards = await page.$$eval(".card", (cs) => cs.map((c) => ({ id: c.id, status: c.querySelector(".status")?.textContent })));
     assert.deepEqual(

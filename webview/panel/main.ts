@@ -63,7 +63,7 @@ function runColumn(run: RunView, index: number): HTMLElement {
   accWrap.append(accCanvas);
   col.append(el("h3", {}, "Accuracy vs k"), accWrap);
   queueMicrotask(() => drawAccuracy(`accuracy:${run.runId}`, accCanvas, run.series, run.ks, run.baselines));
-  col.append(el("p", { class: "icl-muted small", testid: "baselines" }, `chance ${pct(run.baselines.chance)} · majority ${pct(run.baselines.majority)}${run.baselines.logreg.length ? ` · logistic regression ${run.baselines.logreg.map((p) => `k=${p.k}: ${pct(p.acc)}`).join(", ")}` : ""}`));
+  col.append(el("p", { class: "icl-muted small", testid: "baselines" }, `chance ${pct(run.baselines.chance)}${run.baselines.majority.length ? ` · majority ${run.baselines.majority.map((p) => `k=${p.k}: ${pct(p.acc)}`).join(", ")}` : ""}${run.baselines.logreg.length ? ` · logistic regression ${run.baselines.logreg.map((p) => `k=${p.k}: ${pct(p.acc)}`).join(", ")}` : ""}`));
 
   // Selection of variant and k for the detail views.
   const sel = run.selection;
@@ -123,6 +123,7 @@ function runColumn(run: RunView, index: number): HTMLElement {
                 ...v.conditions.map((c) => el("li", { class: `cond cond-${c.status}`, "data-status": c.status }, `${CONDITION_MARK[c.status] ?? "?"} ${c.text}`, el("span", { class: "icl-muted small" }, ` (${c.status}: ${c.detail})`))),
               )
             : undefined,
+          v.missing?.length ? el("p", { class: "icl-muted small", testid: "verdict-missing" }, `Not run: ${v.missing.join(", ")}`) : undefined,
           v.numbers.length ? table(["", ""], v.numbers.map((n) => [n.name, n.value]), "verdict-numbers", "icl-table compact") : undefined,
         ),
       );

@@ -4,7 +4,7 @@
 // (docs/STATISTICS.md): over seeds when several ran, over distinct prompts for one seed.
 import type { ResultsFile } from "./schema";
 import type { Interval } from "../stats";
-import { aggregate } from "../metrics";
+import type { VariantKMetrics } from "../metrics";
 import { getVariant, parseVariantKey } from "../variants";
 
 export interface Estimate {
@@ -58,15 +58,13 @@ export function variantFamily(key: string): string {
   }
 }
 
-/** Rows in the run's variant order, then ascending k. */
-export function summarize(results: Pick<ResultsFile, "records" | "baselines" | "manifest">): SummaryRow[] {
-  const order = results.manifest.settings.variants;
+/** Rows of already aggregated metrics, in `order` (the run's variants; others after, by name), then ascending k. */
+export function summaryRows(metrics: readonly VariantKMetrics[], order: readonly string[]): SummaryRow[] {
   const rank = (v: string): number => {
     const i = order.indexOf(v);
     return i < 0 ? order.length : i;
   };
-  const groups = aggregate(results.records, { baselines: results.baselines ?? [] });
-  groups.sort((a, b) => rank(a.variant) - rank(b.variant) || a.variant.localeCompare(b.variant) || a.k - b.k);
+  const groups = [...metrics].sort((a, b) => rank(a.variant) - rank(b.variant) || a.variant.localeCompare(b.variant) || a.k - b.k);
   return groups.map((g) => {
     const acc = g.accuracy;
     const f1 = g.macroF1;

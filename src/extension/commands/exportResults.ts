@@ -2,7 +2,7 @@
 import * as vscode from "vscode";
 import { basename, dirname, join } from "node:path";
 import { scoresCsv, summaryCsv } from "../../core/results/csv";
-import { summarize } from "../../core/results/summary";
+import { analyseRun } from "../../core/analysis";
 import type { ResultsFile } from "../../core/results/schema";
 import { showError } from "../log";
 import type { CommandModule } from "../services";
@@ -28,7 +28,7 @@ export const exportResults: CommandModule = (s) =>
     if (!target) return;
     try {
       const results = run.results as unknown as ResultsFile;
-      const text = fmt.id === "json" ? JSON.stringify(results, null, 2) : fmt.id === "scores" ? scoresCsv(results) : summaryCsv(summarize(results));
+      const text = fmt.id === "json" ? JSON.stringify(results, null, 2) : fmt.id === "scores" ? scoresCsv(results) : summaryCsv((s.store.analysis(run.runId) ?? analyseRun(results)).summary);
       await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
       void vscode.window.showInformationMessage(`Exported ${fmt.label} to ${target.fsPath}.`);
     } catch (e) {
