@@ -211,13 +211,14 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
     if (cmd.json) {
       io.out(
         JSON.stringify(
-          { status: outcome.status, outDir, files, done: outcome.results.manifest.progress, resumed: outcome.resumed, error: outcome.error?.message, summary: analysis.summary },
+          { status: outcome.status, outDir, files, done: outcome.results.manifest.progress, resumed: outcome.resumed, error: outcome.error?.message, skipped: outcome.skipped, summary: analysis.summary },
           null,
           2,
         ),
       );
     } else {
       printSummary(analysis, io);
+      for (const x of outcome.skipped) io.err(`icl-probe: ${x.reason}`);
       io.err(`wrote ${files.results}\n      ${files.scoresCsv}\n      ${files.summaryCsv}\n      ${files.report}`);
     }
     if (outcome.status === "complete") return EXIT.ok;

@@ -189,7 +189,8 @@ export function aggregate(records: readonly QueryRecord[], opts: AggregateOption
     let goldLp: number | undefined;
     for (const l of r.labels) {
       indexOf(g, l.label);
-      if (l.label === r.gold) goldLp = l.logProb;
+      // A non-model scorer's (g-linear's) logProb is a normalisation, not a log-probability: no gold log-prob.
+      if (l.label === r.gold && l.score === undefined) goldLp = l.logProb;
     }
     let s = g.seeds.get(r.seed);
     if (!s) g.seeds.set(r.seed, (s = { n: 0, correct: 0, gold: [], pred: [], prompts: new Map() }));

@@ -151,6 +151,14 @@ export interface LabelScore {
   tokens: number;
   /** exp(logProb) renormalised over the candidate labels. */
   prob: number;
+  /**
+   * Results v3, g-linear only: the candidate's score under a scorer that is not the language
+   * model (g-linear: cosine similarity of the predicted and the candidate's input embedding).
+   * When present, logProb = meanLogProb = firstTokenLogProb = log(prob) and prob is the softmax
+   * of the scores over the candidates: a normalisation for ranks and charts, not a model's
+   * probability.
+   */
+  score?: number;
 }
 
 /** One scored query of a run: the unit of the results file. */

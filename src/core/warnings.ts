@@ -16,6 +16,7 @@ export const WARNING_CODES = [
   "token-prompt-merge",
   "demo-spans-missing",
   "variant-fallback",
+  "variant-skipped",
   "legacy-file",
 ] as const;
 
@@ -152,6 +153,13 @@ export const WARNING_INFO: Record<WarningCode, WarningInfo> = {
     title: "variant fell back",
     meaning: "A variant could not be built as designed and used a fallback (the message says which), so its results may not test exactly what its name says.",
     action: "Read the message; supply what the variant lacked (word lists, a model with a richer vocabulary) or use another variant.",
+    source: "runner",
+  },
+  "variant-skipped": {
+    severity: "warning",
+    title: "variant not run",
+    meaning: "A variant of the settings was left out of the run because this engine or model cannot provide what it needs (g-linear: the model's input embeddings, which a remote backend cannot read or a file may store in a type without a decoder); every other variant ran.",
+    action: "Run that variant with a local GGUF model whose token embeddings are F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K or Q6_K, or leave it out.",
     source: "runner",
   },
   "legacy-file": {

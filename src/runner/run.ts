@@ -4,11 +4,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DemoFile, LabelScore, ProbeSettings, QueryRecord } from "../core/types";
-import type { ItemScore, ModelInfo, ScoreItem, TextScoreItem, TokenScoreItem } from "../engine/protocol";
+import { EngineFailure, type EmbeddingRows, type ItemScore, type ModelInfo, type ScoreItem, type TextScoreItem, type TokenScoreItem } from "../engine/protocol";
+import { linearGroupScores } from "../core/linear/gLinear";
 import { getVariant, type VariantContext } from "../core/variants";
 import { tokenizeAll, withTokenizer, type VocabEntry } from "../core/tokenVariants";
 import { tryLoadLexicon } from "../node/lexicon";
-import { planExperiment, materializeGroup, VariantCache, type ExperimentPlan, type MaterializedItem, type PlanGroup } from "../core/experiment/plan";
+import { planExperiment, materializeGroup, VariantCache, withoutVariants, type ExperimentPlan, type MaterializedItem, type PlanGroup } from "../core/experiment/plan";
 import { createVariant, type VariantInstance } from "../core/variants";
 import { toCalibrationRecord, toQueryRecord } from "../core/experiment/records";
 import { RESULTS_SCHEMA_VERSION, calibrationKey, recordKey, type CalibrationRecord, type ResultsFile, type RunManifest } from "../core/results/schema";
@@ -37,8 +38,10 @@ export interface EngineLike {
   score(items: ScoreItem[], opts?: EngineScoreOptions): Promise<ItemScore[]>;
   /** Preferred when present: the engine's own scoring time feeds the overhead figure. */
   scoreWithStats?(items: ScoreItem[], opts?: EngineScoreOptions): Promise<{ items: ItemScore[]; stats: { ms: number } }>;
-  /** Needed by token-level variants (ra-token, pa-token) only. */
+  /** Needed by token-level variants (ra-token, g-token, g-linear, pa-token) only. */
   tokenize?(texts: string[]): Promise<number[][]>;
+  /** Input-embedding rows of token ids (g-linear). An engine without it runs everything else; g-linear is then skipped with a reason. */
+  tokenEmbeddings?(tokens: number[]): Promise<EmbeddingRows>;
   vocab?(): Promise<{ id: number; text: string; piece?: string; type: VocabEntry["type"] }[]>;
 }
 
@@ -97,6 +100,8 @@ export interface RunOutcome {
   wallMs: number;
   /** Records restored from a previous session. */
   resumed: number;
+  /** Variants left out of the run, with the reason (also a "variant-skipped" run warning): g-linear on an engine that cannot read embeddings. */
+  skipped: { variant: string; reason: string }[];
 }
 
 export class RunError extends Error {
@@ -117,8 +122,13 @@ export function planFingerprint(fileSha: string, modelSha: string, settings: Pro
 export async function runExperiment(config: RunConfig, opts: RunOptions): Promise<RunOutcome> {
   const t0 = performance.now();
   const { engine, signal } = opts;
-  const plan = planExperiment({ file: config.file, settings: config.settings });
+  const planned = planExperiment({ file: config.file, settings: config.settings });
   const info = await engine.info();
+  // Variants are created (and g-linear's embeddings read) before anything is scored, so a variant
+  // that cannot be built fails fast and one this engine cannot run is left out with its reason.
+  const variants = await prepareVariants(planned, config, engine);
+  const skipped = [...variants.skipped].map(([variant, reason]) => ({ variant, reason }));
+  const plan = withoutVariants(planned, skipped.map((x) => x.variant));
   const model = await modelManifest(config.modelPath, info);
   const fileSha = config.fileSha256 ?? sha256Text(config.fileText);
   const fingerprint = planFingerprint(fileSha, model.sha256, config.settings);
@@ -193,8 +203,7 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
     lastSnapshot = performance.now();
   };
 
-  const variants = await prepareVariants(plan, config, engine);
-  runWarnings = variantWarnings(plan, variants);
+  runWarnings = [...variantWarnings(plan, variants), ...skipped.map((x): RunWarning => ({ code: "variant-skipped", message: x.reason, variant: x.variant }))];
   const batchSize = Math.max(1, opts.batchSize ?? Number.MAX_SAFE_INTEGER);
   const snapshotEvery = opts.snapshotEveryMs ?? 2000;
   let engineMs = 0;
@@ -225,6 +234,29 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
       if (signal?.aborted) throw abortError();
       emit(group);
       const items = materializeGroup(plan, group, config.file, variants, (q) => records.has(recordKey({ ...group, queryIndex: q })));
+      const inst = variants.get(group.variant, group.seed);
+      if (inst.linear) {
+        // tau_g-Linear: least squares on the model's input embeddings, no language-model scoring
+        // (and so no calibration inputs).
+        const qs = items.filter((i) => i.kind === "query");
+        const demos = inst.demos(group.demoIndices.map((i) => config.file.examples[i]));
+        const rows = variants.embeddings.get(`${group.variant}|${group.seed}`)!;
+        const scored = linearGroupScores(inst.linear, demos, qs.map((q) => q.input), inst.labelSpace, (id) => rows.get(id)!);
+        qs.forEach((item, j) => {
+          const r = toQueryRecord(group, item, scored[j], []);
+          records.set(recordKey(r), r);
+          doneThisSession++;
+          journal?.append([{ type: "record", fingerprint, record: r }]);
+        });
+        try {
+          if (!baselines.has(group.id)) baselines.set(group.id, groupBaseline(group, config.file, variants));
+        } catch {
+          // Retried (and reported) after the run, as for model-scored groups.
+        }
+        emit(group);
+        if (performance.now() - lastSnapshot >= snapshotEvery) persist(snapshot("running"));
+        continue;
+      }
       const cfItems = items.filter((i) => i.kind === "calibration");
       const qItems = items.filter((i) => i.kind === "query");
       // Calibration scores of this demo set: restored, or scored with the first batch.
@@ -258,7 +290,6 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
         };
         const tb = performance.now();
         let scored: ItemScore[];
-        const inst = variants.get(group.variant, group.seed);
         // The group's items share one prefix, so its demo spans are located once.
         const spans = demoSpans(config.settings, batch[0].demos, batch[0]);
         if (spans.length < batch[0].demos.length) for (const b of batch) found.set(b.id, [spansMissing(spans.length, batch[0].demos.length)]);
@@ -311,7 +342,7 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
   persist(results);
   if (status === "complete") journal?.remove();
   else journal?.close();
-  return { results, status, error, engineMs, wallMs: performance.now() - t0, resumed };
+  return { results, status, error, engineMs, wallMs: performance.now() - t0, resumed, skipped };
 }
 
 interface TokenSupport {
@@ -323,6 +354,10 @@ interface TokenSupport {
 /** Variant instances for the whole plan, created before any scoring so a variant that cannot be built fails fast. */
 class PreparedVariants extends VariantCache {
   tokens?: TokenSupport;
+  /** g-linear: token id -> input-embedding row, per `${variant}|${seed}`. */
+  readonly embeddings = new Map<string, Map<number, number[]>>();
+  /** Variants this engine cannot run -> why. */
+  readonly skipped = new Map<string, string>();
 }
 
 async function prepareVariants(plan: ExperimentPlan, config: RunConfig, engine: EngineLike): Promise<PreparedVariants> {
@@ -347,6 +382,24 @@ async function prepareVariants(plan: ExperimentPlan, config: RunConfig, engine: 
         const t = cache.tokens;
         cache.set(variant, seed, await withTokenizer(t.vocab, t.fetch, (tok) => createVariant(variant, { ...cache.context(seed), tokenizer: tok }), t.cache));
       } else cache.get(variant, seed);
+    }
+  }
+  for (const variant of plan.variants) {
+    for (const seed of config.settings.seeds) {
+      const linear = cache.get(variant, seed).linear;
+      if (!linear || cache.skipped.has(variant)) continue;
+      if (!engine.tokenEmbeddings) {
+        cache.skipped.set(variant, `${variant} skipped: this engine cannot read the model's input embeddings (token_embd rows), which tau_g-Linear is fitted on.`);
+        continue;
+      }
+      const ids = [...new Set([...Object.values(linear.inputTokens).flat(), ...Object.values(linear.responseTokens)])];
+      try {
+        const got = await engine.tokenEmbeddings(ids);
+        cache.embeddings.set(`${variant}|${seed}`, new Map(ids.map((id, i) => [id, got.rows[i]])));
+      } catch (e) {
+        if (!(e instanceof EngineFailure && e.code === "unsupported")) throw e;
+        cache.skipped.set(variant, `${variant} skipped: ${e.message}`);
+      }
     }
   }
   return cache;

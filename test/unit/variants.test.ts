@@ -45,7 +45,7 @@ test("the registry covers every id of CONTRACTS.md, each with a source", () => {
   const ids = [
     "gold", "random-labels", "correct-0", "correct-25", "correct-50", "correct-75", "flipped", "abstract-numbers", "abstract-letters", "abstract-symbols",
     "unrelated", "labels-only", "inputs-only", "no-label-space", "ra-string", "ra-token", "ra-synonym", "ra-antonym", "ra-keyword",
-    "ra-chain-1", "ra-chain-2", "ra-chain-3", "ra-chain-4", "ra-chain-5", "pa-word", "pa-token", "g-string", "g-token", "g-synonym", "g-antonym", "g-keyword",
+    "ra-chain-1", "ra-chain-2", "ra-chain-3", "ra-chain-4", "ra-chain-5", "pa-word", "pa-token", "g-string", "g-token", "g-linear", "g-synonym", "g-antonym", "g-keyword",
   ];
   assert.deepEqual([...VARIANTS.map((v) => v.id)].sort(), [...ids].sort());
   for (const v of VARIANTS) assert.match(v.source, /(Li|Min|Pan|Wei|Zhao) et al\. 20\d\d/, v.id);
@@ -222,7 +222,7 @@ test("tau_g: ra-X#n and g-X#n share g; g tasks use the label word as input", () 
 });
 
 test("token-level variants without a tokenizer: VariantError naming the need", () => {
-  for (const id of ["ra-token", "g-token", "pa-token"]) {
+  for (const id of ["ra-token", "g-token", "g-linear", "pa-token"]) {
     assert.ok(getVariant(id)!.needsTokenizer);
     assert.throws(() => createVariant(id, ctx(1)), (e: unknown) => e instanceof VariantError && /needs the model's tokenizer/.test(e.message));
   }

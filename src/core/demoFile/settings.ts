@@ -86,7 +86,7 @@ export const KNOWN_VARIANT_IDS: readonly string[] = [
   "abstract-numbers", "abstract-letters", "abstract-symbols", "unrelated", "labels-only",
   "inputs-only", "no-label-space", "ra-string", "ra-token", "ra-synonym", "ra-antonym",
   "ra-keyword", "ra-chain-1", "ra-chain-2", "ra-chain-3", "ra-chain-4", "ra-chain-5", "pa-word",
-  "pa-token", "g-string", "g-token", "g-synonym", "g-antonym", "g-keyword",
+  "pa-token", "g-string", "g-token", "g-linear", "g-synonym", "g-antonym", "g-keyword",
 ];
 
 /** A problem with one setting, without a file position (callers place it). */

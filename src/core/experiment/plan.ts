@@ -126,6 +126,20 @@ export function planExperiment({ file, settings }: PlanInput): ExperimentPlan {
   return { settings, variants, queryPools, groups, totalQueries, totalCalibration };
 }
 
+/** The plan without the given variants' groups (variants an engine cannot run), totals updated. */
+export function withoutVariants(plan: ExperimentPlan, drop: readonly string[]): ExperimentPlan {
+  if (drop.length === 0) return plan;
+  const gone = new Set(drop);
+  const groups = plan.groups.filter((g) => !gone.has(g.variant));
+  return {
+    ...plan,
+    variants: plan.variants.filter((v) => !gone.has(v)),
+    groups,
+    totalQueries: groups.reduce((n, g) => n + g.queries.length, 0),
+    totalCalibration: groups.reduce((n, g) => n + g.calibrationInputs.length, 0),
+  };
+}
+
 function assertNoLeak(demos: number[], queries: number[], variant: string, k: number, seed: number): void {
   const q = new Set(queries);
   const leak = demos.find((d) => q.has(d));

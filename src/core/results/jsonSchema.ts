@@ -17,6 +17,7 @@ const labelScore = {
     firstTokenLogProb: num,
     tokens: { type: "integer", minimum: 0 },
     prob: { type: "number", minimum: 0, maximum: 1.000001 },
+    score: num,
   },
 } as const;
 

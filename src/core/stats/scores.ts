@@ -4,12 +4,16 @@
 export interface ScoredQuery {
   gold: string;
   goldRank: number;
-  labels: readonly { label: string; logProb: number }[];
+  labels: readonly { label: string; logProb: number; score?: number }[];
 }
 
-/** log p(gold | prompt) of one query, or undefined when the gold label is not a candidate. */
+/**
+ * log p(gold | prompt) of one query, or undefined when the gold label is not a candidate or was
+ * not scored by the language model (a g-linear label has a `score`, and its logProb is only a
+ * normalisation of it).
+ */
 export function goldLogProb(q: ScoredQuery): number | undefined {
-  for (const l of q.labels) if (l.label === q.gold) return l.logProb;
+  for (const l of q.labels) if (l.label === q.gold) return l.score === undefined ? l.logProb : undefined;
   return undefined;
 }
 

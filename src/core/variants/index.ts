@@ -10,6 +10,7 @@ import { correct0, correct25, correct50, correct75, randomLabels } from "./incon
 import { gAntonym, gKeyword, gSynonym, raAntonym, raChains, raKeyword, raSynonym } from "./natural";
 import { gString, raString } from "./randomString";
 import { gToken, paToken, raToken } from "./token";
+import { gLinear } from "./linear";
 import { VariantError, type VariantContext, type VariantDefinition, type VariantInstance } from "./types";
 
 export * from "./types";
@@ -48,6 +49,7 @@ export const VARIANTS: readonly VariantDefinition[] = [
   paToken,
   gString,
   gToken,
+  gLinear,
   gSynonym,
   gAntonym,
   gKeyword,

@@ -20,7 +20,7 @@ import {
 import { base, classIndexer, gTaskInstance, labelMapInstance, labelWords, requireClasses, type LabelMapRow } from "./common";
 import { VariantError, type VariantContext, type VariantDefinition, type VariantInstance } from "./types";
 
-function needTokenizer(ctx: VariantContext, variant: string): TokenizerAccess {
+export function needTokenizer(ctx: VariantContext, variant: string): TokenizerAccess {
   if (!ctx.tokenizer) throw new VariantError(variant, `${variant} needs the model's tokenizer; load a model first (token-level variants run only with a model).`, "Load a GGUF model, then run this variant.");
   return ctx.tokenizer;
 }
@@ -40,6 +40,11 @@ function sampleInputs(ctx: VariantContext): string[] {
  * ("...Sentiment: <token>") is the same in the tau_g prompt, where the input is a label word.
  */
 export function randomTokenG(ctx: VariantContext, draw: number, variant: string): LabelMapRow[] {
+  return randomTokens(ctx, draw, variant).map((p) => ({ to: p.word, note: `token ${p.id}` }));
+}
+
+/** The random tokens of randomTokenG with their ids (g-linear embeds them). */
+export function randomTokens(ctx: VariantContext, draw: number, variant: string): { id: number; word: string }[] {
   const tokenizer = needTokenizer(ctx, variant);
   const words = labelWords(ctx);
   let context = "Answer:";
@@ -49,14 +54,12 @@ export function randomTokenG(ctx: VariantContext, draw: number, variant: string)
     context = p.prefix + p.query;
     labelSep = p.labelSep;
   }
-  let picked;
   try {
-    picked = pickLabelTokens({ tokenizer, count: words.length, rng: rngFor(ctx.seed, "g-token", draw), context, labelSep, exclude: new Set(words.map((w) => w.toLowerCase())) });
+    return pickLabelTokens({ tokenizer, count: words.length, rng: rngFor(ctx.seed, "g-token", draw), context, labelSep, exclude: new Set(words.map((w) => w.toLowerCase())) });
   } catch (e) {
     if (e instanceof MissingTokenization) throw e;
-    throw new VariantError(variant, `${variant}: ${(e as Error).message}.`, `This model's vocabulary has too few word tokens; use ${variant.replace("-token", "-string")}.`);
+    throw new VariantError(variant, `${variant}: ${(e as Error).message}.`, `This model's vocabulary has too few word tokens; use ${variant.replace(/-(token|linear)$/, "-string")}.`);
   }
-  return picked.map((p) => ({ to: p.word, note: `token ${p.id}` }));
 }
 
 /** ra-token (Li et al. 2024 ACL, tau_RA as in the authors' code): each class is shown and scored as a random single vocabulary token (randomTokenG). */

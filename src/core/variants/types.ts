@@ -65,6 +65,20 @@ export interface VariantInstance {
    * demos) into token ids for the engine's TokenScoreItem. Uses ctx.tokenizer synchronously.
    */
   tokens?(prompt: Prompt): TokenPrompt;
+  /**
+   * g-linear only (tau_g-Linear): the token ids whose input embeddings stand for each prompt p
+   * (a label word, as tokenized at the query's input position) and each response r (g's single
+   * token), keyed by the word as demos() and query() show it. The runner fits a linear map on
+   * these embeddings instead of asking the model (src/core/linear).
+   */
+  linear?: LinearTask;
+}
+
+export interface LinearTask {
+  /** Prompt word -> its token ids in context (one or more; several are averaged). */
+  inputTokens: Record<string, number[]>;
+  /** Response word -> its single token id. */
+  responseTokens: Record<string, number>;
 }
 
 export interface VariantDefinition {
