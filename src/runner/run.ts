@@ -80,7 +80,8 @@ export interface RunOptions {
   /** Continue the run found in outDir (same plan fingerprint), skipping completed records. */
   resume?: boolean;
   /**
-   * Max query items per engine request (calibration items come on top). Default: the whole demo
+   * Max query items per engine request (a demo set's content-free calibration items go first, in a
+   * request of their own). Default: the whole demo
    * set, so its prefix is evaluated once in one request. Measured on this project's 2-core test
    * machine, one query per request was about 3x slower (per-request wake-up costs of the engine's
    * threads), so small batches trade speed for a finer checkpoint when the engine cannot stream
@@ -259,14 +260,17 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
       }
       const cfItems = items.filter((i) => i.kind === "calibration");
       const qItems = items.filter((i) => i.kind === "query");
-      // Calibration scores of this demo set: restored, or scored with the first batch.
+      // Calibration scores of this demo set: restored, or scored in the group's first request.
       const cfProbs = (): LabelScore[][] =>
         cfItems.map((i) => calibration.get(calibrationKey({ ...group, input: i.input }))?.labels).filter((p): p is LabelScore[] => !!p);
       const cfMissing = cfItems.filter((i) => !calibration.has(calibrationKey({ ...group, input: i.input })));
-      for (let start = 0; start < qItems.length; start += batchSize) {
+      // The content-free inputs go first, in a request of their own: every query's calibrated
+      // prediction needs all of them, and engines stream results in their own order (the local
+      // scorer walks prompts depth-first, a server finishes requests as it can).
+      const batches: MaterializedItem[][] = cfMissing.length ? [cfMissing] : [];
+      for (let start = 0; start < qItems.length; start += batchSize) batches.push(qItems.slice(start, start + batchSize));
+      for (const batch of batches) {
         if (signal?.aborted) throw abortError();
-        const batch = [...(start === 0 ? cfMissing : []), ...qItems.slice(start, start + batchSize)];
-        if (batch.length === 0) continue;
         const byId = new Map(batch.map((b) => [b.id, b]));
         const seen = new Set<string>();
         // What the runner itself found about an item (demo spans, token splits), kept with the engine's.
@@ -315,7 +319,7 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
           scored = out.items;
           engineMs += out.stats.ms;
         }
-        // Calibration items come first in the batch, so they are accepted before the queries that need them.
+        // Items not streamed (engines without onItem) are accepted here.
         for (const s of scored) accept(s);
         emit(group);
         // The journal already holds every record; the snapshot is refreshed at most every

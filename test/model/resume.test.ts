@@ -74,15 +74,22 @@ test("with streamed item results, a SIGKILL in the middle of a demo set loses on
   const e1 = await engine();
   // Kill the engine as soon as the 6th query result of the run has arrived: the middle of the
   // second demo set (4 queries each), so batch-level checkpoints alone would keep only 4.
+  // Results the worker had already sent when the kill landed are dropped too, as a real crash
+  // would: the toy model scores the rest of the demo set faster than the signal arrives.
   let queries = 0;
+  let killed = false;
   const killer = {
     info: () => e1.info(),
     score: (items: Parameters<EngineClient["score"]>[0], o: Parameters<EngineClient["score"]>[1] = {}) =>
       e1.score(items, {
         ...o,
         onItem: (it) => {
+          if (killed) return;
           o.onItem?.(it);
-          if (/\|q\d+$/.test(it.id) && ++queries === 6) e1.kill("SIGKILL");
+          if (/\|q\d+$/.test(it.id) && ++queries === 6) {
+            killed = true;
+            e1.kill("SIGKILL");
+          }
         },
       }),
   };
