@@ -23,6 +23,7 @@ import { writeReportFromFile } from "../report";
 import type { ResultsFile } from "../core/results/schema";
 import { tryLoadLexicon } from "../node/lexicon";
 import { createProgressReporter } from "./progress";
+import { warningLines } from "./warnings";
 
 export interface Io {
   out: (s: string) => void;
@@ -211,13 +212,23 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
     if (cmd.json) {
       io.out(
         JSON.stringify(
-          { status: outcome.status, outDir, files, done: outcome.results.manifest.progress, resumed: outcome.resumed, error: outcome.error?.message, skipped: outcome.skipped, summary: analysis.summary },
+          {
+            status: outcome.status,
+            outDir,
+            files,
+            done: outcome.results.manifest.progress,
+            resumed: outcome.resumed,
+            error: outcome.error?.message,
+            skipped: outcome.skipped,
+            summary: analysis.summary,
+            warnings: outcome.results.warnings,
+          },
           null,
           2,
         ),
       );
     } else {
-      printSummary(analysis, io);
+      printSummary(analysis, outcome.results, io);
       for (const x of outcome.skipped) io.err(`icl-probe: ${x.reason}`);
       io.err(`wrote ${files.results}\n      ${files.scoresCsv}\n      ${files.summaryCsv}\n      ${files.report}`);
     }
@@ -234,7 +245,7 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
   }
 }
 
-function printSummary(analysis: RunAnalysis, io: Io): void {
+function printSummary(analysis: RunAnalysis, results: ResultsFile, io: Io): void {
   const rows = analysis.summary;
   const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? "   –  " : `${(100 * x).toFixed(1).padStart(5)}%`);
   const iv = (r: (typeof rows)[number]) => (Number.isFinite(r.accuracy.low) ? `${pct(r.accuracy.low)}–${pct(r.accuracy.high)}` : "      –       ");
@@ -253,6 +264,9 @@ function printSummary(analysis: RunAnalysis, io: Io): void {
     io.out(wrap(v.text, 100, "  "));
     for (const c of v.conditions) io.out(wrap(`${CONDITION_MARK[c.status] ?? "?"} ${c.text}: ${c.detail}`, 100, "    ", "  "));
   }
+  const ws = warningLines(results);
+  if (ws.length) io.out("");
+  for (const line of ws) io.out(line);
 }
 
 const CONDITION_MARK: Record<string, string> = { pass: "[pass]", fail: "[fail]", untestable: "[untestable]" };

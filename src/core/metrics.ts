@@ -16,6 +16,7 @@ import { accuracyInference, promptInference, signFlipDistribution, signFlipInter
 import { macroF1FromConfusion, type ConfusionMatrix } from "./stats/classification";
 import type { BaselineRecord } from "./results/schema";
 import { NO_PREDICTION } from "./labelDecision";
+import { warningCodes, type WarningCode } from "./warnings";
 
 /** Baseline scores of one (variant, k, seed) demo set, exactly as the results file stores them. */
 export type BaselineInput = BaselineRecord;
@@ -89,6 +90,8 @@ export interface VariantKMetrics {
   /** Share of predictions per label (label bias); every candidate label has an entry. */
   predictionShare: Record<string, number>;
   confusion: ConfusionMatrix;
+  /** Query records carrying each warning code (src/core/warnings.ts); empty when none. */
+  warnings: Partial<Record<WarningCode, number>>;
   /** Accuracy after contextual calibration, over records that carry `calibrated`. */
   calibrated?: Share;
   /** Accuracy against the second gold (flipped labels: the original label), where present. */
@@ -123,6 +126,7 @@ interface Group {
   calCorrect: number;
   altN: number;
   altCorrect: number;
+  warnings: Partial<Record<WarningCode, number>>;
 }
 
 function indexOf(g: Group, label: string): number {
@@ -181,7 +185,7 @@ export function aggregate(records: readonly QueryRecord[], opts: AggregateOption
     if (!g) {
       g = {
         variant: r.variant, k: r.k, labels: [], labelIndex: new Map(), seeds: new Map(), n: 0, correct: 0, rankSum: 0,
-        goldLogProbSum: 0, goldLogProbN: 0, chanceSum: 0, calN: 0, calCorrect: 0, altN: 0, altCorrect: 0,
+        goldLogProbSum: 0, goldLogProbN: 0, chanceSum: 0, calN: 0, calCorrect: 0, altN: 0, altCorrect: 0, warnings: {},
       };
       groups.set(key, g);
       if (!variantOrder.has(r.variant)) variantOrder.set(r.variant, variantOrder.size);
@@ -222,6 +226,7 @@ export function aggregate(records: readonly QueryRecord[], opts: AggregateOption
       g.altN++;
       if (r.predicted === r.goldAlt) g.altCorrect++;
     }
+    for (const code of warningCodes(r.warnings)) g.warnings[code] = (g.warnings[code] ?? 0) + 1;
   });
 
   const baselineGroups = new Map<string, BaselineInput[]>();
@@ -281,6 +286,7 @@ export function aggregate(records: readonly QueryRecord[], opts: AggregateOption
       predictionShare,
       confusion,
       chance,
+      warnings: g.warnings,
     };
     if (g.calN > 0) m.calibrated = share(g.calCorrect, g.calN);
     if (g.altN > 0) m.alt = share(g.altCorrect, g.altN);

@@ -223,13 +223,6 @@ export function summarizeWarnings(
   });
 }
 
-/** Per-code query counts of the records of one variant and k (summary.csv, the report's table). */
-export function warningCountsOf(records: readonly Pick<QueryRecord, "warnings">[]): Partial<Record<WarningCode, number>> {
-  const out: Partial<Record<WarningCode, number>> = {};
-  for (const r of records) for (const code of warningCodes(r.warnings)) out[code] = (out[code] ?? 0) + 1;
-  return out;
-}
-
 /** "boundary-merge=48 label-tie=2" (WARNING_CODES order), "" when empty: one CSV cell. */
 export function formatWarningCounts(counts: Partial<Record<WarningCode, number>>): string {
   const known = WARNING_CODES.filter((c) => counts[c]);

@@ -111,9 +111,12 @@ export function prepareItem(tok: Tokenizer, item: ScoreItem, index: number): Pre
       return { label, full, start: d };
     });
     // Labels whose tokens in context match neither the label tokenized alone nor labelSep+label
-    // alone: their tokenization depends on context, so single-token assumptions break.
+    // alone: their tokenization depends on context, so single-token assumptions break. Only for a
+    // label set apart by whitespace: one glued to the text before it (labelSep "") is expected to
+    // differ from the label alone (SentencePiece starts every text with a word boundary), and a
+    // real merge there is a boundary merge.
     for (const l of labels) {
-      if (l.start < prompt.length) continue; // a boundary merge, reported below
+      if (l.start < prompt.length || item.labelSep === "") continue; // a boundary merge is reported below
       const inCtx = l.full.slice(l.start);
       const alone = tok.tokenize(l.label);
       const withSep = tok.tokenize(item.labelSep + l.label);

@@ -41,11 +41,13 @@ export function lensSpecs(file: DemoFile, modelName: string, run?: LensRun, runn
       const ex = byIndex.get(qi);
       if (!ex) continue;
       const mark = p.n > 1 ? `${p.nCorrect}/${p.n} ✓` : p.correct ? "✓" : "✗";
+      // An empty prediction is a tie for the top score (src/core/labelDecision.ts).
+      const tie = p.predicted === "";
       specs.push({
         line: ex.line - 1,
-        title: `${mark} ${p.predicted} (p=${p.prob.toFixed(2)})`,
+        title: tie ? `${mark} tie` : `${mark} ${p.predicted} (p=${p.prob.toFixed(2)})`,
         command: "iclProbe.showResults",
-        tooltip: `${run.variant}${run.k !== undefined ? `, k=${run.k}` : ""}: predicted "${p.predicted}" with probability ${p.prob.toFixed(3)}${p.n > 1 ? ` (first of ${p.n} seeds)` : ""}`,
+        tooltip: `${run.variant}${run.k !== undefined ? `, k=${run.k}` : ""}: ${tie ? "labels tied for the top score (no prediction)" : `predicted "${p.predicted}" with probability ${p.prob.toFixed(3)}`}${p.n > 1 ? ` (first of ${p.n} seeds)` : ""}`,
       });
     }
   }

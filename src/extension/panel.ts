@@ -6,6 +6,7 @@ import * as vscode from "vscode";
 import { readFileSync } from "node:fs";
 import { PANEL_VIEW_TYPE, parsePersistedState, parseWebviewMessage, type ExtensionToPanel, type PanelPersistedState, type ProgressInfo } from "../shared/webviewProtocol";
 import { buildRunView, queryDetail, queryPage } from "../shared/viewModel";
+import { warningQueryPage, warningsView } from "../shared/warningsView";
 import type { ResultsStore } from "./resultsStore";
 import { makeNonce, webviewShell } from "./webviewHtml";
 import { promptForRecord } from "./previewText";
@@ -123,6 +124,7 @@ export class ResultsPanel implements vscode.Disposable {
     if (!e || !analysis) return undefined;
     const v = buildRunView(runId, e.results, analysis, this.selection.get(runId), e.live ? false : undefined);
     this.selection.set(runId, v.selection);
+    v.warnings = warningsView(e.results);
     return v;
   }
 
@@ -173,7 +175,13 @@ export class ResultsPanel implements vscode.Disposable {
       }
       case "queries": {
         const e = this.store.get(m.runId);
-        if (e) this.post({ type: "queries", page: queryPage(m.runId, e.results.records, m.variant, m.k, m.offset, m.limit) });
+        if (e)
+          this.post({
+            type: "queries",
+            page: m.warning
+              ? warningQueryPage(m.runId, e.results.records, m.warning, m.offset, m.limit, { variant: m.variant, k: m.k })
+              : queryPage(m.runId, e.results.records, m.variant, m.k, m.offset, m.limit),
+          });
         break;
       }
       case "queryDetail": {

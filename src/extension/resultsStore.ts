@@ -82,7 +82,7 @@ export class ResultsStore {
   }
   summaries(): RunSummary[] {
     // A live run is never complete; otherwise the manifest's status decides.
-    return this.all().map((r) => summarizeRun(r.runId, r.results, this.analysisOf(r), r.live ? false : undefined));
+    return this.all().map((r) => ({ ...summarizeRun(r.runId, r.results, this.analysisOf(r), r.live ? false : undefined), warnings: r.results.records.filter((x) => x.warnings?.length).length }));
   }
 
   /**

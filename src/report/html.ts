@@ -4,6 +4,7 @@
 // window.ICL_REPORT exposes the data and the chart ids so tests can read what was rendered.
 import type { ReportData } from "./model";
 import { pAboveChanceText } from "../core/results/summary";
+import type { ReportWarnings } from "./warnings";
 
 const esc = (s: unknown): string =>
   String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -41,6 +42,9 @@ th{background:var(--card)}td.l,th.l{text-align:left}
 .chart{position:relative;height:280px}.chart.big{height:380px}
 .fam{font-size:11px;color:var(--muted)}
 .conditions{margin:6px 0;padding-left:18px;font-size:13px}.cond.pass .mark{color:var(--ok)}.cond.fail .mark{color:var(--bad)}.cond.untestable .mark{color:var(--warn)}
+#warnings-table code{white-space:nowrap}
+.warn-banner{border:1px solid var(--warn);border-left-width:4px;border-radius:4px;padding:6px 10px;margin:10px 0}
+.badge-warn{color:var(--warn);font-weight:600}.sev-info{color:var(--muted)}td.msg{text-align:left;max-width:640px}
 `;
 
 // Runs in the page. Kept as plain ES2017 so any browser runs it without a build step.
@@ -108,6 +112,36 @@ function conditionsHtml(conditions: readonly { text: string; status: string; det
     .join("")}</ul>`;
 }
 
+/** "boundary-merge 6, label-tie 1" for one summary row, linked to the warnings section. */
+function warningCell(counts: Partial<Record<string, number>> | undefined): string {
+  const entries = Object.entries(counts ?? {}).filter(([, n]) => n);
+  return entries.map(([code, n]) => `<a class="badge-warn" href="#warning-${esc(code)}">${esc(code)} ${n}</a>`).join(", ");
+}
+
+/** One line at the top when any query carries a warning: the numbers below need a second look. */
+function warningBanner(w: ReportWarnings): string {
+  if (w.codes.length === 0) return "";
+  const list = w.codes.map((c) => `<a href="#warning-${esc(c.code)}">${esc(c.code)}</a> (${c.queries ? `${c.queries} quer${c.queries === 1 ? "y" : "ies"}` : `${c.run + c.calibration} other`})`).join(", ");
+  return `<div class="warn-banner" id="warnings-banner"><span class="badge-warn">⚠ Warnings</span>: ${w.queries} of ${w.records} queries carry warnings: ${list}. <a href="#warnings">What they mean and what to do</a>.</div>`;
+}
+
+function warningSection(w: ReportWarnings): string {
+  if (w.codes.length === 0) return `<h2 id="warnings">Warnings</h2><p class="muted" id="no-warnings">No warnings: the engine and the runner found nothing to report about the tokenization or the scores.</p>`;
+  const rows = w.codes
+    .map(
+      (c) => `<tr id="warning-${esc(c.code)}" data-code="${esc(c.code)}"><td class="l"><code>${esc(c.code)}</code><br><span class="${c.severity === "info" ? "sev-info" : "badge-warn"}">${esc(c.severity)}</span></td><td>${c.queries}</td>
+<td class="l">${esc(c.cells.map((x) => `${x.variant} k=${x.k}: ${x.queries}`).join(", ") || (c.run ? "the run" : "calibration"))}</td><td class="msg"><strong>${esc(c.title)}.</strong> ${esc(c.meaning)}</td><td class="msg">${esc(c.action)}</td></tr>
+<tr class="warning-examples" data-code="${esc(c.code)}"><td></td><td colspan="4" class="msg">${[
+        ...c.runMessages.map((m) => `<div>${esc(m)}</div>`),
+        ...c.examples.map((e) => `<div>${esc(e.variant)}, k = ${e.k}, seed ${e.seed}, query #${e.queryIndex} (${esc(e.input.length > 60 ? e.input.slice(0, 59) + "…" : e.input)}): ${esc(e.message)}</div>`),
+      ].join("")}${c.queries > c.examples.length ? `<div class="muted">… ${c.queries - c.examples.length} more in scores.csv (column warnings) and results.json.</div>` : ""}</td></tr>`,
+    )
+    .join("\n");
+  return `<h2 id="warnings">Warnings</h2>
+<table id="warnings-table"><tr><th class="l">code</th><th>queries</th><th class="l">where (variant, k: queries)</th><th class="l">what it means</th><th class="l">what to do</th></tr>
+${rows}</table>`;
+}
+
 export function renderReportHtml(data: ReportData, chartJsSource: string): string {
   const m = data.manifest;
   const variants = [...new Set(data.summary.map((s) => s.variant))];
@@ -120,7 +154,7 @@ export function renderReportHtml(data: ReportData, chartJsSource: string): strin
         Object.entries(s.labelShare)
           .map(([l, p]) => `${l} ${pct(p)}`)
           .join(", "),
-      )}</td></tr>`,
+      )}</td><td class="l">${warningCell(s.warnings)}</td></tr>`,
     )
     .join("\n");
   const verdictCards = data.verdicts.length
@@ -134,8 +168,8 @@ ${conditionsHtml(v.conditions)}
     : `<p class="muted">No hypothesis verdicts: run tau_RA / tau_PA / tau_g variants (e.g. --variants gold,ra-string,pa-word,g-string) to get them.</p>`;
   const confusions = data.confusions
     .map((c) => {
-      const head = c.labels.map((l) => `<th>${esc(l)}</th>`).join("");
-      const body = c.counts.map((row, i) => `<tr><th class="l">${esc(c.labels[i])}</th>${row.map((x) => `<td>${x}</td>`).join("")}</tr>`).join("");
+      const head = c.labels.map((l) => `<th>${esc(l)}</th>`).join("") + (c.ties ? `<th title="no prediction: tied top scores">tie</th>` : "");
+      const body = c.counts.map((row, i) => `<tr><th class="l">${esc(c.labels[i])}</th>${row.map((x) => `<td>${x}</td>`).join("")}${c.ties ? `<td>${c.ties[i]}</td>` : ""}</tr>`).join("");
       return `<div><h3>${esc(c.variant)}, k = ${c.k}</h3><table class="confusion" data-variant="${esc(c.variant)}"><tr><th class="l">gold \\ predicted</th>${head}</tr>${body}</table></div>`;
     })
     .join("\n");
@@ -164,6 +198,7 @@ ${conditionsHtml(v.conditions)}
 <body>
 <h1>${esc(data.title)}</h1>
 <div class="muted">${esc(m.status === "complete" ? "Complete run" : `Partial run (${m.status})`)}: ${m.progress.done} of ${m.progress.total} queries; ${esc(m.startedAt)}</div>
+${warningBanner(data.warnings)}
 <p id="no-charts" hidden>Charts need JavaScript; the tables below hold the same numbers.</p>
 <h2>Hypothesis verdicts</h2><div class="cards">${verdictCards}</div>
 <h2>Accuracy versus k</h2><div class="chart big"><canvas id="chart-acc"></canvas></div>
@@ -172,6 +207,10 @@ ${conditionsHtml(v.conditions)}
 <table id="summary"><tr><th class="l">variant</th><th>k</th><th>seeds</th><th>n</th><th>accuracy</th><th>95% interval</th><th>p &gt; chance</th><th>macro-F1</th><th>gold rank</th><th>gold log-prob</th><th>calibrated</th><th>chance</th><th>majority</th><th>log. reg.</th><th class="l">prediction share</th></tr>
 ${summaryRows}</table>
 <p class="muted">Accuracy, its 95% interval and the p-values come from one method (docs/STATISTICS.md): with several seeds, the mean of the per-seed accuracies with an exact sign-flip test over seeds and the interval that inverts it (fewer than 6 seeds give no 95% interval: "–"); with one seed, distinct prompts are the units (exact binomial test, Clopper-Pearson interval). Baselines are trained on exactly the demonstrations the model saw.</p>
+<table id="summary"><tr><th class="l">variant</th><th>k</th><th>seeds</th><th>n</th><th>accuracy</th><th>95% interval</th><th>macro-F1</th><th>gold rank</th><th>gold log-prob</th><th>calibrated</th><th>chance</th><th>majority</th><th>log. reg.</th><th class="l">prediction share</th><th class="l">warnings</th></tr>
+${summaryRows}</table>
+<p class="muted">Intervals: Wilson over queries for one seed, percentile bootstrap of per-seed accuracy across seeds. Baselines are trained on exactly the demonstrations the model saw.</p>
+${warningSection(data.warnings)}
 <h2>Per-label score distributions</h2><div class="grid">${data.distributions.map((d, i) => `<div class="chart"><canvas id="chart-dist-${i}" data-variant="${esc(d.variant)}"></canvas></div>`).join("")}</div>
 <h2>Confusion matrices</h2><div class="grid">${confusions}</div>
 <h2>Run manifest</h2><table id="manifest">${manifestRows.map(([k, v]) => `<tr><th class="l">${esc(k)}</th><td class="l">${esc(v)}</td></tr>`).join("")}</table>

@@ -5,6 +5,7 @@ import type { ResultsFile } from "../core/results/schema";
 import type { SummaryRow } from "../core/results/summary";
 import { analyseRun, metricsAt, type RunAnalysis } from "../core/analysis";
 import { toVerdictCard, type VerdictCard } from "../shared/verdictCards";
+import { reportWarnings, type ReportWarnings } from "./warnings";
 
 /** A verdict card of the report: the same adapter as the results panel's (src/shared/verdictCards.ts). */
 export type ReportVerdict = VerdictCard;
@@ -14,6 +15,8 @@ export interface ReportConfusion {
   k: number;
   labels: string[];
   counts: number[][];
+  /** Per gold label, queries with no prediction (tied top scores); absent when none. */
+  ties?: number[];
 }
 
 export interface ReportDistribution {
@@ -34,6 +37,7 @@ export interface ReportData {
   confusions: ReportConfusion[];
   distributions: ReportDistribution[];
   verdicts: ReportVerdict[];
+  warnings: ReportWarnings;
 }
 
 const BINS = 10;
@@ -52,7 +56,7 @@ export function buildReportData(results: ResultsFile, analysis: RunAnalysis = an
     const recs = results.records.filter((r) => r.variant === v && r.k === k);
     const labels = rows[rows.length - 1].labels;
     const cm = metricsAt(analysis, v, k)!.confusion;
-    confusions.push({ variant: v, k, labels: cm.labels, counts: cm.counts });
+    confusions.push({ variant: v, k, labels: cm.labels, counts: cm.counts, ...(cm.ties ? { ties: cm.ties } : {}) });
     const edges = Array.from({ length: BINS + 1 }, (_, i) => i / BINS);
     const bin = (p: number): number => Math.min(BINS - 1, Math.max(0, Math.floor(p * BINS)));
     distributions.push({
@@ -80,6 +84,7 @@ export function buildReportData(results: ResultsFile, analysis: RunAnalysis = an
     confusions,
     distributions,
     verdicts: analysis.verdicts.map(toVerdictCard),
+    warnings: reportWarnings(results),
   };
 }
 

@@ -6,7 +6,9 @@
 import type { QueryRecord } from "../core/types";
 import type { RunAnalysis } from "../core/analysis";
 import { metricsAt } from "../core/analysis";
+import { warningCodes, type ScoreWarning } from "../core/warnings";
 import type { ResultsLike } from "./resultsShape";
+import type { WarningsView } from "./warningsView";
 import { demoFileName, modelName } from "./resultsShape";
 import { formatFigure, toVerdictCard, type VerdictCard } from "./verdictCards";
 
@@ -69,6 +71,10 @@ export interface QueryRow {
   predicted: string;
   prob: number;
   correct: boolean;
+  /** Labels tied for the top score (predicted is then ""). */
+  tied?: string[];
+  /** Codes of the record's warnings (src/core/warnings.ts). */
+  warnings?: string[];
 }
 
 export interface QueryPage {
@@ -78,6 +84,8 @@ export interface QueryPage {
   offset: number;
   total: number;
   rows: QueryRow[];
+  /** Set when the page lists the queries carrying this warning code (all variants and k). */
+  warning?: string;
 }
 
 export interface QueryDetail {
@@ -90,6 +98,8 @@ export interface QueryDetail {
   /** The full prompt text when the extension could rebuild it from the demo file. */
   prompt?: string;
   promptNote?: string;
+  /** The record's warnings, in full. */
+  warnings?: ScoreWarning[];
 }
 
 export interface RunView {
@@ -109,6 +119,8 @@ export interface RunView {
   verdicts: VerdictCard[];
   manifest: { name: string; value: string }[];
   complete: boolean;
+  /** The run's warnings (src/shared/warningsView.ts); set by the panel. */
+  warnings?: WarningsView;
 }
 
 export interface RunSummary {
@@ -122,6 +134,8 @@ export interface RunSummary {
   /** Best accuracy over k per variant, for the history list. */
   best: { variant: string; acc: number }[];
   complete: boolean;
+  /** Query records carrying a warning (set by the results store; 0 or absent: none). */
+  warnings?: number;
 }
 
 const correctOf = (r: QueryRecord): boolean => r.predicted === r.gold;
@@ -267,6 +281,8 @@ export function toRow(r: QueryRecord, key: number): QueryRow {
     predicted: r.predicted,
     prob: probOf(r, r.predicted),
     correct: correctOf(r),
+    ...(r.tied ? { tied: r.tied } : {}),
+    ...(r.warnings?.length ? { warnings: warningCodes(r.warnings) } : {}),
   };
 }
 
@@ -295,6 +311,7 @@ export function queryDetail(runId: string, records: readonly QueryRecord[], key:
     labels: r.labels.map((l) => ({ label: l.label, prob: l.prob, logProb: l.logProb, tokens: l.tokens })),
     goldAlt: r.goldAlt,
     demoIndices: r.demoIndices,
+    ...(r.warnings?.length ? { warnings: r.warnings } : {}),
   };
 }
 

@@ -60,12 +60,15 @@ const ACTIONS: readonly WebviewAction[] = ["rerun", "openPanel", "openReport", "
 export type WebviewToExtension =
   | { type: "ready"; view: "panel" | "sidebar" }
   | { type: "select"; runId: string; variant: string; k: number }
-  | { type: "queries"; runId: string; variant: string; k: number; offset: number; limit: number }
+  /** With `warning`: the queries (all variants and k) whose record carries that warning code. */
+  | { type: "queries"; runId: string; variant: string; k: number; offset: number; limit: number; warning?: string }
   | { type: "queryDetail"; runId: string; key: number }
   | { type: "closeRun"; runId: string }
   | { type: "selectRun"; runId: string }
   | { type: "action"; action: WebviewAction; runId?: string };
 
+/** A warning code as the results schema allows it (kebab-case). */
+const WARNING_CODE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const str = (v: unknown, max = 500): v is string => typeof v === "string" && v.length <= max;
 const int = (v: unknown, min = 0, max = 1e9): v is number => typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
 
@@ -79,8 +82,9 @@ export function parseWebviewMessage(m: unknown): WebviewToExtension | undefined 
     case "select":
       return str(o.runId) && str(o.variant) && int(o.k) ? { type: "select", runId: o.runId, variant: o.variant, k: o.k } : undefined;
     case "queries":
+      if (o.warning !== undefined && !(str(o.warning, 64) && WARNING_CODE.test(o.warning))) return undefined;
       return str(o.runId) && str(o.variant) && int(o.k) && int(o.offset) && int(o.limit, 1, 500)
-        ? { type: "queries", runId: o.runId, variant: o.variant, k: o.k, offset: o.offset, limit: o.limit }
+        ? { type: "queries", runId: o.runId, variant: o.variant, k: o.k, offset: o.offset, limit: o.limit, ...(o.warning !== undefined ? { warning: o.warning as string } : {}) }
         : undefined;
     case "queryDetail":
       return str(o.runId) && int(o.key) ? { type: "queryDetail", runId: o.runId, key: o.key } : undefined;

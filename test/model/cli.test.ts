@@ -5,11 +5,13 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseResults } from "../../src/core/results/load";
+import Papa from "papaparse";
 import { writeProbeFiles } from "../support/probeFixture";
+import { arrowDemoText } from "../support/warningFixture";
 
 const root = join(__dirname, "..", "..", "..");
 const CLI = join(root, "out", "src", "cli", "main.js");
@@ -104,4 +106,29 @@ test("the embedded default model runs the shipped toy example without --model", 
   const res = parseResults(readFileSync(join(out, "results.json"), "utf8"), "toy");
   assert.equal(res.manifest.model.fileName, "icl-toy.gguf");
   assert.equal(res.records.length, 16);
+});
+
+test("a label that merges with the template: the run summary, scores.csv, summary.csv and report.html show the warning", (t) => {
+  const toy = join(root, "models", "icl-toy.gguf");
+  if (!existsSync(toy)) return t.skip("models/icl-toy.gguf missing");
+  const file = join(dir, "arrows.icl.jsonl");
+  writeFileSync(file, arrowDemoText());
+  const out = join(dir, "arrows");
+  const r = runCli(["run", file, "--variants", "gold", "--k", "0,2", "--seeds", "1", "--queries", "4", "--out", out]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^warnings: 8 of 8 queries carry warnings/m);
+  assert.match(r.stdout, /^ {2}boundary-merge \[warning\]: label merges with the prompt; 8 queries \(gold k=0: 4, gold k=2: 4\)$/m);
+  assert.match(r.stdout, /^ {4}e\.g\. label ">": joint tokenization changes the prompt's last 1 token/m);
+  assert.match(r.stdout, /^ {4}what to do: Separate the label from the text before it/m);
+  const scores = Papa.parse<Record<string, string>>(readFileSync(join(out, "scores.csv"), "utf8"), { header: true, skipEmptyLines: true }).data;
+  assert.deepEqual([...new Set(scores.map((d) => `${d.label}:${d.warnings}`))].sort(), ["<:", ">:boundary-merge"]);
+  const summary = Papa.parse<Record<string, string>>(readFileSync(join(out, "summary.csv"), "utf8"), { header: true, skipEmptyLines: true }).data;
+  assert.deepEqual(summary.map((d) => d.warnings), ["boundary-merge=4", "boundary-merge=4"]);
+  const html = readFileSync(join(out, "report.html"), "utf8");
+  assert.match(html, /id="warnings-banner"[^]*8 of 8 queries carry warnings/);
+  assert.match(html, /<tr id="warning-boundary-merge" data-code="boundary-merge">/);
+  const json = runCli(["run", file, "--variants", "gold", "--k", "0", "--seeds", "1", "--queries", "2", "--out", join(dir, "arrows-json"), "--json"]);
+  assert.equal(json.status, 0, json.stderr);
+  const j = JSON.parse(json.stdout) as { warnings: { summary: { code: string; queries: number }[] } };
+  assert.deepEqual(j.warnings.summary.map((c) => [c.code, c.queries]), [["boundary-merge", 2]]);
 });

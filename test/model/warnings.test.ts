@@ -20,6 +20,7 @@ import { wordVocab } from "../../src/gguf/vocab";
 import { writeGguf } from "../../src/gguf/writer";
 import type { ScoreItem } from "../../src/engine/protocol";
 import type { QueryRecord } from "../../src/core/types";
+import { arrowDemoText } from "../support/warningFixture";
 
 const dir = mkdtempSync(join(tmpdir(), "icl-warnings-"));
 const engines: EngineClient[] = [];
@@ -38,16 +39,7 @@ const TOY = defaultModelPath();
 const shared = process.env.ICL_SHARED_MODELS;
 const sharedModel = (name: string): string | undefined => (shared && existsSync(join(shared, name)) ? join(shared, name) : undefined);
 
-/**
- * toy-lookup's inputs with a template whose "-" merges with the label ">" into icl-toy's "->"
- * token (the label "<" does not merge): the demo file of the e2e warnings scenario too.
- */
-function arrowDemo(): string {
-  const lines = readFileSync(join(__dirname, "..", "..", "..", "examples", "toy-lookup.icl.jsonl"), "utf8").trim().split("\n").slice(1);
-  const header = { "icl-probe": 1, instruction: "lookup:", template: "{input} -{label}", separator: "\n", labels: [">", "<"] };
-  const body = lines.slice(0, 40).map((l, i) => JSON.stringify({ input: (JSON.parse(l) as { input: string }).input, label: i % 2 ? "<" : ">" }));
-  return [JSON.stringify(header), ...body].join("\n") + "\n";
-}
+const arrowDemo = (): string => arrowDemoText();
 
 function probe(text: string, path: string, over: Record<string, unknown>, modelPath: string) {
   writeFileSync(path, text);

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import Papa from "papaparse";
 import { scoresCsv, SCORE_COLUMNS, summaryCsv, SUMMARY_COLUMNS } from "../../src/core/results/csv";
 import type { SummaryRow } from "../../src/core/results/summary";
+import { analyseRun } from "../../src/core/analysis";
 import { fixtureResults } from "../support/resultsFixture";
 
 test("scores CSV has one row per query x label with exact values", () => {
@@ -64,4 +65,22 @@ test("summary CSV writes every column, empty for missing numbers", () => {
   assert.equal(d.calibrated_accuracy, "");
   assert.equal(d.logreg, "0.625");
   assert.equal(d.label_share, "negative=0.3750 positive=0.6250");
+  assert.equal(d.warnings, "");
+  const withWarnings = Papa.parse<Record<string, string>>(summaryCsv([{ ...row, warnings: { "label-tie": 2, "boundary-merge": 8 } }]), { header: true, skipEmptyLines: true });
+  assert.equal(withWarnings.data[0].warnings, "boundary-merge=8 label-tie=2", "codes in table order with their query counts");
+});
+
+test("scores CSV: a tie has an empty prediction and lists the tied labels; warnings per row concern its label or the query", () => {
+  const parsed = Papa.parse<Record<string, string>>(scoresCsv(fixtureResults()), { header: true, skipEmptyLines: true });
+  const tie = parsed.data.filter((d) => d.variant === "ra-string" && d.k === "0" && d.query_index === "3");
+  assert.deepEqual(tie.map((d) => [d.label, d.predicted, d.correct, d.tied, d.gold_rank, d.warnings]), [
+    ["bamok", "", "0", "bamok|tusef", "2", "label-tie"],
+    ["tusef", "", "0", "bamok|tusef", "2", "label-tie"],
+  ]);
+  const merged = parsed.data.filter((d) => d.variant === "gold" && d.k === "4" && d.seed === "1" && d.query_index === "3");
+  assert.deepEqual(merged.map((d) => [d.label, d.warnings]), [["negative", ""], ["positive", "boundary-merge"]], "only the label that merges");
+  assert.ok(parsed.data.filter((d) => d.warnings !== "").length === 3);
+  const rows = summaryCsv(analyseRun(fixtureResults()).summary);
+  const s = Papa.parse<Record<string, string>>(rows, { header: true, skipEmptyLines: true }).data;
+  assert.deepEqual(s.map((d) => [d.variant, d.k, d.warnings]), [["gold", "0", ""], ["gold", "4", "boundary-merge=1"], ["ra-string", "0", "label-tie=1"], ["ra-string", "4", ""]]);
 });

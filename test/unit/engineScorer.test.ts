@@ -358,17 +358,26 @@ test("label-context-tokens: a label whose tokens after the prompt match neither 
   // A boundary merge is reported as such, not a second time as context-dependent tokens.
   const merge = prepareItem(tok, { id: "m", prefix: "", query: "q a", labelSep: "", labels: ["bc", "cc"] }, 0).warnings;
   assert.deepEqual(merge.map((w) => w.code), ["boundary-merge"]);
-  // A tokenizer whose label tokens depend on what precedes them: "+" before a label becomes one token with it.
+  // A tokenizer whose label tokens depend on what precedes them: " =" is one token except at the
+  // start of a text, so " =y" after "x" differs from "=y" and from " =y" tokenized alone.
   const ctxTok: Tokenizer = {
     bosToPrepend: null,
     tokenize: (text) => {
       const out: number[] = [];
-      for (let i = 0; i < text.length; i++) out.push(text[i] === "+" && i > 0 && text[i - 1] === "=" ? 900 + text.charCodeAt(++i) % 50 : text.charCodeAt(i));
+      for (let i = 0; i < text.length; i++) {
+        if (text[i] === " " && i > 0 && text[i + 1] === "=") {
+          out.push(950);
+          i++;
+        } else out.push(text.charCodeAt(i));
+      }
       return out;
     },
   };
-  const ws = prepareItem(ctxTok, { id: "c", prefix: "", query: "x =", labelSep: "", labels: ["+y", "n"] }, 0).warnings;
-  assert.deepEqual(ws.filter((w) => w.code === "label-context-tokens").map((w) => w.labels), [["+y"]], JSON.stringify(ws));
+  const ws = prepareItem(ctxTok, { id: "c", prefix: "", query: "x", labelSep: " ", labels: ["=y", "n"] }, 0).warnings;
+  assert.deepEqual(ws.filter((w) => w.code === "label-context-tokens").map((w) => [w.labels, w.tokens]), [[["=y"], [950, 121]]], JSON.stringify(ws));
+  // A label glued to the prompt (labelSep "") is expected to tokenize differently from the label alone: not reported.
+  const glued = prepareItem(ctxTok, { id: "g", prefix: "", query: "x", labelSep: "", labels: [" =y", "n"] }, 0).warnings;
+  assert.ok(!glued.some((w) => w.code === "label-context-tokens"), JSON.stringify(glued));
 });
 
 test("token items with labelOverlap are scored from the divergence point, like the text item of the same merge", async () => {

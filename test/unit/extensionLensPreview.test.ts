@@ -47,6 +47,11 @@ test("header lenses sit above the header line; query lenses on each query's line
   assert.ok(other.every((l) => l.title.startsWith("✗")), "switching the variant changes the lenses");
   assert.equal(lensSpecs(file, "toy.gguf", { records, variant: "gold", stale: true }).length, 4, "stale runs show no per-query lenses");
   assert.equal(lensSpecs(file, "m", undefined, true)[0].command, "iclProbe.cancelProbe");
+  // A tie (no prediction) reads as a tie, not as an empty label.
+  const tied = records.map((r) => (r.variant === "gold" && r.k === 2 && r.queryIndex === 0 ? { ...r, predicted: "", tied: ["negative", "positive"] } : r));
+  const tieLens = lensSpecs(file, "toy.gguf", { records: tied, variant: "gold", stale: false }).find((l) => l.command === "iclProbe.showResults" && l.line === 1)!;
+  assert.equal(tieLens.title, "✗ tie");
+  assert.match(tieLens.tooltip ?? "", /labels tied for the top score/);
 });
 
 test("tau_PA preview shows ciphered inputs with intact labels, deterministically", () => {

@@ -85,8 +85,8 @@ test("Chromium renders the charts with the numbers of results.json", async (t) =
       assert.deepEqual(ds(`${v} (95% low)`).data, vr.map((x) => orNull(x.accuracy.low)));
       assert.deepEqual(ds(`${v} (95% high)`).data, vr.map((x) => orNull(x.accuracy.high)));
     }
-    // Hand-checked values: gold k=0 2/4, k=4 mean of 4/4 and 3/4; ra-string k=0 0/4 (the tie in
-    // query 3 goes to the first label, which is wrong), k=4 3/4.
+    // Hand-checked values: gold k=0 2/4, k=4 mean of 4/4 and 3/4; ra-string k=0 0/4 (query 3 is a
+    // tie: no prediction, wrong), k=4 3/4.
     assert.deepEqual(ds("gold").data, [0.5, 0.875]);
     assert.deepEqual(ds("ra-string").data, [0, 0.75]);
     assert.deepEqual(ds("chance").data, [0.5, 0.5]);
@@ -113,7 +113,46 @@ test("Chromium renders the charts with the numbers of results.json", async (t) =
     assert.equal(await page.$eval("#verdict-H1 a", (a) => a.textContent), "ra-string");
     const distCanvases = await page.$$eval("canvas[id^=chart-dist-]", (cs) => cs.length);
     assert.equal(distCanvases, 2);
+    // Warnings: the banner at the top names both codes; the table says what each means and what to do.
+    const banner = await page.$eval("#warnings-banner", (b) => (b as HTMLElement).innerText);
+    assert.match(banner, /2 of 20 queries carry warnings: boundary-merge \(1 query\), label-tie \(1 query\)/);
+    const wrows = await page.$$eval("#warnings-table tr[data-code]:not(.warning-examples)", (rs) => rs.map((row) => ({ code: row.getAttribute("data-code"), text: (row as HTMLElement).innerText })));
+    assert.deepEqual(wrows.map((x) => x.code), ["boundary-merge", "label-tie"]);
+    assert.match(wrows[0].text, /label merges with the prompt[\s\S]*Separate the label from the text before it/);
+    assert.ok(await page.$eval("#warnings-banner a", (a) => (a as HTMLAnchorElement).getAttribute("href") === "#warning-boundary-merge"));
   } finally {
     await browser.close();
   }
+});
+
+test("report data: warnings per code with meaning, action, where and example queries; ties in the confusion", () => {
+  const d = buildReportData(fixtureResults());
+  assert.equal(d.warnings.queries, 2);
+  assert.equal(d.warnings.records, 20);
+  const [bm, tie] = d.warnings.codes;
+  assert.equal(bm.code, "boundary-merge");
+  assert.deepEqual(bm.cells, [{ variant: "gold", k: 4, queries: 1 }]);
+  assert.match(bm.action, /space/);
+  assert.deepEqual(bm.examples.map((e) => [e.variant, e.k, e.seed, e.queryIndex]), [["gold", 4, 1, 3]]);
+  assert.equal(tie.code, "label-tie");
+  const ra0 = d.confusions.find((c) => c.variant === "ra-string");
+  assert.equal(ra0?.k, 4, "confusions are drawn at the largest k");
+  const html = renderReport(fixtureResults());
+  assert.match(html, /<td class="l"><a class="badge-warn" href="#warning-boundary-merge">boundary-merge 1<\/a><\/td><\/tr>/, "the summary row of gold k=4 counts its warning");
+  const none = fixtureResults();
+  none.records.forEach((r) => delete r.warnings);
+  none.warnings = { run: [], summary: [] };
+  const clean = renderReport(none);
+  assert.doesNotMatch(clean, /id="warnings-banner"/);
+  assert.match(clean, /id="no-warnings"/);
+});
+
+test("report confusion matrix gets a tie column when queries tie", () => {
+  const r = fixtureResults();
+  r.records = r.records.filter((x) => !(x.variant === "ra-string" && x.k === 4));
+  const html = renderReport(r);
+  const ra = buildReportData(r).confusions.find((c) => c.variant === "ra-string")!;
+  assert.equal(ra.k, 0);
+  assert.deepEqual(ra.ties, [0, 1], "the tie's gold is tusef");
+  assert.match(html, /<table class="confusion" data-variant="ra-string">.*<th title="no prediction: tied top scores">tie<\/th>/);
 });

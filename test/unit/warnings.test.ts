@@ -4,7 +4,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { formatWarningCounts, summarizeWarnings, WARNING_CODES, WARNING_INFO, warningCountsOf, warningInfo, runWarningsOf, type ScoreWarning } from "../../src/core/warnings";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { formatWarningCounts, summarizeWarnings, WARNING_CODES, WARNING_INFO, warningInfo, runWarningsOf, type ScoreWarning } from "../../src/core/warnings";
 import { decideLabels, goldRankOf, NO_PREDICTION, topIndices, uniqueArgmax } from "../../src/core/labelDecision";
 import { toCalibrationRecord, toQueryRecord } from "../../src/core/experiment/records";
 import { calibrate } from "../../src/core/calibration";
@@ -23,6 +25,16 @@ test("every warning code has a title, a meaning and an action", () => {
   }
   assert.equal(warningInfo("from-the-future").title, "from-the-future", "unknown codes get a generic entry");
   assert.match(warningInfo("from-the-future").action, /Update icl-probe/);
+});
+
+test("docs/ENGINE.md's warnings table and the README explain every code", () => {
+  const root = join(__dirname, "..", "..", "..");
+  const engine = readFileSync(join(root, "docs", "ENGINE.md"), "utf8");
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  for (const code of WARNING_CODES) {
+    assert.match(engine, new RegExp(`^\\| \`${code}\` \\|`, "m"), `ENGINE.md has a row for ${code}`);
+    assert.ok(readme.includes(`\`${code}\``), `README mentions ${code}`);
+  }
 });
 
 test("summarizeWarnings: records, occurrences, calibration and run warnings per code, with variant/k cells", () => {
@@ -48,8 +60,7 @@ test("summarizeWarnings: records, occurrences, calibration and run warnings per 
     { variant: "gold", k: 4, queries: 1 },
   ]);
   assert.deepEqual(summarizeWarnings([{ variant: "gold", k: 0 }]), [], "no warnings, no entries");
-  assert.deepEqual(warningCountsOf(records), { "boundary-merge": 3, "shared-first-token": 1, "label-tie": 1 });
-  assert.equal(formatWarningCounts(warningCountsOf(records)), "boundary-merge=3 shared-first-token=1 label-tie=1");
+  assert.equal(formatWarningCounts({ "label-tie": 1, "boundary-merge": 3, "shared-first-token": 1 }), "boundary-merge=3 shared-first-token=1 label-tie=1");
   assert.equal(formatWarningCounts({}), "");
   // A stored summary is used as is; without one it is computed from the records.
   assert.equal(runWarningsOf({ records, warnings: { run: [], summary: [] } }).summary.length, 0);

@@ -11,6 +11,7 @@ test("valid messages pass through unchanged", () => {
     { type: "ready", view: "panel" },
     { type: "select", runId: "a/b", variant: "ra-string#2", k: 4 },
     { type: "queries", runId: "r", variant: "gold", k: 0, offset: 100, limit: 100 },
+    { type: "queries", runId: "r", variant: "gold", k: 0, offset: 0, limit: 100, warning: "boundary-merge" },
     { type: "queryDetail", runId: "r", key: 12 },
     { type: "closeRun", runId: "r" },
     { type: "selectRun", runId: "r" },
@@ -24,7 +25,8 @@ test("malformed messages are rejected", () => {
   const bad = [
     null, 3, "ready", [], { type: "ready", view: "other" }, { type: "select", runId: "r", variant: "gold", k: -1 },
     { type: "select", runId: "r", variant: "gold", k: 1.5 }, { type: "queries", runId: "r", variant: "g", k: 0, offset: 0, limit: 100000 },
-    { type: "queryDetail", runId: 5, key: 1 }, { type: "action", action: "rm -rf" }, { type: "action", action: "rerun", runId: 7 }, { type: "unknown" },
+    { type: "queryDetail", runId: 5, key: 1 }, { type: "action", action: "rm -rf" },
+    { type: "queries", runId: "r", variant: "g", k: 0, offset: 0, limit: 10, warning: "Bad Code" }, { type: "queries", runId: "r", variant: "g", k: 0, offset: 0, limit: 10, warning: 3 }, { type: "action", action: "rerun", runId: 7 }, { type: "unknown" },
   ];
   for (const m of bad) assert.equal(parseWebviewMessage(m), undefined, JSON.stringify(m));
 });

@@ -8,6 +8,7 @@ import { send, saveState } from "../shared/api.js";
 import { el, button, dropdown, dataGrid, table, pct, badge, divider, progressRing } from "../shared/components.js";
 import { makeChart, dropChart, palette, watchTheme } from "../shared/charts.js";
 import { drawAccuracy } from "../shared/accuracyChart.js";
+import { detailWarnings, predictedText, rowWarnings, warningsBadge, warningsSection } from "./warnings.js";
 
 const PAGE = 100;
 const CONDITION_MARK: Record<string, string> = { pass: "✓", fail: "✗", untestable: "?" };
@@ -17,6 +18,8 @@ const state = {
   page: undefined as QueryPage | undefined,
   detail: undefined as QueryDetail | undefined,
   progress: new Map<string, ProgressInfo>(),
+  /** The query grid lists the queries carrying this warning code (all variants and k) instead of one cell. */
+  warning: undefined as { runId: string; code: string } | undefined,
 };
 
 const app = document.getElementById("app")!;
@@ -26,12 +29,24 @@ function focused(): RunView | undefined {
 }
 
 function requestPage(run: RunView, offset = 0): void {
-  send({ type: "queries", runId: run.runId, variant: run.selection.variant, k: run.selection.k, offset, limit: PAGE });
+  const warning = state.warning?.runId === run.runId ? state.warning.code : undefined;
+  send({ type: "queries", runId: run.runId, variant: run.selection.variant, k: run.selection.k, offset, limit: PAGE, ...(warning ? { warning } : {}) });
 }
 
 function selectCell(run: RunView, variant: string, k: number): void {
   state.focus = run.runId;
+  state.warning = undefined;
   send({ type: "select", runId: run.runId, variant, k });
+}
+
+/** Lists the queries carrying `code` in the grid (or, with no code, the selected cell's again). */
+function showWarning(run: RunView, code: string | undefined): void {
+  state.focus = run.runId;
+  state.warning = code ? { runId: run.runId, code } : undefined;
+  state.detail = undefined;
+  render();
+  requestPage(run);
+  if (code) queueMicrotask(() => document.querySelector('[data-testid="query-explorer"]')?.scrollIntoView({ block: "start" }));
 }
 
 function runColumn(run: RunView, index: number): HTMLElement {
@@ -43,6 +58,7 @@ function runColumn(run: RunView, index: number): HTMLElement {
     el("h2", { testid: "run-title", title: run.title }, run.file),
     el("span", { class: "icl-muted", testid: "run-model" }, `${run.model} · ${run.records} records`),
     run.complete ? undefined : badge(prog ? `running ${prog.done}/${prog.total}` : "partial", "run-status"),
+    warningsBadge(run),
     el(
       "div",
       { class: "run-actions" },
@@ -106,6 +122,10 @@ function runColumn(run: RunView, index: number): HTMLElement {
     }),
   );
 
+  // Warnings: counts per code; each lists its queries in the grid.
+  const warnings = warningsSection(run, state.warning?.runId === run.runId ? state.warning.code : undefined, (code) => showWarning(run, code));
+  if (warnings) col.append(warnings);
+
   // Verdicts.
   if (run.verdicts.length) {
     const cards = el("div", { class: "verdicts", testid: "verdicts" });
@@ -150,8 +170,14 @@ function queryExplorer(run: RunView): HTMLElement {
           if (r) requestPage(r);
         })
       : undefined;
-  sec.append(el("h3", {}, `Queries (${run.selection.variant}, k = ${run.selection.k})`), runPick ?? "");
-  const page = state.page && state.page.runId === run.runId && state.page.variant === run.selection.variant && state.page.k === run.selection.k ? state.page : undefined;
+  const filter = state.warning?.runId === run.runId ? state.warning.code : undefined;
+  sec.append(
+    el("h3", { testid: "query-explorer-title" }, filter ? `Queries with warning ${filter} (all variants and k)` : `Queries (${run.selection.variant}, k = ${run.selection.k})`),
+    filter ? button(`Back to ${run.selection.variant}, k = ${run.selection.k}`, "warning-filter-clear", () => showWarning(run, undefined), { secondary: true }) : "",
+    runPick ?? "",
+  );
+  const page =
+    state.page && state.page.runId === run.runId && state.page.warning === filter && (filter || (state.page.variant === run.selection.variant && state.page.k === run.selection.k)) ? state.page : undefined;
   const layout = el("div", { class: "explorer-layout" });
   const left = el("div", { class: "explorer-grid" });
   if (!page) left.append(el("p", { class: "icl-muted" }, "Loading queries…"));
@@ -160,13 +186,15 @@ function queryExplorer(run: RunView): HTMLElement {
       dataGrid<QueryRow>(
         page.rows,
         [
+          ...(filter ? [{ title: "variant", value: (r: QueryRow) => r.variant }, { title: "k", value: (r: QueryRow) => String(r.k) }] : []),
           { title: "#", value: (r) => String(r.queryIndex) },
           { title: "seed", value: (r) => String(r.seed) },
           { title: "input", value: (r) => r.input },
           { title: "gold", value: (r) => r.gold },
-          { title: "predicted", value: (r) => r.predicted, className: (r) => (r.correct ? "ok" : "bad") },
+          { title: "predicted", value: (r) => predictedText(r), className: (r) => (r.correct ? "ok" : "bad") },
           { title: "p", value: (r) => r.prob.toFixed(2) },
           { title: "", value: (r) => (r.correct ? "✓" : "✗"), className: (r) => (r.correct ? "ok" : "bad") },
+          { title: "warnings", value: rowWarnings, className: (r) => (r.warnings?.length ? "warn" : undefined) },
         ],
         "query-grid",
         { rowTestId: "query-row", key: (r) => String(r.key), selected: state.detail ? String(state.detail.key) : undefined, onRow: (r) => send({ type: "queryDetail", runId: run.runId, key: r.key }) },
@@ -183,8 +211,10 @@ function queryExplorer(run: RunView): HTMLElement {
   else {
     right.dataset.key = String(d.key);
     right.append(
-      el("p", {}, `Query #${d.row.queryIndex} (seed ${d.row.seed}): gold `, el("strong", {}, d.row.gold), d.goldAlt ? ` (original ${d.goldAlt})` : "", ", predicted ", el("strong", { class: d.row.correct ? "ok" : "bad" }, d.row.predicted)),
+      el("p", {}, `Query #${d.row.queryIndex} (${d.row.variant}, k = ${d.row.k}, seed ${d.row.seed}): gold `, el("strong", {}, d.row.gold), d.goldAlt ? ` (original ${d.goldAlt})` : "", ", predicted ", el("strong", { class: d.row.correct ? "ok" : "bad" }, predictedText(d.row))),
     );
+    const dw = detailWarnings(d);
+    if (dw) right.append(dw);
     const wrap = el("div", { class: "chart chart-scores" });
     const canvas = el("canvas", { testid: "label-scores-chart", role: "img", "aria-label": "Per-label probabilities of the selected query" }) as HTMLCanvasElement;
     wrap.append(canvas);

@@ -42,7 +42,7 @@ function render(): void {
     const li = el(
       "li",
       { class: r.runId === state.selected ? "selected" : undefined, testid: "run-item", "data-run-id": r.runId, tabindex: 0, role: "button", "aria-pressed": r.runId === state.selected ? "true" : "false" },
-      el("div", { class: "run-name" }, r.file, r.complete ? undefined : badge("partial")),
+      el("div", { class: "run-name" }, r.file, r.complete ? undefined : badge("partial"), r.warnings ? el("span", { class: "warn-badge", testid: "run-warnings", title: `${r.warnings} queries carry warnings (see the results panel)` }, `⚠ ${r.warnings}`) : undefined),
       el("div", { class: "icl-muted small" }, `${r.model} · ${r.records} records${r.startedAt ? ` · ${r.startedAt.replace("T", " ").slice(0, 16)}` : ""}`),
       best ? el("div", { class: "small" }, best) : undefined,
     );

@@ -1,9 +1,12 @@
 // CSV export of a results file with papaparse (quoting of commas, quotes and newlines in inputs is
 // its job, not ours). Two tables: one row per query x label (long format, ready for pandas/R), and
-// a summary per variant and k (see summary.ts).
+// a summary per variant and k (see summary.ts). Warnings: per score row the codes that concern its
+// label or the whole query, per summary row the number of queries carrying each code.
 import Papa from "papaparse";
 import type { ResultsFile } from "./schema";
 import type { SummaryRow } from "./summary";
+import { formatWarningCounts, warningCodes } from "../warnings";
+import type { QueryRecord } from "../types";
 
 export const SCORE_COLUMNS = [
   "variant",
@@ -27,7 +30,14 @@ export const SCORE_COLUMNS = [
   "correct",
   "calibrated_predicted",
   "gold_rank",
+  "tied",
+  "warnings",
 ] as const;
+
+/** Codes of the record's warnings that concern `label` (or the whole query), space-separated. */
+function rowWarnings(r: QueryRecord, label: string): string {
+  return warningCodes((r.warnings ?? []).filter((w) => !w.labels?.length || w.labels.includes(label))).join(" ");
+}
 
 /** One row per query x candidate label. Numbers are written with full precision (no rounding). */
 export function scoresCsv(results: ResultsFile): string {
@@ -56,6 +66,9 @@ export function scoresCsv(results: ResultsFile): string {
         r.predicted === r.gold ? 1 : 0,
         r.calibrated?.predicted ?? "",
         r.goldRank,
+        // On a tie `predicted` is empty and this lists the tied labels.
+        (r.tied ?? []).join("|"),
+        rowWarnings(r, l.label),
       ]);
     });
   }
@@ -85,6 +98,7 @@ export const SUMMARY_COLUMNS = [
   "majority",
   "logreg",
   "label_share",
+  "warnings",
 ] as const;
 
 const fmt = (x: number | undefined): string | number => (x === undefined || !Number.isFinite(x) ? "" : x);
@@ -115,6 +129,7 @@ export function summaryCsv(rows: SummaryRow[]): string {
     Object.entries(s.labelShare)
       .map(([l, p]) => `${l}=${p.toFixed(4)}`)
       .join(" "),
+    formatWarningCounts(s.warnings ?? {}),
   ]);
   return Papa.unparse({ fields: [...SUMMARY_COLUMNS], data }, { newline: "\n" }) + "\n";
 }

@@ -6,6 +6,7 @@ import type { ResultsFile } from "./schema";
 import type { Interval } from "../stats";
 import type { VariantKMetrics } from "../metrics";
 import { getVariant, parseVariantKey } from "../variants";
+import type { WarningCode } from "../warnings";
 
 export interface Estimate {
   value: number;
@@ -48,6 +49,8 @@ export interface SummaryRow {
   labelShare: Record<string, number>;
   /** Candidate labels in order. */
   labels: string[];
+  /** Queries of this variant and k carrying each warning code (src/core/warnings.ts); absent or empty when none. */
+  warnings?: Partial<Record<WarningCode, number>>;
 }
 
 export function variantFamily(key: string): string {
@@ -89,6 +92,7 @@ export function summaryRows(metrics: readonly VariantKMetrics[], order: readonly
       ...(g.baselines && g.baselines.n > 0 ? { majority: g.baselines.majority, logreg: g.baselines.logreg } : {}),
       labelShare: g.predictionShare,
       labels: g.labels,
+      warnings: g.warnings,
     };
   });
 }
