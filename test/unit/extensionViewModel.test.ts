@@ -136,7 +136,7 @@ test("verdict cards are the core's verdicts through the one adapter (H1 contradi
   assert.ok(h1.numbers.length > 0);
   assert.ok(h1.conditions.length > 0 && h1.conditions.every((c) => c.status === "pass"));
   const h2 = view.verdicts.find((v) => v.id === "H2");
-  assert.equal(h2?.status, "not-run", "pa-word was not run, so H2 says so");
-  assert.deepEqual(h2?.missing, ["pa-word", "pa-token"]);
+  assert.equal(h2?.status, "not-run", "neither tau_PA nor tau_g-Linear was run, so H2 says so");
+  assert.deepEqual(h2?.missing, ["pa-word", "pa-token", "g-token", "g-linear"]);
   assert.deepEqual(buildRunView("r", { records: [] }, analyseRun({ records: [] })).verdicts, [], "no records: no cards");
 });

@@ -121,7 +121,7 @@ test("H2 guard: gold not above chance, or the cipher not learnable by logistic r
   assert.equal(cond(unlearnable, "logreg-above-chance")[0].status, "fail");
   const noGoldRun = h2Case({ pa: 0.55, paLR: 0.85 });
   assert.equal(noGoldRun.status, "inconclusive");
-  assert.deepEqual(noGoldRun.missing, ["gold (at the tau_PA runs' k)"]);
+  assert.deepEqual(noGoldRun.missing, ["gold (at the tau_PA runs' k)", "g-token and g-linear (tau_g-Linear, at the same k > 0)"]);
   assert.equal(cond(noGoldRun, "gold-above-chance")[0].status, "untestable");
 });
 

@@ -11,9 +11,11 @@
 // inconclusive otherwise (a condition failed or could not be tested: too few seeds, no baselines).
 // "Not below" passes only where the test could have found "below" (enough seeds). Comparisons with
 // logistic regression pair the seeds (src/core/compare.ts); one seed gives none.
-// tau_g-Linear evidence (issue 12) joins here as further conditions per k.
+// The tau_g-Linear evidence (h2Linear.ts: tau_g-ICL against least squares on the same pairs) is a
+// second, independent test of H2; the verdict combines the two (combine() below).
 import type { VariantKMetrics } from "../metrics";
 import { accuracyBySeed, compareSeries, logregBySeed, seriesVs } from "../compare";
+import { linearEvidence, type LinearEvidence } from "./h2Linear";
 import {
   DEFAULT_ALPHA, estimateText, failedText, fthr, notCondition, notRun, pick, runName, runsOf, splitVariantKey, testCondition, untestable,
   type Verdict, type VerdictCondition, type VerdictOptions,
@@ -44,10 +46,38 @@ function notBelowLogreg(m: VariantKMetrics, threshold: number, level: number): V
   return { ...c, detail: `ICL minus logistic regression ${c.detail}` };
 }
 
+const TITLE = "H2 meta-learning: does ICL learn like a simple learner given the same demos (tau_PA vs logistic regression, tau_g-ICL vs tau_g-Linear)?";
+
 export function h2(metrics: readonly VariantKMetrics[], opts: VerdictOptions = {}): Verdict {
+  return combine(paVerdict(metrics, opts), linearEvidence(metrics, opts));
+}
+
+/**
+ * The two tests of H2 together. Each alone gives the verdict (the other is listed as missing);
+ * together they agree, or one is inconclusive and the other decides, or they disagree
+ * (inconclusive, and the text says so). Conditions, runs and numbers are the union.
+ */
+function combine(pa: Verdict, g: LinearEvidence): Verdict {
+  const gMissing = "g-token and g-linear (tau_g-Linear, at the same k > 0)";
+  if (g.status === "not-run") {
+    if (pa.status !== "not-run") return { ...pa, missing: [...(pa.missing ?? []), gMissing] };
+    return notRun("H2", "H2", TITLE, ["pa-word", "pa-token", "g-token", "g-linear"], "no tau_PA run (pa-word or pa-token) and no tau_g-ICL / tau_g-Linear pair (g-token and g-linear at the same k > 0).");
+  }
+  const gText = `tau_g-Linear: ${g.text}`;
+  if (pa.status === "not-run") {
+    return { ...pa, status: g.status, text: `${gText} (No tau_PA run: add pa-word or pa-token for the other test of H2.)`, conditions: g.conditions, numbers: g.numbers, runs: g.runs, missing: pa.missing };
+  }
+  const both = { ...pa, text: `tau_PA: ${pa.text} ${gText}`, conditions: [...pa.conditions, ...g.conditions], numbers: { ...pa.numbers, ...g.numbers }, runs: [...pa.runs, ...g.runs] };
+  if (pa.status === g.status) return both;
+  if (pa.status === "inconclusive") return { ...both, status: g.status };
+  if (g.status === "inconclusive") return both;
+  return { ...both, status: "inconclusive", text: `${both.text} The two tests of H2 disagree (tau_PA: ${pa.status}, tau_g-Linear: ${g.status}), so the verdict is inconclusive.` };
+}
+
+function paVerdict(metrics: readonly VariantKMetrics[], opts: VerdictOptions = {}): Verdict {
   const alpha = opts.alpha ?? DEFAULT_ALPHA;
   const level = opts.level ?? 0.95;
-  const title = "H2 meta-learning: does ICL learn a ciphered-input task (tau_PA) like a simple learner does?";
+  const title = TITLE;
   const runs = pick(metrics, PA);
   if (runs.length === 0) return notRun("H2", "H2", title, ["pa-word", "pa-token"], "no tau_PA run (pa-word or pa-token) with k > 0.");
   const golds = metrics.filter((m) => splitVariantKey(m.variant).id === "gold" && splitVariantKey(m.variant).draw === undefined && m.n > 0);
