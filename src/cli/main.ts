@@ -219,7 +219,6 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
             done: outcome.results.manifest.progress,
             resumed: outcome.resumed,
             error: outcome.error?.message,
-            skipped: outcome.skipped,
             summary: analysis.summary,
             warnings: outcome.results.warnings,
           },
@@ -229,7 +228,6 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
       );
     } else {
       printSummary(analysis, outcome.results, io);
-      for (const x of outcome.skipped) io.err(`icl-probe: ${x.reason}`);
       io.err(`wrote ${files.results}\n      ${files.scoresCsv}\n      ${files.summaryCsv}\n      ${files.report}`);
     }
     if (outcome.status === "complete") return EXIT.ok;
