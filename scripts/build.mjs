@@ -3,12 +3,14 @@
 // maintainers do not support bundling it, so it stays external and is loaded with import().
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, existsSync } from "node:fs";
+import { cpSync, mkdirSync, existsSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+// Compiled tests of renamed or deleted test files would otherwise stay in out/test and still run.
+rmSync(join(root, "out", "test"), { recursive: true, force: true });
 execFileSync(process.execPath, [tsc, "-p", root], { stdio: "inherit" });
 
 const external = ["vscode", "node-llama-cpp", "@node-llama-cpp/*"];
