@@ -12,12 +12,14 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
-export const USAGE = `icl-probe: probe what a local GGUF model learns from the demonstrations in its prompt.
+export const USAGE = `icl-probe: probe what a local GGUF model (or one served by vLLM or SGLang) learns from
+the demonstrations in its prompt.
 
 Usage:
-  icl-probe run <demo file> [--model <gguf>] [--variants a,b] [--k 0,4,8] [--seeds 1,2,3]
+  icl-probe run <demo file> [--model <gguf or server>] [--variants a,b] [--k 0,4,8] [--seeds 1,2,3]
                 [--queries N] [--selection fixed|per-query] [--balance] [--calibrate]
-                [--out <dir>] [--resume] [--json] [column mapping]
+                [--out <dir>] [--resume] [--json] [--concurrency N] [--timeout SECONDS]
+                [column mapping]
   icl-probe preview <demo file> --variant <id> [--seed N] [--k N] [--query N] [--full]
                 [--model <gguf>] [column mapping]
   icl-probe import <data file> [--out <file.icl.jsonl>] [--force] [--labels a,b] [--template T]
@@ -28,6 +30,10 @@ Usage:
 run       scores every variant x k x seed on the model (default: the embedded models/icl-toy.gguf)
           and writes <out>/results.json, scores.csv, summary.csv and report.html
           (default --out icl-results/<demo file name>). Ctrl-C stops cleanly; rerun with --resume.
+          --model also takes a server: [vllm+|sglang+]http(s)://host:port[/v1][#model], e.g.
+          http://127.0.0.1:8000/v1#meta-llama/Llama-2-70b-hf (docs/REMOTE.md). The API key, if the
+          server needs one, comes from ICL_PROBE_API_KEY. --concurrency: requests in flight
+          (default 32); --timeout: seconds per request attempt (default 120).
 preview   prints the exact prompt text of one query and the variant's mapping table (no model
           run; --model adds the token ids of the prompt's end and of each label; --full prints
           every row of a long mapping)
@@ -51,7 +57,7 @@ Exit codes:
   0    success
   1    usage error (unknown command or option, bad option value)
   2    bad input file (demo file problems are printed as file:line:col; invalid results file)
-  3    model or engine error (missing or malformed GGUF, engine crash)
+  3    model or engine error (missing or malformed GGUF, engine crash, unreachable or unsuitable server)
   130  interrupted (Ctrl-C); what was scored is kept, resume with --resume`;
 
 export class UsageError extends Error {
@@ -71,6 +77,10 @@ export type Command =
       batchSize?: number;
       /** --classes: a file whose lines name the classes (read by main into overrides.labelMap). */
       classesFile?: string;
+      /** Remote servers: requests in flight. */
+      concurrency?: number;
+      /** Remote servers: seconds per request attempt. */
+      timeoutSeconds?: number;
     }
   | { cmd: "preview"; file: string; variant: string; seed?: number; k?: number; query?: number; model?: string; full: boolean; overrides: Partial<ProbeSettings>; classesFile?: string }
   | { cmd: "import"; file: string; out?: string; force: boolean; overrides: Partial<ProbeSettings>; classesFile?: string }
@@ -166,6 +176,8 @@ export function parseCommand(argv: string[]): Command {
         json: { type: "boolean" },
         "batch-size": { type: "string" },
         ...MAPPING_OPTIONS,
+        concurrency: { type: "string" },
+        timeout: { type: "string" },
       });
       const file = onePositional(positionals, "demo file");
       const mapping = mappingOverrides(v);
@@ -194,6 +206,8 @@ export function parseCommand(argv: string[]): Command {
         json: !!v.json,
         batchSize: int("batch-size", v["batch-size"] as string | undefined, 1),
         ...(mapping.classesFile ? { classesFile: mapping.classesFile } : {}),
+        ...(v.concurrency !== undefined ? { concurrency: int("concurrency", v.concurrency as string, 1) } : {}),
+        ...(v.timeout !== undefined ? { timeoutSeconds: int("timeout", v.timeout as string, 1) } : {}),
       };
     }
     case "preview": {

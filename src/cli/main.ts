@@ -24,6 +24,9 @@ import type { ResultsFile } from "../core/results/schema";
 import { tryLoadLexicon } from "../node/lexicon";
 import { createProgressReporter } from "./progress";
 import { warningLines } from "./warnings";
+import { isRemoteSpec } from "../remote/spec";
+import { RemoteEngine } from "../remote/engine";
+import { checkRemoteVariants, connectRemote, describeEstimate, rateText, remoteJson, remoteSummary } from "./remote";
 
 export interface Io {
   out: (s: string) => void;
@@ -174,9 +177,13 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
   const settings = file.settings;
   // Plan first: a grid that does not fit the file fails before the engine starts.
   planExperiment({ file, settings });
-  const modelPath = resolve(cmd.model ?? defaultModelPath());
+  const remote = isRemoteSpec(cmd.model);
+  if (remote) checkRemoteVariants(settings);
+  const modelPath = remote ? cmd.model!.trim() : resolve(cmd.model ?? defaultModelPath());
   const outDir = resolve(cmd.out ?? defaultOutDir(cmd.file));
-  const engine = await EngineClient.start({ log: (level, msg) => level === "error" && io.err(`engine: ${msg}`) });
+  const engine: EngineClient | RemoteEngine = remote
+    ? await connectRemote(modelPath, { concurrency: cmd.concurrency, timeoutSeconds: cmd.timeoutSeconds, log: (level, msg) => (level === "error" || (level === "warn" && !cmd.json)) && io.err(msg) })
+    : await EngineClient.start({ log: (level, msg) => level === "error" && io.err(`engine: ${msg}`) });
   const controller = new AbortController();
   let interrupts = 0;
   const off = io.onInterrupt?.(() => {
@@ -188,11 +195,18 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
       process.exit(EXIT.interrupted);
     }
   });
-  const progress = createProgressReporter(io, cmd.json);
+  const progress = createProgressReporter(io, cmd.json, engine instanceof RemoteEngine ? () => rateText(engine) : undefined);
   try {
     if (!cmd.resume && existsSync(join(outDir, "results.json"))) io.err(`note: replacing the earlier run in ${outDir} (pass --resume to continue it instead)`);
-    const info = await engine.load(modelPath);
-    if (!cmd.json) io.err(`model ${basename(modelPath)} (${info.architecture}, vocabulary ${info.vocabSize}, ${info.threads} threads); writing ${outDir}`);
+    if (engine instanceof RemoteEngine) {
+      if (!cmd.json) {
+        io.err(`model ${engine.model} on ${engine.api} at ${engine.spec.host} (context ${engine.contextLength} tokens, up to ${engine.concurrency} requests in flight); writing ${outDir}`);
+        io.err(`estimate for the whole plan: ${(await describeEstimate(engine, file, settings)).text}`);
+      }
+    } else {
+      const info = await engine.load(modelPath);
+      if (!cmd.json) io.err(`model ${basename(modelPath)} (${info.architecture}, vocabulary ${info.vocabSize}, ${info.threads} threads); writing ${outDir}`);
+    }
     const outcome = await runExperiment(
       { file, fileText: text, fileSha256: sha256, settings, modelPath },
       {
@@ -205,6 +219,8 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
       },
     );
     progress.stop();
+    // The run log's request and retry counts.
+    if (engine instanceof RemoteEngine) io.err(remoteSummary(engine));
     // One analysis of the run for every output: the files, the printed summary and --json.
     const analysis = analyseRun(outcome.results);
     const files = writeOutputs(outDir, outcome.results, analysis);
@@ -221,6 +237,7 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
             error: outcome.error?.message,
             summary: analysis.summary,
             warnings: outcome.results.warnings,
+            ...(engine instanceof RemoteEngine ? { remote: remoteJson(engine) } : {}),
           },
           null,
           2,

@@ -16,16 +16,21 @@ export function formatEta(s: number | undefined): string {
   return `${Math.floor(s / 3600)}h${String(Math.round((s % 3600) / 60)).padStart(2, "0")}m`;
 }
 
-export function createProgressReporter(io: Io, quiet: boolean): ProgressReporter {
+/** `rates` adds a segment such as "812 tok/s, 9.4 req/s" (remote servers) once it has one. */
+export function createProgressReporter(io: Io, quiet: boolean, rates?: () => string | undefined): ProgressReporter {
+  const rate = () => {
+    const r = rates?.();
+    return r ? ` | ${r}` : "";
+  };
   if (io.tty && !quiet) {
     const bar = new SingleBar(
-      { format: "{bar} {value}/{total} queries | {variant} k={k} seed={seed} | ETA {eta_h}", hideCursor: true, stream: process.stderr, clearOnComplete: false },
+      { format: "{bar} {value}/{total} queries | {variant} k={k} seed={seed} | ETA {eta_h}{rate}", hideCursor: true, stream: process.stderr, clearOnComplete: false },
       Presets.shades_classic,
     );
     let started = false;
     return {
       update(p) {
-        const payload = { variant: p.variant, k: p.k, seed: p.seed, eta_h: formatEta(p.etaSeconds) };
+        const payload = { variant: p.variant, k: p.k, seed: p.seed, eta_h: formatEta(p.etaSeconds), rate: rate() };
         if (!started) {
           bar.start(p.total, p.done, payload);
           started = true;
@@ -47,7 +52,7 @@ export function createProgressReporter(io: Io, quiet: boolean): ProgressReporter
       if (key === lastKey && decile === lastDecile) return;
       lastKey = key;
       lastDecile = decile;
-      io.err(`[${p.done}/${p.total}] ${p.variant} k=${p.k} seed=${p.seed} ETA ${formatEta(p.etaSeconds)}`);
+      io.err(`[${p.done}/${p.total}] ${p.variant} k=${p.k} seed=${p.seed} ETA ${formatEta(p.etaSeconds)}${rate()}`);
     },
     stop() {},
   };

@@ -245,6 +245,11 @@ export type EngineErrorCode =
   | "cancelled"
   | "crashed"
   | "disposed"
+  /** Remote backend (src/remote/, docs/REMOTE.md): the server cannot be reached, refused the request, lacks prompt log-probs, or kept failing. */
+  | "remote-unreachable"
+  | "remote-refused"
+  | "remote-unsupported"
+  | "remote-failed"
   | "internal";
 
 export interface EngineError {

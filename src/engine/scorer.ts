@@ -327,7 +327,8 @@ export function minimumTokens(items: PreparedItem[]): number {
   return count;
 }
 
-function compareTokens(a: readonly number[], b: readonly number[]): number {
+/** Lexicographic order of token sequences: sorting prompts by it visits their trie depth-first. */
+export function compareTokens(a: readonly number[], b: readonly number[]): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
   return a.length - b.length;

@@ -176,9 +176,12 @@ ${conditionsHtml(v.conditions)}
   const manifestRows: [string, string][] = [
     ["status", `${m.status}${m.error ? ` (${m.error})` : ""}`],
     ["demo file", `${m.demoFile.path} (${m.demoFile.examples} examples, classes ${m.demoFile.classes.join(", ")}, sha256 ${m.demoFile.sha256.slice(0, 16)}…)`],
-    ["model", `${m.model.fileName}, ${(m.model.sizeBytes / 1e6).toFixed(2)} MB, ${m.model.architecture}, vocabulary ${m.model.vocabSize}${m.model.quantization ? `, ${m.model.quantization}` : ""}`],
-    ["model sha256", m.model.sha256],
-    ["engine", `${m.engine.name} ${m.engine.version}, ${m.engine.threads} threads`],
+    // A served model (docs/REMOTE.md) has no file: its host, context and the server's version instead.
+    m.model.remote
+      ? ["model", `${m.model.remote.model} served by ${m.model.remote.api} at ${m.model.remote.host}, context ${m.model.trainContextSize ?? "?"} tokens`]
+      : ["model", `${m.model.fileName}, ${(m.model.sizeBytes / 1e6).toFixed(2)} MB, ${m.model.architecture}, vocabulary ${m.model.vocabSize}${m.model.quantization ? `, ${m.model.quantization}` : ""}`],
+    [m.model.remote ? "model identity (name + tokenizer)" : "model sha256", m.model.sha256],
+    ["engine", m.model.remote ? `${m.engine.name} ${m.engine.version}, up to ${m.engine.concurrency ?? "?"} requests in flight` : `${m.engine.name} ${m.engine.version}, ${m.engine.threads} threads`],
     ["tool", `${m.tool.name} ${m.tool.version}`],
     ["variants", m.settings.variants.join(", ")],
     ["k", m.settings.k.join(", ")],

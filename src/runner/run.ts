@@ -12,7 +12,7 @@ import { tryLoadLexicon } from "../node/lexicon";
 import { planExperiment, materializeGroup, VariantCache, withoutVariants, type ExperimentPlan, type MaterializedItem, type PlanGroup } from "../core/experiment/plan";
 import { createVariant, type VariantInstance } from "../core/variants";
 import { toCalibrationRecord, toQueryRecord } from "../core/experiment/records";
-import { RESULTS_SCHEMA_VERSION, calibrationKey, recordKey, type CalibrationRecord, type ResultsFile, type RunManifest } from "../core/results/schema";
+import { RESULTS_SCHEMA_VERSION, calibrationKey, recordKey, type CalibrationRecord, type ModelManifest, type ResultsFile, type RunManifest } from "../core/results/schema";
 import { parseResults } from "../core/results/load";
 import { Journal, JOURNAL_FILE, RESULTS_FILE, writeFileAtomic } from "./checkpoint";
 import { machineManifest, modelManifest, sha256Text, toolVersion } from "./manifest";
@@ -43,6 +43,8 @@ export interface EngineLike {
   /** Input-embedding rows of token ids (g-linear). An engine without it runs everything else; g-linear is then skipped with a reason. */
   tokenEmbeddings?(tokens: number[]): Promise<EmbeddingRows>;
   vocab?(): Promise<{ id: number; text: string; piece?: string; type: VocabEntry["type"] }[]>;
+  /** What the manifest records for an engine without a model file (a vLLM or SGLang server). */
+  describe?(): Promise<{ engine: RunManifest["engine"]; model: ModelManifest }>;
 }
 
 export interface RunConfig {
@@ -130,12 +132,13 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
   const variants = await prepareVariants(planned, config, engine);
   const skipped = [...variants.skipped].map(([variant, reason]) => ({ variant, reason }));
   const plan = withoutVariants(planned, skipped.map((x) => x.variant));
-  const model = await modelManifest(config.modelPath, info);
+  const described = engine.describe ? await engine.describe() : undefined;
+  const model = described?.model ?? (await modelManifest(config.modelPath, info));
   const fileSha = config.fileSha256 ?? sha256Text(config.fileText);
   const fingerprint = planFingerprint(fileSha, model.sha256, config.settings);
   const manifest: RunManifest = {
     tool: { name: "icl-probe", version: toolVersion() },
-    engine: { name: "node-llama-cpp", version: info.nodeLlamaCppVersion, threads: info.threads },
+    engine: described?.engine ?? { name: "node-llama-cpp", version: info.nodeLlamaCppVersion, threads: info.threads },
     model,
     demoFile: {
       path: config.file.path,

@@ -96,7 +96,7 @@ export const RESULTS_JSON_SCHEMA = {
       required: ["tool", "engine", "model", "demoFile", "settings", "planFingerprint", "startedAt", "status", "progress", "machine"],
       properties: {
         tool: { type: "object", required: ["name", "version"], properties: { name: { const: "icl-probe" }, version: str } },
-        engine: { type: "object", required: ["name", "version", "threads"], properties: { name: str, version: str, threads: int } },
+        engine: { type: "object", required: ["name", "version", "threads"], properties: { name: str, version: str, threads: int, concurrency: { type: "integer", minimum: 1 } } },
         model: {
           type: "object",
           required: ["path", "fileName", "sizeBytes", "sha256", "architecture", "vocabSize"],
@@ -110,6 +110,7 @@ export const RESULTS_JSON_SCHEMA = {
             tokenizerModel: str,
             trainContextSize: int,
             quantization: str,
+            remote: { type: "object", required: ["api", "host", "model"], properties: { api: { enum: ["vllm", "sglang"] }, host: str, model: str } },
           },
         },
         demoFile: {

@@ -22,11 +22,18 @@ export interface ModelManifest {
   tokenizerModel?: string;
   trainContextSize?: number;
   quantization?: string;
+  /**
+   * A model served by vLLM or SGLang (docs/REMOTE.md): the API, the server's host[:port] and the
+   * served model name, nothing else of the URL. For these, path is "<api>+http(s)://host#model",
+   * sizeBytes 0, and sha256 hashes the model name and its tokenizer (there is no file).
+   */
+  remote?: { api: "vllm" | "sglang"; host: string; model: string };
 }
 
 export interface RunManifest {
   tool: { name: "icl-probe"; version: string };
-  engine: { name: "node-llama-cpp"; version: string; threads: number };
+  /** node-llama-cpp, or the server that scored (vLLM, SGLang: version as the server reports it, threads 0). */
+  engine: { name: "node-llama-cpp" | "vllm" | "sglang"; version: string; threads: number; /** Remote: requests in flight at most. */ concurrency?: number };
   model: ModelManifest;
   /** `shape`: what the parser recognised (v3), e.g. "headerless CSV, 3 columns (...)"; `encoding` when not UTF-8. */
   demoFile: { path: string; sha256: string; format: DemoFormat; shape?: string; encoding?: string; examples: number; classes: string[] };
