@@ -18,8 +18,8 @@ the demonstrations in its prompt.
 Usage:
   icl-probe run <demo file> [--model <gguf or server>] [--variants a,b] [--k 0,4,8] [--seeds 1,2,3]
                 [--queries N] [--selection fixed|per-query] [--balance] [--calibrate]
-                [--out <dir>] [--resume] [--json] [--concurrency N] [--timeout SECONDS]
-                [column mapping]
+                [--out <dir>] [--resume] [--json] [--on-overflow stop|skip] [--concurrency N]
+                [--timeout SECONDS] [column mapping]
   icl-probe preview <demo file> --variant <id> [--seed N] [--k N] [--query N] [--full]
                 [--model <gguf>] [column mapping]
   icl-probe import <data file> [--out <file.icl.jsonl>] [--force] [--labels a,b] [--template T]
@@ -34,6 +34,8 @@ run       scores every variant x k x seed on the model (default: the embedded mo
           http://127.0.0.1:8000/v1#meta-llama/Llama-2-70b-hf (docs/REMOTE.md). The API key, if the
           server needs one, comes from ICL_PROBE_API_KEY. --concurrency: requests in flight
           (default 32); --timeout: seconds per request attempt (default 120).
+          Prompts longer than the model's context stop the run before scoring (exit 2, naming
+          the cells and the largest k that fits); --on-overflow skip runs the other cells.
 preview   prints the exact prompt text of one query and the variant's mapping table (no model
           run; --model adds the token ids of the prompt's end and of each label; --full prints
           every row of a long mapping)
@@ -56,7 +58,9 @@ Settings not given on the command line come from the demo file's header line, th
 Exit codes:
   0    success
   1    usage error (unknown command or option, bad option value)
-  2    bad input file (demo file problems are printed as file:line:col; invalid results file)
+  2    bad input file (demo file problems are printed as file:line:col; invalid results file),
+       a results folder that cannot be written (read-only, disk full), prompts too long for
+       the context
   3    model or engine error (missing or malformed GGUF, engine crash, unreachable or unsuitable server)
   130  interrupted (Ctrl-C); what was scored is kept, resume with --resume`;
 
@@ -81,6 +85,8 @@ export type Command =
       concurrency?: number;
       /** Remote servers: seconds per request attempt. */
       timeoutSeconds?: number;
+      /** --on-overflow: prompts longer than the context stop the run before scoring, or their cells are skipped. */
+      onOverflow: "stop" | "skip";
     }
   | { cmd: "preview"; file: string; variant: string; seed?: number; k?: number; query?: number; model?: string; full: boolean; overrides: Partial<ProbeSettings>; classesFile?: string }
   | { cmd: "import"; file: string; out?: string; force: boolean; overrides: Partial<ProbeSettings>; classesFile?: string }
@@ -110,6 +116,12 @@ function columnSpec(name: string, v: string): string | number {
   const t = v.trim();
   if (t === "") throw new UsageError(`--${name} needs a column name, number or template`);
   return /^\d+$/.test(t) ? Number(t) : t;
+}
+
+function onOverflow(v: string | boolean | undefined): "stop" | "skip" {
+  if (v === undefined) return "stop";
+  if (v !== "stop" && v !== "skip") throw new UsageError(`--on-overflow must be "stop" or "skip", got "${String(v)}"`);
+  return v;
 }
 
 function mappingOverrides(v: Record<string, string | boolean | undefined>): { overrides: Partial<ProbeSettings>; classesFile?: string } {
@@ -175,6 +187,7 @@ export function parseCommand(argv: string[]): Command {
         resume: { type: "boolean" },
         json: { type: "boolean" },
         "batch-size": { type: "string" },
+        "on-overflow": { type: "string" },
         ...MAPPING_OPTIONS,
         concurrency: { type: "string" },
         timeout: { type: "string" },
@@ -205,6 +218,7 @@ export function parseCommand(argv: string[]): Command {
         resume: !!v.resume,
         json: !!v.json,
         batchSize: int("batch-size", v["batch-size"] as string | undefined, 1),
+        onOverflow: onOverflow(v["on-overflow"]),
         ...(mapping.classesFile ? { classesFile: mapping.classesFile } : {}),
         ...(v.concurrency !== undefined ? { concurrency: int("concurrency", v.concurrency as string, 1) } : {}),
         ...(v.timeout !== undefined ? { timeoutSeconds: int("timeout", v.timeout as string, 1) } : {}),

@@ -9,7 +9,11 @@ import { parseDemoBytes, printable } from "../core/demoFile";
 import { toIclJsonl } from "../core/demoFile/serialize";
 import { PlanError, planExperiment, materializeGroup, VariantCache } from "../core/experiment/plan";
 import { buildPrompt, renderPromptText } from "../core/prompt";
-import { getVariant, parseVariantKey } from "../core/variants";
+import { VARIANTS, createVariant, expandVariantKeys, getVariant, parseVariantKey, type VariantInstance } from "../core/variants";
+import { withTokenizer, type VocabEntry } from "../core/tokenVariants";
+import { closest } from "../core/demoFile/text";
+import { PreflightError, unbuildableVariants } from "../runner/preflight";
+import { checkGgufStart } from "../engine/ggufCheck";
 import { ResultsError } from "../core/results/migrate";
 import { pAboveChanceText } from "../core/results/summary";
 import { analyseRun, type RunAnalysis } from "../core/analysis";
@@ -18,7 +22,7 @@ import { EngineFailure } from "../engine/protocol";
 import { defaultModelPath } from "../engine/defaultModel";
 import { runExperiment, RunError, type ProgressEvent } from "../runner/run";
 import { writeOutputs } from "../runner/outputs";
-import { writeFileAtomic } from "../runner/checkpoint";
+import { OutputError, checkOutputDir, writeFileAtomic } from "../runner/checkpoint";
 import { writeReportFromFile } from "../report";
 import type { ResultsFile } from "../core/results/schema";
 import { tryLoadLexicon } from "../node/lexicon";
@@ -47,7 +51,26 @@ const defaultIo = (): Io => ({
   },
 });
 
-export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+/**
+ * `icl-probe preview ... | head`: the reader closes the pipe early. Node reports that as an EPIPE
+ * error event on stdout, which would end the process with a stack trace; the output simply
+ * stops instead.
+ */
+export function guardPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listenerCount("error") > 0) continue;
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
+}
+
+export async function main(argv: string[], io?: Io): Promise<number> {
+  if (!io) {
+    guardPipes();
+    io = defaultIo();
+  }
   let cmd: Command;
   try {
     cmd = parseCommand(argv);
@@ -83,11 +106,15 @@ function reportError(e: unknown, io: Io): number {
     return EXIT.usage;
   }
   if (e instanceof EngineFailure) {
-    io.err(`icl-probe: model error (${e.code}): ${e.message}${e.hint ? `\n  ${e.hint}` : ""}`);
+    io.err(printable(`icl-probe: model error (${e.code}): ${e.message}${e.hint ? `\n  ${e.hint}` : ""}`));
     return EXIT.model;
   }
   if (e instanceof ResultsError) {
-    io.err(`icl-probe: ${e.message}`);
+    io.err(printable(`icl-probe: ${e.message}`));
+    return EXIT.badInput;
+  }
+  if (e instanceof OutputError || e instanceof PreflightError) {
+    io.err(printable(`icl-probe: ${e.message}\n  ${e.hint}`));
     return EXIT.badInput;
   }
   if (e instanceof PlanError || e instanceof RunError) {
@@ -170,17 +197,50 @@ function quoteArg(a: string): string {
   return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
 }
 
+/** Unknown variant ids are usage errors (exit 1), named with the closest known ids. */
+function checkVariantIds(variants: readonly string[]): string[] {
+  let keys: string[];
+  try {
+    keys = expandVariantKeys(variants);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const unknown = keys.filter((k) => !getVariant(k));
+  if (unknown.length) {
+    const known = VARIANTS.map((v) => v.id);
+    const named = unknown.map((k) => {
+      const guess = closest(parseVariantKey(k).id, known);
+      return `"${printable(k)}"${guess ? ` (did you mean "${guess}"?)` : ""}`;
+    });
+    throw new UsageError(`unknown variant${unknown.length === 1 ? "" : "s"} ${named.join(", ")}; known variants: ${known.join(", ")}`);
+  }
+  return keys;
+}
+
 async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]): Promise<number> {
   const loaded = loadDemoFile(cmd.file, withClasses(cmd.overrides, cmd.classesFile), io, { quiet: cmd.json });
   if (!loaded) return EXIT.badInput;
   const { file, text, sha256 } = loaded;
   const settings = file.settings;
-  // Plan first: a grid that does not fit the file fails before the engine starts.
+  // Everything that can be known before the model loads is checked here, in this order: variant
+  // ids, the plan, variants this file cannot have, the results folder, the model path.
+  const keys = checkVariantIds(settings.variants);
   planExperiment({ file, settings });
+  const needsLexicon = keys.some((k) => getVariant(k)?.needsLexicon);
+  const lexicon = needsLexicon ? tryLoadLexicon() : undefined;
+  const unbuildable = unbuildableVariants(keys, file, settings, lexicon ? { lexicon } : {});
+  for (const u of unbuildable) io.err(printable(`icl-probe: skipping ${u.variant}: ${u.reason}`));
+  if (unbuildable.length === keys.length) {
+    io.err("icl-probe: no variant of this run can be built for this file; see above.");
+    return EXIT.badInput;
+  }
   const remote = isRemoteSpec(cmd.model);
   if (remote) checkRemoteVariants(settings);
   const modelPath = remote ? cmd.model!.trim() : resolve(cmd.model ?? defaultModelPath());
   const outDir = resolve(cmd.out ?? defaultOutDir(cmd.file));
+  checkOutputDir(outDir);
+  // A local path that cannot be a GGUF file is answered at once, without starting the engine.
+  if (!remote) await checkGgufStart(modelPath);
   const engine: EngineClient | RemoteEngine = remote
     ? await connectRemote(modelPath, { concurrency: cmd.concurrency, timeoutSeconds: cmd.timeoutSeconds, log: (level, msg) => (level === "error" || (level === "warn" && !cmd.json)) && io.err(msg) })
     : await EngineClient.start({ log: (level, msg) => level === "error" && io.err(`engine: ${msg}`) });
@@ -196,6 +256,8 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
     }
   });
   const progress = createProgressReporter(io, cmd.json, engine instanceof RemoteEngine ? () => rateText(engine) : undefined);
+  const resumeCmd = ["icl-probe", ...withoutOption(argv, "--out").filter((a) => a !== "--resume"), "--out", outDir, "--resume"];
+  const resumeLine = `  ${resumeCmd.map(quoteArg).join(" ")}`;
   try {
     if (!cmd.resume && existsSync(join(outDir, "results.json"))) io.err(`note: replacing the earlier run in ${outDir} (pass --resume to continue it instead)`);
     if (engine instanceof RemoteEngine) {
@@ -208,13 +270,14 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
       if (!cmd.json) io.err(`model ${basename(modelPath)} (${info.architecture}, vocabulary ${info.vocabSize}, ${info.threads} threads); writing ${outDir}`);
     }
     const outcome = await runExperiment(
-      { file, fileText: text, fileSha256: sha256, settings, modelPath },
+      { file, fileText: text, fileSha256: sha256, settings, modelPath, ...(lexicon ? { variantContext: { lexicon } } : {}) },
       {
         engine,
         signal: controller.signal,
         outDir,
         resume: cmd.resume,
         batchSize: cmd.batchSize,
+        onOverflow: cmd.onOverflow,
         onProgress: (p: ProgressEvent) => progress.update(p),
       },
     );
@@ -223,8 +286,15 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
     if (engine instanceof RemoteEngine) io.err(remoteSummary(engine));
     // One analysis of the run for every output: the files, the printed summary and --json.
     const analysis = analyseRun(outcome.results);
-    const files = writeOutputs(outDir, outcome.results, analysis);
-    const resumeCmd = ["icl-probe", ...withoutOption(argv, "--out").filter((a) => a !== "--resume"), "--out", outDir, "--resume"];
+    let files: ReturnType<typeof writeOutputs>;
+    try {
+      files = writeOutputs(outDir, outcome.results, analysis);
+    } catch (e) {
+      if (!(e instanceof OutputError)) throw e;
+      io.err(printable(`icl-probe: ${e.message}; results.json and the journal keep what was scored. ${e.hint}`));
+      io.err(`Resume with:\n${resumeLine}`);
+      return EXIT.badInput;
+    }
     if (cmd.json) {
       io.out(
         JSON.stringify(
@@ -245,14 +315,29 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
       );
     } else {
       printSummary(analysis, outcome.results, io);
+      // Skipped variants are in the warnings block (variant-skipped); cells too long for the context here.
+      for (const c of outcome.results.manifest.skipped ?? []) if (c.code === "context-overflow") io.err(printable(`icl-probe: ${c.variant}: ${c.reason}`));
       io.err(`wrote ${files.results}\n      ${files.scoresCsv}\n      ${files.summaryCsv}\n      ${files.report}`);
     }
     if (outcome.status === "complete") return EXIT.ok;
     const m = outcome.results.manifest.progress;
-    io.err(`icl-probe: run ${outcome.status} after ${m.done} of ${m.total} queries${outcome.error && outcome.status === "failed" ? `: ${outcome.error.message}` : ""}. Resume with:\n  ${resumeCmd.map(quoteArg).join(" ")}`);
+    const err = outcome.error;
     // Ctrl-C in a terminal signals the engine process too; whatever error that caused, the user interrupted.
-    if (outcome.status === "interrupted" || interrupts > 0) return EXIT.interrupted;
-    return outcome.error instanceof EngineFailure ? EXIT.model : EXIT.usage;
+    if (outcome.status === "interrupted" || interrupts > 0) {
+      io.err(`icl-probe: run interrupted after ${m.done} of ${m.total} queries. Resume with:\n${resumeLine}`);
+      return EXIT.interrupted;
+    }
+    if (err instanceof PreflightError) {
+      // A resume would meet the same prompts: say what to change instead.
+      io.err(printable(`icl-probe: run stopped after ${m.done} of ${m.total} queries: ${err.message}\n  ${err.hint}`));
+      return EXIT.badInput;
+    }
+    if (err instanceof OutputError) {
+      io.err(printable(`icl-probe: ${err.message}.\n  ${err.hint}\nResume with:\n${resumeLine}`));
+      return EXIT.badInput;
+    }
+    io.err(printable(`icl-probe: run failed after ${m.done} of ${m.total} queries${err ? `: ${err.message}` : ""}. Resume with:\n${resumeLine}`));
+    return err instanceof EngineFailure ? EXIT.model : EXIT.usage;
   } finally {
     progress.stop();
     off?.();
@@ -260,7 +345,7 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
   }
 }
 
-function printSummary(analysis: RunAnalysis, results: ResultsFile, io: Io): void {
+export function printSummary(analysis: RunAnalysis, results: ResultsFile, io: Io): void {
   const rows = analysis.summary;
   const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? "   –  " : `${(100 * x).toFixed(1).padStart(5)}%`);
   const iv = (r: (typeof rows)[number]) => (Number.isFinite(r.accuracy.low) ? `${pct(r.accuracy.low)}–${pct(r.accuracy.high)}` : "      –       ");
@@ -276,8 +361,8 @@ function printSummary(analysis: RunAnalysis, results: ResultsFile, io: Io): void
   for (const v of analysis.verdicts) {
     io.out("");
     io.out(`${v.id.padEnd(15)} ${v.status.toUpperCase()}`);
-    io.out(wrap(v.text, 100, "  "));
-    for (const c of v.conditions) io.out(wrap(`${CONDITION_MARK[c.status] ?? "?"} ${c.text}: ${c.detail}`, 100, "    ", "  "));
+    io.out(printable(wrap(v.text, 100, "  ")));
+    for (const c of v.conditions) io.out(printable(wrap(`${CONDITION_MARK[c.status] ?? "?"} ${c.text}: ${c.detail}`, 100, "    ", "  ")));
   }
   const ws = warningLines(results);
   if (ws.length) io.out("");
@@ -301,12 +386,17 @@ export function wrap(text: string, width: number, indent: string, first = indent
   return lines.join("\n");
 }
 
+/** Mapping rows printed without --full (pa-word maps every word of the file). */
+const PREVIEW_ROWS = 40;
+/** Prompt tokens shown at the end of the prompt with --model. */
+const PREVIEW_TOKENS = 16;
+
 async function preview(cmd: Extract<Command, { cmd: "preview" }>, io: Io): Promise<number> {
   const { id } = parseVariantKey(cmd.variant);
   const def = getVariant(id);
-  if (!def) throw new UsageError(`unknown variant "${cmd.variant}"`);
-  if (def.needsTokenizer) {
-    io.err(`icl-probe: ${cmd.variant} works on the model's token ids; its prompt depends on the tokenizer. Use \`icl-probe run\` with this variant, or preview a text-level variant.`);
+  if (!def) checkVariantIds([cmd.variant]);
+  if (def!.needsTokenizer && !cmd.model) {
+    io.err(`icl-probe: ${printable(cmd.variant)} works on the model's token ids; its prompt depends on the tokenizer. Add --model <gguf> to preview it with that model's tokens, or preview a text-level variant.`);
     return EXIT.usage;
   }
   const overrides = withClasses(cmd.overrides, cmd.classesFile);
@@ -320,30 +410,82 @@ async function preview(cmd: Extract<Command, { cmd: "preview" }>, io: Io): Promi
   // A file too small for the default number of queries still previews (queries capped to fit).
   const settings = { ...file.settings, variants: [cmd.variant], k: [k], seeds: [seed], queries: Math.max(1, Math.min(file.settings.queries, file.examples.length - k)) };
   const plan = planExperiment({ file, settings });
-  const lexicon = def.needsLexicon ? tryLoadLexicon() : undefined;
+  const lexicon = def!.needsLexicon ? tryLoadLexicon() : undefined;
   const variants = new VariantCache(file, settings, lexicon ? { lexicon } : {});
   const qn = cmd.query ?? 0;
   const pool = plan.queryPools[seed];
   if (qn >= pool.length) throw new UsageError(`--query ${qn}: the run has ${pool.length} queries per seed (0..${pool.length - 1})`);
   const group = plan.groups.find((g) => g.queries.includes(pool[qn]))!;
-  const item = materializeGroup(plan, { ...group, queries: [pool[qn]], calibrationInputs: [] }, file, variants)[0];
-  const v = variants.get(cmd.variant, seed);
-  io.out(`variant   ${v.key}: ${v.title} (${v.family})`);
-  io.out(`seed ${seed}, k = ${k}, demos ${group.demoIndices.map((i) => `#${i}`).join(" ") || "(none)"}, query #${item.queryIndex} (line ${file.examples[item.queryIndex].line})`);
-  io.out(`gold      ${JSON.stringify(item.gold)}${item.goldAlt !== undefined ? `  (also ${JSON.stringify(item.goldAlt)})` : ""}`);
-  io.out(`labels    ${item.labels.map((l) => JSON.stringify(item.labelSep + l)).join(", ")}  (each scored after the prompt)`);
-  io.out("");
-  io.out("----- prompt (exact text; the label follows it) -----");
-  const prompt = buildPrompt(settings, v.demos(group.demoIndices.map((i) => file.examples[i])), item.input, v.labelSpace);
-  io.out(renderPromptText(prompt));
-  io.out("----- end of prompt -----");
-  io.out("");
-  io.out(`mapping (${v.mapping.kind})`);
-  if (v.mapping.rows.length === 0) io.out("  (none)");
-  const w = Math.max(4, ...v.mapping.rows.map((r) => r.from.length));
-  for (const r of v.mapping.rows) io.out(`  ${r.from.padEnd(w)} -> ${r.to}${r.chain ? `   chain: ${r.chain.join(" > ")}` : ""}${r.note ? `   (${r.note})` : ""}`);
-  for (const warn of v.mapping.warnings) io.out(`  warning: ${warn}`);
-  return EXIT.ok;
+  // With --model: the model's tokenizer (loaded alone, no weights needed) for token ids and token-level variants.
+  let engine: EngineClient | undefined;
+  try {
+    let vocab: { id: number; text: string; piece?: string; type: VocabEntry["type"] }[] | undefined;
+    if (cmd.model) {
+      const modelPath = resolve(cmd.model);
+      await checkGgufStart(modelPath);
+      engine = await EngineClient.start({});
+      await engine.load(modelPath, { vocabOnly: true });
+      vocab = await engine.vocab();
+      if (def!.needsTokenizer) {
+        const t = { vocab: vocab.map((x) => ({ id: x.id, text: x.piece ?? x.text, type: x.type })), cache: new Map<string, number[]>() };
+        const e = engine;
+        variants.set(cmd.variant, seed, await withTokenizer(t.vocab, (texts) => e.tokenize(texts), (tok) => createVariant(cmd.variant, { ...variants.context(seed), tokenizer: tok }), t.cache));
+      }
+    }
+    const item = materializeGroup(plan, { ...group, queries: [pool[qn]], calibrationInputs: [] }, file, variants)[0];
+    const v = variants.get(cmd.variant, seed);
+    const out = (line: string) => io.out(printable(line));
+    out(`variant   ${v.key}: ${v.title} (${v.family})`);
+    out(`read as   ${file.shape}`);
+    out(`seed ${seed}, k = ${k}, demos ${group.demoIndices.map((i) => `#${i}`).join(" ") || "(none)"}, query #${item.queryIndex} (line ${file.examples[item.queryIndex].line})`);
+    out(`gold      ${JSON.stringify(item.gold)}${item.goldAlt !== undefined ? `  (also ${JSON.stringify(item.goldAlt)})` : ""}`);
+    out(`labels    ${item.labels.slice(0, cmd.full ? undefined : PREVIEW_ROWS).map((l) => JSON.stringify(item.labelSep + l)).join(", ")}${!cmd.full && item.labels.length > PREVIEW_ROWS ? `, ... ${item.labels.length - PREVIEW_ROWS} more (--full for all)` : ""}  (each scored after the prompt)`);
+    out("");
+    out("----- prompt (exact text; the label follows it) -----");
+    const prompt = buildPrompt(settings, v.demos(group.demoIndices.map((i) => file.examples[i])), item.input, v.labelSpace);
+    io.out(printable(renderPromptText(prompt)));
+    out("----- end of prompt -----");
+    if (engine && vocab) await printTokens(engine, vocab, prompt, v, cmd.full, out);
+    out("");
+    out(`mapping (${v.mapping.kind})`);
+    if (v.mapping.rows.length === 0) out("  (none)");
+    const rows = cmd.full ? v.mapping.rows : v.mapping.rows.slice(0, PREVIEW_ROWS);
+    const w = Math.max(4, ...rows.map((r) => r.from.length));
+    for (const r of rows) out(`  ${r.from.padEnd(w)} -> ${r.to}${r.chain ? `   chain: ${r.chain.join(" > ")}` : ""}${r.note ? `   (${r.note})` : ""}`);
+    if (rows.length < v.mapping.rows.length) out(`  ... ${v.mapping.rows.length - rows.length} more rows (--full prints all ${v.mapping.rows.length})`);
+    for (const warn of v.mapping.warnings) out(`  warning: ${warn}`);
+    return EXIT.ok;
+  } finally {
+    await engine?.dispose().catch(() => undefined);
+  }
+}
+
+/** --model: the ids and pieces of the prompt's last tokens and of each label's scored continuation. */
+async function printTokens(engine: EngineClient, vocab: { id: number; text: string; piece?: string }[], prompt: ReturnType<typeof buildPrompt>, v: VariantInstance, full: boolean, out: (s: string) => void): Promise<void> {
+  const piece = (id: number) => JSON.stringify(vocab[id]?.piece ?? vocab[id]?.text ?? "?");
+  const tok = (ids: number[]) => ids.map((id) => `${id} ${piece(id)}`).join(", ");
+  out("");
+  if (v.tokens) {
+    const t = await withTokenizer(vocab.map((x) => ({ id: x.id, text: x.piece ?? x.text, type: "normal" as const })), (texts) => engine.tokenize(texts), () => v.tokens!(prompt), new Map());
+    out(`----- token ids sent to the model (${v.key} works on ids) -----`);
+    out(`prefix    ${t.prefixTokens.length} tokens`);
+    out(`query     ${tok(t.queryTokens.slice(-PREVIEW_TOKENS))}${t.queryTokens.length > PREVIEW_TOKENS ? ` (last ${PREVIEW_TOKENS} of ${t.queryTokens.length})` : ""}`);
+    const n = full ? t.labelTokens.length : Math.min(PREVIEW_ROWS, t.labelTokens.length);
+    for (let i = 0; i < n; i++) out(`label     ${JSON.stringify(prompt.labels[i])}: ${tok(t.labelTokens[i])}`);
+    return;
+  }
+  const text = prompt.prefix + prompt.query;
+  const labels = full ? prompt.labels : prompt.labels.slice(0, PREVIEW_ROWS);
+  const [base, ...withLabels] = await engine.tokenize([text, ...labels.map((l) => text + prompt.labelSep + l)]);
+  out(`----- tokens (the prompt is ${base.length} tokens; its last ${Math.min(PREVIEW_TOKENS, base.length)}) -----`);
+  out(`prompt    ... ${tok(base.slice(-PREVIEW_TOKENS))}`);
+  labels.forEach((l, i) => {
+    const full = withLabels[i];
+    let d = 0;
+    while (d < base.length && d < full.length && base[d] === full[d]) d++;
+    out(`label     ${JSON.stringify(l)}: ${tok(full.slice(d))}${d < base.length ? `   (merges with the prompt's last ${base.length - d} token(s))` : ""}`);
+  });
+  if (labels.length < prompt.labels.length) out(`          ... ${prompt.labels.length - labels.length} more labels (--full for all)`);
 }
 
 /** icl-probe import: any readable shape -> a ready *.icl.jsonl with a header line. */

@@ -32,11 +32,11 @@ function get(obj: unknown, path: string): unknown {
 const REDOWNLOAD = "Download or convert the model again (llama.cpp's convert_hf_to_gguf.py), or pick another .gguf file.";
 
 /**
- * Checks `path` and returns its parsed header; throws EngineFailure with code file-missing,
- * file-is-directory, not-gguf, truncated, vocab-only (unless `vocabOnly`) or corrupt.
+ * The checks that need no GGUF parser (a missing path, a directory, an empty or non-GGUF file,
+ * a file shorter than a header): cheap enough for the CLI to run before it starts the engine, so
+ * such paths are answered at once. Returns the file size; throws EngineFailure.
  */
-export async function checkGgufFile(path: string, opts: { vocabOnly?: boolean } = {}): Promise<GgufCheckResult> {
-  const name = basename(path);
+export async function checkGgufStart(path: string): Promise<number> {
   let st;
   try {
     st = await stat(path);
@@ -51,12 +51,16 @@ export async function checkGgufFile(path: string, opts: { vocabOnly?: boolean } 
   const size = st.size;
 
   const head = Buffer.alloc(24);
-  const fh = await open(path, "r");
   let got = 0;
   try {
-    got = (await fh.read(head, 0, 24, 0)).bytesRead;
-  } finally {
-    await fh.close();
+    const fh = await open(path, "r");
+    try {
+      got = (await fh.read(head, 0, 24, 0)).bytesRead;
+    } finally {
+      await fh.close();
+    }
+  } catch (e) {
+    throw new EngineFailure("file-missing", `Cannot read model file ${path}: ${(e as Error).message}`, "Check the file's permissions.");
   }
   if (got < 4 || head.toString("latin1", 0, 4) !== "GGUF") {
     const what = size === 0 ? "it is empty (0 bytes)" : `it does not start with the "GGUF" magic bytes (found ${JSON.stringify(head.toString("latin1", 0, Math.min(4, got)))})`;
@@ -64,6 +68,16 @@ export async function checkGgufFile(path: string, opts: { vocabOnly?: boolean } 
   }
   if (size < 24)
     throw new EngineFailure("truncated", `${path} is truncated: only ${size} bytes, shorter than a GGUF header.`, "The download or copy was interrupted: " + REDOWNLOAD);
+  return size;
+}
+
+/**
+ * Checks `path` and returns its parsed header; throws EngineFailure with code file-missing,
+ * file-is-directory, not-gguf, truncated, vocab-only (unless `vocabOnly`) or corrupt.
+ */
+export async function checkGgufFile(path: string, opts: { vocabOnly?: boolean } = {}): Promise<GgufCheckResult> {
+  const name = basename(path);
+  const size = await checkGgufStart(path);
 
   const { readGgufFileInfo } = await loadNodeLlamaCpp();
   let info: GgufFileInfo;

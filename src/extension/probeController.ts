@@ -12,7 +12,7 @@ import type { ProbeSettings } from "../core/types";
 import { runExperiment, type EngineLike, type ProgressEvent } from "../runner/run";
 import { writeOutputs } from "../runner/outputs";
 import { analyseRun } from "../core/analysis";
-import { RESULTS_FILE } from "../runner/checkpoint";
+import { RESULTS_FILE, checkOutputDir } from "../runner/checkpoint";
 import { parseResults } from "../core/results/load";
 import type { LoadOptions, ModelInfo } from "../engine/protocol";
 import { readGgufHeader } from "./ggufHeader";
@@ -198,6 +198,13 @@ export class ProbeController implements vscode.Disposable {
     const stamp = new Date().toISOString().replace(/[:.]/g, "-").replace("Z", "");
     const runId = `${basename(path).replace(/\.(icl\.jsonl|jsonl|csv|tsv)$/i, "")}/${stamp}`;
     const outDir = this.outDirFor(req.uri, s, runId);
+    // The results folder must take writes before any model time is spent.
+    try {
+      checkOutputDir(outDir);
+    } catch (e) {
+      void showError(`ICL Probe: cannot write the results of ${basename(path)}`, e);
+      return;
+    }
     const abort = new AbortController();
     this.current = { abort, uri: req.uri, runId };
     await vscode.commands.executeCommand("setContext", "iclProbe.running", true);
@@ -238,7 +245,17 @@ export class ProbeController implements vscode.Disposable {
             snapshot();
           };
           this.listener.model({ name: basename(model.path), path: model.path, state: "running" });
-          const outcome = await runExperiment({ file, fileText: text, settings: file.settings, modelPath: model.path }, { engine, signal: abort.signal, outDir, onProgress });
+          const outcome = await runExperiment(
+            { file, fileText: text, settings: file.settings, modelPath: model.path, ...(s.contextSize ? { contextSize: s.contextSize } : {}) },
+            { engine, signal: abort.signal, outDir, onProgress, onOverflow: s.onOverflow },
+          );
+          const skipped = outcome.results.manifest.skipped ?? [];
+          if (skipped.length) {
+            for (const c of skipped) log().warn(`skipped ${c.variant}${c.k !== undefined ? ` k=${c.k} seed ${c.seed}` : ""}: ${c.reason}`);
+            void vscode.window.showWarningMessage(`ICL Probe: ${skipped.length} part(s) of the grid were skipped (${[...new Set(skipped.map((c) => c.variant))].join(", ")}): ${skipped[0].reason}`, "Show log").then((c) => {
+              if (c === "Show log") log().show(true);
+            });
+          }
           status = outcome.status;
           progress.report({ message: "writing the report…" });
           // One analysis for the files and every view of the run.

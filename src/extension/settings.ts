@@ -33,6 +33,8 @@ export interface ExtensionSettings {
   /** Overrides of the demo file's header (only keys the user set). */
   overrides: Partial<ProbeSettings>;
   resultsFolder: string;
+  /** Prompts longer than the context: stop before scoring, or skip those cells and run the rest. */
+  onOverflow: "stop" | "skip";
   /** One sentence per invalid value, naming the setting and what to do. */
   problems: string[];
 }
@@ -80,6 +82,8 @@ export function validateSetting(key: string, value: unknown): string | undefined
       return ["header", "fixed", "per-query"].includes(value as string) ? undefined : `${name} must be "header", "fixed" or "per-query".`;
     case "calibrate":
       return ["header", "on", "off"].includes(value as string) ? undefined : `${name} must be "header", "on" or "off".`;
+    case "onOverflow":
+      return ["stop", "skip"].includes(value as string) ? undefined : `${name} must be "stop" or "skip".`;
     case "resultsFolder":
       if (typeof value !== "string" || value.trim() === "") return `${name} must be a workspace-relative folder such as ".icl-probe/results".`;
       if (/(^|[\\/])\.\.([\\/]|$)/.test(value)) return `${name} must stay inside the workspace (no "..").`;
@@ -135,6 +139,7 @@ export function readSettings(cfg: ConfigLike, trusted: boolean): ExtensionSettin
     contextSize: get<number>("contextSize", 0),
     overrides,
     resultsFolder: get<string>("resultsFolder", ".icl-probe/results"),
+    onOverflow: get<"stop" | "skip">("onOverflow", "stop"),
     problems,
   };
 }

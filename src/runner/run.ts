@@ -10,11 +10,12 @@ import { getVariant, type VariantContext } from "../core/variants";
 import { tokenizeAll, withTokenizer, type VocabEntry } from "../core/tokenVariants";
 import { tryLoadLexicon } from "../node/lexicon";
 import { planExperiment, materializeGroup, VariantCache, withoutVariants, type ExperimentPlan, type MaterializedItem, type PlanGroup } from "../core/experiment/plan";
-import { createVariant, type VariantInstance } from "../core/variants";
+import { createVariant, VariantError, type VariantInstance } from "../core/variants";
+import { PreflightError, checkLabelTokens, dropGroups, findOverflows, overflowMessage, type OverflowPolicy } from "./preflight";
 import { toCalibrationRecord, toQueryRecord } from "../core/experiment/records";
-import { RESULTS_SCHEMA_VERSION, calibrationKey, recordKey, type CalibrationRecord, type ModelManifest, type ResultsFile, type RunManifest } from "../core/results/schema";
+import { type SkippedCell, RESULTS_SCHEMA_VERSION, calibrationKey, recordKey, type CalibrationRecord, type ModelManifest, type ResultsFile, type RunManifest } from "../core/results/schema";
 import { parseResults } from "../core/results/load";
-import { Journal, JOURNAL_FILE, RESULTS_FILE, writeFileAtomic } from "./checkpoint";
+import { Journal, JOURNAL_FILE, OutputError, RESULTS_FILE, outputError, writeFileAtomic, type JournalEntry } from "./checkpoint";
 import { machineManifest, modelManifest, sha256Text, toolVersion } from "./manifest";
 import { computeBaselines, groupBaseline, type GroupBaseline } from "../core/experiment/baselines";
 import { demoSpans } from "../engine/items";
@@ -59,6 +60,8 @@ export interface RunConfig {
   modelPath: string;
   /** Extra variant context (word lists, a lexicon); the WordNet lexicon is loaded when a variant needs it. */
   variantContext?: Partial<VariantContext>;
+  /** The context size the model was loaded with (LoadOptions.contextSize); default its training context. */
+  contextSize?: number;
 }
 
 export interface ProgressEvent {
@@ -90,6 +93,8 @@ export interface RunOptions {
    * per-item results (see EngineScoreOptions.onItem).
    */
   batchSize?: number;
+  /** Cells whose prompts exceed the context: "stop" (default) before scoring, or "skip" them with a recorded reason. */
+  onOverflow?: OverflowPolicy;
   /** Minimum interval between atomic results.json snapshots while running (default 2000 ms; the journal has every record meanwhile). */
   snapshotEveryMs?: number;
 }
@@ -132,6 +137,7 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
   const variants = await prepareVariants(planned, config, engine);
   const skipped = [...variants.skipped].map(([variant, reason]) => ({ variant, reason }));
   const plan = withoutVariants(planned, skipped.map((x) => x.variant));
+  const skippedCells: SkippedCell[] = skipped.map((x) => ({ variant: x.variant, code: "variant-unbuildable", reason: x.reason }));
   const described = engine.describe ? await engine.describe() : undefined;
   const model = described?.model ?? (await modelManifest(config.modelPath, info));
   const fileSha = config.fileSha256 ?? sha256Text(config.fileText);
@@ -183,6 +189,22 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
   const resumed = records.size;
   const journal = journalPath ? new Journal(journalPath) : undefined;
   if (journal && !opts.resume) journal.remove();
+  // A write that fails (disk full, folder gone read-only) stops the scoring at once: scoring on
+  // would only produce queries that cannot be kept.
+  let writeFailure: OutputError | undefined;
+  const stop = new AbortController();
+  const forwardAbort = (): void => stop.abort();
+  if (signal?.aborted) stop.abort();
+  signal?.addEventListener("abort", forwardAbort);
+  const journalAppend = (entry: JournalEntry): void => {
+    if (writeFailure || !journal) return;
+    try {
+      journal.append([entry]);
+    } catch (e) {
+      writeFailure = outputError(e, journal.path);
+      stop.abort();
+    }
+  };
 
   // Warnings about the run as a whole (variants that fell back), found when the variants are built.
   let runWarnings: RunWarning[] = [];
@@ -207,7 +229,31 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
     lastSnapshot = performance.now();
   };
 
+  // Before any scoring: unbuildable variants are out already (prepareVariants); then label words
+  // the model cannot tell apart, and prompts longer than the context (runner/preflight.ts).
+  if (skipped.length && plan.variants.length === 0) {
+    throw new PreflightError("no-buildable-variant", `no variant of this run can be built for ${config.file.path}: ${skipped.map((c) => `${c.variant}: ${c.reason}`).join(" ")}`, "Add the word lists the messages ask for, or choose other variants (--variants).");
+  }
+  if (engine.tokenize) {
+    const tokenize = (texts: string[]) => engine.tokenize!(texts);
+    await checkLabelTokens(config.file, config.settings, tokenize);
+    const limit = config.contextSize || info.trainContextSize;
+    const cells = await findOverflows(plan, config.file, variants, tokenize, limit, info.addsBos);
+    if (cells.length) {
+      const message = overflowMessage(cells, limit, info.fileName);
+      if ((opts.onOverflow ?? "stop") === "stop") {
+        const k = Math.min(...cells.map((c) => c.largestK));
+        throw new PreflightError("context-overflow", message, `Use k values up to ${k} (--k), shorter examples or a model with a longer context; or skip these cells and run the rest (--on-overflow skip). Resuming would fail the same way.`);
+      }
+      for (const c of cells) skippedCells.push({ variant: c.variant, k: c.k, seed: c.seed, code: "context-overflow", reason: `${c.tokens} tokens > context ${limit}; largest k that fits about ${c.largestK}` });
+      const over = new Set(cells.map((c) => `${c.variant}|${c.k}|${c.seed}`));
+      dropGroups(plan, (g) => over.has(`${g.variant}|${g.k}|${g.seed}`));
+    }
+  }
+  if (skippedCells.length) manifest.skipped = skippedCells;
+  manifest.progress = { done: 0, total: plan.totalQueries };
   runWarnings = [...variantWarnings(plan, variants), ...skipped.map((x): RunWarning => ({ code: "variant-skipped", message: x.reason, variant: x.variant }))];
+
   const batchSize = Math.max(1, opts.batchSize ?? Number.MAX_SAFE_INTEGER);
   const snapshotEvery = opts.snapshotEveryMs ?? 2000;
   let engineMs = 0;
@@ -232,9 +278,12 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
   let status: RunOutcome["status"] = "complete";
   let error: Error | undefined;
   try {
+    const overflowed = new Set<string>();
     for (const group of plan.groups) {
+      if (overflowed.has(`${group.variant}|${group.k}|${group.seed}`)) continue;
       const pending = group.queries.filter((q) => !records.has(recordKey({ ...group, queryIndex: q })));
       if (pending.length === 0) continue;
+      if (writeFailure) throw writeFailure;
       if (signal?.aborted) throw abortError();
       emit(group);
       const items = materializeGroup(plan, group, config.file, variants, (q) => records.has(recordKey({ ...group, queryIndex: q })));
@@ -273,6 +322,7 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
       const batches: MaterializedItem[][] = cfMissing.length ? [cfMissing] : [];
       for (let start = 0; start < qItems.length; start += batchSize) batches.push(qItems.slice(start, start + batchSize));
       for (const batch of batches) {
+        if (writeFailure) throw writeFailure;
         if (signal?.aborted) throw abortError();
         const byId = new Map(batch.map((b) => [b.id, b]));
         const seen = new Set<string>();
@@ -287,12 +337,12 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
           if (item.kind === "calibration") {
             const c = toCalibrationRecord(group, item, labels, warnings);
             calibration.set(calibrationKey(c), c);
-            journal?.append([{ type: "calibration", fingerprint, record: c }]);
+            journalAppend({ type: "calibration", fingerprint, record: c });
           } else {
             const r = toQueryRecord(group, item, labels, cfProbs(), warnings);
             records.set(recordKey(r), r);
             doneThisSession++;
-            journal?.append([{ type: "record", fingerprint, record: r }]);
+            journalAppend({ type: "record", fingerprint, record: r });
           }
         };
         const tb = performance.now();
@@ -303,7 +353,7 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
         const scoreItems: ScoreItem[] = inst.tokens
           ? await Promise.all(batch.map((b) => tokenScoreItem(b, spans, inst.tokens!.bind(inst), variants.tokens!, found)))
           : batch.map((b) => toScoreItem(b, spans));
-        const request = engine.scoreWithStats ? engine.scoreWithStats(scoreItems, { signal, onItem: accept }) : engine.score(scoreItems, { signal, onItem: accept });
+        const request = engine.scoreWithStats ? engine.scoreWithStats(scoreItems, { signal: stop.signal, onItem: accept }) : engine.score(scoreItems, { signal: stop.signal, onItem: accept });
         // While the engine process scores, this process is idle: fit the demo set's baselines
         // (logistic regression) now instead of after the run. Synchronous, so the request's
         // promise cannot reject unobserved before it is awaited below.
@@ -314,7 +364,21 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
             // Retried (and reported) after the run; a baseline problem must not abandon the request.
           }
         }
-        const out = await request;
+        let out: Awaited<typeof request>;
+        try {
+          out = await request;
+        } catch (e) {
+          // The pre-check measures prompts from their parts; should one still not fit, the engine's
+          // own check lands here, and the same policy applies.
+          if ((e as { code?: string })?.code !== "context-overflow") throw e;
+          if ((opts.onOverflow ?? "stop") === "stop") throw new PreflightError("context-overflow", (e as Error).message, "Use smaller k values (--k), or skip such cells and run the rest (--on-overflow skip). Resuming would fail the same way.");
+          skippedCells.push({ variant: group.variant, k: group.k, seed: group.seed, code: "context-overflow", reason: (e as Error).message });
+          manifest.skipped = skippedCells;
+          const cell = `${group.variant}|${group.k}|${group.seed}`;
+          overflowed.add(cell);
+          dropGroups(plan, (g) => `${g.variant}|${g.k}|${g.seed}` === cell);
+          break;
+        }
         if (Array.isArray(out)) {
           scored = out;
           engineMs += performance.now() - tb;
@@ -324,6 +388,7 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
         }
         // Items not streamed (engines without onItem) are accepted here.
         for (const s of scored) accept(s);
+        if (writeFailure) throw writeFailure;
         emit(group);
         // The journal already holds every record; the snapshot is refreshed at most every
         // snapshotEveryMs (a full rewrite + fsync per demo set cost ~5% of the engine time on the
@@ -332,9 +397,18 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
       }
     }
   } catch (e) {
-    error = e as Error;
-    status = isAbort(e, signal) ? "interrupted" : "failed";
+    error = writeFailure ?? (e as Error);
+    status = writeFailure || e instanceof OutputError ? "failed" : isAbort(e, signal) ? "interrupted" : "failed";
   }
+  signal?.removeEventListener("abort", forwardAbort);
+  // A results folder that stopped taking writes: say how much is on disk and how to go on.
+  const safeMessage = (e: unknown): OutputError => {
+    const oe = outputError(e, resultsPath ?? "");
+    const safe = resumed + (journal?.records ?? 0);
+    const what = oe.code === "disk-full" ? "disk full" : oe.message;
+    return new OutputError(oe.code, oe.path, `${what}: ${safe} quer${safe === 1 ? "y is" : "ies are"} safe in the journal; free space and run --resume`, oe.hint);
+  };
+  if (error instanceof OutputError) error = safeMessage(error);
 
   let results = snapshot(status === "complete" ? "complete" : status === "interrupted" ? "interrupted" : "failed");
   if (status === "failed" && error) results.manifest.error = error.message;
@@ -346,10 +420,20 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
       results.manifest.error = `baselines not computed: ${(e as Error).message}`;
     }
   }
-  persist(results);
-  if (status === "complete") journal?.remove();
-  else journal?.close();
-  return { results, status, error, engineMs, wallMs: performance.now() - t0, resumed, skipped };
+  try {
+    persist(results);
+    if (status === "complete") journal?.remove();
+    else journal?.close();
+  } catch (e) {
+    // The previous results.json is intact (atomic write) and the journal holds every record.
+    journal?.close();
+    error = safeMessage(e);
+    status = "failed";
+    results.manifest.status = "failed";
+    results.manifest.error = error.message;
+  }
+  // Cells left out before or during scoring, with the reason (the variants that could not be built, prompts too long).
+  return { results, status, error, engineMs, wallMs: performance.now() - t0, resumed, skipped: skippedCells.map(({ variant, reason }) => ({ variant, reason })) };
 }
 
 interface TokenSupport {
@@ -367,6 +451,7 @@ class PreparedVariants extends VariantCache {
   readonly skipped = new Map<string, string>();
 }
 
+/** Creates every (variant, seed) instance; a variant that cannot be built is skipped with its reason. */
 async function prepareVariants(plan: ExperimentPlan, config: RunConfig, engine: EngineLike): Promise<PreparedVariants> {
   const defs = plan.variants.map((v) => getVariant(v));
   const extra: Partial<VariantContext> = { ...config.variantContext };
@@ -384,17 +469,23 @@ async function prepareVariants(plan: ExperimentPlan, config: RunConfig, engine: 
   }
   for (const variant of plan.variants) {
     const def = getVariant(variant);
-    for (const seed of config.settings.seeds) {
-      if (def?.needsTokenizer && cache.tokens) {
-        const t = cache.tokens;
-        cache.set(variant, seed, await withTokenizer(t.vocab, t.fetch, (tok) => createVariant(variant, { ...cache.context(seed), tokenizer: tok }), t.cache));
-      } else cache.get(variant, seed);
+    try {
+      for (const seed of config.settings.seeds) {
+        if (def?.needsTokenizer && cache.tokens) {
+          const t = cache.tokens;
+          cache.set(variant, seed, await withTokenizer(t.vocab, t.fetch, (tok) => createVariant(variant, { ...cache.context(seed), tokenizer: tok }), t.cache));
+        } else cache.get(variant, seed);
+      }
+    } catch (e) {
+      if (!(e instanceof VariantError)) throw e;
+      cache.skipped.set(variant, `${variant} skipped: ${e.message}${e.hint ? ` ${e.hint}` : ""}`);
     }
   }
   for (const variant of plan.variants) {
     for (const seed of config.settings.seeds) {
+      if (cache.skipped.has(variant)) continue;
       const linear = cache.get(variant, seed).linear;
-      if (!linear || cache.skipped.has(variant)) continue;
+      if (!linear) continue;
       if (!engine.tokenEmbeddings) {
         cache.skipped.set(variant, `${variant} skipped: this engine cannot read the model's input embeddings (token_embd rows), which tau_g-Linear is fitted on.`);
         continue;

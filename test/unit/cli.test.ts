@@ -51,9 +51,9 @@ test("a bad demo file exits 2 and prints every problem as file:line:col", async 
 });
 
 test("a grid that does not fit the file exits 2 with a hint", async () => {
-  const r = await cli("run", demo, "--queries", "11", "--k", "4");
+  const r = await cli("run", demo, "--k", "12");
   assert.equal(r.code, 2);
-  assert.match(r.err, /(too few|needs more examples|k = 4)/);
+  assert.match(r.err, /k = 12 \(from the settings override\) needs more examples than the 12 valid ones/);
 });
 
 test("preview prints the exact prompt and the mapping table, without a model", async () => {

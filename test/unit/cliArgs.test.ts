@@ -14,6 +14,7 @@ test("run: every flag maps to its override", () => {
     resume: true,
     json: true,
     batchSize: undefined,
+    onOverflow: "stop",
   });
 });
 

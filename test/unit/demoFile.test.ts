@@ -50,13 +50,13 @@ test("reads examples with every alias pair, skipping blank and comment lines", (
 });
 
 test("the header line maps onto settings; labels become classes", () => {
-  const header = '{"icl-probe": 1, "template": "News: {input}\\nTopic: {label}", "separator": "\\n", "instruction": "Classify.", "labels": ["b", "a"], "verbalizers": {"a": "alpha"}, "k": [0, 2], "seeds": [7], "queries": 3, "selection": "per-query", "balance": true, "calibrate": true, "variants": ["gold", "ra-string#2"]}';
+  const header = '{"icl-probe": 1, "template": "News: {input}\\nTopic: {label}", "separator": "\\n", "instruction": "Classify.", "labels": ["b", "a"], "verbalizers": {"a": "alpha"}, "k": [0, 2], "seeds": [7], "queries": 2, "selection": "per-query", "balance": true, "calibrate": true, "variants": ["gold", "ra-string#2"]}';
   const f = parse(lines(header, ex("one", "a"), ex("two", "b"), ex("three", "a"), ex("four", "b")));
   assert.deepEqual(f.problems, []);
   assert.equal(f.headerLine, 1);
   assert.deepEqual(f.header, {
     template: "News: {input}\nTopic: {label}", separator: "\n", instruction: "Classify.", classes: ["b", "a"], verbalizers: { a: "alpha" },
-    k: [0, 2], seeds: [7], queries: 3, selection: "per-query", balance: true, calibrate: true, variants: ["gold", "ra-string#2"],
+    k: [0, 2], seeds: [7], queries: 2, selection: "per-query", balance: true, calibrate: true, variants: ["gold", "ra-string#2"],
   });
   assert.deepEqual(f.settings, { ...f.header });
   assert.deepEqual(f.classes, ["b", "a"]);

@@ -101,12 +101,15 @@ test("materialized groups: calibration inputs first, one prefix per group, gold 
   assert.equal(rest.length, items.length - 1);
 });
 
-test("a grid that does not fit the file is a PlanError with a hint", () => {
+test("--queries beyond the pool is capped (one rule with the parser's queries-capped note); a k leaving no query is a PlanError", () => {
+  for (const selection of ["fixed", "per-query"] as const) {
+    const { file, settings } = setup(12, { queries: 10, k: [4], selection });
+    const plan = planExperiment({ file, settings });
+    assert.equal(plan.queriesPerSeed, 8);
+    for (const seed of settings.seeds) assert.equal(plan.queryPools[seed].length, 8);
+  }
   const { file, settings } = setup(12, { queries: 10, k: [4] });
-  assert.throws(
-    () => planExperiment({ file, settings }),
-    (e: unknown) => e instanceof PlanError && /12 examples are too few for 10 queries and k = 4/.test(e.message) && /lower --queries to 8/.test(e.hint),
-  );
+  assert.throws(() => planExperiment({ file, settings: { ...settings, k: [12] } }), (e: unknown) => e instanceof PlanError && /12 examples are too few for k = 12/.test(e.message) && /k values up to 11/.test(e.hint));
   assert.throws(() => planExperiment({ file, settings: { ...settings, variants: [] } }), PlanError);
 });
 

@@ -191,7 +191,7 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
   const left = n - maxK;
   // Only when "queries" was asked for explicitly: the default simply means "up to 64".
   const queriesSet = ctx.overridden.has("queries") || ctx.info.keys.has("queries");
-  if (kIssues.length === 0 && queriesSet && settings.selection === "fixed" && settings.queries > left) {
+  if (kIssues.length === 0 && queriesSet && settings.queries > left) {
     sink.add({ ...settingRange(ctx, "queries"), severity: "info", code: "queries-capped", message: `queries = ${settings.queries}${origin(ctx, "queries")}, but only ${left} example${left === 1 ? " is" : "s are"} left after ${maxK} demonstration${maxK === 1 ? "" : "s"}; every one of them is used as a query`, hint: "Add examples for more queries, or lower \"queries\" to silence this note." });
   }
 

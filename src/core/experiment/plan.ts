@@ -37,6 +37,8 @@ export interface ExperimentPlan {
   variants: string[];
   /** Per seed, the query pool (example indices), shared by every variant and k: comparisons are paired. */
   queryPools: Record<number, number[]>;
+  /** Queries drawn per seed: settings.queries, capped to the examples left after the largest k. */
+  queriesPerSeed: number;
   groups: PlanGroup[];
   /** Number of query records the plan produces (calibration items not counted). */
   totalQueries: number;
@@ -59,19 +61,19 @@ export function planExperiment({ file, settings }: PlanInput): ExperimentPlan {
   if (settings.k.length === 0) throw new PlanError("no k values to run", "pass --k 0,4,8 or set \"k\" in the file header");
   if (settings.seeds.length === 0) throw new PlanError("no seeds to run", "pass --seeds 1,2,3 or set \"seeds\" in the file header");
   const maxK = Math.max(...settings.k);
-  // Fixed selection draws demos outside the whole query pool; per-query only outside the query itself.
-  // Selection sets aside every query of the seed in both modes (a clean train/test split).
-  const needed = settings.queries + maxK;
-  if (examples.length < needed) {
+  // One rule everywhere (parser note "queries-capped", docs): queries beyond the examples left
+  // after the largest k are capped, in both selection modes (selection sets aside every query of
+  // the seed, a clean train/test split). Only a k that leaves no query at all is an error.
+  const queries = Math.min(settings.queries, examples.length - maxK);
+  if (queries < 1) {
     throw new PlanError(
-      `${examples.length} examples are too few for ${settings.queries} queries and k = ${maxK} with ${settings.selection} demo selection (needs ${needed})`,
-      `lower --queries to ${Math.max(1, examples.length - maxK)} or the largest k, or add examples`,
+      `${examples.length} examples are too few for k = ${maxK}: every k must leave at least one query`,
+      `use k values up to ${Math.max(0, examples.length - 1)}, or add examples`,
     );
   }
-
   const queryPools: Record<number, number[]> = {};
   for (const seed of settings.seeds) {
-    const pool = drawQueries({ examples, n: settings.queries, seed });
+    const pool = drawQueries({ examples, n: queries, seed });
     queryPools[seed] = pool.map((e) => e.index);
   }
 
@@ -123,7 +125,7 @@ export function planExperiment({ file, settings }: PlanInput): ExperimentPlan {
       }
     }
   }
-  return { settings, variants, queryPools, groups, totalQueries, totalCalibration };
+  return { settings, variants, queryPools, queriesPerSeed: queries, groups, totalQueries, totalCalibration };
 }
 
 /** The plan without the given variants' groups (variants an engine cannot run), totals updated. */

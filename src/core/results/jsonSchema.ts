@@ -130,6 +130,10 @@ export const RESULTS_JSON_SCHEMA = {
         planFingerprint: str,
         startedAt: str,
         endedAt: str,
+        skipped: {
+          type: "array",
+          items: { type: "object", required: ["variant", "code", "reason"], properties: { variant: str, k: int, seed: int, code: str, reason: str } },
+        },
         status: { enum: ["running", "interrupted", "failed", "complete"] },
         progress: { type: "object", required: ["done", "total"], properties: { done: int, total: int } },
         machine: {

@@ -50,6 +50,17 @@ export interface RunManifest {
   machine: { platform: string; arch: string; cpus: number; node: string };
   /** Why the run stopped early, when it did. */
   error?: string;
+  /** Cells of the grid that were not run, and why (v3): unbuildable variants, prompts longer than the context. */
+  skipped?: SkippedCell[];
+}
+
+/** A variant, or one (variant, k, seed) cell, left out of a run before scoring, with the reason. */
+export interface SkippedCell {
+  variant: string;
+  k?: number;
+  seed?: number;
+  code: "variant-unbuildable" | "context-overflow" | "labels-share-tokens";
+  reason: string;
 }
 
 /**

@@ -16,6 +16,24 @@ function lexiconFor(ctx: VariantContext, relation: Relation, variant: string): L
   return withWordLists(ctx.lexicon, ctx.wordLists);
 }
 
+/** Labels shown in full in a missing-words message; the snippet lists the same ones. */
+const SHOWN = 20;
+
+/**
+ * One error for every label without a word of the relation, with the word-list snippet to paste
+ * into the header (placeholders the user fills in).
+ */
+export function missingWordsError(variant: string, relation: Relation, lacking: readonly string[], total: number, source: string): VariantError {
+  const shown = lacking.slice(0, SHOWN);
+  const more = lacking.length > SHOWN ? ` and ${lacking.length - SHOWN} more` : "";
+  const snippet = `"wordLists": {"${relation}": {${shown.map((w) => `${JSON.stringify(w)}: ["..."]`).join(", ")}${more ? ", ..." : ""}}}`;
+  return new VariantError(
+    variant,
+    `${lacking.length} of ${total} label${total === 1 ? "" : "s"} ha${lacking.length === 1 ? "s" : "ve"} no ${SINGULAR[relation]} in ${source}: ${shown.map((w) => `'${w}'`).join(", ")}${more}.`,
+    `Add your own words to the header line: ${snippet} (one or more ${relation} per label).`,
+  );
+}
+
 function uniqueLower(words: readonly string[]): string[] {
   const seen = new Set<string>();
   return words.filter((w) => {
@@ -45,14 +63,14 @@ export function naturalG(ctx: VariantContext, relation: Relation, draw: number, 
   const labelsLower = new Set(words.map((w) => w.toLowerCase()));
   const isLabel = (c: string) => labelsLower.has(c.toLowerCase());
   const top = Math.max(1, ctx.options?.naturalTop ?? 5);
+  // Every label is checked before any is assigned, so one message lists all that need a word.
+  const lacking = words.filter((word) => uniqueLower(lex[relation](word)).filter((c) => c.toLowerCase() !== word.toLowerCase()).length === 0);
+  if (lacking.length) throw missingWordsError(variant, relation, lacking, words.length, ctx.lexicon?.source ?? "the lexicon");
   const prefs = words.map((word, i) => {
     const own = word.toLowerCase();
     const listed = fromWordList(ctx.wordLists, relation, word);
     const all = uniqueLower(lex[relation](word)).filter((c) => c.toLowerCase() !== own);
     const where = listed ? "your word list" : ctx.lexicon?.source ?? "the lexicon";
-    if (all.length === 0) {
-      throw new VariantError(variant, `label '${word}' has no ${SINGULAR[relation]} in ${where}; add one in a word list.`, `Add e.g. "${relation}": {"${word}": ["..."]} to the word lists.`);
-    }
     const allowed = relation === "antonyms" ? all : all.filter((c) => !isLabel(c));
     if (allowed.length === 0) {
       throw new VariantError(variant, `every ${SINGULAR[relation]} of label '${word}' in ${where} (${all.join(", ")}) is another label; g would turn this task into a label swap.`, `Add other ${relation} for '${word}' in a word list.`);
@@ -143,10 +161,9 @@ export function synonymChains(ctx: VariantContext, m: number, draw: number, vari
     const rng = rngFor(ctx.seed, "chain", draw, hop, word.toLowerCase());
     return shuffle(rng, all.slice(0, top)).concat(shuffle(rng, all.slice(top)));
   };
+  const lacking = words.filter((w) => lex.synonyms(w).length === 0);
+  if (lacking.length) throw missingWordsError(variant, "synonyms", lacking, words.length, lex.source);
   return words.map((w0) => {
-    if (lex.synonyms(w0).length === 0) {
-      throw new VariantError(variant, `label '${w0}' has no synonym in ${lex.source}, so no synonym chain can start from it; add one in a word list.`, `Add e.g. "synonyms": {"${w0}": ["..."]} to the word lists.`);
-    }
     let budget = CHAIN_BUDGET;
     let deepest: string[] = [w0];
     const visit = (chain: string[]): string[] | undefined => {
