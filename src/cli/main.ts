@@ -282,6 +282,11 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
       },
     );
     progress.stop();
+    if (outcome.error instanceof OutputError) {
+      // The folder stopped taking writes: the CSVs and report would fail the same way.
+      io.err(printable(`icl-probe: ${outcome.error.message}.\n  ${outcome.error.hint}\nResume with:\n${resumeLine}`));
+      return EXIT.badInput;
+    }
     // The run log's request and retry counts.
     if (engine instanceof RemoteEngine) io.err(remoteSummary(engine));
     // One analysis of the run for every output: the files, the printed summary and --json.
@@ -330,10 +335,6 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
     if (err instanceof PreflightError) {
       // A resume would meet the same prompts: say what to change instead.
       io.err(printable(`icl-probe: run stopped after ${m.done} of ${m.total} queries: ${err.message}\n  ${err.hint}`));
-      return EXIT.badInput;
-    }
-    if (err instanceof OutputError) {
-      io.err(printable(`icl-probe: ${err.message}.\n  ${err.hint}\nResume with:\n${resumeLine}`));
       return EXIT.badInput;
     }
     io.err(printable(`icl-probe: run failed after ${m.done} of ${m.total} queries${err ? `: ${err.message}` : ""}. Resume with:\n${resumeLine}`));
