@@ -8,8 +8,9 @@
 // - lemma: lower case word (letters, optional inner hyphen/apostrophe), or a phrase of up to 3
 //   words ("new delhi", WordNet's underscores made spaces) with synonyms only.
 // - synonyms: the other lemmas (words, or phrases of up to 3 words with WordNet's underscores
-//   made spaces) of the lemma's synsets, senses ordered by their tagged frequency (index.sense
-//   tag counts, across parts of speech), so the first synonyms are the common ones.
+//   made spaces) of the lemma's synsets: adjective and noun senses first (the way label words
+//   are used), ordered by their tagged frequency (index.sense tag counts), then adverb and verb
+//   senses, so the first synonyms are the common ones of the label's sense.
 // Every list puts single words before phrases (a label "Paris" still gets "City of Light",
 // while "good" keeps single-word synonyms first).
 // - antonyms: direct ones (lexical "!" pointers of this lemma); only when there is none, indirect
@@ -100,10 +101,14 @@ export function buildLexiconTable(dictDir, version) {
     const lists = perPos.map((m) => m.get(raw) ?? []);
     const ordered = [];
     for (let r = 0; lists.some((l) => r < l.length); r++) for (const l of lists) if (r < l.length) ordered.push(l[r]);
-    // Most frequent senses first across parts of speech (stable: ties keep the interleaved order),
-    // so "glad" starts with its adjective sense, not the noun "gladiolus".
+    // Label words are used as adjectives (sentiment: positive/negative) or nouns (topics:
+    // sports/business), so adjective and noun senses come first, most frequent first across the
+    // two (stable: ties keep the interleaved order; "glad" starts with its adjective sense, not
+    // the noun "gladiolus"), then adverb senses, then verb senses: "negative" no longer starts
+    // with the verb "veto", nor "sports" with "boast".
     const freq = (key) => tagCount.get(`${raw}|${key}`) ?? 0;
-    senses.set(lemma, ordered.map((key, i) => [key, freq(key), i]).sort((x, y) => y[1] - x[1] || x[2] - y[2]).map(([key]) => key));
+    const posRank = (key) => (key.startsWith("v:") ? 2 : key.startsWith("r:") ? 1 : 0);
+    senses.set(lemma, ordered.map((key, i) => [key, freq(key), i]).sort((x, y) => posRank(x[0]) - posRank(y[0]) || y[1] - x[1] || x[2] - y[2]).map(([key]) => key));
   }
 
   const norm = (w) => w.toLowerCase();

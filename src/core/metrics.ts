@@ -13,7 +13,8 @@
 import type { QueryRecord } from "./types";
 import type { Interval } from "./stats/intervals";
 import { accuracyInference, promptInference, signFlipDistribution, signFlipInterval, type Tested } from "./stats/inference";
-import { macroF1FromConfusion, type ConfusionMatrix } from "./stats/classification";
+import { macroF1FromIndices, type ConfusionMatrix } from "./stats/classification";
+import { classTables, type ClassTables } from "./results/classTables";
 import type { BaselineRecord } from "./results/schema";
 import { NO_PREDICTION } from "./labelDecision";
 import { warningCodes, type WarningCode } from "./warnings";
@@ -89,9 +90,12 @@ export interface VariantKMetrics {
   meanGoldLogProb: number;
   /** Share of predictions per label (label bias); every candidate label has an entry. */
   predictionShare: Record<string, number>;
+  /** Dense L x L counts; built on first read (small label sets: the panel and the report's matrix). */
   confusion: ConfusionMatrix;
   /** Query records carrying each warning code (src/core/warnings.ts); empty when none. */
   warnings: Partial<Record<WarningCode, number>>;
+  /** Per-class rows and the confusions that occurred (sparse), linear in the records; built on first read. */
+  classTables: ClassTables;
   /** Accuracy after contextual calibration, over records that carry `calibrated`. */
   calibrated?: Share;
   /** Accuracy against the second gold (flipped labels: the original label), where present. */
@@ -137,6 +141,19 @@ function indexOf(g: Group, label: string): number {
     g.labelIndex.set(label, i);
   }
   return i;
+}
+
+/**
+ * Defines `m.confusion` as a cached, non-enumerable getter: the matrix has L x L cells (3 million
+ * for a 1,727-class task, per variant and k), and the report, the panel and the verdicts use the
+ * linear per-class tables instead (core/results/classTables.ts).
+ */
+function lazyConfusion(m: VariantKMetrics, labels: string[], gold: number[], pred: number[]): void {
+  let cached: ConfusionMatrix | undefined;
+  let tables: ClassTables | undefined;
+  Object.defineProperty(m, "confusion", { enumerable: false, configurable: true, get: () => (cached ??= confusionOf(labels, gold, pred)) });
+  const pairs = (): { gold: string; predicted: string }[] => gold.map((g, i) => ({ gold: labels[g], predicted: pred[i] < 0 ? NO_PREDICTION : labels[pred[i]] }));
+  Object.defineProperty(m, "classTables", { enumerable: false, configurable: true, get: () => (tables ??= classTables(pairs(), labels)) });
 }
 
 /** Confusion of label indices; a prediction index of -1 is a tie (no prediction), counted in `ties`. */
@@ -245,7 +262,7 @@ export function aggregate(records: readonly QueryRecord[], opts: AggregateOption
       const s = g.seeds.get(seed)!;
       const pc = promptCounts(s);
       prompts += pc.units;
-      return { seed, n: s.n, correct: s.correct, prompts: pc.units, accuracy: pc.successes / pc.units, macroF1: macroF1FromConfusion(confusionOf(g.labels, s.gold, s.pred)) };
+      return { seed, n: s.n, correct: s.correct, prompts: pc.units, accuracy: pc.successes / pc.units, macroF1: macroF1FromIndices(g.labels.length, s.gold, s.pred) };
     });
     const chance = g.chanceSum / g.n;
     const successes = perSeed.reduce((a, s) => a + s.accuracy * s.prompts, 0);
@@ -264,13 +281,11 @@ export function aggregate(records: readonly QueryRecord[], opts: AggregateOption
         allPred.push(s.pred[i]);
       }
     }
-    const confusion = confusionOf(g.labels, allGold, allPred);
+    // Linear in the records: the dense L x L confusion is built only when someone reads it.
+    const predicted = new Float64Array(g.labels.length);
+    for (const p of allPred) if (p >= 0) predicted[p]++;
     const predictionShare: Record<string, number> = {};
-    g.labels.forEach((l, j) => {
-      let c = 0;
-      for (let i = 0; i < g.labels.length; i++) c += confusion.counts[i][j];
-      predictionShare[l] = c / g.n;
-    });
+    g.labels.forEach((l, j) => (predictionShare[l] = predicted[j] / g.n));
     const m: VariantKMetrics = {
       variant: g.variant,
       k: g.k,
@@ -284,10 +299,12 @@ export function aggregate(records: readonly QueryRecord[], opts: AggregateOption
       meanGoldRank: g.rankSum / g.n,
       meanGoldLogProb: g.goldLogProbN ? g.goldLogProbSum / g.goldLogProbN : NaN,
       predictionShare,
-      confusion,
+      confusion: undefined as unknown as ConfusionMatrix,
+      classTables: undefined as unknown as ClassTables,
       chance,
       warnings: g.warnings,
     };
+    lazyConfusion(m, g.labels, allGold, allPred);
     if (g.calN > 0) m.calibrated = share(g.calCorrect, g.calN);
     if (g.altN > 0) m.alt = share(g.altCorrect, g.altN);
     const bl = baselineGroups.get(groupKey(g.variant, g.k));

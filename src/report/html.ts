@@ -142,6 +142,24 @@ function warningSection(w: ReportWarnings): string {
 ${rows}</table>`;
 }
 
+/** Labels listed in a summary row's prediction share (the largest shares first when there are more). */
+const SHARE_LABELS = 8;
+
+function shareText(share: Record<string, number>): string {
+  const entries = Object.entries(share);
+  if (entries.length <= SHARE_LABELS) return entries.map(([l, p]) => `${l} ${pct(p)}`).join(", ");
+  const top = entries.sort((a, b) => b[1] - a[1]).slice(0, SHARE_LABELS);
+  return `${top.map(([l, p]) => `${l} ${pct(p)}`).join(", ")}, ... ${entries.length - SHARE_LABELS} more (classes.csv)`;
+}
+
+/**
+ * What the page's script needs of the data: the summary without the per-label lists (which grow
+ * with the classes and are in the tables and CSVs), so the embedded JSON stays small.
+ */
+function pageData(data: ReportData): unknown {
+  return { ...data, summary: data.summary.map(({ labels: _l, labelShare: _s, ...rest }) => rest) };
+}
+
 export function renderReportHtml(data: ReportData, chartJsSource: string): string {
   const m = data.manifest;
   const variants = [...new Set(data.summary.map((s) => s.variant))];
@@ -150,11 +168,7 @@ export function renderReportHtml(data: ReportData, chartJsSource: string): strin
       (s) => `<tr><td class="l">${esc(s.variant)} <span class="fam">${esc(s.family)}</span></td><td>${s.k}</td><td>${s.seeds}</td><td>${s.n}</td>
 <td>${pct(s.accuracy.value)}</td><td>${Number.isFinite(s.accuracy.low) ? `${pct(s.accuracy.low)}–${pct(s.accuracy.high)}` : "–"}</td><td>${esc(pAboveChanceText(s))}</td><td>${num(s.macroF1.value, 3)}</td><td>${num(s.meanGoldRank)}</td><td>${num(s.meanGoldLogProb, 3)}</td>
 <td>${pct(s.calibratedAccuracy)}</td><td>${pct(s.chance)}</td><td>${pct(s.majority)}</td><td>${pct(s.logreg)}</td>
-<td class="l">${esc(
-        Object.entries(s.labelShare)
-          .map(([l, p]) => `${l} ${pct(p)}`)
-          .join(", "),
-      )}</td><td class="l">${warningCell(s.warnings)}</td></tr>`,
+<td class="l">${esc(shareText(s.labelShare))}</td><td class="l">${warningCell(s.warnings)}</td></tr>`,
     )
     .join("\n");
   const verdictCards = data.verdicts.length
@@ -168,9 +182,19 @@ ${conditionsHtml(v.conditions)}
     : `<p class="muted">No hypothesis verdicts: run tau_RA / tau_PA / tau_g variants (e.g. --variants gold,ra-string,pa-word,g-string) to get them.</p>`;
   const confusions = data.confusions
     .map((c) => {
-      const head = c.labels.map((l) => `<th>${esc(l)}</th>`).join("") + (c.ties ? `<th title="no prediction: tied top scores">tie</th>` : "");
-      const body = c.counts.map((row, i) => `<tr><th class="l">${esc(c.labels[i])}</th>${row.map((x) => `<td>${x}</td>`).join("")}${c.ties ? `<td>${c.ties[i]}</td>` : ""}</tr>`).join("");
-      return `<div><h3>${esc(c.variant)}, k = ${c.k}</h3><table class="confusion" data-variant="${esc(c.variant)}"><tr><th class="l">gold \\ predicted</th>${head}</tr>${body}</table></div>`;
+      if (c.labels && c.counts) {
+        const labels = c.labels;
+        const head = labels.map((l) => `<th>${esc(l)}</th>`).join("") + (c.ties ? `<th title="no prediction: tied top scores">tie</th>` : "");
+        const body = c.counts.map((row, i) => `<tr><th class="l">${esc(labels[i])}</th>${row.map((x) => `<td>${x}</td>`).join("")}${c.ties ? `<td>${c.ties[i]}</td>` : ""}</tr>`).join("");
+        return `<div><h3>${esc(c.variant)}, k = ${c.k}</h3><table class="confusion" data-variant="${esc(c.variant)}"><tr><th class="l">gold \\ predicted</th>${head}</tr>${body}</table></div>`;
+      }
+      // Many classes: the matrix would grow with the square of the classes; the CSVs have every row.
+      const top = (c.top ?? []).map((p) => `<tr><td class="l">${esc(p.gold)}</td><td class="l">${esc(p.predicted)}</td><td>${p.count}</td><td>${pct(p.share)}</td></tr>`).join("");
+      const rows = (c.rows ?? []).map((r) => `<tr><td class="l">${esc(r.label)}</td><td>${r.n}</td><td>${r.correct}</td><td>${pct(r.accuracy)}</td><td>${r.predicted}</td></tr>`).join("");
+      return `<div><h3>${esc(c.variant)}, k = ${c.k}: ${c.classes} classes</h3>
+<p class="muted">The ${c.top?.length ?? 0} most frequent confusions and the ${c.rows?.length ?? 0} classes with the most queries; show all: <a href="classes.csv">classes.csv</a> (every class), <a href="confusions.csv">confusions.csv</a> (every confusion).</p>
+<table class="top-confusions" data-variant="${esc(c.variant)}"><tr><th class="l">gold</th><th class="l">predicted</th><th>queries</th><th>of gold</th></tr>${top || `<tr><td class="l" colspan="4">no confusions</td></tr>`}</table>
+<table class="per-class" data-variant="${esc(c.variant)}"><tr><th class="l">class</th><th>queries</th><th>correct</th><th>accuracy</th><th>predicted</th></tr>${rows}</table></div>`;
     })
     .join("\n");
   const manifestRows: [string, string][] = [
@@ -190,6 +214,13 @@ ${conditionsHtml(v.conditions)}
     ["demo selection", `${m.settings.selection}${m.settings.balance ? ", class-balanced" : ""}`],
     ["calibration", m.settings.calibrate ? "on (content-free N/A, empty, [MASK])" : "off"],
     ["template", JSON.stringify(m.settings.template)],
+    ...(m.mappings ?? [])
+      .filter((x, i, all) => all.findIndex((y) => y.variant === x.variant) === i)
+      .map((x): [string, string] => [
+        `${x.variant} (seed ${x.seed})`,
+        x.rows.slice(0, 20).map((r) => `${r.from} -> ${r.to}${r.note ? ` (${r.note})` : ""}`).join("; ") + (x.rows.length > 20 ? `; ... ${x.rows.length - 20} more` : ""),
+      ]),
+    ...(m.skipped ?? []).map((c): [string, string] => [`skipped ${c.variant}${c.k !== undefined ? ` k=${c.k} seed ${c.seed}` : ""}`, c.reason]),
     ["started / ended", `${m.startedAt} / ${m.endedAt ?? "–"}`],
     ["progress", `${m.progress.done} / ${m.progress.total} queries`],
     ["machine", `${m.machine.platform} ${m.machine.arch}, ${m.machine.cpus} CPUs, Node ${m.machine.node}`],
@@ -214,10 +245,10 @@ ${summaryRows}</table>
 ${summaryRows}</table>
 <p class="muted">Intervals: Wilson over queries for one seed, percentile bootstrap of per-seed accuracy across seeds. Baselines are trained on exactly the demonstrations the model saw.</p>
 ${warningSection(data.warnings)}
-<h2>Per-label score distributions</h2><div class="grid">${data.distributions.map((d, i) => `<div class="chart"><canvas id="chart-dist-${i}" data-variant="${esc(d.variant)}"></canvas></div>`).join("")}</div>
+<h2>Per-label score distributions</h2>${data.distributions.some((d) => d.of) ? `<p class="muted">Many classes: each chart draws the ${Math.max(...data.distributions.map((d) => d.perLabel.length))} labels with the most gold queries.</p>` : ""}<div class="grid">${data.distributions.map((d, i) => `<div class="chart"><canvas id="chart-dist-${i}" data-variant="${esc(d.variant)}"></canvas></div>`).join("")}</div>
 <h2>Confusion matrices</h2><div class="grid">${confusions}</div>
 <h2>Run manifest</h2><table id="manifest">${manifestRows.map(([k, v]) => `<tr><th class="l">${esc(k)}</th><td class="l">${esc(v)}</td></tr>`).join("")}</table>
-<script id="icl-data" type="application/json">${scriptJson(data)}</script>
+<script id="icl-data" type="application/json">${scriptJson(pageData(data))}</script>
 <script>${inlineScript(chartJsSource)}</script>
 <script>${PAGE_SCRIPT}</script>
 </body></html>

@@ -1,7 +1,7 @@
 // Files a finished (or interrupted) run leaves next to results.json: CSVs and the HTML report.
 import { join } from "node:path";
 import type { ResultsFile } from "../core/results/schema";
-import { scoresCsv, summaryCsv } from "../core/results/csv";
+import { classesCsv, confusionsCsv, scoresCsv, summaryCsv } from "../core/results/csv";
 import { analyseRun, type RunAnalysis } from "../core/analysis";
 import { writeFileAtomic } from "./checkpoint";
 import { renderReport } from "../report";
@@ -11,6 +11,10 @@ export interface OutputFiles {
   scoresCsv: string;
   summaryCsv: string;
   report: string;
+  /** Every class per variant and k (the report's per-class tables are capped for many classes). */
+  classesCsv: string;
+  /** Every confusion (gold -> predicted) that occurred, per variant and k. */
+  confusionsCsv: string;
 }
 
 /** Writes the CSVs and the report from one analysis of the run (computed here unless the caller has it). */
@@ -20,9 +24,13 @@ export function writeOutputs(outDir: string, results: ResultsFile, analysis: Run
     scoresCsv: join(outDir, "scores.csv"),
     summaryCsv: join(outDir, "summary.csv"),
     report: join(outDir, "report.html"),
+    classesCsv: join(outDir, "classes.csv"),
+    confusionsCsv: join(outDir, "confusions.csv"),
   };
   writeFileAtomic(files.scoresCsv, scoresCsv(results));
   writeFileAtomic(files.summaryCsv, summaryCsv(analysis.summary));
+  writeFileAtomic(files.classesCsv, classesCsv(results));
+  writeFileAtomic(files.confusionsCsv, confusionsCsv(results));
   writeFileAtomic(files.report, renderReport(results, analysis));
   return files;
 }

@@ -251,6 +251,13 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
     }
   }
   if (skippedCells.length) manifest.skipped = skippedCells;
+  // Which synonym, antonym or keyword each natural-g variant chose, so the results say it.
+  const mappings: NonNullable<RunManifest["mappings"]> = [];
+  for (const variant of plan.variants) {
+    if (!getVariant(variant)?.needsLexicon) continue;
+    for (const seed of config.settings.seeds) mappings.push({ variant, seed, rows: variants.get(variant, seed).mapping.rows.map((r) => ({ ...r })) });
+  }
+  if (mappings.length) manifest.mappings = mappings;
   manifest.progress = { done: 0, total: plan.totalQueries };
   runWarnings = [...variantWarnings(plan, variants), ...skipped.map((x): RunWarning => ({ code: "variant-skipped", message: x.reason, variant: x.variant }))];
 

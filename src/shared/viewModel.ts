@@ -10,6 +10,7 @@ import { warningCodes, type ScoreWarning } from "../core/warnings";
 import type { ResultsLike } from "./resultsShape";
 import type { WarningsView } from "./warningsView";
 import { demoFileName, modelName } from "./resultsShape";
+import { MATRIX_MAX_CLASSES, TOP_CONFUSIONS } from "../core/results/classTables";
 import { formatFigure, toVerdictCard, type VerdictCard } from "./verdictCards";
 
 export type { VerdictCard };
@@ -54,9 +55,13 @@ export interface LabelBars {
 export interface ConfusionView {
   variant: string;
   k: number;
+  /** Up to MATRIX_MAX_CLASSES classes: the labels and matrix[gold][predicted] counts; above that both empty. */
   labels: string[];
-  /** matrix[gold][predicted] counts. */
   matrix: number[][];
+  /** Number of classes. */
+  classes: number;
+  /** Above MATRIX_MAX_CLASSES: the most frequent confusions instead of the L x L matrix (the panel's payload stays small). */
+  top?: { gold: string; predicted: string; count: number }[];
 }
 
 export interface QueryRow {
@@ -183,7 +188,11 @@ export function baselineLines(analysis: RunAnalysis, variant?: string): Baseline
 /** Confusion matrix of one variant and k: the core's counts. */
 export function confusionView(analysis: RunAnalysis, variant: string, k: number): ConfusionView {
   const m = metricsAt(analysis, variant, k);
-  return { variant, k, labels: m ? [...m.confusion.labels] : [], matrix: m ? m.confusion.counts.map((row) => [...row]) : [] };
+  if (!m) return { variant, k, labels: [], matrix: [], classes: 0 };
+  // Many classes: the matrix would grow with their square (3 million cells for 1,727); the most
+  // frequent confusions from the core's linear per-class tables instead.
+  if (m.labels.length > MATRIX_MAX_CLASSES) return { variant, k, labels: [], matrix: [], classes: m.labels.length, top: m.classTables.pairs.slice(0, TOP_CONFUSIONS).map(({ gold, predicted, count }) => ({ gold, predicted, count })) };
+  return { variant, k, labels: [...m.confusion.labels], matrix: m.confusion.counts.map((row) => [...row]), classes: m.labels.length };
 }
 
 /** Share of predictions per label and, for comparison, of gold labels (the confusion matrix's row sums). */
@@ -196,7 +205,7 @@ export function labelBiasView(analysis: RunAnalysis, variant: string, k: number)
     k,
     labels,
     shares: labels.map((l) => m.predictionShare[l] ?? 0),
-    goldShares: m.confusion.counts.map((row) => row.reduce((a, c) => a + c, 0) / m.n),
+    goldShares: labels.map((l) => (m.classTables.rows.find((r) => r.label === l)?.n ?? 0) / m.n),
   };
 }
 

@@ -78,7 +78,7 @@ test("prompts longer than the context with --on-overflow skip: the other cells r
   const out = join(dir, "over-skip");
   const r = await cli("run", longFile(), "--variants", "gold", "--k", "2,16", "--seeds", "1", "--queries", "2", "--out", out, "--on-overflow", "skip");
   assert.equal(r.code, 0, r.err);
-  assert.match(r.err, /skipped gold k=16 seed 1: \d+ tokens > context 2048/);
+  assert.match(r.err, /icl-probe: gold: \d+ tokens > context 2048; largest k that fits about \d+/);
   const res = results(out);
   assert.deepEqual([...new Set(res.records.map((x) => x.k))], [2]);
   assert.equal(res.manifest.progress.total, 2);

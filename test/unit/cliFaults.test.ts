@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { printSummary } from "../../src/cli/main";
-import { reportVerdicts } from "../../src/report/verdicts";
+import { analyseRun } from "../../src/core/analysis";
 import { parseDemoFile } from "../../src/core/demoFile";
 import { PreflightError, checkLabelTokens } from "../../src/runner/preflight";
 import { runCli as cli } from "../support/cliRun";
@@ -83,8 +83,9 @@ test("preview ... | head: output stops quietly, no EPIPE stack trace", async () 
 test("verdict lines are printed whole, numbers included", () => {
   const results = fixtureResults();
   let out = "";
-  printSummary(results, { out: (s) => (out += s + "\n"), err: () => undefined, tty: false });
-  const vs = reportVerdicts(results).filter((v) => v.status !== "not-run");
+  const analysis = analyseRun(results);
+  printSummary(analysis, results, { out: (s: string) => (out += s + "\n"), err: () => undefined, tty: false });
+  const vs = analysis.verdicts.filter((v) => v.status !== "not-run");
   assert.ok(vs.length > 0);
   const flat = out.replace(/\s+/g, " ");
   for (const v of vs) assert.ok(flat.includes(v.text.replace(/\s+/g, " ")), `missing whole verdict: ${v.text}`);

@@ -87,8 +87,14 @@ function runColumn(run: RunView, index: number): HTMLElement {
   const kDd = dropdown(run.ks.map((k) => ({ value: String(k), label: `k = ${k}` })), String(sel.k), "k-select", (k) => selectCell(run, sel.variant, Number(k)));
   col.append(el("div", { class: "selectors" }, el("label", {}, "Variant "), variantDd, el("label", {}, " k "), kDd));
 
-  // Confusion matrix.
+  // Confusion matrix (up to 20 classes; above that the most frequent confusions).
   const cm = run.confusion;
+  if (cm.top) {
+    const t = el("table", { class: "top-confusions", testid: "top-confusions", "data-variant": cm.variant, "data-k": cm.k });
+    t.append(el("tr", {}, el("th", { scope: "col" }, "gold"), el("th", { scope: "col" }, "predicted"), el("th", { scope: "col" }, "queries")));
+    for (const p of cm.top) t.append(el("tr", {}, el("td", {}, p.gold), el("td", {}, p.predicted), el("td", { "data-count": p.count }, String(p.count))));
+    col.append(el("h3", {}, `Most frequent confusions (${cm.variant}, k = ${cm.k}; ${cm.classes} classes, all in classes.csv / confusions.csv)`), t);
+  }
   const max = Math.max(1, ...cm.matrix.flat());
   const cmTable = el("table", { class: "confusion", testid: "confusion-matrix", "data-variant": cm.variant, "data-k": cm.k });
   cmTable.append(el("tr", {}, el("th", { class: "corner" }, "gold \\ predicted"), ...cm.labels.map((l) => el("th", { scope: "col" }, l))));
@@ -101,7 +107,7 @@ function runColumn(run: RunView, index: number): HTMLElement {
     });
     cmTable.append(tr);
   });
-  col.append(el("h3", {}, `Confusion (${cm.variant}, k = ${cm.k})`), cmTable);
+  if (!cm.top) col.append(el("h3", {}, `Confusion (${cm.variant}, k = ${cm.k})`), cmTable);
 
   // Label bias.
   const biasWrap = el("div", { class: "chart chart-bias" });

@@ -7,6 +7,7 @@ import type { ResultsFile } from "./schema";
 import type { SummaryRow } from "./summary";
 import { formatWarningCounts, warningCodes } from "../warnings";
 import type { QueryRecord } from "../types";
+import { classTables } from "./classTables";
 
 export const SCORE_COLUMNS = [
   "variant",
@@ -132,4 +133,38 @@ export function summaryCsv(rows: SummaryRow[]): string {
     formatWarningCounts(s.warnings ?? {}),
   ]);
   return Papa.unparse({ fields: [...SUMMARY_COLUMNS], data }, { newline: "\n" }) + "\n";
+}
+
+/**
+ * classes.csv, the "show all" of the report's capped per-class table: one row per variant, k and
+ * class (every k, every class), linear in records.
+ */
+export function classesCsv(results: ResultsFile): string {
+  const rows: unknown[][] = [];
+  for (const [cell, recs] of cells(results)) {
+    const t = classTables(recs, recs[0]?.labels.map((l) => l.label) ?? []);
+    for (const r of t.rows) rows.push([cell.variant, cell.k, r.label, r.n, r.correct, Number.isFinite(r.accuracy) ? r.accuracy : "", r.predicted, r.ties]);
+  }
+  return Papa.unparse({ fields: ["variant", "k", "label", "queries", "correct", "accuracy", "predicted", "ties"], data: rows }, { newline: "\n" }) + "\n";
+}
+
+/** confusions.csv: every (gold, predicted) pair that occurred off the diagonal, per variant and k (sparse). */
+export function confusionsCsv(results: ResultsFile): string {
+  const rows: unknown[][] = [];
+  for (const [cell, recs] of cells(results)) {
+    for (const p of classTables(recs, recs[0]?.labels.map((l) => l.label) ?? []).pairs) rows.push([cell.variant, cell.k, p.gold, p.predicted, p.count, p.share]);
+  }
+  return Papa.unparse({ fields: ["variant", "k", "gold", "predicted", "count", "share_of_gold"], data: rows }, { newline: "\n" }) + "\n";
+}
+
+/** Records grouped by (variant, k), in file order. */
+function cells(results: ResultsFile): Map<{ variant: string; k: number }, ResultsFile["records"]> {
+  const byKey = new Map<string, { cell: { variant: string; k: number }; recs: ResultsFile["records"] }>();
+  for (const r of results.records) {
+    const key = `${r.variant}\u0001${r.k}`;
+    let e = byKey.get(key);
+    if (!e) byKey.set(key, (e = { cell: { variant: r.variant, k: r.k }, recs: [] }));
+    e.recs.push(r);
+  }
+  return new Map([...byKey.values()].map((e) => [e.cell, e.recs]));
 }

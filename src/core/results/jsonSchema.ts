@@ -134,6 +134,14 @@ export const RESULTS_JSON_SCHEMA = {
           type: "array",
           items: { type: "object", required: ["variant", "code", "reason"], properties: { variant: str, k: int, seed: int, code: str, reason: str } },
         },
+        mappings: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["variant", "seed", "rows"],
+            properties: { variant: str, seed: int, rows: { type: "array", items: { type: "object", required: ["from", "to"], properties: { from: str, to: str, chain: { type: "array", items: str }, note: str } } } },
+          },
+        },
         status: { enum: ["running", "interrupted", "failed", "complete"] },
         progress: { type: "object", required: ["done", "total"], properties: { done: int, total: int } },
         machine: {

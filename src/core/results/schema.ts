@@ -52,6 +52,11 @@ export interface RunManifest {
   error?: string;
   /** Cells of the grid that were not run, and why (v3): unbuildable variants, prompts longer than the context. */
   skipped?: SkippedCell[];
+  /**
+   * The label words natural-g variants chose (v3): per variant and seed, each class's label word
+   * and its synonym/antonym/keyword (or chain), with where it came from (WordNet or a word list).
+   */
+  mappings?: { variant: string; seed: number; rows: { from: string; to: string; chain?: string[]; note?: string }[] }[];
 }
 
 /** A variant, or one (variant, k, seed) cell, left out of a run before scoring, with the reason. */
