@@ -87,12 +87,17 @@ test("prompts longer than the context with --on-overflow skip: the other cells r
 
 test("a variant this file cannot have (labels without antonyms) is skipped before the model loads, with its reason recorded; the others run", async () => {
   const out = join(dir, "natural");
-  const r = await cli("run", join(root, "examples", "topic.icl.jsonl"), "--variants", "gold,ra-antonym", "--k", "0", "--seeds", "1", "--queries", "4", "--out", out);
+  const r = await cli("run", join(root, "examples", "topic.icl.jsonl"), "--variants", "gold,ra-antonym,ra-synonym", "--k", "0", "--seeds", "1", "--queries", "4", "--out", out);
   assert.equal(r.code, 0, r.err);
   const skipLine = r.err.indexOf("skipping ra-antonym:");
   assert.ok(skipLine >= 0 && skipLine < r.err.indexOf("model icl-toy"), "said before the model loads");
   assert.match(r.err, /of 4 labels ha(s|ve) no antonym in WordNet 3\.1.*"wordLists": \{"antonyms": \{/);
   const res = results(out);
-  assert.deepEqual([...new Set(res.records.map((x) => x.variant))], ["gold"]);
+  assert.deepEqual([...new Set(res.records.map((x) => x.variant))], ["gold", "ra-synonym"]);
   assert.deepEqual(res.manifest.skipped?.map((c) => [c.variant, c.code]), [["ra-antonym", "variant-unbuildable"]]);
+  // The synonyms the natural-g variant chose are in the results, with their source.
+  const m = res.manifest.mappings?.find((x) => x.variant === "ra-synonym");
+  assert.deepEqual(m?.rows.map((x) => x.from), ["world", "sports", "business", "science"]);
+  assert.ok(m!.rows.every((x) => x.to && x.to !== x.from && /WordNet/.test(x.note ?? "")), JSON.stringify(m));
+  assert.match(readFileSync(join(out, "report.html"), "utf8"), /ra-synonym \(seed 1\)/);
 });

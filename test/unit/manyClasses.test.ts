@@ -13,34 +13,12 @@ import { CLASS_ROWS_SHOWN, TOP_CONFUSIONS, classTables } from "../../src/core/re
 import { confusionView } from "../../src/shared/viewModel";
 import { analyseRun } from "../../src/core/analysis";
 import { macroF1FromConfusion, macroF1FromIndices, confusionMatrix } from "../../src/core/stats/classification";
-import type { ResultsFile } from "../../src/core/results/schema";
-import type { QueryRecord } from "../../src/core/types";
 import { fixtureResults } from "../support/resultsFixture";
+import { classLabels, manyClassRun } from "../support/manyClasses";
 
 const L = 1727;
-const labels = Array.from({ length: L }, (_, i) => `word${i}`);
-
-/** A run over L classes: variants x k x queries records, each scoring every label. */
-function manyClassResults(variants: string[], ks: number[], queries: number): ResultsFile {
-  const base = fixtureResults();
-  const records: QueryRecord[] = [];
-  for (const variant of variants)
-    for (const k of ks)
-      for (let q = 0; q < queries; q++) {
-        const gold = labels[(q * 37) % L];
-        // Every third query is wrong, predicted as a "neighbour" label (so confusions repeat).
-        const predicted = q % 3 === 0 ? labels[((q * 37) % L + 1) % L] : gold;
-        const ls = labels.map((label) => ({ label, logProb: label === predicted ? -0.5 : -9 - (label.length % 3), meanLogProb: -3, firstTokenLogProb: -2, tokens: 3, prob: label === predicted ? 0.9 : 0.1 / (L - 1) }));
-        records.push({ variant, k, seed: 1, queryIndex: q, demoIndices: Array.from({ length: k }, (_, i) => i + 100), input: `input ${q}`, gold, labels: ls, predicted, goldRank: predicted === gold ? 1 : 2 });
-      }
-  return {
-    ...base,
-    manifest: { ...base.manifest, settings: { ...base.manifest.settings, variants, k: ks, seeds: [1], queries }, demoFile: { ...base.manifest.demoFile, classes: labels, examples: L }, progress: { done: records.length, total: records.length } },
-    records,
-    baselines: [],
-    calibration: undefined,
-  } as ResultsFile;
-}
+const labels = classLabels(L);
+const manyClassResults = (variants: string[], ks: number[], queries: number) => manyClassRun(L, variants, ks, queries);
 
 test("a 1,727-class run: the report stays under 5 MB, with top confusions, capped per-class tables and links to the full CSVs", () => {
   const r = manyClassResults(["gold", "ra-string"], [0, 4], 8);
