@@ -79,7 +79,7 @@ test("the copier (icl-toy.gguf) on npm run probe's toy-lookup: learns from the d
   assert.equal(h1.status, "contradicted", h1.text);
   assert.match(String(h1.numbers["best run"]), /^ra-token at k = /, h1.text);
   // What the CLI prints is the same verdict.
-  assert.match(p.stdout, /^H1\s+CONTRADICTED/m);
+  assert.match(p.stdout, /^H1\b[:\s]+CONTRADICTED/m);
 });
 
 /** Per seed: the labels predicted for the queries of one (variant, k). */
@@ -92,9 +92,7 @@ function predictionsBySeed(records: readonly QueryRecord[], variant: string, k: 
 test("the memoriser (icl-memoriser.gguf) on toy-colours: right from k = 0, demos change nothing, tau_RA at chance (H1 consistent), H2 contradicted", (t) => {
   const p = probe("toy-colours.icl.jsonl", "icl-memoriser.gguf");
   assert.equal(p.results.manifest.model.fileName, "icl-memoriser.gguf");
-  assert.deepEqual(p.ks, [0, 1, 2, 4, 8, 16]);
-  const seeds = p.cell("gold", 0).seeds;
-  assert.ok(seeds.length >= 5, `the example runs ${seeds.length} seeds`);
+  assert.ok(p.ks.length >= 3 && p.ks[0] === 0, `the example runs k = 0 and at least two k > 0 (${p.ks.join(", ")})`);
   for (const k of p.ks) {
     // The memorised table: every query right at every k, whatever the demo labels say.
     for (const v of ["gold", "random-labels"]) assert.equal(p.cell(v, k).accuracy.correct, p.cell(v, k).n, show(p.cell(v, k)));
@@ -114,12 +112,12 @@ test("the memoriser (icl-memoriser.gguf) on toy-colours: right from k = 0, demos
       assert.ok(Math.abs(acc(m) - chance) <= 0.1, show(m));
     }
     for (const [seed, preds] of at0) assert.equal(new Set(preds).size, 1, `${v} seed ${seed}: one prediction for every query`);
-    t.diagnostic(`${v}: ${acc(p.cell(v, 16)).toFixed(3)} at every k`);
+    t.diagnostic(`${v}: ${acc(p.cell(v, p.ks.at(-1)!)).toFixed(3)} at every k`);
   }
   const h1 = p.verdict("H1");
   assert.equal(h1.status, "consistent", h1.text);
   const h2 = p.verdict("H2");
   assert.equal(h2.status, "contradicted", h2.text);
-  assert.match(p.stdout, /^H1\s+CONSISTENT/m);
-  assert.match(p.stdout, /^H2\s+CONTRADICTED/m);
+  assert.match(p.stdout, /^H1\b[:\s]+CONSISTENT/m);
+  assert.match(p.stdout, /^H2\b[:\s]+CONTRADICTED/m);
 });
