@@ -3,14 +3,18 @@
 // maintainers do not support bundling it, so it stays external and is loaded with import().
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, existsSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, existsSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
-// Compiled tests of renamed or deleted test files would otherwise stay in out/test and still run.
-rmSync(join(root, "out", "test"), { recursive: true, force: true });
+// tsc never deletes outputs: a renamed or deleted module (verdicts.ts -> verdicts/index.ts) would
+// leave a stale .js that Node resolves first, and a deleted test would still run. Clear what tsc
+// emits; out/lexicon.json (built below, cached by mtime) stays.
+for (const entry of existsSync(join(root, "out")) ? readdirSync(join(root, "out")) : []) {
+  if (entry !== "lexicon.json") rmSync(join(root, "out", entry), { recursive: true, force: true });
+}
 execFileSync(process.execPath, [tsc, "-p", root], { stdio: "inherit" });
 
 const external = ["vscode", "node-llama-cpp", "@node-llama-cpp/*"];
