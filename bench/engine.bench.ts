@@ -15,7 +15,8 @@ import { drawQueries, selectDemos } from "../src/core/selection";
 import type { Example } from "../src/core/types";
 import { createVariant } from "../src/core/variants";
 import { EngineClient } from "../src/engine/client";
-import { defaultModelPath, packageRoot } from "../src/engine/defaultModel";
+import { defaultModelPath } from "../src/engine/defaultModel";
+import { packageRoot } from "../src/node/packageRoot";
 import type { TextScoreItem } from "../src/engine/protocol";
 import { randomLlamaSpec, smolLm135mShape, syntheticVocab, wordVocab, writeGguf, type VocabSpec } from "../src/gguf";
 

@@ -9,8 +9,8 @@ import { parseDemoBytes, printable } from "../core/demoFile";
 import { toIclJsonl } from "../core/demoFile/serialize";
 import { PlanError, planExperiment, materializeGroup, VariantCache } from "../core/experiment/plan";
 import { buildPrompt, renderPromptText } from "../core/prompt";
-import { VARIANTS, createVariant, expandVariantKeys, getVariant, parseVariantKey, type VariantInstance } from "../core/variants";
-import { withTokenizer, type VocabEntry } from "../core/tokenVariants";
+import { VARIANTS, VariantError, createVariant, expandVariantKeys, getVariant, parseVariantKey, type VariantInstance } from "../core/variants";
+import { withTokenizer, type VocabEntry } from "../core/tokenizer";
 import { closest } from "../core/demoFile/text";
 import { PreflightError, unbuildableVariants } from "../runner/preflight";
 import { checkGgufStart } from "../engine/ggufCheck";
@@ -21,9 +21,8 @@ import { EngineClient } from "../engine/client";
 import { EngineFailure } from "../engine/protocol";
 import { defaultModelPath } from "../engine/defaultModel";
 import { runExperiment, RunError, type ProgressEvent } from "../runner/run";
-import { writeOutputs } from "../runner/outputs";
+import { writeOutputs, writeReportFromFile } from "../runner/outputs";
 import { OutputError, checkOutputDir, writeFileAtomic } from "../runner/checkpoint";
-import { writeReportFromFile } from "../report";
 import type { ResultsFile } from "../core/results/schema";
 import { tryLoadLexicon } from "../node/lexicon";
 import { createProgressReporter } from "./progress";
@@ -121,9 +120,8 @@ function reportError(e: unknown, io: Io): number {
     io.err(`icl-probe: ${e.message}\n  ${e.hint}`);
     return e instanceof PlanError ? EXIT.badInput : EXIT.usage;
   }
-  if ((e as Error)?.name === "VariantError") {
-    const v = e as Error & { hint?: string };
-    io.err(`icl-probe: ${v.message}${v.hint ? `\n  ${v.hint}` : ""}`);
+  if (e instanceof VariantError) {
+    io.err(`icl-probe: ${e.message}${e.hint ? `\n  ${e.hint}` : ""}`);
     return EXIT.badInput;
   }
   io.err(`icl-probe: unexpected error: ${(e as Error)?.stack ?? String(e)}`);

@@ -3,17 +3,11 @@
 import { SingleBar, Presets } from "cli-progress";
 import type { ProgressEvent } from "../runner/run";
 import type { Io } from "./main";
+import { formatDuration } from "../core/format";
 
 export interface ProgressReporter {
   update(p: ProgressEvent): void;
   stop(): void;
-}
-
-export function formatEta(s: number | undefined): string {
-  if (s === undefined || !Number.isFinite(s)) return "–";
-  if (s < 60) return `${Math.round(s)}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, "0")}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.round((s % 3600) / 60)).padStart(2, "0")}m`;
 }
 
 /** `rates` adds a segment such as "812 tok/s, 9.4 req/s" (remote servers) once it has one. */
@@ -30,7 +24,7 @@ export function createProgressReporter(io: Io, quiet: boolean, rates?: () => str
     let started = false;
     return {
       update(p) {
-        const payload = { variant: p.variant, k: p.k, seed: p.seed, eta_h: formatEta(p.etaSeconds), rate: rate() };
+        const payload = { variant: p.variant, k: p.k, seed: p.seed, eta_h: formatDuration(p.etaSeconds), rate: rate() };
         if (!started) {
           bar.start(p.total, p.done, payload);
           started = true;
@@ -52,7 +46,7 @@ export function createProgressReporter(io: Io, quiet: boolean, rates?: () => str
       if (key === lastKey && decile === lastDecile) return;
       lastKey = key;
       lastDecile = decile;
-      io.err(`[${p.done}/${p.total}] ${p.variant} k=${p.k} seed=${p.seed} ETA ${formatEta(p.etaSeconds)}${rate()}`);
+      io.err(`[${p.done}/${p.total}] ${p.variant} k=${p.k} seed=${p.seed} ETA ${formatDuration(p.etaSeconds)}${rate()}`);
     },
     stop() {},
   };

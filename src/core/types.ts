@@ -131,7 +131,7 @@ export interface MappingTable {
 }
 
 export type VariantFamily =
-  | "baseline" // gold, calibration
+  | "reference" // gold: the file as it is, what every other variant is compared with
   | "inconsistent" // per-demo random labels, x%-correct: not a function of the class
   | "consistent" // bijective remaps: tau_RA, abstract, flipped, unrelated, synonyms...
   | "format" // labels-only, inputs-only, no-label-space

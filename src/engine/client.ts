@@ -10,7 +10,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
-import { packageRoot } from "./defaultModel";
+import { packageRoot } from "../node/packageRoot";
 import {
   EngineFailure,
   type EmbeddingRows,

@@ -94,7 +94,7 @@ export function prepareItem(tok: Tokenizer, item: ScoreItem, index: number): Pre
     labels = item.labels.map((label, i) => {
       const lt = item.labelTokens[i];
       if (lt.length === 0) throw new EngineFailure("invalid-request", `score item "${item.id}": label "${label}" has no tokens.`);
-      // The caller found the divergence point by joint tokenization of the text (tokenVariants.ts).
+      // The caller found the divergence point by joint tokenization of the text (core/tokenizer.ts).
       const start = prompt.length - (item.labelOverlap?.[i] ?? 0);
       return { label, full: [...prompt.slice(0, start), ...lt], start };
     });

@@ -4,7 +4,8 @@
 import * as vscode from "vscode";
 import { existsSync } from "node:fs";
 import { basename } from "node:path";
-import { readGgufHeader, formatBytes, type GgufHeaderInfo } from "./ggufHeader";
+import { readGgufHeader, type GgufHeaderInfo } from "./ggufHeader";
+import { formatBytes } from "../core/format";
 import { defaultModelPath } from "../engine/defaultModel";
 import { showError, log } from "./log";
 

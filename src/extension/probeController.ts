@@ -22,7 +22,7 @@ import type { ExtensionSettings } from "./settings";
 import type { ModelRegistry } from "./modelPicker";
 import type { ProgressInfo, ModelStatus } from "../shared/webviewProtocol";
 import { log, showError, engineLog } from "./log";
-import { formatEta } from "./statusBar";
+import { formatDuration } from "../core/format";
 
 /** The engine as the controller uses it (EngineClient satisfies it); isolated for tests. */
 export interface ProbeEngine extends EngineLike {
@@ -237,11 +237,10 @@ export class ProbeController implements vscode.Disposable {
           let lastPct = 0;
           const onProgress = (p: ProgressEvent) => {
             const pct = p.total ? (100 * p.done) / p.total : 0;
-            const eta = p.etaSeconds !== undefined ? p.etaSeconds * 1000 : undefined;
             const label = `${p.variant} k=${p.k} seed ${p.seed}`;
-            progress.report({ increment: pct - lastPct, message: `${p.done}/${p.total} · ${label}${eta !== undefined ? ` · ${formatEta(eta)}` : ""}` });
+            progress.report({ increment: pct - lastPct, message: `${p.done}/${p.total} · ${label}${p.etaSeconds !== undefined ? ` · ${formatDuration(p.etaSeconds)} left` : ""}` });
             lastPct = pct;
-            this.listener.progress({ runId, done: p.done, total: p.total, etaMs: eta, label });
+            this.listener.progress({ runId, done: p.done, total: p.total, etaSeconds: p.etaSeconds, label });
             snapshot();
           };
           this.listener.model({ name: basename(model.path), path: model.path, state: "running" });

@@ -3,6 +3,7 @@
 // Workspace trust: in an untrusted workspace a model path coming from workspace or folder
 // settings is ignored (a workspace must not make the engine open a file of its choosing).
 import type { ProbeSettings, SelectionMode } from "../core/types";
+import { isVariantKey } from "../core/variants/keys";
 
 export type GpuSetting = "auto" | "off" | "cuda" | "vulkan" | "metal";
 export const GPU_VALUES: readonly GpuSetting[] = ["auto", "off", "cuda", "vulkan", "metal"];
@@ -47,8 +48,6 @@ function effective<T>(i: ConfigInspect<T> | undefined, allowWorkspace = true): {
   return { value: i.defaultValue, source: "default" };
 }
 
-const VARIANT_KEY = /^[a-z0-9-]+(#[0-9]+)?$/;
-
 /** Validates one setting value; returns a message for the user or undefined when valid. */
 export function validateSetting(key: string, value: unknown): string | undefined {
   const name = `iclProbe.${key}`;
@@ -74,8 +73,8 @@ export function validateSetting(key: string, value: unknown): string | undefined
       if (!Array.isArray(value) || !value.every((v) => intIn(v, 0, 2 ** 32 - 1))) return `${name} must be a list of non-negative whole numbers, e.g. [0, 1, 2].`;
       return undefined;
     case "defaultVariants":
-      if (!Array.isArray(value) || !value.every((v) => typeof v === "string" && VARIANT_KEY.test(v))) {
-        return `${name} must be a list of variant keys such as "gold", "ra-string" or "g-string#3".`;
+      if (!Array.isArray(value) || !value.every(isVariantKey)) {
+        return `${name} must be a list of variant keys such as "gold", "g-string#3" or a range of draws "ra-string#0..49".`;
       }
       return undefined;
     case "selection":

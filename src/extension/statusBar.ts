@@ -1,11 +1,12 @@
 // One status-bar item: the current model when idle, the running probe's progress while a probe
 // runs; click opens the results panel.
 import * as vscode from "vscode";
+import { formatDuration } from "../core/format";
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem("iclProbe.status", vscode.StatusBarAlignment.Left, 20);
   private model = "default model";
-  private running?: { done: number; total: number; label?: string; etaMs?: number };
+  private running?: { done: number; total: number; label?: string; etaSeconds?: number };
 
   constructor() {
     this.item.name = "ICL Probe";
@@ -19,16 +20,16 @@ export class StatusBar implements vscode.Disposable {
     this.render();
   }
 
-  setProgress(p: { done: number; total: number; label?: string; etaMs?: number } | undefined): void {
+  setProgress(p: { done: number; total: number; label?: string; etaSeconds?: number } | undefined): void {
     this.running = p;
     this.render();
   }
 
   private render(): void {
     if (this.running) {
-      const { done, total, label, etaMs } = this.running;
+      const { done, total, label, etaSeconds } = this.running;
       const pct = total ? Math.floor((100 * done) / total) : 0;
-      this.item.text = `$(sync~spin) ICL ${pct}%${etaMs !== undefined ? ` · ${formatEta(etaMs)}` : ""}`;
+      this.item.text = `$(sync~spin) ICL ${pct}%${etaSeconds !== undefined ? ` · ${formatDuration(etaSeconds)} left` : ""}`;
       this.item.tooltip = `ICL Probe: ${done}/${total} queries${label ? ` (${label})` : ""}. Click to open the results.`;
     } else {
       this.item.text = `$(beaker) ${this.model}`;
@@ -39,12 +40,4 @@ export class StatusBar implements vscode.Disposable {
   dispose(): void {
     this.item.dispose();
   }
-}
-
-export function formatEta(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s left`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${s % 60}s left`;
-  return `${Math.floor(m / 60)}h ${m % 60}m left`;
 }

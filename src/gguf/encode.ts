@@ -23,7 +23,6 @@ const ENCODERS = {
 
 /** The ggml tensor types this writer encodes. */
 export type TensorType = keyof typeof ENCODERS;
-export const TENSOR_TYPES = Object.keys(ENCODERS) as TensorType[];
 
 /** Encodes values (whole blocks of the type) into a new buffer. */
 export function encodeValues(type: TensorType, values: ArrayLike<number>): Buffer {

@@ -1,9 +1,8 @@
-// Node side of the report: find Chart.js in the installed package, read a results file, write the page.
+// Node side of the report: find Chart.js in the installed package and render the page (the runner
+// writes it: src/runner/outputs.ts).
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { parseResults } from "../core/results/load";
 import type { ResultsFile } from "../core/results/schema";
-import { writeFileAtomic } from "../runner/checkpoint";
 import { buildReportData } from "./model";
 import { renderReportHtml } from "./html";
 import { analyseRun, type RunAnalysis } from "../core/analysis";
@@ -29,14 +28,4 @@ export function chartJsSource(): string {
 /** The report page; pass the run's analysis when the caller already has it (a run's outputs share one). */
 export function renderReport(results: ResultsFile, analysis: RunAnalysis = analyseRun(results)): string {
   return renderReportHtml(buildReportData(results, analysis), chartJsSource());
-}
-
-export function writeReport(results: ResultsFile, outPath: string, analysis?: RunAnalysis): void {
-  writeFileAtomic(outPath, renderReport(results, analysis));
-}
-
-export function writeReportFromFile(resultsPath: string, outPath: string): ResultsFile {
-  const results = parseResults(readFileSync(resultsPath, "utf8"), resultsPath);
-  writeReport(results, outPath);
-  return results;
 }

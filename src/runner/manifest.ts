@@ -1,8 +1,8 @@
 // The run manifest: everything needed to know what produced a results file and to rerun it.
 import { createHash } from "node:crypto";
-import { createReadStream, existsSync, readFileSync } from "node:fs";
+import { createReadStream } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import type { ModelInfo } from "../engine/protocol";
 import type { ModelManifest } from "../core/results/schema";
 
@@ -19,31 +19,6 @@ export function sha256File(path: string): Promise<string> {
 
 export function sha256Text(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
-}
-
-/** The project's package.json, found upward from this file (works from out/src/runner and dist/). */
-export function packageRoot(): string {
-  let dir = __dirname;
-  for (let i = 0; i < 6; i++) {
-    const p = join(dir, "package.json");
-    if (existsSync(p)) {
-      try {
-        if ((JSON.parse(readFileSync(p, "utf8")) as { name?: string }).name === "icl-probe") return dir;
-      } catch {
-        /* keep looking */
-      }
-    }
-    dir = dirname(dir);
-  }
-  return resolve(__dirname, "..", "..", "..");
-}
-
-export function toolVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
-  } catch {
-    return "unknown";
-  }
 }
 
 export async function modelManifest(modelPath: string, info: ModelInfo): Promise<ModelManifest> {

@@ -1,5 +1,7 @@
 // Files a finished (or interrupted) run leaves next to results.json: CSVs and the HTML report.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseResults } from "../core/results/load";
 import type { ResultsFile } from "../core/results/schema";
 import { classesCsv, confusionsCsv, scoresCsv, summaryCsv } from "../core/results/csv";
 import { analyseRun, type RunAnalysis } from "../core/analysis";
@@ -31,6 +33,18 @@ export function writeOutputs(outDir: string, results: ResultsFile, analysis: Run
   writeFileAtomic(files.summaryCsv, summaryCsv(analysis.summary));
   writeFileAtomic(files.classesCsv, classesCsv(results));
   writeFileAtomic(files.confusionsCsv, confusionsCsv(results));
-  writeFileAtomic(files.report, renderReport(results, analysis));
+  writeReport(results, files.report, analysis);
   return files;
+}
+
+/** Writes the report of a run (its analysis when the caller has it). */
+export function writeReport(results: ResultsFile, outPath: string, analysis?: RunAnalysis): void {
+  writeFileAtomic(outPath, renderReport(results, analysis));
+}
+
+/** icl-probe report: reads (migrates, validates) a results file and writes its report. */
+export function writeReportFromFile(resultsPath: string, outPath: string): ResultsFile {
+  const results = parseResults(readFileSync(resultsPath, "utf8"), resultsPath);
+  writeReport(results, outPath);
+  return results;
 }

@@ -7,7 +7,7 @@ import type { DemoFile, LabelScore, ProbeSettings, QueryRecord } from "../core/t
 import { EngineFailure, type EmbeddingRows, type ItemScore, type ModelInfo, type ScoreItem, type TextScoreItem, type TokenScoreItem } from "../engine/protocol";
 import { linearGroupScores } from "../core/linear/gLinear";
 import { getVariant, type VariantContext } from "../core/variants";
-import { tokenizeAll, withTokenizer, type VocabEntry } from "../core/tokenVariants";
+import { tokenizeAll, withTokenizer, type VocabEntry } from "../core/tokenizer";
 import { tryLoadLexicon } from "../node/lexicon";
 import { planExperiment, materializeGroup, VariantCache, withoutVariants, type ExperimentPlan, type MaterializedItem, type PlanGroup } from "../core/experiment/plan";
 import { createVariant, VariantError, type VariantInstance } from "../core/variants";
@@ -16,7 +16,8 @@ import { toCalibrationRecord, toQueryRecord } from "../core/experiment/records";
 import { type SkippedCell, RESULTS_SCHEMA_VERSION, calibrationKey, recordKey, type CalibrationRecord, type ModelManifest, type ResultsFile, type RunManifest } from "../core/results/schema";
 import { parseResults } from "../core/results/load";
 import { Journal, JOURNAL_FILE, OutputError, RESULTS_FILE, outputError, writeFileAtomic, type JournalEntry } from "./checkpoint";
-import { machineManifest, modelManifest, sha256Text, toolVersion } from "./manifest";
+import { machineManifest, modelManifest, sha256Text } from "./manifest";
+import { toolVersion } from "../node/packageRoot";
 import { computeBaselines, groupBaseline, type GroupBaseline } from "../core/experiment/baselines";
 import { demoSpans } from "../engine/items";
 import type { DemoSpan } from "../engine/protocol";

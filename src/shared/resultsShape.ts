@@ -25,20 +25,6 @@ export interface ResultsLike {
   [k: string]: unknown;
 }
 
-/** Checks the minimum the UI needs; returns a sentence saying what is wrong, or undefined. */
-export function resultsProblem(value: unknown): string | undefined {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return "the file is not a JSON object";
-  const recs = (value as { records?: unknown }).records;
-  if (!Array.isArray(recs)) return "it has no 'records' array (is this an ICL Probe results file?)";
-  for (let i = 0; i < Math.min(recs.length, 50); i++) {
-    const r = recs[i] as Partial<QueryRecord> | null;
-    if (!r || typeof r.variant !== "string" || typeof r.k !== "number" || typeof r.gold !== "string" || typeof r.predicted !== "string" || !Array.isArray(r.labels)) {
-      return `record ${i} lacks variant/k/gold/predicted/labels`;
-    }
-  }
-  return undefined;
-}
-
 export function modelName(m: ResultsManifestLike | undefined): string {
   if (!m?.model) return "unknown model";
   if (typeof m.model === "string") return m.model.split(/[\\/]/).pop() ?? m.model;

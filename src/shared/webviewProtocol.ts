@@ -12,8 +12,8 @@ export interface ProgressInfo {
   runId: string;
   done: number;
   total: number;
-  /** Estimated milliseconds left, when known. */
-  etaMs?: number;
+  /** Estimated seconds left, when known. */
+  etaSeconds?: number;
   /** e.g. "ra-string k=4". */
   label?: string;
 }

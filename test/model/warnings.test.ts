@@ -13,7 +13,7 @@ import { parseDemoFile } from "../../src/core/demoFile";
 import { parseResults } from "../../src/core/results/load";
 import { runExperiment } from "../../src/runner/run";
 import { buildPrompt } from "../../src/core/prompt";
-import { splitPromptTokens, withTokenizer } from "../../src/core/tokenVariants";
+import { splitPromptTokens, withTokenizer } from "../../src/core/tokenizer";
 import { defaultModelPath } from "../../src/engine/defaultModel";
 import { randomLlamaSpec } from "../../src/gguf/llamaSpec";
 import { wordVocab } from "../../src/gguf/vocab";

@@ -83,6 +83,14 @@ test("preview of a token-level variant explains why it needs the model; unknown 
   assert.match(u.err, /unknown variant "nonsense"/);
 });
 
+test("a malformed variant key is a VariantError, reported with its hint (exit 2)", async () => {
+  const r = await cli("preview", demo, "--variant", "ra-string#x");
+  assert.equal(r.code, 2, r.err);
+  assert.match(r.err, /^icl-probe: Variant key 'ra-string#x': the part after '#' must be a draw number/m);
+  assert.match(r.err, /Write e\.g\. 'ra-string#1'\./);
+  assert.doesNotMatch(r.err, /unexpected error/);
+});
+
 test("report writes a self-contained page; an invalid results file exits 2 naming the path", async () => {
   const res = join(dir, "results.json");
   writeFileSync(res, JSON.stringify(fixtureResults()));

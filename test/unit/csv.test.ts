@@ -34,7 +34,7 @@ test("scores CSV has one row per query x label with exact values", () => {
 test("summary CSV writes every column, empty for missing numbers", () => {
   const row: SummaryRow = {
     variant: "gold",
-    family: "baseline",
+    family: "reference",
     k: 4,
     seeds: 2,
     n: 8,

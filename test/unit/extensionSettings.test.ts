@@ -1,7 +1,10 @@
 // Settings validation and the workspace-trust rule for the model path.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { readSettings, validateSetting, type ConfigInspect, type ConfigLike } from "../../src/extension/settings";
+import { VARIANT_KEY_PATTERN } from "../../src/core/variants/keys";
 
 function cfg(values: Record<string, ConfigInspect<unknown>>): ConfigLike {
   return { inspect: <T>(k: string) => values[k] as ConfigInspect<T> | undefined };
@@ -56,4 +59,13 @@ test("validateSetting explains each rule", () => {
   assert.match(validateSetting("resultsFolder", "../outside") ?? "", /inside the workspace/);
   assert.equal(validateSetting("selection", "fixed"), undefined);
   assert.match(validateSetting("calibrate", true) ?? "", /"header", "on" or "off"/);
+});
+
+test("one variant-key grammar: the setting's pattern in package.json is the core's, and draw ranges pass", () => {
+  const pkg = JSON.parse(readFileSync(join(__dirname, "..", "..", "..", "package.json"), "utf8")) as {
+    contributes: { configuration: { properties: Record<string, { items?: { pattern?: string } }> } };
+  };
+  assert.equal(pkg.contributes.configuration.properties["iclProbe.defaultVariants"].items?.pattern, VARIANT_KEY_PATTERN);
+  for (const ok of ["gold", "ra-string#3", "ra-string#0..49", "ra-chain-2"]) assert.equal(validateSetting("defaultVariants", [ok]), undefined, ok);
+  for (const bad of ["Gold", "ra-string#", "ra-string#0..", "#3", "ra string"]) assert.match(validateSetting("defaultVariants", [bad]) ?? "", /variant keys/, bad);
 });

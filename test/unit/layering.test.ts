@@ -27,3 +27,55 @@ test("the layering rule detects an offending import", () => {
   assert.ok(forbidden.test(`const m = await import("node-llama-cpp");`));
   assert.ok(!forbidden.test(`import { x } from "./vscodeish";`));
 });
+
+// Which layers each layer may import (docs/ARCHITECTURE.md): dependencies point downwards only.
+const MAY_IMPORT: Record<string, readonly string[]> = {
+  core: [],
+  gguf: [],
+  node: ["core"],
+  engine: ["core", "gguf", "node"],
+  shared: ["core"],
+  report: ["core", "shared"],
+  runner: ["core", "engine", "node", "report"],
+  cli: ["core", "engine", "node", "report", "runner"],
+  extension: ["core", "engine", "node", "report", "runner", "shared"],
+  webview: ["core", "shared"],
+};
+
+/** The layer of a file: its folder under src/, or "webview". */
+function layerOf(file: string): string | undefined {
+  const rel = file.slice(root.length + 1).split(/[\\/]/);
+  if (rel[0] === "webview") return "webview";
+  return rel[0] === "src" ? rel[1] : undefined;
+}
+
+/** Relative imports of a file (static, dynamic and type-only), resolved to the layers they reach. */
+function importedLayers(file: string): string[] {
+  const out: string[] = [];
+  for (const m of readFileSync(file, "utf8").matchAll(/(?:from\s+|import\s*\(\s*)["'](\.{1,2}\/[^"']+)["']/g)) {
+    const layer = layerOf(join(file, "..", m[1]));
+    if (layer) out.push(layer);
+  }
+  return out;
+}
+
+test("layers import only the layers below them (no cycles between report and runner, no upward imports)", () => {
+  const files = [...tsFiles(join(root, "src")), ...tsFiles(join(root, "webview"))];
+  const offences: string[] = [];
+  for (const f of files) {
+    const own = layerOf(f)!;
+    const allowed = MAY_IMPORT[own];
+    assert.ok(allowed, `no layer rule for ${own} (${f}): add it to MAY_IMPORT and to docs/ARCHITECTURE.md`);
+    for (const l of importedLayers(f)) if (l !== own && !allowed.includes(l)) offences.push(`${f.slice(root.length + 1)} (${own}) imports ${l}`);
+  }
+  assert.deepEqual(offences, []);
+});
+
+test("the layer rule sees an upward import", () => {
+  const f = join(root, "src", "report", "x.ts");
+  assert.deepEqual(
+    [...`import { writeFileAtomic } from "../runner/checkpoint";`.matchAll(/(?:from\s+|import\s*\(\s*)["'](\.{1,2}\/[^"']+)["']/g)].map((m) => layerOf(join(f, "..", m[1]))),
+    ["runner"],
+  );
+  assert.ok(!MAY_IMPORT.report.includes("runner"));
+});

@@ -41,7 +41,7 @@ function snapshot(v: VariantInstance, demos: Example[], queries: Example[]) {
   return JSON.stringify({ m: v.mapping, l: v.labelSpace, d: v.demos(demos), q: queries.map((q) => v.query(q)), f: v.family, t: v.title });
 }
 
-test("the registry covers every id of CONTRACTS.md, each with a source", () => {
+test("the registry has exactly the ids of the README's variant table, each with a source", () => {
   const ids = [
     "gold", "random-labels", "correct-0", "correct-25", "correct-50", "correct-75", "flipped", "abstract-numbers", "abstract-letters", "abstract-symbols",
     "unrelated", "labels-only", "inputs-only", "no-label-space", "ra-string", "ra-token", "ra-synonym", "ra-antonym", "ra-keyword",
@@ -90,7 +90,7 @@ test("every gold answer is in the label space; consistent and task variants are 
     const v = createVariant(id, ctx(3));
     assert.equal(new Set(v.labelSpace.map((l) => l.toLowerCase())).size, CLASSES.length, `${id}: label space not one-to-one`);
     for (const q of EX) assert.ok(v.labelSpace.includes(v.query(q).gold), `${id}: gold ${v.query(q).gold} not in ${v.labelSpace}`);
-    if (v.family === "consistent" || v.family === "task" || v.family === "baseline") {
+    if (v.family === "consistent" || v.family === "task" || v.family === "reference") {
       const demos = v.demos(EX);
       EX.forEach((e, i) => assert.equal(demos[i].label, v.query(e).gold, `${id}: demo label and query gold differ for class ${e.label}`));
       assert.equal(v.mapping.rows.length, CLASSES.length);

@@ -3,7 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { aggregate, type BaselineInput } from "../../src/core/metrics";
-import { verdicts, h1, h2, h3Natural, h3Chain, h3Correlation, splitVariantKey, type Verdict } from "../../src/core/verdicts";
+import { parseVariantKey } from "../../src/core/variants/keys";
+import { verdicts, h1, h2, h3Natural, h3Chain, h3Correlation, type Verdict } from "../../src/core/verdicts";
 import type { QueryRecord } from "../../src/core/types";
 import { cell, logreg, seeds } from "../support/synthRecords";
 
@@ -11,8 +12,8 @@ const metricsOf = (records: QueryRecord[], baselines?: BaselineInput[]) => aggre
 const cond = (v: Verdict, id: string, variant?: string) => v.conditions.filter((c) => c.id === id && (!variant || c.run?.variant === variant));
 
 test("variant keys with draws", () => {
-  assert.deepEqual(splitVariantKey("ra-string#12"), { id: "ra-string", draw: 12 });
-  assert.deepEqual(splitVariantKey("gold"), { id: "gold" });
+  assert.deepEqual(parseVariantKey("ra-string#12"), { id: "ra-string", draw: 12 });
+  assert.deepEqual(parseVariantKey("gold"), { id: "gold" });
 });
 
 test("H1 contradicted: 6 seeds all above chance just pass (p = 1/64); one seed below chance just fails (2/64)", () => {

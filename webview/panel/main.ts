@@ -5,6 +5,7 @@
 import type { ExtensionToPanel, ProgressInfo } from "../../src/shared/webviewProtocol.js";
 import type { QueryDetail, QueryPage, QueryRow, RunView } from "../../src/shared/viewModel.js";
 import { send, saveState } from "../shared/api.js";
+import { formatDuration } from "../../src/core/format.js";
 import { el, button, dropdown, dataGrid, table, pct, badge, divider, progressRing } from "../shared/components.js";
 import { makeChart, dropChart, palette, watchTheme } from "../shared/charts.js";
 import { drawAccuracy } from "../shared/accuracyChart.js";
@@ -70,7 +71,7 @@ function runColumn(run: RunView, index: number): HTMLElement {
   );
   col.append(head);
   if (prog && !run.complete) {
-    col.append(el("div", { class: "progress", testid: "progress" }, progressRing(), `${prog.done}/${prog.total}${prog.label ? ` · ${prog.label}` : ""}${prog.etaMs !== undefined ? ` · ~${Math.round(prog.etaMs / 1000)} s left` : ""}`));
+    col.append(el("div", { class: "progress", testid: "progress" }, progressRing(), `${prog.done}/${prog.total}${prog.label ? ` · ${prog.label}` : ""}${prog.etaSeconds !== undefined ? ` · ~${formatDuration(prog.etaSeconds)} left` : ""}`));
   }
 
   // Accuracy vs k.

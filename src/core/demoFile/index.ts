@@ -24,7 +24,6 @@ export {
   HEADER_KEYS,
   HEADER_MARKER,
   HEADER_VERSION,
-  KNOWN_VARIANT_IDS,
   DEMO_FORMATS,
   checkSetting,
   checkTemplate,
@@ -238,10 +237,6 @@ function applyLabelMap(read: ReadResult, settings: ProbeSettings, ctx: { sink: P
   const note = `; labels mapped by "labelMap"${base !== undefined ? ` (class names in order, counting from ${base})` : ""}`;
   return { rows, classes, note };
 }
-/** Lines for code lenses: the header's line (if any) and each valid example's line. */
-export function exampleLines(file: DemoFile): { headerLine?: number; examples: { index: number; line: number; label: string }[] } {
-  return { headerLine: file.headerLine, examples: file.examples.map((e) => ({ index: e.index, line: e.line, label: e.label })) };
-}
 
 /** Problems that a column mapping answers (the editor then offers a quick pick of the columns). */
 const MAPPING_CODES = new Set(["columns-needed", "csv-missing-column", "missing-input", "missing-label"]);
@@ -251,7 +246,3 @@ export function needsColumnMapping(file: DemoFile): boolean {
   return file.problems.some((p) => p.severity === "error" && MAPPING_CODES.has(p.code));
 }
 
-/** True when the file has no error-severity problem (a probe can run). */
-export function isRunnable(file: DemoFile): boolean {
-  return !file.problems.some((p) => p.severity === "error");
-}

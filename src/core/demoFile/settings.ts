@@ -3,6 +3,8 @@
 // overrides, and serialisation back into a header line.
 import type { DemoFormat, ProbeSettings, Severity } from "../types";
 import { closest, quote } from "./text";
+import { VARIANT_IDS } from "../variants";
+import { isVariantKey, variantIdOf } from "../variants/keys";
 
 /** The header's marker key: a JSON line with this key declares the probe. Value: format version. */
 export const HEADER_MARKER = "icl-probe";
@@ -76,18 +78,6 @@ export function headerKeyOf(key: keyof ProbeSettings): string {
   return key === "classes" ? "labels" : key;
 }
 
-/**
- * Variant ids agreed in /tmp/team/CONTRACTS.md (owner: src/core/variants). Used only to warn
- * about likely typos; an id missing here is a warning, never an error, so a newer variant
- * library still runs.
- */
-export const KNOWN_VARIANT_IDS: readonly string[] = [
-  "gold", "random-labels", "correct-0", "correct-25", "correct-50", "correct-75", "flipped",
-  "abstract-numbers", "abstract-letters", "abstract-symbols", "unrelated", "labels-only",
-  "inputs-only", "no-label-space", "ra-string", "ra-token", "ra-synonym", "ra-antonym",
-  "ra-keyword", "ra-chain-1", "ra-chain-2", "ra-chain-3", "ra-chain-4", "ra-chain-5", "pa-word",
-  "pa-token", "g-string", "g-token", "g-linear", "g-synonym", "g-antonym", "g-keyword",
-];
 
 /** A problem with one setting, without a file position (callers place it). */
 export interface SettingIssue {
@@ -249,14 +239,14 @@ export function checkSetting(key: keyof ProbeSettings, value: unknown): CheckedS
       const out: string[] = [];
       const seen = new Set<string>();
       list.forEach((v, idx) => {
-        if (typeof v !== "string" || !/^[a-z0-9][a-z0-9-]*(#[0-9]+(\.\.[0-9]+)?)?$/.test(v)) {
+        if (!isVariantKey(v)) {
           issues.push(bad(key, `variant ${quote(v)} is not a variant id`, 'Variant ids look like "gold", "ra-string", "ra-string#2" or a range of draws "ra-string#0..49".', idx));
           return;
         }
-        const id = v.replace(/#[0-9]+(\.\.[0-9]+)?$/, "");
-        if (!KNOWN_VARIANT_IDS.includes(id)) {
-          const guess = closest(id, KNOWN_VARIANT_IDS);
-          issues.push({ key, item: idx, severity: "warning", code: "unknown-variant", message: `unknown variant ${quote(v)}`, hint: guess ? `Did you mean "${guess}"?` : `Known variants: ${KNOWN_VARIANT_IDS.join(", ")}.` });
+        const id = variantIdOf(v);
+        if (!VARIANT_IDS.includes(id)) {
+          const guess = closest(id, VARIANT_IDS);
+          issues.push({ key, item: idx, severity: "warning", code: "unknown-variant", message: `unknown variant ${quote(v)}`, hint: guess ? `Did you mean "${guess}"?` : `Known variants: ${VARIANT_IDS.join(", ")}.` });
         }
         if (seen.has(v)) {
           issues.push({ key, item: idx, severity: "warning", code: "duplicate-value", message: `"variants" lists ${quote(v)} twice`, hint: "Remove the repeated variant." });

@@ -1,10 +1,10 @@
 // Model-free baselines on exactly the demos the model saw (per variant, so tau_PA's baseline sees
 // the ciphered text): majority class of the demos and bag-of-words logistic regression, both from
-// src/core/baselines (fixed hyperparameters). Chance is 1 / #labels and needs no record.
+// src/core/classifiers (fixed hyperparameters). Chance is 1 / #labels and needs no record.
 import type { BaselineRecord } from "../results/schema";
 import type { DemoFile } from "../types";
 import type { ExperimentPlan, PlanGroup, VariantCache } from "./plan";
-import { scoreBaselines } from "../baselines";
+import { scoreBaselines } from "../classifiers";
 
 export interface GroupBaseline {
   n: number;

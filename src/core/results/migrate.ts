@@ -10,6 +10,7 @@
 //     demo-file formats json and label-text and demoFile.shape/encoding (optional additions).
 import { decideLabels, goldRankOf, NO_PREDICTION, tieWarning, uniqueArgmax } from "../labelDecision";
 import { summarizeWarnings, type RunWarning } from "../warnings";
+import { probsFromLogProbs } from "../calibration";
 import type { QueryRecord } from "../types";
 
 /** Thrown for files that are not results files or cannot be migrated. */
@@ -26,20 +27,13 @@ export class ResultsError extends Error {
 
 type Json = Record<string, unknown>;
 
-function softmaxProbs(logProbs: number[]): number[] {
-  const m = Math.max(...logProbs);
-  const e = logProbs.map((l) => Math.exp(l - m));
-  const s = e.reduce((a, b) => a + b, 0);
-  return e.map((x) => x / s);
-}
-
 function v1to2(doc: Json, file: string): Json {
   const manifest = { ...(doc.manifest as Json) };
   const records = Array.isArray(doc.records) ? (doc.records as Json[]) : [];
   const out = records.map((r, i) => {
     const scores = r.scores as Json[] | undefined;
     if (!Array.isArray(scores)) throw new ResultsError(file, `/records/${i}/scores`, "version 1 record has no scores array");
-    const probs = softmaxProbs(scores.map((s) => Number(s.logProb)));
+    const probs = probsFromLogProbs(scores.map((s) => Number(s.logProb)));
     const labels = scores.map((s, j) => ({ ...s, prob: probs[j] }));
     const { scores: _dropped, ...rest } = r;
     return { ...rest, labels, goldRank: goldRankOf(labels as unknown as { label: string; logProb: number }[], String(r.gold)) };

@@ -98,14 +98,6 @@ export function labelShares(predicted: readonly string[], labels: readonly strin
   return out;
 }
 
-/** Arithmetic mean; NaN for an empty list. */
-export function mean(values: readonly number[]): number {
-  if (values.length === 0) return NaN;
-  let s = 0;
-  for (const v of values) s += v;
-  return s / values.length;
-}
-
 /**
  * Macro-F1 (same conventions as macroF1FromConfusion) from a flat row-major L x `cols` count
  * table; columns from L on are "no prediction" (ties), false negatives of their row's class.

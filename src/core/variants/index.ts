@@ -1,8 +1,8 @@
-// The variant registry. A variant key is `<id>` or `<id>#<n>` (CONTRACTS.md): `#n` selects the
-// n-th independent draw of the variant's random function (H3 study: for one seed, ra-string#n
+// The variant registry. A variant key is `<id>` or `<id>#<n>` (grammar in keys.ts): `#n` selects
+// the n-th independent draw of the variant's random function (H3 study: for one seed, ra-string#n
 // and g-string#n share g). A bare id is draw 0. Every variant is a pure function of
 // (key, context): the same file, settings and seed give byte-identical output on any machine.
-import { gold } from "./baseline";
+import { gold } from "./gold";
 import { paWord } from "./cipher";
 import { abstractLetters, abstractNumbers, abstractSymbols, flipped, unrelated } from "./consistent";
 import { inputsOnly, labelsOnly, noLabelSpace } from "./format";
@@ -14,6 +14,8 @@ import { gLinear } from "./linear";
 import { VariantError, type VariantContext, type VariantDefinition, type VariantInstance } from "./types";
 
 export * from "./types";
+export * from "./keys";
+import { parseVariantKey, variantIdOf } from "./keys";
 export { correctCount } from "./inconsistent";
 export { pronounceable, randomStringG } from "./randomString";
 export { randomTokenG } from "./token";
@@ -57,56 +59,12 @@ export const VARIANTS: readonly VariantDefinition[] = [
 
 const BY_ID = new Map(VARIANTS.map((v) => [v.id, v]));
 
-/**
- * Splits a key into id and draw: "ra-string#3" -> {id: "ra-string", draw: 3}; "gold" -> {id: "gold"}.
- * Throws VariantError for a malformed draw ("ra-string#x", "#-1").
- */
-export function parseVariantKey(key: string): { id: string; draw?: number } {
-  const hash = key.indexOf("#");
-  if (hash < 0) return { id: key.trim() };
-  const id = key.slice(0, hash).trim();
-  const n = key.slice(hash + 1).trim();
-  if (!/^\d{1,6}$/.test(n)) throw new VariantError(id, `Variant key '${key}': the part after '#' must be a draw number (0, 1, 2...).`, `Write e.g. '${id}#1'.`);
-  return { id, draw: Number(n) };
-}
-
-/**
- * Expands draw ranges in a variant list: "ra-string#0..49" stands for ra-string#0 ... ra-string#49
- * (the H3 correlation study needs N paired draws of g; nobody should type 100 keys). Other keys
- * pass through; duplicates are dropped, first occurrence wins. A range larger than 10,000 draws
- * or running backwards is an error.
- */
-export function expandVariantKeys(keys: readonly string[]): string[] {
-  const out: string[] = [];
-  const seen = new Set<string>();
-  const add = (k: string) => {
-    if (!seen.has(k)) {
-      seen.add(k);
-      out.push(k);
-    }
-  };
-  for (const raw of keys) {
-    const key = raw.trim();
-    const m = /^([^#]+)#(\d{1,6})\.\.(\d{1,6})$/.exec(key);
-    if (!m) {
-      add(key);
-      continue;
-    }
-    const [, id, a, b] = m;
-    const from = Number(a);
-    const to = Number(b);
-    if (to < from || to - from >= 10_000) {
-      throw new VariantError(id, `Variant key '${key}': a draw range runs from a smaller to a larger number, at most 10,000 draws.`, `Write e.g. '${id}#0..49'.`);
-    }
-    for (let n = from; n <= to; n++) add(`${id}#${n}`);
-  }
-  return out;
-}
+/** The ids of every variant in the registry, in the order the UI lists them. */
+export const VARIANT_IDS: readonly string[] = VARIANTS.map((v) => v.id);
 
 /** The definition for a key (its #n ignored), or undefined for an unknown id. */
 export function getVariant(key: string): VariantDefinition | undefined {
-  const hash = key.indexOf("#");
-  return BY_ID.get((hash < 0 ? key : key.slice(0, hash)).trim());
+  return BY_ID.get(variantIdOf(key));
 }
 
 /** Nearest known ids for an unknown one (edit distance), for "did you mean" hints. */
@@ -135,7 +93,7 @@ function suggest(id: string): string[] {
  * Creates a variant for one seed. Throws VariantError with a clear message when the key is
  * unknown or the variant cannot be built for these classes (no antonym, no tokenizer...).
  * With a cachedTokenizer, token-level variants may throw MissingTokenization: run them inside
- * withTokenizer (tokenVariants.ts).
+ * withTokenizer (core/tokenizer.ts).
  */
 export function createVariant(key: string, ctx: VariantContext): VariantInstance {
   const { id, draw } = parseVariantKey(key);

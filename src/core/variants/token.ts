@@ -1,6 +1,6 @@
 // The token-level variants of Li et al. 2024 (ra-token, g-token, pa-token), completed against a TokenizerAccess
 // (ctx.tokenizer) supplied by the caller: the model's tokenizer in the engine process, or a
-// cache filled from EngineClient.tokenize() (see tokenVariants.ts withTokenizer). Without a
+// cache filled from EngineClient.tokenize() (see core/tokenizer.ts withTokenizer). Without a
 // tokenizer, createVariant throws VariantError("... needs the model's tokenizer").
 import { buildPrompt, splitTemplate } from "../prompt";
 import { rngFor } from "../rng";
@@ -16,7 +16,7 @@ import {
   vocabSurface,
   type SegmentKind,
   type TokenizerAccess,
-} from "../tokenVariants";
+} from "../tokenizer";
 import { base, classIndexer, gTaskInstance, labelMapInstance, labelWords, requireClasses, type LabelMapRow } from "./common";
 import { VariantError, type VariantContext, type VariantDefinition, type VariantInstance } from "./types";
 

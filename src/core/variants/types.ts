@@ -1,6 +1,6 @@
 // Types of the variant library (see index.ts for the registry and createVariant).
 import type { Lexicon, WordLists } from "../lexicon";
-import type { TokenizerAccess, TokenPrompt } from "../tokenVariants";
+import type { TokenizerAccess, TokenPrompt } from "../tokenizer";
 import type { Example, MappingTable, ProbeSettings, Prompt, PromptExample, VariantFamily } from "../types";
 
 /** Tunables of the variants; all optional with documented defaults. */

@@ -3,6 +3,7 @@
 // its interval and its p-value are computed together, over the same units.
 import type { VariantKMetrics } from "../metrics";
 import { canReject, seedsNeeded, type Tested } from "../stats/inference";
+import { parseVariantKey } from "../variants/keys";
 
 export type Hypothesis = "H1" | "H2" | "H3";
 export type VerdictStatus = "contradicted" | "consistent" | "inconclusive" | "not-run";
@@ -82,12 +83,6 @@ export interface VerdictOptions {
 
 export const DEFAULT_ALPHA = 0.025;
 
-/** `<id>#<n>` -> {id, draw}; local so the verdicts do not depend on the variant library. */
-export function splitVariantKey(key: string): { id: string; draw?: number } {
-  const m = /^(.*)#(\d+)$/.exec(key);
-  return m ? { id: m[1], draw: Number(m[2]) } : { id: key };
-}
-
 export const f2 = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : "n/a");
 export function fp(p: number): string {
   if (!Number.isFinite(p)) return "p = n/a";
@@ -158,8 +153,8 @@ export function untestable(id: string, text: string, why: string, run?: VerdictR
 
 /** Runs of the given variant ids with k > 0; plain keys preferred, `#n` draws used when no plain key ran. */
 export function pick(metrics: readonly VariantKMetrics[], ids: readonly string[], allowDraws = true): VariantKMetrics[] {
-  const withK = metrics.filter((m) => m.k > 0 && m.n > 0 && ids.includes(splitVariantKey(m.variant).id));
-  const plain = withK.filter((m) => splitVariantKey(m.variant).draw === undefined);
+  const withK = metrics.filter((m) => m.k > 0 && m.n > 0 && ids.includes(parseVariantKey(m.variant).id));
+  const plain = withK.filter((m) => parseVariantKey(m.variant).draw === undefined);
   return plain.length || !allowDraws ? plain : withK;
 }
 
@@ -177,13 +172,3 @@ export function failedText(conditions: readonly VerdictCondition[]): string {
   return bad.map((c) => (c.status === "fail" ? `${c.text}: not shown (${c.detail})` : `${c.text}: could not be tested (${c.reason ?? c.detail})`)).join("; ");
 }
 
-/** Key figures of a Tested for the numbers table. */
-export function testedNumbers(prefix: string, t: Tested, p: number): Record<string, number | string> {
-  return {
-    [`${prefix}`]: t.estimate,
-    [`${prefix} CI low`]: t.interval?.lo ?? "n/a",
-    [`${prefix} CI high`]: t.interval?.hi ?? "n/a",
-    [`${prefix} p`]: p,
-    [`${prefix} units`]: unitsText(t),
-  };
-}

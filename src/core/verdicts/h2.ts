@@ -17,9 +17,10 @@ import type { VariantKMetrics } from "../metrics";
 import { accuracyBySeed, compareSeries, logregBySeed, seriesVs } from "../compare";
 import { linearEvidence, type LinearEvidence } from "./h2Linear";
 import {
-  DEFAULT_ALPHA, estimateText, failedText, fthr, notCondition, notRun, pick, runName, runsOf, splitVariantKey, testCondition, untestable,
+  DEFAULT_ALPHA, estimateText, failedText, fthr, notCondition, notRun, pick, runName, runsOf, testCondition, untestable,
   type Verdict, type VerdictCondition, type VerdictOptions,
 } from "./common";
+import { parseVariantKey } from "../variants/keys";
 
 const PA = ["pa-word", "pa-token"];
 
@@ -80,7 +81,7 @@ function paVerdict(metrics: readonly VariantKMetrics[], opts: VerdictOptions = {
   const title = TITLE;
   const runs = pick(metrics, PA);
   if (runs.length === 0) return notRun("H2", "H2", title, ["pa-word", "pa-token"], "no tau_PA run (pa-word or pa-token) with k > 0.");
-  const golds = metrics.filter((m) => splitVariantKey(m.variant).id === "gold" && splitVariantKey(m.variant).draw === undefined && m.n > 0);
+  const golds = metrics.filter((m) => parseVariantKey(m.variant).id === "gold" && parseVariantKey(m.variant).draw === undefined && m.n > 0);
   const m = runs.length;
   const threshold = alpha / m;
   const checks: KCheck[] = runs.map((pa) => {

@@ -7,9 +7,10 @@ import { accuracyBySeed, compareSeries, type SeedSeries } from "../compare";
 import { promptInference, seedInference, type Tested } from "../stats/inference";
 import { spearmanExactPValue, spearmanRho, stratifiedPermutationCorrelation } from "../stats/correlation";
 import {
-  DEFAULT_ALPHA, estimateText, f2, failedText, fp, fthr, notRun, pick, runName, runsOf, splitVariantKey, testCondition, untestable,
+  DEFAULT_ALPHA, estimateText, f2, failedText, fp, fthr, notRun, pick, runName, runsOf, testCondition, untestable,
   type CorrelationBin, type Verdict, type VerdictCondition, type VerdictOptions, type VerdictRun,
 } from "./common";
+import { parseVariantKey } from "../variants/keys";
 
 const NATURAL = ["ra-synonym", "ra-antonym", "ra-keyword"];
 const CHAIN = ["ra-chain-1", "ra-chain-2", "ra-chain-3", "ra-chain-4", "ra-chain-5"];
@@ -188,7 +189,7 @@ export function h3Correlation(metrics: readonly VariantKMetrics[], opts: Verdict
   const ra = new Map<string, VariantKMetrics>();
   const tg = new Map<string, VariantKMetrics>();
   for (const m of metrics) {
-    const { id, draw } = splitVariantKey(m.variant);
+    const { id, draw } = parseVariantKey(m.variant);
     if (draw === undefined || m.n === 0) continue;
     if (id === "ra-string") ra.set(`${draw}|${m.k}`, m);
     if (id === "g-string") tg.set(`${draw}|${m.k}`, m);

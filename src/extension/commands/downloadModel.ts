@@ -3,8 +3,7 @@
 import * as vscode from "vscode";
 import { join } from "node:path";
 import { downloadModel as download, findChildScript, validateModelUri, DownloadError } from "../download";
-import { formatBytes } from "../ggufHeader";
-import { formatEta } from "../statusBar";
+import { formatBytes, formatDuration } from "../../core/format";
 import { selectModelPath } from "../modelPicker";
 import { showError, log } from "../log";
 import type { CommandModule } from "../services";
@@ -44,7 +43,7 @@ export const downloadModel: CommandModule = (s) =>
               const pct = p.totalBytes ? (100 * p.downloadedBytes) / p.totalBytes : 0;
               progress.report({
                 increment: pct - lastPct,
-                message: `${formatBytes(p.downloadedBytes)} of ${formatBytes(p.totalBytes)}${p.etaSeconds !== undefined ? ` · ${formatEta(p.etaSeconds * 1000)}` : ""}`,
+                message: `${formatBytes(p.downloadedBytes)} of ${formatBytes(p.totalBytes)}${p.etaSeconds !== undefined ? ` · ${`${formatDuration(p.etaSeconds)} left`}` : ""}`,
               });
               lastPct = pct;
             },

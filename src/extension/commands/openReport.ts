@@ -3,7 +3,7 @@
 import * as vscode from "vscode";
 import { existsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { writeReport } from "../../report";
+import { writeReport } from "../../runner/outputs";
 import type { ResultsFile } from "../../core/results/schema";
 import { readFileSync } from "node:fs";
 import { showError } from "../log";
@@ -18,7 +18,7 @@ export const openReport: CommandModule = (s) =>
     if (!run.path) return void vscode.window.showInformationMessage("This run has not been saved yet; wait for its first checkpoint.");
     const report = join(dirname(run.path), "report.html");
     try {
-      if (!existsSync(report) || statSync(report).mtimeMs < statSync(run.path).mtimeMs) writeReport(run.results as unknown as ResultsFile, report);
+      if (!existsSync(report) || statSync(report).mtimeMs < statSync(run.path).mtimeMs) writeReport(run.results as unknown as ResultsFile, report, s.store.analysis(run.runId));
       const uri = vscode.Uri.file(report);
       // In an editor tab (works locally and in code-server); the file opens in any browser too.
       const panel = vscode.window.createWebviewPanel("iclProbe.report", `Report · ${run.runId}`, vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [] });

@@ -1,6 +1,7 @@
-// Pure helpers of the two token-level variants (Li et al. 2024): tau_RA with random single
-// vocabulary tokens (ra-token) and tau_PA as a permutation of token ids (pa-token). They work
-// against a TokenizerAccess that the caller provides synchronously: in the engine process the
+// The model's tokenizer as the core sees it, and the token-level primitives that the token
+// variants (variants/token.ts: ra-token, g-token, pa-token; Li et al. 2024) are built from: label
+// token candidates, joint tokenization, token-id permutations. Everything works against a
+// TokenizerAccess that the caller provides synchronously: in the engine process the
 // model's own tokenizer; in the extension/CLI a cache filled from EngineClient.tokenize()
 // (cachedTokenizer + withTokenizer below turn the async engine call into retry rounds).
 import { shuffle, type RandomGenerator } from "./rng";

@@ -97,7 +97,3 @@ export function scoreBaselines(demos: readonly LabeledText[], queries: readonly 
   };
 }
 
-/** Logistic-regression accuracy on the queries after training on the demos (see scoreBaselines). */
-export function baselineAccuracy(demos: readonly LabeledText[], queries: readonly BaselineQuery[], labels: readonly string[], options?: LogRegOptions): number {
-  return scoreBaselines(demos, queries, labels, options).logregAccuracy;
-}

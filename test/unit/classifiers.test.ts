@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
-import { ngramCounts, words, Vocabulary, majorityLabel, chanceAccuracy, trainLogReg, predict, scoreBaselines, baselineAccuracy, type LabeledText } from "../../src/core/baselines";
+import { ngramCounts, words, Vocabulary, majorityLabel, chanceAccuracy, trainLogReg, scoreBaselines, type LabeledText } from "../../src/core/classifiers";
 
 test("n-gram features: words, word bigrams, char_wb 1-4-grams", () => {
   assert.deepEqual(words("Hello, WORLD! it's"), ["hello", "world", "it's"]);
@@ -56,7 +56,7 @@ test("logistic regression matches the hand-solved two-word problem", () => {
   const m1 = trainLogReg([{ input: "x", label: "A" }, { input: "y", label: "B" }], undefined, { C: 1 });
   assert.ok(Math.abs(m1.probabilities("x")[0] - 0.644094) < 1e-5, `C=1: ${m1.probabilities("x")[0]}`);
   // An input with only the shared pad feature is undecided: 0.5 / 0.5 (tie -> first label).
-  const q = predict(m, "z");
+  const q = m.predictWithProbs("z");
   assert.ok(Math.abs(q.probs.A - 0.5) < 1e-6 && q.label === "A");
 });
 
@@ -83,7 +83,7 @@ test("logistic regression learns a separable task from 16 demos", () => {
   // Two keywords per class among three filler words: linearly separable by the keyword.
   const demos = synthetic(1, 16, 2, 3);
   const queries = synthetic(2, 200, 2, 3).map((q) => ({ input: q.input, gold: q.label }));
-  const acc = baselineAccuracy(demos, queries, labels);
+  const acc = scoreBaselines(demos, queries, labels).logregAccuracy;
   assert.ok(acc >= 0.9, `accuracy ${acc}`);
   // deterministic: same demos, same probabilities
   const a = trainLogReg(demos, labels).probabilities(queries[0].input);
@@ -100,7 +100,7 @@ test("logistic regression stays near chance on shuffled labels", () => {
     // Labels drawn independently of the inputs: nothing to learn.
     const demos = synthetic(300 + r, 16).map((d) => ({ input: d.input, label: labels[uniformInt(rng, 0, 1)] }));
     const queries = synthetic(500 + r, 100).map((q) => ({ input: q.input, gold: q.label }));
-    total += baselineAccuracy(demos, queries, labels);
+    total += scoreBaselines(demos, queries, labels).logregAccuracy;
   }
   const mean = total / reps;
   // 2000 queries, but demo sets are shared by 100 queries each; 0.5 +/- 0.1 is generous and

@@ -23,7 +23,7 @@ import {
   withTokenizer,
   type TokenizerAccess,
   type VocabEntry,
-} from "../../src/core/tokenVariants";
+} from "../../src/core/tokenizer";
 import { rngFor } from "../../src/core/rng";
 import type { Example } from "../../src/core/types";
 

@@ -163,11 +163,6 @@ export function trainLogReg(demos: readonly LabeledText[], labels?: readonly str
   return new LogRegModel(space, classes, vocab, result.x.slice(0, nW), result.x.slice(nW), result.iterations, result.converged, result.f);
 }
 
-/** Free-function form of model.predictWithProbs. */
-export function predict(model: LogRegModel, input: string): Prediction {
-  return model.predictWithProbs(input);
-}
-
 interface LbfgsResult {
   x: Float64Array;
   f: number;
