@@ -15,7 +15,7 @@ Python is only needed to regenerate the model: installing, testing and running t
 need it. This script writes raw float32 weights + manifest.json to --out; the TypeScript writer
 (src/gguf) turns them into GGUF, so the project has a single GGUF writer.
 
-Design (recipe measured in ../shared/notes/TOY_MODELS.md):
+Design (docs/MODEL.md describes the result):
 - llama layout: RMSNorm (eps 1e-5), adjacent-pair RoPE (llama.cpp's "norm" RoPE type, used for
   general.architecture = llama, so no Q/K permutation on export), SwiGLU, no biases, tied
   input/output embeddings (tied embeddings let copying generalise to rarely seen tokens).

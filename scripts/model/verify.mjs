@@ -30,7 +30,7 @@ const ks = kArg ? kArg.split(",").map(Number) : s.k;
 const variants = variantArg ? variantArg.split(",") : s.variants;
 
 const { getLlama } = await import("node-llama-cpp");
-// One thread: token-by-token work on a tiny model is fastest single-threaded (NODE_LLAMA_CPP.md).
+// One thread: token-by-token work on a tiny model is fastest single-threaded (docs/ENGINE.md, threads).
 const threads = 1;
 const llama = await getLlama({ gpu: false, build: "never", maxThreads: threads });
 const model = await llama.loadModel({ modelPath });

@@ -1,6 +1,6 @@
 // Prompt building. The label continuation is kept apart from the prompt text so that the engine
 // tokenizes `prefix + query + labelSep + label` jointly and takes the label tokens as what
-// follows the prompt's tokens (ICL_METHODS.md, scoring rules). The prompt never ends with
+// follows the prompt's tokens (docs/ENGINE.md, scoring). The prompt never ends with
 // whitespace: whitespace the template puts before {label} (usually one space) moves into
 // labelSep, as lm-evaluation-harness moves trailing context whitespace into the continuation.
 // (The authors' code left a trailing space on the query that never preceded a label in the

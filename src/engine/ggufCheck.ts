@@ -1,6 +1,6 @@
 // Pre-checks a model file in pure JS before llama.cpp sees it. A malformed GGUF (e.g. missing
 // llama.attention.head_count) hits a native assert and aborts the whole process with no JS
-// exception (../shared/notes/NODE_LLAMA_CPP.md, "Crashes and bad files"), and a file that starts
+// exception (test/model/ggufWriter.test.ts shows it in a child process), and a file that starts
 // with "GGUF" can still be corrupt or cut short. Each bad case gets its own error code and a
 // message that names the file and says what to do. readGgufFileInfo (node-llama-cpp) parses the
 // header only; it does not notice a truncated file, so sizes are checked here.

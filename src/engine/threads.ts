@@ -1,7 +1,7 @@
 // Physical CPU cores, for llama.cpp's thread count. os.availableParallelism() counts logical
 // CPUs (hyper-threads); llama.cpp's matrix kernels gain nothing from a core's second hyper-thread
 // and node-llama-cpp's default of 4 threads on a 2-core machine makes every decode call hundreds
-// of times slower (../shared/notes/NODE_LLAMA_CPP.md, "The thread-count trap").
+// of times slower (measured on this project's 2-core test machine).
 import { readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 

@@ -1,7 +1,8 @@
 // HTML shell of both webviews with a strict Content-Security-Policy: nothing but our own bundled
 // script and the toolkit (nonce), our stylesheet, images from the extension, no remote
 // resources, no inline code. The toolkit injects styles at run time and reads the nonce from
-// <meta property="csp-nonce"> (see ../shared/notes/E2E_VSCODE.md). Pure (unit-tested).
+// <meta property="csp-nonce"> (without it the toolkit's styles are blocked by this policy).
+// Pure (unit-tested).
 import { randomBytes } from "node:crypto";
 
 export function makeNonce(): string {

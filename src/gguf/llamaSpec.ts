@@ -1,7 +1,7 @@
 // GGUF specs for llama-architecture models: metadata keys llama.cpp requires, tensor names and
 // shapes, and deterministic random weights with the dimensions of real models (benchmarks).
-// Required keys and tensor layout: ../shared/notes/NODE_LLAMA_CPP.md (a missing
-// llama.feed_forward_length or head_count aborts llama.cpp natively, so we always write them).
+// A missing llama.feed_forward_length or head_count aborts llama.cpp natively (no JS exception),
+// so we always write them; test/model/ggufWriter.test.ts loads every spec in real llama.cpp.
 import { GgufKv, GgufSpec, GgufTensor, kv, TensorType } from "./writer";
 import { syntheticVocab, VocabSpec } from "./vocab";
 import { Q8_0_BLOCK } from "./quant";

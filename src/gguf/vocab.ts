@@ -3,7 +3,7 @@
 // with the highest score whose concatenation is in the vocabulary (ties: leftmost first), then
 // maps leftover characters to <0xXX> byte tokens. With every prefix of "▁word" in the vocabulary
 // and score = piece length, "▁word" always merges left to right into one token
-// (measured recipe: ../shared/notes/NODE_LLAMA_CPP.md, "Writing a tiny GGUF yourself").
+// (test/model/ggufWriter.test.ts checks llama.cpp's own tokenization of such a vocabulary).
 
 /** llama.cpp token types (llama.h enum llama_token_type). */
 export enum TokenType { NORMAL = 1, UNKNOWN = 2, CONTROL = 3, USER_DEFINED = 4, UNUSED = 5, BYTE = 6 }

@@ -1,6 +1,6 @@
 // End-to-end harness: a real VS Code (code-server 4.139.1 on Node 24, installed by
 // e2e/install.sh) driven by Debian's Chromium through playwright-core. Recipe and pitfalls:
-// ../shared/notes/E2E_VSCODE.md and docs/E2E.md.
+// docs/E2E.md.
 //
 // Why code-server and not @vscode/test-electron: the latter downloads VS Code from Microsoft's
 // servers, which these machines cannot reach; code-server comes from the npm registry and its
@@ -34,7 +34,7 @@ export function missingPrerequisite(): string | undefined {
   return undefined;
 }
 
-/** Settings that keep the workbench free of first-run noise (E2E_VSCODE.md). */
+/** Settings that keep the workbench free of first-run noise (welcome page, tips, telemetry prompts). */
 export const baseUserSettings: Record<string, unknown> = {
   "workbench.startupEditor": "none",
   "chat.disableAIFeatures": true,
@@ -333,7 +333,7 @@ export async function step(s: Session, name: string, body: () => Promise<void>):
 }
 
 // ---------------------------------------------------------------------------------------------
-// Workbench helpers: selectors that worked on VS Code 1.139 (E2E_VSCODE.md).
+// Workbench helpers: selectors that worked on VS Code 1.139 (docs/E2E.md).
 
 /** Focuses the editor area (after working in a webview, F1 goes nowhere otherwise). */
 export async function focusWorkbench(page: Page): Promise<void> {

@@ -5,7 +5,7 @@
 //
 // Tolerance: prefix reuse evaluates the same tokens in different batch splits, so float32 sums
 // differ in rounding only. Measured max |difference| in logProb: 2.5e-6 (stories260K, defaults),
-// 4.5e-6 (llama-2-tiny-random, exact mode); NODE_LLAMA_CPP.md reports up to 0.007 on a Q8_0 model
+// 4.5e-6 (llama-2-tiny-random, exact mode); docs/ENGINE.md reports up to 0.007 on a Q8_0 model
 // with the default F16 KV cache. These tests use exact mode (F32 KV, no flash attention), where
 // the only difference is float32 accumulation order, and allow 1e-4 nats: 20x the observed noise,
 // and ~1000x below the smallest score gap that could change a prediction in practice.

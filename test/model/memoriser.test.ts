@@ -25,7 +25,7 @@ test("llama.cpp's next-token log-probs from the file equal the construction's cl
   const { getLlama } = await import("node-llama-cpp");
   const llama = await getLlama({ gpu: false, build: "never", maxThreads: 1 });
   const model = await llama.loadModel({ modelPath: MODEL });
-  // F32 KV cache, no flash attention: the exact path (NODE_LLAMA_CPP.md).
+  // F32 KV cache, no flash attention: the exact path (docs/ENGINE.md).
   const ctx = await model.createContext({ contextSize: 512, threads: 1, flashAttention: false, experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32" } as Parameters<typeof model.createContext>[0]);
   t.after(async () => { await ctx.dispose(); await model.dispose(); });
   const seq = ctx.getSequence();

@@ -26,7 +26,7 @@ async function load() {
   // One thread: the 4-thread default on a 2-core machine is hundreds of times slower.
   const llama = await getLlama({ gpu: false, build: "never", maxThreads: 1 });
   const model = await llama.loadModel({ modelPath: MODEL });
-  // No flash attention: llama.cpp then agrees with torch to ~1e-4 (TOY_MODELS.md).
+  // No flash attention: llama.cpp then agrees with torch to ~1e-4 (docs/MODEL.md).
   const ctx = await model.createContext({ contextSize: 512, threads: 1, flashAttention: false });
   return { model, ctx, seq: ctx.getSequence() };
 }
