@@ -10,7 +10,7 @@ import { decideLabels, goldRankOf, uniqueArgmax } from "../../src/core/labelDeci
 import { intBelow, rngFor } from "../../src/core/rng";
 import { mulberry32 } from "../../src/gguf/vocab";
 import { createVariant, VariantError } from "../../src/core/variants";
-import type { TokenizerAccess, VocabEntry } from "../../src/core/tokenVariants";
+import type { TokenizerAccess, VocabEntry } from "../../src/core/tokenizer";
 import type { Example } from "../../src/core/types";
 import { toQueryRecord } from "../../src/core/experiment/records";
 import { aggregate } from "../../src/core/metrics";

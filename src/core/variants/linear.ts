@@ -1,7 +1,7 @@
 // tau_g-Linear (Li et al. 2024): the variant whose answers come from least squares on the model's
 // input embeddings instead of from the model (the fit itself is in src/core/linear).
 import { splitTemplate } from "../prompt";
-import { classifyTokens, templateSegments, vocabSurface, type SegmentKind, type TokenizerAccess } from "../tokenVariants";
+import { classifyTokens, templateSegments, vocabSurface, type SegmentKind, type TokenizerAccess } from "../tokenizer";
 import { base, gTaskInstance, labelWords, requireClasses } from "./common";
 import { needTokenizer, randomTokens } from "./token";
 import { VariantError, type VariantContext, type VariantDefinition } from "./types";

@@ -21,9 +21,10 @@ import type { VariantKMetrics } from "../metrics";
 import { compareSeries, seriesVs, type SeedSeries } from "../compare";
 import { averageRanks, stratifiedPermutationCorrelation } from "../stats/correlation";
 import {
-  DEFAULT_ALPHA, estimateText, f2, failedText, fp, fthr, notCondition, splitVariantKey, testCondition, untestable,
+  DEFAULT_ALPHA, estimateText, f2, failedText, fp, fthr, notCondition, testCondition, untestable,
   type VerdictCondition, type VerdictOptions, type VerdictRun, type VerdictStatus,
 } from "./common";
+import { parseVariantKey } from "../variants/keys";
 
 export const TAU_G_ICL = "g-token";
 export const TAU_G_LINEAR = "g-linear";
@@ -114,7 +115,7 @@ export function linearEvidence(metrics: readonly VariantKMetrics[], opts: Verdic
   const level = opts.level ?? 0.95;
   const sides = new Map<string, { icl?: VariantKMetrics; lin?: VariantKMetrics }>();
   for (const m of metrics) {
-    const { id, draw } = splitVariantKey(m.variant);
+    const { id, draw } = parseVariantKey(m.variant);
     if (m.k <= 0 || m.n === 0 || (id !== TAU_G_ICL && id !== TAU_G_LINEAR)) continue;
     const key = `${draw ?? "plain"}|${m.k}`;
     const s = sides.get(key) ?? {};
@@ -126,7 +127,7 @@ export function linearEvidence(metrics: readonly VariantKMetrics[], opts: Verdic
   for (const s of sides.values()) {
     if (!s.icl || !s.lin) continue;
     const list = byK.get(s.icl.k) ?? [];
-    list.push({ draw: splitVariantKey(s.icl.variant).draw, icl: s.icl, lin: s.lin });
+    list.push({ draw: parseVariantKey(s.icl.variant).draw, icl: s.icl, lin: s.lin });
     byK.set(s.icl.k, list);
   }
   if (byK.size === 0) {
