@@ -34,10 +34,11 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   gguf: [],
   node: ["core"],
   engine: ["core", "gguf", "node"],
+  remote: ["core", "engine"],
   shared: ["core"],
   report: ["core", "shared"],
   runner: ["core", "engine", "node", "report"],
-  cli: ["core", "engine", "node", "report", "runner"],
+  cli: ["core", "engine", "node", "remote", "report", "runner"],
   extension: ["core", "engine", "node", "report", "runner", "shared"],
   webview: ["core", "shared"],
 };
