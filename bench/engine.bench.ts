@@ -17,7 +17,7 @@ import { createVariant } from "../src/core/variants";
 import { EngineClient } from "../src/engine/client";
 import { defaultModelPath } from "../src/engine/defaultModel";
 import { packageRoot } from "../src/node/packageRoot";
-import type { TextScoreItem } from "../src/engine/protocol";
+import type { ScoringMode, TextScoreItem } from "../src/engine/protocol";
 import { randomLlamaSpec, smolLm135mShape, syntheticVocab, wordVocab, writeGguf, type VocabSpec } from "../src/gguf";
 
 function hashText(s: string): number {
@@ -147,6 +147,7 @@ function smolModel(probe: Probe): string {
 
 export interface ModelFigures {
   file: string;
+  mode: ScoringMode;
   fileMb: number;
   threads: number;
   threadsReason: string;
@@ -165,92 +166,133 @@ export interface ModelFigures {
   kvCacheMb: number;
   rssGoalMb: number;
   goldAccuracyByK: Record<number, number>;
+  /** Largest |logProb difference| from the first mode's scores of the same queries (0 for the first mode). */
+  maxDeviationFromFirstMode: number;
 }
 
-async function benchModel(name: string, path: string, probe: Probe): Promise<ModelFigures> {
-  const c = await EngineClient.start();
+interface ModeRun {
+  mode: ScoringMode;
+  c: EngineClient;
+  evaluated: number;
+  minimum: number;
+  queries: number;
+  seconds: number;
+  naiveMs: number;
+  naiveSample: number;
+  idealSeconds: number;
+  rawRates: number[];
+  gold: Map<number, { right: number; n: number }>;
+  /** logProbs by item id (kept for the first mode, to measure the others' deviation). */
+  scores: Map<string, number[]>;
+  deviation: number;
+}
+
+/** Scoring modes to compare (ICL_BENCH_MODES, default both): one engine process per mode. */
+const MODES = (env.ICL_BENCH_MODES ?? "exact,fast").split(",").map((m) => m.trim()) as ScoringMode[];
+
+/**
+ * One model in every mode. Load on a shared machine drifts over minutes, so every reference is
+ * measured per k, next to the scoring it is compared with: raw batch-512 throughput, then the k's
+ * groups (the modes take turns group by group), then the naive loop on a sample of the same
+ * queries (extrapolated per query to that k's queries).
+ */
+async function benchModel(name: string, path: string, probe: Probe): Promise<ModelFigures[]> {
+  const engines: EngineClient[] = [];
   try {
-    const info0 = await c.load(path);
-    console.log(`\n[${name}] ${info0.fileName}: ${info0.architecture}, vocab ${info0.vocabSize}, ${info0.layers} layers, dim ${info0.embeddingLength}, ${info0.quantization ?? "?"}; ${info0.threadsReason}`);
-    // Load on a shared machine drifts over minutes, so every reference is measured per k, next to
-    // the scoring it is compared with: raw batch-512 throughput, the probe's groups, then the naive
-    // loop on a sample of the same queries (extrapolated per query to that k's queries).
-    let evaluated = 0;
-    let minimum = 0;
-    let queries = 0;
-    let seconds = 0;
-    let naiveMs = 0;
-    let naiveSample = 0;
-    let idealSeconds = 0;
-    const rawRates: number[] = [];
-    const gold = new Map<number, { right: number; n: number }>();
+    const acc: ModeRun[] = [];
+    for (const mode of MODES) {
+      const c = await EngineClient.start();
+      engines.push(c);
+      const info0 = await c.load(path, { mode });
+      console.log(`\n[${name}/${mode}] ${info0.fileName}: ${info0.architecture}, vocab ${info0.vocabSize}, ${info0.layers} layers, dim ${info0.embeddingLength}, ${info0.quantization ?? "?"}; KV ${info0.kvCacheType?.key}; ${info0.threadsReason}`);
+      acc.push({ mode, c, evaluated: 0, minimum: 0, queries: 0, seconds: 0, naiveMs: 0, naiveSample: 0, idealSeconds: 0, rawRates: [], gold: new Map(), scores: new Map(), deviation: 0 });
+    }
     for (const k of STANDARD_PROBE.k) {
-      const raw = await c.throughput(512, 2);
-      rawRates.push(raw.tokensPerSecond);
-      let kMin = 0;
+      const kMin = new Map<ModeRun, number>();
+      const kSeconds = new Map<ModeRun, number>();
+      const raws = new Map<ModeRun, number>();
+      for (const a of acc) {
+        const raw = await a.c.throughput(512, 2);
+        a.rawRates.push(raw.tokensPerSecond);
+        raws.set(a, raw.tokensPerSecond);
+      }
       let kQueries = 0;
-      const t0 = performance.now();
+      // The modes take turns group by group, so drift in the machine's load hits them alike.
       for (const g of probe.groups.filter((x) => x.k === k)) {
-        const r = await c.scoreWithStats(g.items);
-        evaluated += r.stats.evaluatedTokens;
-        kMin += r.stats.minimumTokens;
         kQueries += g.items.length;
-        if (g.variant === "gold") {
-          const a = gold.get(g.k) ?? { right: 0, n: 0 };
+        for (const a of acc) {
+          const t0 = performance.now();
+          const r = await a.c.scoreWithStats(g.items);
+          kSeconds.set(a, (kSeconds.get(a) ?? 0) + (performance.now() - t0) / 1000);
+          a.evaluated += r.stats.evaluatedTokens;
+          kMin.set(a, (kMin.get(a) ?? 0) + r.stats.minimumTokens);
           r.items.forEach((it, i) => {
-            a.right += it.predicted === g.items[i].gold ? 1 : 0;
-            a.n++;
+            const lps = it.labels.map((l) => l.logProb);
+            const first = acc[0].scores.get(it.id);
+            if (a === acc[0]) a.scores.set(it.id, lps);
+            else if (first) lps.forEach((x, j) => (a.deviation = Math.max(a.deviation, Math.abs(x - first[j]))));
+            if (g.variant === "gold") {
+              const gk = a.gold.get(g.k) ?? { right: 0, n: 0 };
+              gk.right += it.predicted === g.items[i].gold ? 1 : 0;
+              gk.n++;
+              a.gold.set(g.k, gk);
+            }
           });
-          gold.set(g.k, a);
         }
       }
-      const kSeconds = (performance.now() - t0) / 1000;
       const g = probe.groups.find((x) => x.k === k && x.variant === "gold")!;
       const sample = g.items.slice(0, NAIVE_SAMPLE);
-      const s0 = performance.now();
-      await c.scoreWithStats(sample, { naive: true });
-      const naivePerQuery = (performance.now() - s0) / sample.length;
-      naiveMs += naivePerQuery * kQueries;
-      naiveSample += sample.length;
-      minimum += kMin;
-      queries += kQueries;
-      seconds += kSeconds;
-      idealSeconds += kMin / raw.tokensPerSecond;
-      process.stderr.write(
-        `[${name}] k=${k}: ${kQueries} queries in ${kSeconds.toFixed(1)} s (naive ~${((naivePerQuery * kQueries) / 1000).toFixed(0)} s), raw ${raw.tokensPerSecond.toFixed(0)} tok/s, min tokens ${kMin}\n`,
-      );
+      for (const a of acc) {
+        const s0 = performance.now();
+        await a.c.scoreWithStats(sample, { naive: true });
+        const naivePerQuery = (performance.now() - s0) / sample.length;
+        a.naiveMs += naivePerQuery * kQueries;
+        a.naiveSample += sample.length;
+        a.minimum += kMin.get(a)!;
+        a.queries += kQueries;
+        a.seconds += kSeconds.get(a)!;
+        a.idealSeconds += kMin.get(a)! / raws.get(a)!;
+        process.stderr.write(
+          `[${name}/${a.mode}] k=${k}: ${kQueries} queries in ${kSeconds.get(a)!.toFixed(1)} s (naive ~${((naivePerQuery * kQueries) / 1000).toFixed(0)} s), raw ${raws.get(a)!.toFixed(0)} tok/s, min tokens ${kMin.get(a)}\n`,
+        );
+      }
     }
-    const rawTokensPerSecond = rawRates.reduce((x, y) => x + y, 0) / rawRates.length;
-    const mem = await c.memory();
-    const info = await c.info();
-    const fileMb = info.sizeBytes / 2 ** 20;
-    const kvCacheMb = info.kvCacheBytes / 2 ** 20;
-    const figures: ModelFigures = {
-      file: info.path,
-      fileMb,
-      threads: info.threads,
-      threadsReason: info.threadsReason,
-      queries,
-      seconds,
-      queriesPerSecond: queries / seconds,
-      naiveSecondsEstimate: naiveMs / 1000,
-      naiveSampleQueries: naiveSample,
-      speedup: naiveMs / 1000 / seconds,
-      evaluatedTokens: evaluated,
-      minimumTokens: minimum,
-      tokenRatio: evaluated / minimum,
-      rawTokensPerSecond,
-      // Time the minimum tokens would take at each k's raw batch-512 rate, over the actual time.
-      efficiency: idealSeconds / seconds,
-      peakRssMb: mem.peakRssMb,
-      kvCacheMb,
-      rssGoalMb: fileMb + kvCacheMb + 250,
-      goldAccuracyByK: Object.fromEntries([...gold].map(([k, a]) => [k, a.right / a.n])),
-    };
-    await c.dispose();
-    return figures;
+    const out: ModelFigures[] = [];
+    for (const a of acc) {
+      const rawTokensPerSecond = a.rawRates.reduce((x, y) => x + y, 0) / a.rawRates.length;
+      const mem = await a.c.memory();
+      const info = await a.c.info();
+      const fileMb = info.sizeBytes / 2 ** 20;
+      const kvCacheMb = info.kvCacheBytes / 2 ** 20;
+      out.push({
+        file: info.path,
+        mode: a.mode,
+        fileMb,
+        threads: info.threads,
+        threadsReason: info.threadsReason,
+        queries: a.queries,
+        seconds: a.seconds,
+        queriesPerSecond: a.queries / a.seconds,
+        naiveSecondsEstimate: a.naiveMs / 1000,
+        naiveSampleQueries: a.naiveSample,
+        speedup: a.naiveMs / 1000 / a.seconds,
+        evaluatedTokens: a.evaluated,
+        minimumTokens: a.minimum,
+        tokenRatio: a.evaluated / a.minimum,
+        rawTokensPerSecond,
+        // Time the minimum tokens would take at each k's raw batch-512 rate, over the actual time.
+        efficiency: a.idealSeconds / a.seconds,
+        peakRssMb: mem.peakRssMb,
+        kvCacheMb,
+        rssGoalMb: fileMb + kvCacheMb + 250,
+        goldAccuracyByK: Object.fromEntries([...a.gold].map(([k, x]) => [k, x.right / x.n])),
+        maxDeviationFromFirstMode: a.deviation,
+      });
+    }
+    for (const c of engines) await c.dispose();
+    return out;
   } catch (e) {
-    if (c.alive) c.kill();
+    for (const c of engines) if (c.alive) c.kill();
     throw e;
   }
 }
@@ -268,6 +310,7 @@ function table(rows: Record<string, ModelFigures>): void {
     ["peak RSS MB", (f) => f.peakRssMb.toFixed(0)],
     ["RSS goal MB", (f) => f.rssGoalMb.toFixed(0)],
     ["threads", (f) => String(f.threads)],
+    ["max |dlogProb| vs first mode", (f) => f.maxDeviationFromFirstMode.toExponential(1)],
   ];
   const names = Object.keys(rows);
   const w0 = Math.max(...cols.map(([c]) => c.length));
@@ -295,7 +338,11 @@ export async function run(): Promise<object> {
       console.log(`[icl-toy] skipped: ${skipped[name]}`);
       continue;
     }
-    perModel[name] = await benchModel(name, p ?? smolModel(probe), probe);
+    for (const f of await benchModel(name, p ?? smolModel(probe), probe)) perModel[`${name}/${f.mode}`] = f;
+  }
+  for (const name of new Set(Object.keys(perModel).map((n) => n.split("/")[0]))) {
+    const [first, ...rest] = MODES.map((m) => perModel[`${name}/${m}`]).filter(Boolean);
+    for (const f of rest) console.log(`[${name}] ${first.mode} vs ${f.mode}: time ${(first.seconds / f.seconds).toFixed(2)}x, peak RSS ${first.peakRssMb.toFixed(0)} vs ${f.peakRssMb.toFixed(0)} MB, KV ${first.kvCacheMb.toFixed(1)} vs ${f.kvCacheMb.toFixed(1)} MB`);
   }
   table(perModel);
   for (const [n, f] of Object.entries(perModel))

@@ -264,8 +264,8 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
         io.err(`estimate for the whole plan: ${(await describeEstimate(engine, file, settings)).text}`);
       }
     } else {
-      const info = await engine.load(modelPath);
-      if (!cmd.json) io.err(`model ${basename(modelPath)} (${info.architecture}, vocabulary ${info.vocabSize}, ${info.threads} threads); writing ${outDir}`);
+      const info = await engine.load(modelPath, { mode: cmd.mode });
+      if (!cmd.json) io.err(`model ${basename(modelPath)} (${info.architecture}, vocabulary ${info.vocabSize}, ${info.threads} threads, ${info.mode} scoring); writing ${outDir}`);
     }
     const outcome = await runExperiment(
       { file, fileText: text, fileSha256: sha256, settings, modelPath, ...(lexicon ? { variantContext: { lexicon } } : {}) },

@@ -6,6 +6,9 @@
 
 import type { LabelScore } from "../core/types";
 import type { ScoreWarning } from "../core/warnings";
+import type { ScoringMode } from "../core/results/schema";
+
+export type { ScoringMode };
 
 export interface LoadOptions {
   /** CPU threads; default: the machine's physical core count, 1 when the machine is oversubscribed (see threads.ts). */
@@ -14,18 +17,12 @@ export interface LoadOptions {
   contextSize?: number;
   gpu?: "auto" | "off" | "cuda" | "vulkan" | "metal";
   /**
-   * Exact mode: flash attention off and F32 KV cache, so that prefix reuse and a full
-   * re-evaluation agree to ~1e-5 (defaults: F16 KV, agreement ~1e-2 on quantized models).
+   * Scoring mode (default "exact"): "exact" keeps the KV cache in F32, so prefix reuse agrees with
+   * a from-scratch evaluation to ~1e-5; "fast" uses llama.cpp's default F16 KV cache (half the KV
+   * memory; measured up to 3e-2 from exact mode on a Q8_0 model). Both run one sequence with flash
+   * attention off and are run-to-run deterministic. See docs/ENGINE.md "Scoring modes".
    */
-  exact?: boolean;
-  /**
-   * Sequences in the context (default 4). Groups with a short demo prefix spread their queries
-   * over them so that several queries share each decode call; each extra sequence re-evaluates
-   * the prefix, within a 15% token budget (scorer.parallelFor). 1 = strictly one sequence.
-   */
-  parallel?: number;
-  /** Flash attention (default off: on CPU it slows the scorer's small query batches, measured 1.4-9x). */
-  flashAttention?: boolean;
+  mode?: ScoringMode;
   /** Load only the tokenizer (tokenize/vocab work, score does not). Required for vocab-only files. */
   vocabOnly?: boolean;
   /**
@@ -56,11 +53,19 @@ export interface ModelInfo {
   embeddingLength: number;
   heads: number;
   kvHeads: number;
-  /** Context currently allocated per sequence (0 before the first score). */
+  /** The scoring mode this model was loaded with (LoadOptions.mode). Absent for a remote server, which scores its own way. */
+  mode?: ScoringMode;
+  /** llama.cpp KV cache element types: F32 in exact mode, F16 in fast mode (local engine only). */
+  kvCacheType?: { key: "F32" | "F16"; value: "F32" | "F16" };
+  /** Local engine only. */
+  flashAttention?: boolean;
+  /** Context currently allocated (0 before the first score). */
   contextSize: number;
-  /** Sequences in the context (0 before the first score). */
+  /** llama.cpp batch size of the current context (0 before the first score; absent for a remote server). */
+  batchSize?: number;
+  /** Sequences in the context (0 before the first score; the scorer uses one). */
   sequences: number;
-  /** Estimated KV-cache bytes of the current context, all sequences (F16 or F32 per the exact option). */
+  /** Estimated KV-cache bytes of the current context (F32 or F16 per the mode). */
   kvCacheBytes: number;
 }
 

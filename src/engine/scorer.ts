@@ -342,24 +342,6 @@ function softmax(xs: number[]): number[] {
   return e.map((x) => x / s);
 }
 
-/** Extra prefix evaluations allowed for parallel sequences, as a share of a group's minimum tokens. */
-export const PARALLEL_TOKEN_BUDGET = 0.15;
-
-/**
- * How many sequences to spread a group's queries over. Each extra sequence must evaluate the
- * group's prefix again (3.21.1 cannot copy KV state between sequences), so the count is the
- * largest s with (s - 1) * prefix <= 0.8 * PARALLEL_TOKEN_BUDGET * (the group's minimum tokens):
- * short prefixes (small k) get parallel batches, long ones stay on one sequence. This keeps
- * evaluated tokens within 1.15x the minimum while several queries share each decode call.
- */
-export function parallelFor(group: PreparedItem[], shared: number, maxSequences: number): number {
-  // 0.8 of the budget for the extra prefixes; the rest covers query tokens shared across chunk
-  // boundaries, which the depth-first order no longer reuses.
-  const byBudget = shared === 0 ? maxSequences : 1 + Math.floor((0.8 * PARALLEL_TOKEN_BUDGET * minimumTokens(group)) / shared);
-  // At least 4 queries per sequence, or batching gains nothing over the extra prefix.
-  return Math.max(1, Math.min(maxSequences, byBudget, Math.floor(group.length / 4)));
-}
-
 /** log PROB_FLOOR: the clamp applied to token log-probs (natural log). */
 export const LOG_PROB_FLOOR = Math.log(PROB_FLOOR);
 
@@ -420,51 +402,29 @@ export function scoreQuery(it: PreparedItem, tokenLogProb: TokenLogProb): ItemSc
 }
 
 /**
- * Scores prepared items group by group (one evaluation of each distinct prefix per sequence
- * used). Results keep input order. `caches` are PrefixCaches over distinct sequences of one
- * context: a group with a short prefix spreads its queries over several of them, and their
- * concurrent evaluate calls are decoded in one batch (see parallelFor). `naive` is the
- * lm-evaluation-harness-style reference: every label's whole sequence evaluated from an empty
- * KV cache, on the first sequence only (for the reuse test and the benchmark).
+ * Scores prepared items group by group on one sequence: each distinct prefix is evaluated once,
+ * each query's own tokens once. Results keep input order. `naive` is the lm-evaluation-harness-
+ * style reference: every label's whole sequence evaluated from an empty KV cache.
+ *
+ * One sequence on purpose. Spreading a group's queries over several sequences of one context
+ * (decoded together in one batch) was nondeterministic and, at times, wrong by whole nats
+ * (issue 9, docs/ENGINE.md "Why one sequence"): node-llama-cpp 3.21.1 reads each output's
+ * logits in its own thread-pool job, and llama.cpp reorders a multi-sequence batch's logits
+ * in place on first access, so concurrent reads raced; and even with the reads serialised, the
+ * batch composition depended on timing, which changes float rounding from run to run.
  */
 export async function scorePrepared(
-  cacheOrCaches: PrefixCache | PrefixCache[],
+  cache: PrefixCache,
   items: PreparedItem[],
   hooks: ScoreHooks = {},
   naive = false,
 ): Promise<{ results: ItemScore[]; stats: Omit<ScoreStats, "contextSize" | "ms"> }> {
-  const caches = Array.isArray(cacheOrCaches) ? cacheOrCaches : [cacheOrCaches];
   const groups = new Map<string, PreparedItem[]>();
   for (const it of items) groups.set(it.groupKey, [...(groups.get(it.groupKey) ?? []), it]);
   const results: ItemScore[] = new Array(items.length);
-  const evaluated0 = caches.map((c) => c.evaluated);
-  const dist0 = caches.map((c) => c.distributions);
+  const evaluated0 = cache.evaluated;
+  const dist0 = cache.distributions;
   let done = 0;
-  let failed = false;
-
-  // One sequence's share of a group: the queries in depth-first order after the shared prefix.
-  const runChunk = async (cache: PrefixCache, chunk: PreparedItem[], shared: number): Promise<void> => {
-    if (shared > 0 && !naive) await cache.ensure(chunk[0].prompt, shared, []);
-    for (let j = 0; j < chunk.length; j++) {
-      if (failed) return;
-      hooks.checkCancelled?.(done, items.length);
-      const it = chunk[j];
-      const dists: Map<number, ProbLookup>[] = [];
-      for (const l of it.labels) {
-        const need: number[] = [];
-        for (let i = l.start; i < l.full.length; i++) need.push(i - 1);
-        if (naive) await cache.rollback(0);
-        dists.push(await cache.ensure(l.full, l.full.length - 1, need));
-      }
-      results[it.index] = scoreQuery(it, (li, i) => Math.log(dists[li].get(i - 1)!(it.labels[li].full[i])));
-      hooks.onItem?.(results[it.index]);
-      // Roll back after the query to what the next query shares with it (at least the group's
-      // common prefix); the next group's first request erases from its divergence point.
-      const next = chunk[j + 1];
-      if (next && !naive) await cache.rollback(Math.max(shared, commonPrefixLength(it.prompt, next.prompt)));
-      hooks.onProgress?.(++done, items.length);
-    }
-  };
 
   for (const group of groups.values()) {
     // The shared part: longest common prefix of the group's prompts, leaving at least the last
@@ -476,25 +436,28 @@ export async function scorePrepared(
     // Lexicographic token order visits the group's prompts depth-first, so queries that share
     // tokens past the common prefix (and duplicates) reuse them too.
     const ordered = naive ? group : [...group].sort((a, b) => compareTokens(a.prompt, b.prompt));
-    const n = naive ? 1 : parallelFor(ordered, shared, caches.length);
-    const size = Math.ceil(ordered.length / n);
-    const chunks = Array.from({ length: n }, (_, w) => ordered.slice(w * size, (w + 1) * size)).filter((c) => c.length > 0);
-    // allSettled: every sequence must have stopped before the request ends (or is cancelled).
-    const settled = await Promise.allSettled(
-      chunks.map((chunk, w) =>
-        runChunk(caches[w], chunk, shared).catch((e) => {
-          failed = true;
-          throw e;
-        }),
-      ),
-    );
-    const rejected = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (rejected) throw rejected.reason;
+    if (shared > 0 && !naive) await cache.ensure(ordered[0].prompt, shared, []);
+    for (let j = 0; j < ordered.length; j++) {
+      hooks.checkCancelled?.(done, items.length);
+      const it = ordered[j];
+      const dists: Map<number, ProbLookup>[] = [];
+      for (const l of it.labels) {
+        const need: number[] = [];
+        for (let i = l.start; i < l.full.length; i++) need.push(i - 1);
+        if (naive) await cache.rollback(0);
+        dists.push(await cache.ensure(l.full, l.full.length - 1, need));
+      }
+      results[it.index] = scoreQuery(it, (li, i) => Math.log(dists[li].get(i - 1)!(it.labels[li].full[i])));
+      hooks.onItem?.(results[it.index]);
+      // Roll back after the query to what the next query shares with it (at least the group's
+      // common prefix); the next group's first request erases from its divergence point.
+      const next = ordered[j + 1];
+      if (next && !naive) await cache.rollback(Math.max(shared, commonPrefixLength(it.prompt, next.prompt)));
+      hooks.onProgress?.(++done, items.length);
+    }
   }
-  const evaluated = caches.reduce((sum, c, i) => sum + c.evaluated - evaluated0[i], 0);
-  const distributions = caches.reduce((sum, c, i) => sum + c.distributions - dist0[i], 0);
   return {
     results,
-    stats: { items: items.length, groups: groups.size, evaluatedTokens: evaluated, minimumTokens: minimumTokens(items), distributions },
+    stats: { items: items.length, groups: groups.size, evaluatedTokens: cache.evaluated - evaluated0, minimumTokens: minimumTokens(items), distributions: cache.distributions - dist0 },
   };
 }

@@ -20,6 +20,7 @@ import {
   type VocabEntry,
   type VocabTokenType,
   type ScoreResult,
+  type ScoringMode,
 } from "./protocol";
 import { backendFor, tokenizerFor } from "./llamaAdapter";
 import { demoTokenLengths, longestSequence, overflowError, prepareItem, PrefixCache, scorePrepared } from "./scorer";
@@ -34,12 +35,10 @@ let modelPath = "";
 let fileSize = 0;
 let quantization: string | undefined;
 let context: LlamaContext | undefined;
-let sequences: LlamaContextSequence[] = [];
-let caches: PrefixCache[] = [];
+let sequence: LlamaContextSequence | undefined;
+let cache: PrefixCache | undefined;
 let threads = 1;
 let threadsReason = "";
-/** Sequences per context for parallel scoring of short-prefix groups (scorer.parallelFor). */
-const DEFAULT_PARALLEL = 4;
 let version = "";
 const cancelled = new Set<number>();
 const running = new Set<number>();
@@ -69,8 +68,8 @@ function requireModel(forScoring: boolean): LlamaModel {
 }
 
 async function disposeContext(): Promise<void> {
-  caches = [];
-  sequences = [];
+  cache = undefined;
+  sequence = undefined;
   if (context) await context.dispose().catch(() => undefined);
   context = undefined;
 }
@@ -134,7 +133,8 @@ function info(): ModelInfo {
   const heads = Number(Array.isArray(a.attention?.head_count) ? a.attention.head_count[0] : a.attention?.head_count ?? 0);
   const kvHeads = Number(Array.isArray(a.attention?.head_count_kv) ? a.attention.head_count_kv[0] : a.attention?.head_count_kv ?? heads);
   const ctx = context?.contextSize ?? 0;
-  const kvBytesPerElem = loadOpts.exact ? 4 : 2;
+  const mode = scoringMode();
+  const kvType = mode === "exact" ? "F32" : "F16";
   const headDim = heads > 0 ? embd / heads : 0;
   return {
     path: modelPath,
@@ -155,9 +155,13 @@ function info(): ModelInfo {
     embeddingLength: embd,
     heads,
     kvHeads,
+    mode,
+    kvCacheType: { key: kvType, value: kvType },
+    flashAttention: false,
     contextSize: ctx,
-    sequences: sequences.length,
-    kvCacheBytes: Math.round(2 * layers * ctx * Math.max(1, sequences.length) * headDim * kvHeads * kvBytesPerElem),
+    batchSize: context?.batchSize ?? 0,
+    sequences: context ? 1 : 0,
+    kvCacheBytes: Math.round(2 * layers * ctx * headDim * kvHeads * (kvType === "F32" ? 4 : 2)),
   };
 }
 
@@ -169,21 +173,25 @@ async function ensureContext(needed: number): Promise<void> {
   await disposeContext();
   // Round up so that slightly longer batches do not recreate the context.
   const size = loadOpts.contextSize ?? Math.min(limit, Math.max(256, Math.ceil(needed / 256) * 256));
-  const exact = loadOpts.exact === true;
-  const parallel = Math.max(1, Math.floor(loadOpts.parallel ?? DEFAULT_PARALLEL));
   context = await mdl.createContext({
     contextSize: size,
-    // Each sequence gets `size` cells of its own; short-prefix groups spread queries over them.
-    sequences: parallel,
+    // One sequence: the scorer never decodes two sequences in one batch (scorer.scorePrepared
+    // says why), and a context with more sequences would only hold idle KV memory.
+    sequences: 1,
     threads,
     batchSize: Math.min(512, size),
-    // Flash attention off unless asked for: on CPU it made a 35-token query over a 1,600-token
-    // prefix 9x slower (icl-toy: 41.7 ms vs 4.5 ms) and 1.4x slower on the SmolLM-shaped model.
-    flashAttention: loadOpts.flashAttention === true && !exact,
-    ...(exact ? { experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32" } : {}),
+    // Flash attention off: on CPU it made a 35-token query over a 1,600-token prefix 9x slower
+    // (icl-toy: 41.7 ms vs 4.5 ms) and 1.4x slower on the SmolLM-shaped model.
+    flashAttention: false,
+    // Exact mode keeps K and V in F32; fast mode leaves llama.cpp's F16 default (docs/ENGINE.md).
+    ...(scoringMode() === "exact" ? { experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32" } : {}),
   });
-  sequences = Array.from({ length: parallel }, () => context!.getSequence());
-  caches = sequences.map((seq) => new PrefixCache(backendFor(seq)));
+  sequence = context.getSequence();
+  cache = new PrefixCache(backendFor(sequence));
+}
+
+function scoringMode(): ScoringMode {
+  return loadOpts.mode ?? "exact";
 }
 
 async function score(id: number, items: EngineRequest & { type: "score" }): Promise<ScoreResult> {
@@ -200,7 +208,7 @@ async function score(id: number, items: EngineRequest & { type: "score" }): Prom
   if (prepared.length === 0) return { items: [], stats: { items: 0, groups: 0, evaluatedTokens: 0, minimumTokens: 0, distributions: 0, contextSize: context?.contextSize ?? 0, ms: 0 } };
   await ensureContext(longest.length);
   try {
-    const { results, stats } = await scorePrepared(caches, prepared, {
+    const { results, stats } = await scorePrepared(cache!, prepared, {
       checkCancelled: (done, total) => {
         if (cancelled.has(id)) throw new EngineFailure("cancelled", `Scoring was cancelled after ${done} of ${total} queries.`);
       },
@@ -211,8 +219,8 @@ async function score(id: number, items: EngineRequest & { type: "score" }): Prom
   } catch (e) {
     // After anything but a clean cancel the KV state may not match the cache's view: start over.
     if (!(e instanceof EngineFailure && e.code === "cancelled")) {
-      for (const seq of sequences) await seq.clearHistory().catch(() => undefined);
-      for (const c of caches) c.reset();
+      await sequence?.clearHistory().catch(() => undefined);
+      cache?.reset();
     }
     throw e;
   }
@@ -222,8 +230,8 @@ async function throughput(tokens: number, runs: number): Promise<ThroughputResul
   const mdl = requireModel(true);
   const n = Math.max(1, Math.min(tokens, mdl.trainContextSize - 1));
   await ensureContext(n + 1);
-  const sequence = sequences[0];
-  await caches[0].rollback(0);
+  const seq = sequence!;
+  await cache!.rollback(0);
   // Deterministic non-special tokens spread over the vocabulary.
   const vocab = (mdl.fileInfo.metadata.tokenizer?.ggml?.tokens ?? []).length;
   const ids: number[] = [];
@@ -231,9 +239,9 @@ async function throughput(tokens: number, runs: number): Promise<ThroughputResul
   const runsMs: number[] = [];
   for (let r = 0; r < Math.max(1, runs); r++) {
     const t0 = performance.now();
-    await sequence.evaluateWithoutGeneratingNewTokens(ids as Token[]);
+    await seq.evaluateWithoutGeneratingNewTokens(ids as Token[]);
     runsMs.push(performance.now() - t0);
-    await sequence.eraseContextTokenRanges([{ start: 0, end: sequence.nextTokenIndex }]);
+    await seq.eraseContextTokenRanges([{ start: 0, end: seq.nextTokenIndex }]);
   }
   return { tokens: ids.length, batchSize: Math.min(512, context!.contextSize), tokensPerSecond: ids.length / (Math.min(...runsMs) / 1000), runsMs };
 }

@@ -127,7 +127,8 @@ export class ProbeController implements vscode.Disposable {
       this.listener.model({ name: basename(modelPath), path: modelPath, state: "loading", detail: "starting the engine" });
       this.engine = await this.engineFactory();
     }
-    const opts: LoadOptions = { gpu: s.gpu, ...(s.threads ? { threads: s.threads } : {}), ...(s.contextSize ? { contextSize: s.contextSize } : {}) };
+    // The mode is part of the key, so switching iclProbe.scoringMode reloads the model.
+    const opts: LoadOptions = { gpu: s.gpu, mode: s.scoringMode, ...(s.threads ? { threads: s.threads } : {}), ...(s.contextSize ? { contextSize: s.contextSize } : {}) };
     const key = JSON.stringify([modelPath, opts]);
     if (this.loadedKey !== key) {
       this.listener.model({ name: basename(modelPath), path: modelPath, state: "loading", detail: "loading the model" });

@@ -4,6 +4,7 @@
 // settings is ignored (a workspace must not make the engine open a file of its choosing).
 import type { ProbeSettings, SelectionMode } from "../core/types";
 import { isVariantKey } from "../core/variants/keys";
+import type { ScoringMode } from "../core/results/schema";
 
 export type GpuSetting = "auto" | "off" | "cuda" | "vulkan" | "metal";
 export const GPU_VALUES: readonly GpuSetting[] = ["auto", "off", "cuda", "vulkan", "metal"];
@@ -31,6 +32,8 @@ export interface ExtensionSettings {
   threads: number;
   /** 0 = engine default. */
   contextSize: number;
+  /** "exact" (default) or "fast" (docs/ENGINE.md "Scoring modes"). */
+  scoringMode: ScoringMode;
   /** Overrides of the demo file's header (only keys the user set). */
   overrides: Partial<ProbeSettings>;
   resultsFolder: string;
@@ -62,6 +65,8 @@ export function validateSetting(key: string, value: unknown): string | undefined
       return GPU_VALUES.includes(value as GpuSetting) ? undefined : `${name} must be one of ${GPU_VALUES.join(", ")} (got ${JSON.stringify(value)}).`;
     case "threads":
       return intIn(value, 0, 256) ? undefined : `${name} must be a whole number from 0 (automatic) to 256 (got ${JSON.stringify(value)}).`;
+    case "scoringMode":
+      return value === "exact" || value === "fast" ? undefined : `${name} must be "exact" or "fast" (got ${JSON.stringify(value)}).`;
     case "contextSize":
       return intIn(value, 0, 1048576) ? undefined : `${name} must be a whole number of tokens, 0 for automatic (got ${JSON.stringify(value)}).`;
     case "queries":
@@ -136,6 +141,7 @@ export function readSettings(cfg: ConfigLike, trusted: boolean): ExtensionSettin
     gpu: get<GpuSetting>("gpu", "off"),
     threads: get<number>("threads", 0),
     contextSize: get<number>("contextSize", 0),
+    scoringMode: get<ScoringMode>("scoringMode", "exact"),
     overrides,
     resultsFolder: get<string>("resultsFolder", ".icl-probe/results"),
     onOverflow: get<"stop" | "skip">("onOverflow", "stop"),

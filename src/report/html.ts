@@ -206,6 +206,7 @@ ${conditionsHtml(v.conditions)}
       : ["model", `${m.model.fileName}, ${(m.model.sizeBytes / 1e6).toFixed(2)} MB, ${m.model.architecture}, vocabulary ${m.model.vocabSize}${m.model.quantization ? `, ${m.model.quantization}` : ""}`],
     [m.model.remote ? "model identity (name + tokenizer)" : "model sha256", m.model.sha256],
     ["engine", m.model.remote ? `${m.engine.name} ${m.engine.version}, up to ${m.engine.concurrency ?? "?"} requests in flight` : `${m.engine.name} ${m.engine.version}, ${m.engine.threads} threads`],
+    ["scoring", m.model.remote ? "by the server" : m.engine.mode ? `${m.engine.mode} mode${m.engine.kvCacheType ? `, KV cache ${m.engine.kvCacheType.key}/${m.engine.kvCacheType.value}` : ""}${m.engine.contextSize ? `, context ${m.engine.contextSize}, batch ${m.engine.batchSize}` : ""}` : "not recorded (results file before version 3)"],
     ["tool", `${m.tool.name} ${m.tool.version}`],
     ["variants", m.settings.variants.join(", ")],
     ["k", m.settings.k.join(", ")],

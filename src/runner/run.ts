@@ -13,7 +13,7 @@ import { planExperiment, materializeGroup, VariantCache, withoutVariants, type E
 import { createVariant, VariantError, type VariantInstance } from "../core/variants";
 import { PreflightError, checkLabelTokens, dropGroups, findOverflows, overflowMessage, type OverflowPolicy } from "./preflight";
 import { toCalibrationRecord, toQueryRecord } from "../core/experiment/records";
-import { type SkippedCell, RESULTS_SCHEMA_VERSION, calibrationKey, recordKey, type CalibrationRecord, type ModelManifest, type ResultsFile, type RunManifest } from "../core/results/schema";
+import { type SkippedCell, RESULTS_SCHEMA_VERSION, calibrationKey, recordKey, type CalibrationRecord, type EngineManifest, type ModelManifest, type ResultsFile, type RunManifest, type ScoringMode } from "../core/results/schema";
 import { parseResults } from "../core/results/load";
 import { Journal, JOURNAL_FILE, OutputError, RESULTS_FILE, outputError, writeFileAtomic, type JournalEntry } from "./checkpoint";
 import { machineManifest, modelManifest, sha256Text } from "./manifest";
@@ -123,9 +123,28 @@ export class RunError extends Error {
   }
 }
 
-/** Everything that determines the plan and the numbers; resume refuses results from another one. */
-export function planFingerprint(fileSha: string, modelSha: string, settings: ProbeSettings): string {
-  return sha256Text(JSON.stringify({ v: RESULTS_SCHEMA_VERSION, fileSha, modelSha, settings })).slice(0, 32);
+/**
+ * Everything that determines the plan and the numbers; resume refuses results from another one.
+ * The scoring mode changes the numbers (F32 vs F16 KV cache), so a resume never mixes modes;
+ * threads and context size do not (measured bit-identical, docs/ENGINE.md), so they stay out.
+ */
+export function planFingerprint(fileSha: string, modelSha: string, settings: ProbeSettings, mode: ScoringMode | undefined): string {
+  return sha256Text(JSON.stringify({ v: RESULTS_SCHEMA_VERSION, fileSha, modelSha, settings, mode })).slice(0, 32);
+}
+
+/** The manifest's engine block: what computed the scores (context and batch size as allocated when scoring). */
+export function engineManifest(info: ModelInfo): EngineManifest {
+  return {
+    name: "node-llama-cpp",
+    version: info.nodeLlamaCppVersion,
+    threads: info.threads,
+    threadsReason: info.threadsReason,
+    mode: info.mode,
+    kvCacheType: info.kvCacheType,
+    flashAttention: info.flashAttention,
+    batchSize: info.batchSize,
+    contextSize: info.contextSize,
+  };
 }
 
 export async function runExperiment(config: RunConfig, opts: RunOptions): Promise<RunOutcome> {
@@ -142,10 +161,10 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
   const described = engine.describe ? await engine.describe() : undefined;
   const model = described?.model ?? (await modelManifest(config.modelPath, info));
   const fileSha = config.fileSha256 ?? sha256Text(config.fileText);
-  const fingerprint = planFingerprint(fileSha, model.sha256, config.settings);
+  const fingerprint = planFingerprint(fileSha, model.sha256, config.settings, info.mode);
   const manifest: RunManifest = {
     tool: { name: "icl-probe", version: toolVersion() },
-    engine: described?.engine ?? { name: "node-llama-cpp", version: info.nodeLlamaCppVersion, threads: info.threads },
+    engine: described?.engine ?? engineManifest(info),
     model,
     demoFile: {
       path: config.file.path,
@@ -174,8 +193,8 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
       const prev = parseResults(readFileSync(resultsPath, "utf8"), resultsPath);
       if (prev.manifest.planFingerprint !== fingerprint) {
         throw new RunError(
-          `${resultsPath} comes from a different run (demo file, model or settings differ), so it cannot be resumed`,
-          "run again with the same file, model and flags, or drop --resume / choose another --out directory",
+          `${resultsPath} comes from a different run (demo file, model, settings or scoring mode differ), so it cannot be resumed`,
+          "run again with the same file, model and flags (--fast too), or drop --resume / choose another --out directory",
         );
       }
       manifest.startedAt = prev.manifest.startedAt;
@@ -418,6 +437,14 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
   };
   if (error instanceof OutputError) error = safeMessage(error);
 
+  // The context (and its batch size) grew to the longest prompt while scoring: record what was used.
+  if (status !== "failed" && !described) {
+    try {
+      manifest.engine = engineManifest(await engine.info());
+    } catch {
+      // An engine that cannot answer keeps the start-of-run description.
+    }
+  }
   let results = snapshot(status === "complete" ? "complete" : status === "interrupted" ? "interrupted" : "failed");
   if (status === "failed" && error) results.manifest.error = error.message;
   if (status === "complete") {

@@ -149,7 +149,6 @@ test("cancel stops a score within one query and leaves the engine usable", async
   assert.ok(e);
   // The worker checks for cancellation before every query (unit-tested in engineScorer); here
   // only the IPC round trip lies between the abort and the check, so it stops within a few queries.
-  // With parallel sequences each one finishes at most its current query.
   assert.ok(last >= 2 && last <= 26, `stopped after ${last} queries`);
   assert.match(e.message, /after \d+ of 300 queries/);
   const again = await c.score(items(3));

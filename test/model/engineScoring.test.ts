@@ -4,9 +4,9 @@
 // real 32k Llama-2 vocabulary) and the project's embedded models/icl-toy.gguf when present.
 //
 // Tolerance: prefix reuse evaluates the same tokens in different batch splits, so float32 sums
-// differ in rounding only. Measured max |difference| in logProb: 2.5e-6 (stories260K, defaults),
+// differ in rounding only. Measured max |difference| in logProb: 2.5e-6 (stories260K, F16 KV cache),
 // 4.5e-6 (llama-2-tiny-random, exact mode); docs/ENGINE.md reports up to 0.007 on a Q8_0 model
-// with the default F16 KV cache. These tests use exact mode (F32 KV, no flash attention), where
+// with the F16 KV cache (fast mode). These tests use exact mode (the default: F32 KV, no flash attention), where
 // the only difference is float32 accumulation order, and allow 1e-4 nats: 20x the observed noise,
 // and ~1000x below the smallest score gap that could change a prediction in practice.
 import { test, after } from "node:test";
@@ -30,10 +30,10 @@ function sharedModel(name: string): string | undefined {
   return existsSync(p) ? p : undefined;
 }
 
-async function start(path: string, exact = true): Promise<EngineClient> {
+async function start(path: string): Promise<EngineClient> {
   const c = await EngineClient.start();
   clients.push(c);
-  await c.load(path, { exact });
+  await c.load(path);
   return c;
 }
 

@@ -48,7 +48,7 @@ before(async () => {
   if (!have) return;
   const engine = await EngineClient.start();
   try {
-    await engine.load(MODEL, { exact: true });
+    await engine.load(MODEL, { mode: "exact" });
     const out = await runExperiment({ file, fileText: text, settings: file.settings, modelPath: MODEL }, { engine });
     assert.equal(out.status, "complete", out.error?.message);
     local = out.results;

@@ -51,7 +51,7 @@ function probe(text: string, path: string, over: Record<string, unknown>, modelP
 const codesOf = (r: QueryRecord) => (r.warnings ?? []).map((w) => w.code);
 
 test("icl-toy: a label that merges with the template gets a boundary-merge warning on every record, stored with the run summary", { skip: existsSync(TOY) ? false : `${TOY} missing` }, async () => {
-  const engine = await engineFor(TOY, { exact: true });
+  const engine = await engineFor(TOY, { mode: "exact" });
   const out = join(dir, "arrows");
   const cfg = probe(arrowDemo(), join(dir, "arrows.icl.jsonl"), { variants: ["gold", "pa-token"], k: [0, 2], seeds: [1], queries: 6 }, TOY);
   const o = await runExperiment(cfg, { engine, outDir: out });
@@ -74,7 +74,7 @@ test("icl-toy: a label that merges with the template gets a boundary-merge warni
 });
 
 test("icl-toy: a pa-token item split at the divergence point scores exactly like the text item of the same prompt", { skip: existsSync(TOY) ? false : `${TOY} missing` }, async () => {
-  const engine = await engineFor(TOY, { exact: true, parallel: 1 });
+  const engine = await engineFor(TOY, { mode: "exact" });
   const settings = { ...parseDemoFile(arrowDemo(), "a.icl.jsonl").settings };
   const prompt = buildPrompt(settings, [{ input: "43 apple", label: ">" }, { input: "67 pear", label: "<" }], "43 apple", [">", "<"]);
   const vocab = (await engine.vocab()).map((v) => ({ id: v.id, text: v.piece, type: v.type }));
@@ -136,7 +136,7 @@ test("a model that cannot tell labels apart: every query is a tie, scored wrong,
 test("real Llama-2 tokenizer (llama-2-tiny-random): 'Label:{label}' with labels -1/+1 merges ':-' and is reported; pa-token agrees", async (t) => {
   const model = sharedModel("llama-2-tiny-random.gguf");
   if (!model) return t.skip("ICL_SHARED_MODELS/llama-2-tiny-random.gguf not available");
-  const engine = await engineFor(model, { exact: true });
+  const engine = await engineFor(model, { mode: "exact" });
   const lines = [JSON.stringify({ "icl-probe": 1, template: "{input}\nLabel:{label}", separator: "\n\n", labels: ["-1", "+1"] })];
   for (let i = 0; i < 12; i++) lines.push(JSON.stringify({ input: `review number ${i} was ${i % 2 ? "bad" : "good"}`, label: i % 2 ? "-1" : "+1" }));
   const o = await runExperiment(probe(lines.join("\n") + "\n", join(dir, "llama2.icl.jsonl"), { variants: ["gold", "pa-token"], k: [2], seeds: [1], queries: 4 }, model), { engine });

@@ -58,7 +58,17 @@ export function fixtureResults(): ResultsFile {
     schemaVersion: 3,
     manifest: {
       tool: { name: "icl-probe", version: "0.1.0" },
-      engine: { name: "node-llama-cpp", version: "3.21.1", threads: 2 },
+      engine: {
+        name: "node-llama-cpp",
+        version: "3.21.1",
+        threads: 2,
+        threadsReason: "2 thread(s): the physical core count",
+        mode: "exact",
+        kvCacheType: { key: "F32", value: "F32" },
+        flashAttention: false,
+        batchSize: 256,
+        contextSize: 256,
+      },
       model: { path: "/m/toy.gguf", fileName: "toy.gguf", sizeBytes: 1234, sha256: "a".repeat(64), architecture: "llama", vocabSize: 100 },
       demoFile: { path: "examples/toy.icl.jsonl", sha256: "b".repeat(64), format: "jsonl", examples: 40, classes: L },
       settings: {

@@ -15,7 +15,16 @@ test("run: every flag maps to its override", () => {
     json: true,
     batchSize: undefined,
     onOverflow: "stop",
+    mode: "exact",
   });
+});
+
+test("run: exact scoring unless --fast", () => {
+  const exact = parseCommand(["run", "a.icl.jsonl"]);
+  const fast = parseCommand(["run", "a.icl.jsonl", "--fast"]);
+  assert.equal(exact.cmd === "run" && exact.mode, "exact");
+  assert.equal(fast.cmd === "run" && fast.mode, "fast");
+  assert.match(USAGE, /--fast/);
 });
 
 test("run: absent flags leave the file's settings alone", () => {

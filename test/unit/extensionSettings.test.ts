@@ -16,7 +16,15 @@ test("defaults give no overrides and the embedded model", () => {
   assert.equal(s.modelPathSource, "default");
   assert.deepEqual(s.overrides, {});
   assert.equal(s.gpu, "off");
+  assert.equal(s.scoringMode, "exact");
   assert.deepEqual(s.problems, []);
+});
+
+test("iclProbe.scoringMode: fast when chosen, exact (with a message) for anything else", () => {
+  assert.equal(readSettings(cfg({ scoringMode: { globalValue: "fast" } }), true).scoringMode, "fast");
+  const bad = readSettings(cfg({ scoringMode: { globalValue: "turbo" } }), true);
+  assert.equal(bad.scoringMode, "exact");
+  assert.deepEqual(bad.problems, ['iclProbe.scoringMode must be "exact" or "fast" (got "turbo").']);
 });
 
 test("user values become header overrides (sorted, de-duplicated k)", () => {

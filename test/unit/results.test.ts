@@ -123,6 +123,20 @@ test("a warning with an unknown code (a newer build) still loads; a malformed co
   assert.throws(() => parseResults(JSON.stringify(r), "bad.json"), /bad\.json: at \/records\/0\/warnings\/0\/code: invalid results file/);
 });
 
+test("version 2 files keep their engine block: the v3 engine fields are optional and stay absent", () => {
+  const v2 = v2File() as { manifest: { engine: Record<string, unknown> } };
+  v2.manifest.engine = { name: "node-llama-cpp", version: "3.21.1", threads: 2 };
+  const r = parseResults(JSON.stringify(v2), "v2.json");
+  assert.equal(r.schemaVersion, 3);
+  assert.deepEqual(r.manifest.engine, { name: "node-llama-cpp", version: "3.21.1", threads: 2 });
+});
+
+test("an unknown scoring mode in the manifest is named", () => {
+  const r = fixtureResults() as unknown as { manifest: { engine: Record<string, unknown> } };
+  r.manifest.engine.mode = "turbo";
+  assert.throws(() => parseResults(JSON.stringify(r), "m.json"), /m\.json: at \/manifest\/engine\/mode: invalid results file: must be equal to one of the allowed values/);
+});
+
 test("a v1 record without scores fails with its path", () => {
   const bad = { schemaVersion: 1, manifest: {}, records: [{ variant: "gold" }] };
   assert.throws(() => parseResults(JSON.stringify(bad), "old.json"), /old\.json: at \/records\/0\/scores: version 1 record has no scores array/);

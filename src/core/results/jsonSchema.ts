@@ -96,7 +96,22 @@ export const RESULTS_JSON_SCHEMA = {
       required: ["tool", "engine", "model", "demoFile", "settings", "planFingerprint", "startedAt", "status", "progress", "machine"],
       properties: {
         tool: { type: "object", required: ["name", "version"], properties: { name: { const: "icl-probe" }, version: str } },
-        engine: { type: "object", required: ["name", "version", "threads"], properties: { name: str, version: str, threads: int, concurrency: { type: "integer", minimum: 1 } } },
+        engine: {
+          type: "object",
+          required: ["name", "version", "threads"],
+          properties: {
+            name: str,
+            version: str,
+            threads: int,
+            threadsReason: str,
+            mode: { enum: ["exact", "fast"] },
+            kvCacheType: { type: "object", required: ["key", "value"], properties: { key: str, value: str } },
+            flashAttention: { type: "boolean" },
+            batchSize: int,
+            contextSize: int,
+            concurrency: { type: "integer", minimum: 1 },
+          },
+        },
         model: {
           type: "object",
           required: ["path", "fileName", "sizeBytes", "sha256", "architecture", "vocabSize"],

@@ -7,7 +7,10 @@
 //     the first label and no warnings were recorded.
 //  3: current. Warnings per record and per run (src/core/warnings.ts); a tie is no prediction
 //     (`tied` lists the labels) and the gold rank counts equal scores against the gold. Also
-//     demo-file formats json and label-text and demoFile.shape/encoding (optional additions).
+//     demo-file formats json and label-text and demoFile.shape/encoding (optional additions), and
+//     the manifest's engine block: scoring mode, KV cache types, flash attention, batch and context
+//     size, why that thread count (optional: v2 runs used the F16 KV cache and, for short prefixes,
+//     the parallel sequences that issue 9 removed).
 import { decideLabels, goldRankOf, NO_PREDICTION, tieWarning, uniqueArgmax } from "../labelDecision";
 import { summarizeWarnings, type RunWarning } from "../warnings";
 import { probsFromLogProbs } from "../calibration";

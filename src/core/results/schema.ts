@@ -30,10 +30,38 @@ export interface ModelManifest {
   remote?: { api: "vllm" | "sglang"; host: string; model: string };
 }
 
+/**
+ * How label scores are computed (docs/ENGINE.md "Scoring modes"): "exact" (the default) keeps the
+ * KV cache in F32 and agrees with a from-scratch evaluation to ~1e-5; "fast" uses the F16 KV cache.
+ */
+export type ScoringMode = "exact" | "fast";
+
+/** The engine configuration that produced the scores. Fields marked v3 are absent in older files. */
+export interface EngineManifest {
+  name: "node-llama-cpp" | "vllm" | "sglang";
+  /** node-llama-cpp version. */
+  version: string;
+  threads: number;
+  /** v3, local engine: why this thread count (the rule that chose it, or the user's setting). */
+  threadsReason?: string;
+  /** v3, local engine: scoring mode; part of the plan fingerprint, so a resume never mixes modes. */
+  mode?: ScoringMode;
+  /** v3: llama.cpp KV cache element types (F32 in exact mode, F16 in fast mode). */
+  kvCacheType?: { key: string; value: string };
+  /** v3 */
+  flashAttention?: boolean;
+  /** v3: llama.cpp batch size of the largest context the run used. */
+  batchSize?: number;
+  /** v3: largest context size (tokens) the run used; the engine sizes it to the longest prompt. */
+  contextSize?: number;
+  /** Remote: requests in flight at most. */
+  concurrency?: number;
+}
+
 export interface RunManifest {
   tool: { name: "icl-probe"; version: string };
   /** node-llama-cpp, or the server that scored (vLLM, SGLang: version as the server reports it, threads 0). */
-  engine: { name: "node-llama-cpp" | "vllm" | "sglang"; version: string; threads: number; /** Remote: requests in flight at most. */ concurrency?: number };
+  engine: EngineManifest;
   model: ModelManifest;
   /** `shape`: what the parser recognised (v3), e.g. "headerless CSV, 3 columns (...)"; `encoding` when not UTF-8. */
   demoFile: { path: string; sha256: string; format: DemoFormat; shape?: string; encoding?: string; examples: number; classes: string[] };
