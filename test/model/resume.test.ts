@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { EngineClient } from "../../src/engine/client";
 import { parseDemoFile } from "../../src/core/demoFile";
 import { parseResults } from "../../src/core/results/load";
-import type { ResultsFile } from "../../src/core/results/schema";
+import { recordKey, type ResultsFile } from "../../src/core/results/schema";
 import { runExperiment } from "../../src/runner/run";
 import { writeProbeFiles } from "../support/probeFixture";
 
@@ -20,10 +20,10 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function engine(): Promise<EngineClient> {
+async function engine(mode: "exact" | "fast" = "exact"): Promise<EngineClient> {
   const e = await EngineClient.start();
   engines.push(e);
-  await e.load(model);
+  await e.load(model, { mode });
   return e;
 }
 
@@ -96,8 +96,13 @@ test("with streamed item results, a SIGKILL in the middle of a demo set loses on
   const first = await runExperiment(cfg, { engine: killer, outDir: out });
   assert.equal(first.status, "failed");
   const kept = parseResults(readFileSync(join(out, "results.json"), "utf8"), "results.json").records;
-  assert.ok(kept.length >= 6 && kept.length < 8, `kept ${kept.length} records; the 6th arrived before the kill`);
-  assert.deepEqual(kept, reference.records.slice(0, kept.length));
+  // Results already in the IPC pipe when the signal lands still arrive (on a loaded machine the
+  // rest of the second set may): at least the 6th, and fewer than the whole run.
+  assert.ok(kept.length >= 6 && kept.length < reference.records.length, `kept ${kept.length} records; the 6th arrived before the kill`);
+  // The engine streams a demo set's queries in its own (token) order, so whether the 7th arrived
+  // before the kill decides which queries of the second set were kept: compare them by key.
+  const byKey = new Map(reference.records.map((r) => [recordKey(r), r]));
+  for (const r of kept) assert.deepEqual(r, byKey.get(recordKey(r)), recordKey(r));
   const second = await runExperiment(cfg, { engine: await engine(), outDir: out, resume: true });
   assert.equal(second.status, "complete");
   assert.deepEqual(second.results.records, reference.records);
@@ -135,4 +140,17 @@ test("records only in the journal are restored (results.json lost or older)", as
   const resumed = await runExperiment(cfg, { engine: e, outDir: out, resume: true });
   assert.equal(resumed.resumed, journalLines);
   assert.deepEqual(resumed.results.records, reference.records);
+});
+
+test("resume never mixes scoring modes: an exact run cannot be continued in fast mode", async () => {
+  const out = join(dir, "mode-switch");
+  const ac = new AbortController();
+  const first = await runExperiment(cfg, { engine: await engine("exact"), outDir: out, signal: ac.signal, onProgress: (p) => p.done >= 4 && ac.abort() });
+  assert.equal(first.status, "interrupted");
+  assert.equal(first.results.manifest.engine.mode, "exact");
+  await assert.rejects(runExperiment(cfg, { engine: await engine("fast"), outDir: out, resume: true }), /different run \(demo file, model, settings or scoring mode differ\)/);
+  // The same mode resumes as usual.
+  const again = await runExperiment(cfg, { engine: await engine("exact"), outDir: out, resume: true });
+  assert.equal(again.status, "complete");
+  assert.deepEqual(again.results.records, reference.records);
 });
