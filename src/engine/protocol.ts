@@ -152,6 +152,12 @@ export interface ScoreStats {
    * once, label tokens shared between labels once.
    */
   minimumTokens: number;
+  /**
+   * Tokens of the canonical plan on an empty cache (scorer.plannedTokens): each group's prefix
+   * once, then every query's own tokens. Evaluated equals it unless a warm cache saved some
+   * prefix chunks (then it is lower) or the request was cancelled. Local engine only.
+   */
+  plannedTokens?: number;
   /** Positions at which the full next-token distribution was read. */
   distributions: number;
   contextSize: number;

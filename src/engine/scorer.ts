@@ -55,6 +55,12 @@ export interface PreparedItem {
   index: number;
   id: string;
   groupKey: string;
+  /**
+   * The group's canonical prefix: BOS + the demo prefix's tokens without its last one (which may
+   * merge with the query's first characters). A function of the prefix alone, never of which
+   * queries share it, so it is evaluated the same way in every request (see scorePrepared).
+   */
+  groupPrefix: number[];
   prompt: number[];
   labels: PreparedLabel[];
   gold?: string;
@@ -69,8 +75,11 @@ function fmt(tokens: readonly number[]): string {
   return `[${tokens.join(", ")}]`;
 }
 
-/** Tokenizes one item jointly and collects tokenization warnings (no model evaluation). */
-export function prepareItem(tok: Tokenizer, item: ScoreItem, index: number): PreparedItem {
+/**
+ * Tokenizes one item jointly and collects tokenization warnings (no model evaluation).
+ * `prefixMemo` shares the canonical group prefix between the items of one request.
+ */
+export function prepareItem(tok: Tokenizer, item: ScoreItem, index: number, prefixMemo = new Map<string, number[]>()): PreparedItem {
   if (typeof item.id !== "string") throw new EngineFailure("invalid-request", `score item #${index + 1} has no string id.`);
   if (!Array.isArray(item.labels) || item.labels.length === 0)
     throw new EngineFailure("invalid-request", `score item "${item.id}" has no labels.`, "Give at least one candidate label.");
@@ -151,7 +160,12 @@ export function prepareItem(tok: Tokenizer, item: ScoreItem, index: number): Pre
   for (const [t, ls] of byFirst)
     if (ls.length > 1)
       warnings.push({ code: "shared-first-token", message: `labels ${ls.map((l) => `"${l}"`).join(", ")} share their first token (id ${t}); firstTokenLogProb cannot tell them apart.`, labels: ls, tokens: [t] });
-  return { index, id: item.id, groupKey, prompt, labels, gold: item.gold, warnings };
+  let groupPrefix = prefixMemo.get(groupKey);
+  if (!groupPrefix) {
+    groupPrefix = isTokenItem(item) ? withBos(tok, item.prefixTokens) : withBos(tok, tok.tokenize(item.prefix).slice(0, -1));
+    prefixMemo.set(groupKey, groupPrefix);
+  }
+  return { index, id: item.id, groupKey, groupPrefix, prompt, labels, gold: item.gold, warnings };
 }
 
 function sameTokens(a: readonly number[], b: readonly number[]): boolean {
@@ -251,9 +265,19 @@ export interface ScoreHooks {
 export class PrefixCache {
   private tokens: number[] = [];
   private dists = new Map<number, ProbLookup>();
+  /**
+   * End positions of the evaluate calls that produced the cached tokens, in order. llama.cpp's
+   * numbers for a token depend (in the last bits) on which other tokens were in its batch, so a
+   * canonical prefix is reused only where it was cut the same way (ensurePrefix).
+   */
+  private cuts: number[] = [];
   evaluated = 0;
   distributions = 0;
-  constructor(private readonly backend: SequenceBackend) {}
+  /** @param chunk longest evaluate call, at most the context's batch size, so llama.cpp never splits one by itself. */
+  constructor(
+    private readonly backend: SequenceBackend,
+    readonly chunk = CHUNK_TOKENS,
+  ) {}
 
   get length(): number {
     return this.tokens.length;
@@ -263,6 +287,7 @@ export class PrefixCache {
   reset(): void {
     this.tokens = [];
     this.dists.clear();
+    this.cuts = [];
   }
 
   /** Erases tokens from `from` on (rollback after a query). */
@@ -271,11 +296,41 @@ export class PrefixCache {
     await this.backend.eraseFrom(from);
     this.tokens.length = from;
     for (const p of [...this.dists.keys()]) if (p >= from) this.dists.delete(p);
+    // A chunk cut short is no longer a whole chunk: only whole ones count for ensurePrefix.
+    this.cuts = this.cuts.filter((c) => c <= from);
+  }
+
+  /**
+   * Makes `prefix` the sequence's leading tokens, evaluated in chunks that end at multiples of
+   * `chunk` and at prefix.length. Whole chunks cached exactly so (same tokens, same cuts from 0)
+   * are kept; the rest is evaluated again, so the prefix's numbers never depend on what the
+   * sequence held before.
+   */
+  async ensurePrefix(prefix: readonly number[]): Promise<void> {
+    const want: number[] = [];
+    for (let c = this.chunk; c < prefix.length; c += this.chunk) want.push(c);
+    if (prefix.length > 0) want.push(prefix.length);
+    const lcp = commonPrefixLength(this.tokens, prefix);
+    let keep = 0;
+    for (let i = 0; i < want.length && i < this.cuts.length && want[i] === this.cuts[i] && want[i] <= lcp; i++) keep = want[i];
+    if (keep === prefix.length && this.tokens.length === keep) return;
+    await this.rollback(keep);
+    for (const end of want) if (end > keep) await this.evaluateChunk(prefix.slice(this.tokens.length, end), []);
+  }
+
+  private async evaluateChunk(tokens: readonly number[], probsAt: number[]): Promise<Map<number, ProbLookup>> {
+    const got = await this.backend.evaluate([...tokens], probsAt);
+    this.evaluated += tokens.length;
+    this.distributions += probsAt.length;
+    this.tokens.push(...tokens);
+    this.cuts.push(this.tokens.length);
+    return got;
   }
 
   /**
    * Makes `seq[0..upTo)` the sequence's leading tokens and returns the distributions after each
-   * position in `need` (all < upTo). Reuses the longest common prefix with what is cached.
+   * position in `need` (all < upTo). Reuses the longest common prefix with what is cached and
+   * evaluates the rest in calls of at most `chunk` tokens.
    */
   async ensure(seq: readonly number[], upTo: number, need: readonly number[]): Promise<Map<number, ProbLookup>> {
     const lcp = commonPrefixLength(this.tokens, seq.slice(0, upTo));
@@ -283,13 +338,11 @@ export class PrefixCache {
     for (const p of need) if (!(p < lcp && this.dists.has(p))) start = Math.min(start, p);
     if (start < upTo) {
       await this.rollback(start);
-      const chunk = seq.slice(start, upTo);
-      const probsAt = need.filter((p) => p >= start).map((p) => p - start);
-      const got = await this.backend.evaluate(chunk, probsAt);
-      this.evaluated += chunk.length;
-      this.distributions += probsAt.length;
-      this.tokens.push(...chunk);
-      for (const [i, d] of got) this.dists.set(start + i, d);
+      for (let a = start; a < upTo; a += this.chunk) {
+        const b = Math.min(upTo, a + this.chunk);
+        const got = await this.evaluateChunk(seq.slice(a, b), need.filter((p) => p >= a && p < b).map((p) => p - a));
+        for (const [i, d] of got) this.dists.set(a + i, d);
+      }
     }
     const out = new Map<number, ProbLookup>();
     for (const p of need) {
@@ -300,6 +353,13 @@ export class PrefixCache {
     return out;
   }
 }
+
+/**
+ * Longest evaluate call (tokens). The engine's contexts have at least 256 cells and a batch of
+ * min(512, context) tokens, so a call of 256 is never split by node-llama-cpp or llama.cpp, and
+ * the same tokens are always decoded in the same batches whatever the context size.
+ */
+export const CHUNK_TOKENS = 256;
 
 /**
  * The minimum number of tokens any exact scorer with a KV cache must evaluate: the number of
@@ -325,6 +385,31 @@ export function minimumTokens(items: PreparedItem[]): number {
       }
     }
   return count;
+}
+
+/**
+ * Tokens of the scorer's canonical plan for one request on an empty cache: each group's prefix
+ * once, then each query from there (the rest of its prompt and its labels' distinct tokens).
+ * Above minimumTokens by the tokens that queries share beyond the demo prefix, which each
+ * query evaluates itself so that its numbers do not depend on its neighbours.
+ */
+export function plannedTokens(items: PreparedItem[]): number {
+  let n = 0;
+  const prefixes = new Set<string>();
+  for (const it of items) {
+    if (!prefixes.has(it.groupKey)) n += it.groupPrefix.length;
+    prefixes.add(it.groupKey);
+    const start = queryStart(it);
+    const seen = new Set<string>();
+    for (const l of it.labels) for (let j = start + 1; j < l.full.length; j++) seen.add(l.full.slice(0, j).join(","));
+    n += seen.size;
+  }
+  return n;
+}
+
+/** Where a query's own evaluation starts: after its group's canonical prefix, leaving its last prompt token. */
+function queryStart(it: PreparedItem): number {
+  return Math.min(commonPrefixLength(it.groupPrefix, it.prompt), it.prompt.length - 1);
 }
 
 /** Lexicographic order of token sequences: sorting prompts by it visits their trie depth-first. */
@@ -427,19 +512,21 @@ export async function scorePrepared(
   let done = 0;
 
   for (const group of groups.values()) {
-    // The shared part: longest common prefix of the group's prompts, leaving at least the last
-    // prompt token of each query to evaluate (its distribution gives the labels' first tokens).
-    let shared = group[0].prompt.length - 1;
-    for (const it of group) shared = Math.min(shared, commonPrefixLength(group[0].prompt, it.prompt), it.prompt.length - 1);
-    shared = Math.max(0, shared);
     hooks.checkCancelled?.(done, items.length);
-    // Lexicographic token order visits the group's prompts depth-first, so queries that share
-    // tokens past the common prefix (and duplicates) reuse them too.
+    const prefix = group[0].groupPrefix;
+    // Lexicographic token order: a deterministic order, whatever order the items came in.
     const ordered = naive ? group : [...group].sort((a, b) => compareTokens(a.prompt, b.prompt));
-    if (shared > 0 && !naive) await cache.ensure(ordered[0].prompt, shared, []);
-    for (let j = 0; j < ordered.length; j++) {
+    for (const it of ordered) {
       hooks.checkCancelled?.(done, items.length);
-      const it = ordered[j];
+      // Every query starts from the canonical prefix and evaluates all of its own tokens, so its
+      // numbers are a function of the item alone: the same in a resumed run, in a request of
+      // other queries, or after another run on a warm engine. (Sharing the tokens two queries
+      // have in common beyond the prefix would make them depend on the neighbour.)
+      const start = queryStart(it);
+      if (!naive) {
+        await cache.ensurePrefix(prefix);
+        await cache.rollback(start);
+      }
       const dists: Map<number, ProbLookup>[] = [];
       for (const l of it.labels) {
         const need: number[] = [];
@@ -449,15 +536,18 @@ export async function scorePrepared(
       }
       results[it.index] = scoreQuery(it, (li, i) => Math.log(dists[li].get(i - 1)!(it.labels[li].full[i])));
       hooks.onItem?.(results[it.index]);
-      // Roll back after the query to what the next query shares with it (at least the group's
-      // common prefix); the next group's first request erases from its divergence point.
-      const next = ordered[j + 1];
-      if (next && !naive) await cache.rollback(Math.max(shared, commonPrefixLength(it.prompt, next.prompt)));
       hooks.onProgress?.(++done, items.length);
     }
   }
   return {
     results,
-    stats: { items: items.length, groups: groups.size, evaluatedTokens: cache.evaluated - evaluated0, minimumTokens: minimumTokens(items), distributions: cache.distributions - dist0 },
+    stats: {
+      items: items.length,
+      groups: groups.size,
+      evaluatedTokens: cache.evaluated - evaluated0,
+      minimumTokens: minimumTokens(items),
+      plannedTokens: plannedTokens(items),
+      distributions: cache.distributions - dist0,
+    },
   };
 }

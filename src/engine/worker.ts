@@ -23,7 +23,7 @@ import {
   type ScoringMode,
 } from "./protocol";
 import { backendFor, tokenizerFor } from "./llamaAdapter";
-import { demoTokenLengths, longestSequence, overflowError, prepareItem, PrefixCache, scorePrepared } from "./scorer";
+import { CHUNK_TOKENS, demoTokenLengths, longestSequence, overflowError, prepareItem, PrefixCache, scorePrepared } from "./scorer";
 import { defaultThreads, physicalCores } from "./threads";
 
 
@@ -187,7 +187,7 @@ async function ensureContext(needed: number): Promise<void> {
     ...(scoringMode() === "exact" ? { experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32" } : {}),
   });
   sequence = context.getSequence();
-  cache = new PrefixCache(backendFor(sequence));
+  cache = new PrefixCache(backendFor(sequence), Math.min(CHUNK_TOKENS, context.batchSize));
 }
 
 function scoringMode(): ScoringMode {
@@ -199,13 +199,14 @@ async function score(id: number, items: EngineRequest & { type: "score" }): Prom
   const mdl = requireModel(true);
   if (!Array.isArray(items.items)) throw new EngineFailure("invalid-request", "score request without an items array.");
   const tok = tokenizerFor(mdl);
-  const prepared = items.items.map((it, i) => prepareItem(tok, it, i));
+  const prefixes = new Map<string, number[]>();
+  const prepared = items.items.map((it, i) => prepareItem(tok, it, i, prefixes));
   const limit = loadOpts.contextSize ?? mdl.trainContextSize;
   const longest = longestSequence(prepared);
   if (longest.item && longest.length > limit) {
     throw overflowError({ id: longest.item.id, length: longest.length, limit, fileName: basename(modelPath), demoTokenLengths: demoTokenLengths(tok, items.items[longest.item.index]) });
   }
-  if (prepared.length === 0) return { items: [], stats: { items: 0, groups: 0, evaluatedTokens: 0, minimumTokens: 0, distributions: 0, contextSize: context?.contextSize ?? 0, ms: 0 } };
+  if (prepared.length === 0) return { items: [], stats: { items: 0, groups: 0, evaluatedTokens: 0, minimumTokens: 0, plannedTokens: 0, distributions: 0, contextSize: context?.contextSize ?? 0, ms: 0 } };
   await ensureContext(longest.length);
   try {
     const { results, stats } = await scorePrepared(cache!, prepared, {

@@ -1,4 +1,5 @@
-// Issue 9: the same probe run twice gives identical label log-probs, and every one of them is
+// Issue 9: the same probe run twice (on a fresh engine, then again on the same, warm engine)
+// gives identical label log-probs, and every one of them is
 // within 1e-4 of a from-scratch evaluation (each query in a fresh context of its own, no prefix
 // reuse: test/support/scratchScores.ts). The probe goes through the real runner and engine
 // process, exact mode (the default), at k = 0, 1, 2 and 8, with labels of several token lengths
@@ -67,13 +68,16 @@ interface Run {
   scored: Map<string, ItemScore>;
 }
 
-/** One probe through the runner and a fresh engine process, recording what the runner sent. */
-async function probe(modelPath: string): Promise<Run> {
+/**
+ * One probe through the runner, recording what the runner sent. A fresh engine process unless
+ * `warm` is given: then the engine still holds the KV cache of the previous run, as in the editor.
+ */
+async function probe(modelPath: string, warm?: EngineClient): Promise<Run & { engine: EngineClient }> {
   const text = demoText();
   const file = parseDemoFile(text, DEMO, { variants: ["gold", "ra-string"], k: [0, 1, 2, 8], seeds: [1, 2], queries: 12 });
-  const engine = await EngineClient.start();
-  try {
-    await engine.load(modelPath);
+  const engine = warm ?? (await EngineClient.start());
+  if (!warm) await engine.load(modelPath);
+  {
     const items: TextScoreItem[] = [];
     const scored = new Map<string, ItemScore>();
     const recording: EngineLike = {
@@ -90,23 +94,21 @@ async function probe(modelPath: string): Promise<Run> {
     assert.equal(outcome.status, "complete", outcome.error?.message);
     assert.equal(outcome.results.manifest.engine.mode, "exact");
     assert.deepEqual(outcome.results.manifest.engine.kvCacheType, { key: "F32", value: "F32" });
-    return { records: outcome.results.records, items, scored };
-  } finally {
-    await engine.dispose();
+    return { records: outcome.results.records, items, scored, engine };
   }
 }
 
 const keyOf = (r: QueryRecord) => `${r.variant}|k${r.k}|s${r.seed}|q${r.queryIndex}`;
 
 for (const m of MODELS) {
-  test(`${m.name}: two runs give identical label log-probs, all within ${TOL} of a from-scratch evaluation (k = 0, 1, 2, 8)`, async (t) => {
+  test(`${m.name}: two runs (fresh and warm engine) give identical label log-probs, all within ${TOL} of a from-scratch evaluation (k = 0, 1, 2, 8)`, async (t) => {
     const path = m.path();
     if (!path) {
       t.skip(m.why);
       return;
     }
     const a = await probe(path);
-    const b = await probe(path);
+    const b = await probe(path, a.engine).finally(() => a.engine.dispose());
     assert.equal(a.records.length, 2 * 4 * 2 * 12);
     // Identical, not merely close: same file, model, settings and seeds give the same numbers.
     assert.deepEqual(
