@@ -69,7 +69,7 @@ test("a complete run: every planned query once, in plan order, with calibration,
   assert.equal(m.model.sha256, createHash("sha256").update(readFileSync(model)).digest("hex"));
   assert.equal(m.model.architecture, "llama");
   assert.ok(m.model.vocabSize > 259);
-  assert.equal(m.engine.version, "3.21.1");
+  assert.equal(m.engine.version, "3.22.1");
   assert.ok(m.endedAt && m.endedAt >= m.startedAt);
   // Progress: monotone, ends at total, names variant and k.
   for (let i = 1; i < events.length; i++) assert.ok(events[i].done >= events[i - 1].done);
