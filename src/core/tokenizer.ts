@@ -107,19 +107,26 @@ export function tokenSurface(text: string): string {
 /**
  * Vocabulary entries that can serve as a random label token: type "normal" (no control, byte,
  * user-defined, unknown or unused token), the surface is a word of at least 2 letters, starting
- * with a word boundary when the label follows a space (labelSep ends with " "), and not one of
- * `exclude` (lower-case label words). Sorted by id; duplicates of a word keep the lowest id.
+ * with a word boundary when the label follows a space (labelSep ends with " "), not one of
+ * `exclude` (lower-case words), not one of `excludeIds` and not a word `excludeWord` rejects.
+ * Sorted by id; duplicates of a word keep the lowest id.
  */
-export function labelTokenCandidates(vocab: readonly VocabEntry[], exclude: ReadonlySet<string>, wordInitial: boolean): { id: number; word: string }[] {
+export function labelTokenCandidates(
+  vocab: readonly VocabEntry[],
+  exclude: ReadonlySet<string>,
+  wordInitial: boolean,
+  excludeIds: ReadonlySet<number> = new Set(),
+  excludeWord: (lowerCaseWord: string) => boolean = () => false,
+): { id: number; word: string }[] {
   const seen = new Set<string>();
   const out: { id: number; word: string }[] = [];
   for (const v of [...vocab].sort((a, b) => a.id - b.id)) {
-    if (v.type !== "normal") continue;
+    if (v.type !== "normal" || excludeIds.has(v.id)) continue;
     const s = vocabSurface(v);
     const word = wordInitial ? (s.startsWith(" ") ? s.slice(1) : "") : s;
     if (!/^\p{L}{2,}$/u.test(word)) continue;
     const low = word.toLowerCase();
-    if (exclude.has(low) || seen.has(low)) continue;
+    if (exclude.has(low) || seen.has(low) || excludeWord(low)) continue;
     seen.add(low);
     out.push({ id: v.id, word });
   }
@@ -127,17 +134,54 @@ export function labelTokenCandidates(vocab: readonly VocabEntry[], exclude: Read
 }
 
 /**
+ * What a random label token must not be, from texts of the demo file tokenized IN CONTEXT (each
+ * example rendered in the template, the instruction, every label): every token id that occurs,
+ * and every word that is a piece of a word of the file: the texts' own words and the words their
+ * tokens spell, lower-cased ("rasp" of "raspberry", "pos" of "positive", "film" at the start of a
+ * line, held by the vocabulary under another id than " film"). `excludesWord(w)` tests the latter.
+ */
+export function fileTokenExclusion(tok: TokenizerAccess, texts: readonly string[]): { ids: Set<number>; excludesWord: (word: string) => boolean } {
+  const ids = new Set<number>();
+  for (const t of tokenizeAll(tok, texts)) for (const id of t) ids.add(id);
+  const words = new Set<string>();
+  const byId = new Map(tok.vocab.map((v) => [v.id, v]));
+  for (const id of ids) {
+    const v = byId.get(id);
+    for (const w of (v ? vocabSurface(v) : "").toLowerCase().match(/\p{L}+/gu) ?? []) words.add(w);
+  }
+  for (const t of texts) for (const w of t.toLowerCase().match(/\p{L}+/gu) ?? []) words.add(w);
+  // One string of all words, so "is a piece of one of them" is one substring search.
+  const joined = "\u0001" + [...words].join("\u0001") + "\u0001";
+  return { ids, excludesWord: (word) => joined.includes(word.toLowerCase()) };
+}
+
+/**
  * Picks `count` distinct random label tokens. Candidates (labelTokenCandidates) are taken in a
  * seeded random order and kept only if they are a single token IN CONTEXT:
  * tokenize(context + labelSep + word) must equal tokenize(context) followed by exactly that id.
- * Checks run in batches (one engine round trip per batch with a prefetching tokenizer).
+ * Checks run in batches (one engine round trip per batch with a prefetching tokenizer). `notes`
+ * receives a sentence when the pool had to fall back (a vocabulary without word markers).
  */
-export function pickLabelTokens(opts: { tokenizer: TokenizerAccess; count: number; rng: RandomGenerator; context: string; labelSep: string; exclude: ReadonlySet<string>; maxChecks?: number }): { id: number; word: string }[] {
-  const { tokenizer, count, rng, context, labelSep, exclude } = opts;
-  let pool = labelTokenCandidates(tokenizer.vocab, exclude, labelSep.endsWith(" "));
+export function pickLabelTokens(opts: {
+  tokenizer: TokenizerAccess;
+  count: number;
+  rng: RandomGenerator;
+  context: string;
+  labelSep: string;
+  exclude: ReadonlySet<string>;
+  excludeIds?: ReadonlySet<number>;
+  excludeWord?: (lowerCaseWord: string) => boolean;
+  maxChecks?: number;
+  notes?: string[];
+}): { id: number; word: string }[] {
+  const { tokenizer, count, rng, context, labelSep, exclude, excludeIds, excludeWord } = opts;
+  let pool = labelTokenCandidates(tokenizer.vocab, exclude, labelSep.endsWith(" "), excludeIds, excludeWord);
   // A vocabulary given without word markers (no `piece`, detokenized text without the leading
   // space): take every word-like token and let the in-context check decide.
-  if (pool.length === 0 && labelSep.endsWith(" ")) pool = labelTokenCandidates(tokenizer.vocab, exclude, false);
+  if (pool.length === 0 && labelSep.endsWith(" ")) {
+    pool = labelTokenCandidates(tokenizer.vocab, exclude, false, excludeIds, excludeWord);
+    opts.notes?.push("the vocabulary shows no word-boundary markers, so every word-like token was a candidate (each still verified to be one token after the label's space in context)");
+  }
   const candidates = shuffle(rng, pool);
   const maxChecks = Math.min(candidates.length, opts.maxChecks ?? 4000);
   const chosen: { id: number; word: string }[] = [];

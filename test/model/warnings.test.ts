@@ -2,7 +2,8 @@
 // template (the embedded icl-toy, and the real Llama-2 / GPT-2 tokenizers from ../shared/models),
 // pa-token cut at the divergence point like the text path, a model that cannot tell labels apart
 // (every query a tie), the runner's demo spans reaching the engine (largest k that fits on a
-// context overflow), and the warnings stored in results.json with their run summary.
+// context overflow), the warnings stored in results.json with their run summary, and ra-token
+// keeping clear of every token the file uses.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -14,6 +15,7 @@ import { parseResults } from "../../src/core/results/load";
 import { runExperiment } from "../../src/runner/run";
 import { buildPrompt } from "../../src/core/prompt";
 import { splitPromptTokens, withTokenizer } from "../../src/core/tokenizer";
+import { createVariant } from "../../src/core/variants";
 import { defaultModelPath } from "../../src/engine/defaultModel";
 import { randomLlamaSpec } from "../../src/gguf/llamaSpec";
 import { wordVocab } from "../../src/gguf/vocab";
@@ -156,4 +158,29 @@ test("real GPT-2 BPE (vocab only): the pa-token split's scored text is exactly p
   const prompts = [...split.prefixTokens, ...split.queryTokens];
   const scored = await engine.detokenize(split.labelTokens.map((lt, i) => [...prompts.slice(0, prompts.length - split.labelOverlap[i]), ...lt]));
   assert.deepEqual(scored, prompt.labels.map((l) => prompt.prefix + prompt.query + prompt.labelSep + l));
+});
+
+test("ra-token on real vocabularies (icl-toy, Llama-2) never picks a token that occurs in the file tokenized in context", async (t) => {
+  const models = [TOY, sharedModel("llama-2-tiny-random.gguf")].filter((m): m is string => !!m && existsSync(m));
+  if (models.length === 0) return t.skip("no model available");
+  const text = readFileSync(join(__dirname, "..", "..", "..", "examples", "toy-lookup.icl.jsonl"), "utf8");
+  const file = parseDemoFile(text, "toy-lookup.icl.jsonl");
+  for (const model of models) {
+    const engine = await engineFor(model, { vocabOnly: true });
+    const vocab = (await engine.vocab()).map((v) => ({ id: v.id, text: v.piece, type: v.type }));
+    const cache = new Map<string, number[]>();
+    const fetch = (x: string[]) => engine.tokenize(x);
+    // The file as prompts show it: instruction, then every example rendered in the template.
+    const s = file.settings;
+    const rendered = [s.instruction + s.separator, ...file.examples.map((e) => buildPrompt(s, [{ input: e.input, label: e.label }], e.input, []).prefix)];
+    const fileIds = new Set((await engine.tokenize(rendered)).flat());
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const v = await withTokenizer(vocab, fetch, (tok) => createVariant("ra-token", { seed, classes: file.classes, examples: file.examples, settings: s, tokenizer: tok }), cache);
+      for (const r of v.mapping.rows) {
+        const id = Number(r.note!.slice(6));
+        assert.ok(!fileIds.has(id), `${model}: seed ${seed} picked token ${id} (${r.to}), which occurs in the file`);
+        assert.ok(!/\d/.test(r.to) && !file.examples.some((e) => e.input.split(/\s+/).includes(r.to.toLowerCase())), `${model}: ${r.to} is an input word`);
+      }
+    }
+  }
 });

@@ -24,7 +24,9 @@ export function probeDemoText(n = 40): string {
 
 export function writeProbeModel(dir: string, name = "probe.gguf"): string {
   mkdirSync(dir, { recursive: true });
-  const words = ["Review", "Sentiment", "the", "was", "positive", "negative", ...NOUNS, ...ADJ, ":", "N/A", "[MASK]"];
+  // Words beyond the demo file's own: ra-token picks its random labels among tokens the file does not use.
+  const spare = ["river", "stone", "cloud", "tiger", "lamp", "ocean", "violin", "rabbit"];
+  const words = ["Review", "Sentiment", "the", "was", "positive", "negative", ...NOUNS, ...ADJ, ":", "N/A", "[MASK]", ...spare];
   const p = join(dir, name);
   writeGguf(p, randomLlamaSpec({ vocab: wordVocab(words, { bare: true }), dim: 32, layers: 1, heads: 2, kvHeads: 1, ff: 64, context: 1024, type: "F32", seed: 11 }));
   return p;

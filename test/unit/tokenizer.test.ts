@@ -11,6 +11,7 @@ import { buildPrompt } from "../../src/core/prompt";
 import {
   cachedTokenizer,
   classifyTokens,
+  fileTokenExclusion,
   labelTokenCandidates,
   MissingTokenization,
   permutableIds,
@@ -121,6 +122,41 @@ test("ra-token: distinct normal tokens, single token in context, deterministic p
   // ra-token demos and queries use the token words consistently.
   const demos = v.demos(EX);
   EX.forEach((e, i) => assert.equal(demos[i].label, v.query(e).gold));
+});
+
+test("ra-token never picks a token, or a word, that occurs in the file (inputs, labels, template, instruction) in context", () => {
+  // Every in-context token id of the file, as the prompt shows it.
+  const fileIds = new Set(EX.flatMap((e) => tokenize(`Review: ${e.input}\nSentiment: ${e.label}\n`)));
+  const fileWords = new Set(EX.flatMap((e) => e.input.split(" ")).concat(["review", "sentiment", "positive", "negative"]));
+  for (let seed = 1; seed <= 40; seed++) {
+    for (const key of ["ra-token", "ra-token#1", "g-token#2"]) {
+      const v = createVariant(key, ctx(seed));
+      for (const r of v.mapping.rows) {
+        const tokId = Number(r.note!.slice(6));
+        assert.ok(!fileIds.has(tokId), `${key} seed ${seed}: token ${tokId} (${r.to}) occurs in the file`);
+        assert.ok(![...fileWords].some((w) => w.includes(r.to.toLowerCase())), `${key} seed ${seed}: ${r.to} is (a piece of) a word of the file`);
+      }
+    }
+  }
+  // The exclusion itself: in-context ids, the words they spell, and the texts' own words.
+  const ex = fileTokenExclusion(TOK, ["Review: the film\nSentiment: positive\n"]);
+  assert.ok(ex.ids.has(id("Sentiment")) && ex.ids.has(id(W + "film")) && ex.ids.has(id(W + "positive")));
+  assert.ok(!ex.ids.has(id(W + "Sentiment")), "in context 'Sentiment' is the bare piece");
+  assert.ok(ex.excludesWord("sentiment") && ex.excludesWord("film") && ex.excludesWord("Review"));
+  assert.ok(ex.excludesWord("fil") && ex.excludesWord("iew") && ex.excludesWord("positi"), "pieces of the file's words");
+  assert.ok(!ex.excludesWord("apple") && !ex.excludesWord("films") && !ex.excludesWord("tfilm"), "not across word boundaries");
+  // With an instruction and a verbalizer, their tokens and words are excluded too.
+  const words = (seed: number) => createVariant("ra-token", { ...ctx(seed), settings: { ...SETTINGS, instruction: "Classify the river stone", verbalizers: { positive: "good", negative: "bad" } } }).labelSpace.map((w) => w.toLowerCase());
+  for (let seed = 1; seed <= 40; seed++) for (const w of words(seed)) assert.ok(!["classify", "river", "stone", "good", "bad", "positive", "negative"].includes(w), `seed ${seed}: ${w}`);
+});
+
+test("ra-token on a vocabulary without word markers says so (a variant-fallback)", () => {
+  const engineStyle = VOCAB.map((v) => ({ ...v, text: v.text.replace(new RegExp(W, "g"), "") }));
+  const bare: TokenizerAccess = { vocab: engineStyle, tokenize };
+  const v = createVariant("ra-token", ctx(2, bare));
+  assert.equal(v.mapping.warnings.length, 1);
+  assert.match(v.mapping.warnings[0], /no word-boundary markers/);
+  assert.deepEqual(createVariant("ra-token", ctx(2)).mapping.warnings, [], "the normal vocabulary falls back to nothing");
 });
 
 test("g-token#n: tau_g with ra-token#n's g (label word -> the same random single token), paired per seed and draw", () => {

@@ -2,10 +2,11 @@
 // (ctx.tokenizer) supplied by the caller: the model's tokenizer in the engine process, or a
 // cache filled from EngineClient.tokenize() (see core/tokenizer.ts withTokenizer). Without a
 // tokenizer, createVariant throws VariantError("... needs the model's tokenizer").
-import { buildPrompt, splitTemplate } from "../prompt";
+import { buildPrompt, renderDemo, splitTemplate } from "../prompt";
 import { rngFor } from "../rng";
 import {
   classifyTokens,
+  fileTokenExclusion,
   MissingTokenization,
   permutableIds,
   permuteTokens,
@@ -34,17 +35,42 @@ function sampleInputs(ctx: VariantContext): string[] {
  * The random-token g for (seed, draw): one distinct random single vocabulary token per class,
  * shared by ra-token and g-token (so that ra-token#n and g-token#n pair up for the H3
  * correlation study, as ra-string#n and g-string#n do). Unlike the authors' code, the tokens are
- * distinct, of type normal (no control, byte, special or unused token), word-like, and verified
- * to be ONE token in context: after a query's text and labelSep, as the engine tokenizes labels.
- * The context is the template's query with the first class's sample input; the label position
- * ("...Sentiment: <token>") is the same in the tau_g prompt, where the input is a label word.
+ * distinct, of type normal (no control, byte, special or unused token), word-like, never a token
+ * that occurs in the file's inputs, labels, template or instruction tokenized in context, nor a
+ * piece of one of the file's words (fileTokenExclusion), and verified to be ONE token in context: after a query's text and
+ * labelSep, as the engine tokenizes labels. The context is the template's query with the first
+ * class's sample input; the label position ("...Sentiment: <token>") is the same in the tau_g
+ * prompt, where the input is a label word. `notes` receives the fallbacks taken.
  */
-export function randomTokenG(ctx: VariantContext, draw: number, variant: string): LabelMapRow[] {
-  return randomTokens(ctx, draw, variant).map((p) => ({ to: p.word, note: `token ${p.id}` }));
+export function randomTokenG(ctx: VariantContext, draw: number, variant: string, notes?: string[]): LabelMapRow[] {
+  return randomTokens(ctx, draw, variant, notes).map((p) => ({ to: p.word, note: `token ${p.id}` }));
+}
+
+/**
+ * The file's texts as a prompt shows them, for the exclusion: the instruction, every example
+ * rendered as a demonstration (with its label word and, when a verbalizer renames it, its label
+ * as written) followed by the separator, and every label word and class name in the template.
+ */
+function fileTexts(ctx: VariantContext): string[] {
+  const words = labelWords(ctx);
+  const template = ctx.settings?.template ?? "{input} {label}";
+  const sep = ctx.settings?.separator ?? "\n";
+  const texts: string[] = [];
+  if (ctx.settings?.instruction) texts.push(ctx.settings.instruction + sep);
+  const classOf = new Map(ctx.classes.map((c, i) => [c, i]));
+  for (const e of ctx.examples ?? []) {
+    // An example outside the class list (a caller's own context) is rendered as written.
+    const word = words[classOf.get(e.label) ?? -1] ?? e.label;
+    texts.push(renderDemo(template, { input: e.input, label: word }) + sep);
+    if (e.label !== word) texts.push(renderDemo(template, { input: e.input, label: e.label }) + sep);
+  }
+  const sample = sampleInputs(ctx)[0];
+  for (const w of new Set([...words, ...ctx.classes])) texts.push(renderDemo(template, { input: sample, label: w }));
+  return texts;
 }
 
 /** The random tokens of randomTokenG with their ids (g-linear embeds them). */
-export function randomTokens(ctx: VariantContext, draw: number, variant: string): { id: number; word: string }[] {
+export function randomTokens(ctx: VariantContext, draw: number, variant: string, notes?: string[]): { id: number; word: string }[] {
   const tokenizer = needTokenizer(ctx, variant);
   const words = labelWords(ctx);
   let context = "Answer:";
@@ -54,8 +80,19 @@ export function randomTokens(ctx: VariantContext, draw: number, variant: string)
     context = p.prefix + p.query;
     labelSep = p.labelSep;
   }
+  const file = fileTokenExclusion(tokenizer, fileTexts(ctx));
   try {
-    return pickLabelTokens({ tokenizer, count: words.length, rng: rngFor(ctx.seed, "g-token", draw), context, labelSep, exclude: new Set(words.map((w) => w.toLowerCase())) });
+    return pickLabelTokens({
+      tokenizer,
+      count: words.length,
+      rng: rngFor(ctx.seed, "g-token", draw),
+      context,
+      labelSep,
+      exclude: new Set(words.map((w) => w.toLowerCase())),
+      excludeIds: file.ids,
+      excludeWord: file.excludesWord,
+      notes,
+    });
   } catch (e) {
     if (e instanceof MissingTokenization) throw e;
     throw new VariantError(variant, `${variant}: ${(e as Error).message}.`, `This model's vocabulary has too few word tokens; use ${variant.replace(/-(token|linear)$/, "-string")}.`);
@@ -72,7 +109,8 @@ export const raToken: VariantDefinition = {
   needsTokenizer: true,
   create(ctx, draw, key) {
     requireClasses(ctx, this.id, 2);
-    const inst = labelMapInstance(ctx, base(ctx, this, draw, key), randomTokenG(ctx, draw, this.id));
+    const notes: string[] = [];
+    const inst = labelMapInstance(ctx, base(ctx, this, draw, key), randomTokenG(ctx, draw, this.id, notes), { warnings: notes });
     inst.mapping.kind = "token";
     return inst;
   },
@@ -92,8 +130,10 @@ export const gToken: VariantDefinition = {
   needsTokenizer: true,
   create(ctx, draw, key) {
     requireClasses(ctx, this.id, 2);
-    const inst = gTaskInstance(ctx, base(ctx, this, draw, key), randomTokenG(ctx, draw, this.id));
+    const notes: string[] = [];
+    const inst = gTaskInstance(ctx, base(ctx, this, draw, key), randomTokenG(ctx, draw, this.id, notes));
     inst.mapping.kind = "token";
+    inst.mapping.warnings.push(...notes);
     return inst;
   },
 };
