@@ -1,7 +1,9 @@
 // Extension entry: activate() wires thin adapters around the shared core, runner and engine
 // client. Activation is cheap: nothing here starts the engine or loads node-llama-cpp (the
 // engine starts on the first probe), and the workspace scan for saved results runs after
-// activate() has returned. Every registration goes to context.subscriptions.
+// activate() has returned. Every registration goes to context.subscriptions. One ProbeState,
+// written only by the probe controller, drives the status bar, side panel, code lenses, results
+// panel and the iclProbe.running context key.
 import * as vscode from "vscode";
 import { basename, join } from "node:path";
 import { createLog, log } from "./log";
@@ -12,6 +14,11 @@ import { StatusBar } from "./statusBar";
 import { ResultsPanel } from "./panel";
 import { SidebarView } from "./sidebarView";
 import { DemoCodeLensProvider, LensState } from "./codeLens";
+import { LineDecorations } from "./lineDecorations";
+import { ProbeState } from "./probeState";
+import { isBusy } from "../shared/probeStatus";
+import { toyNotice } from "../shared/toyModels";
+import type { ModelStatus } from "../shared/webviewProtocol";
 import { DemoDiagnostics, DemoFileCache, DemoQuickFixes, DEMO_SELECTOR, isDemoDocument } from "./diagnostics";
 import { PreviewProvider, PREVIEW_SCHEME } from "./previewProvider";
 import { ProbeController } from "./probeController";
@@ -31,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): Services {
   const status = new StatusBar();
   status.setModel(models.displayName());
   subs.push(status);
+  const probe = new ProbeState();
 
   const lens = new LensState();
   subs.push(lens);
@@ -39,33 +47,40 @@ export function activate(context: vscode.ExtensionContext): Services {
   const panel = new ResultsPanel(context.extensionUri, store, action);
   const sidebar = new SidebarView(context.extensionUri, store, action);
   subs.push(panel, sidebar);
-  sidebar.setModel({ name: models.displayName(), path: models.current().path, state: "idle", detail: "the engine starts on the first probe" });
+  // What the side panel says about the model: its name, where its setting lives, whether it is a toy.
+  const modelStatus = (engine: Pick<ModelStatus, "state" | "detail">): ModelStatus => {
+    const cur = models.current();
+    const where = cur.isDefault
+      ? "the embedded default (iclProbe.modelPath is empty)"
+      : settings.modelPathSource === "workspace"
+        ? "iclProbe.modelPath in the workspace settings"
+        : vscode.env.remoteName
+          ? `iclProbe.modelPath in the Remote settings (${vscode.env.remoteName}; machine-scoped, so not under User)`
+          : "iclProbe.modelPath in the User settings";
+    const open = vscode.window.activeTextEditor?.document.fileName;
+    return { name: models.displayName(), path: cur.path, ...engine, source: where, toy: toyNotice(cur.path, open) };
+  };
+  let engineState: Pick<ModelStatus, "state" | "detail"> = { state: "idle", detail: "the engine starts on the first probe" };
+  const showModel = () => sidebar.setModel(modelStatus(engineState));
+  showModel();
 
-  const liveShown = new Set<string>();
   const controller = new ProbeController(
+    probe,
     store,
     models,
     getSettings,
     {
-      progress: (p) => {
-        status.setProgress(p);
-        sidebar.progress(p);
-        if (!p) return codeLens.refresh(); // "Cancel probe" lens back to "Run probe"
-        // Live results: show the run in the panel from its first checkpoint on.
-        if (!liveShown.has(p.runId) && store.get(p.runId)) {
-          liveShown.add(p.runId);
-          codeLens.refresh();
-          panel.show(p.runId, { preserveFocus: true });
-        }
-        panel.progress(p);
-      },
-      finished: (runId, st) => {
-        panel.progressEnd(runId, st !== "complete");
+      // Live results: show the run in the panel from its first checkpoint on (it replaces the run shown).
+      started: (runId) => panel.show(runId, { preserveFocus: true }),
+      finished: (runId) => {
         sidebar.select(runId);
         panel.show(runId, { preserveFocus: true });
         void vscode.commands.executeCommand("setContext", "iclProbe.hasResults", true);
       },
-      model: (m) => sidebar.setModel(m),
+      model: (m) => {
+        engineState = { state: m.state, detail: m.detail };
+        showModel();
+      },
     },
     () => context.globalStorageUri.fsPath,
   );
@@ -73,11 +88,13 @@ export function activate(context: vscode.ExtensionContext): Services {
 
   const files = new DemoFileCache(() => settings.overrides);
   const diagnostics = new DemoDiagnostics(files);
-  const codeLens = new DemoCodeLensProvider(files, store, lens, () => models.displayName(), () => controller.running);
+  const codeLens = new DemoCodeLensProvider(files, store, lens, () => models.displayName(), probe);
+  const lines = new LineDecorations(files, store, lens);
   const preview = new PreviewProvider(() => settings.overrides);
   subs.push(
     diagnostics,
     codeLens,
+    lines,
     preview,
     vscode.languages.registerCodeLensProvider(DEMO_SELECTOR, codeLens),
     vscode.languages.registerCodeActionsProvider(DEMO_SELECTOR, new DemoQuickFixes(diagnostics), { providedCodeActionKinds: DemoQuickFixes.kinds }),
@@ -94,17 +111,46 @@ export function activate(context: vscode.ExtensionContext): Services {
     void vscode.commands.executeCommand("setContext", "iclProbe.hasResults", store.all().length > 0);
   };
   let rescanTimer: NodeJS.Timeout | undefined;
+  let missedWhileBusy = false;
   const rescanSoon = () => {
+    // A running probe rewrites its results.json at every checkpoint: those events are its own and
+    // the controller already holds the snapshot; other files are picked up once it has ended.
+    if (isBusy(probe.current)) {
+      missedWhileBusy = true;
+      return;
+    }
     clearTimeout(rescanTimer);
     rescanTimer = setTimeout(rescan, 500);
   };
   const watcher = vscode.workspace.createFileSystemWatcher("**/results.json");
   subs.push(watcher, watcher.onDidCreate(rescanSoon), watcher.onDidChange(rescanSoon), { dispose: () => clearTimeout(rescanTimer) });
 
+  // Every view follows the probe state at once.
+  subs.push(
+    probe.onDidChange((now, before) => {
+      status.setProbe(now);
+      sidebar.setProbe(now);
+      panel.setProbe(now);
+      // "Cancel Running Probe" is offered while there is something to cancel (not while it stops).
+      const cancellable = (x: typeof now) => x.phase === "preparing" || x.phase === "running";
+      if (cancellable(now) !== cancellable(before)) void vscode.commands.executeCommand("setContext", "iclProbe.running", cancellable(now));
+      if (!isBusy(now) && missedWhileBusy) {
+        missedWhileBusy = false;
+        rescanSoon();
+      }
+    }),
+    vscode.window.onDidChangeActiveTextEditor(() => showModel()),
+  );
+
+  let shownModelPath = models.current().path;
   const refreshSettings = () => {
     settings = readSettings(vscode.workspace.getConfiguration("iclProbe"), vscode.workspace.isTrusted);
     status.setModel(models.displayName());
-    sidebar.setModel({ name: models.displayName(), path: models.current().path, state: "idle" });
+    // Another model is not loaded yet; the same one stays as the engine has it.
+    const path = models.current().path;
+    if (path !== shownModelPath) engineState = { state: "idle", detail: "loaded on the next probe" };
+    shownModelPath = path;
+    showModel();
     diagnostics.refreshAll();
     codeLens.refresh();
     if (settings.ignoredWorkspaceModelPath) log().warn(`untrusted workspace: ignoring iclProbe.modelPath from workspace settings (${settings.ignoredWorkspaceModelPath})`);
@@ -113,6 +159,8 @@ export function activate(context: vscode.ExtensionContext): Services {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration("iclProbe")) return;
       refreshSettings();
+      // Says what the next probe will use (and lets a user check that a change was read).
+      log().info(`settings changed: model ${models.displayName()}, header overrides ${JSON.stringify(settings.overrides)}`);
       if (settings.problems.length) {
         void vscode.window.showWarningMessage(`ICL Probe settings: ${settings.problems[0]}${settings.problems.length > 1 ? ` (+${settings.problems.length - 1} more in the log)` : ""}`, "Open settings").then((c) => {
           if (c) void vscode.commands.executeCommand("workbench.action.openSettings", "iclProbe");
@@ -133,6 +181,8 @@ export function activate(context: vscode.ExtensionContext): Services {
     panel,
     sidebar,
     lens,
+    lines,
+    probe,
     rescan,
     async pickRun(runId, placeHolder) {
       if (typeof runId === "string" && store.get(runId)) return store.get(runId);
@@ -143,8 +193,9 @@ export function activate(context: vscode.ExtensionContext): Services {
         return undefined;
       }
       if (all.length === 1) return all[0];
+      const names = store.names();
       const pick = await vscode.window.showQuickPick(
-        all.map((r: RunEntry) => ({ label: r.runId, description: `${r.results.records.length} records${r.live ? " · running" : ""}`, detail: r.path, run: r })),
+        all.map((r: RunEntry) => ({ label: names.get(r.runId) ?? r.runId, description: `${r.results.records.length} queries${r.live ? " · running" : ""}`, detail: r.path, run: r })),
         { placeHolder },
       );
       return pick?.run;
@@ -174,6 +225,18 @@ export function activate(context: vscode.ExtensionContext): Services {
         case "openPanel":
           if (runId) panel.show(runId);
           else void vscode.commands.executeCommand("iclProbe.showResults");
+          break;
+        case "compare":
+          void vscode.commands.executeCommand("iclProbe.compareRuns", runId);
+          break;
+        case "removeRun":
+          void vscode.commands.executeCommand("iclProbe.removeRun", runId);
+          break;
+        case "openExample":
+          void vscode.commands.executeCommand("iclProbe.openExample");
+          break;
+        case "openModelSetting":
+          void vscode.commands.executeCommand("iclProbe.openModelSetting");
           break;
         case "openReport":
           void vscode.commands.executeCommand("iclProbe.openReport", runId);

@@ -1,11 +1,16 @@
-// The results panel: one WebviewPanel comparing up to four runs side by side, restored after a
-// window reload by a WebviewPanelSerializer (the webview persists which result files it shows).
+// The results panel: one WebviewPanel showing the newest run (or, after an explicit "Compare
+// with...", up to four runs side by side under distinct names), restored after a window reload
+// by a WebviewPanelSerializer (the webview persists which result files it shows). It follows the
+// ProbeState like every other view: progress and the end of a run come from there.
 // The view is a projection of the run's one analysis (ResultsStore.analysis, shared/viewModel.ts);
 // the webview receives only what it draws and asks for query-grid pages and details on demand.
 import * as vscode from "vscode";
 import { readFileSync } from "node:fs";
-import { PANEL_VIEW_TYPE, parsePersistedState, parseWebviewMessage, type ExtensionToPanel, type PanelPersistedState, type ProgressInfo } from "../shared/webviewProtocol";
-import { buildRunView, queryDetail, queryPage } from "../shared/viewModel";
+import { PANEL_VIEW_TYPE, parsePersistedState, parseWebviewMessage, type ExtensionToPanel, type PanelPersistedState } from "../shared/webviewProtocol";
+import { buildRunView, queryDetail, queryPage, runStatus } from "../shared/viewModel";
+import { IDLE, type ProbeStatus } from "../shared/probeStatus";
+import { toyNotice } from "../shared/toyModels";
+import { demoFileName, modelName } from "../shared/resultsShape";
 import { warningQueryPage, warningsView } from "../shared/warningsView";
 import type { ResultsStore } from "./resultsStore";
 import { makeNonce, webviewShell } from "./webviewHtml";
@@ -14,6 +19,8 @@ import { log } from "./log";
 import type { ProbeSettings } from "../core/types";
 
 const MAX_RUNS = 4;
+/** Rows per grid page (the webview asks for pages of this size). */
+const PAGE = 100;
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
   return {
@@ -44,6 +51,7 @@ export class ResultsPanel implements vscode.Disposable {
   private pending = new Set<string>();
   private timer?: NodeJS.Timeout;
   private ready = false;
+  private probe: ProbeStatus = IDLE;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -62,11 +70,19 @@ export class ResultsPanel implements vscode.Disposable {
     return this.runIds;
   }
 
-  /** Opens (or reveals) the panel with `runId` added; `replace` shows only that run. */
-  show(runId?: string, opts: { replace?: boolean; preserveFocus?: boolean } = {}): void {
+  /** True while the panel shows more than one run (the user asked for a comparison). */
+  get comparing(): boolean {
+    return this.runIds.length > 1;
+  }
+
+  /**
+   * Opens (or reveals) the panel on `runId`: by default it shows that run alone (the newest run
+   * replaces what was shown); `compare` adds it beside the runs already shown.
+   */
+  show(runId?: string, opts: { compare?: boolean; preserveFocus?: boolean } = {}): void {
     if (runId) {
       if (!this.store.get(runId)) return;
-      if (opts.replace) this.runIds = [runId];
+      if (!opts.compare) this.runIds = [runId];
       else if (!this.runIds.includes(runId)) this.runIds = [...this.runIds, runId].slice(-MAX_RUNS);
     }
     if (!this.panel) {
@@ -125,13 +141,53 @@ export class ResultsPanel implements vscode.Disposable {
     const v = buildRunView(runId, e.results, analysis, this.selection.get(runId), e.live ? false : undefined);
     this.selection.set(runId, v.selection);
     v.warnings = warningsView(e.results);
+    v.name = this.store.name(runId);
+    v.status = runStatus(e.results, e.live);
+    v.toy = toyNotice(modelName(e.results.manifest), demoFileName(e.results.manifest));
     return v;
   }
 
   private postState(focus?: string): void {
     this.runIds = this.runIds.filter((id) => this.store.get(id));
     const runs = this.runIds.map((id) => this.view(id)!).filter(Boolean);
-    this.post({ type: "state", runs, focus, persisted: this.persisted() });
+    this.post({ type: "state", runs, focus, persisted: this.persisted(), probe: this.probe });
+  }
+
+  /** Shows `runId` with record `key` selected: its variant and k, the grid page holding it, its detail. */
+  reveal(runId: string, key: number): void {
+    const e = this.store.get(runId);
+    const r = e?.results.records[key];
+    if (!e || !r) return;
+    this.selection.set(runId, { variant: r.variant, k: r.k });
+    const inCell = e.results.records.slice(0, key).filter((x) => x.variant === r.variant && x.k === r.k).length;
+    const offset = Math.floor(inCell / PAGE) * PAGE;
+    const m: ExtensionToPanel = { type: "reveal", runId, key, variant: r.variant, k: r.k, offset };
+    const shown = this.runIds.includes(runId);
+    if (!this.panel || !this.ready) {
+      this.pendingReveal = m;
+      this.show(runId, { compare: shown && this.comparing });
+      return;
+    }
+    if (shown) {
+      this.panel.reveal(undefined, false);
+      const v = this.view(runId);
+      if (v) this.post({ type: "run", run: v, persisted: this.persisted() });
+    } else this.show(runId);
+    this.post(m);
+  }
+  private pendingReveal?: ExtensionToPanel;
+
+  /** The probe's state: the webview shows one progress line for the running run, and nothing once it ended. */
+  setProbe(p: ProbeStatus): void {
+    this.probe = p;
+    this.post({ type: "probe", probe: p });
+  }
+
+  /** Drops a run (it was deleted) from the panel. */
+  forget(runId: string): void {
+    if (!this.runIds.includes(runId)) return;
+    this.runIds = this.runIds.filter((id) => id !== runId);
+    this.post({ type: "removeRun", runId, persisted: this.persisted() });
   }
 
   /** Live updates arrive at most every 500 ms per run. */
@@ -148,14 +204,6 @@ export class ResultsPanel implements vscode.Disposable {
     }, 500);
   }
 
-  progress(p: ProgressInfo): void {
-    this.post({ type: "progress", progress: p });
-  }
-
-  progressEnd(runId: string, cancelled: boolean): void {
-    this.post({ type: "progressEnd", runId, cancelled });
-  }
-
   private onMessage(raw: unknown): void {
     const m = parseWebviewMessage(raw);
     if (!m) {
@@ -165,7 +213,9 @@ export class ResultsPanel implements vscode.Disposable {
     switch (m.type) {
       case "ready":
         this.ready = true;
-        this.postState(this.runIds[this.runIds.length - 1]);
+        this.postState(this.pendingReveal?.type === "reveal" ? this.pendingReveal.runId : this.runIds[this.runIds.length - 1]);
+        if (this.pendingReveal) this.post(this.pendingReveal);
+        this.pendingReveal = undefined;
         break;
       case "select": {
         this.selection.set(m.runId, { variant: m.variant, k: m.k });
@@ -210,7 +260,7 @@ export class ResultsPanel implements vscode.Disposable {
         this.actions(m.action, m.runId);
         break;
       case "selectRun":
-        this.show(m.runId);
+        this.show(m.runId, { compare: this.runIds.includes(m.runId) });
         break;
     }
   }

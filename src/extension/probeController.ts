@@ -3,6 +3,7 @@
 // shared runner (src/runner/run.ts) in a cancellable progress notification with the ETA, shows
 // live results from the runner's checkpoints, and writes the CSVs and the HTML report at the end.
 // A second probe while one runs asks whether to queue it or cancel the running one.
+// The controller is the only writer of the ProbeState (probeState.ts) that every view follows.
 import * as vscode from "vscode";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
@@ -20,9 +21,11 @@ import { EngineClient } from "../engine/client";
 import type { ResultsStore } from "./resultsStore";
 import type { ExtensionSettings } from "./settings";
 import type { ModelRegistry } from "./modelPicker";
-import type { ProgressInfo, ModelStatus } from "../shared/webviewProtocol";
+import type { ModelStatus } from "../shared/webviewProtocol";
 import { log, showError, engineLog } from "./log";
 import { formatDuration } from "../core/format";
+import type { ProbeState } from "./probeState";
+import type { ProbeOutcome } from "../shared/probeStatus";
 
 /** The engine as the controller uses it (EngineClient satisfies it); isolated for tests. */
 export interface ProbeEngine extends EngineLike {
@@ -38,8 +41,11 @@ export interface ProbeRequest {
 }
 
 export interface ProbeListener {
-  progress(p: ProgressInfo | undefined): void;
-  finished(runId: string, status: string): void;
+  /** A live run's first snapshot is in the store (the panel can show it). */
+  started(runId: string): void;
+  /** The run's final results are in the store and the state is idle again. */
+  finished(runId: string, status: ProbeOutcome): void;
+  /** The engine's state (not started, loading, ready, error) and the model it holds. */
   model(m: ModelStatus): void;
 }
 
@@ -56,6 +62,7 @@ export class ProbeController implements vscode.Disposable {
   private readonly queue: ProbeRequest[] = [];
 
   constructor(
+    private readonly state: ProbeState,
     private readonly store: ResultsStore,
     private readonly models: ModelRegistry,
     private readonly settings: () => ExtensionSettings,
@@ -71,11 +78,20 @@ export class ProbeController implements vscode.Disposable {
     return this.current?.runId;
   }
 
+  /** Cancels the running probe and the queue. */
   cancel(): boolean {
     if (!this.current) return false;
     this.queue.length = 0;
-    this.current.abort.abort();
+    this.state.setQueued(0);
+    this.stopCurrent();
     return true;
+  }
+
+  /** Stops the running probe only (the queue goes on). */
+  private stopCurrent(): void {
+    // The state says "cancelling" before the runner has stopped: no view shows progress or an ETA from here on.
+    this.state.cancelling();
+    this.current?.abort.abort();
   }
 
   /** Entry point of the run commands. */
@@ -87,18 +103,27 @@ export class ProbeController implements vscode.Disposable {
         "Queue",
         "Cancel running and start",
       );
-      if (choice === "Queue") {
+      if (!this.current) {
+        // It ended while the question was open: start this one now.
+        await this.request(req);
+      } else if (choice === "Queue") {
         this.queue.push(req);
-        vscode.window.showInformationMessage(`Queued: ${basename(req.uri.fsPath)} (${this.queue.length} waiting).`);
+        this.state.setQueued(this.queue.length);
+        void vscode.window.showInformationMessage(`Queued: ${basename(req.uri.fsPath)} (${this.queue.length} waiting).`);
       } else if (choice === "Cancel running and start") {
         this.queue.length = 0;
         this.queue.push(req);
-        this.current.abort.abort();
+        this.state.setQueued(1);
+        this.stopCurrent();
       }
       return;
     }
     await this.run(req);
-    while (!this.current && this.queue.length) await this.run(this.queue.shift()!);
+    while (!this.current && this.queue.length) {
+      const next = this.queue.shift()!;
+      this.state.setQueued(this.queue.length);
+      await this.run(next);
+    }
   }
 
   private async readText(uri: vscode.Uri): Promise<string> {
@@ -124,6 +149,7 @@ export class ProbeController implements vscode.Disposable {
       this.loadedKey = undefined;
     }
     if (!this.engine) {
+      this.state.step("starting the engine");
       this.listener.model({ name: basename(modelPath), path: modelPath, state: "loading", detail: "starting the engine" });
       this.engine = await this.engineFactory();
     }
@@ -131,6 +157,7 @@ export class ProbeController implements vscode.Disposable {
     const opts: LoadOptions = { gpu: s.gpu, mode: s.scoringMode, ...(s.threads ? { threads: s.threads } : {}), ...(s.contextSize ? { contextSize: s.contextSize } : {}) };
     const key = JSON.stringify([modelPath, opts]);
     if (this.loadedKey !== key) {
+      this.state.step(`loading ${basename(modelPath)}`);
       this.listener.model({ name: basename(modelPath), path: modelPath, state: "loading", detail: "loading the model" });
       try {
         const info = await this.engine.load(modelPath, opts);
@@ -147,6 +174,19 @@ export class ProbeController implements vscode.Disposable {
   }
 
   private async run(req: ProbeRequest): Promise<void> {
+    // Busy from the first check on, so a second request asks instead of racing this one.
+    this.current = { abort: new AbortController(), uri: req.uri, runId: "" };
+    this.state.prepare(basename(req.uri.fsPath));
+    try {
+      await this.runChecked(req, this.current.abort);
+    } finally {
+      this.current = undefined;
+      // Whatever happened, the views end idle (a run that started has already said how it ended).
+      this.state.abandon();
+    }
+  }
+
+  private async runChecked(req: ProbeRequest, abort: AbortController): Promise<void> {
     const s = this.settings();
     for (const p of s.problems) log().warn(p);
     const path = req.uri.fsPath;
@@ -178,8 +218,9 @@ export class ProbeController implements vscode.Disposable {
         });
       return;
     }
+    let planned = 0;
     try {
-      planExperiment({ file, settings: file.settings });
+      planned = planExperiment({ file, settings: file.settings }).totalQueries;
     } catch (e) {
       void showError(`Cannot plan a probe of ${basename(path)}`, e);
       return;
@@ -206,10 +247,9 @@ export class ProbeController implements vscode.Disposable {
       void showError(`ICL Probe: cannot write the results of ${basename(path)}`, e);
       return;
     }
-    const abort = new AbortController();
-    this.current = { abort, uri: req.uri, runId };
-    await vscode.commands.executeCommand("setContext", "iclProbe.running", true);
+    if (this.current) this.current.runId = runId;
     let lastSnapshot = 0;
+    let shown = false;
     const snapshot = (force = false) => {
       const now = Date.now();
       if (!force && now - lastSnapshot < 1000) return;
@@ -219,32 +259,42 @@ export class ProbeController implements vscode.Disposable {
         if (!existsSync(p)) return;
         const results = parseResults(readFileSync(p, "utf8"), p);
         this.store.put({ runId, path: p, results: results as never, demoPath: path, live: true, mtimeMs: statSync(p).mtimeMs });
+        if (!shown) {
+          shown = true;
+          this.listener.started(runId);
+        }
       } catch {
         /* mid-write or not yet valid: next snapshot */
       }
     };
-    let status = "failed";
+    let status: ProbeOutcome = "failed";
+    let failure: string | undefined;
+    // The run's closing message is shown once every view has left the running state.
+    let tell: (() => void) | undefined;
     try {
       await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `ICL Probe: ${basename(path)}`, cancellable: true },
         async (progress, token) => {
-          token.onCancellationRequested(() => abort.abort());
+          token.onCancellationRequested(() => this.stopCurrent());
           progress.report({ message: "starting the engine…" });
           const engine = await this.ensureEngine(model.path, s);
           if (abort.signal.aborted) {
             status = "interrupted";
             return;
           }
+          this.state.begin(runId, planned);
           let lastPct = 0;
           const onProgress = (p: ProgressEvent) => {
+            // After a cancel the toast says so and nothing else moves (no climbing ETA).
+            if (abort.signal.aborted) return;
             const pct = p.total ? (100 * p.done) / p.total : 0;
             const label = `${p.variant} k=${p.k} seed ${p.seed}`;
-            progress.report({ increment: pct - lastPct, message: `${p.done}/${p.total} · ${label}${p.etaSeconds !== undefined ? ` · ${formatDuration(p.etaSeconds)} left` : ""}` });
+            progress.report({ increment: pct - lastPct, message: `${p.done} of ${p.total} queries · ${label}${p.etaSeconds !== undefined ? ` · ${formatDuration(p.etaSeconds)} left` : ""}` });
             lastPct = pct;
-            this.listener.progress({ runId, done: p.done, total: p.total, etaSeconds: p.etaSeconds, label });
+            this.state.progress({ done: p.done, total: p.total, etaSeconds: p.etaSeconds, label });
             snapshot();
           };
-          this.listener.model({ name: basename(model.path), path: model.path, state: "running" });
+          abort.signal.addEventListener("abort", () => progress.report({ message: "cancelling: the queries scored so far are kept…" }));
           const outcome = await runExperiment(
             { file, fileText: text, settings: file.settings, modelPath: model.path, ...(s.contextSize ? { contextSize: s.contextSize } : {}) },
             { engine, signal: abort.signal, outDir, onProgress, onOverflow: s.onOverflow },
@@ -256,7 +306,8 @@ export class ProbeController implements vscode.Disposable {
               if (c === "Show log") log().show(true);
             });
           }
-          status = outcome.status;
+          status = outcome.status === "complete" ? "complete" : outcome.status === "interrupted" ? "interrupted" : "failed";
+          if (outcome.status !== "complete" && outcome.status !== "interrupted") failure = outcome.error?.message;
           progress.report({ message: "writing the report…" });
           // One analysis for the files and every view of the run.
           const analysis = analyseRun(outcome.results);
@@ -265,28 +316,34 @@ export class ProbeController implements vscode.Disposable {
           const m = outcome.results.manifest.progress;
           if (outcome.status === "complete") {
             log().info(`probe complete: ${files.results}`);
-            void vscode.window.showInformationMessage(`ICL Probe: ${basename(path)} done (${m.done} queries).`, "Open report").then((c) => {
-              if (c === "Open report") void vscode.commands.executeCommand("iclProbe.openReport", runId);
-            });
+            tell = () =>
+              void vscode.window.showInformationMessage(`ICL Probe: ${basename(path)} done (${m.done} queries).`, "Open report").then((c) => {
+                if (c === "Open report") void vscode.commands.executeCommand("iclProbe.openReport", runId);
+              });
           } else if (outcome.status === "interrupted") {
-            void vscode.window.showInformationMessage(`ICL Probe: cancelled; ${m.done} of ${m.total} queries kept in ${files.results}.`);
+            tell = () => void vscode.window.showInformationMessage(`ICL Probe: cancelled; ${m.done} of ${m.total} queries kept in ${files.results}.`);
           } else {
-            void showError(`ICL Probe: the probe of ${basename(path)} failed after ${m.done} of ${m.total} queries (kept)`, outcome.error ?? new Error("unknown error"));
+            const err = outcome.error ?? new Error("unknown error");
+            tell = () => void showError(`ICL Probe: the probe of ${basename(path)} failed after ${m.done} of ${m.total} queries (kept)`, err);
           }
         },
       );
     } catch (e) {
+      status = "failed";
+      failure = (e as Error).message;
       snapshot(true);
       const live = this.store.get(runId);
       if (live) this.store.put({ ...live, live: false });
-      offerModelChoice(showError(`ICL Probe: the probe of ${basename(path)} failed`, e, "Select model"));
+      tell = () => offerModelChoice(showError(`ICL Probe: the probe of ${basename(path)} failed`, e, "Select model"));
       this.listener.model({ name: basename(model.path), path: model.path, state: "error", detail: (e as Error).message });
     } finally {
-      this.current = undefined;
-      await vscode.commands.executeCommand("setContext", "iclProbe.running", false);
-      this.listener.progress(undefined);
-      if (this.engine?.alive) this.listener.model({ name: basename(model.path), path: model.path, state: "ready" });
-      if (this.store.get(runId)) this.listener.finished(runId, status);
+      if (this.engine?.alive && status !== "failed") this.listener.model({ name: basename(model.path), path: model.path, state: "ready" });
+      const entry = this.store.get(runId);
+      const m = (entry?.results.manifest as { progress?: { done?: number; total?: number } } | undefined)?.progress;
+      // Every view leaves the running state at once (status bar, side panel, lens, panel, context keys).
+      this.state.finish(status, { runId: entry ? runId : undefined, done: m?.done ?? this.state.current.done, total: m?.total ?? this.state.current.total, message: failure });
+      if (entry) this.listener.finished(runId, status);
+      tell?.();
     }
   }
 

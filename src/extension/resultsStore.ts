@@ -5,8 +5,11 @@ import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
 import { join, relative, dirname } from "node:path";
 import { parseResults } from "../core/results/load";
 import type { ResultsLike } from "../shared/resultsShape";
-import { summarizeRun, type RunSummary } from "../shared/viewModel";
+import { runStatus, summarizeRun, type RunSummary } from "../shared/viewModel";
 import { analyseRun, type RunAnalysis } from "../core/analysis";
+import { distinctRunNames } from "../shared/runNames";
+import { demoFileName, modelName } from "../shared/resultsShape";
+import { toyNotice } from "../shared/toyModels";
 
 export interface RunEntry {
   runId: string;
@@ -55,6 +58,14 @@ export function findResultsFiles(root: string, maxDepth = 4): string[] {
   return out;
 }
 
+/** The run's start time: the manifest's, else the time in its folder name ("2026-12-01T12-03-04-123"). */
+function startedAt(r: RunEntry): string | undefined {
+  const m = r.results.manifest?.startedAt;
+  if (typeof m === "string") return m;
+  const t = /(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})(?:-(\d{3}))?$/.exec(r.runId);
+  return t ? `${t[1]}T${t[2]}:${t[3]}:${t[4]}.${t[5] ?? "000"}Z` : undefined;
+}
+
 export class ResultsStore {
   private readonly runs = new Map<string, RunEntry>();
   private readonly listeners = new Set<Listener>();
@@ -80,9 +91,27 @@ export class ResultsStore {
   latestFor(demoPath: string): RunEntry | undefined {
     return this.all().find((r) => r.demoPath === demoPath && r.results.records.length > 0);
   }
+  /** Runs of one demo file with records, newest first. */
+  runsFor(demoPath: string): RunEntry[] {
+    return this.all().filter((r) => r.demoPath === demoPath && r.results.records.length > 0);
+  }
+  /** Distinct display names of every run (file · start time to the second). */
+  names(): Map<string, string> {
+    return distinctRunNames(this.all().map((r) => ({ runId: r.runId, file: demoFileName(r.results.manifest), startedAt: startedAt(r) })));
+  }
+  name(runId: string): string {
+    return this.names().get(runId) ?? runId;
+  }
   summaries(): RunSummary[] {
     // A live run is never complete; otherwise the manifest's status decides.
-    return this.all().map((r) => ({ ...summarizeRun(r.runId, r.results, this.analysisOf(r), r.live ? false : undefined), warnings: r.results.records.filter((x) => x.warnings?.length).length }));
+    const names = this.names();
+    return this.all().map((r) => ({
+      ...summarizeRun(r.runId, r.results, this.analysisOf(r), r.live ? false : undefined),
+      warnings: r.results.records.filter((x) => x.warnings?.length).length,
+      name: names.get(r.runId),
+      status: runStatus(r.results, r.live),
+      toy: toyNotice(modelName(r.results.manifest), demoFileName(r.results.manifest)),
+    }));
   }
 
   /**
@@ -143,6 +172,8 @@ export class ResultsStore {
     for (const p of findResultsFiles(root)) {
       const runId = runIdFor(p, root);
       const prev = this.runs.get(runId);
+      // A run being written is the probe controller's: its checkpoints are never re-read here.
+      if (prev?.live) continue;
       try {
         const m = statSync(p).mtimeMs;
         if (prev && prev.path === p && prev.mtimeMs >= m) continue;

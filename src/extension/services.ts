@@ -8,6 +8,8 @@ import type { ProbeController } from "./probeController";
 import type { ResultsPanel } from "./panel";
 import type { SidebarView } from "./sidebarView";
 import type { LensState } from "./codeLens";
+import type { LineDecorations } from "./lineDecorations";
+import type { ProbeState } from "./probeState";
 
 export interface Services {
   context: vscode.ExtensionContext;
@@ -18,6 +20,10 @@ export interface Services {
   panel: ResultsPanel;
   sidebar: SidebarView;
   lens: LensState;
+  /** End-of-line results on demo files. */
+  lines: LineDecorations;
+  /** The one probe state every view follows. */
+  probe: ProbeState;
   /** Rescans the workspace results folders. */
   rescan(): void;
   /** Lets the user pick a run (most recent first); `runId` short-cuts the pick. */

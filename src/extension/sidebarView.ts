@@ -1,8 +1,10 @@
 // Side panel (webview view in the "ICL Probe" activity-bar container): run history from saved
-// results, a compact accuracy-vs-k chart of the selected run, the model status, and buttons to
-// rerun, open the panel and open the report.
+// results (distinct names, removable), a compact accuracy-vs-k chart of the selected run with its
+// legend and axis titles, the model status (where its setting lives, a toy-model notice), the
+// running probe as the ProbeState says, and buttons to rerun, open the panel and open the report.
 import * as vscode from "vscode";
-import { SIDEBAR_VIEW_ID, parseWebviewMessage, type ExtensionToSidebar, type ModelStatus, type ProgressInfo } from "../shared/webviewProtocol";
+import { SIDEBAR_VIEW_ID, parseWebviewMessage, type ExtensionToSidebar, type ModelStatus } from "../shared/webviewProtocol";
+import { IDLE, type ProbeStatus } from "../shared/probeStatus";
 import { accuracySeries, baselineLines } from "../shared/viewModel";
 import type { ResultsStore } from "./resultsStore";
 import { renderShell, webviewOptions } from "./panel";
@@ -12,7 +14,7 @@ export class SidebarView implements vscode.WebviewViewProvider, vscode.Disposabl
   private view?: vscode.WebviewView;
   private selected?: string;
   private model: ModelStatus = { name: "default model", state: "idle" };
-  private progressInfo?: ProgressInfo;
+  private probe: ProbeStatus = IDLE;
   private readonly subs: vscode.Disposable[] = [];
   private timer?: NodeJS.Timeout;
 
@@ -41,7 +43,7 @@ export class SidebarView implements vscode.WebviewViewProvider, vscode.Disposabl
       if (m.type === "ready") {
         this.sendHistory();
         this.post({ type: "model", model: this.model });
-        this.post({ type: "progress", progress: this.progressInfo });
+        this.post({ type: "probe", probe: this.probe });
       } else if (m.type === "selectRun") {
         this.selected = m.runId;
         this.sendHistory();
@@ -85,9 +87,13 @@ export class SidebarView implements vscode.WebviewViewProvider, vscode.Disposabl
     this.post({ type: "model", model });
   }
 
-  progress(p: ProgressInfo | undefined): void {
-    this.progressInfo = p;
-    this.post({ type: "progress", progress: p });
+  get modelStatus(): ModelStatus {
+    return this.model;
+  }
+
+  setProbe(p: ProbeStatus): void {
+    this.probe = p;
+    this.post({ type: "probe", probe: p });
   }
 
   dispose(): void {

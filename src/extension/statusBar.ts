@@ -1,12 +1,13 @@
 // One status-bar item: the current model when idle, the running probe's progress while a probe
-// runs; click opens the results panel.
+// runs (it follows the ProbeState like every other view); click opens the results panel.
 import * as vscode from "vscode";
 import { formatDuration } from "../core/format";
+import { IDLE, progressLine, type ProbeStatus } from "../shared/probeStatus";
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem("iclProbe.status", vscode.StatusBarAlignment.Left, 20);
   private model = "default model";
-  private running?: { done: number; total: number; label?: string; etaSeconds?: number };
+  private probe: ProbeStatus = IDLE;
 
   constructor() {
     this.item.name = "ICL Probe";
@@ -20,20 +21,30 @@ export class StatusBar implements vscode.Disposable {
     this.render();
   }
 
-  setProgress(p: { done: number; total: number; label?: string; etaSeconds?: number } | undefined): void {
-    this.running = p;
+  setProbe(p: ProbeStatus): void {
+    this.probe = p;
     this.render();
   }
 
   private render(): void {
-    if (this.running) {
-      const { done, total, label, etaSeconds } = this.running;
-      const pct = total ? Math.floor((100 * done) / total) : 0;
-      this.item.text = `$(sync~spin) ICL ${pct}%${etaSeconds !== undefined ? ` · ${formatDuration(etaSeconds)} left` : ""}`;
-      this.item.tooltip = `ICL Probe: ${done}/${total} queries${label ? ` (${label})` : ""}. Click to open the results.`;
-    } else {
-      this.item.text = `$(beaker) ${this.model}`;
-      this.item.tooltip = `ICL Probe model: ${this.model}. Click to open the results.`;
+    const p = this.probe;
+    this.item.tooltip = p.phase === "idle" ? `ICL Probe model: ${this.model}. Click to open the results.` : `ICL Probe: ${progressLine(p)}. Click to open the results.`;
+    switch (p.phase) {
+      case "idle":
+        this.item.text = `$(beaker) ${this.model}`;
+        break;
+      case "preparing":
+        this.item.text = `$(sync~spin) ICL ${p.step ?? "preparing"}…`;
+        break;
+      case "cancelling":
+        // No percentage and no ETA once a cancel was asked.
+        this.item.text = "$(sync~spin) ICL cancelling…";
+        break;
+      case "running": {
+        const pct = p.total ? Math.floor((100 * p.done) / p.total) : 0;
+        this.item.text = `$(sync~spin) ICL ${pct}%${p.etaSeconds !== undefined ? ` · ${formatDuration(p.etaSeconds)} left` : ""}`;
+        break;
+      }
     }
   }
 

@@ -12,6 +12,7 @@ import type { WarningsView } from "./warningsView";
 import { demoFileName, modelName } from "./resultsShape";
 import { MATRIX_MAX_CLASSES, TOP_CONFUSIONS } from "../core/results/classTables";
 import { formatFigure, toVerdictCard, type VerdictCard } from "./verdictCards";
+import type { ToyNotice } from "./toyModels";
 
 export type { VerdictCard };
 
@@ -126,6 +127,19 @@ export interface RunView {
   complete: boolean;
   /** The run's warnings (src/shared/warningsView.ts); set by the panel. */
   warnings?: WarningsView;
+  /** Distinct name (src/shared/runNames.ts), how the run stands, and the toy-model notice; set by the panel. */
+  name?: string;
+  status?: RunStatus;
+  toy?: ToyNotice;
+}
+
+/** How a run stands: finished, cancelled (interrupted), failed, or still being written. */
+export type RunStatus = "complete" | "interrupted" | "failed" | "running";
+
+export function runStatus(results: ResultsLike, live: boolean): RunStatus {
+  if (live) return "running";
+  const st = results.manifest?.status;
+  return st === "interrupted" || st === "failed" || st === "running" ? st : "complete";
 }
 
 export interface RunSummary {
@@ -141,6 +155,10 @@ export interface RunSummary {
   complete: boolean;
   /** Query records carrying a warning (set by the results store; 0 or absent: none). */
   warnings?: number;
+  /** Distinct name, status and toy-model notice (set by the results store). */
+  name?: string;
+  status?: RunStatus;
+  toy?: ToyNotice;
 }
 
 const correctOf = (r: QueryRecord): boolean => r.predicted === r.gold;

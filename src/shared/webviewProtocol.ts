@@ -4,26 +4,22 @@
 // pattern). Messages from the webview are untrusted input: the extension validates them with
 // `parseWebviewMessage` before acting on them.
 import type { QueryDetail, QueryPage, RunSummary, RunView, VariantSeries, BaselineLines } from "./viewModel";
+import type { ProbeStatus } from "./probeStatus";
+import type { ToyNotice } from "./toyModels";
 
 export const PANEL_VIEW_TYPE = "iclProbe.results";
 export const SIDEBAR_VIEW_ID = "iclProbe.sidebar";
 
-export interface ProgressInfo {
-  runId: string;
-  done: number;
-  total: number;
-  /** Estimated seconds left, when known. */
-  etaSeconds?: number;
-  /** e.g. "ra-string k=4". */
-  label?: string;
-}
-
 export interface ModelStatus {
   name: string;
   path?: string;
-  /** "idle" (engine not started), "loading", "ready", "running", "error". */
-  state: "idle" | "loading" | "ready" | "running" | "error";
+  /** The engine's state: "idle" (not started, or another model selected since), "loading", "ready", "error". Whether a probe runs is the ProbeStatus's business. */
+  state: "idle" | "loading" | "ready" | "error";
   detail?: string;
+  /** Where the model comes from: the embedded default, or the settings scope that holds iclProbe.modelPath. */
+  source?: string;
+  /** Set when the model is one of the embedded toys (not a language model). */
+  toy?: ToyNotice;
 }
 
 export interface SidebarChart {
@@ -40,22 +36,40 @@ export interface PanelPersistedState {
 }
 
 export type ExtensionToPanel =
-  | { type: "state"; runs: RunView[]; focus?: string; persisted: PanelPersistedState }
+  | { type: "state"; runs: RunView[]; focus?: string; persisted: PanelPersistedState; probe: ProbeStatus }
   | { type: "run"; run: RunView; persisted: PanelPersistedState }
   | { type: "removeRun"; runId: string; persisted: PanelPersistedState }
   | { type: "queries"; page: QueryPage }
   | { type: "queryDetail"; detail: QueryDetail }
-  | { type: "progress"; progress: ProgressInfo }
-  | { type: "progressEnd"; runId: string; cancelled: boolean }
+  /** The probe's state changed (every view follows the one ProbeState). */
+  | { type: "probe"; probe: ProbeStatus }
+  /** Select this query (record `key` of the run): its cell, the grid page at `offset`, its detail. */
+  | { type: "reveal"; runId: string; key: number; variant: string; k: number; offset: number }
   | { type: "error"; message: string };
 
 export type ExtensionToSidebar =
   | { type: "history"; runs: RunSummary[]; selected?: string; chart?: SidebarChart }
   | { type: "model"; model: ModelStatus }
-  | { type: "progress"; progress?: ProgressInfo };
+  | { type: "probe"; probe: ProbeStatus };
 
-export type WebviewAction = "rerun" | "openPanel" | "openReport" | "selectModel" | "cancel" | "export" | "runProbe" | "refresh";
-const ACTIONS: readonly WebviewAction[] = ["rerun", "openPanel", "openReport", "selectModel", "cancel", "export", "runProbe", "refresh"];
+export type WebviewAction =
+  | "rerun"
+  | "openPanel"
+  | "openReport"
+  | "selectModel"
+  | "cancel"
+  | "export"
+  | "runProbe"
+  | "refresh"
+  /** Pick another run to show beside this one. */
+  | "compare"
+  /** Delete the run's folder (after a confirmation). */
+  | "removeRun"
+  /** Open the example the embedded toy model was made for. */
+  | "openExample"
+  /** Show where iclProbe.modelPath lives (Remote or User settings). */
+  | "openModelSetting";
+const ACTIONS: readonly WebviewAction[] = ["rerun", "openPanel", "openReport", "selectModel", "cancel", "export", "runProbe", "refresh", "compare", "removeRun", "openExample", "openModelSetting"];
 
 export type WebviewToExtension =
   | { type: "ready"; view: "panel" | "sidebar" }

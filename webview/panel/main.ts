@@ -1,26 +1,30 @@
-// Results panel webview: several runs side by side (accuracy vs k with bands and baselines,
-// confusion matrix, label bias, verdicts, manifest), and a query explorer for the focused run
-// (data grid of queries, per-label score chart and the full prompt of the selected query).
-// Receives view models only; asks the extension for grid pages and query details.
-import type { ExtensionToPanel, ProgressInfo } from "../../src/shared/webviewProtocol.js";
-import type { QueryDetail, QueryPage, QueryRow, RunView } from "../../src/shared/viewModel.js";
+// Results panel webview: the newest run (or, after "Compare with...", several runs side by side
+// under distinct names): accuracy vs k with bands and baselines, confusion matrix, label bias,
+// verdicts, manifest; and a query explorer for the focused run (grid of queries with the picked
+// query's per-label scores and full prompt beside it, explorer.ts). Receives view models only;
+// asks the extension for grid pages and query details. Progress comes from the one ProbeState.
+import type { ExtensionToPanel } from "../../src/shared/webviewProtocol.js";
+import type { QueryDetail, QueryPage, RunView } from "../../src/shared/viewModel.js";
+import { IDLE, isBusy, progressLine, type ProbeStatus } from "../../src/shared/probeStatus.js";
 import { send, saveState } from "../shared/api.js";
-import { formatDuration } from "../../src/core/format.js";
-import { el, button, dropdown, dataGrid, table, pct, badge, divider, progressRing } from "../shared/components.js";
-import { makeChart, dropChart, palette, watchTheme } from "../shared/charts.js";
+import { el, button, dropdown, table, pct, badge, divider } from "../shared/components.js";
+import { axisColours, makeChart, dropChart, palette, watchTheme } from "../shared/charts.js";
 import { drawAccuracy } from "../shared/accuracyChart.js";
-import { detailWarnings, predictedText, rowWarnings, warningsBadge, warningsSection } from "./warnings.js";
+import { warningsSection } from "./warnings.js";
+import { runHeader } from "./runHeader.js";
+import { bringSelectionIntoView, PAGE, queryExplorer, type ExplorerActions } from "./explorer.js";
 
-const PAGE = 100;
 const CONDITION_MARK: Record<string, string> = { pass: "✓", fail: "✗", untestable: "?" };
 const state = {
   runs: [] as RunView[],
   focus: undefined as string | undefined,
   page: undefined as QueryPage | undefined,
   detail: undefined as QueryDetail | undefined,
-  progress: new Map<string, ProgressInfo>(),
+  probe: IDLE as ProbeStatus,
   /** The query grid lists the queries carrying this warning code (all variants and k) instead of one cell. */
   warning: undefined as { runId: string; code: string } | undefined,
+  /** A query picked in the editor, selected once its page and detail arrive. */
+  reveal: undefined as { runId: string; key: number } | undefined,
 };
 
 const app = document.getElementById("app")!;
@@ -50,29 +54,41 @@ function showWarning(run: RunView, code: string | undefined): void {
   if (code) queueMicrotask(() => document.querySelector('[data-testid="query-explorer"]')?.scrollIntoView({ block: "start" }));
 }
 
-function runColumn(run: RunView, index: number): HTMLElement {
-  const col = el("section", { class: "run", testid: "run-column", "data-run-id": run.runId });
-  const prog = state.progress.get(run.runId);
-  const head = el(
-    "header",
-    { class: "run-head" },
-    el("h2", { testid: "run-title", title: run.title }, run.file),
-    el("span", { class: "icl-muted", testid: "run-model" }, `${run.model} · ${run.records} records`),
-    run.complete ? undefined : badge(prog ? `running ${prog.done}/${prog.total}` : "partial", "run-status"),
-    warningsBadge(run),
-    el(
-      "div",
-      { class: "run-actions" },
-      button("Rerun", "rerun", () => send({ type: "action", action: "rerun", runId: run.runId }), { secondary: true }),
-      button("Report", "open-report", () => send({ type: "action", action: "openReport", runId: run.runId }), { secondary: true }),
-      button("Export", "export", () => send({ type: "action", action: "export", runId: run.runId }), { secondary: true }),
-      state.runs.length > 1 ? button("✕", "close-run", () => send({ type: "closeRun", runId: run.runId }), { icon: true, title: "Remove from comparison" }) : undefined,
-    ),
-  );
-  col.append(head);
-  if (prog && !run.complete) {
-    col.append(el("div", { class: "progress", testid: "progress" }, progressRing(), `${prog.done}/${prog.total}${prog.label ? ` · ${prog.label}` : ""}${prog.etaSeconds !== undefined ? ` · ~${formatDuration(prog.etaSeconds)} left` : ""}`));
-  }
+const explorerActions: ExplorerActions = {
+  requestPage,
+  focusRun(id) {
+    state.focus = id;
+    state.detail = undefined;
+    render();
+    const r = focused();
+    if (r) requestPage(r);
+  },
+  clearWarning: (run) => showWarning(run, undefined),
+};
+
+/** The explorer of the focused run, built (and later rebuilt alone) from the state. */
+function explorerFor(run: RunView): HTMLElement {
+  const live = isBusy(state.probe) && state.probe.runId === run.runId;
+  return queryExplorer(state, run, explorerActions, live);
+}
+
+/** Rebuilds only the query explorer (a page or a detail arrived): the charts above stay as they are. */
+function renderExplorer(scroll: { row?: boolean; detail?: boolean } = {}): void {
+  const f = focused();
+  const old = document.querySelector<HTMLElement>('[data-testid="query-explorer"]');
+  if (!f || !old) return render();
+  const box = old.querySelector<HTMLElement>('[data-testid="query-grid-box"]');
+  const top = box?.scrollTop ?? 0;
+  const next = explorerFor(f);
+  old.replaceWith(next);
+  const nbox = next.querySelector<HTMLElement>('[data-testid="query-grid-box"]');
+  if (nbox) nbox.scrollTop = top;
+  bringSelectionIntoView(next, scroll);
+}
+
+function runColumn(run: RunView, index: number, explorer?: HTMLElement): HTMLElement {
+  const col = el("section", { class: "run", testid: "run-column", "data-run-id": run.runId, "aria-label": run.name ?? run.file });
+  col.append(...runHeader(run, state.probe, state.runs.length > 1));
 
   // Accuracy vs k.
   const accWrap = el("div", { class: "chart chart-acc" });
@@ -84,9 +100,11 @@ function runColumn(run: RunView, index: number): HTMLElement {
 
   // Selection of variant and k for the detail views.
   const sel = run.selection;
-  const variantDd = dropdown(run.variants.map((v) => ({ value: v, label: v })), sel.variant, "variant-select", (v) => selectCell(run, v, sel.k));
-  const kDd = dropdown(run.ks.map((k) => ({ value: String(k), label: `k = ${k}` })), String(sel.k), "k-select", (k) => selectCell(run, sel.variant, Number(k)));
-  col.append(el("div", { class: "selectors" }, el("label", {}, "Variant "), variantDd, el("label", {}, " k "), kDd));
+  const variantDd = dropdown(run.variants.map((v) => ({ value: v, label: v })), sel.variant, "variant-select", (v) => selectCell(run, v, sel.k), "Variant shown below");
+  const kDd = dropdown(run.ks.map((k) => ({ value: String(k), label: `k = ${k}` })), String(sel.k), "k-select", (k) => selectCell(run, sel.variant, Number(k)), "k shown below");
+  col.append(el("div", { class: "selectors" }, el("span", { "aria-hidden": "true" }, "Variant "), variantDd, el("span", { "aria-hidden": "true" }, " k "), kDd));
+  // One run: its queries right below its selectors, so a query's detail is never pages away.
+  if (explorer) col.append(explorer);
 
   // Confusion matrix (up to 20 classes; above that the most frequent confusions).
   const cm = run.confusion;
@@ -116,16 +134,26 @@ function runColumn(run: RunView, index: number): HTMLElement {
   biasWrap.append(biasCanvas);
   col.append(el("h3", {}, "Label bias"), biasWrap);
   queueMicrotask(() =>
-    makeChart(`labelBias:${run.runId}`, biasCanvas, {
-      type: "bar",
-      data: {
-        labels: run.labelBias.labels,
-        datasets: [
-          { label: "predicted share", data: run.labelBias.shares, backgroundColor: palette(index) },
-          { label: "gold share", data: run.labelBias.goldShares, backgroundColor: palette(index + 3) },
-        ],
-      },
-      options: { responsive: true, maintainAspectRatio: false, scales: { y: { min: 0, max: 1 } } },
+    makeChart(`labelBias:${run.runId}`, biasCanvas, () => {
+      const axis = axisColours();
+      return {
+        type: "bar",
+        data: {
+          labels: run.labelBias.labels,
+          datasets: [
+            { label: "predicted share", data: run.labelBias.shares, backgroundColor: palette(index) },
+            { label: "gold share", data: run.labelBias.goldShares, backgroundColor: palette(index + 3) },
+          ],
+        },
+        options: {
+          responsive: true,
+          maintainAspectRatio: false,
+          scales: {
+            x: { title: { display: true, text: "label", ...axis.title }, ticks: axis.ticks, grid: axis.grid },
+            y: { min: 0, max: 1, title: { display: true, text: "share of the queries", ...axis.title }, ticks: axis.ticks, grid: axis.grid },
+          },
+        },
+      };
     }),
   );
 
@@ -165,100 +193,50 @@ function runColumn(run: RunView, index: number): HTMLElement {
   return col;
 }
 
-function queryExplorer(run: RunView): HTMLElement {
-  const sec = el("section", { class: "explorer", testid: "query-explorer", "data-run-id": run.runId });
-  const runPick =
-    state.runs.length > 1
-      ? dropdown(state.runs.map((r) => ({ value: r.runId, label: r.file + " · " + r.runId })), run.runId, "explorer-run-select", (id) => {
-          state.focus = id;
-          state.detail = undefined;
-          render();
-          const r = focused();
-          if (r) requestPage(r);
-        })
-      : undefined;
-  const filter = state.warning?.runId === run.runId ? state.warning.code : undefined;
-  sec.append(
-    el("h3", { testid: "query-explorer-title" }, filter ? `Queries with warning ${filter} (all variants and k)` : `Queries (${run.selection.variant}, k = ${run.selection.k})`),
-    filter ? button(`Back to ${run.selection.variant}, k = ${run.selection.k}`, "warning-filter-clear", () => showWarning(run, undefined), { secondary: true }) : "",
-    runPick ?? "",
-  );
-  const page =
-    state.page && state.page.runId === run.runId && state.page.warning === filter && (filter || (state.page.variant === run.selection.variant && state.page.k === run.selection.k)) ? state.page : undefined;
-  const layout = el("div", { class: "explorer-layout" });
-  const left = el("div", { class: "explorer-grid" });
-  if (!page) left.append(el("p", { class: "icl-muted" }, "Loading queries…"));
-  else {
-    left.append(
-      dataGrid<QueryRow>(
-        page.rows,
-        [
-          ...(filter ? [{ title: "variant", value: (r: QueryRow) => r.variant }, { title: "k", value: (r: QueryRow) => String(r.k) }] : []),
-          { title: "#", value: (r) => String(r.queryIndex) },
-          { title: "seed", value: (r) => String(r.seed) },
-          { title: "input", value: (r) => r.input },
-          { title: "gold", value: (r) => r.gold },
-          { title: "predicted", value: (r) => predictedText(r), className: (r) => (r.correct ? "ok" : "bad") },
-          { title: "p", value: (r) => r.prob.toFixed(2) },
-          { title: "", value: (r) => (r.correct ? "✓" : "✗"), className: (r) => (r.correct ? "ok" : "bad") },
-          { title: "warnings", value: rowWarnings, className: (r) => (r.warnings?.length ? "warn" : undefined) },
-        ],
-        "query-grid",
-        { rowTestId: "query-row", key: (r) => String(r.key), selected: state.detail ? String(state.detail.key) : undefined, onRow: (r) => send({ type: "queryDetail", runId: run.runId, key: r.key }) },
-      ),
-    );
-    const pager = el("div", { class: "pager", testid: "query-pager" }, `${page.offset + 1}–${page.offset + page.rows.length} of ${page.total}`);
-    if (page.offset > 0) pager.append(button("Previous", "page-prev", () => requestPage(run, Math.max(0, page.offset - PAGE)), { secondary: true }));
-    if (page.offset + page.rows.length < page.total) pager.append(button("Next", "page-next", () => requestPage(run, page.offset + PAGE), { secondary: true }));
-    left.append(pager);
-  }
-  const right = el("div", { class: "explorer-detail", testid: "query-detail" });
-  const d = state.detail && state.detail.runId === run.runId ? state.detail : undefined;
-  if (!d) right.append(el("p", { class: "icl-muted" }, "Pick a query to see its per-label scores and its prompt."));
-  else {
-    right.dataset.key = String(d.key);
-    right.append(
-      el("p", {}, `Query #${d.row.queryIndex} (${d.row.variant}, k = ${d.row.k}, seed ${d.row.seed}): gold `, el("strong", {}, d.row.gold), d.goldAlt ? ` (original ${d.goldAlt})` : "", ", predicted ", el("strong", { class: d.row.correct ? "ok" : "bad" }, predictedText(d.row))),
-    );
-    const dw = detailWarnings(d);
-    if (dw) right.append(dw);
-    const wrap = el("div", { class: "chart chart-scores" });
-    const canvas = el("canvas", { testid: "label-scores-chart", role: "img", "aria-label": "Per-label probabilities of the selected query" }) as HTMLCanvasElement;
-    wrap.append(canvas);
-    right.append(wrap);
-    queueMicrotask(() =>
-      makeChart("labelScores", canvas, {
-        type: "bar",
-        data: {
-          labels: d.labels.map((l) => l.label),
-          datasets: [{ label: `p(label) · query ${d.row.queryIndex}`, data: d.labels.map((l) => l.prob), backgroundColor: d.labels.map((l) => (l.label === d.row.gold ? palette(2) : palette(0))) }],
-        },
-        options: { indexAxis: "y", responsive: true, maintainAspectRatio: false, scales: { x: { min: 0, max: 1 } }, plugins: { legend: { display: false } } },
-      }),
-    );
-    right.append(table(["label", "p", "log p", "tokens"], d.labels.map((l) => [l.label, l.prob.toFixed(4), l.logProb.toFixed(3), String(l.tokens)]), "label-scores-table", "icl-table compact"));
-    right.append(el("h4", {}, "Prompt"));
-    if (d.prompt !== undefined) right.append(el("pre", { class: "prompt", testid: "query-prompt" }, d.prompt));
-    else right.append(el("p", { class: "icl-muted", testid: "query-prompt-note" }, d.promptNote ?? "prompt not available"), el("p", { class: "icl-muted small" }, `demos: ${d.demoIndices.join(", ") || "none"}`));
-  }
-  layout.append(left, right);
-  sec.append(layout);
-  return sec;
-}
-
 function render(): void {
+  const y = window.scrollY;
+  const box = document.querySelector<HTMLElement>('[data-testid="query-grid-box"]');
+  const boxTop = box?.scrollTop ?? 0;
   for (const id of Object.keys(window.__iclCharts)) dropChart(id);
   app.replaceChildren();
   if (state.runs.length === 0) {
-    app.append(el("div", { class: "empty", testid: "empty-state" }, el("p", {}, "No results to show yet."), button("Run probe on active file", "run-probe", () => send({ type: "action", action: "runProbe" }))));
+    const busy = isBusy(state.probe);
+    app.append(
+      el(
+        "div",
+        { class: "empty", testid: "empty-state" },
+        el("p", {}, busy ? "The probe is starting: its first results appear here in a moment." : "No results to show yet."),
+        busy ? undefined : button("Run probe on active file", "run-probe", () => send({ type: "action", action: "runProbe" })),
+      ),
+    );
     return;
   }
+  const f = focused();
+  const single = state.runs.length === 1;
   const grid = el("div", { class: "runs", testid: "runs", "data-count": state.runs.length });
   grid.style.setProperty("--cols", String(state.runs.length));
-  state.runs.forEach((r, i) => grid.append(runColumn(r, i)));
-  app.append(grid, divider());
-  const f = focused();
-  if (f) app.append(queryExplorer(f));
+  state.runs.forEach((r, i) => {
+    // A column that cannot be drawn says so instead of leaving the panel blank.
+    try {
+      grid.append(runColumn(r, i, single && f ? explorerFor(f) : undefined));
+    } catch (e) {
+      grid.append(el("section", { class: "run error", testid: "run-error" }, `Cannot draw ${r.name ?? r.runId}: ${(e as Error).message}`));
+    }
+  });
+  app.append(grid);
+  if (!single && f) app.append(divider(), explorerFor(f));
+  window.scrollTo(0, y);
+  const nbox = document.querySelector<HTMLElement>('[data-testid="query-grid-box"]');
+  if (nbox) nbox.scrollTop = boxTop;
+}
+
+/** The probe line changes many times a second: update its text in place; redraw when the phase or the run changes. */
+function onProbe(next: ProbeStatus): void {
+  const before = state.probe;
+  state.probe = next;
+  if (isBusy(before) !== isBusy(next) || before.runId !== next.runId || before.phase !== next.phase) return render();
+  const t = next.runId ? document.querySelector(`[data-run-id="${CSS.escape(next.runId)}"] [data-testid="progress-text"]`) : null;
+  if (t) t.textContent = progressLine(next);
 }
 
 window.addEventListener("message", (ev: MessageEvent<ExtensionToPanel>) => {
@@ -266,7 +244,9 @@ window.addEventListener("message", (ev: MessageEvent<ExtensionToPanel>) => {
   switch (m.type) {
     case "state":
       state.runs = m.runs;
-      state.focus = m.focus ?? state.focus;
+      state.probe = m.probe;
+      state.focus = m.focus && m.runs.some((r) => r.runId === m.focus) ? m.focus : state.runs.some((r) => r.runId === state.focus) ? state.focus : undefined;
+      if (state.detail && !m.runs.some((r) => r.runId === state.detail!.runId)) state.detail = undefined;
       saveState(m.persisted);
       render();
       if (focused()) requestPage(focused()!);
@@ -279,7 +259,7 @@ window.addEventListener("message", (ev: MessageEvent<ExtensionToPanel>) => {
       saveState(m.persisted);
       render();
       const f = focused();
-      if (f && f.runId === m.run.runId) {
+      if (f && f.runId === m.run.runId && !(state.reveal?.runId === f.runId)) {
         const selChanged = !prev || prev.selection.variant !== m.run.selection.variant || prev.selection.k !== m.run.selection.k;
         requestPage(f, selChanged ? 0 : state.page?.offset ?? 0);
       }
@@ -288,34 +268,45 @@ window.addEventListener("message", (ev: MessageEvent<ExtensionToPanel>) => {
     case "removeRun":
       state.runs = state.runs.filter((r) => r.runId !== m.runId);
       if (state.focus === m.runId) state.focus = undefined;
+      if (state.detail?.runId === m.runId) state.detail = undefined;
       saveState(m.persisted);
       render();
       if (focused()) requestPage(focused()!);
       break;
     case "queries":
       state.page = m.page;
-      render();
+      renderExplorer({ row: state.reveal?.runId === m.page.runId });
       break;
-    case "queryDetail":
+    case "queryDetail": {
+      const refocus = state.focus !== m.detail.runId;
       state.detail = m.detail;
       state.focus = m.detail.runId;
+      const revealed = state.reveal?.runId === m.detail.runId && state.reveal.key === m.detail.key;
+      if (revealed) state.reveal = undefined;
+      if (refocus) render();
+      renderExplorer({ detail: true, row: revealed });
+      break;
+    }
+    case "probe":
+      onProbe(m.probe);
+      break;
+    case "reveal": {
+      state.focus = m.runId;
+      state.warning = undefined;
+      state.reveal = { runId: m.runId, key: m.key };
+      const run = state.runs.find((r) => r.runId === m.runId);
+      if (run) run.selection = { variant: m.variant, k: m.k };
       render();
+      send({ type: "queries", runId: m.runId, variant: m.variant, k: m.k, offset: m.offset, limit: PAGE });
+      send({ type: "queryDetail", runId: m.runId, key: m.key });
       break;
-    case "progress":
-      state.progress.set(m.progress.runId, m.progress);
-      {
-        const p = document.querySelector(`[data-run-id="${CSS.escape(m.progress.runId)}"] [data-testid="progress"]`);
-        if (p) p.lastChild!.textContent = `${m.progress.done}/${m.progress.total}${m.progress.label ? ` · ${m.progress.label}` : ""}`;
-      }
-      break;
-    case "progressEnd":
-      state.progress.delete(m.runId);
-      break;
+    }
     case "error":
-      app.prepend(el("div", { class: "error", testid: "panel-error" }, m.message));
+      app.prepend(el("div", { class: "error", testid: "panel-error", role: "alert" }, m.message));
       break;
   }
 });
 
 watchTheme();
+render();
 send({ type: "ready", view: "panel" });

@@ -1,6 +1,8 @@
 // Chart.js setup shared by both webviews: tree-shaken registration, colours and fonts from the
-// --vscode-* theme variables (re-read when the theme changes), and every live chart kept in
-// window.__iclCharts so end-to-end tests can read the plotted numbers inside the webview frame.
+// --vscode-* theme variables, and every live chart kept in window.__iclCharts so end-to-end tests
+// can read the plotted numbers inside the webview frame. A chart is made from a recipe (a
+// function that builds its configuration from the current theme), so a theme switch rebuilds
+// every chart with the new colours: tick labels, titles, grid lines, palette and baselines alike.
 import {
   Chart,
   LineController,
@@ -58,10 +60,21 @@ export function applyTheme(): void {
 }
 applyTheme();
 
-/** Creates (or replaces) the chart registered under `id`. */
-export function makeChart(id: string, canvas: HTMLCanvasElement, config: ChartConfiguration): Chart {
+/** The configuration of a chart, built from the current theme (called again after a theme switch). */
+export type ChartRecipe = () => ChartConfiguration;
+const recipes = new Map<string, { canvas: HTMLCanvasElement; recipe: ChartRecipe }>();
+
+/** The theme's colours for axes: ticks and titles in the foreground colour, grid lines in the border colour. */
+export function axisColours(): { ticks: { color: string }; title: { color: string }; grid: { color: string } } {
+  return { ticks: { color: Chart.defaults.color as string }, title: { color: Chart.defaults.color as string }, grid: { color: Chart.defaults.borderColor as string } };
+}
+
+/** Creates (or replaces) the chart registered under `id`; a recipe is rebuilt on every theme switch. */
+export function makeChart(id: string, canvas: HTMLCanvasElement, config: ChartConfiguration | ChartRecipe): Chart {
   window.__iclCharts[id]?.destroy();
-  const c = new Chart(canvas, config);
+  const recipe = typeof config === "function" ? config : () => config;
+  recipes.set(id, { canvas, recipe });
+  const c = new Chart(canvas, recipe());
   window.__iclCharts[id] = c;
   canvas.dataset.chartId = id;
   return c;
@@ -70,17 +83,41 @@ export function makeChart(id: string, canvas: HTMLCanvasElement, config: ChartCo
 export function dropChart(id: string): void {
   window.__iclCharts[id]?.destroy();
   delete window.__iclCharts[id];
+  recipes.delete(id);
 }
 
-/** Re-themes live charts when VS Code switches theme (the body class changes). */
-export function watchTheme(): void {
-  new MutationObserver(() => {
-    applyTheme();
-    for (const c of Object.values(window.__iclCharts)) {
-      c.options.color = Chart.defaults.color;
-      c.update();
+/** Rebuilds every live chart from its recipe with the current theme's colours. */
+export function rethemeCharts(): void {
+  applyTheme();
+  for (const [id, { canvas, recipe }] of [...recipes]) {
+    if (!canvas.isConnected) {
+      dropChart(id);
+      continue;
     }
-  }).observe(document.body, { attributes: true, attributeFilter: ["class"] });
+    window.__iclCharts[id]?.destroy();
+    window.__iclCharts[id] = new Chart(canvas, recipe());
+  }
+  document.body.dataset.themeApplied = String(Number(document.body.dataset.themeApplied ?? "0") + 1);
+}
+
+/**
+ * Re-themes every chart when VS Code switches theme: the webview host changes the body's class
+ * (vscode-light / vscode-dark / vscode-high-contrast) and the --vscode-* variables on <html>.
+ */
+export function watchTheme(onChange?: () => void): void {
+  let last = document.body.className;
+  const check = () => {
+    if (document.body.className === last) return;
+    last = document.body.className;
+    rethemeCharts();
+    onChange?.();
+  };
+  new MutationObserver(check).observe(document.body, { attributes: true, attributeFilter: ["class"] });
+  // The variables can arrive after the class: re-read them too.
+  new MutationObserver(() => {
+    const fg = getComputedStyle(document.body).getPropertyValue("--vscode-foreground").trim();
+    if (fg && fg !== Chart.defaults.color) rethemeCharts();
+  }).observe(document.documentElement, { attributes: true, attributeFilter: ["style"] });
 }
 
 export { Chart };

@@ -1,10 +1,14 @@
-// Side panel webview: model status, run history (saved results in the workspace), a compact
-// accuracy-vs-k chart of the selected run, and buttons to rerun, open the panel or the report.
-import type { ExtensionToSidebar, ModelStatus, ProgressInfo } from "../../src/shared/webviewProtocol.js";
+// Side panel webview: model status (where its setting lives; a notice when it is an embedded toy),
+// the running probe as the one ProbeState says (one count, Cancel), the run history (distinct
+// names to the second, each run's status, the best accuracy of every variant, a Remove button),
+// a compact accuracy-vs-k chart of the selected run with its legend and axis titles, and buttons
+// to rerun, open the panel or the report.
+import type { ExtensionToSidebar, ModelStatus, SidebarChart } from "../../src/shared/webviewProtocol.js";
 import type { RunSummary } from "../../src/shared/viewModel.js";
-import type { SidebarChart } from "../../src/shared/webviewProtocol.js";
+import { IDLE, isBusy, outcomeLine, progressLine, type ProbeStatus } from "../../src/shared/probeStatus.js";
+import { toySentence } from "../../src/shared/toyModels.js";
 import { send } from "../shared/api.js";
-import { el, button, pct, badge, progressRing } from "../shared/components.js";
+import { activate, el, button, pct, badge, progressRing } from "../shared/components.js";
 import { dropChart, watchTheme } from "../shared/charts.js";
 import { drawAccuracy } from "../shared/accuracyChart.js";
 
@@ -13,55 +17,93 @@ const state = {
   selected: undefined as string | undefined,
   chart: undefined as SidebarChart | undefined,
   model: { name: "default model", state: "idle" } as ModelStatus,
-  progress: undefined as ProgressInfo | undefined,
+  probe: IDLE as ProbeStatus,
 };
 const app = document.getElementById("app")!;
+
+const ENGINE_TEXT: Record<ModelStatus["state"], string> = { idle: "not loaded", loading: "loading", ready: "loaded", error: "error" };
+const STATUS_TEXT: Record<string, string> = { running: "running", interrupted: "cancelled", failed: "failed" };
+
+function modelSection(): HTMLElement {
+  const m = state.model;
+  return el(
+    "section",
+    { class: "model", testid: "model-status", "data-state": m.state, "aria-label": "Model" },
+    el("h3", {}, "Model"),
+    el("div", { class: "row" }, el("span", { class: `dot state-${m.state}`, "aria-hidden": "true" }), el("strong", { testid: "model-name", title: m.path ?? "" }, m.name), " ", el("span", { class: "icl-muted" }, ENGINE_TEXT[m.state])),
+    m.detail ? el("p", { class: "icl-muted small", testid: "model-detail" }, m.detail) : undefined,
+    m.source ? el("p", { class: "icl-muted small", testid: "model-source" }, `Set in: ${m.source}.`) : undefined,
+    m.toy
+      ? el(
+          "div",
+          { class: "toy-notice", testid: "sidebar-toy-notice", role: "note", "data-model": m.toy.model },
+          el("p", { class: "small" }, el("strong", {}, "Toy model. "), toySentence(m.toy)),
+          m.toy.onItsExample ? undefined : button(`Open ${m.toy.example}`, "sidebar-open-example", () => send({ type: "action", action: "openExample" }), { secondary: true }),
+        )
+      : undefined,
+    el(
+      "div",
+      { class: "row" },
+      button(m.toy ? "Pick a real model…" : "Select model", "select-model", () => send({ type: "action", action: "selectModel" }), { secondary: !m.toy }),
+      button("Open setting", "open-model-setting", () => send({ type: "action", action: "openModelSetting" }), { secondary: true, title: "Show iclProbe.modelPath where it lives (Remote settings in a remote window)" }),
+      button("Run probe", "sidebar-run", () => send({ type: "action", action: "runProbe" }), { secondary: !!m.toy }),
+    ),
+  );
+}
+
+function probeSection(): HTMLElement | undefined {
+  const p = state.probe;
+  if (isBusy(p))
+    return el(
+      "section",
+      { class: "progress", testid: "sidebar-progress", "data-phase": p.phase, role: "status", "aria-live": "polite" },
+      progressRing(),
+      el("span", { testid: "sidebar-progress-text" }, ` ${p.file ? `${p.file}: ` : ""}${progressLine(p)}`),
+      p.phase === "cancelling" ? undefined : button("Cancel", "sidebar-cancel", () => send({ type: "action", action: "cancel" }), { secondary: true }),
+    );
+  return p.last ? el("p", { class: "icl-muted small", testid: "sidebar-last-outcome", "data-outcome": p.last.outcome }, outcomeLine(p)) : undefined;
+}
+
+function historyItem(r: RunSummary): HTMLElement {
+  const name = r.name ?? r.file;
+  const status = r.status ?? (r.complete ? "complete" : "interrupted");
+  const best = r.best.map((b) => `${b.variant} ${pct(b.acc)}`).join(" · ");
+  const li = el(
+    "li",
+    { class: r.runId === state.selected ? "selected" : undefined, testid: "run-item", "data-run-id": r.runId, "data-status": status },
+    el(
+      "div",
+      { class: "run-item-main", tabindex: 0, role: "button", "aria-pressed": r.runId === state.selected ? "true" : "false", "aria-label": `${name}: show its chart` },
+      el("div", { class: "run-name", testid: "run-item-name" }, name, STATUS_TEXT[status] ? badge(STATUS_TEXT[status]) : undefined, r.warnings ? el("span", { class: "warn-badge", testid: "run-warnings", title: `${r.warnings} queries carry warnings (see the results panel)` }, `⚠ ${r.warnings}`) : undefined),
+      el("div", { class: "icl-muted small" }, `${r.model} · ${r.records} queries`),
+      best ? el("div", { class: "small", testid: "run-item-best", title: "best accuracy over k, per variant" }, `best: ${best}`) : undefined,
+    ),
+    status === "running" ? undefined : button("✕", "run-remove", () => send({ type: "action", action: "removeRun", runId: r.runId }), { icon: true, title: `Remove ${name}` }),
+  );
+  activate(li.querySelector<HTMLElement>(".run-item-main")!, () => send({ type: "selectRun", runId: r.runId }));
+  return li;
+}
 
 function render(): void {
   dropChart("sidebarAccuracy");
   app.replaceChildren();
-  const m = state.model;
-  app.append(
-    el(
-      "section",
-      { class: "model", testid: "model-status", "data-state": m.state },
-      el("div", { class: "row" }, el("span", { class: `dot state-${m.state}` }), el("strong", { testid: "model-name", title: m.path ?? "" }, m.name), " ", el("span", { class: "icl-muted" }, m.state)),
-      m.detail ? el("p", { class: "icl-muted small" }, m.detail) : undefined,
-      el("div", { class: "row" }, button("Select model", "select-model", () => send({ type: "action", action: "selectModel" }), { secondary: true }), button("Run probe", "sidebar-run", () => send({ type: "action", action: "runProbe" }))),
-    ),
-  );
-  if (state.progress) {
-    const p = state.progress;
-    app.append(el("section", { class: "progress", testid: "sidebar-progress" }, progressRing(), ` ${p.done}/${p.total}${p.label ? ` · ${p.label}` : ""}`, button("Cancel", "sidebar-cancel", () => send({ type: "action", action: "cancel" }), { secondary: true })));
-  }
-  const hist = el("section", { class: "history", testid: "run-history" }, el("h3", {}, "Runs"));
+  app.append(modelSection());
+  const probe = probeSection();
+  if (probe) app.append(probe);
+  const hist = el("section", { class: "history", testid: "run-history", "aria-label": "Runs" }, el("h3", {}, "Runs"));
   if (state.runs.length === 0) hist.append(el("p", { class: "icl-muted", testid: "no-runs" }, "No saved runs in this workspace yet."));
   const list = el("ul", { class: "run-list" });
-  for (const r of state.runs) {
-    const best = r.best.slice(0, 3).map((b) => `${b.variant} ${pct(b.acc)}`).join(" · ");
-    const li = el(
-      "li",
-      { class: r.runId === state.selected ? "selected" : undefined, testid: "run-item", "data-run-id": r.runId, tabindex: 0, role: "button", "aria-pressed": r.runId === state.selected ? "true" : "false" },
-      el("div", { class: "run-name" }, r.file, r.complete ? undefined : badge("partial"), r.warnings ? el("span", { class: "warn-badge", testid: "run-warnings", title: `${r.warnings} queries carry warnings (see the results panel)` }, `⚠ ${r.warnings}`) : undefined),
-      el("div", { class: "icl-muted small" }, `${r.model} · ${r.records} records${r.startedAt ? ` · ${r.startedAt.replace("T", " ").slice(0, 16)}` : ""}`),
-      best ? el("div", { class: "small" }, best) : undefined,
-    );
-    const pick = () => send({ type: "selectRun", runId: r.runId });
-    li.addEventListener("click", pick);
-    li.addEventListener("keydown", (e) => {
-      if ((e as KeyboardEvent).key === "Enter") pick();
-    });
-    list.append(li);
-  }
+  for (const r of state.runs) list.append(historyItem(r));
   hist.append(list);
   app.append(hist);
   if (state.chart && state.selected) {
     const sel = state.selected;
+    const name = state.runs.find((r) => r.runId === sel)?.name ?? sel;
     const wrap = el("div", { class: "chart chart-compact" });
-    const canvas = el("canvas", { testid: "sidebar-accuracy-chart", role: "img", "aria-label": "Accuracy versus k of the selected run" }) as HTMLCanvasElement;
+    const canvas = el("canvas", { testid: "sidebar-accuracy-chart", role: "img", "aria-label": `Accuracy versus k of ${name}` }) as HTMLCanvasElement;
     wrap.append(canvas);
     app.append(
-      el("section", { class: "selected-run", testid: "selected-run", "data-run-id": sel }, el("h3", {}, "Accuracy vs k"), wrap),
+      el("section", { class: "selected-run", testid: "selected-run", "data-run-id": sel }, el("h3", {}, `Accuracy vs k · ${name}`), wrap),
       el(
         "div",
         { class: "row buttons" },
@@ -71,6 +113,8 @@ function render(): void {
       ),
     );
     const c = state.chart;
+    // Taller with many variants, so the legend below the chart leaves room for the lines.
+    wrap.style.height = `${170 + 14 * Math.ceil(c.series.length / 3)}px`;
     queueMicrotask(() => drawAccuracy("sidebarAccuracy", canvas, c.series, c.ks, c.baselines, { compact: true }));
   }
 }
@@ -82,7 +126,16 @@ window.addEventListener("message", (ev: MessageEvent<ExtensionToSidebar>) => {
     state.selected = m.selected;
     state.chart = m.chart;
   } else if (m.type === "model") state.model = m.model;
-  else if (m.type === "progress") state.progress = m.progress;
+  else if (m.type === "probe") {
+    const before = state.probe;
+    state.probe = m.probe;
+    // Many updates a second while running: only the line's text changes.
+    const t = document.querySelector('[data-testid="sidebar-progress-text"]');
+    if (t && before.phase === m.probe.phase && m.probe.phase === "running") {
+      t.textContent = ` ${m.probe.file ? `${m.probe.file}: ` : ""}${progressLine(m.probe)}`;
+      return;
+    }
+  }
   render();
 });
 

@@ -12,5 +12,10 @@ import { cancelProbe } from "./cancelProbe";
 import { chooseLensVariant } from "./chooseLensVariant";
 import { showLog } from "./showLog";
 import { importDataset } from "./importDataset";
+import { showQuery } from "./showQuery";
+import { compareRuns } from "./compareRuns";
+import { removeRun } from "./removeRun";
+import { openExample } from "./openExample";
+import { openModelSetting } from "./openModelSetting";
 
-export const COMMANDS: readonly CommandModule[] = [runProbe, runVariants, previewVariant, selectModel, downloadModel, showResults, exportResults, openReport, cancelProbe, chooseLensVariant, showLog, importDataset];
+export const COMMANDS: readonly CommandModule[] = [runProbe, runVariants, previewVariant, selectModel, downloadModel, showResults, exportResults, openReport, cancelProbe, chooseLensVariant, showLog, importDataset, showQuery, compareRuns, removeRun, openExample, openModelSetting];
