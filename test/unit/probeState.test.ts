@@ -17,7 +17,7 @@ test("a run's phases reach every listener in order; progress after the cancel is
   st.progress({ done: 1, total: 10 }); // not running yet: ignored
   st.begin("s/1", 10);
   st.progress({ done: 3, total: 10, etaSeconds: 7, label: "gold k=2 seed 1" });
-  assert.equal(progressLine(st.current), "3 of 10 queries · gold k=2 seed 1 · 7 s left");
+  assert.equal(progressLine(st.current), "3 of 10 queries · gold k=2 seed 1 · 7s left");
   st.cancelling();
   assert.equal(st.current.etaSeconds, undefined, "no ETA once a cancel was asked");
   st.progress({ done: 4, total: 10, etaSeconds: 9 });
