@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { writeTruncatedGguf } from "../../src/gguf/fixtures";
 import { clickCodeLens, codeLensTitles, missingPrerequisite, notificationTexts, openFile, runCommand, sleep, startSession, step, waitUntil, type Session } from "./harness";
 import { missingModel, modelSettings, resultsFiles, waitForNewResults, writeSmallDemo } from "./flows";
-import { editorTitleActions, lineResultTexts, openSidebar, panelFrame, samples, setSettings, sidebarFrame, statusBarText } from "./views";
+import { editorTitleActions, lineResultTexts, openSidebar, panelFrame, samples, setSettings, sidebarFrame, startProbe, statusBarText } from "./views";
 
 const why = missingPrerequisite() ?? missingModel();
 const BIG = { "iclProbe.seeds": Array.from({ length: 20 }, (_, i) => i + 1), "iclProbe.queries": 60, "iclProbe.k": [0, 2, 4, 8] };
@@ -33,7 +33,7 @@ test("cancel and failure in a real VS Code: every view follows one state", { ski
       await openSidebar(page);
       await openFile(page, "sentiment.icl.jsonl");
       let before = resultsFiles(session.workspace);
-      await clickCodeLens(page, /run probe/i);
+      await startProbe(page, session.workspace, before);
       const complete = await waitForNewResults(session.workspace, before, (r) => r.data.manifest?.status === "complete", 180_000);
       const lines = await waitUntil(async () => {
         const l = await lineResultTexts(page);
@@ -44,7 +44,7 @@ test("cancel and failure in a real VS Code: every view follows one state", { ski
       // Now the big grid: the same file text, so the complete run stays the file's results.
       await setSettings(session, BIG, /settings changed: .*"seeds":\[1,2,3/);
       before = resultsFiles(session.workspace);
-      await clickCodeLens(page, /run probe/i);
+      await startProbe(page, session.workspace, before);
       const partial = await waitForNewResults(session.workspace, before, (r) => r.data.records.length > 0, 120_000);
       assert.equal(partial.data.manifest?.status, "running", "the probe is still running when we cancel");
       const planned = Number((partial.data.manifest?.progress as { total?: number } | undefined)?.total ?? 0);

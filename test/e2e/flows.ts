@@ -1,7 +1,7 @@
 // Helpers the scenarios share: an e2e-sized copy of an example demo file, the results files the
 // extension writes, and independent recomputation of what its charts must show.
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import type { Page } from "playwright-core";
 import type { QueryRecord } from "../../src/core/types";
 import { chartsIn, focusWorkbench, paletteEntries, repoRoot, waitUntil, webviewDocuments, type ChartData } from "./harness";
@@ -70,6 +70,11 @@ export function resultsFiles(workspace: string, folder = join(".icl-probe", "res
   };
   walk(dir);
   return out.sort((a, b) => a.mtimeMs - b.mtimeMs);
+}
+
+/** The extension's id for a run: its folder under the workspace's results folder ("sentiment/2026-12-01T12-03-04-123"). */
+export function runIdOf(workspace: string, r: ResultsOnDisk, folder = join(".icl-probe", "results")): string {
+  return relative(join(workspace, folder), dirname(r.path)).split(sep).join("/");
 }
 
 /** Waits for a results file not in `before` whose records satisfy `done`. */

@@ -105,6 +105,8 @@ export interface SessionOptions {
   extension?: "link" | "none" | { vsix: string } | { folder: string; id: string };
   /** Extra user settings. */
   settings?: Record<string, unknown>;
+  /** Extra environment for code-server and so the extension host (e.g. a test model catalog). */
+  env?: Record<string, string>;
 }
 
 export interface Session {
@@ -117,6 +119,8 @@ export interface Session {
   extensionsDir: string;
   /** Saves artifacts/e2e/<scenario>-<step>.png and returns its path. */
   shot(step: string): Promise<string>;
+  /** Console messages of the workbench and every webview frame so far: "[type] url: text". */
+  console: string[];
   /** The extension host's log (activation, errors, console output of extensions). */
   exthostLog(): string;
   /** code-server's own stdout/stderr. */
@@ -141,8 +145,8 @@ function codeServerArgs(port: number, userDataDir: string, extensionsDir: string
   ];
 }
 
-function serverEnv(xdgRoot: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
+function serverEnv(xdgRoot: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
   env.PATH = `${join(nodeDir, "bin")}:${process.env.PATH ?? ""}`;
   env.XDG_DATA_HOME = join(xdgRoot, "data");
   env.XDG_CONFIG_HOME = join(xdgRoot, "config");
@@ -205,7 +209,7 @@ export async function startSession(opts: SessionOptions): Promise<Session> {
   const child = spawn(node24, [...codeServerArgs(port, userDataDir, extensionsDir, configFile), workspace], {
     detached: true, // its own process group, so the file watcher and extension hosts die with it
     stdio: ["ignore", logFd, logFd],
-    env: serverEnv(xdgRoot),
+    env: serverEnv(xdgRoot, opts.env),
   });
   closeSync(logFd);
   if (child.pid) liveGroups.add(child.pid);
@@ -237,6 +241,10 @@ export async function startSession(opts: SessionOptions): Promise<Session> {
     await context.addInitScript(captureCharts);
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(30_000);
+    // Console output of the workbench and of every frame (webviews included), for "the console is clean" checks.
+    const consoleMessages: string[] = [];
+    page.on("console", (m) => consoleMessages.push(`[${m.type()}] ${m.location().url}: ${m.text()}`));
+    page.on("pageerror", (e) => consoleMessages.push(`[pageerror] ${e.message}`));
     await page.goto(url);
     await page.locator(".monaco-workbench").waitFor({ timeout: 60_000 });
     await page.locator(".explorer-folders-view").first().waitFor({ timeout: 60_000 });
@@ -251,6 +259,7 @@ export async function startSession(opts: SessionOptions): Promise<Session> {
       workspace,
       userDataDir,
       extensionsDir,
+      console: consoleMessages,
       async shot(step: string) {
         mkdirSync(artifactsDir, { recursive: true });
         shotNo += 1;

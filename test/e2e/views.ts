@@ -4,7 +4,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Frame, Page } from "playwright-core";
-import { codeLensTitles, findWebview, sleep, waitUntil, webviewDocuments, type Session } from "./harness";
+import { resultsFiles, type ResultsOnDisk } from "./flows";
+import { clickCodeLens, codeLensTitles, findWebview, pickQuickItem, runCommand, sleep, waitUntil, webviewDocuments, type Session } from "./harness";
 
 /** The ICL Probe status-bar item's text (codicons as VS Code renders them: icon elements, no text). */
 export async function statusBarText(page: Page): Promise<string> {
@@ -81,3 +82,78 @@ export async function samples<T>(probe: () => Promise<T>, samplesN = 10, every =
 
 /** The code lens titles now (re-exported for the scenarios' imports in one place). */
 export { codeLensTitles };
+
+/** Switches the colour theme the way a user does (Preferences: Color Theme) and waits for the webviews to get it. */
+export async function setTheme(page: Page, theme: string, bodyClass: "vscode-light" | "vscode-dark" | "vscode-high-contrast"): Promise<void> {
+  await runCommand(page, "Preferences: Color Theme");
+  const input = page.locator(".quick-input-widget .quick-input-box input").first();
+  await input.fill(theme);
+  await pickQuickItem(page, new RegExp(theme.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+  await waitUntil(async () => {
+    const docs = webviewDocuments(page);
+    if (docs.length === 0) return true;
+    for (const f of docs) if (!(await f.evaluate((c) => document.body.classList.contains(c), bodyClass).catch(() => true))) return false;
+    return true;
+  }, `every webview to switch to ${theme}`, 30_000);
+}
+
+/** The colour of a chart's tick labels and title as Chart.js resolved them, and the frame's --vscode-foreground. */
+export async function chartColours(frame: Frame, testid: string): Promise<{ ticks: string; title: string; foreground: string; themeApplied: string }> {
+  return frame.evaluate((id) => {
+    const w = window as unknown as { __iclCharts?: Set<{ canvas: HTMLCanvasElement | null; scales: Record<string, { options: { ticks: { color: unknown }; title: { color: unknown } } }> }> };
+    const c = [...(w.__iclCharts ?? [])].find((x) => x.canvas?.isConnected && x.canvas.getAttribute("data-testid") === id);
+    if (!c) throw new Error(`no live chart ${id}`);
+    const y = c.scales.y.options;
+    return { ticks: String(y.ticks.color), title: String(y.title.color), foreground: getComputedStyle(document.body).getPropertyValue("--vscode-foreground").trim(), themeApplied: document.body.dataset.themeApplied ?? "0" };
+  }, testid);
+}
+
+/** WCAG contrast ratio of an element's text colour against the first opaque background behind it. */
+export async function textContrast(frame: Frame, selector: string): Promise<{ ratio: number; color: string; background: string }> {
+  // A view redrawn between locating and reading gives no style: read again.
+  return waitUntil(() => contrastOnce(frame, selector).then((c) => (Number.isFinite(c.ratio) ? c : undefined)), `the contrast of ${selector}`, 10_000);
+}
+
+function contrastOnce(frame: Frame, selector: string): Promise<{ ratio: number; color: string; background: string }> {
+  return frame.locator(selector).first().evaluate((e) => {
+    const parse = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+    const lum = (rgb: number[]) => {
+      const [r, g, b] = rgb.slice(0, 3).map((v) => {
+        const x = v / 255;
+        return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const color = getComputedStyle(e).color;
+    let bg = "rgb(255, 255, 255)";
+    for (let n: Element | null = e; n; n = n.parentElement) {
+      const b = getComputedStyle(n).backgroundColor;
+      const p = parse(b);
+      if (p.length >= 3 && (p.length < 4 || p[3] > 0.5)) {
+        bg = b;
+        break;
+      }
+    }
+    const [l1, l2] = [lum(parse(color)), lum(parse(bg))].sort((a, b) => b - a);
+    return { ratio: (l1 + 0.05) / (l2 + 0.05), color, background: bg };
+  });
+}
+
+/**
+ * Clicks the Run probe lens and waits until the probe has visibly started (a new results file, or
+ * the status bar busy); clicks again if the lens was being redrawn when it was clicked.
+ */
+export async function startProbe(page: Page, workspace: string, before: readonly ResultsOnDisk[]): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await clickCodeLens(page, /run probe/i);
+    const started = await waitUntil(async () => resultsFiles(workspace).length > before.length || /ICL/.test(await statusBarText(page)) || undefined, "the probe to start", 15_000, 200).catch(() => undefined);
+    if (started) return;
+  }
+  throw new Error("clicking Run probe did not start a probe (3 attempts)");
+}
+
+/** Closes every notification toast (they cover the lower right of the results panel). */
+export async function clearNotifications(page: Page): Promise<void> {
+  await runCommand(page, "Notifications: Clear All Notifications").catch(() => undefined);
+  await sleep(300);
+}
