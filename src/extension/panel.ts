@@ -47,6 +47,8 @@ export class ResultsPanel implements vscode.Disposable {
   private panel?: vscode.WebviewPanel;
   private runIds: string[] = [];
   private readonly selection = new Map<string, { variant: string; k: number }>();
+  /** While a run is written, the cell first shown stays (the grid does not jump as new k arrive) until the user picks one or the run ends. */
+  private readonly liveDefault = new Map<string, { variant: string; k: number }>();
   private readonly subs: vscode.Disposable[] = [];
   private pending = new Set<string>();
   private timer?: NodeJS.Timeout;
@@ -138,8 +140,12 @@ export class ResultsPanel implements vscode.Disposable {
     const e = this.store.get(runId);
     const analysis = this.store.analysis(runId);
     if (!e || !analysis) return undefined;
-    const v = buildRunView(runId, e.results, analysis, this.selection.get(runId), e.live ? false : undefined);
-    this.selection.set(runId, v.selection);
+    // A cell the user picked sticks; otherwise the default (gold at its largest k) follows the data,
+    // held still while the run is written.
+    const chosen = this.selection.get(runId) ?? (e.live ? this.liveDefault.get(runId) : undefined);
+    const v = buildRunView(runId, e.results, analysis, chosen, e.live ? false : undefined);
+    if (e.live && !this.selection.has(runId)) this.liveDefault.set(runId, v.selection);
+    else this.liveDefault.delete(runId);
     v.warnings = warningsView(e.results);
     v.name = this.store.name(runId);
     v.status = runStatus(e.results, e.live);

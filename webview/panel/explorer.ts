@@ -42,10 +42,13 @@ export function queryExplorer(st: ExplorerState, run: RunView, act: ExplorerActi
   if (st.runs.length > 1) {
     sec.append(dropdown(st.runs.map((r) => ({ value: r.runId, label: r.name ?? `${r.file} · ${r.runId}` })), run.runId, "explorer-run-select", (id) => act.focusRun(id), "Run whose queries are listed"));
   }
-  const page = pageFor(st, run);
+  // While the next page is on its way the previous one of this run stays (marked busy) instead of
+  // a "Loading" placeholder; only a run's very first page is waited for.
+  const fresh = pageFor(st, run);
+  const page = fresh ?? (st.page?.runId === run.runId ? st.page : undefined);
   const layout = el("div", { class: "explorer-layout" });
-  const left = el("div", { class: "explorer-grid", testid: "query-grid-box" });
-  if (!page) left.append(el("p", { class: "icl-muted", testid: "queries-loading" }, "Loading queries…"));
+  const left = el("div", { class: "explorer-grid", testid: "query-grid-box", "aria-busy": fresh ? "false" : "true" });
+  if (!page) left.append(el("p", { class: "icl-muted", testid: "queries-waiting" }, "Fetching the queries…"));
   else if (page.total === 0) {
     left.append(el("p", { class: "icl-muted", testid: "queries-none" }, live ? `No query of ${run.selection.variant}, k = ${run.selection.k} is scored yet; this list fills as the run goes on.` : `No queries of ${run.selection.variant}, k = ${run.selection.k} in this run.`));
   } else {

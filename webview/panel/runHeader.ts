@@ -24,11 +24,11 @@ export function runHeader(run: RunView, probe: ProbeStatus, comparing: boolean):
     el(
       "div",
       { class: "run-actions", role: "toolbar", "aria-label": `Actions for ${run.name ?? run.file}` },
+      comparing ? button("✕", "close-run", () => send({ type: "closeRun", runId: run.runId }), { icon: true, title: `Remove ${run.name ?? run.file} from the comparison` }) : undefined,
       button("Rerun", "rerun", () => send({ type: "action", action: "rerun", runId: run.runId }), { secondary: true }),
       button("Compare with…", "compare", () => send({ type: "action", action: "compare", runId: run.runId }), { secondary: true, title: "Show another run beside this one" }),
       button("Report", "open-report", () => send({ type: "action", action: "openReport", runId: run.runId }), { secondary: true }),
       button("Export", "export", () => send({ type: "action", action: "export", runId: run.runId }), { secondary: true }),
-      comparing ? button("✕", "close-run", () => send({ type: "closeRun", runId: run.runId }), { icon: true, title: `Remove ${run.name ?? run.file} from the comparison` }) : undefined,
     ),
   );
   const out: HTMLElement[] = [head];

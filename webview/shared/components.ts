@@ -17,7 +17,8 @@ export function el(tag: string, attrs: Attrs = {}, ...children: (Node | string |
 }
 
 export function button(label: string, testid: string, onClick: () => void, opts: { secondary?: boolean; title?: string; icon?: boolean } = {}): HTMLElement {
-  const b = el("vscode-button", { testid, appearance: opts.icon ? "icon" : opts.secondary ? "secondary" : "primary", title: opts.title, "aria-label": opts.title ?? label }, label);
+  // The accessible name is the visible text (the title only adds a tooltip); an icon's name is its title.
+  const b = el("vscode-button", { testid, appearance: opts.icon ? "icon" : opts.secondary ? "secondary" : "primary", title: opts.title, "aria-label": opts.icon ? opts.title ?? label : label }, label);
   b.addEventListener("click", onClick);
   return b;
 }

@@ -73,7 +73,7 @@ function historyItem(r: RunSummary): HTMLElement {
     { class: r.runId === state.selected ? "selected" : undefined, testid: "run-item", "data-run-id": r.runId, "data-status": status },
     el(
       "div",
-      { class: "run-item-main", tabindex: 0, role: "button", "aria-pressed": r.runId === state.selected ? "true" : "false", "aria-label": `${name}: show its chart` },
+      { class: "run-item-main", tabindex: 0, role: "button", "aria-pressed": r.runId === state.selected ? "true" : "false", title: `${name}: show its chart below` },
       el("div", { class: "run-name", testid: "run-item-name" }, name, STATUS_TEXT[status] ? badge(STATUS_TEXT[status]) : undefined, r.warnings ? el("span", { class: "warn-badge", testid: "run-warnings", title: `${r.warnings} queries carry warnings (see the results panel)` }, `⚠ ${r.warnings}`) : undefined),
       el("div", { class: "icl-muted small" }, `${r.model} · ${r.records} queries`),
       best ? el("div", { class: "small", testid: "run-item-best", title: "best accuracy over k, per variant" }, `best: ${best}`) : undefined,
