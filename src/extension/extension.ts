@@ -18,7 +18,7 @@ import { LineDecorations } from "./lineDecorations";
 import { ProbeState } from "./probeState";
 import { isBusy } from "../shared/probeStatus";
 import { toyNotice } from "../shared/toyModels";
-import type { ModelStatus } from "../shared/webviewProtocol";
+import type { ModelStatus, WebviewAction } from "../shared/webviewProtocol";
 import { DemoDiagnostics, DemoFileCache, DemoQuickFixes, DEMO_SELECTOR, isDemoDocument } from "./diagnostics";
 import { PreviewProvider, PREVIEW_SCHEME } from "./previewProvider";
 import { ProbeController } from "./probeController";
@@ -226,27 +226,6 @@ export function activate(context: vscode.ExtensionContext): Services {
           if (runId) panel.show(runId);
           else void vscode.commands.executeCommand("iclProbe.showResults");
           break;
-        case "compare":
-          void vscode.commands.executeCommand("iclProbe.compareRuns", runId);
-          break;
-        case "removeRun":
-          void vscode.commands.executeCommand("iclProbe.removeRun", runId);
-          break;
-        case "openExample":
-          void vscode.commands.executeCommand("iclProbe.openExample");
-          break;
-        case "openModelSetting":
-          void vscode.commands.executeCommand("iclProbe.openModelSetting");
-          break;
-        case "openReport":
-          void vscode.commands.executeCommand("iclProbe.openReport", runId);
-          break;
-        case "export":
-          void vscode.commands.executeCommand("iclProbe.exportResults", runId);
-          break;
-        case "selectModel":
-          void vscode.commands.executeCommand("iclProbe.selectModel");
-          break;
         case "cancel":
           controller.cancel();
           break;
@@ -256,6 +235,11 @@ export function activate(context: vscode.ExtensionContext): Services {
         case "refresh":
           rescan();
           break;
+        default: {
+          // The rest are plain commands; those about one run get its id.
+          const known = (ACTION_COMMANDS as Record<string, [string, boolean] | undefined>)[a];
+          if (known) void vscode.commands.executeCommand(known[0], ...(known[1] ? [runId] : []));
+        }
       }
     },
   };
@@ -269,6 +253,18 @@ export function activate(context: vscode.ExtensionContext): Services {
   log().info(`activated in ${(performance.now() - t0).toFixed(1)} ms`);
   return services;
 }
+
+/** Webview actions that only run a command, and whether the command takes the run's id. */
+const ACTION_COMMANDS: Record<Exclude<WebviewAction, "rerun" | "openPanel" | "cancel" | "refresh">, [string, boolean]> = {
+  compare: ["iclProbe.compareRuns", true],
+  removeRun: ["iclProbe.removeRun", true],
+  openReport: ["iclProbe.openReport", true],
+  export: ["iclProbe.exportResults", true],
+  openExample: ["iclProbe.openExample", false],
+  openModelSetting: ["iclProbe.openModelSetting", false],
+  selectModel: ["iclProbe.selectModel", false],
+  runProbe: ["iclProbe.runProbe", false],
+};
 
 export function deactivate(): void {
   // Disposables in context.subscriptions stop the engine and the timers.
