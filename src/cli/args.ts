@@ -4,6 +4,8 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { ProbeSettings, SelectionMode } from "../core/types";
 import { parseLabelMapText } from "../core/demoFile/columns";
 import type { ScoringMode } from "../core/results/schema";
+import { FIGURE_IDS, type FigureId } from "../core/figures/types";
+import type { StudyOptions } from "../core/study";
 
 export const EXIT = {
   ok: 0,
@@ -25,6 +27,11 @@ Usage:
                 [--model <gguf>] [column mapping]
   icl-probe import <data file> [--out <file.icl.jsonl>] [--force] [--labels a,b] [--template T]
                 [column mapping]
+  icl-probe study <demo file> [--study li2024|min2022] [--model <gguf>] [--seeds 1..10]
+                [--queries N] [--k 32] [--k-curve 0,4,8,16,32] [--draws 50] [--figures 1,3]
+                [--selection fixed|per-query] [--out <dir>] [--resume] [--estimate] [--json]
+                [column mapping]
+  icl-probe study --list
   icl-probe report <results.json> [--out report.html]
   icl-probe help
 
@@ -42,6 +49,12 @@ preview   prints the exact prompt text of one query and the variant's mapping ta
           every row of a long mapping)
 import    reads a data set as it is (JSON Lines, a JSON array, CSV/TSV with or without a header
           row, LABEL:text lines, UTF-16) and writes a ready *.icl.jsonl with a header line
+study     runs a paper's whole plan as one run (default li2024: gold, tau_RA and tau_PA over a k
+          curve, natural g, synonym chains, and --draws random g as ra-token/g-token/g-linear at
+          the main k), says how many queries and how long (measured on the first demo set),
+          and writes the paper's figures (figures/*.svg, figures.json) besides the run's files.
+          --figures runs only the blocks of those figures; with --resume on a study run it adds
+          them to it. --estimate stops after the first demo set (continue with --resume).
 report    writes a self-contained HTML report (charts work offline) from a results file
 
 Scoring is exact by default: F32 KV cache, so every label log-prob is within 1e-4 of a
@@ -99,7 +112,22 @@ export type Command =
     }
   | { cmd: "preview"; file: string; variant: string; seed?: number; k?: number; query?: number; model?: string; full: boolean; overrides: Partial<ProbeSettings>; classesFile?: string }
   | { cmd: "import"; file: string; out?: string; force: boolean; overrides: Partial<ProbeSettings>; classesFile?: string }
-  | { cmd: "report"; file: string; out?: string };
+  | { cmd: "report"; file: string; out?: string }
+  | { cmd: "studyList" }
+  | {
+      cmd: "study";
+      file: string;
+      study: string;
+      model?: string;
+      options: StudyOptions;
+      selection?: SelectionMode;
+      out?: string;
+      resume: boolean;
+      estimate: boolean;
+      json: boolean;
+      overrides: Partial<ProbeSettings>;
+      classesFile?: string;
+    };
 
 /** The column-mapping flags shared by run, preview and import. */
 const MAPPING_OPTIONS = {
@@ -151,12 +179,29 @@ function mappingOverrides(v: Record<string, string | boolean | undefined>): { ov
   return { overrides, ...(typeof v.classes === "string" ? { classesFile: v.classes } : {}) };
 }
 
+/** A comma-separated list of integers; "a..b" stands for a, a+1, ..., b (e.g. --seeds 1..10). */
 function intList(name: string, v: string, min: number): number[] {
   const parts = v.split(",").map((s) => s.trim()).filter(Boolean);
   if (parts.length === 0) throw new UsageError(`--${name} needs a comma-separated list of integers, e.g. --${name} 0,4,8`);
-  return parts.map((p) => {
-    if (!/^-?\d+$/.test(p) || Number(p) < min) throw new UsageError(`--${name}: "${p}" is not an integer${min > -Infinity ? ` >= ${min}` : ""} (e.g. --${name} ${name === "seeds" ? "1,2,3" : "0,4,8"})`);
+  const one = (p: string): number => {
+    if (!/^-?\d+$/.test(p) || Number(p) < min) throw new UsageError(`--${name}: "${p}" is not an integer${min > -Infinity ? ` >= ${min}` : ""} (e.g. --${name} ${name === "seeds" ? "1,2,3 or 1..10" : "0,4,8"})`);
     return Number(p);
+  };
+  return parts.flatMap((p) => {
+    const m = /^(-?\d+)\.\.(-?\d+)$/.exec(p);
+    if (!m) return [one(p)];
+    const [a, b] = [one(m[1]), one(m[2])];
+    if (b < a || b - a >= 10_000) throw new UsageError(`--${name}: the range "${p}" must run upwards over at most 10000 values`);
+    return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  });
+}
+
+/** --figures 1,3 or h2-icl-vs-linear,h3-ra-vs-g: the paper's figure numbers (1-6) or ids. */
+function figureList(v: string): FigureId[] {
+  return v.split(",").map((s) => s.trim()).filter(Boolean).map((f) => {
+    if (/^[1-6]$/.test(f)) return FIGURE_IDS[Number(f) - 1];
+    if ((FIGURE_IDS as readonly string[]).includes(f)) return f as FigureId;
+    throw new UsageError(`--figures: "${f}" is neither a figure number 1-6 nor one of ${FIGURE_IDS.join(", ")}`);
   });
 }
 
@@ -271,11 +316,55 @@ export function parseCommand(argv: string[]): Command {
       if (typeof v.template === "string") overrides.template = v.template.replace(/\\n/g, "\n");
       return { cmd: "import", file, out: v.out as string | undefined, force: !!v.force, overrides, ...(mapping.classesFile ? { classesFile: mapping.classesFile } : {}) };
     }
+    case "study": {
+      const { values: v, positionals } = parse({
+        study: { type: "string" },
+        list: { type: "boolean" },
+        model: { type: "string" },
+        seeds: { type: "string" },
+        queries: { type: "string" },
+        k: { type: "string" },
+        "k-curve": { type: "string" },
+        draws: { type: "string" },
+        figures: { type: "string" },
+        selection: { type: "string" },
+        out: { type: "string" },
+        resume: { type: "boolean" },
+        estimate: { type: "boolean" },
+        json: { type: "boolean" },
+        ...MAPPING_OPTIONS,
+      });
+      if (v.list) return { cmd: "studyList" };
+      const file = onePositional(positionals, "demo file");
+      const mapping = mappingOverrides(v);
+      const options: StudyOptions = {};
+      if (typeof v.seeds === "string") options.seeds = intList("seeds", v.seeds, -Infinity);
+      if (typeof v.queries === "string") options.queries = int("queries", v.queries, 1);
+      if (typeof v.k === "string") options.k = int("k", v.k, 0);
+      if (typeof v["k-curve"] === "string") options.kCurve = v["k-curve"].trim() === "" ? [] : intList("k-curve", v["k-curve"], 0);
+      if (typeof v.draws === "string") options.draws = int("draws", v.draws, 0);
+      if (typeof v.figures === "string") options.figures = figureList(v.figures);
+      if (typeof v.selection === "string" && v.selection !== "fixed" && v.selection !== "per-query") throw new UsageError(`--selection must be "fixed" or "per-query", got "${v.selection}"`);
+      return {
+        cmd: "study",
+        file,
+        study: typeof v.study === "string" ? v.study : "li2024",
+        model: v.model as string | undefined,
+        options,
+        ...(typeof v.selection === "string" ? { selection: v.selection as SelectionMode } : {}),
+        out: v.out as string | undefined,
+        resume: !!v.resume,
+        estimate: !!v.estimate,
+        json: !!v.json,
+        overrides: mapping.overrides,
+        ...(mapping.classesFile ? { classesFile: mapping.classesFile } : {}),
+      };
+    }
     case "report": {
       const { values: v, positionals } = parse({ out: { type: "string" } });
       return { cmd: "report", file: onePositional(positionals, "results file"), out: v.out as string | undefined };
     }
     default:
-      throw new UsageError(`unknown command "${cmd}" (expected run, preview, import or report)`);
+      throw new UsageError(`unknown command "${cmd}" (expected run, study, preview, import or report)`);
   }
 }

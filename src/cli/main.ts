@@ -9,7 +9,7 @@ import { parseDemoBytes, printable } from "../core/demoFile";
 import { toIclJsonl } from "../core/demoFile/serialize";
 import { PlanError, planExperiment, materializeGroup, VariantCache } from "../core/experiment/plan";
 import { buildPrompt, renderPromptText } from "../core/prompt";
-import { VARIANTS, VariantError, createVariant, expandVariantKeys, getVariant, parseVariantKey, type VariantInstance } from "../core/variants";
+import { VARIANTS, VariantError, createVariant, expandVariantKeys, getVariant, parseVariantKey, readsLexicon, type VariantInstance } from "../core/variants";
 import { withTokenizer, type VocabEntry } from "../core/tokenizer";
 import { closest } from "../core/demoFile/text";
 import { PreflightError, unbuildableVariants } from "../runner/preflight";
@@ -21,11 +21,13 @@ import { EngineClient } from "../engine/client";
 import { EngineFailure } from "../engine/protocol";
 import { defaultModelPath } from "../engine/defaultModel";
 import { runExperiment, RunError, type ProgressEvent } from "../runner/run";
-import { writeOutputs, writeReportFromFile } from "../runner/outputs";
+import { writeFigures, writeOutputs, writeReportFromFile } from "../runner/outputs";
 import { OutputError, checkOutputDir, writeFileAtomic } from "../runner/checkpoint";
 import type { ResultsFile } from "../core/results/schema";
 import { tryLoadLexicon } from "../node/lexicon";
-import { createProgressReporter } from "./progress";
+import { createProgressReporter, formatEta } from "./progress";
+import { STUDIES, StudyError, findStudy, resolveStudy, withStudyGrid, type ResolvedStudy } from "../core/study";
+import { studyPlanText } from "../core/study/describe";
 import { warningLines } from "./warnings";
 import { isRemoteSpec } from "../remote/spec";
 import { RemoteEngine } from "../remote/engine";
@@ -93,6 +95,10 @@ export async function main(argv: string[], io?: Io): Promise<number> {
         return await run(cmd, io, argv);
       case "import":
         return importData(cmd, io);
+      case "study":
+        return await study(cmd, io, argv);
+      case "studyList":
+        return studyList(io);
     }
   } catch (e) {
     return reportError(e, io);
@@ -115,6 +121,10 @@ function reportError(e: unknown, io: Io): number {
   if (e instanceof OutputError || e instanceof PreflightError) {
     io.err(printable(`icl-probe: ${e.message}\n  ${e.hint}`));
     return EXIT.badInput;
+  }
+  if (e instanceof StudyError) {
+    io.err(`icl-probe: ${e.message}\n  ${e.hint}`);
+    return EXIT.usage;
   }
   if (e instanceof PlanError || e instanceof RunError) {
     io.err(`icl-probe: ${e.message}\n  ${e.hint}`);
@@ -219,13 +229,36 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
   const loaded = loadDemoFile(cmd.file, withClasses(cmd.overrides, cmd.classesFile), io, { quiet: cmd.json });
   if (!loaded) return EXIT.badInput;
   const { file, text, sha256 } = loaded;
-  const settings = file.settings;
+  return execute({ ...cmd, file, text, sha256, settings: file.settings, outDir: resolve(cmd.out ?? defaultOutDir(cmd.file)) }, io, argv);
+}
+
+/** A planned run for the engine: what `run` and `study` hand to execute(). */
+interface Job {
+  file: DemoFile;
+  text: string;
+  sha256: string;
+  settings: ProbeSettings;
+  model?: string;
+  outDir: string;
+  resume: boolean;
+  json: boolean;
+  batchSize?: number;
+  onOverflow?: Extract<Command, { cmd: "run" }>["onOverflow"];
+  concurrency?: number;
+  timeoutSeconds?: number;
+  study?: ResolvedStudy;
+  /** Stop after the first demo set's estimate (study --estimate). */
+  estimate?: boolean;
+}
+
+/** Runs a job through the one runner: checks, engine, Ctrl-C, progress, the run's files, the printed summary, the resume hint. */
+async function execute(cmd: Job, io: Io, argv: string[]): Promise<number> {
+  const { file, text, sha256, settings, outDir } = cmd;
   // Everything that can be known before the model loads is checked here, in this order: variant
   // ids, the plan, variants this file cannot have, the results folder, the model path.
   const keys = checkVariantIds(settings.variants);
   planExperiment({ file, settings });
-  const needsLexicon = keys.some((k) => getVariant(k)?.needsLexicon);
-  const lexicon = needsLexicon ? tryLoadLexicon() : undefined;
+  const lexicon = keys.some(readsLexicon) ? tryLoadLexicon() : undefined;
   const unbuildable = unbuildableVariants(keys, file, settings, lexicon ? { lexicon } : {});
   for (const u of unbuildable) io.err(printable(`icl-probe: skipping ${u.variant}: ${u.reason}`));
   if (unbuildable.length === keys.length) {
@@ -235,7 +268,6 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
   const remote = isRemoteSpec(cmd.model);
   if (remote) checkRemoteVariants(settings);
   const modelPath = remote ? cmd.model!.trim() : resolve(cmd.model ?? defaultModelPath());
-  const outDir = resolve(cmd.out ?? defaultOutDir(cmd.file));
   checkOutputDir(outDir);
   // A local path that cannot be a GGUF file is answered at once, without starting the engine.
   if (!remote) await checkGgufStart(modelPath);
@@ -254,7 +286,8 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
     }
   });
   const progress = createProgressReporter(io, cmd.json, engine instanceof RemoteEngine ? () => rateText(engine) : undefined);
-  const resumeCmd = ["icl-probe", ...withoutOption(argv, "--out").filter((a) => a !== "--resume"), "--out", outDir, "--resume"];
+  const resumeCmd = ["icl-probe", ...withoutOption(argv, "--out").filter((a) => a !== "--resume" && a !== "--estimate"), "--out", outDir, "--resume"];
+  let estimated = false;
   const resumeLine = `  ${resumeCmd.map(quoteArg).join(" ")}`;
   try {
     if (!cmd.resume && existsSync(join(outDir, "results.json"))) io.err(`note: replacing the earlier run in ${outDir} (pass --resume to continue it instead)`);
@@ -268,7 +301,7 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
       if (!cmd.json) io.err(`model ${basename(modelPath)} (${info.architecture}, vocabulary ${info.vocabSize}, ${info.threads} threads, ${info.mode} scoring); writing ${outDir}`);
     }
     const outcome = await runExperiment(
-      { file, fileText: text, fileSha256: sha256, settings, modelPath, ...(lexicon ? { variantContext: { lexicon } } : {}) },
+      { file, fileText: text, fileSha256: sha256, settings, modelPath, ...(lexicon ? { variantContext: { lexicon } } : {}), ...(cmd.study ? { study: cmd.study.manifest } : {}) },
       {
         engine,
         signal: controller.signal,
@@ -276,7 +309,16 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
         resume: cmd.resume,
         batchSize: cmd.batchSize,
         onOverflow: cmd.onOverflow,
-        onProgress: (p: ProgressEvent) => progress.update(p),
+        onProgress: (p: ProgressEvent) => {
+          // A study says how long it takes as soon as its first demo set is measured.
+          if (cmd.study && !estimated && p.measuredGroups > 0 && p.etaSeconds !== undefined) {
+            estimated = true;
+            progress.stop();
+            io.err(`first demo set measured: about ${formatEta(p.etaSeconds)} left for ${p.total - p.done} queries on ${basename(modelPath)} (the estimate is updated as the run goes)`);
+            if (cmd.estimate) controller.abort();
+          }
+          progress.update(p);
+        },
       },
     );
     progress.stop();
@@ -290,8 +332,10 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
     // One analysis of the run for every output: the files, the printed summary and --json.
     const analysis = analyseRun(outcome.results);
     let files: ReturnType<typeof writeOutputs>;
+    let figureFiles: ReturnType<typeof writeFigures> | undefined;
     try {
       files = writeOutputs(outDir, outcome.results, analysis);
+      if (cmd.study) figureFiles = writeFigures(outDir, studyFigures(analysis, cmd.study));
     } catch (e) {
       if (!(e instanceof OutputError)) throw e;
       io.err(printable(`icl-probe: ${e.message}; results.json and the journal keep what was scored. ${e.hint}`));
@@ -310,21 +354,27 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
             error: outcome.error?.message,
             summary: analysis.summary,
             warnings: outcome.results.warnings,
+            ...(cmd.study && figureFiles ? { figures: studyFigures(analysis, cmd.study).map((f) => ({ id: f.id, number: f.number, status: f.status, missing: f.missing })), figureFiles } : {}),
             ...(engine instanceof RemoteEngine ? { remote: remoteJson(engine) } : {}),
           },
           null,
           2,
         ),
       );
-    } else {
-      printSummary(analysis, outcome.results, io);
+    } else if (!(cmd.estimate && estimated)) {
+      printSummary(analysis, outcome.results, io, { collapseDraws: !!cmd.study });
+      if (cmd.study) printFigures(analysis, cmd.study, io);
       // Skipped variants are in the warnings block (variant-skipped); cells too long for the context here.
       for (const c of outcome.results.manifest.skipped ?? []) if (c.code === "context-overflow") io.err(printable(`icl-probe: ${c.variant}: ${c.reason}`));
-      io.err(`wrote ${files.results}\n      ${files.scoresCsv}\n      ${files.summaryCsv}\n      ${files.report}`);
+      io.err(`wrote ${files.results}\n      ${files.scoresCsv}\n      ${files.summaryCsv}\n      ${files.report}${figureFiles ? `\n      ${figureFiles.data}\n      ${figureFiles.svgs.length} figures in ${join(outDir, "figures")}` : ""}`);
     }
     if (outcome.status === "complete") return EXIT.ok;
     const m = outcome.results.manifest.progress;
     const err = outcome.error;
+    if (cmd.estimate && estimated && interrupts === 0) {
+      io.err(`icl-probe: estimate only: ${m.done} of ${m.total} queries scored. Continue with:\n${resumeLine}`);
+      return EXIT.ok;
+    }
     // Ctrl-C in a terminal signals the engine process too; whatever error that caused, the user interrupted.
     if (outcome.status === "interrupted" || interrupts > 0) {
       io.err(`icl-probe: run interrupted after ${m.done} of ${m.total} queries. Resume with:\n${resumeLine}`);
@@ -344,8 +394,56 @@ async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]
   }
 }
 
-export function printSummary(analysis: RunAnalysis, results: ResultsFile, io: Io): void {
-  const rows = analysis.summary;
+/** icl-probe study: a study entry (src/core/study) resolved into one plan and run like any other. */
+async function study(cmd: Extract<Command, { cmd: "study" }>, io: Io, argv: string[]): Promise<number> {
+  const def = findStudy(cmd.study);
+  if (!def) throw new UsageError(`unknown study "${cmd.study}" (known: ${STUDIES.map((s) => s.id).join(", ")}; icl-probe study --list)`);
+  const mapping = withClasses(cmd.overrides, cmd.classesFile);
+  // Read once for the number of examples (the header's own k may not matter: the study sets k).
+  const first = loadDemoFile(cmd.file, mapping, io, { quiet: true, ignore: (p) => p.code === "k-too-large" });
+  if (!first) return EXIT.badInput;
+  const resolved = resolveStudy(def, cmd.options, first.file.examples.length);
+  const loaded = loadDemoFile(cmd.file, { ...mapping, ...resolved.overrides, ...(cmd.selection ? { selection: cmd.selection } : {}) }, io, { quiet: cmd.json });
+  if (!loaded) return EXIT.badInput;
+  const settings = withStudyGrid(loaded.file.settings, resolved);
+  const plan = planExperiment({ file: loaded.file, settings });
+  if (!cmd.json) {
+    io.err(studyPlanText(resolved.manifest, plan, basename(cmd.file)));
+    for (const n of resolved.notes) io.err(`  note: ${n}`);
+  }
+  const name = basename(cmd.file).replace(/\.(icl\.jsonl|jsonl|csv|tsv)$/i, "") || "run";
+  const outDir = resolve(cmd.out ?? join("icl-results", `${name}-${def.id}`));
+  return execute({ file: loaded.file, text: loaded.text, sha256: loaded.sha256, settings, model: cmd.model, outDir, resume: cmd.resume, json: cmd.json, study: resolved, estimate: cmd.estimate }, io, argv);
+}
+
+function studyList(io: Io): number {
+  for (const s of STUDIES) {
+    io.out(`${s.id.padEnd(10)} ${s.name}: ${s.question}`);
+    io.out(`           ${s.source}`);
+    const d = s.defaults;
+    io.out(`           defaults: k = ${d.k}${d.kCurve.length ? `, k curve ${d.kCurve.join(", ")}` : ""}, ${d.seeds} seeds, ${d.queries} queries per seed${d.draws ? `, ${d.draws} random g` : ""}`);
+    for (const n of s.notes) io.out(wrap(n, 100, "             ", "           - "));
+  }
+  return EXIT.ok;
+}
+
+/** The study's figures, from the run's analysis. */
+function studyFigures(analysis: RunAnalysis, r: ResolvedStudy) {
+  return analysis.figures.filter((f) => r.manifest.figures.includes(f.id));
+}
+
+/** Prints each figure's state: complete, or what is missing and how to add it. */
+function printFigures(analysis: RunAnalysis, r: ResolvedStudy, io: Io): void {
+  io.out("");
+  for (const f of studyFigures(analysis, r)) {
+    io.out(`Figure ${f.number} ${f.title}: ${f.status}${f.missing ? `. ${f.missing.text} (icl-probe study ... --figures ${f.number} --resume)` : ""}`);
+  }
+}
+
+export function printSummary(analysis: RunAnalysis, results: ResultsFile, io: Io, opts: { collapseDraws?: boolean } = {}): void {
+  const all = analysis.summary;
+  // A study's random draws (ra-token#0..49...) are one line per id and k; summary.csv has each.
+  const rows = opts.collapseDraws ? all.filter((r) => !/#\d+$/.test(r.variant)) : all;
   const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? "   –  " : `${(100 * x).toFixed(1).padStart(5)}%`);
   const iv = (r: (typeof rows)[number]) => (Number.isFinite(r.accuracy.low) ? `${pct(r.accuracy.low)}–${pct(r.accuracy.high)}` : "      –       ");
   io.out(`${"variant".padEnd(18)} ${"k".padStart(3)}  accuracy  95% interval     p > chance   macro-F1  chance  logreg`);
@@ -353,6 +451,18 @@ export function printSummary(analysis: RunAnalysis, results: ResultsFile, io: Io
     io.out(
       `${r.variant.padEnd(18)} ${String(r.k).padStart(3)}  ${pct(r.accuracy.value)}   ${iv(r)}  ${pAboveChanceText(r).padEnd(12)} ${r.macroF1.value.toFixed(3).padStart(7)}  ${pct(r.chance)} ${pct(r.logreg)}`,
     );
+  }
+  if (opts.collapseDraws) {
+    const groups = new Map<string, typeof all>();
+    for (const r of all.filter((x) => /#\d+$/.test(x.variant))) {
+      const key = `${r.variant.replace(/#\d+$/, "")}|${r.k}`;
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    for (const [key, g] of groups) {
+      const [id, k] = key.split("|");
+      const accs = g.map((r) => r.accuracy.value);
+      io.out(`${`${id}#n`.padEnd(18)} ${k.padStart(3)}  ${g.length} draws of g: accuracy ${pct(Math.min(...accs))} to ${pct(Math.max(...accs))} (each in summary.csv; across g: figures 3 and 4)`);
+    }
   }
   const units = rows[0]?.units === "prompts" ? "one seed: distinct prompts are the units (exact binomial, Clopper-Pearson)" : "units are seeds (exact sign-flip test, inverted for the interval)";
   if (rows.length) io.out(`(${units}; docs/STATISTICS.md)`);
@@ -409,7 +519,7 @@ async function preview(cmd: Extract<Command, { cmd: "preview" }>, io: Io): Promi
   // A file too small for the default number of queries still previews (queries capped to fit).
   const settings = { ...file.settings, variants: [cmd.variant], k: [k], seeds: [seed], queries: Math.max(1, Math.min(file.settings.queries, file.examples.length - k)) };
   const plan = planExperiment({ file, settings });
-  const lexicon = def!.needsLexicon ? tryLoadLexicon() : undefined;
+  const lexicon = readsLexicon(id) ? tryLoadLexicon() : undefined;
   const variants = new VariantCache(file, settings, lexicon ? { lexicon } : {});
   const qn = cmd.query ?? 0;
   const pool = plan.queryPools[seed];

@@ -73,6 +73,19 @@ export interface ProbeSettings {
   headerRow?: boolean;
   /** The file's shape when detection should not decide (absent: detected from name and content). */
   format?: DemoFormat;
+  /**
+   * Results v3, optional: the grid as blocks of variants x k, for a plan whose variants do not all
+   * run at every k (a study: tau_RA over a k curve, the correlation draws at one k). Absent: every
+   * variant at every k. When present, `variants` and `k` are the union of the blocks' (set by
+   * whoever builds the grid, e.g. src/core/study), and the plan runs only the blocks' cells.
+   */
+  grid?: GridBlock[];
+}
+
+/** One block of a grid: these variants (keys or draw ranges such as "ra-token#0..49") at these k. */
+export interface GridBlock {
+  variants: string[];
+  k: number[];
 }
 
 /** Shapes the parser reads: JSON Lines, a JSON array of objects, CSV, TSV, `LABEL:text` lines. */

@@ -23,6 +23,7 @@ import { DemoDiagnostics, DemoFileCache, DemoQuickFixes, DEMO_SELECTOR, isDemoDo
 import { PreviewProvider, PREVIEW_SCHEME } from "./previewProvider";
 import { ProbeController } from "./probeController";
 import { COMMANDS } from "./commands";
+import { exportFigure, runFigureRequest } from "./figureActions";
 import type { Services } from "./services";
 
 export function activate(context: vscode.ExtensionContext): Services {
@@ -44,7 +45,14 @@ export function activate(context: vscode.ExtensionContext): Services {
   subs.push(lens);
   let services: Services;
   const action = (a: string, runId?: string) => services.action(a, runId);
-  const panel = new ResultsPanel(context.extensionUri, store, action);
+  const panel = new ResultsPanel(context.extensionUri, store, action, {
+    export: (m) => void exportFigure(store, join(context.globalStorageUri.fsPath, "figures"), m),
+    run: (runId, figure) => {
+      const req = runFigureRequest(store, runId, figure);
+      if (typeof req === "string") void vscode.window.showInformationMessage(req);
+      else void controller.request(req);
+    },
+  });
   const sidebar = new SidebarView(context.extensionUri, store, action);
   subs.push(panel, sidebar);
   // What the side panel says about the model: its name, where its setting lives, whether it is a toy.

@@ -6,11 +6,12 @@
 // the webview receives only what it draws and asks for query-grid pages and details on demand.
 import * as vscode from "vscode";
 import { readFileSync } from "node:fs";
-import { PANEL_VIEW_TYPE, parsePersistedState, parseWebviewMessage, type ExtensionToPanel, type PanelPersistedState } from "../shared/webviewProtocol";
+import { PANEL_VIEW_TYPE, parsePersistedState, parseWebviewMessage, type ExtensionToPanel, type PanelPersistedState, type WebviewToExtension } from "../shared/webviewProtocol";
 import { buildRunView, queryDetail, queryPage, runStatus } from "../shared/viewModel";
 import { IDLE, type ProbeStatus } from "../shared/probeStatus";
 import { toyNotice } from "../shared/toyModels";
 import { demoFileName, modelName } from "../shared/resultsShape";
+import type { FigureId } from "../core/figures/types";
 import { warningQueryPage, warningsView } from "../shared/warningsView";
 import type { ResultsStore } from "./resultsStore";
 import { makeNonce, webviewShell } from "./webviewHtml";
@@ -59,6 +60,8 @@ export class ResultsPanel implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly store: ResultsStore,
     private readonly actions: (action: string, runId?: string) => void,
+    /** The Hypotheses view's buttons (figureActions.ts). */
+    private readonly figures?: { export(m: Extract<WebviewToExtension, { type: "exportFigure" }>): void; run(runId: string, figure: FigureId): void },
   ) {
     this.subs.push(
       vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, { deserializeWebviewPanel: (p, s) => this.restore(p, s) }),
@@ -267,6 +270,12 @@ export class ResultsPanel implements vscode.Disposable {
         break;
       case "selectRun":
         this.show(m.runId, { compare: this.runIds.includes(m.runId) });
+        break;
+      case "exportFigure":
+        this.figures?.export(m);
+        break;
+      case "runFigure":
+        this.figures?.run(m.runId, m.figure);
         break;
     }
   }

@@ -4,7 +4,7 @@
 import * as vscode from "vscode";
 import { basename } from "node:path";
 import { buildPreview } from "./previewText";
-import type { VariantContext } from "../core/variants";
+import { readsLexicon, type VariantContext } from "../core/variants";
 
 export const PREVIEW_SCHEME = "icl-probe-preview";
 
@@ -52,7 +52,7 @@ export class PreviewProvider implements vscode.TextDocumentContentProvider, vsco
   /** WordNet relations for natural-g variants, loaded on the first preview that needs them. */
   private loadLexicon(variant: string): VariantContext["lexicon"] {
     if (this.lexicon !== null) return this.lexicon;
-    if (!/synonym|antonym|keyword|chain/.test(variant)) return undefined;
+    if (!readsLexicon(variant)) return undefined;
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { tryLoadLexicon } = require("../node/lexicon") as typeof import("../node/lexicon");

@@ -8,10 +8,12 @@ import * as vscode from "vscode";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { decodeDemoBytes, needsColumnMapping, parseDemoFile } from "../core/demoFile";
-import { planExperiment } from "../core/experiment/plan";
-import type { ProbeSettings } from "../core/types";
+import { planExperiment, type ExperimentPlan } from "../core/experiment/plan";
+import type { DemoFile, ProbeSettings } from "../core/types";
+import { findStudy, resolveStudy, withStudyGrid, type StudyManifest, type StudyOptions } from "../core/study";
+import { studyPlanText } from "../core/study/describe";
 import { runExperiment, type EngineLike, type ProgressEvent } from "../runner/run";
-import { writeOutputs } from "../runner/outputs";
+import { writeFigures, writeOutputs } from "../runner/outputs";
 import { analyseRun } from "../core/analysis";
 import { RESULTS_FILE, checkOutputDir } from "../runner/checkpoint";
 import { parseResults } from "../core/results/load";
@@ -38,6 +40,14 @@ export interface ProbeRequest {
   uri: vscode.Uri;
   /** Variants chosen by the user (else header / settings). */
   variants?: string[];
+  /** A study (src/core/study) instead of the file's variants: its plan is one run. */
+  study?: { id: string; options: StudyOptions };
+  /**
+   * Continue a run in its own folder (resume an interrupted one, or extend one with more variants:
+   * the runner keeps every record it has). `settings`: the run's settings grown by what to add
+   * (else the request's own); `modelPath`: the run's model.
+   */
+  into?: { runId: string; outDir: string; modelPath?: string; settings?: ProbeSettings; study?: StudyManifest };
 }
 
 export interface ProbeListener {
@@ -198,7 +208,14 @@ export class ProbeController implements vscode.Disposable {
       return;
     }
     const overrides: Partial<ProbeSettings> = { ...s.overrides, ...(req.variants?.length ? { variants: req.variants } : {}) };
-    const file = parseDemoFile(text, path, overrides);
+    let planned: { file: DemoFile; settings: ProbeSettings; study?: StudyManifest };
+    try {
+      planned = this.settingsFor(req, text, path, overrides);
+    } catch (e) {
+      void showError(`Cannot plan a probe of ${basename(path)}`, e);
+      return;
+    }
+    const { file, settings } = planned;
     const errors = file.problems.filter((p) => p.severity === "error");
     if (errors.length) {
       const first = errors[0];
@@ -218,14 +235,14 @@ export class ProbeController implements vscode.Disposable {
         });
       return;
     }
-    let planned = 0;
+    let plan: ExperimentPlan;
     try {
-      planned = planExperiment({ file, settings: file.settings }).totalQueries;
+      plan = planExperiment({ file, settings });
     } catch (e) {
       void showError(`Cannot plan a probe of ${basename(path)}`, e);
       return;
     }
-    const model = this.models.current();
+    const model = req.into?.modelPath ? { path: req.into.modelPath, isDefault: false } : this.models.current();
     if (!existsSync(model.path)) {
       offerModelChoice(showError("No model to run", new Error(model.isDefault ? `the embedded default model is missing (${model.path}); rebuild the extension or select a model` : `the model file ${model.path} does not exist; select another model`), "Select model"));
       return;
@@ -238,8 +255,8 @@ export class ProbeController implements vscode.Disposable {
     }
 
     const stamp = new Date().toISOString().replace(/[:.]/g, "-").replace("Z", "");
-    const runId = `${basename(path).replace(/\.(icl\.jsonl|jsonl|csv|tsv)$/i, "")}/${stamp}`;
-    const outDir = this.outDirFor(req.uri, s, runId);
+    const runId = req.into?.runId ?? `${basename(path).replace(/\.(icl\.jsonl|jsonl|csv|tsv)$/i, "")}/${planned.study ? `${planned.study.id}-` : ""}${stamp}`;
+    const outDir = req.into?.outDir ?? this.outDirFor(req.uri, s, runId);
     // The results folder must take writes before any model time is spent.
     try {
       checkOutputDir(outDir);
@@ -248,6 +265,7 @@ export class ProbeController implements vscode.Disposable {
       return;
     }
     if (this.current) this.current.runId = runId;
+    if (planned.study) log().info(studyPlanText(planned.study, plan, basename(path)));
     let lastSnapshot = 0;
     let shown = false;
     const snapshot = (force = false) => {
@@ -276,28 +294,38 @@ export class ProbeController implements vscode.Disposable {
         { location: vscode.ProgressLocation.Notification, title: `ICL Probe: ${basename(path)}`, cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => this.stopCurrent());
-          progress.report({ message: "starting the engine…" });
+          progress.report({ message: planned.study ? `${plan.totalQueries.toLocaleString("en-US")} queries to score; starting the engine…` : "starting the engine…" });
           const engine = await this.ensureEngine(model.path, s);
           if (abort.signal.aborted) {
             status = "interrupted";
             return;
           }
-          this.state.begin(runId, planned);
+          this.state.begin(runId, plan.totalQueries);
           let lastPct = 0;
+          let estimated = false;
           const onProgress = (p: ProgressEvent) => {
             // After a cancel the toast says so and nothing else moves (no climbing ETA).
             if (abort.signal.aborted) return;
             const pct = p.total ? (100 * p.done) / p.total : 0;
             const label = `${p.variant} k=${p.k} seed ${p.seed}`;
-            progress.report({ increment: pct - lastPct, message: `${p.done} of ${p.total} queries · ${label}${p.etaSeconds !== undefined ? ` · ${formatDuration(p.etaSeconds)} left` : ""}` });
+            const eta = p.etaSeconds;
+            // A study says how long it takes as soon as its first demo set is measured.
+            if (planned.study && !estimated && p.measuredGroups > 0 && eta !== undefined) {
+              estimated = true;
+              const msg = `${planned.study.name} on ${basename(path)}: ${p.total.toLocaleString("en-US")} queries; about ${formatDuration(eta)} left on ${basename(model.path)} (measured on the first demo set, updated as it runs).`;
+              log().info(msg);
+              void vscode.window.showInformationMessage(msg);
+            }
+            const what = `${planned.study ? `${planned.study.name} · ` : ""}${p.done} of ${p.total} queries`;
+            progress.report({ increment: pct - lastPct, message: `${what} · ${label}${eta !== undefined ? ` · ${formatDuration(eta)} left${planned.study ? " (measured)" : ""}` : planned.study ? " · measuring the first demo set…" : ""}` });
             lastPct = pct;
             this.state.progress({ done: p.done, total: p.total, etaSeconds: p.etaSeconds, label });
             snapshot();
           };
           abort.signal.addEventListener("abort", () => progress.report({ message: "cancelling: the queries scored so far are kept…" }));
           const outcome = await runExperiment(
-            { file, fileText: text, settings: file.settings, modelPath: model.path, ...(s.contextSize ? { contextSize: s.contextSize } : {}) },
-            { engine, signal: abort.signal, outDir, onProgress, onOverflow: s.onOverflow },
+            { file, fileText: text, settings, modelPath: model.path, ...(s.contextSize ? { contextSize: s.contextSize } : {}), ...(planned.study ? { study: planned.study } : {}) },
+            { engine, signal: abort.signal, outDir, onProgress, onOverflow: s.onOverflow, resume: !!req.into },
           );
           const skipped = outcome.results.manifest.skipped ?? [];
           if (skipped.length) {
@@ -312,6 +340,7 @@ export class ProbeController implements vscode.Disposable {
           // One analysis for the files and every view of the run.
           const analysis = analyseRun(outcome.results);
           const files = writeOutputs(outDir, outcome.results, analysis);
+          if (planned.study) writeFigures(outDir, analysis.figures.filter((f) => planned.study!.figures.includes(f.id)));
           this.store.put({ runId, path: files.results, results: outcome.results as never, demoPath: path, live: false }, analysis);
           const m = outcome.results.manifest.progress;
           if (outcome.status === "complete") {
@@ -345,6 +374,27 @@ export class ProbeController implements vscode.Disposable {
       if (entry) this.listener.finished(runId, status);
       tell?.();
     }
+  }
+
+  /** The file and settings a request runs: the file's own, a study's plan, or a run's grown settings. */
+  private settingsFor(req: ProbeRequest, text: string, path: string, overrides: Partial<ProbeSettings>): { file: DemoFile; settings: ProbeSettings; study?: StudyManifest } {
+    if (req.into?.settings) {
+      const { grid, ...rest } = req.into.settings;
+      const file = parseDemoFile(text, path, rest);
+      return { file, settings: grid ? { ...file.settings, grid } : file.settings, study: req.into.study };
+    }
+    if (req.study) {
+      const def = findStudy(req.study.id);
+      if (!def) throw new Error(`unknown study "${req.study.id}"`);
+      const first = parseDemoFile(text, path, overrides);
+      const resolved = resolveStudy(def, req.study.options, first.examples.length);
+      const file = parseDemoFile(text, path, { ...overrides, ...resolved.overrides });
+      const settings = withStudyGrid(file.settings, resolved);
+      for (const n of resolved.notes) log().info(`${def.name}: ${n}`);
+      return { file, settings, study: resolved.manifest };
+    }
+    const file = parseDemoFile(text, path, overrides);
+    return { file, settings: file.settings };
   }
 
   async dispose(): Promise<void> {

@@ -131,7 +131,7 @@ export class ResultsStore {
       } catch (err) {
         // A malformed record (no label scores, rank 0) must not take the views down: show no numbers and say why.
         this.loadErrors.push(`${e.path ?? e.runId}: ${(err as Error).message}`);
-        a = { metrics: [], summary: [], verdicts: [] };
+        a = { metrics: [], summary: [], verdicts: [], figures: [] };
       }
       this.analyses.set(e, a);
     }

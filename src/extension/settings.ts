@@ -5,6 +5,7 @@
 import type { ProbeSettings, SelectionMode } from "../core/types";
 import { isVariantKey } from "../core/variants/keys";
 import type { ScoringMode } from "../core/results/schema";
+import type { StudyOptions } from "../core/study";
 
 export type GpuSetting = "auto" | "off" | "cuda" | "vulkan" | "metal";
 export const GPU_VALUES: readonly GpuSetting[] = ["auto", "off", "cuda", "vulkan", "metal"];
@@ -39,6 +40,8 @@ export interface ExtensionSettings {
   resultsFolder: string;
   /** Prompts longer than the context: stop before scoring, or skip those cells and run the rest. */
   onOverflow: "stop" | "skip";
+  /** The study settings (iclProbe.study.*): what the user set; the study's defaults fill the rest. */
+  study: StudyOptions;
   /** One sentence per invalid value, naming the setting and what to do. */
   problems: string[];
 }
@@ -88,6 +91,17 @@ export function validateSetting(key: string, value: unknown): string | undefined
       return ["header", "on", "off"].includes(value as string) ? undefined : `${name} must be "header", "on" or "off".`;
     case "onOverflow":
       return ["stop", "skip"].includes(value as string) ? undefined : `${name} must be "stop" or "skip".`;
+    case "study.seeds":
+      return intIn(value, 0, 1000) ? undefined : `${name} must be a whole number of seeds from 0 (the study's default) to 1000 (got ${JSON.stringify(value)}).`;
+    case "study.queries":
+      return intIn(value, 0, 100000) ? undefined : `${name} must be a whole number from 0 (the study's default) to 100000 (got ${JSON.stringify(value)}).`;
+    case "study.k":
+      return intIn(value, 0, 512) ? undefined : `${name} must be a whole number of demonstrations from 0 (the study's default) to 512 (got ${JSON.stringify(value)}).`;
+    case "study.kCurve":
+      if (!Array.isArray(value) || !value.every((v) => intIn(v, 0, 512))) return `${name} must be a list of whole numbers of demonstrations, e.g. [0, 4, 8, 16, 32] (empty: the study's default).`;
+      return undefined;
+    case "study.draws":
+      return intIn(value, 0, 10000) ? undefined : `${name} must be a whole number of random functions g from 0 to 10000 (got ${JSON.stringify(value)}).`;
     case "resultsFolder":
       if (typeof value !== "string" || value.trim() === "") return `${name} must be a workspace-relative folder such as ".icl-probe/results".`;
       if (/(^|[\\/])\.\.([\\/]|$)/.test(value)) return `${name} must stay inside the workspace (no "..").`;
@@ -134,6 +148,17 @@ export function readSettings(cfg: ConfigLike, trusted: boolean): ExtensionSettin
   const calibrate = get<string>("calibrate", "header");
   if (calibrate !== "header") overrides.calibrate = calibrate === "on";
 
+  const study: StudyOptions = {};
+  const studySeeds = get<number>("study.seeds", 0);
+  if (studySeeds > 0) study.seeds = Array.from({ length: studySeeds }, (_, i) => i + 1);
+  const studyQueries = get<number>("study.queries", 0);
+  if (studyQueries > 0) study.queries = studyQueries;
+  const studyK = get<number>("study.k", 0);
+  if (studyK > 0) study.k = studyK;
+  const studyCurve = get<number[]>("study.kCurve", []);
+  if (studyCurve.length) study.kCurve = [...new Set(studyCurve)].sort((a, b) => a - b);
+  study.draws = get<number>("study.draws", 50);
+
   return {
     modelPath,
     modelPathSource: modelPath ? mp.source : "default",
@@ -145,6 +170,7 @@ export function readSettings(cfg: ConfigLike, trusted: boolean): ExtensionSettin
     overrides,
     resultsFolder: get<string>("resultsFolder", ".icl-probe/results"),
     onOverflow: get<"stop" | "skip">("onOverflow", "stop"),
+    study,
     problems,
   };
 }

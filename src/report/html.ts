@@ -5,6 +5,8 @@
 import type { ReportData } from "./model";
 import { pAboveChanceText } from "../core/results/summary";
 import type { ReportWarnings } from "./warnings";
+import type { ReportVerdict } from "./model";
+import { hypothesesHtml, PNG_EXPORT_SCRIPT, REPORT_FIGURE_CSS } from "./figures";
 
 const esc = (s: unknown): string =>
   String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -41,6 +43,9 @@ th{background:var(--card)}td.l,th.l{text-align:left}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:16px}
 .chart{position:relative;height:280px}.chart.big{height:380px}
 .fam{font-size:11px;color:var(--muted)}
+.figure-row{display:grid;grid-template-columns:minmax(0,3fr) minmax(280px,2fr);gap:16px;margin:12px 0 24px;align-items:start}
+.figure-row figure{margin:0}.figure-row .fig svg{height:auto;display:block}.fig.panels-1{max-width:560px}.fig.panels-2{max-width:1000px}.small{font-size:12px}.missing{color:var(--warn)}
+.figure-cards .card{margin-bottom:8px}@media (max-width:900px){.figure-row{grid-template-columns:1fr}}
 .conditions{margin:6px 0;padding-left:18px;font-size:13px}.cond.pass .mark{color:var(--ok)}.cond.fail .mark{color:var(--bad)}.cond.untestable .mark{color:var(--warn)}
 #warnings-table code{white-space:nowrap}
 .warn-banner{border:1px solid var(--warn);border-left-width:4px;border-radius:4px;padding:6px 10px;margin:10px 0}
@@ -53,6 +58,7 @@ const PAGE_SCRIPT = `
   var data = JSON.parse(document.getElementById('icl-data').textContent);
   var charts = {};
   window.ICL_REPORT = { data: data, charts: charts, ready: false };
+${PNG_EXPORT_SCRIPT}
   if (typeof Chart === 'undefined') { document.getElementById('no-charts').hidden = false; return; }
   var palette = ['#0969da','#cf222e','#1a7f37','#8250df','#bf8700','#1b7c83','#d1242f','#57606a','#e16f24','#6639ba','#0550ae','#116329'];
   function alpha(hex, a){ var n=parseInt(hex.slice(1),16); return 'rgba('+(n>>16)+','+((n>>8)&255)+','+(n&255)+','+a+')'; }
@@ -171,15 +177,15 @@ export function renderReportHtml(data: ReportData, chartJsSource: string): strin
 <td class="l">${esc(shareText(s.labelShare))}</td><td class="l">${warningCell(s.warnings)}</td></tr>`,
     )
     .join("\n");
+  const anchor = (v: string): string | undefined => (variants.includes(v) ? `acc-${variants.indexOf(v)}` : undefined);
+  const card = (v: ReportVerdict, idPrefix = ""): string =>
+    `<div class="card" id="${esc(idPrefix)}verdict-${esc(v.id)}"><h3>${esc(v.title)}</h3><div class="status ${esc(v.status)}">${esc(v.status)}</div><p>${esc(v.text)}</p>
+${idPrefix && v.conditions.length ? `<details><summary class="muted">${v.conditions.length} conditions checked</summary>${conditionsHtml(v.conditions)}</details>` : conditionsHtml(v.conditions)}
+<div class="muted">Runs: ${v.runs.length ? v.runs.map((r) => (anchor(r) ? `<a href="#${anchor(r)}">${esc(r)}</a>` : esc(r))).join(", ") : "none"}${v.missing?.length ? `; not run: ${esc(v.missing.join(", "))}` : ""}</div></div>`;
   const verdictCards = data.verdicts.length
-    ? data.verdicts
-        .map(
-          (v) => `<div class="card" id="verdict-${esc(v.id)}"><h3>${esc(v.title)}</h3><div class="status ${esc(v.status)}">${esc(v.status)}</div><p>${esc(v.text)}</p>
-${conditionsHtml(v.conditions)}
-<div class="muted">Runs: ${v.runs.length ? v.runs.map((r) => (variants.includes(r) ? `<a href="#acc-${variants.indexOf(r)}">${esc(r)}</a>` : esc(r))).join(", ") : "none"}${v.missing?.length ? `; not run: ${esc(v.missing.join(", "))}` : ""}</div></div>`,
-        )
-        .join("\n")
+    ? data.verdicts.map((v) => card(v)).join("\n")
     : `<p class="muted">No hypothesis verdicts: run tau_RA / tau_PA / tau_g variants (e.g. --variants gold,ra-string,pa-word,g-string) to get them.</p>`;
+  const hypotheses = hypothesesHtml(data.figures, data.verdicts, card, anchor, esc);
   const confusions = data.confusions
     .map((c) => {
       if (c.labels && c.counts) {
@@ -229,12 +235,13 @@ ${conditionsHtml(v.conditions)}
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
-<title>${esc(data.title)}</title><style>${CSS}</style></head>
+<title>${esc(data.title)}</title><style>${CSS}${REPORT_FIGURE_CSS}</style></head>
 <body>
 <h1>${esc(data.title)}</h1>
 <div class="muted">${esc(m.status === "complete" ? "Complete run" : `Partial run (${m.status})`)}: ${m.progress.done} of ${m.progress.total} queries; ${esc(m.startedAt)}</div>
 ${warningBanner(data.warnings)}
 <p id="no-charts" hidden>Charts need JavaScript; the tables below hold the same numbers.</p>
+${hypotheses}
 <h2>Hypothesis verdicts</h2><div class="cards">${verdictCards}</div>
 <h2>Accuracy versus k</h2><div class="chart big"><canvas id="chart-acc"></canvas></div>
 <div class="grid">${variants.map((v, i) => `<div class="chart" id="acc-${i}"><canvas id="chart-acc-${i}" data-variant="${esc(v)}"></canvas></div>`).join("")}</div>

@@ -7,6 +7,7 @@ import { analyseRun, metricsAt, type RunAnalysis } from "../core/analysis";
 import { toVerdictCard, type VerdictCard } from "../shared/verdictCards";
 import { reportWarnings, type ReportWarnings } from "./warnings";
 import { CLASS_ROWS_SHOWN, MATRIX_MAX_CLASSES, TOP_CONFUSIONS, shownClassRows, type ClassRow, type ConfusionPair } from "../core/results/classTables";
+import type { Figure, FigureId } from "../core/figures/types";
 
 /** A verdict card of the report: the same adapter as the results panel's (src/shared/verdictCards.ts). */
 export type ReportVerdict = VerdictCard;
@@ -54,6 +55,8 @@ export interface ReportData {
   distributions: ReportDistribution[];
   verdicts: ReportVerdict[];
   warnings: ReportWarnings;
+  /** The paper's figures shown in the Hypotheses section (a study's; for other runs those that have data). */
+  figures: Figure[];
 }
 
 const BINS = 10;
@@ -113,9 +116,15 @@ export function buildReportData(results: ResultsFile, analysis: RunAnalysis = an
     distributions,
     verdicts: analysis.verdicts.map(toVerdictCard),
     warnings: reportWarnings(results),
+    figures: reportFigures(analysis.figures, m.study?.figures),
   };
 }
 
 function baseName(p: string): string {
   return p.split(/[\\/]/).pop() ?? p;
+}
+
+/** A study run shows its figures, missing ones included (they say what to add); any other run the figures it has data for. */
+function reportFigures(figures: readonly Figure[], study?: readonly FigureId[]): Figure[] {
+  return study ? figures.filter((f) => study.includes(f.id)) : figures.filter((f) => f.status !== "missing");
 }

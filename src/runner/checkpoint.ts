@@ -186,15 +186,16 @@ export class Journal {
     }
   }
 
-  /** Entries of a journal written for `fingerprint`; a torn or foreign line is skipped, not fatal. */
-  static read(path: string, fingerprint: string): JournalEntry[] {
+  /** Entries of a journal written for `fingerprint` (or any of a set: a run and the run it extends); a torn or foreign line is skipped, not fatal. */
+  static read(path: string, fingerprint: string | ReadonlySet<string>): JournalEntry[] {
+    const ours = typeof fingerprint === "string" ? new Set([fingerprint]) : fingerprint;
     if (!existsSync(path)) return [];
     const out: JournalEntry[] = [];
     for (const line of readFileSync(path, "utf8").split("\n")) {
       if (!line.trim()) continue;
       try {
         const e = JSON.parse(line) as JournalEntry;
-        if (e && e.fingerprint === fingerprint && (e.type === "record" || e.type === "calibration")) out.push(e);
+        if (e && ours.has(e.fingerprint) && (e.type === "record" || e.type === "calibration")) out.push(e);
       } catch {
         // The line being written when the process was killed: that query is re-scored.
       }

@@ -7,6 +7,8 @@ import { classesCsv, confusionsCsv, scoresCsv, summaryCsv } from "../core/result
 import { analyseRun, type RunAnalysis } from "../core/analysis";
 import { writeFileAtomic } from "./checkpoint";
 import { renderReport } from "../report";
+import type { Figure } from "../core/figures/types";
+import { figureSvg } from "../shared/figureSvg";
 
 export interface OutputFiles {
   results: string;
@@ -47,4 +49,23 @@ export function writeReportFromFile(resultsPath: string, outPath: string): Resul
   const results = parseResults(readFileSync(resultsPath, "utf8"), resultsPath);
   writeReport(results, outPath);
   return results;
+}
+
+export interface FigureFiles {
+  /** figures.json: the figures' data (src/core/figures), as drawn. */
+  data: string;
+  /** figures/<n>-<id>.svg, one per figure (black on white, for papers). */
+  svgs: string[];
+}
+
+/** A study's figures next to its results: their data and one SVG each (the panel and the report draw the same). */
+export function writeFigures(outDir: string, figures: readonly Figure[]): FigureFiles {
+  const data = join(outDir, "figures.json");
+  writeFileAtomic(data, JSON.stringify({ figures }, null, 1));
+  const svgs = figures.map((f) => {
+    const p = join(outDir, "figures", `${f.number}-${f.id}.svg`);
+    writeFileAtomic(p, figureSvg(f, { title: true, fixedSize: true }) + "\n");
+    return p;
+  });
+  return { data, svgs };
 }

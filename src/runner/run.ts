@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { DemoFile, LabelScore, ProbeSettings, QueryRecord } from "../core/types";
 import { EngineFailure, type EmbeddingRows, type ItemScore, type ModelInfo, type ScoreItem, type TextScoreItem, type TokenScoreItem } from "../engine/protocol";
 import { linearGroupScores } from "../core/linear/gLinear";
-import { getVariant, type VariantContext } from "../core/variants";
+import { getVariant, readsLexicon, type VariantContext } from "../core/variants";
 import { tokenizeAll, withTokenizer, type VocabEntry } from "../core/tokenizer";
 import { tryLoadLexicon } from "../node/lexicon";
 import { planExperiment, materializeGroup, VariantCache, withoutVariants, type ExperimentPlan, type MaterializedItem, type PlanGroup } from "../core/experiment/plan";
@@ -21,6 +21,8 @@ import { toolVersion } from "../node/packageRoot";
 import { computeBaselines, groupBaseline, type GroupBaseline } from "../core/experiment/baselines";
 import { demoSpans } from "../engine/items";
 import type { DemoSpan } from "../engine/protocol";
+import { groupWork, WorkMeter } from "../core/experiment/work";
+import type { StudyManifest } from "../core/study";
 import { summarizeWarnings, type RunWarning, type ScoreWarning } from "../core/warnings";
 
 export interface EngineScoreOptions {
@@ -63,6 +65,8 @@ export interface RunConfig {
   variantContext?: Partial<VariantContext>;
   /** The context size the model was loaded with (LoadOptions.contextSize); default its training context. */
   contextSize?: number;
+  /** The study this run is (src/core/study), recorded in the manifest. */
+  study?: StudyManifest;
 }
 
 export interface ProgressEvent {
@@ -72,8 +76,13 @@ export interface ProgressEvent {
   variant: string;
   k: number;
   seed: number;
-  /** Seconds left at the rate of this session, undefined until something was measured. */
+  /**
+   * Seconds left at the rate of this session, weighted by each demo set's work (characters the
+   * engine evaluates, src/core/experiment/work.ts); undefined until something was measured.
+   */
   etaSeconds?: number;
+  /** Demo sets finished in this session: the first estimate comes with the first one. */
+  measuredGroups: number;
   elapsedMs: number;
 }
 
@@ -147,6 +156,21 @@ export function engineManifest(info: ModelInfo): EngineManifest {
   };
 }
 
+/**
+ * What determines the numbers of every record, whatever the variants and k: the file, the model
+ * and the settings without variants, k and grid. Query pools and demo sets depend on the seed, k,
+ * queries and selection only, and each variant is built per (variant, seed), so a run whose
+ * variants or k grew can keep the records of the run it extends (the study's "run just those").
+ */
+export function dataFingerprint(fileSha: string, modelSha: string, settings: ProbeSettings, mode: ScoringMode | undefined): string {
+  const rest: Record<string, unknown> = { ...settings };
+  delete rest.variants;
+  delete rest.k;
+  delete rest.grid;
+  const sorted = Object.fromEntries(Object.keys(rest).sort().map((k) => [k, rest[k]]));
+  return sha256Text(JSON.stringify({ v: RESULTS_SCHEMA_VERSION, fileSha, modelSha, settings: sorted, mode })).slice(0, 32);
+}
+
 export async function runExperiment(config: RunConfig, opts: RunOptions): Promise<RunOutcome> {
   const t0 = performance.now();
   const { engine, signal } = opts;
@@ -182,26 +206,25 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
     status: "running",
     progress: { done: 0, total: plan.totalQueries },
     machine: machineManifest(),
+    ...(config.study ? { study: config.study } : {}),
   };
 
   const records = new Map<string, QueryRecord>();
   const calibration = new Map<string, CalibrationRecord>();
   const resultsPath = opts.outDir ? join(opts.outDir, RESULTS_FILE) : undefined;
   const journalPath = opts.outDir ? join(opts.outDir, JOURNAL_FILE) : undefined;
+  // Journal entries of these plans are this run's (the run it extends, when the variants grew).
+  const fingerprints = new Set([fingerprint]);
   if (opts.resume && resultsPath && journalPath) {
     if (existsSync(resultsPath)) {
       const prev = parseResults(readFileSync(resultsPath, "utf8"), resultsPath);
-      if (prev.manifest.planFingerprint !== fingerprint) {
-        throw new RunError(
-          `${resultsPath} comes from a different run (demo file, model, settings or scoring mode differ), so it cannot be resumed`,
-          "run again with the same file, model and flags (--fast too), or drop --resume / choose another --out directory",
-        );
-      }
+      if (prev.manifest.planFingerprint !== fingerprint) checkExtension(prev, plan, resultsPath, dataFingerprint(fileSha, model.sha256, config.settings, info.mode));
+      fingerprints.add(prev.manifest.planFingerprint);
       manifest.startedAt = prev.manifest.startedAt;
       for (const r of prev.records) records.set(recordKey(r), r);
       for (const c of prev.calibration ?? []) calibration.set(calibrationKey(c), c);
     }
-    for (const e of Journal.read(journalPath, fingerprint)) {
+    for (const e of Journal.read(journalPath, fingerprints)) {
       if (e.type === "record") records.set(recordKey(e.record), e.record);
       else calibration.set(calibrationKey(e.record), e.record);
     }
@@ -285,19 +308,19 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
   const snapshotEvery = opts.snapshotEveryMs ?? 2000;
   let engineMs = 0;
   const baselines = new Map<string, GroupBaseline>();
-  let doneThisSession = 0;
-  const sessionStart = performance.now();
+  const isDone = (g: PlanGroup, q: number): boolean => records.has(recordKey({ ...g, queryIndex: q }));
+  // g-linear's demo sets are least squares in this process: no engine work.
+  const meter = new WorkMeter(plan, (g) => (variants.get(g.variant, g.seed).linear ? 0 : groupWork(config.file, config.settings, g)), isDone);
   const emit = (g: PlanGroup): void => {
     if (!opts.onProgress) return;
-    const elapsed = performance.now() - sessionStart;
-    const left = plan.totalQueries - records.size;
     opts.onProgress({
       done: records.size,
       total: plan.totalQueries,
       variant: g.variant,
       k: g.k,
       seed: g.seed,
-      etaSeconds: doneThisSession > 0 ? ((elapsed / doneThisSession) * left) / 1000 : undefined,
+      etaSeconds: meter.etaSeconds(),
+      measuredGroups: meter.groupsMeasured,
       elapsedMs: performance.now() - t0,
     });
   };
@@ -308,11 +331,13 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
     const overflowed = new Set<string>();
     for (const group of plan.groups) {
       if (overflowed.has(`${group.variant}|${group.k}|${group.seed}`)) continue;
-      const pending = group.queries.filter((q) => !records.has(recordKey({ ...group, queryIndex: q })));
+      const pending = group.queries.filter((q) => !isDone(group, q));
       if (pending.length === 0) continue;
       if (writeFailure) throw writeFailure;
       if (signal?.aborted) throw abortError();
       emit(group);
+      // Wall time of the whole demo set (prompts, engine, baselines): what the estimate extrapolates.
+      let groupStart = performance.now();
       const items = materializeGroup(plan, group, config.file, variants, (q) => records.has(recordKey({ ...group, queryIndex: q })));
       const inst = variants.get(group.variant, group.seed);
       if (inst.linear) {
@@ -325,9 +350,10 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
         qs.forEach((item, j) => {
           const r = toQueryRecord(group, item, scored[j], []);
           records.set(recordKey(r), r);
-          doneThisSession++;
           journal?.append([{ type: "record", fingerprint, record: r }]);
         });
+        meter.add(group, qs.length, performance.now() - groupStart);
+        meter.groupsMeasured++;
         try {
           if (!baselines.has(group.id)) baselines.set(group.id, groupBaseline(group, config.file, variants));
         } catch {
@@ -368,7 +394,6 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
           } else {
             const r = toQueryRecord(group, item, labels, cfProbs(), warnings);
             records.set(recordKey(r), r);
-            doneThisSession++;
             journalAppend({ type: "record", fingerprint, record: r });
           }
         };
@@ -416,6 +441,10 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
         // Items not streamed (engines without onItem) are accepted here.
         for (const s of scored) accept(s);
         if (writeFailure) throw writeFailure;
+        const now = performance.now();
+        meter.add(group, batch.filter((b) => b.kind === "query").length, now - groupStart);
+        groupStart = now;
+        if (batch === batches[batches.length - 1]) meter.groupsMeasured++;
         emit(group);
         // The journal already holds every record; the snapshot is refreshed at most every
         // snapshotEveryMs (a full rewrite + fsync per demo set cost ~5% of the engine time on the
@@ -490,7 +519,7 @@ class PreparedVariants extends VariantCache {
 async function prepareVariants(plan: ExperimentPlan, config: RunConfig, engine: EngineLike): Promise<PreparedVariants> {
   const defs = plan.variants.map((v) => getVariant(v));
   const extra: Partial<VariantContext> = { ...config.variantContext };
-  if (!extra.lexicon && defs.some((d) => d?.needsLexicon)) {
+  if (!extra.lexicon && plan.variants.some(readsLexicon)) {
     const lex = tryLoadLexicon();
     if (lex) extra.lexicon = lex;
   }
@@ -617,4 +646,29 @@ function orderedCalibration(plan: ExperimentPlan, cal: Map<string, CalibrationRe
       if (c) out.push(c);
     }
   return out;
+}
+
+/**
+ * Resuming with other settings is extending the run when only its variants or k grew: the records
+ * are those of the same file, model and data settings, and every one of them is in the new plan
+ * (none would be dropped). Otherwise the results are another run's.
+ */
+function checkExtension(prev: ResultsFile, plan: ExperimentPlan, resultsPath: string, data: string): void {
+  const m = prev.manifest;
+  if (dataFingerprint(m.demoFile.sha256, m.model.sha256, m.settings, m.engine.mode) !== data) {
+    throw new RunError(
+      `${resultsPath} comes from a different run (demo file, model, settings or scoring mode differ), so it cannot be resumed`,
+      "run again with the same file, model and flags (--fast too), or drop --resume / choose another --out directory",
+    );
+  }
+  const planned = new Set<string>();
+  for (const g of plan.groups) for (const q of g.queries) planned.add(recordKey({ ...g, queryIndex: q }));
+  const dropped = prev.records.filter((r) => !planned.has(recordKey(r)));
+  if (dropped.length) {
+    const cells = [...new Set(dropped.map((r) => `${r.variant} at k = ${r.k}`))];
+    throw new RunError(
+      `resuming ${resultsPath} with these settings would drop ${dropped.length} of its records (${cells.slice(0, 4).join(", ")}${cells.length > 4 ? ", ..." : ""})`,
+      "resume with every variant and k the run had (a run can grow, not shrink), or choose another --out directory",
+    );
+  }
 }

@@ -13,6 +13,7 @@ import { demoFileName, modelName } from "./resultsShape";
 import { MATRIX_MAX_CLASSES, TOP_CONFUSIONS } from "../core/results/classTables";
 import { formatFigure, toVerdictCard, type VerdictCard } from "./verdictCards";
 import type { ToyNotice } from "./toyModels";
+import type { Figure } from "../core/figures/types";
 
 export type { VerdictCard };
 
@@ -123,6 +124,10 @@ export interface RunView {
   confusion: ConfusionView;
   labelBias: LabelBars;
   verdicts: VerdictCard[];
+  /** The paper's six figures (src/core/figures: the analysis's own), for the Hypotheses view. */
+  figures: Figure[];
+  /** The study's name when the run is a study ("Li et al. 2024"). */
+  study?: string;
   manifest: { name: string; value: string }[];
   complete: boolean;
   /** The run's warnings (src/shared/warningsView.ts); set by the panel. */
@@ -242,6 +247,11 @@ function manifestRows(m: ResultsLike["manifest"]): { name: string; value: string
   return rows;
 }
 
+function studyName(m: ResultsLike["manifest"]): { study?: string } {
+  const st = (m as { study?: { name?: unknown } } | undefined)?.study;
+  return st && typeof st.name === "string" ? { study: st.name } : {};
+}
+
 export function defaultSelection(series: readonly VariantSeries[]): { variant: string; k: number } {
   const s = series.find((x) => x.variant === "gold") ?? series[0];
   if (!s) return { variant: "", k: 0 };
@@ -276,6 +286,8 @@ export function buildRunView(runId: string, results: ResultsLike, analysis: RunA
     confusion: confusionView(analysis, sel.variant, sel.k),
     labelBias: labelBiasView(analysis, sel.variant, sel.k),
     verdicts: analysis.verdicts.map(toVerdictCard),
+    figures: analysis.figures,
+    ...studyName(results.manifest),
     manifest: manifestRows(results.manifest),
     complete,
   };

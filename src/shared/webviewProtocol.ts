@@ -6,6 +6,7 @@
 import type { QueryDetail, QueryPage, RunSummary, RunView, VariantSeries, BaselineLines } from "./viewModel";
 import type { ProbeStatus } from "./probeStatus";
 import type { ToyNotice } from "./toyModels";
+import { FIGURE_IDS, type FigureId } from "../core/figures/types";
 
 export const PANEL_VIEW_TYPE = "iclProbe.results";
 export const SIDEBAR_VIEW_ID = "iclProbe.sidebar";
@@ -79,12 +80,22 @@ export type WebviewToExtension =
   | { type: "queryDetail"; runId: string; key: number }
   | { type: "closeRun"; runId: string }
   | { type: "selectRun"; runId: string }
-  | { type: "action"; action: WebviewAction; runId?: string };
+  | { type: "action"; action: WebviewAction; runId?: string }
+  /** Save a figure of the Hypotheses view: SVG is rendered by the extension from its own data; PNG comes rasterised from the webview (base64). */
+  | { type: "exportFigure"; runId: string; figure: FigureId; format: "svg" | "png"; data?: string }
+  /** Run the variants a figure lacks, added to the same run. */
+  | { type: "runFigure"; runId: string; figure: FigureId };
 
 /** A warning code as the results schema allows it (kebab-case). */
 const WARNING_CODE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const str = (v: unknown, max = 500): v is string => typeof v === "string" && v.length <= max;
 const int = (v: unknown, min = 0, max = 1e9): v is number => typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
+
+const isFigure = (v: unknown): v is FigureId => typeof v === "string" && (FIGURE_IDS as readonly string[]).includes(v);
+/** 16 MB of PNG at most. */
+const MAX_PNG_BASE64 = 22_000_000;
+/** The PNG file signature (89 50 4E 47 0D 0A 1A 0A) in base64. */
+export const PNG_BASE64_SIGNATURE = "iVBORw0KGgo";
 
 /** Validates a message posted by a webview; returns undefined for anything malformed. */
 export function parseWebviewMessage(m: unknown): WebviewToExtension | undefined {
@@ -106,6 +117,15 @@ export function parseWebviewMessage(m: unknown): WebviewToExtension | undefined 
       return str(o.runId) ? { type: "closeRun", runId: o.runId } : undefined;
     case "selectRun":
       return str(o.runId) ? { type: "selectRun", runId: o.runId } : undefined;
+    case "exportFigure": {
+      if (!str(o.runId) || !isFigure(o.figure) || (o.format !== "svg" && o.format !== "png")) return undefined;
+      if (o.format === "svg") return { type: "exportFigure", runId: o.runId, figure: o.figure, format: "svg" };
+      // A PNG of a few hundred kilobytes as base64; anything else is not one of ours.
+      if (typeof o.data !== "string" || o.data.length > MAX_PNG_BASE64 || !/^[A-Za-z0-9+/]+=*$/.test(o.data) || !o.data.startsWith(PNG_BASE64_SIGNATURE)) return undefined;
+      return { type: "exportFigure", runId: o.runId, figure: o.figure, format: "png", data: o.data };
+    }
+    case "runFigure":
+      return str(o.runId) && isFigure(o.figure) ? { type: "runFigure", runId: o.runId, figure: o.figure } : undefined;
     case "action":
       if (!ACTIONS.includes(o.action as WebviewAction)) return undefined;
       if (o.runId !== undefined && !str(o.runId)) return undefined;

@@ -77,3 +77,14 @@ test("one variant-key grammar: the setting's pattern in package.json is the core
   for (const ok of ["gold", "ra-string#3", "ra-string#0..49", "ra-chain-2"]) assert.equal(validateSetting("defaultVariants", [ok]), undefined, ok);
   for (const bad of ["Gold", "ra-string#", "ra-string#0..", "#3", "ra string"]) assert.match(validateSetting("defaultVariants", [bad]) ?? "", /variant keys/, bad);
 });
+
+test("study settings: 0 and [] mean the study's defaults; values become study options; bad ones are named", () => {
+  assert.deepEqual(readSettings(cfg({}), true).study, { draws: 50 });
+  const s = readSettings(cfg({ "study.seeds": { globalValue: 3 }, "study.queries": { globalValue: 8 }, "study.k": { globalValue: 16 }, "study.kCurve": { globalValue: [8, 0, 16, 8] }, "study.draws": { globalValue: 5 } }), true);
+  assert.deepEqual(s.study, { seeds: [1, 2, 3], queries: 8, k: 16, kCurve: [0, 8, 16], draws: 5 });
+  assert.deepEqual(s.problems, []);
+  const bad = readSettings(cfg({ "study.seeds": { globalValue: -1 }, "study.kCurve": { globalValue: [4, "x"] }, "study.draws": { globalValue: 1.5 } }), true);
+  assert.equal(bad.problems.length, 3);
+  assert.ok(bad.problems.every((p) => /^iclProbe\.study\.(seeds|kCurve|draws) /.test(p)));
+  assert.deepEqual(bad.study, { draws: 50 });
+});

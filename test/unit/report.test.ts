@@ -104,7 +104,7 @@ test("Chromium renders the charts with the numbers of results.json", async (t) =
     // Verdict cards: one per verdict of core/verdicts, with its status; H1 links the ra-string run.
     const expected = analyseRun(r).verdicts.map(toVerdictCard);
     assert.equal(expected.length, 5);
-    const cards = await page.$$eval(".card", (cs) => cs.map((c) => ({ id: c.id, status: c.querySelector(".status")?.textContent })));
+    const cards = await page.$$eval(".cards > .card", (cs) => cs.map((c) => ({ id: c.id, status: c.querySelector(".status")?.textContent })));
     assert.deepEqual(
       cards,
       expected.map((v) => ({ id: `verdict-${v.id}`, status: v.status })),

@@ -203,7 +203,8 @@ test("H3 chain: a decay over 5 orders just passes (1/120); 4 orders cannot reach
 test("H3 correlation study: within-seed permutation test; not-run, consistent, contradicted, inconclusive, bins", () => {
   const none = h3Correlation(metricsOf(cell("ra-string", 16, 1, 60, 100)));
   assert.equal(none.status, "not-run");
-  assert.match(none.missing![0], /ra-string#0\.\.49 and g-string#0\.\.49/);
+  assert.match(none.missing![0], /ra-token#0\.\.49 and g-token#0\.\.49/);
+  assert.match(none.text, /ra-string#0\.\.49 and g-string#0\.\.49/, "the string draws are named as the alternative");
 
   const gAcc = [50, 55, 60, 65, 70, 75, 80, 85, 90, 95];
   const pos = gAcc.flatMap((g, d) => [...cell(`g-string#${d}`, 16, 1, g, 100), ...cell(`ra-string#${d}`, 16, 1, Math.round(40 + g / 2 + (d % 2 ? 3 : -3)), 100)]);
@@ -240,6 +241,17 @@ test("H3 correlation study: within-seed permutation test; not-run, consistent, c
   assert.equal(iv.status, "inconclusive");
   assert.match(iv.text, /Only 8 of the 50 planned draws/);
   assert.ok(iv.missing && /42 more draws/.test(iv.missing[0]));
+
+  // The paper's draws: each label -> a random single token, ra-token#n / g-token#n (sharing g).
+  // With both families present, the one with more draws is used; the points are the verdict's.
+  const tok = gAcc.flatMap((g, d) => [...cell(`g-token#${d}`, 16, 1, g, 100), ...cell(`ra-token#${d}`, 16, 1, Math.round(40 + g / 2 + (d % 2 ? 3 : -3)), 100)]);
+  const tv2 = h3Correlation(metricsOf([...tok, ...three]), { correlationDraws: 10 });
+  assert.equal(tv2.status, "consistent", tv2.text);
+  assert.equal(tv2.numbers["tau_RA"], "ra-token");
+  assert.match(tv2.text, /ra-token#n/);
+  assert.equal(tv2.points!.length, 10);
+  assert.deepEqual(tv2.points![2], { draw: 2, seed: 1, g: 0.6, ra: 0.67 });
+  assert.ok(tv2.runs.every((r) => /^(ra|g)-token#/.test(r.variant)));
 });
 
 test("verdicts() returns all five, each with a status and runs or missing variants", () => {

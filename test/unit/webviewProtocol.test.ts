@@ -17,6 +17,9 @@ test("valid messages pass through unchanged", () => {
     { type: "selectRun", runId: "r" },
     { type: "action", action: "openReport", runId: "r" },
     { type: "action", action: "cancel" },
+    { type: "exportFigure", runId: "r", figure: "h1-ra-vs-k", format: "svg" },
+    { type: "exportFigure", runId: "r", figure: "h3-chain", format: "png", data: "iVBORw0KGgoAAAANSUhEUg==" },
+    { type: "runFigure", runId: "r", figure: "h2-icl-vs-linear" },
   ];
   for (const m of msgs) assert.deepEqual(parseWebviewMessage(m), m);
 });
@@ -68,4 +71,13 @@ test("the HTML report gets a nonce CSP inside VS Code", () => {
   assert.equal((out.match(/<script[^>]*nonce="XYZ"/g) ?? []).length, 2);
   assert.ok(out.includes(`<style nonce="XYZ">`));
   assert.ok(out.includes(`type="application/json" nonce="XYZ"`));
+});
+
+test("figure messages: known figures only; a PNG must be base64 with the PNG signature; an SVG carries no data", () => {
+  assert.equal(parseWebviewMessage({ type: "runFigure", runId: "r", figure: "h9" }), undefined);
+  assert.equal(parseWebviewMessage({ type: "exportFigure", runId: "r", figure: "h1-ra-vs-k", format: "pdf" }), undefined);
+  assert.equal(parseWebviewMessage({ type: "exportFigure", runId: "r", figure: "h1-ra-vs-k", format: "png", data: "PHN2Zz4=" }), undefined, "not a PNG");
+  assert.equal(parseWebviewMessage({ type: "exportFigure", runId: "r", figure: "h1-ra-vs-k", format: "png", data: "iVBORw0KGgo<script>" }), undefined);
+  assert.equal(parseWebviewMessage({ type: "exportFigure", runId: "r", figure: "h1-ra-vs-k", format: "png" }), undefined);
+  assert.deepEqual(parseWebviewMessage({ type: "exportFigure", runId: "r", figure: "h1-ra-vs-k", format: "svg", data: "<svg onload=x>" }), { type: "exportFigure", runId: "r", figure: "h1-ra-vs-k", format: "svg" }, "an SVG is rendered by the extension, never taken from the webview");
 });

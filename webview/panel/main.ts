@@ -13,8 +13,9 @@ import { drawAccuracy } from "../shared/accuracyChart.js";
 import { warningsSection } from "./warnings.js";
 import { runHeader } from "./runHeader.js";
 import { bringSelectionIntoView, PAGE, queryExplorer, type ExplorerActions } from "./explorer.js";
+import { verdictCard } from "../shared/verdictCard.js";
+import { hypothesesView, viewTabs, type PanelView } from "./hypotheses.js";
 
-const CONDITION_MARK: Record<string, string> = { pass: "✓", fail: "✗", untestable: "?" };
 const state = {
   runs: [] as RunView[],
   focus: undefined as string | undefined,
@@ -25,6 +26,8 @@ const state = {
   warning: undefined as { runId: string; code: string } | undefined,
   /** A query picked in the editor, selected once its page and detail arrive. */
   reveal: undefined as { runId: string; key: number } | undefined,
+  /** Runs or Hypotheses; unset: Hypotheses for a study run, else Runs. */
+  view: undefined as PanelView | undefined,
 };
 
 const app = document.getElementById("app")!;
@@ -164,25 +167,7 @@ function runColumn(run: RunView, index: number, explorer?: HTMLElement): HTMLEle
   // Verdicts.
   if (run.verdicts.length) {
     const cards = el("div", { class: "verdicts", testid: "verdicts" });
-    for (const v of run.verdicts) {
-      cards.append(
-        el(
-          "article",
-          { class: `verdict-card status-${v.status}`, testid: "verdict-card", "data-status": v.status, "data-id": v.id },
-          el("h4", {}, v.title, " ", badge(v.status)),
-          el("p", {}, v.text),
-          v.conditions?.length
-            ? el(
-                "ul",
-                { class: "verdict-conditions", testid: "verdict-conditions" },
-                ...v.conditions.map((c) => el("li", { class: `cond cond-${c.status}`, "data-status": c.status }, `${CONDITION_MARK[c.status] ?? "?"} ${c.text}`, el("span", { class: "icl-muted small" }, ` (${c.status}: ${c.detail})`))),
-              )
-            : undefined,
-          v.missing?.length ? el("p", { class: "icl-muted small", testid: "verdict-missing" }, `Not run: ${v.missing.join(", ")}`) : undefined,
-          v.numbers.length ? table(["", ""], v.numbers.map((n) => [n.name, n.value]), "verdict-numbers", "icl-table compact") : undefined,
-        ),
-      );
-    }
+    for (const v of run.verdicts) cards.append(verdictCard(v));
     col.append(el("h3", {}, "Hypothesis verdicts"), cards);
   }
 
@@ -213,6 +198,13 @@ function render(): void {
   }
   const f = focused();
   const single = state.runs.length === 1;
+  const view = state.view ?? (f?.study ? "hypotheses" : "runs");
+  app.append(viewTabs(view, (v) => { state.view = v; render(); }, f?.study));
+  if (view === "hypotheses" && f) {
+    app.append(hypothesesView(f, (variant, k) => { state.view = "runs"; selectCell(f, variant, k); }));
+    window.scrollTo(0, y);
+    return;
+  }
   const grid = el("div", { class: "runs", testid: "runs", "data-count": state.runs.length });
   grid.style.setProperty("--cols", String(state.runs.length));
   state.runs.forEach((r, i) => {

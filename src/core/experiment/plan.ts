@@ -60,7 +60,8 @@ export function planExperiment({ file, settings }: PlanInput): ExperimentPlan {
   if (variants.length === 0) throw new PlanError("no variants to run", "pass --variants gold,ra-string or set \"variants\" in the file header");
   if (settings.k.length === 0) throw new PlanError("no k values to run", "pass --k 0,4,8 or set \"k\" in the file header");
   if (settings.seeds.length === 0) throw new PlanError("no seeds to run", "pass --seeds 1,2,3 or set \"seeds\" in the file header");
-  const maxK = Math.max(...settings.k);
+  const kOf = gridKs(settings, variants);
+  const maxK = Math.max(...variants.flatMap((v) => kOf(v)));
   // One rule everywhere (parser note "queries-capped", docs): queries beyond the examples left
   // after the largest k are capped, in both selection modes (selection sets aside every query of
   // the seed, a clean train/test split). Only a k that leaves no query at all is an error.
@@ -104,7 +105,7 @@ export function planExperiment({ file, settings }: PlanInput): ExperimentPlan {
   };
 
   for (const variant of variants) {
-    for (const k of settings.k) {
+    for (const k of kOf(variant)) {
       for (const seed of settings.seeds) {
         const poolIdx = queryPools[seed];
         const pool = poolIdx.map((i) => examples[i]);
@@ -140,6 +141,30 @@ export function withoutVariants(plan: ExperimentPlan, drop: readonly string[]): 
     totalQueries: groups.reduce((n, g) => n + g.queries.length, 0),
     totalCalibration: groups.reduce((n, g) => n + g.calibrationInputs.length, 0),
   };
+}
+
+/**
+ * The k values each variant runs at: every k of the settings, or with a grid the k of the blocks
+ * that list the variant (in the settings' k order). A grid must agree with the settings' variants
+ * and k (their union), so the manifest says what ran.
+ */
+function gridKs(settings: ProbeSettings, variants: readonly string[]): (variant: string) => number[] {
+  if (!settings.grid) return () => settings.k;
+  const byVariant = new Map<string, Set<number>>();
+  for (const block of settings.grid) {
+    for (const k of block.k) {
+      if (!settings.k.includes(k)) throw new PlanError(`the grid runs k = ${k}, which the settings' k (${settings.k.join(", ")}) does not list`, "build the grid and the settings together (src/core/study does)");
+    }
+    for (const v of expandVariantKeys(block.variants)) {
+      if (!variants.includes(v)) throw new PlanError(`the grid runs ${v}, which the settings' variants do not list`, "build the grid and the settings together (src/core/study does)");
+      const set = byVariant.get(v) ?? new Set<number>();
+      for (const k of block.k) set.add(k);
+      byVariant.set(v, set);
+    }
+  }
+  const missing = variants.find((v) => !byVariant.has(v));
+  if (missing) throw new PlanError(`${missing} is in the settings' variants but in no block of the grid`, "add it to a block, or drop it from the variants");
+  return (v) => settings.k.filter((k) => byVariant.get(v)!.has(k));
 }
 
 function assertNoLeak(demos: number[], queries: number[], variant: string, k: number, seed: number): void {

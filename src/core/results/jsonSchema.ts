@@ -55,6 +55,25 @@ const settings = {
     balance: { type: "boolean" },
     calibrate: { type: "boolean" },
     variants: { type: "array", items: str, minItems: 1 },
+    // v3, optional: a plan of blocks (variants x k) instead of every variant at every k (a study).
+    grid: {
+      type: "array",
+      items: { type: "object", required: ["variants", "k"], properties: { variants: { type: "array", items: str, minItems: 1 }, k: { type: "array", items: { type: "integer", minimum: 0 }, minItems: 1 } } },
+    },
+  },
+} as const;
+
+// v3, optional: the study a run is (icl-probe study, src/core/study).
+const study = {
+  type: "object",
+  required: ["id", "name", "k", "kCurve", "draws", "figures"],
+  properties: {
+    id: str,
+    name: str,
+    k: { type: "integer", minimum: 0 },
+    kCurve: { type: "array", items: { type: "integer", minimum: 0 } },
+    draws: { type: "integer", minimum: 0 },
+    figures: { type: "array", items: str },
   },
 } as const;
 
@@ -165,6 +184,7 @@ export const RESULTS_JSON_SCHEMA = {
           properties: { platform: str, arch: str, cpus: int, node: str },
         },
         error: str,
+        study,
       },
     },
     records: { type: "array", items: queryRecord },

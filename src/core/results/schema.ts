@@ -3,6 +3,7 @@
 // docs/RESULTS_SCHEMA.md). Pure types: no file access here.
 import type { LabelScore, ProbeSettings, QueryRecord, DemoFormat } from "../types";
 import type { RunWarnings, ScoreWarning } from "../warnings";
+import type { StudyManifest } from "../study/resolve";
 
 /** Bump when the shape changes; add a step to migrate.ts for the previous version. */
 export const RESULTS_SCHEMA_VERSION = 3;
@@ -85,6 +86,8 @@ export interface RunManifest {
    * and its synonym/antonym/keyword (or chain), with where it came from (WordNet or a word list).
    */
   mappings?: { variant: string; seed: number; rows: { from: string; to: string; chain?: string[]; note?: string }[] }[];
+  /** v3, optional: the study this run is (`icl-probe study`, src/core/study): its id, main k, k curve, draws and figures. */
+  study?: StudyManifest;
 }
 
 /** A variant, or one (variant, k, seed) cell, left out of a run before scoring, with the reason. */

@@ -89,6 +89,7 @@ export const paWord: VariantDefinition = {
   title: "tau_PA: word cipher",
   description: "Every input word type replaced by a random string, consistently; labels and template kept.",
   source: "Li et al. 2024 (ACL), tau_PA (word-level version of their token permutation)",
+  readsLexicon: true,
   create(ctx: VariantContext, draw: number, key: string): VariantInstance {
     requireClasses(ctx, this.id, 2);
     const words = labelWords(ctx);

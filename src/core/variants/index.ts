@@ -67,6 +67,12 @@ export function getVariant(key: string): VariantDefinition | undefined {
   return BY_ID.get(variantIdOf(key));
 }
 
+/** Whether building `key` reads the WordNet table (needs it, or uses it when present): callers load it for these. */
+export function readsLexicon(key: string): boolean {
+  const d = getVariant(key);
+  return !!(d?.needsLexicon || d?.readsLexicon);
+}
+
 /** Nearest known ids for an unknown one (edit distance), for "did you mean" hints. */
 function suggest(id: string): string[] {
   const d = (a: string, b: string): number => {

@@ -90,7 +90,13 @@ export interface VariantDefinition {
   /** The paper it comes from. */
   source: string;
   needsTokenizer?: boolean;
+  /** Cannot be built without the WordNet table (or the file's word lists). */
   needsLexicon?: boolean;
+  /**
+   * Reads the WordNet table when it is there (pa-word avoids English words as ciphers): every
+   * caller loads it for such a variant, so its output never depends on which other variants run.
+   */
+  readsLexicon?: boolean;
   create(ctx: VariantContext, draw: number, key: string): VariantInstance;
 }
 

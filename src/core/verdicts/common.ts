@@ -59,6 +59,18 @@ export interface Verdict {
   missing?: string[];
   /** Binned view of the correlation study (H3-correlation only). */
   bins?: CorrelationBin[];
+  /** The correlation study's points, one per random function g (H3-correlation only). */
+  points?: CorrelationPoint[];
+}
+
+/** One random function g of the correlation study: a draw within a seed, with its two accuracies. */
+export interface CorrelationPoint {
+  draw: number;
+  seed: number;
+  /** tau_g-ICL accuracy. */
+  g: number;
+  /** tau_RA accuracy. */
+  ra: number;
 }
 
 export interface VerdictOptions {

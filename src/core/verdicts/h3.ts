@@ -3,50 +3,16 @@
 // (b) accuracy decays with synonym-chain order m yet stays above chance;
 // (c) across random functions g, tau_RA accuracy tracks tau_g-ICL accuracy for the same g.
 import type { VariantKMetrics } from "../metrics";
-import { accuracyBySeed, compareSeries, type SeedSeries } from "../compare";
-import { promptInference, seedInference, type Tested } from "../stats/inference";
+import { compareSeries } from "../compare";
 import { spearmanExactPValue, spearmanRho, stratifiedPermutationCorrelation } from "../stats/correlation";
 import {
   DEFAULT_ALPHA, estimateText, f2, failedText, fp, fthr, notRun, pick, runName, runsOf, testCondition, untestable,
-  type CorrelationBin, type Verdict, type VerdictCondition, type VerdictOptions, type VerdictRun,
+  type CorrelationBin, type Verdict, type VerdictCondition, type VerdictOptions,
 } from "./common";
-import { parseVariantKey } from "../variants/keys";
+import { drawPairs, poolDraws, sideOf, type Side } from "./draws";
 
 const NATURAL = ["ra-synonym", "ra-antonym", "ra-keyword"];
 const CHAIN = ["ra-chain-1", "ra-chain-2", "ra-chain-3", "ra-chain-4", "ra-chain-5"];
-
-/** One side of a natural-vs-random comparison: a run, or the draws ra-string#n of one k pooled per seed. */
-interface Side extends VerdictRun {
-  accuracy: Tested;
-  bySeed: SeedSeries;
-  chance: number;
-}
-
-const sideOf = (m: VariantKMetrics): Side => ({ variant: m.variant, k: m.k, accuracy: m.accuracy, bySeed: accuracyBySeed(m), chance: m.chance });
-
-/** The draws of one k pooled: per seed the mean of the draws' accuracies; one seed pools their distinct prompts. */
-function poolDraws(runs: readonly VariantKMetrics[], name: string, level: number): Side[] {
-  const byK = new Map<number, VariantKMetrics[]>();
-  for (const r of runs) byK.set(r.k, [...(byK.get(r.k) ?? []), r]);
-  return [...byK.entries()].map(([k, rs]) => {
-    const seeds = new Map<number, { sum: number; n: number; successes: number; prompts: number }>();
-    for (const r of rs) {
-      for (const s of r.perSeed) {
-        const a = seeds.get(s.seed) ?? { sum: 0, n: 0, successes: 0, prompts: 0 };
-        a.sum += s.accuracy;
-        a.n++;
-        a.successes += s.accuracy * s.prompts;
-        a.prompts += s.prompts;
-        seeds.set(s.seed, a);
-      }
-    }
-    const chance = rs.reduce((a, r) => a + r.chance, 0) / rs.length;
-    const bySeed = new Map([...seeds.entries()].map(([s, a]) => [s, a.sum / a.n]));
-    const only = [...seeds.values()][0];
-    const accuracy = seeds.size > 1 ? seedInference([...bySeed.keys()].sort((a, b) => a - b).map((s) => bySeed.get(s)!), chance, level) : promptInference(only.successes, only.prompts, chance, level);
-    return { variant: name, k, accuracy, bySeed, chance };
-  });
-}
 
 export function h3Natural(metrics: readonly VariantKMetrics[], opts: VerdictOptions = {}): Verdict {
   const alpha = opts.alpha ?? DEFAULT_ALPHA;
@@ -176,55 +142,35 @@ function factorial(n: number): number {
 }
 
 /**
- * H3 (c): over random functions g (variant keys ra-string#n and g-string#n), tau_RA accuracy vs
- * tau_g-ICL accuracy for the same g. A point is a (draw, seed): each seed draws its own g. Points of
- * one seed share its demo set, so the correlation is taken within seeds and tested by permuting
- * within seeds (a good demo set raising both accuracies is not a correlation across g).
+ * H3 (c): over random functions g, tau_RA accuracy vs tau_g-ICL accuracy for the same g: the n-th
+ * draws ra-token#n / g-token#n (each label -> a random single token, as the paper draws g) or
+ * ra-string#n / g-string#n, whichever ran more draws at one k. A point is a (draw, seed): each
+ * seed draws its own g. Points of one seed share its demo set, so the correlation is taken within
+ * seeds and tested by permuting within seeds (a good demo set raising both accuracies is not a
+ * correlation across g).
  */
 export function h3Correlation(metrics: readonly VariantKMetrics[], opts: VerdictOptions = {}): Verdict {
   const alpha = opts.alpha ?? DEFAULT_ALPHA;
   const wanted = opts.correlationDraws ?? 50;
   const nb = opts.bins ?? 5;
   const title = "H3 structured task selection: does tau_RA accuracy track tau_g-ICL accuracy across random g?";
-  const ra = new Map<string, VariantKMetrics>();
-  const tg = new Map<string, VariantKMetrics>();
-  for (const m of metrics) {
-    const { id, draw } = parseVariantKey(m.variant);
-    if (draw === undefined || m.n === 0) continue;
-    if (id === "ra-string") ra.set(`${draw}|${m.k}`, m);
-    if (id === "g-string") tg.set(`${draw}|${m.k}`, m);
-  }
-  const pairsByK = new Map<number, { draw: number; ra: VariantKMetrics; g: VariantKMetrics }[]>();
-  for (const [key, r] of ra) {
-    const g = tg.get(key);
-    if (!g) continue;
-    const list = pairsByK.get(r.k) ?? [];
-    list.push({ draw: Number(key.split("|")[0]), ra: r, g });
-    pairsByK.set(r.k, list);
-  }
-  const ks = [...pairsByK.keys()].sort((a, b) => pairsByK.get(b)!.length - pairsByK.get(a)!.length || b - a);
+  const families = CORRELATION_FAMILIES.map((f) => ({ ...f, best: drawPairs(metrics, f.ra, f.g)[0] })).filter((f) => f.best);
   // The range form is what a user can paste into --variants or the header (expandVariantKeys).
-  const draws = `ra-string#0..${wanted - 1} and g-string#0..${wanted - 1}`;
-  if (ks.length === 0) {
-    const v = notRun("H3-correlation", "H3", title, [draws], "");
-    v.text = `Not run: no random function g was run both as tau_RA (ra-string#n) and as tau_g-ICL (g-string#n) at the same k. Add ${draws} (same k > 0 for both) and run again.`;
+  const rangeOf = (ra: string, g: string): string => `${ra}#0..${wanted - 1} and ${g}#0..${wanted - 1}`;
+  if (families.length === 0) {
+    const v = notRun("H3-correlation", "H3", title, [rangeOf("ra-token", "g-token")], "");
+    v.text = `Not run: no random function g was run both as tau_RA (ra-token#n or ra-string#n) and as tau_g-ICL (g-token#n or g-string#n, the same n) at the same k. Add ${rangeOf("ra-token", "g-token")} (or ${rangeOf("ra-string", "g-string")}; same k > 0 for both) and run again.`;
     return v;
   }
-  const k = ks[0];
-  const pairs = pairsByK.get(k)!.sort((a, b) => a.draw - b.draw);
-  const points: { draw: number; seed: number; g: number; ra: number }[] = [];
-  for (const p of pairs) {
-    const gBySeed = new Map(p.g.perSeed.map((s) => [s.seed, s.accuracy]));
-    for (const s of p.ra.perSeed) {
-      const g = gBySeed.get(s.seed);
-      if (g !== undefined) points.push({ draw: p.draw, seed: s.seed, g, ra: s.accuracy });
-    }
-  }
+  const fam = families.sort((a, b) => b.best!.pairs.length - a.best!.pairs.length || b.best!.k - a.best!.k)[0];
+  const { k, pairs } = fam.best!;
+  const points = fam.best!.points.map((p) => ({ draw: p.draw, seed: p.seed, g: p.y, ra: p.x }));
+  const draws = rangeOf(fam.ra, fam.g);
   const x = points.map((p) => p.g);
   const y = points.map((p) => p.ra);
-  const runs = runsOf(pairs.flatMap((p) => [p.ra, p.g]));
+  const runs = runsOf(pairs.flatMap((p) => [p.x, p.y]));
   const short = pairs.length < wanted ? ` Only ${pairs.length} of the ${wanted} planned draws of g were run at k = ${k}.` : "";
-  const missingDraws = pairs.length < wanted ? [`${wanted - pairs.length} more draws of ra-string#n / g-string#n at k = ${k}`] : undefined;
+  const missingDraws = pairs.length < wanted ? [`${wanted - pairs.length} more draws of ${fam.ra}#n / ${fam.g}#n at k = ${k}`] : undefined;
   const bins: CorrelationBin[] = [];
   for (let b = 0; b < nb; b++) {
     const lo = b / nb;
@@ -235,12 +181,13 @@ export function h3Correlation(metrics: readonly VariantKMetrics[], opts: Verdict
   }
   const seeds = new Set(points.map((p) => p.seed)).size;
   const text = `tau_RA accuracy rises with tau_g-ICL accuracy across g at k = ${k}`;
+  const pairing = { "tau_RA": fam.ra, "tau_g-ICL": fam.g };
   if (points.length < 4) {
     const c = untestable("positive-correlation", text, `${points.length} function${points.length === 1 ? "" : "s"} g ran as both with the same seed; at least 4 are needed`);
     return {
-      id: "H3-correlation", hypothesis: "H3", status: "inconclusive", title, runs, bins, conditions: [c], missing: missingDraws ?? [draws],
-      numbers: { k, "draws of g": pairs.length, "functions g (draw x seed)": points.length },
-      text: `Inconclusive: only ${points.length} random function${points.length === 1 ? "" : "s"} g ran as both tau_RA and tau_g-ICL with the same seed at k = ${k}; a correlation test needs at least 4 (the paper used many; default ${wanted} draws).`,
+      id: "H3-correlation", hypothesis: "H3", status: "inconclusive", title, runs, bins, points, conditions: [c], missing: missingDraws ?? [draws],
+      numbers: { k, ...pairing, "draws of g": pairs.length, "functions g (draw x seed)": points.length },
+      text: `Inconclusive: only ${points.length} random function${points.length === 1 ? "" : "s"} g ran as both tau_RA (${fam.ra}#n) and tau_g-ICL (${fam.g}#n) with the same seed at k = ${k}; a correlation test needs at least 4 (the paper used many; default ${wanted} draws).`,
     };
   }
   const pc = stratifiedPermutationCorrelation(x, y, points.map((p) => p.seed));
@@ -251,6 +198,7 @@ export function h3Correlation(metrics: readonly VariantKMetrics[], opts: Verdict
   const neg: VerdictCondition = { ...pos, id: "negative-correlation", text: `tau_RA accuracy falls with tau_g-ICL accuracy across g at k = ${k}`, status: Number.isNaN(pc.r) ? "untestable" : pc.pLess < alpha ? "pass" : "fail", detail: Number.isNaN(pc.r) ? pos.detail : `one-sided permutation ${fp(pc.pLess)} for a negative r` };
   const numbers: Record<string, number | string> = {
     k,
+    ...pairing,
     "draws of g": pairs.length,
     "functions g (draw x seed)": points.length,
     seeds,
@@ -258,11 +206,17 @@ export function h3Correlation(metrics: readonly VariantKMetrics[], opts: Verdict
     "p (r > 0)": pc.pGreater,
   };
   const corrText =
-    `Across ${points.length} random functions g at k = ${k} (${pairs.length} draw${pairs.length === 1 ? "" : "s"} x ${seeds} seed${seeds === 1 ? "" : "s"}; each seed draws its own g), tau_RA accuracy vs tau_g-ICL accuracy for the same g: ${pos.detail}. Binned by tau_g accuracy: ` +
+    `Across ${points.length} random functions g at k = ${k} (${pairs.length} draw${pairs.length === 1 ? "" : "s"} x ${seeds} seed${seeds === 1 ? "" : "s"}; each seed draws its own g), tau_RA accuracy (${fam.ra}#n) vs tau_g-ICL accuracy (${fam.g}#n) for the same g: ${pos.detail}. Binned by tau_g accuracy: ` +
     bins.filter((b) => b.count > 0).map((b) => `${f2(b.lo)}-${f2(b.hi)}: ${f2(b.meanRA)} (${b.count})`).join("; ") + ".";
-  const base = { id: "H3-correlation", hypothesis: "H3" as const, title, numbers, runs, bins, conditions: [pos, neg], missing: missingDraws };
+  const base = { id: "H3-correlation", hypothesis: "H3" as const, title, numbers, runs, bins, points, conditions: [pos, neg], missing: missingDraws };
   if (Number.isNaN(pc.r)) return { ...base, status: "inconclusive", text: `${corrText} No accuracy varies across g within a seed, so no correlation can be computed; inconclusive.${short}` };
   if (pos.status === "pass") return { ...base, status: "consistent", text: `${corrText} The positive correlation means g that are easy to apply as a task are also easy to learn as a label map, consistent with H3 (structured task selection).${short}` };
   if (neg.status === "pass") return { ...base, status: "contradicted", text: `${corrText} The correlation is significantly negative, which contradicts the H3 prediction of a positive relation.${short}` };
   return { ...base, status: "inconclusive", text: `${corrText} Neither a positive nor a negative correlation is shown: inconclusive at this sample size.${short}` };
 }
+
+/** The pairs of variants that share their random g by draw (tau_RA, tau_g-ICL), tokens first (the paper's draws). */
+const CORRELATION_FAMILIES = [
+  { ra: "ra-token", g: "g-token" },
+  { ra: "ra-string", g: "g-string" },
+] as const;

@@ -17,5 +17,6 @@ import { compareRuns } from "./compareRuns";
 import { removeRun } from "./removeRun";
 import { openExample } from "./openExample";
 import { openModelSetting } from "./openModelSetting";
+import { chooseStudy, runStudy } from "./runStudy";
 
-export const COMMANDS: readonly CommandModule[] = [runProbe, runVariants, previewVariant, selectModel, downloadModel, showResults, exportResults, openReport, cancelProbe, chooseLensVariant, showLog, importDataset, showQuery, compareRuns, removeRun, openExample, openModelSetting];
+export const COMMANDS: readonly CommandModule[] = [runProbe, runVariants, previewVariant, selectModel, downloadModel, showResults, exportResults, openReport, cancelProbe, chooseLensVariant, showLog, importDataset, showQuery, compareRuns, removeRun, openExample, openModelSetting, runStudy, chooseStudy];
