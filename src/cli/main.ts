@@ -399,10 +399,7 @@ async function study(cmd: Extract<Command, { cmd: "study" }>, io: Io, argv: stri
   const def = findStudy(cmd.study);
   if (!def) throw new UsageError(`unknown study "${cmd.study}" (known: ${STUDIES.map((s) => s.id).join(", ")}; icl-probe study --list)`);
   const mapping = withClasses(cmd.overrides, cmd.classesFile);
-  // Read once for the number of examples (the header's own k may not matter: the study sets k).
-  const first = loadDemoFile(cmd.file, mapping, io, { quiet: true, ignore: (p) => p.code === "k-too-large" });
-  if (!first) return EXIT.badInput;
-  const resolved = resolveStudy(def, cmd.options, first.file.examples.length);
+  const resolved = resolveStudy(def, cmd.options);
   const loaded = loadDemoFile(cmd.file, { ...mapping, ...resolved.overrides, ...(cmd.selection ? { selection: cmd.selection } : {}) }, io, { quiet: cmd.json });
   if (!loaded) return EXIT.badInput;
   const settings = withStudyGrid(loaded.file.settings, resolved);

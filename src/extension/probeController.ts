@@ -386,8 +386,7 @@ export class ProbeController implements vscode.Disposable {
     if (req.study) {
       const def = findStudy(req.study.id);
       if (!def) throw new Error(`unknown study "${req.study.id}"`);
-      const first = parseDemoFile(text, path, overrides);
-      const resolved = resolveStudy(def, req.study.options, first.examples.length);
+      const resolved = resolveStudy(def, req.study.options);
       const file = parseDemoFile(text, path, { ...overrides, ...resolved.overrides });
       const settings = withStudyGrid(file.settings, resolved);
       for (const n of resolved.notes) log().info(`${def.name}: ${n}`);

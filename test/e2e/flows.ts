@@ -84,19 +84,16 @@ export async function waitForNewResults(workspace: string, before: readonly Resu
 }
 
 /**
- * Accuracy per variant and k as docs/STATISTICS.md defines it, recomputed from the records: per
- * seed the share of right answers over its distinct prompts (demo set + query text; duplicates
- * count once, by the share of them that is right), then the mean over seeds.
+ * Accuracy of each (variant, k, seed) as docs/STATISTICS.md defines it, recomputed from the
+ * records: the share of right answers over the seed's distinct prompts (demo set + query text;
+ * duplicates count once, by the share of them that is right). Key: `${variant}|${k}|${seed}`.
  */
-export function accuracyByVariantK(records: readonly QueryRecord[]): Map<string, Map<number, number>> {
-  const tally = new Map<string, Map<number, Map<number, Map<string, { c: number; n: number }>>>>();
+export function accuracyBySeed(records: readonly QueryRecord[]): Map<string, number> {
+  const tally = new Map<string, Map<string, { c: number; n: number }>>();
   for (const r of records) {
-    const byK = tally.get(r.variant) ?? new Map();
-    tally.set(r.variant, byK);
-    const bySeed = byK.get(r.k) ?? new Map();
-    byK.set(r.k, bySeed);
-    const prompts = bySeed.get(r.seed) ?? new Map();
-    bySeed.set(r.seed, prompts);
+    const cell = `${r.variant}|${r.k}|${r.seed}`;
+    const prompts = tally.get(cell) ?? new Map();
+    tally.set(cell, prompts);
     const key = `${r.demoIndices.join(",")}|${r.input}`;
     const t = prompts.get(key) ?? { c: 0, n: 0 };
     prompts.set(key, t);
@@ -104,11 +101,19 @@ export function accuracyByVariantK(records: readonly QueryRecord[]): Map<string,
     if (r.predicted === r.gold) t.c += 1;
   }
   const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const out = new Map<string, Map<number, number>>();
-  for (const [v, byK] of tally) {
-    out.set(v, new Map([...byK].map(([k, bySeed]) => [k, mean([...bySeed.values()].map((prompts) => mean([...prompts.values()].map((t) => t.c / t.n))))])));
+  return new Map([...tally].map(([cell, prompts]) => [cell, mean([...prompts.values()].map((t) => t.c / t.n))]));
+}
+
+/** Accuracy per variant and k: the mean over seeds of accuracyBySeed. */
+export function accuracyByVariantK(records: readonly QueryRecord[]): Map<string, Map<number, number>> {
+  const sums = new Map<string, Map<number, number[]>>();
+  for (const [cell, acc] of accuracyBySeed(records)) {
+    const [variant, k] = cell.split("|");
+    const byK = sums.get(variant) ?? new Map<number, number[]>();
+    sums.set(variant, byK);
+    byK.set(Number(k), [...(byK.get(Number(k)) ?? []), acc]);
   }
-  return out;
+  return new Map([...sums].map(([v, byK]) => [v, new Map([...byK].map(([k, xs]) => [k, xs.reduce((a, b) => a + b, 0) / xs.length]))]));
 }
 
 /** A chart data point as a number: Chart.js takes numbers, {x, y} or {k, acc}-like objects. */

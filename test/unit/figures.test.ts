@@ -95,8 +95,13 @@ test("figures 3 and 4: one point per random g (draw x seed), from the paired dra
     assert.equal(p.y, icl.accuracy);
   }
   assert.ok(sc.diagonal);
-  assert.match(sc.stats.map((s) => `${s.name}: ${s.value}`).join("\n"), /within-seed Pearson r: -?\d\.\d\d; one-sided permutation p = /);
-  assert.match(sc.stats.find((s) => s.name === "ICL minus least squares")!.value, /95% CI .*8 seeds/);
+  // The correlation and the ICL-below-least-squares test are the H2 verdict's own numbers.
+  const h2 = a.verdicts.find((x) => x.id === "H2")!;
+  const stat = (name: string) => sc.stats.find((s) => s.name === name)?.value ?? "";
+  assert.equal(stat("within-seed Pearson r").split(";")[0], (h2.numbers["tau_g within-seed Pearson r"] as number).toFixed(2));
+  assert.match(stat("within-seed Spearman rho"), /^-?\d\.\d\d; p = /);
+  assert.equal(stat("ICL below least squares"), (() => { const c = h2.conditions.find((x) => x.id === "icl-below-linear")!; return `${c.status}: ${c.detail}`; })());
+  assert.match(stat("tau_g-ICL (pooled draws)"), /95% CI .*8 seeds/);
   const means = points(f3, 1);
   assert.deepEqual(means.categories, ["in context (g-token)", "least squares (g-linear)"]);
 

@@ -52,7 +52,8 @@ export interface PlanInput {
 
 /**
  * Plans the grid. Deterministic: the same examples and settings give a deep-equal plan.
- * Order: variant, then k, then seed (progress reads "variant X, k = K"), then demo set.
+ * Order: variant, then k, then seed (progress reads "variant X, k = K"), then demo set; with a
+ * grid, block by block (gridCells).
  */
 export function planExperiment({ file, settings }: PlanInput): ExperimentPlan {
   const examples = file.examples;
@@ -60,8 +61,8 @@ export function planExperiment({ file, settings }: PlanInput): ExperimentPlan {
   if (variants.length === 0) throw new PlanError("no variants to run", "pass --variants gold,ra-string or set \"variants\" in the file header");
   if (settings.k.length === 0) throw new PlanError("no k values to run", "pass --k 0,4,8 or set \"k\" in the file header");
   if (settings.seeds.length === 0) throw new PlanError("no seeds to run", "pass --seeds 1,2,3 or set \"seeds\" in the file header");
-  const kOf = gridKs(settings, variants);
-  const maxK = Math.max(...variants.flatMap((v) => kOf(v)));
+  const cells = gridCells(settings, variants);
+  const maxK = Math.max(...cells.map(([, k]) => k));
   // One rule everywhere (parser note "queries-capped", docs): queries beyond the examples left
   // after the largest k are capped, in both selection modes (selection sets aside every query of
   // the seed, a clean train/test split). Only a k that leaves no query at all is an error.
@@ -104,26 +105,24 @@ export function planExperiment({ file, settings }: PlanInput): ExperimentPlan {
     return d;
   };
 
-  for (const variant of variants) {
-    for (const k of kOf(variant)) {
-      for (const seed of settings.seeds) {
-        const poolIdx = queryPools[seed];
-        const pool = poolIdx.map((i) => examples[i]);
-        if (settings.selection === "fixed") {
-          const demoIndices = demoSet(k, seed, undefined, pool);
-          assertNoLeak(demoIndices, poolIdx, variant, k, seed);
-          groups.push({ id: `${variant}|k${k}|s${seed}`, variant, k, seed, demoIndices, queries: [...poolIdx], calibrationInputs });
+  for (const [variant, k] of cells) {
+    for (const seed of settings.seeds) {
+      const poolIdx = queryPools[seed];
+      const pool = poolIdx.map((i) => examples[i]);
+      if (settings.selection === "fixed") {
+        const demoIndices = demoSet(k, seed, undefined, pool);
+        assertNoLeak(demoIndices, poolIdx, variant, k, seed);
+        groups.push({ id: `${variant}|k${k}|s${seed}`, variant, k, seed, demoIndices, queries: [...poolIdx], calibrationInputs });
+        totalCalibration += calibrationInputs.length;
+      } else {
+        for (const q of poolIdx) {
+          const demoIndices = demoSet(k, seed, q, pool);
+          assertNoLeak(demoIndices, [q], variant, k, seed);
+          groups.push({ id: `${variant}|k${k}|s${seed}|q${q}`, variant, k, seed, demoIndices, queries: [q], calibrationInputs });
           totalCalibration += calibrationInputs.length;
-        } else {
-          for (const q of poolIdx) {
-            const demoIndices = demoSet(k, seed, q, pool);
-            assertNoLeak(demoIndices, [q], variant, k, seed);
-            groups.push({ id: `${variant}|k${k}|s${seed}|q${q}`, variant, k, seed, demoIndices, queries: [q], calibrationInputs });
-            totalCalibration += calibrationInputs.length;
-          }
         }
-        totalQueries += poolIdx.length;
       }
+      totalQueries += poolIdx.length;
     }
   }
   return { settings, variants, queryPools, queriesPerSeed: queries, groups, totalQueries, totalCalibration };
@@ -144,27 +143,33 @@ export function withoutVariants(plan: ExperimentPlan, drop: readonly string[]): 
 }
 
 /**
- * The k values each variant runs at: every k of the settings, or with a grid the k of the blocks
- * that list the variant (in the settings' k order). A grid must agree with the settings' variants
- * and k (their union), so the manifest says what ran.
+ * The (variant, k) cells of the plan, in the order they run: every variant at every k of the
+ * settings, or with a grid the blocks' cells block by block (a cell listed twice runs once, where
+ * it comes first), k in the settings' order. A grid runs its blocks in order so that a study can
+ * put its main k first: the first demo set, on which the run estimates its time, is then a
+ * typical one. A grid must agree with the settings' variants and k (their union), so the manifest
+ * says what ran.
  */
-function gridKs(settings: ProbeSettings, variants: readonly string[]): (variant: string) => number[] {
-  if (!settings.grid) return () => settings.k;
-  const byVariant = new Map<string, Set<number>>();
+function gridCells(settings: ProbeSettings, variants: readonly string[]): [string, number][] {
+  if (!settings.grid) return variants.flatMap((v) => settings.k.map((k): [string, number] => [v, k]));
+  const out: [string, number][] = [];
+  const seen = new Set<string>();
   for (const block of settings.grid) {
     for (const k of block.k) {
       if (!settings.k.includes(k)) throw new PlanError(`the grid runs k = ${k}, which the settings' k (${settings.k.join(", ")}) does not list`, "build the grid and the settings together (src/core/study does)");
     }
     for (const v of expandVariantKeys(block.variants)) {
       if (!variants.includes(v)) throw new PlanError(`the grid runs ${v}, which the settings' variants do not list`, "build the grid and the settings together (src/core/study does)");
-      const set = byVariant.get(v) ?? new Set<number>();
-      for (const k of block.k) set.add(k);
-      byVariant.set(v, set);
+      for (const k of settings.k.filter((x) => block.k.includes(x))) {
+        if (seen.has(`${v}|${k}`)) continue;
+        seen.add(`${v}|${k}`);
+        out.push([v, k]);
+      }
     }
   }
-  const missing = variants.find((v) => !byVariant.has(v));
+  const missing = variants.find((v) => !out.some(([x]) => x === v));
   if (missing) throw new PlanError(`${missing} is in the settings' variants but in no block of the grid`, "add it to a block, or drop it from the variants");
-  return (v) => settings.k.filter((k) => byVariant.get(v)!.has(k));
+  return out;
 }
 
 function assertNoLeak(demos: number[], queries: number[], variant: string, k: number, seed: number): void {

@@ -6,7 +6,8 @@
 // learning, it would match least squares on the same pairs and the two would correlate across g.
 import type { VariantKMetrics } from "../metrics";
 import { logregBySeed, seriesVs } from "../compare";
-import { iclVsLinear } from "../verdicts/draws";
+import { drawPairs, poolDraws } from "../verdicts/draws";
+import type { Verdict } from "../verdicts/common";
 import { estimateText, f2, fp } from "../verdicts/common";
 import { chanceOf, completeness, curve, drawRuns, plainRuns, pointOfTested, runsOfSeries, type FigureContext } from "./common";
 import type { Figure, FigurePoint, FigureRun, FigureSeries } from "./types";
@@ -49,8 +50,8 @@ export function figurePaVsLogreg(metrics: readonly VariantKMetrics[], ctx: Figur
   };
 }
 
-export function figureIclVsLinear(metrics: readonly VariantKMetrics[], ctx: FigureContext, level = 0.95): Figure {
-  const c = iclVsLinear(metrics, level);
+export function figureIclVsLinear(metrics: readonly VariantKMetrics[], verdict: Verdict | undefined, ctx: FigureContext, level = 0.95): Figure {
+  const best = drawPairs(metrics, "g-linear", "g-token")[0];
   const range = (id: string) => `${id}#0..${ctx.draws - 1}`;
   const base = {
     id: "h2-icl-vs-linear" as const,
@@ -63,7 +64,7 @@ export function figureIclVsLinear(metrics: readonly VariantKMetrics[], ctx: Figu
   };
   const chance = chanceOf(metrics);
   const refLines = chance === undefined ? [] : [{ name: "chance", y: chance }];
-  if (!c) {
+  if (!best) {
     const ids = ["g-token", "g-linear"];
     const absent = ids.filter((id) => drawRuns(metrics, id).length === 0);
     const needed = (absent.length ? absent : ids).map(range);
@@ -75,27 +76,38 @@ export function figureIclVsLinear(metrics: readonly VariantKMetrics[], ctx: Figu
       missing: { variants: needed, k: [ctx.mainK], text: `Add ${needed.join(" and ")} at k = ${ctx.mainK} (g-token#n and g-linear#n share the n-th g).` },
     };
   }
-  const runs: FigureRun[] = c.pairs.flatMap((p) => [{ variant: p.y.variant, k: c.k }, { variant: p.x.variant, k: c.k }]);
+  const k = best.k;
+  const [icl] = poolDraws(best.pairs.map((p) => p.y), "g-token#* (pooled draws)", level);
+  const [linear] = poolDraws(best.pairs.map((p) => p.x), "g-linear#* (pooled draws)", level);
+  // The correlation and the ICL-below-least-squares test are the H2 verdict's (h2Linear.ts).
+  const n = verdict?.numbers ?? {};
+  const below = verdict?.conditions.find((c) => c.id === "icl-below-linear" && c.run?.k === k);
+  const corrHere = n["tau_g correlation k"] === k;
+  const num = (key: string): number | undefined => (typeof n[key] === "number" ? (n[key] as number) : undefined);
+  const r = num("tau_g within-seed Pearson r");
+  const rho = num("tau_g within-seed Spearman rho");
   const stats = [
-    { name: "functions g", value: `${c.points.length} (${c.pairs.length} draws x ${new Set(c.points.map((p) => p.seed)).size} seeds), k = ${c.k}` },
-    { name: "within-seed Pearson r", value: Number.isNaN(c.correlation.r) ? "n/a (nothing varies within a seed)" : `${f2(c.correlation.r)}; one-sided permutation ${fp(c.correlation.pGreater)} for r > 0` },
-    { name: "tau_g-ICL (pooled draws)", value: estimateText(c.icl.accuracy, level) },
-    { name: "tau_g-Linear (pooled draws)", value: estimateText(c.linear.accuracy, level) },
-    { name: "ICL minus least squares", value: c.difference ? `${estimateText(c.difference, level)}; one-sided ${fp(c.difference.pLess)} for ICL below` : "a comparison pairs seeds: needs at least 2 seeds" },
+    { name: "functions g", value: `${best.points.length} (${best.pairs.length} draws x ${new Set(best.points.map((p) => p.seed)).size} seeds), k = ${k}` },
+    ...(corrHere && r !== undefined ? [{ name: "within-seed Pearson r", value: `${f2(r)}; one-sided permutation ${fp(num("tau_g p (r > 0)") ?? NaN)} for r > 0` }] : []),
+    ...(corrHere && rho !== undefined ? [{ name: "within-seed Spearman rho", value: `${f2(rho)}; ${fp(num("tau_g p (rho > 0)") ?? NaN)}` }] : []),
+    { name: "tau_g-ICL (pooled draws)", value: estimateText(icl.accuracy, level) },
+    { name: "tau_g-Linear (pooled draws)", value: estimateText(linear.accuracy, level) },
+    ...(below ? [{ name: "ICL below least squares", value: `${below.status}: ${below.detail}` }] : []),
   ];
   const means: FigureSeries[] = [
-    { name: "tau_g-ICL (g-token)", role: "model", line: false, points: [pointOfTested("in context (g-token)", c.icl.accuracy)] },
-    { name: "tau_g-Linear (g-linear)", role: "baseline", line: false, points: [pointOfTested("least squares (g-linear)", c.linear.accuracy)] },
+    { name: "tau_g-ICL (g-token)", role: "model", line: false, points: [pointOfTested("in context (g-token)", icl.accuracy)] },
+    { name: "tau_g-Linear (g-linear)", role: "baseline", line: false, points: [pointOfTested("least squares (g-linear)", linear.accuracy)] },
   ];
-  const short = c.pairs.length < ctx.draws;
+  const runs: FigureRun[] = best.pairs.flatMap((p) => [{ variant: p.y.variant, k }, { variant: p.x.variant, k }]);
+  const short = best.pairs.length < ctx.draws;
   return {
     ...base,
     panels: [
-      { kind: "scatter", title: `each g, k = ${c.k}`, xLabel: "tau_g-Linear accuracy (least squares)", yLabel: "tau_g-ICL accuracy (in context)", points: c.points, diagonal: true, stats, refLines },
+      { kind: "scatter", title: `each g, k = ${k}`, xLabel: "tau_g-Linear accuracy (least squares)", yLabel: "tau_g-ICL accuracy (in context)", points: best.points, diagonal: true, stats, refLines },
       { kind: "points", title: "mean over g", xLabel: "", categories: ["in context (g-token)", "least squares (g-linear)"], yLabel: "accuracy", series: means, refLines },
     ],
     runs,
     status: short ? "partial" : "complete",
-    ...(short ? { missing: { variants: [range("g-token"), range("g-linear")], k: [c.k], text: `Only ${c.pairs.length} of ${ctx.draws} draws of g ran at k = ${c.k}: add ${range("g-token")} and ${range("g-linear")}.` } } : {}),
+    ...(short ? { missing: { variants: [range("g-token"), range("g-linear")], k: [k], text: `Only ${best.pairs.length} of ${ctx.draws} draws of g ran at k = ${k}: add ${range("g-token")} and ${range("g-linear")}.` } } : {}),
   };
 }

@@ -17,7 +17,7 @@ export function hypothesisFigures(metrics: readonly VariantKMetrics[], verdicts:
   return [
     figureRaVsK(metrics, ctx),
     figurePaVsLogreg(metrics, ctx),
-    figureIclVsLinear(metrics, ctx),
+    figureIclVsLinear(metrics, v("H2"), ctx),
     figureRaVsG(metrics, v("H3-correlation"), ctx),
     figureNaturalVsRandom(metrics, ctx),
     figureChain(metrics, v("H3-chain"), ctx),

@@ -52,11 +52,11 @@ export class StudyError extends Error {
 const kOf = (b: StudyBlock, k: number, curve: readonly number[]): number[] => (b.k === "main" ? [k] : b.k === "curve" ? [...curve] : [...b.k]);
 
 /**
- * Resolves a study for a demo file of `examples` valid examples. Queries default to the study's,
- * capped to `examples - largest k` (a note says so); a value the user gave is kept (the plan then
- * says if it does not fit). Variants this build does not know are left out with a note.
+ * Resolves a study: the user's options over its defaults. Queries beyond what the demo file leaves
+ * after the largest k are capped by the plan (one rule for every run; the parser notes it).
+ * Variants this build does not know are left out with a note.
  */
-export function resolveStudy(study: StudyDefinition, opts: StudyOptions, examples: number): ResolvedStudy {
+export function resolveStudy(study: StudyDefinition, opts: StudyOptions): ResolvedStudy {
   const d = study.defaults;
   const notes: string[] = [];
   const k = opts.k ?? d.k;
@@ -97,14 +97,11 @@ export function resolveStudy(study: StudyDefinition, opts: StudyOptions, example
   if (unknown.size) notes.push(`not in this build, left out: ${[...unknown].join(", ")}`);
   if (grid.length === 0) throw new StudyError(`nothing to run for ${study.name}${wanted ? ` (figures ${[...wanted].join(", ")})` : ""}`, "check --figures, --draws and --k-curve");
   const allK = [...new Set(grid.flatMap((g) => g.k))].sort((a, b) => a - b);
+  // Variants in the catalog's order (the tables list them so); the blocks at the main k run
+  // first, so that the first demo set, on which the run estimates its time, is a typical one.
   const variants = [...new Set(grid.flatMap((g) => g.variants))];
-  const maxK = allK[allK.length - 1];
-  let queries = opts.queries ?? d.queries;
-  if (opts.queries === undefined && queries + maxK > examples) {
-    const fit = Math.max(1, examples - maxK);
-    notes.push(`queries per seed capped at ${fit} (the study's ${queries} + k = ${maxK} needs ${queries + maxK} examples; the file has ${examples})`);
-    queries = fit;
-  }
+  grid.sort((a, b) => Number(!(a.k.length === 1 && a.k[0] === k)) - Number(!(b.k.length === 1 && b.k[0] === k)));
+  const queries = opts.queries ?? d.queries;
   return {
     study,
     overrides: { variants, k: allK, seeds, queries },

@@ -2,8 +2,7 @@
 // g-token / g-linear) shares one g per seed, so the runs of two ids pair up by draw and seed. The
 // H3 correlation verdict and the figures across g (src/core/figures) read these pairs from here.
 import type { VariantKMetrics } from "../metrics";
-import { accuracyBySeed, compareSeries, type SeedSeries } from "../compare";
-import { stratifiedPermutationCorrelation } from "../stats/correlation";
+import { accuracyBySeed, type SeedSeries } from "../compare";
 import { promptInference, seedInference, type Tested } from "../stats/inference";
 import type { VerdictRun } from "./common";
 import { parseVariantKey } from "../variants/keys";
@@ -93,25 +92,3 @@ export function poolDraws(runs: readonly VariantKMetrics[], name: string, level:
   });
 }
 
-/**
- * tau_g-ICL (g-token#n) against tau_g-Linear (g-linear#n, least squares on the same demos and the
- * same g) across random g at the k with the most draws: the within-seed correlation of the two
- * accuracies (permutation test within seeds, as the H3 correlation) and the per-seed difference of
- * their means over the draws (sign-flip over seeds, compare.ts). For H2's evidence and figure 3.
- */
-export interface IclVsLinear extends DrawPairs {
-  icl: Side;
-  linear: Side;
-  /** ICL minus least squares, paired by seed; undefined below 2 seeds. */
-  difference?: Tested;
-  correlation: ReturnType<typeof stratifiedPermutationCorrelation>;
-}
-
-export function iclVsLinear(metrics: readonly VariantKMetrics[], level = 0.95): IclVsLinear | undefined {
-  const best = drawPairs(metrics, "g-linear", "g-token")[0];
-  if (!best) return undefined;
-  const [icl] = poolDraws(best.pairs.map((p) => p.y), "g-token#* (pooled draws)", level);
-  const [linear] = poolDraws(best.pairs.map((p) => p.x), "g-linear#* (pooled draws)", level);
-  const correlation = stratifiedPermutationCorrelation(best.points.map((p) => p.x), best.points.map((p) => p.y), best.points.map((p) => p.seed));
-  return { ...best, icl, linear, difference: compareSeries(icl.bySeed, linear.bySeed, level), correlation };
-}
