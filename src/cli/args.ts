@@ -29,7 +29,7 @@ Usage:
                 [column mapping]
   icl-probe study <demo file> [--study li2024|min2022] [--model <gguf>] [--seeds 1..10]
                 [--queries N] [--k 32] [--k-curve 0,4,8,16,32] [--draws 50] [--figures 1,3]
-                [--selection fixed|per-query] [--out <dir>] [--resume] [--estimate] [--json]
+                [--selection fixed|per-query] [--fast] [--out <dir>] [--resume] [--estimate] [--json]
                 [column mapping]
   icl-probe study --list
   icl-probe report <results.json> [--out report.html]
@@ -125,6 +125,8 @@ export type Command =
       resume: boolean;
       estimate: boolean;
       json: boolean;
+      /** "exact" unless --fast, as for run. */
+      mode: ScoringMode;
       overrides: Partial<ProbeSettings>;
       classesFile?: string;
     };
@@ -332,6 +334,7 @@ export function parseCommand(argv: string[]): Command {
         resume: { type: "boolean" },
         estimate: { type: "boolean" },
         json: { type: "boolean" },
+        fast: { type: "boolean" },
         ...MAPPING_OPTIONS,
       });
       if (v.list) return { cmd: "studyList" };
@@ -356,6 +359,7 @@ export function parseCommand(argv: string[]): Command {
         resume: !!v.resume,
         estimate: !!v.estimate,
         json: !!v.json,
+        mode: v.fast ? "fast" : "exact",
         overrides: mapping.overrides,
         ...(mapping.classesFile ? { classesFile: mapping.classesFile } : {}),
       };

@@ -23,9 +23,10 @@ import { defaultModelPath } from "../engine/defaultModel";
 import { runExperiment, RunError, type ProgressEvent } from "../runner/run";
 import { writeFigures, writeOutputs, writeReportFromFile } from "../runner/outputs";
 import { OutputError, checkOutputDir, writeFileAtomic } from "../runner/checkpoint";
-import type { ResultsFile } from "../core/results/schema";
+import type { ResultsFile, ScoringMode } from "../core/results/schema";
 import { tryLoadLexicon } from "../node/lexicon";
-import { createProgressReporter, formatEta } from "./progress";
+import { createProgressReporter } from "./progress";
+import { formatDuration } from "../core/format";
 import { STUDIES, StudyError, findStudy, resolveStudy, withStudyGrid, type ResolvedStudy } from "../core/study";
 import { studyPlanText } from "../core/study/describe";
 import { warningLines } from "./warnings";
@@ -249,6 +250,8 @@ interface Job {
   study?: ResolvedStudy;
   /** Stop after the first demo set's estimate (study --estimate). */
   estimate?: boolean;
+  /** Scoring mode ("exact" unless --fast). */
+  mode: ScoringMode;
 }
 
 /** Runs a job through the one runner: checks, engine, Ctrl-C, progress, the run's files, the printed summary, the resume hint. */
@@ -314,7 +317,7 @@ async function execute(cmd: Job, io: Io, argv: string[]): Promise<number> {
           if (cmd.study && !estimated && p.measuredGroups > 0 && p.etaSeconds !== undefined) {
             estimated = true;
             progress.stop();
-            io.err(`first demo set measured: about ${formatEta(p.etaSeconds)} left for ${p.total - p.done} queries on ${basename(modelPath)} (the estimate is updated as the run goes)`);
+            io.err(`first demo set measured: about ${formatDuration(p.etaSeconds)} left for ${p.total - p.done} queries on ${basename(modelPath)} (the estimate is updated as the run goes)`);
             if (cmd.estimate) controller.abort();
           }
           progress.update(p);
@@ -410,7 +413,7 @@ async function study(cmd: Extract<Command, { cmd: "study" }>, io: Io, argv: stri
   }
   const name = basename(cmd.file).replace(/\.(icl\.jsonl|jsonl|csv|tsv)$/i, "") || "run";
   const outDir = resolve(cmd.out ?? join("icl-results", `${name}-${def.id}`));
-  return execute({ file: loaded.file, text: loaded.text, sha256: loaded.sha256, settings, model: cmd.model, outDir, resume: cmd.resume, json: cmd.json, study: resolved, estimate: cmd.estimate }, io, argv);
+  return execute({ file: loaded.file, text: loaded.text, sha256: loaded.sha256, settings, model: cmd.model, outDir, resume: cmd.resume, json: cmd.json, mode: cmd.mode, study: resolved, estimate: cmd.estimate }, io, argv);
 }
 
 function studyList(io: Io): number {

@@ -6,7 +6,8 @@ import { dirname, join } from "node:path";
 import type { FigureId } from "../core/figures/types";
 import type { RunManifest } from "../core/results/schema";
 import { extendSettings } from "../core/study";
-import { figureFileName, figureSvg } from "../shared/figureSvg";
+import { figureFileName } from "../shared/figureSvg";
+import { paperFigureSvg } from "../report/figures";
 import type { ResultsStore } from "./resultsStore";
 import type { ProbeRequest } from "./probeController";
 import { showError } from "./log";
@@ -23,7 +24,7 @@ export async function exportFigure(store: ResultsStore, fallbackDir: string, m: 
   const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(join(base, `${figureFileName(f)}.${m.format}`)), filters: m.format === "svg" ? { "SVG image": ["svg"] } : { "PNG image": ["png"] } });
   if (!target) return;
   try {
-    const bytes = m.format === "svg" ? new TextEncoder().encode(figureSvg(f, { title: true, fixedSize: true }) + "\n") : Buffer.from(m.data ?? "", "base64");
+    const bytes = m.format === "svg" ? new TextEncoder().encode(paperFigureSvg(f) + "\n") : Buffer.from(m.data ?? "", "base64");
     await vscode.workspace.fs.writeFile(target, bytes);
     void vscode.window.showInformationMessage(`Saved figure ${f.number} to ${target.fsPath}.`);
   } catch (err) {

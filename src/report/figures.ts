@@ -9,6 +9,9 @@ import type { VerdictCard } from "../shared/verdictCards";
 /** The figures in the report's colours (its CSS variables follow the reader's light or dark scheme). */
 export const REPORT_FIGURE_CSS = figureCss({ fg: "var(--fg)", muted: "var(--muted)", grid: "var(--line)", bg: "var(--bg)", palette: PAPER_THEME.palette });
 
+/** A figure as a stand-alone SVG file for papers (black on white, with its title): what the report's SVG download and a study's figures/*.svg hold. */
+export const paperFigureSvg = (f: Figure): string => figureSvg(f, { title: true, fixedSize: true });
+
 /**
  * The section. `verdictHtml` renders a verdict card (the page's one card markup), `variantAnchor`
  * the anchor of a variant's accuracy chart (undefined: none in this report).
@@ -17,7 +20,7 @@ export function hypothesesHtml(figures: readonly Figure[], verdicts: readonly Ve
   if (figures.length === 0) return "";
   const rows = figures.map((f) => {
     const svg = figureSvg(f);
-    const paper = figureSvg(f, { title: true, fixedSize: true });
+    const paper = paperFigureSvg(f);
     const runs = groupRuns(f.runs)
       .map((g) => {
         const a = variantAnchor(g.variant);

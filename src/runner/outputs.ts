@@ -8,7 +8,7 @@ import { analyseRun, type RunAnalysis } from "../core/analysis";
 import { writeFileAtomic } from "./checkpoint";
 import { renderReport } from "../report";
 import type { Figure } from "../core/figures/types";
-import { figureSvg } from "../shared/figureSvg";
+import { paperFigureSvg } from "../report/figures";
 
 export interface OutputFiles {
   results: string;
@@ -64,7 +64,7 @@ export function writeFigures(outDir: string, figures: readonly Figure[]): Figure
   writeFileAtomic(data, JSON.stringify({ figures }, null, 1));
   const svgs = figures.map((f) => {
     const p = join(outDir, "figures", `${f.number}-${f.id}.svg`);
-    writeFileAtomic(p, figureSvg(f, { title: true, fixedSize: true }) + "\n");
+    writeFileAtomic(p, paperFigureSvg(f) + "\n");
     return p;
   });
   return { data, svgs };
