@@ -163,13 +163,19 @@ function pointsPanel(p: PointsPanel, b: Box, t: FigureTheme, colorBase: number):
   return parts;
 }
 
-function scatterPanel(p: ScatterPanel, b: Box, t: FigureTheme, colorBase: number): string[] {
-  const { y, parts } = frame(b, t, p.xLabel, p.yLabel, p.title);
+/** An accuracy x axis from 0 to 1 (ticks every 0.2) for scatter and bins panels; returns its scale. */
+function unitAxis(b: Box, t: FigureTheme, parts: string[]): (v: number) => number {
   const x = (v: number) => b.x + Math.max(0, Math.min(1, v)) * b.w;
   for (let i = 0; i <= 5; i++) {
     const v = i / 5;
     parts.push(line(x(v), b.y + b.h, x(v), b.y + b.h + 4, fgOf(t)), text(x(v), b.y + b.h + 16, v.toFixed(1), t, { anchor: "middle", size: 10 }));
   }
+  return x;
+}
+
+function scatterPanel(p: ScatterPanel, b: Box, t: FigureTheme, colorBase: number): string[] {
+  const { y, parts } = frame(b, t, p.xLabel, p.yLabel, p.title);
+  const x = unitAxis(b, t, parts);
   parts.push(...refLines(b, y, p.refLines, t));
   if (p.diagonal) parts.push(`<g class="diagonal">${line(x(0), y(0), x(1), y(1), mutedOf(t), { dash: "3 3" })}</g>`);
   const color = seriesPaint(t, colorBase);
@@ -184,11 +190,7 @@ function scatterPanel(p: ScatterPanel, b: Box, t: FigureTheme, colorBase: number
 
 function binsPanel(p: BinsPanel, b: Box, t: FigureTheme, colorBase: number): string[] {
   const { y, parts } = frame(b, t, p.xLabel, p.yLabel, p.title);
-  const x = (v: number) => b.x + Math.max(0, Math.min(1, v)) * b.w;
-  for (let i = 0; i <= 5; i++) {
-    const v = i / 5;
-    parts.push(line(x(v), b.y + b.h, x(v), b.y + b.h + 4, fgOf(t)), text(x(v), b.y + b.h + 16, v.toFixed(1), t, { anchor: "middle", size: 10 }));
-  }
+  const x = unitAxis(b, t, parts);
   parts.push(...refLines(b, y, p.refLines, t));
   const color = seriesPaint(t, colorBase);
   const g = p.bins
