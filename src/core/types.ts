@@ -160,6 +160,12 @@ export interface LabelScore {
   meanLogProb: number;
   /** Log-prob of the label's first token. */
   firstTokenLogProb: number;
+  /**
+   * Results v3, local engine only: the raw (unnormalised) logit of the label's first token, as
+   * llama.cpp computed it. firstTokenLogProb is this minus the log-softmax normaliser of that
+   * position, which all labels of a query share (unless a boundary merge moves a label's start).
+   */
+  firstTokenLogit?: number;
   /** Number of label tokens (from joint tokenization). */
   tokens: number;
   /** exp(logProb) renormalised over the candidate labels. */

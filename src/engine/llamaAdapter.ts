@@ -2,7 +2,7 @@
 // the worker and by in-process tokenizer tests, so both tokenize exactly the same way.
 import { EngineFailure } from "./protocol";
 import type { LlamaContextSequence, LlamaModel, Token } from "./esm";
-import type { ProbLookup, SequenceBackend, Tokenizer } from "./scorer";
+import type { NextTokenLogits, SequenceBackend, Tokenizer } from "./scorer";
 
 /** The scorer's tokenizer over a loaded model: user text with special tokens off, BOS only when the model asks. */
 export function tokenizerFor(mdl: LlamaModel): Tokenizer {
@@ -13,21 +13,31 @@ export function tokenizerFor(mdl: LlamaModel): Tokenizer {
 }
 
 /**
- * The scorer's sequence over node-llama-cpp: controlledEvaluate with generateNext.probabilities
- * (no sampling options, so the map is the exact float32 softmax of the logits) and rollback by
- * eraseContextTokenRanges. 3.21.1 returns probabilities only, never raw logits (see docs/ENGINE.md).
+ * The scorer's sequence over node-llama-cpp 3.22: controlledEvaluate with generateNext.logits
+ * filtered to the label tokens (plus the top token, for the maximum) and totalLogitWeight
+ * (Σ exp(logit − max) over the vocabulary), so log p(t) = logit(t) − max − log(total) is exact
+ * without building the whole vocabulary's probability map. No sampling options: the sampler
+ * is then greedy and leaves every logit as llama.cpp computed it. Rollback by
+ * eraseContextTokenRanges. `includeTop: 1`, not `includeMax`: 3.22.1's includeMax adds the
+ * maximum only when it is already in the filter (docs/ENGINE.md "Raw logits").
  */
 export function backendFor(seq: LlamaContextSequence): SequenceBackend {
   return {
-    async evaluate(tokens, probsAt) {
-      const want = new Set(probsAt);
-      const input = (tokens as Token[]).map((t, i) => (want.has(i) ? ([t, { generateNext: { probabilities: true } }] as [Token, { generateNext: { probabilities: boolean } }]) : t));
-      const res = await seq.controlledEvaluate(input);
-      const out = new Map<number, ProbLookup>();
-      for (const i of probsAt) {
-        const probs = res[i]?.next.probabilities;
-        if (!probs) throw new EngineFailure("internal", `node-llama-cpp returned no probabilities at position ${i}`);
-        out.set(i, (tok) => probs.get(tok as Token) ?? 0);
+    async evaluate(tokens, want) {
+      const input = (tokens as Token[]).map((t, i) => {
+        const wanted = want.get(i);
+        return wanted ? ([t, { generateNext: { logits: { filter: { tokens: wanted as Token[], includeTop: 1 } }, totalLogitWeight: true } }] as const) : t;
+      });
+      const res = await seq.controlledEvaluate(input as Parameters<typeof seq.controlledEvaluate>[0]);
+      const out = new Map<number, NextTokenLogits>();
+      for (const i of want.keys()) {
+        const next = res[i]?.next;
+        const logits = next?.logits;
+        const total = next?.totalLogitWeight;
+        if (!logits || logits.size === 0 || total === undefined) throw new EngineFailure("internal", `node-llama-cpp returned no logits at position ${i}`);
+        let max = -Infinity;
+        for (const l of logits.values()) if (l > max) max = l;
+        out.set(i, { logits: logits as ReadonlyMap<number, number>, logNormaliser: max + Math.log(total) });
       }
       return out;
     },
@@ -36,4 +46,3 @@ export function backendFor(seq: LlamaContextSequence): SequenceBackend {
     },
   };
 }
-

@@ -16,8 +16,19 @@ import type { ScoreWarning } from "../core/warnings";
 import { decideLabels, goldRankOf } from "../core/labelDecision";
 import { EngineFailure, isTokenItem, type DemoSpan, type ItemScore, type ScoreItem, type ScoreStats } from "./protocol";
 
-/** Probability of `token` in a next-token distribution (0 for tokens it omits). */
-export type ProbLookup = (token: number) => number;
+/**
+ * What the model gives after one position: the raw logits of the tokens asked for and the
+ * log-softmax normaliser over the whole vocabulary, so log p(t) = logits(t) − logNormaliser.
+ */
+export interface NextTokenLogits {
+  /** Raw logits of (at least) the requested tokens. */
+  readonly logits: ReadonlyMap<number, number>;
+  /** log Σ_v exp(logit_v) over the vocabulary. */
+  readonly logNormaliser: number;
+}
+
+/** Next-token distributions wanted from one evaluate call: position in the call -> the tokens whose logits are needed there. */
+export type LogitRequests = ReadonlyMap<number, readonly number[]>;
 
 export interface Tokenizer {
   /** Tokenize user text with special tokens off; never adds BOS. */
@@ -27,8 +38,12 @@ export interface Tokenizer {
 }
 
 export interface SequenceBackend {
-  /** Appends `tokens` to the sequence; returns the next-token distribution after tokens[i] for each i in `probsAt`. */
-  evaluate(tokens: number[], probsAt: number[]): Promise<Map<number, ProbLookup>>;
+  /**
+   * Appends `tokens` to the sequence; for each [i, wanted] of `want`, returns the raw logits of
+   * the `wanted` tokens after tokens[i] and the normaliser. Only those tokens' logits are read,
+   * never the whole vocabulary's distribution (its cost grows with the vocabulary).
+   */
+  evaluate(tokens: number[], want: LogitRequests): Promise<Map<number, NextTokenLogits>>;
   /** Erases tokens [from, end) from the KV cache. */
   eraseFrom(from: number): Promise<void>;
 }
@@ -264,7 +279,7 @@ export interface ScoreHooks {
 /** Keeps the sequence's token state and the distributions read so far, and evaluates only what is missing. */
 export class PrefixCache {
   private tokens: number[] = [];
-  private dists = new Map<number, ProbLookup>();
+  private dists = new Map<number, NextTokenLogits>();
   /**
    * End positions of the evaluate calls that produced the cached tokens, in order. llama.cpp's
    * numbers for a token depend (in the last bits) on which other tokens were in its batch, so a
@@ -315,43 +330,80 @@ export class PrefixCache {
     for (let i = 0; i < want.length && i < this.cuts.length && want[i] === this.cuts[i] && want[i] <= lcp; i++) keep = want[i];
     if (keep === prefix.length && this.tokens.length === keep) return;
     await this.rollback(keep);
-    for (const end of want) if (end > keep) await this.evaluateChunk(prefix.slice(this.tokens.length, end), []);
+    for (const end of want) if (end > keep) await this.evaluateChunk(prefix.slice(this.tokens.length, end), new Map());
   }
 
-  private async evaluateChunk(tokens: readonly number[], probsAt: number[]): Promise<Map<number, ProbLookup>> {
-    const got = await this.backend.evaluate([...tokens], probsAt);
+  private async evaluateChunk(tokens: readonly number[], want: LogitRequests): Promise<Map<number, NextTokenLogits>> {
+    const got = await this.backend.evaluate([...tokens], want);
     this.evaluated += tokens.length;
-    this.distributions += probsAt.length;
+    this.distributions += want.size;
     this.tokens.push(...tokens);
     this.cuts.push(this.tokens.length);
     return got;
   }
 
   /**
-   * Makes `seq[0..upTo)` the sequence's leading tokens and returns the distributions after each
-   * position in `need` (all < upTo). Reuses the longest common prefix with what is cached and
+   * Makes `seq[0..upTo)` the sequence's leading tokens and returns, for each [p, tokens] of
+   * `need` (p < upTo), the logits of those tokens after position p. Reuses the longest common
+   * prefix with what is cached (and the logits read there, when they cover the tokens) and
    * evaluates the rest in calls of at most `chunk` tokens.
    */
-  async ensure(seq: readonly number[], upTo: number, need: readonly number[]): Promise<Map<number, ProbLookup>> {
+  async ensure(seq: readonly number[], upTo: number, need: LogitRequests): Promise<Map<number, NextTokenLogits>> {
     const lcp = commonPrefixLength(this.tokens, seq.slice(0, upTo));
     let start = lcp;
-    for (const p of need) if (!(p < lcp && this.dists.has(p))) start = Math.min(start, p);
+    for (const [p, toks] of need) if (!(p < lcp && covers(this.dists.get(p), toks))) start = Math.min(start, p);
     if (start < upTo) {
       await this.rollback(start);
       for (let a = start; a < upTo; a += this.chunk) {
         const b = Math.min(upTo, a + this.chunk);
-        const got = await this.evaluateChunk(seq.slice(a, b), need.filter((p) => p >= a && p < b).map((p) => p - a));
+        const want = new Map<number, readonly number[]>();
+        for (const [p, toks] of need) if (p >= a && p < b) want.set(p - a, toks);
+        const got = await this.evaluateChunk(seq.slice(a, b), want);
         for (const [i, d] of got) this.dists.set(a + i, d);
       }
     }
-    const out = new Map<number, ProbLookup>();
-    for (const p of need) {
+    const out = new Map<number, NextTokenLogits>();
+    for (const [p, toks] of need) {
       const d = this.dists.get(p);
-      if (!d) throw new EngineFailure("internal", `no distribution at position ${p} after evaluation`);
-      out.set(p, d);
+      if (!covers(d, toks)) throw new EngineFailure("internal", `no logits for tokens ${fmt(toks)} at position ${p} after evaluation`);
+      out.set(p, d!);
     }
     return out;
   }
+}
+
+function covers(d: NextTokenLogits | undefined, tokens: readonly number[]): boolean {
+  return d !== undefined && tokens.every((t) => d.logits.has(t));
+}
+
+/** Natural log-prob of `token` from a position's logits (exact: the logit minus the log-softmax normaliser). */
+export function logProbOf(d: NextTokenLogits, token: number): number {
+  const l = d.logits.get(token);
+  if (l === undefined) throw new EngineFailure("internal", `no logit for token ${token}`);
+  return l - d.logNormaliser;
+}
+
+/**
+ * The logits one query needs, per label: position p -> the tokens read after p. Labels that
+ * share their tokens up to a position share its read (its token set is the union of what they
+ * need there), so the first position serves every label's first token in one read.
+ */
+export function labelLogitRequests(it: PreparedItem): Map<number, number[]>[] {
+  const base = Math.min(...it.labels.map((l) => l.start));
+  const byPrefix = new Map<string, Set<number>>();
+  const key = (l: PreparedLabel, i: number) => `${i}:${l.full.slice(base, i).join(",")}`;
+  for (const l of it.labels)
+    for (let i = l.start; i < l.full.length; i++) {
+      const k = key(l, i);
+      let set = byPrefix.get(k);
+      if (!set) byPrefix.set(k, (set = new Set()));
+      set.add(l.full[i]);
+    }
+  return it.labels.map((l) => {
+    const need = new Map<number, number[]>();
+    for (let i = l.start; i < l.full.length; i++) need.set(i - 1, [...byPrefix.get(key(l, i))!].sort((a, b) => a - b));
+    return need;
+  });
 }
 
 /**
@@ -436,12 +488,15 @@ export const LOG_PROB_FLOOR = Math.log(PROB_FLOOR);
  */
 export type TokenLogProb = (labelIndex: number, position: number) => number;
 
+/** Raw logit of label `labelIndex`'s first token, where the backend reads logits (undefined otherwise). */
+export type FirstTokenLogit = (labelIndex: number) => number | undefined;
+
 /**
  * One query's scores from its label tokens' log-probs: the sums, means, first-token log-probs,
  * the softmax over the labels, the prediction, the gold rank and the warnings. Independent of
  * how the log-probs were obtained, so every backend sums, clamps and ranks exactly alike.
  */
-export function scoreQuery(it: PreparedItem, tokenLogProb: TokenLogProb): ItemScore {
+export function scoreQuery(it: PreparedItem, tokenLogProb: TokenLogProb, firstTokenLogit?: FirstTokenLogit): ItemScore {
   const scores: LabelScore[] = [];
   const warnings = [...it.warnings];
   it.labels.forEach((l, li) => {
@@ -468,7 +523,8 @@ export function scoreQuery(it: PreparedItem, tokenLogProb: TokenLogProb): ItemSc
       });
     }
     const n = l.full.length - l.start;
-    scores.push({ label: l.label, logProb, meanLogProb: logProb / n, firstTokenLogProb: first, tokens: n, prob: 0 });
+    const logit = firstTokenLogit?.(li);
+    scores.push({ label: l.label, logProb, meanLogProb: logProb / n, firstTokenLogProb: first, tokens: n, prob: 0, ...(logit === undefined ? {} : { firstTokenLogit: logit }) });
   });
   const probs = softmax(scores.map((s) => s.logProb));
   scores.forEach((s, i) => (s.prob = probs[i]));
@@ -527,14 +583,18 @@ export async function scorePrepared(
         await cache.ensurePrefix(prefix);
         await cache.rollback(start);
       }
-      const dists: Map<number, ProbLookup>[] = [];
-      for (const l of it.labels) {
-        const need: number[] = [];
-        for (let i = l.start; i < l.full.length; i++) need.push(i - 1);
+      const needs = labelLogitRequests(it);
+      const dists: Map<number, NextTokenLogits>[] = [];
+      for (const [li, l] of it.labels.entries()) {
         if (naive) await cache.rollback(0);
-        dists.push(await cache.ensure(l.full, l.full.length - 1, need));
+        dists.push(await cache.ensure(l.full, l.full.length - 1, needs[li]));
       }
-      results[it.index] = scoreQuery(it, (li, i) => Math.log(dists[li].get(i - 1)!(it.labels[li].full[i])));
+      const at = (li: number, i: number) => dists[li].get(i - 1)!;
+      results[it.index] = scoreQuery(
+        it,
+        (li, i) => logProbOf(at(li, i), it.labels[li].full[i]),
+        (li) => at(li, it.labels[li].start).logits.get(it.labels[li].full[it.labels[li].start]),
+      );
       hooks.onItem?.(results[it.index]);
       hooks.onProgress?.(++done, items.length);
     }

@@ -99,7 +99,8 @@ export interface QueryDetail {
   runId: string;
   key: number;
   row: QueryRow;
-  labels: { label: string; prob: number; logProb: number; tokens: number }[];
+  /** firstTokenLogit: the raw logit of the label's first token (results v3, local engine; absent otherwise). */
+  labels: { label: string; prob: number; logProb: number; tokens: number; firstTokenLogit?: number }[];
   goldAlt?: string;
   demoIndices: number[];
   /** The full prompt text when the extension could rebuild it from the demo file. */
@@ -347,7 +348,7 @@ export function queryDetail(runId: string, records: readonly QueryRecord[], key:
     runId,
     key,
     row: { ...toRow(r, key), input: r.input },
-    labels: r.labels.map((l) => ({ label: l.label, prob: l.prob, logProb: l.logProb, tokens: l.tokens })),
+    labels: r.labels.map((l) => ({ label: l.label, prob: l.prob, logProb: l.logProb, tokens: l.tokens, ...(l.firstTokenLogit === undefined ? {} : { firstTokenLogit: l.firstTokenLogit }) })),
     goldAlt: r.goldAlt,
     demoIndices: r.demoIndices,
     ...(r.warnings?.length ? { warnings: r.warnings } : {}),

@@ -100,6 +100,12 @@ test("probe flow in a real VS Code", { skip: why, timeout: 420_000 }, async (t) 
         }, `the label-score chart showing record ${key}'s scores ${JSON.stringify(record.labels.map((l) => [l.label, l.prob]))}`, 15_000).catch(async (e) => {
           throw new Error(`${(e as Error).message}; chart holds ${JSON.stringify(await scoreChart())}`);
         });
+        // The scores table beside the chart shows each label's raw first-token logit from the file.
+        const table = panel!.locator('[data-testid="query-detail"] [data-testid="label-scores-table"]');
+        await waitUntil(async () => {
+          const text = (await table.innerText().catch(() => "")).replace(/\s+/g, " ");
+          return /logit \(1st token, raw\)/.test(text) && record.labels.every((l) => l.firstTokenLogit !== undefined && text.includes(l.firstTokenLogit.toFixed(3))) ? true : undefined;
+        }, `the label-scores table showing record ${key}'s first-token logits ${JSON.stringify(record.labels.map((l) => l.firstTokenLogit))}`, 15_000);
         return probs;
       };
       const showChart = () => panel!.locator('[data-testid="label-scores-chart"]').first().scrollIntoViewIfNeeded().catch(() => undefined);

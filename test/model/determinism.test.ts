@@ -134,6 +134,15 @@ for (const m of MODELS) {
         assert.ok(d <= TOL, `${keyOf(r)} label ${JSON.stringify(l.label)}: engine ${l.logProb} vs from scratch ${s.labels[j].logProb} (|diff| ${d.toExponential(2)})`);
       });
     }
+    // Raw logits beside the log-probs: each label's first-token logit minus its first-token
+    // log-prob is the position's log-softmax normaliser, one number for all labels of a query.
+    for (const r of a.records) {
+      const norms = r.labels.map((l) => {
+        assert.ok(Number.isFinite(l.firstTokenLogit), `${keyOf(r)} ${l.label}: firstTokenLogit ${l.firstTokenLogit}`);
+        return l.firstTokenLogit! - l.firstTokenLogProb;
+      });
+      if (!r.warnings?.some((w) => w.code === "boundary-merge")) assert.ok(Math.max(...norms) - Math.min(...norms) <= 1e-9, `${keyOf(r)}: normalisers ${norms}`);
+    }
     t.diagnostic(`${a.records.length} queries, label token lengths ${[...lengths].sort((x, y) => x - y).join("/")}, max |engine - scratch| = ${worst.toExponential(2)}`);
   });
 }

@@ -12,7 +12,8 @@ import {
   PrefixCache,
   PROB_FLOOR,
   scorePrepared,
-  type ProbLookup,
+  type LogitRequests,
+  type NextTokenLogits,
   type SequenceBackend,
   type Tokenizer,
 } from "../../src/engine/scorer";
@@ -52,17 +53,18 @@ class FakeBackend implements SequenceBackend {
   kv: number[] = [];
   calls = 0;
   zeroToken: number | undefined;
-  dist(ctx: number[]): ProbLookup {
+  /** Requested tokens' logits: only those, as node-llama-cpp's filter returns them; zeroToken's probability is 0. */
+  dist(ctx: number[], wanted: readonly number[]): NextTokenLogits {
     const logits = Array.from({ length: VOCAB }, (_, t) => 6 * hash(ctx, t));
     const z = logits.reduce((a, l) => a + Math.exp(l), 0);
-    return (t) => (t === this.zeroToken ? 0 : Math.exp(logits[t]) / z);
+    return { logits: new Map(wanted.map((t) => [t, t === this.zeroToken ? -Infinity : logits[t]])), logNormaliser: Math.log(z) };
   }
-  async evaluate(tokens: number[], probsAt: number[]) {
+  async evaluate(tokens: number[], want: LogitRequests) {
     this.calls++;
     const base = this.kv.length;
     this.kv.push(...tokens);
-    const out = new Map<number, ProbLookup>();
-    for (const i of probsAt) out.set(i, this.dist(this.kv.slice(0, base + i + 1)));
+    const out = new Map<number, NextTokenLogits>();
+    for (const [i, wanted] of want) out.set(i, this.dist(this.kv.slice(0, base + i + 1), wanted));
     return out;
   }
   async eraseFrom(from: number) {
@@ -284,15 +286,15 @@ test("a query's numbers do not depend on the cache's history or its neighbours: 
   // llama.cpp's do in the last bits: each call salts the hash with its start position.
   class SplitSensitive extends FakeBackend {
     starts: number[] = [];
-    override async evaluate(tokens: number[], probsAt: number[]) {
+    override async evaluate(tokens: number[], want: LogitRequests) {
       const base = this.kv.length;
       this.starts = this.starts.filter((s) => s < base).concat(base);
       this.kv.push(...tokens);
-      const out = new Map<number, ProbLookup>();
-      for (const i of probsAt) {
+      const out = new Map<number, NextTokenLogits>();
+      for (const [i, wanted] of want) {
         const p = base + i;
         const chunkStarts = this.starts.filter((s) => s <= p);
-        out.set(i, this.dist([...this.kv.slice(0, p + 1), ...chunkStarts.map((s) => 5000 + s)]));
+        out.set(i, this.dist([...this.kv.slice(0, p + 1), ...chunkStarts.map((s) => 5000 + s)], wanted));
       }
       return out;
     }
@@ -426,4 +428,38 @@ test("token items with labelOverlap are scored from the divergence point, like t
   for (let j = 0; j < 2; j++) assert.ok(Math.abs(a.labels[j].logProb - b.labels[j].logProb) < 1e-12);
   assert.deepEqual(b.warnings.filter((w) => w.code === "boundary-merge").map((w) => w.labels), [["bc"]]);
   assert.throws(() => prepareItem(tok, { ...tokenItem, labelOverlap: [99, 0] } as ScoreItem, 0), /labelOverlap must give/);
+});
+
+test("only the label tokens' logits are read, once per shared position; firstTokenLogit is the raw logit", async () => {
+  class Recording extends FakeBackend {
+    asked: number[][] = [];
+    override async evaluate(tokens: number[], want: LogitRequests) {
+      for (const w of want.values()) this.asked.push([...w]);
+      return super.evaluate(tokens, want);
+    }
+  }
+  const tok = fakeTokenizer();
+  const backend = new Recording();
+  const it = prepareItem(tok, items()[0], 0);
+  const { results } = await scorePrepared(new PrefixCache(backend), [it]);
+  // One read per distinct label prefix, asking for exactly the tokens that follow it in some
+  // label: the first read serves every label's first token, and labels sharing leading tokens
+  // ("negative" and "neutral" share "ne") share those reads.
+  const expected = new Map<string, Set<number>>();
+  for (const l of it.labels)
+    for (let i = l.start; i < l.full.length; i++) {
+      const k = l.full.slice(0, i).join(",");
+      expected.set(k, (expected.get(k) ?? new Set()).add(l.full[i]));
+    }
+  const norm = (ws: number[][]) => ws.map((w) => [...w].sort((a, b) => a - b).join(",")).sort();
+  assert.deepEqual(norm(backend.asked), norm([...expected.values()].map((w) => [...w])));
+  assert.ok(backend.asked.some((w) => w.length > 1), "some read serves several labels");
+  const firsts = [...new Set(it.labels.map((l) => l.full[l.start]))];
+  const ctx = it.prompt;
+  const d = backend.dist(ctx, firsts);
+  for (const [li, l] of results[0].labels.entries()) {
+    const t = it.labels[li].full[it.labels[li].start];
+    assert.equal(l.firstTokenLogit, d.logits.get(t));
+    assert.ok(Math.abs(l.firstTokenLogProb - (d.logits.get(t)! - d.logNormaliser)) < 1e-12);
+  }
 });

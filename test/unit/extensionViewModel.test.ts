@@ -89,6 +89,10 @@ test("query detail carries every label score of the record", () => {
   assert.deepEqual(d.labels.map((l) => l.label), ["a", "b"]);
   assert.equal(d.labels.find((l) => l.label === d.row.predicted)!.prob, 0.7);
   assert.equal(queryDetail("r", recs, 99), undefined);
+  // The raw first-token logit passes through where the record has it, and is absent where not.
+  assert.ok(d.labels.every((l) => !("firstTokenLogit" in l)));
+  recs[2].labels[1].firstTokenLogit = 3.25;
+  assert.deepEqual(queryDetail("r", recs, 2)!.labels.map((l) => l.firstTokenLogit), [undefined, 3.25]);
 });
 
 test("chart datasets hold exactly the core's accuracies", () => {

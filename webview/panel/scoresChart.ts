@@ -8,6 +8,7 @@ import { el, table } from "../shared/components.js";
 
 export const P_TITLE = "p (renormalised over the labels)";
 export const LOGP_TITLE = "log p (sum over the label's tokens)";
+export const LOGIT_TITLE = "logit (1st token, raw)";
 
 export function labelScores(d: QueryDetail): HTMLElement {
   const wrap = el("div", { class: "chart chart-scores" });
@@ -50,12 +51,20 @@ export function labelScores(d: QueryDetail): HTMLElement {
       };
     }),
   );
-  const rows = d.labels.map((l) => [l.label + (l.label === d.row.gold ? " (gold)" : ""), l.prob.toFixed(4), l.logProb.toFixed(3), String(l.tokens)]);
+  // The raw first-token logit, where the engine read it (local models; not remote servers or older files).
+  const logits = d.labels.some((l) => l.firstTokenLogit !== undefined);
+  const rows = d.labels.map((l) => [
+    l.label + (l.label === d.row.gold ? " (gold)" : ""),
+    l.prob.toFixed(4),
+    l.logProb.toFixed(3),
+    String(l.tokens),
+    ...(logits ? [l.firstTokenLogit?.toFixed(3) ?? ""] : []),
+  ]);
   return el(
     "div",
     { class: "label-scores" },
     wrap,
-    el("p", { class: "icl-muted small", testid: "label-scores-note" }, `p: the label's probability renormalised over the ${d.labels.length} candidate labels (they sum to 1). log p: the sum of its tokens' log-probabilities after the prompt, not renormalised.`),
-    table(["label", P_TITLE, LOGP_TITLE, "tokens"], rows, "label-scores-table", "icl-table compact"),
+    el("p", { class: "icl-muted small", testid: "label-scores-note" }, `p: the label's probability renormalised over the ${d.labels.length} candidate labels (they sum to 1). log p: the sum of its tokens' log-probabilities after the prompt, not renormalised.${logits ? " logit: the model's raw score of the label's first token, before the softmax." : ""}`),
+    table(["label", P_TITLE, LOGP_TITLE, "tokens", ...(logits ? [LOGIT_TITLE] : [])], rows, "label-scores-table", "icl-table compact"),
   );
 }

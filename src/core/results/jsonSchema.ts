@@ -15,6 +15,7 @@ const labelScore = {
     logProb: num,
     meanLogProb: num,
     firstTokenLogProb: num,
+    firstTokenLogit: num,
     tokens: { type: "integer", minimum: 0 },
     prob: { type: "number", minimum: 0, maximum: 1.000001 },
     score: num,
