@@ -11,7 +11,7 @@ import type { ScoringMode } from "../core/results/schema";
 export type { ScoringMode };
 
 export interface LoadOptions {
-  /** CPU threads; default: the machine's physical core count, 1 when the machine is oversubscribed (see threads.ts). */
+  /** CPU threads; default: the machine's physical core count, 1 for a small model or when other work holds a core at load (see threads.ts). */
   threads?: number;
   /** Fixed context size in tokens; default: sized to the longest prompt of each score batch, capped by the model. */
   contextSize?: number;
@@ -45,7 +45,7 @@ export interface ModelInfo {
   quantization?: string;
   nodeLlamaCppVersion: string;
   threads: number;
-  /** Why this thread count (physical cores, busy machine, or the caller's choice). */
+  /** Why this thread count (physical cores, small model, contention measured at load, or the caller's choice). */
   threadsReason: string;
   /** True when only the tokenizer was loaded. */
   vocabOnly: boolean;

@@ -24,7 +24,7 @@ import {
 } from "./protocol";
 import { backendFor, tokenizerFor } from "./llamaAdapter";
 import { CHUNK_TOKENS, demoTokenLengths, longestSequence, overflowError, prepareItem, PrefixCache, scorePrepared } from "./scorer";
-import { defaultThreads, physicalCores } from "./threads";
+import { defaultThreads, measureBusyCpus, physicalCores } from "./threads";
 
 
 let nlc: NodeLlamaCpp | undefined;
@@ -93,7 +93,9 @@ async function load(path: string, options: LoadOptions): Promise<ModelInfo> {
   if (model) await model.dispose().catch(() => undefined);
   model = undefined;
   // The thread default depends on the model's size; with the pre-check skipped, stat it here.
-  const auto = defaultThreads(undefined, undefined, undefined, options.skipPrecheck ? statSafe(abs) : fileSize);
+  // Contention is measured now, over a short window, only when the caller leaves the choice to us.
+  const busy = options.threads ? undefined : await measureBusyCpus();
+  const auto = defaultThreads(busy, undefined, undefined, options.skipPrecheck ? statSafe(abs) : fileSize);
   threads = Math.max(1, options.threads ?? auto.threads);
   threadsReason = options.threads ? `${threads} thread(s): set by the caller` : auto.reason;
   if (!llama) {

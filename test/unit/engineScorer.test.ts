@@ -18,7 +18,7 @@ import {
   type Tokenizer,
 } from "../../src/engine/scorer";
 import { EngineFailure, type ScoreItem } from "../../src/engine/protocol";
-import { defaultThreads, physicalCoresFromCpuinfo } from "../../src/engine/threads";
+import { cpuJiffiesFromProcStat, defaultThreads, measureBusyCpus, physicalCoresFromCpuinfo } from "../../src/engine/threads";
 import { resolveWorkerPath } from "../../src/engine/client";
 import { defaultModelPath } from "../../src/engine/defaultModel";
 
@@ -323,18 +323,31 @@ test("a query's numbers do not depend on the cache's history or its neighbours: 
     for (const [id, lps] of got) assert.deepEqual(lps, whole.get(id), `${name}: ${id}`);
 });
 
-test("default threads: physical cores, 1 on an oversubscribed machine", () => {
-  assert.equal(defaultThreads(0.5, 2, 2).threads, 2);
-  const busy = defaultThreads(15.3, 2, 2);
+test("default threads: physical cores, 1 when other work holds a core now (measured), 1 for a small model", () => {
+  assert.equal(defaultThreads(0.1, 2, 2).threads, 2);
+  assert.match(defaultThreads(0.1, 2, 2).reason, /physical core count \(0\.1 of 2 CPUs busy/);
+  const busy = defaultThreads(1.6, 2, 2);
   assert.equal(busy.threads, 1);
-  assert.match(busy.reason, /busy \(load 15\.3 on 2 CPUs\)/);
+  assert.match(busy.reason, /1\.6 of 2 CPUs busy with other work/);
+  // Half a core of slack before a core counts as taken.
+  assert.equal(defaultThreads(0.4, 2, 2).threads, 2);
+  assert.equal(defaultThreads(0.6, 2, 2).threads, 1);
   assert.equal(defaultThreads(3, 8, 4).threads, 4);
-  assert.equal(defaultThreads(99, 1, 1).threads, 1);
-  // Small models: one thread whatever the load; large ones keep the physical cores.
-  const small = defaultThreads(0.1, 2, 2, 1_315_264);
+  assert.equal(defaultThreads(1, 1, 1).threads, 1);
+  assert.match(defaultThreads(undefined, 2, 2).reason, /not measurable/);
+  // Small models: one thread whatever the contention; large ones keep the physical cores.
+  const small = defaultThreads(0, 2, 2, 1_315_264);
   assert.equal(small.threads, 1);
   assert.match(small.reason, /small model/);
-  assert.equal(defaultThreads(0.1, 2, 2, 144_000_000).threads, 2);
+  assert.equal(defaultThreads(0, 2, 2, 144_000_000).threads, 2);
+});
+
+test("contention is read from /proc/stat's cpu line", async () => {
+  const stat = "cpu  100 5 50 800 20 3 2 10 0 0\ncpu0 50 2 25 400 10 1 1 5 0 0\n";
+  assert.deepEqual(cpuJiffiesFromProcStat(stat), { busy: 170, total: 990 });
+  assert.equal(cpuJiffiesFromProcStat("nothing here"), undefined);
+  const b = await measureBusyCpus(50, 2);
+  if (b !== undefined) assert.ok(b >= 0 && b <= 2.0001, `busy CPUs ${b}`);
 });
 
 test("short-prefix groups (small k) run on the one sequence too: from-scratch scores, evaluated tokens follow the canonical plan", async () => {
