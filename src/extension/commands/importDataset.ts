@@ -10,6 +10,9 @@ import type { DemoFile, ProbeSettings } from "../../core/types";
 import { showError } from "../log";
 import type { CommandModule } from "../services";
 
+/** The extensions the explorer's Import Dataset entry is offered on (package.json menus). */
+const IMPORTABLE = /\.(jsonl|json|csv|tsv|tab|txt|label|ndjson)$/i;
+
 async function askColumns(file: DemoFile): Promise<ProbeSettings["columns"] | undefined> {
   const fields = file.fields ?? [];
   if (fields.length === 0) return undefined;
@@ -31,10 +34,14 @@ async function askColumns(file: DemoFile): Promise<ProbeSettings["columns"] | un
 
 export const importDataset: CommandModule = () =>
   vscode.commands.registerCommand("iclProbe.importDataset", async (arg?: unknown) => {
+    // From the palette with a data file open, that file is what the user means; otherwise ask.
+    const active = vscode.window.activeTextEditor?.document.uri;
     const source =
       arg instanceof vscode.Uri
         ? arg
-        : (await vscode.window.showOpenDialog({ title: "ICL Probe: import a data set", canSelectMany: false, filters: { "Data sets": ["jsonl", "json", "csv", "tsv", "tab", "txt", "label", "ndjson"], "All files": ["*"] } }))?.[0];
+        : active?.scheme === "file" && IMPORTABLE.test(active.fsPath) && !/\.icl\.jsonl$/i.test(active.fsPath)
+          ? active
+          : (await vscode.window.showOpenDialog({ title: "ICL Probe: import a data set", canSelectMany: false, filters: { "Data sets": ["jsonl", "json", "csv", "tsv", "tab", "txt", "label", "ndjson"], "All files": ["*"] } }))?.[0];
     if (!source) return;
     try {
       const bytes = await vscode.workspace.fs.readFile(source);
