@@ -31,8 +31,10 @@ import { STUDIES, StudyError, findStudy, resolveStudy, withStudyGrid, type Resol
 import { studyPlanText } from "../core/study/describe";
 import { warningLines } from "./warnings";
 import { isRemoteSpec } from "../remote/spec";
-import { RemoteEngine } from "../remote/engine";
-import { checkRemoteVariants, connectRemote, describeEstimate, rateText, remoteJson, remoteSummary } from "./remote";
+import { MAX_SEQUENCES_PER_REQUEST, RemoteEngine } from "../remote/engine";
+import { checkRemoteVariants, connectRemote } from "./remote";
+import { rateText, remoteJson, remoteSummary } from "../remote/summary";
+import { describeEstimate } from "../runner/estimate";
 
 export interface Io {
   out: (s: string) => void;
@@ -297,7 +299,7 @@ async function execute(cmd: Job, io: Io, argv: string[]): Promise<number> {
     if (engine instanceof RemoteEngine) {
       if (!cmd.json) {
         io.err(`model ${engine.model} on ${engine.api} at ${engine.spec.host} (context ${engine.contextLength} tokens, up to ${engine.concurrency} requests in flight); writing ${outDir}`);
-        io.err(`estimate for the whole plan: ${(await describeEstimate(engine, file, settings)).text}`);
+        io.err(`estimate for the whole plan: ${(await describeEstimate(file, settings, MAX_SEQUENCES_PER_REQUEST, (t) => engine.tokenize(t))).text}`);
       }
     } else {
       const info = await engine.load(modelPath, { mode: cmd.mode });

@@ -14,9 +14,9 @@ import { compareTokens, demoTokenLengths, longestSequence, minimumTokens, overfl
 import { HttpClient, RemoteHttpError } from "./http";
 import { Pool } from "./pool";
 import { DEFAULT_RETRY, RetryCounter, withRetries, type RetryPolicy } from "./retry";
-import { describeSpec, parseRemoteSpec, type RemoteApi, type RemoteSpec } from "./spec";
+import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, describeSpec, parseRemoteSpec, type RemoteApi, type RemoteSpec } from "./spec";
 import { RemoteTokenizer } from "./tokenizer";
-import { errorMessageOf, parseModels, parseSglangGenerate, parseTokenize, parseVllmCompletion, sglangGenerateRequest, vllmCompletionRequest, WireError, type PositionLogProbs } from "./wire";
+import { errorMessageOf, parseModels, parseSglangGenerate, parseTokenize, parseVllmCompletion, sglangGenerateRequest, vllmCompletionRequest, WireError, type PositionLogProbs, type ServedModel } from "./wire";
 
 export type RemoteLog = (level: "debug" | "info" | "warn" | "error", message: string) => void;
 
@@ -31,13 +31,6 @@ export interface RemoteEngineOptions {
   log?: RemoteLog;
 }
 
-/**
- * Default requests in flight. vLLM schedules up to --max-num-seqs (256 by default) sequences
- * and SGLang a similar number; 32 requests of 2+ label sequences each keep either busy with
- * prompts of a few thousand tokens while leaving room for other users of the server.
- */
-export const DEFAULT_CONCURRENCY = 32;
-export const DEFAULT_TIMEOUT_MS = 120_000;
 /** Label sequences per scoring request (a query with more labels is split). */
 export const MAX_SEQUENCES_PER_REQUEST = 16;
 /** Texts per SGLang /tokenize request. */
@@ -147,6 +140,24 @@ export class RemoteEngine {
     } catch (e) {
       http.close();
       throw toEngineFailure(e, spec.host);
+    }
+  }
+
+  /** The models a server serves (for the editor's picker), without connecting an engine. */
+  static async listModels(specText: string | RemoteSpec, opts: { apiKey?: string; timeoutMs?: number } = {}): Promise<ServedModel[]> {
+    const spec = typeof specText === "string" ? parseRemoteSpec(specText) : specText;
+    const http = new HttpClient({ apiKey: opts.apiKey, maxSockets: 1 });
+    try {
+      const text = await http.text("GET", `${spec.baseUrl}/v1/models`, undefined, { timeoutMs: opts.timeoutMs ?? 10_000 });
+      try {
+        return parseModels(JSON.parse(text) as unknown);
+      } catch (e) {
+        throw e instanceof WireError ? e : new RemoteHttpError("malformed", "the answer to GET /v1/models is not JSON", 200, undefined, text.slice(0, 200));
+      }
+    } catch (e) {
+      throw toEngineFailure(e, spec.host);
+    } finally {
+      http.close();
     }
   }
 
@@ -366,7 +377,7 @@ export class RemoteEngine {
     opts.signal?.addEventListener("abort", onAbort, { once: true });
     let done = 0;
     try {
-      const prepared = await this.tok.run((tok) => items.map((it, i) => prepareItem(tok, it, i)), abort.signal);
+      const prepared = await this.tok.run((tok) => this.cpu(() => items.map((it, i) => prepareItem(tok, it, i))), abort.signal);
       this.checkSpecialText(prepared);
       const limit = this.maxModelLen - 1; // one generated token (max_tokens 1) must fit too
       const longest = longestSequence(prepared);

@@ -10,6 +10,16 @@
 
 export type RemoteApi = "vllm" | "sglang";
 
+/**
+ * Default requests in flight. vLLM schedules up to --max-num-seqs (256 by default) sequences
+ * and SGLang a similar number; 32 requests of 2+ label sequences each keep either busy with
+ * prompts of a few thousand tokens while leaving room for other users of the server.
+ */
+export const DEFAULT_CONCURRENCY = 32;
+export const DEFAULT_TIMEOUT_MS = 120_000;
+/** The editor asks before a probe whose estimate exceeds this many prompt tokens. */
+export const DEFAULT_CONFIRM_ABOVE_TOKENS = 2_000_000;
+
 export interface RemoteSpec {
   /** "auto" until the server was asked (no prefix in the spec). */
   api: RemoteApi | "auto";

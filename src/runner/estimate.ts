@@ -49,3 +49,18 @@ export function estimateWork(file: DemoFile, settings: ProbeSettings, perRequest
 export function estimatedTokens(est: WorkEstimate, sampleTokens: number): number {
   return est.sample.length === 0 ? 0 : Math.round((est.chars * sampleTokens) / est.sample.length);
 }
+
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+/**
+ * The estimate as said before a run of a served model: "about 1,234 scoring requests (2,468
+ * label sequences), ~3.1M prompt tokens". `tokenize` is the server's tokenizer (one request for
+ * the sample); `perRequest` the label sequences one request carries.
+ */
+export async function describeEstimate(file: DemoFile, settings: ProbeSettings, perRequest: number, tokenize: (texts: string[]) => Promise<readonly (readonly number[])[]>): Promise<{ text: string; requests: number; tokens: number }> {
+  const est = estimateWork(file, settings, perRequest);
+  const sampleTokens = est.sample ? (await tokenize([est.sample]))[0].length : 0;
+  const tokens = estimatedTokens(est, sampleTokens);
+  const t = tokens >= 1e6 ? `${(tokens / 1e6).toFixed(1)}M` : fmt(tokens);
+  return { text: `about ${fmt(est.requests)} scoring requests (${fmt(est.sequences)} label sequences), ~${t} prompt tokens`, requests: est.requests, tokens };
+}
