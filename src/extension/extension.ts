@@ -22,6 +22,7 @@ import type { ModelStatus, WebviewAction } from "../shared/webviewProtocol";
 import { DemoDiagnostics, DemoFileCache, DemoQuickFixes, DEMO_SELECTOR, isDemoDocument } from "./diagnostics";
 import { PreviewProvider, PREVIEW_SCHEME } from "./previewProvider";
 import { ProbeController } from "./probeController";
+import { getServerKey } from "./serverKeys";
 import { COMMANDS } from "./commands";
 import { exportFigure, runFigureRequest } from "./figureActions";
 import type { Services } from "./services";
@@ -35,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): Services {
   const getSettings = () => settings;
 
   const store = new ResultsStore();
-  const models = new ModelRegistry(context, () => settings.modelPath);
+  const models = new ModelRegistry(context, () => settings.modelPath, () => settings.remoteSpec);
   const status = new StatusBar();
   status.setModel(models.displayName());
   subs.push(status);
@@ -91,6 +92,7 @@ export function activate(context: vscode.ExtensionContext): Services {
       },
     },
     () => context.globalStorageUri.fsPath,
+    (spec) => getServerKey(context.secrets, spec),
   );
   subs.push({ dispose: () => void controller.dispose() });
 

@@ -1,6 +1,7 @@
 // Model picker: GGUF files in the workspace, recently used, the configured one, the embedded
-// default, "Browse..." and "Download...". Each entry shows size, architecture and quantization
-// read by the pure-JS header reader (ggufHeader.ts): node-llama-cpp never loads in the host.
+// default, "Browse...", "Download..." and "OpenAI-compatible server..." (a model served by vLLM
+// or SGLang, docs/REMOTE.md). Each GGUF entry shows size, architecture and quantization read by
+// the pure-JS header reader (ggufHeader.ts): node-llama-cpp never loads in the host.
 import * as vscode from "vscode";
 import { existsSync } from "node:fs";
 import { basename } from "node:path";
@@ -8,6 +9,10 @@ import { readGgufHeader, type GgufHeaderInfo } from "./ggufHeader";
 import { formatBytes } from "../core/format";
 import { defaultModelPath } from "../engine/defaultModel";
 import { showError, log } from "./log";
+import { describeSpec, parseRemoteSpec, SPEC_SYNTAX } from "../remote/spec";
+import { RemoteEngine } from "../remote/engine";
+import { EngineFailure } from "../engine/protocol";
+import { getServerKey } from "./serverKeys";
 
 const RECENT_KEY = "iclProbe.recentModels";
 
@@ -16,10 +21,18 @@ export class ModelRegistry {
     private readonly context: vscode.ExtensionContext,
     /** Model path from settings (already filtered by workspace trust), or undefined. */
     private readonly configured: () => string | undefined,
+    /** A served model's spec from settings (iclProbe.remote.*), or undefined. */
+    private readonly remote: () => string | undefined = () => undefined,
   ) {}
 
-  /** The model a probe uses: the configured path, else the embedded default. */
-  current(): { path: string; isDefault: boolean } {
+  /**
+   * The model a probe uses: a served model when iclProbe.remote.url is set (`remote` is its spec
+   * and `path` what may be shown: API, host and model), else the configured path, else the
+   * embedded default.
+   */
+  current(): { path: string; isDefault: boolean; remote?: string } {
+    const r = this.remote();
+    if (r) return { path: describeSpec(parseRemoteSpec(r)), isDefault: false, remote: r };
     const c = this.configured();
     if (c) return { path: expandHome(c), isDefault: false };
     return { path: this.defaultPath(), isDefault: true };
@@ -31,6 +44,10 @@ export class ModelRegistry {
 
   displayName(): string {
     const c = this.current();
+    if (c.remote) {
+      const spec = parseRemoteSpec(c.remote);
+      return `${spec.model ?? "served model"} @ ${spec.host}`;
+    }
     return c.isDefault ? `${basename(c.path)} (default)` : basename(c.path);
   }
 
@@ -43,10 +60,20 @@ export class ModelRegistry {
     await this.context.globalState.update(RECENT_KEY, list);
   }
 
-  /** Stores the choice in the user's settings (modelPath is machine-scoped; "" = default). */
+  /** Stores the choice in the user's settings (modelPath is machine-scoped; "" = default); a GGUF choice ends the use of a server. */
   async select(path: string | undefined): Promise<void> {
-    await vscode.workspace.getConfiguration("iclProbe").update("modelPath", path ?? "", vscode.ConfigurationTarget.Global);
+    const cfg = vscode.workspace.getConfiguration("iclProbe");
+    await cfg.update("modelPath", path ?? "", vscode.ConfigurationTarget.Global);
+    if (cfg.get<string>("remote.url")) await cfg.update("remote.url", "", vscode.ConfigurationTarget.Global);
     if (path) await this.remember(path);
+  }
+
+  /** Selects a served model: iclProbe.remote.url (without "#model") and iclProbe.remote.model, in the user's settings. */
+  async selectRemote(url: string, model: string | undefined): Promise<void> {
+    const cfg = vscode.workspace.getConfiguration("iclProbe");
+    const hash = url.indexOf("#");
+    await cfg.update("remote.url", hash >= 0 ? url.slice(0, hash) : url, vscode.ConfigurationTarget.Global);
+    await cfg.update("remote.model", model ?? "", vscode.ConfigurationTarget.Global);
   }
 }
 
@@ -55,7 +82,7 @@ function expandHome(p: string): string {
 }
 
 interface ModelItem extends vscode.QuickPickItem {
-  action?: "browse" | "download";
+  action?: "browse" | "download" | "remote" | "current-remote";
   path?: string;
   isDefault?: boolean;
 }
@@ -74,7 +101,7 @@ async function itemFor(path: string, label: string, extra?: string): Promise<Mod
 }
 
 /** Shows the picker; returns true when a model was selected. */
-export async function pickModel(models: ModelRegistry, trusted: boolean): Promise<boolean> {
+export async function pickModel(models: ModelRegistry, trusted: boolean, secrets: vscode.SecretStorage): Promise<boolean> {
   const qp = vscode.window.createQuickPick<ModelItem>();
   qp.title = "ICL Probe: Select Model";
   qp.placeholder = "GGUF model used for probes (size · architecture · quantization)";
@@ -103,7 +130,8 @@ export async function pickModel(models: ModelRegistry, trusted: boolean): Promis
       entries.push({ label: "Default", kind: vscode.QuickPickItemKind.Separator }, it);
     }
     const configured = models.current();
-    if (!configured.isDefault) await add(configured.path, basename(configured.path), "configured", "Configured");
+    if (configured.remote) entries.push({ label: "Configured", kind: vscode.QuickPickItemKind.Separator }, { label: `$(check) $(server) ${models.displayName()}`, description: "served model", detail: configured.path, action: "current-remote" });
+    else if (!configured.isDefault) await add(configured.path, basename(configured.path), "configured", "Configured");
     for (const r of models.recent()) if (existsSync(r)) await add(r, basename(r), "recent", "Recent");
     // In an untrusted workspace its files are listed only as something the user may choose.
     const found = await vscode.workspace.findFiles("**/*.gguf", "**/node_modules/**", 50);
@@ -112,6 +140,7 @@ export async function pickModel(models: ModelRegistry, trusted: boolean): Promis
       { label: "", kind: vscode.QuickPickItemKind.Separator },
       { label: "$(folder-opened) Browse...", action: "browse", alwaysShow: true },
       { label: "$(cloud-download) Download...", action: "download", alwaysShow: true, description: "hf: URI or URL" },
+      { label: "$(server) OpenAI-compatible server...", action: "remote", alwaysShow: true, description: "vLLM or SGLang, on any number of GPUs" },
     );
     qp.items = entries;
   } finally {
@@ -127,6 +156,8 @@ export async function pickModel(models: ModelRegistry, trusted: boolean): Promis
     await vscode.commands.executeCommand("iclProbe.downloadModel");
     return false;
   }
+  if (choice.action === "current-remote") return true;
+  if (choice.action === "remote") return pickServer(models, secrets);
   let path = choice.path;
   if (choice.action === "browse") {
     const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { "GGUF model": ["gguf"] }, openLabel: "Use this model" });
@@ -147,4 +178,57 @@ export async function selectModelPath(models: ModelRegistry, path: string, isDef
     await showError(`Cannot use ${basename(path)} as a model`, e);
     return false;
   }
+}
+
+/**
+ * "OpenAI-compatible server...": asks for the server's URL, lists its served models (with the
+ * key stored for that server, if any) and selects one. Nothing is stored when the server cannot
+ * be reached or refuses; the error says why.
+ */
+async function pickServer(models: ModelRegistry, secrets: vscode.SecretStorage): Promise<boolean> {
+  const current = models.current().remote;
+  const url = await vscode.window.showInputBox({
+    title: "ICL Probe: OpenAI-compatible server (vLLM, SGLang)",
+    prompt: `The server's URL: ${SPEC_SYNTAX}. The API key, if it needs one: ICL Probe: Set API Key for Server...`,
+    value: current ?? "http://127.0.0.1:8000/v1",
+    ignoreFocusOut: true,
+    validateInput: (v) => {
+      try {
+        parseRemoteSpec(v);
+        return undefined;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    },
+  });
+  if (!url) return false;
+  const spec = parseRemoteSpec(url);
+  let served;
+  try {
+    served = await RemoteEngine.listModels(spec, { apiKey: await getServerKey(secrets, url) });
+  } catch (e) {
+    const refused = e instanceof EngineFailure && e.code === "remote-refused";
+    const choice = await showError(`Cannot use the server at ${spec.host}`, e, ...(refused ? ["Set API key"] : []));
+    if (choice === "Set API key" && (await vscode.commands.executeCommand<boolean>("iclProbe.setServerApiKey", url))) return pickServer(models, secrets);
+    return false;
+  }
+  let model = spec.model;
+  if (model && !served.some((m) => m.id === model)) {
+    await showError(`Cannot use the server at ${spec.host}`, new Error(`it does not serve "${model}" (it serves ${served.map((m) => m.id).join(", ") || "no model"})`));
+    return false;
+  }
+  if (!model) {
+    if (served.length === 0) {
+      await showError(`Cannot use the server at ${spec.host}`, new Error("it serves no model"));
+      return false;
+    }
+    model =
+      served.length === 1
+        ? served[0].id
+        : (await vscode.window.showQuickPick(served.map((m) => ({ label: m.id, description: m.maxModelLen ? `context ${m.maxModelLen} tokens` : undefined })), { title: `Models served at ${spec.host}`, ignoreFocusOut: true }))?.label;
+    if (!model) return false;
+  }
+  await models.selectRemote(url, model);
+  log().info(`model selected: ${model} on ${spec.host} (${spec.api === "auto" ? "API detected at the first probe" : spec.api})`);
+  return true;
 }

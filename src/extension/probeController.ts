@@ -28,6 +28,12 @@ import { log, showError, engineLog } from "./log";
 import { formatDuration } from "../core/format";
 import type { ProbeState } from "./probeState";
 import type { ProbeOutcome } from "../shared/probeStatus";
+import { createHash } from "node:crypto";
+import { MAX_SEQUENCES_PER_REQUEST, RemoteEngine } from "../remote/engine";
+import { describeSpec, isRemoteSpec, parseRemoteSpec } from "../remote/spec";
+import { unsupportedOnServer } from "../remote/limits";
+import { rateText, remoteSummary } from "../remote/summary";
+import { describeEstimate } from "../runner/estimate";
 
 /** The engine as the controller uses it (EngineClient satisfies it); isolated for tests. */
 export interface ProbeEngine extends EngineLike {
@@ -67,6 +73,8 @@ function startEngine(): Promise<ProbeEngine> {
 
 export class ProbeController implements vscode.Disposable {
   private engine?: ProbeEngine;
+  /** The served model's engine (docs/REMOTE.md), kept while its spec, settings and key stay the same. */
+  private remote?: { key: string; engine: RemoteEngine };
   private loadedKey?: string;
   private current?: { abort: AbortController; uri: vscode.Uri; runId: string };
   private readonly queue: ProbeRequest[] = [];
@@ -78,6 +86,8 @@ export class ProbeController implements vscode.Disposable {
     private readonly settings: () => ExtensionSettings,
     private readonly listener: ProbeListener,
     private readonly fallbackRoot: () => string,
+    /** The API key stored for a server (SecretStorage), if any. */
+    private readonly serverKey: (spec: string) => Thenable<string | undefined> = async () => undefined,
     private readonly engineFactory: () => Promise<ProbeEngine> = startEngine,
   ) {}
 
@@ -183,6 +193,20 @@ export class ProbeController implements vscode.Disposable {
     return this.engine;
   }
 
+  /** Connects to the served model (or keeps the connection): the key comes from SecretStorage. */
+  private async ensureRemote(spec: string, s: ExtensionSettings, name: string, path: string): Promise<RemoteEngine> {
+    const apiKey = await this.serverKey(spec);
+    const key = JSON.stringify([spec, s.remoteConcurrency, s.remoteTimeoutSeconds, apiKey ? createHash("sha256").update(apiKey).digest("hex") : ""]);
+    if (this.remote?.key === key && this.remote.engine.alive) return this.remote.engine;
+    await this.remote?.engine.dispose();
+    this.remote = undefined;
+    this.listener.model({ name, path, state: "loading", detail: `connecting to ${parseRemoteSpec(spec).host}` });
+    const engine = await RemoteEngine.connect(spec, { apiKey, concurrency: s.remoteConcurrency, timeoutMs: s.remoteTimeoutSeconds * 1000, log: (level, msg) => log()[level](msg) });
+    this.remote = { key, engine };
+    this.listener.model({ name, path, state: "ready" });
+    return engine;
+  }
+
   private async run(req: ProbeRequest): Promise<void> {
     // Busy from the first check on, so a second request asks instead of racing this one.
     this.current = { abort: new AbortController(), uri: req.uri, runId: "" };
@@ -242,16 +266,30 @@ export class ProbeController implements vscode.Disposable {
       void showError(`Cannot plan a probe of ${basename(path)}`, e);
       return;
     }
-    const model = req.into?.modelPath ? { path: req.into.modelPath, isDefault: false } : this.models.current();
-    if (!existsSync(model.path)) {
-      offerModelChoice(showError("No model to run", new Error(model.isDefault ? `the embedded default model is missing (${model.path}); rebuild the extension or select a model` : `the model file ${model.path} does not exist; select another model`), "Select model"));
-      return;
-    }
-    try {
-      await readGgufHeader(model.path);
-    } catch (e) {
-      offerModelChoice(showError(`Cannot use the model ${basename(model.path)}`, e, "Select model"));
-      return;
+    const model: { path: string; isDefault: boolean; remote?: string } = req.into?.modelPath
+      ? isRemoteSpec(req.into.modelPath)
+        ? { path: req.into.modelPath, isDefault: false, remote: req.into.modelPath }
+        : { path: req.into.modelPath, isDefault: false }
+      : this.models.current();
+    const modelName = model.remote ? (req.into?.modelPath ? describeSpec(parseRemoteSpec(model.remote)) : this.models.displayName()) : basename(model.path);
+    if (model.remote) {
+      // A served model has no file to check; token-level variants cannot run on it.
+      const refused = unsupportedOnServer(file.settings.variants);
+      if (refused) {
+        offerModelChoice(showError(`Cannot probe ${modelName}`, new Error(refused), "Select model"));
+        return;
+      }
+    } else {
+      if (!existsSync(model.path)) {
+        offerModelChoice(showError("No model to run", new Error(model.isDefault ? `the embedded default model is missing (${model.path}); rebuild the extension or select a model` : `the model file ${model.path} does not exist; select another model`), "Select model"));
+        return;
+      }
+      try {
+        await readGgufHeader(model.path);
+      } catch (e) {
+        offerModelChoice(showError(`Cannot use the model ${basename(model.path)}`, e, "Select model"));
+        return;
+      }
     }
 
     const stamp = new Date().toISOString().replace(/[:.]/g, "-").replace("Z", "");
@@ -294,13 +332,27 @@ export class ProbeController implements vscode.Disposable {
         { location: vscode.ProgressLocation.Notification, title: `ICL Probe: ${basename(path)}`, cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => this.stopCurrent());
-          progress.report({ message: planned.study ? `${plan.totalQueries.toLocaleString("en-US")} queries to score; starting the engine…` : "starting the engine…" });
-          const engine = await this.ensureEngine(model.path, s);
+          progress.report({ message: planned.study ? `${plan.totalQueries.toLocaleString("en-US")} queries to score; starting the engine…` : model.remote ? `connecting to ${parseRemoteSpec(model.remote).host}…` : "starting the engine…" });
+          const engine = model.remote ? await this.ensureRemote(model.remote, s, modelName, model.path) : await this.ensureEngine(model.path, s);
           if (abort.signal.aborted) {
             status = "interrupted";
             return;
           }
+          if (engine instanceof RemoteEngine) {
+            // Before sending anything large: what the probe will send, and a question above the threshold.
+            progress.report({ message: "estimating the work…" });
+            const est = await describeEstimate(file, settings, MAX_SEQUENCES_PER_REQUEST, (t) => engine.tokenize(t));
+            log().info(`${modelName}: estimate for the whole plan: ${est.text}`);
+            if (s.remoteConfirmAboveTokens > 0 && est.tokens > s.remoteConfirmAboveTokens) {
+              const c = await vscode.window.showWarningMessage(`ICL Probe: this probe sends ${est.text} to ${engine.spec.host}.`, { modal: true, detail: `Above iclProbe.remote.confirmAboveTokens (${s.remoteConfirmAboveTokens.toLocaleString("en-US")}).` }, "Run");
+              if (c !== "Run") {
+                status = "interrupted";
+                return;
+              }
+            }
+          }
           this.state.begin(runId, plan.totalQueries);
+          const rates = engine instanceof RemoteEngine ? () => rateText(engine) : () => undefined;
           let lastPct = 0;
           let estimated = false;
           const onProgress = (p: ProgressEvent) => {
@@ -312,12 +364,13 @@ export class ProbeController implements vscode.Disposable {
             // A study says how long it takes as soon as its first demo set is measured.
             if (planned.study && !estimated && p.measuredGroups > 0 && eta !== undefined) {
               estimated = true;
-              const msg = `${planned.study.name} on ${basename(path)}: ${p.total.toLocaleString("en-US")} queries; about ${formatDuration(eta)} left on ${basename(model.path)} (measured on the first demo set, updated as it runs).`;
+              const msg = `${planned.study.name} on ${basename(path)}: ${p.total.toLocaleString("en-US")} queries; about ${formatDuration(eta)} left on ${modelName} (measured on the first demo set, updated as it runs).`;
               log().info(msg);
               void vscode.window.showInformationMessage(msg);
             }
             const what = `${planned.study ? `${planned.study.name} · ` : ""}${p.done} of ${p.total} queries`;
-            progress.report({ increment: pct - lastPct, message: `${what} · ${label}${eta !== undefined ? ` · ${formatDuration(eta)} left${planned.study ? " (measured)" : ""}` : planned.study ? " · measuring the first demo set…" : ""}` });
+            const rate = rates();
+            progress.report({ increment: pct - lastPct, message: `${what} · ${label}${eta !== undefined ? ` · ${formatDuration(eta)} left${planned.study ? " (measured)" : ""}` : planned.study ? " · measuring the first demo set…" : ""}${rate ? ` · ${rate}` : ""}` });
             lastPct = pct;
             this.state.progress({ done: p.done, total: p.total, etaSeconds: p.etaSeconds, label });
             snapshot();
@@ -336,6 +389,8 @@ export class ProbeController implements vscode.Disposable {
           }
           status = outcome.status === "complete" ? "complete" : outcome.status === "interrupted" ? "interrupted" : "failed";
           if (outcome.status !== "complete" && outcome.status !== "interrupted") failure = outcome.error?.message;
+          // The run log's request and retry counts (docs/REMOTE.md).
+          if (engine instanceof RemoteEngine) log().info(`${modelName}: ${remoteSummary(engine)}`);
           progress.report({ message: "writing the report…" });
           // One analysis for the files and every view of the run.
           const analysis = analyseRun(outcome.results);
@@ -364,9 +419,9 @@ export class ProbeController implements vscode.Disposable {
       const live = this.store.get(runId);
       if (live) this.store.put({ ...live, live: false });
       tell = () => offerModelChoice(showError(`ICL Probe: the probe of ${basename(path)} failed`, e, "Select model"));
-      this.listener.model({ name: basename(model.path), path: model.path, state: "error", detail: (e as Error).message });
+      this.listener.model({ name: modelName, path: model.path, state: "error", detail: (e as Error).message });
     } finally {
-      if (this.engine?.alive && status !== "failed") this.listener.model({ name: basename(model.path), path: model.path, state: "ready" });
+      if ((model.remote ? this.remote?.engine.alive : this.engine?.alive) && status !== "failed") this.listener.model({ name: modelName, path: model.path, state: "ready" });
       const entry = this.store.get(runId);
       const m = (entry?.results.manifest as { progress?: { done?: number; total?: number } } | undefined)?.progress;
       // Every view leaves the running state at once (status bar, side panel, lens, panel, context keys).
@@ -399,6 +454,7 @@ export class ProbeController implements vscode.Disposable {
   async dispose(): Promise<void> {
     this.current?.abort.abort();
     await this.engine?.dispose().catch(() => undefined);
+    await this.remote?.engine.dispose().catch(() => undefined);
   }
 }
 

@@ -6,6 +6,7 @@ import type { ProbeSettings, SelectionMode } from "../core/types";
 import { isVariantKey } from "../core/variants/keys";
 import type { ScoringMode } from "../core/results/schema";
 import type { StudyOptions } from "../core/study";
+import { DEFAULT_CONCURRENCY, DEFAULT_CONFIRM_ABOVE_TOKENS, DEFAULT_TIMEOUT_MS, parseRemoteSpec, specFromSettings, SPEC_SYNTAX } from "../remote/spec";
 
 export type GpuSetting = "auto" | "off" | "cuda" | "vulkan" | "metal";
 export const GPU_VALUES: readonly GpuSetting[] = ["auto", "off", "cuda", "vulkan", "metal"];
@@ -42,6 +43,18 @@ export interface ExtensionSettings {
   onOverflow: "stop" | "skip";
   /** The study settings (iclProbe.study.*): what the user set; the study's defaults fill the rest. */
   study: StudyOptions;
+  /**
+   * The served model to probe instead of a GGUF file: iclProbe.remote.url (+ iclProbe.remote.model)
+   * as one spec (docs/REMOTE.md), when set and valid. Machine-scoped, and ignored from workspace
+   * settings in an untrusted workspace, like modelPath: a workspace must not choose where prompts go.
+   */
+  remoteSpec?: string;
+  /** Requests in flight to the server. */
+  remoteConcurrency: number;
+  /** Seconds one request attempt may take. */
+  remoteTimeoutSeconds: number;
+  /** Ask before a probe whose estimate exceeds this many prompt tokens (0: never ask). */
+  remoteConfirmAboveTokens: number;
   /** One sentence per invalid value, naming the setting and what to do. */
   problems: string[];
 }
@@ -64,6 +77,23 @@ export function validateSetting(key: string, value: unknown): string | undefined
       if (typeof value !== "string") return `${name} must be a string path to a .gguf file.`;
       if (!/\.gguf$/i.test(value.trim())) return `${name} should point to a .gguf file (got "${value}").`;
       return undefined;
+    case "remote.url":
+      if (value === undefined || value === "") return undefined;
+      if (typeof value !== "string") return `${name} must be a server URL such as "http://127.0.0.1:8000/v1".`;
+      try {
+        parseRemoteSpec(value);
+        return undefined;
+      } catch (e) {
+        return `${name}: ${(e as Error).message} (${SPEC_SYNTAX}).`;
+      }
+    case "remote.model":
+      return value === undefined || typeof value === "string" ? undefined : `${name} must be the served model name (a string).`;
+    case "remote.concurrency":
+      return intIn(value, 1, 512) ? undefined : `${name} must be a whole number of requests from 1 to 512 (got ${JSON.stringify(value)}).`;
+    case "remote.timeoutSeconds":
+      return intIn(value, 1, 3600) ? undefined : `${name} must be a whole number of seconds from 1 to 3600 (got ${JSON.stringify(value)}).`;
+    case "remote.confirmAboveTokens":
+      return intIn(value, 0, 1e12) ? undefined : `${name} must be a whole number of tokens, 0 to never ask (got ${JSON.stringify(value)}).`;
     case "gpu":
       return GPU_VALUES.includes(value as GpuSetting) ? undefined : `${name} must be one of ${GPU_VALUES.join(", ")} (got ${JSON.stringify(value)}).`;
     case "threads":
@@ -134,6 +164,16 @@ export function readSettings(cfg: ConfigLike, trusted: boolean): ExtensionSettin
     else modelPath = mp.value.trim();
   }
 
+  // A served model: the same trust rule as modelPath.
+  const remoteUrl = effective(cfg.inspect<string>("remote.url"), trusted).value;
+  let remoteSpec: string | undefined;
+  if (typeof remoteUrl === "string" && remoteUrl.trim() !== "") {
+    const p = validateSetting("remote.url", remoteUrl);
+    const model = effective(cfg.inspect<string>("remote.model"), trusted).value;
+    if (p) problems.push(p);
+    else remoteSpec = specFromSettings(remoteUrl, typeof model === "string" ? model : undefined);
+  }
+
   const overrides: Partial<ProbeSettings> = {};
   const k = get<number[]>("k", []);
   if (k.length) overrides.k = [...new Set(k)].sort((a, b) => a - b);
@@ -171,6 +211,10 @@ export function readSettings(cfg: ConfigLike, trusted: boolean): ExtensionSettin
     resultsFolder: get<string>("resultsFolder", ".icl-probe/results"),
     onOverflow: get<"stop" | "skip">("onOverflow", "stop"),
     study,
+    ...(remoteSpec ? { remoteSpec } : {}),
+    remoteConcurrency: get<number>("remote.concurrency", DEFAULT_CONCURRENCY),
+    remoteTimeoutSeconds: get<number>("remote.timeoutSeconds", DEFAULT_TIMEOUT_MS / 1000),
+    remoteConfirmAboveTokens: get<number>("remote.confirmAboveTokens", DEFAULT_CONFIRM_ABOVE_TOKENS),
     problems,
   };
 }

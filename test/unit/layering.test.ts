@@ -39,7 +39,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   report: ["core", "shared"],
   runner: ["core", "engine", "node", "report"],
   cli: ["core", "engine", "node", "remote", "report", "runner"],
-  extension: ["core", "engine", "node", "report", "runner", "shared"],
+  extension: ["core", "engine", "node", "remote", "report", "runner", "shared"],
   webview: ["core", "shared"],
 };
 

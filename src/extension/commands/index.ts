@@ -18,5 +18,6 @@ import { removeRun } from "./removeRun";
 import { openExample } from "./openExample";
 import { openModelSetting } from "./openModelSetting";
 import { chooseStudy, runStudy } from "./runStudy";
+import { setServerApiKey } from "./setServerApiKey";
 
-export const COMMANDS: readonly CommandModule[] = [runProbe, runVariants, previewVariant, selectModel, downloadModel, showResults, exportResults, openReport, cancelProbe, chooseLensVariant, showLog, importDataset, showQuery, compareRuns, removeRun, openExample, openModelSetting, runStudy, chooseStudy];
+export const COMMANDS: readonly CommandModule[] = [runProbe, runVariants, previewVariant, selectModel, downloadModel, showResults, exportResults, openReport, cancelProbe, chooseLensVariant, showLog, importDataset, showQuery, compareRuns, removeRun, openExample, openModelSetting, runStudy, chooseStudy, setServerApiKey];

@@ -7,5 +7,5 @@ export const selectModel: CommandModule = (s) =>
   vscode.commands.registerCommand("iclProbe.selectModel", async (arg?: unknown) => {
     // From the explorer context menu on a .gguf file: select that file directly.
     if (arg instanceof vscode.Uri && /\.gguf$/i.test(arg.fsPath)) return selectModelPath(s.models, arg.fsPath);
-    return pickModel(s.models, vscode.workspace.isTrusted);
+    return pickModel(s.models, vscode.workspace.isTrusted, s.context.secrets);
   });
