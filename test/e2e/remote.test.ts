@@ -1,0 +1,92 @@
+// A served model from the editor, against the loopback vLLM-format server (test/support/
+// remoteServer.ts, node-llama-cpp on the embedded model behind it, 127.0.0.1 only) that demands
+// an API key: "ICL Probe: Set API Key for Server..." stores it (SecretStorage), "Select Model..."
+// -> "OpenAI-compatible server..." selects the server's model, and a probe from the code lens
+// runs through it, writing results that name the server and hold no key.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { codeLensTitles, clickCodeLens, missingPrerequisite, openFile, runCommand, pickQuickItem, startSession, step, waitForNotification, waitUntil, sleep, type Session } from "./harness";
+import { defaultModel, resultsFiles, waitForNewResults, writeSmallDemo } from "./flows";
+import { spawnLoopbackServer, type LoopbackProcess } from "../support/remoteServerProcess";
+
+const why = missingPrerequisite() ?? (existsSync(defaultModel) ? undefined : `the embedded model ${defaultModel} is absent`);
+const DEMO = "sentiment.icl.jsonl";
+const KEY = "sk-e2e-loopback-5d1c";
+
+/** Every file under `dir` (bounded depth), for the no-key-anywhere check. */
+function filesUnder(dir: string, depth = 6): string[] {
+  if (depth < 0 || !existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    const st = statSync(p);
+    return st.isDirectory() ? filesUnder(p, depth - 1) : st.size < 5_000_000 ? [p] : [];
+  });
+}
+
+test("served model from the editor: key command, server picker entry, probe", { skip: why, timeout: 420_000 }, async (t) => {
+  let server: LoopbackProcess | undefined;
+  let s: Session | undefined;
+  try {
+    server = await spawnLoopbackServer({ modelPath: defaultModel, mode: "vllm", apiKey: KEY });
+    const url = `${server.url}/v1`;
+    s = await startSession({ scenario: "remote" });
+    const session = s;
+    const page = s.page;
+    writeSmallDemo(s.workspace, DEMO);
+    const input = page.locator(".quick-input-widget .quick-input-box input").first();
+
+    await t.test("1: Set API Key for Server... stores the key for that server", () => step(session, "key", async () => {
+      // Opening a demo file activates the extension (its commands are then in the palette).
+      await openFile(page, DEMO);
+      await waitUntil(async () => ((await codeLensTitles(page)).some((x) => /run probe/i.test(x)) ? true : undefined), "the extension's code lenses", 30_000);
+      await runCommand(page, "ICL Probe: Set API Key for Server...");
+      await input.waitFor();
+      await input.fill(url);
+      await page.keyboard.press("Enter");
+      await sleep(400);
+      await input.waitFor();
+      assert.equal(await input.getAttribute("type"), "password", "the key is typed into a password box");
+      await input.fill(KEY);
+      await page.keyboard.press("Enter");
+      await waitForNotification(page, /API key stored for http:\/\/127\.0\.0\.1/);
+      await session.shot("key-stored");
+    }));
+
+    await t.test("2: Select Model... -> OpenAI-compatible server... selects the served model", () => step(session, "picker", async () => {
+      await runCommand(page, "ICL Probe: Select Model...");
+      await pickQuickItem(page, /OpenAI-compatible server/);
+      await sleep(400);
+      await input.waitFor();
+      await input.fill(url);
+      await session.shot("server-url");
+      await page.keyboard.press("Enter");
+      await openFile(page, DEMO);
+      const lenses = await waitUntil(async () => {
+        const l = await codeLensTitles(page);
+        return l.some((x) => x.includes(`icl-toy @ 127.0.0.1:${server!.port}`)) ? l : undefined;
+      }, "the code lens naming the served model", 30_000);
+      assert.ok(lenses.some((x) => /run probe/i.test(x)));
+      await session.shot("server-selected");
+    }));
+
+    await t.test("3: a probe runs through the server; the results name it and hold no key", () => step(session, "probe", async () => {
+      const before = resultsFiles(session.workspace);
+      await clickCodeLens(page, /run probe/i);
+      const run = await waitForNewResults(session.workspace, before, (r) => r.data.manifest?.status === "complete", 180_000);
+      const m = run.data.manifest as { engine: { name: string; concurrency?: number }; model: { remote?: { api: string; host: string; model: string } } };
+      assert.equal(m.engine.name, "vllm");
+      assert.deepEqual(m.model.remote, { api: "vllm", host: `127.0.0.1:${server!.port}`, model: "icl-toy" });
+      assert.equal(run.data.records.length, 2 * 2 * 6);
+      const st = await server!.stats();
+      assert.ok((st.requests["/v1/completions"] ?? 0) >= run.data.records.length, `scoring requests: ${JSON.stringify(st.requests)}`);
+      await session.shot("probe-done");
+      for (const f of [...filesUnder(session.workspace), ...filesUnder(join(session.userDataDir, "User")), ...filesUnder(join(session.userDataDir, "Machine"))])
+        if (/\.(json|jsonl|csv|html|log|txt)$/.test(f)) assert.ok(!readFileSync(f, "utf8").includes(KEY), `the key is not in ${f}`);
+    }));
+  } finally {
+    await s?.close();
+    await server?.close();
+  }
+});
