@@ -26,7 +26,7 @@ import { STANDARD_PROBE } from "./engine.bench";
 const QUERIES = Number(process.env.ICL_BENCH_QUERIES ?? STANDARD_PROBE.queries);
 
 /** The sentiment example, topped up with deterministic synthetic reviews when it is too small for 64 queries + k = 32. */
-function probeFileText(root: string): { text: string; note: string } {
+export function probeFileText(root: string): { text: string; note: string } {
   const need = QUERIES + Math.max(...STANDARD_PROBE.k);
   const lines = readFileSync(join(root, STANDARD_PROBE.file), "utf8").split("\n").filter((l) => l.trim());
   const header = lines[0].includes('"icl-probe"') ? [lines.shift()!] : [];
