@@ -74,24 +74,30 @@ test("with streamed item results, a SIGKILL in the middle of a demo set loses on
   const e1 = await engine();
   // Kill the engine as soon as the 6th query result of the run has arrived: the middle of the
   // second demo set (4 queries each), so batch-level checkpoints alone would keep only 4.
-  // Results the worker had already sent when the kill landed are dropped too, as a real crash
-  // would: the toy model scores the rest of the demo set faster than the signal arrives.
+  // What the worker had already sent when the kill landed (later items, even the request's
+  // whole answer) is dropped too, as a real crash would: the toy model scores the rest of the
+  // demo set faster than the signal arrives.
   let queries = 0;
   let killed = false;
   const killer = {
     info: () => e1.info(),
     score: (items: Parameters<EngineClient["score"]>[0], o: Parameters<EngineClient["score"]>[1] = {}) =>
-      e1.score(items, {
-        ...o,
-        onItem: (it) => {
-          if (killed) return;
-          o.onItem?.(it);
-          if (/\|q\d+$/.test(it.id) && ++queries === 6) {
-            killed = true;
-            e1.kill("SIGKILL");
-          }
-        },
-      }),
+      e1
+        .score(items, {
+          ...o,
+          onItem: (it) => {
+            if (killed) return;
+            o.onItem?.(it);
+            if (/\|q\d+$/.test(it.id) && ++queries === 6) {
+              killed = true;
+              e1.kill("SIGKILL");
+            }
+          },
+        })
+        .then((r) => {
+          if (killed) throw new Error("The engine process was killed by signal SIGKILL.");
+          return r;
+        }),
   };
   const first = await runExperiment(cfg, { engine: killer, outDir: out });
   assert.equal(first.status, "failed");
