@@ -9,7 +9,7 @@ import { readGgufHeader, type GgufHeaderInfo } from "./ggufHeader";
 import { formatBytes } from "../core/format";
 import { defaultModelPath } from "../engine/defaultModel";
 import { showError, log } from "./log";
-import { describeSpec, parseRemoteSpec, SPEC_SYNTAX } from "../remote/spec";
+import { describeSpec, parseRemoteSpec, SPEC_SYNTAX, specProblem } from "../remote/spec";
 import { RemoteEngine } from "../remote/engine";
 import { EngineFailure } from "../engine/protocol";
 import { getServerKey } from "./serverKeys";
@@ -192,14 +192,7 @@ async function pickServer(models: ModelRegistry, secrets: vscode.SecretStorage):
     prompt: `The server's URL: ${SPEC_SYNTAX}. The API key, if it needs one: ICL Probe: Set API Key for Server...`,
     value: current ?? "http://127.0.0.1:8000/v1",
     ignoreFocusOut: true,
-    validateInput: (v) => {
-      try {
-        parseRemoteSpec(v);
-        return undefined;
-      } catch (e) {
-        return (e as Error).message;
-      }
-    },
+    validateInput: specProblem,
   });
   if (!url) return false;
   const spec = parseRemoteSpec(url);

@@ -6,7 +6,7 @@ import type { ProbeSettings, SelectionMode } from "../core/types";
 import { isVariantKey } from "../core/variants/keys";
 import type { ScoringMode } from "../core/results/schema";
 import type { StudyOptions } from "../core/study";
-import { DEFAULT_CONCURRENCY, DEFAULT_CONFIRM_ABOVE_TOKENS, DEFAULT_TIMEOUT_MS, parseRemoteSpec, specFromSettings, SPEC_SYNTAX } from "../remote/spec";
+import { DEFAULT_CONCURRENCY, DEFAULT_CONFIRM_ABOVE_TOKENS, DEFAULT_TIMEOUT_MS, specFromSettings, SPEC_SYNTAX, specProblem } from "../remote/spec";
 
 export type GpuSetting = "auto" | "off" | "cuda" | "vulkan" | "metal";
 export const GPU_VALUES: readonly GpuSetting[] = ["auto", "off", "cuda", "vulkan", "metal"];
@@ -80,11 +80,9 @@ export function validateSetting(key: string, value: unknown): string | undefined
     case "remote.url":
       if (value === undefined || value === "") return undefined;
       if (typeof value !== "string") return `${name} must be a server URL such as "http://127.0.0.1:8000/v1".`;
-      try {
-        parseRemoteSpec(value);
-        return undefined;
-      } catch (e) {
-        return `${name}: ${(e as Error).message} (${SPEC_SYNTAX}).`;
+      {
+        const why = specProblem(value);
+        return why === undefined ? undefined : `${name}: ${why} (${SPEC_SYNTAX}).`;
       }
     case "remote.model":
       return value === undefined || typeof value === "string" ? undefined : `${name} must be the served model name (a string).`;

@@ -50,6 +50,16 @@ export function isRemoteSpec(model: string | undefined): boolean {
 
 export const SPEC_SYNTAX = "[vllm+|sglang+]http(s)://host:port[/v1][#model], e.g. http://127.0.0.1:8000/v1#meta-llama/Llama-2-70b-hf";
 
+/** Why `spec` is not a server spec (parseRemoteSpec's message), or undefined when it is one: for input boxes and settings. */
+export function specProblem(spec: string): string | undefined {
+  try {
+    parseRemoteSpec(spec);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 export function parseRemoteSpec(spec: string): RemoteSpec {
   let s = spec.trim();
   let api: RemoteSpec["api"] = "auto";

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { codeLensTitles, clickCodeLens, missingPrerequisite, openFile, runCommand, pickQuickItem, startSession, step, waitForNotification, waitUntil, sleep, type Session } from "./harness";
+import { codeLensTitles, clickCodeLens, missingPrerequisite, notificationTexts, openFile, runCommand, pickQuickItem, startSession, step, waitForNotification, waitUntil, sleep, type Session } from "./harness";
 import { defaultModel, resultsFiles, waitForNewResults, writeSmallDemo } from "./flows";
 import { spawnLoopbackServer, type LoopbackProcess } from "../support/remoteServerProcess";
 
@@ -31,7 +31,8 @@ test("served model from the editor: key command, server picker entry, probe", { 
   try {
     server = await spawnLoopbackServer({ modelPath: defaultModel, mode: "vllm", apiKey: KEY });
     const url = `${server.url}/v1`;
-    s = await startSession({ scenario: "remote" });
+    // Any estimate is above 1 token: the probe must ask before it sends anything.
+    s = await startSession({ scenario: "remote", settings: { "iclProbe.remote.confirmAboveTokens": 1 } });
     const session = s;
     const page = s.page;
     writeSmallDemo(s.workspace, DEMO);
@@ -71,10 +72,32 @@ test("served model from the editor: key command, server picker entry, probe", { 
       await session.shot("server-selected");
     }));
 
-    await t.test("3: a probe runs through the server; the results name it and hold no key", () => step(session, "probe", async () => {
+    await t.test("3: the probe asks first (estimate above the threshold), shows tok/s and req/s, runs through the server; the results name it and nothing written holds the key", () => step(session, "probe", async () => {
       const before = resultsFiles(session.workspace);
+      const scoredBefore = (await server!.stats()).requests["/v1/completions"] ?? 0;
       await clickCodeLens(page, /run probe/i);
-      const run = await waitForNewResults(session.workspace, before, (r) => r.data.manifest?.status === "complete", 180_000);
+      const dialog = page.locator(".monaco-dialog-box").first();
+      await dialog.waitFor({ timeout: 60_000 });
+      const asked = (await dialog.innerText()).replace(/\s+/g, " ");
+      assert.match(asked, /this probe sends about \d+ scoring requests \(\d+ label sequences\), ~[\d,.]+M? prompt tokens to 127\.0\.0\.1:\d+/);
+      assert.match(asked, /iclProbe\.remote\.confirmAboveTokens \(1\)/);
+      // No query is scored before the answer: connecting sends one check request (prompt
+      // log-probs present?), the estimate only tokenizes one sample.
+      assert.ok(((await server!.stats()).requests["/v1/completions"] ?? 0) <= scoredBefore + 1, "no scoring request before the confirmation beyond the connect-time check");
+      await session.shot("confirm");
+      await dialog.locator(".monaco-button", { hasText: /^Run$/ }).first().click();
+      // The progress notification gains the measured rates once two requests have returned.
+      let rateLine: string | undefined;
+      let polling = true;
+      const poll = (async () => {
+        while (polling && !rateLine) {
+          rateLine = (await notificationTexts(page).catch(() => [])).find((x) => /\d[\d,]* tok\/s, \d+\.\d req\/s/.test(x));
+          await sleep(150);
+        }
+      })();
+      const run = await waitForNewResults(session.workspace, before, (r) => r.data.manifest?.status === "complete", 180_000).finally(() => (polling = false));
+      await poll;
+      assert.ok(rateLine, "a progress line with tok/s and req/s was shown");
       const m = run.data.manifest as { engine: { name: string; concurrency?: number }; model: { remote?: { api: string; host: string; model: string } } };
       assert.equal(m.engine.name, "vllm");
       assert.deepEqual(m.model.remote, { api: "vllm", host: `127.0.0.1:${server!.port}`, model: "icl-toy" });
@@ -82,8 +105,12 @@ test("served model from the editor: key command, server picker entry, probe", { 
       const st = await server!.stats();
       assert.ok((st.requests["/v1/completions"] ?? 0) >= run.data.records.length, `scoring requests: ${JSON.stringify(st.requests)}`);
       await session.shot("probe-done");
-      for (const f of [...filesUnder(session.workspace), ...filesUnder(join(session.userDataDir, "User")), ...filesUnder(join(session.userDataDir, "Machine"))])
-        if (/\.(json|jsonl|csv|html|log|txt)$/.test(f)) assert.ok(!readFileSync(f, "utf8").includes(KEY), `the key is not in ${f}`);
+      // The run log has the request and retry counts.
+      const logText = await waitUntil(() => (/remote: \d[\d,]* scoring requests, .*retr/.test(session.exthostLog()) ? session.exthostLog() : undefined), "the request/retry summary in the ICL Probe log", 15_000);
+      assert.match(logText, /estimate for the whole plan: about \d+ scoring requests/);
+      const written = [...filesUnder(session.workspace), ...filesUnder(join(session.userDataDir, "User")), ...filesUnder(join(session.userDataDir, "Machine")), ...filesUnder(join(session.userDataDir, "logs"))].filter((f) => /\.(json|jsonl|csv|html|log|txt)$/.test(f));
+      assert.ok(written.some((f) => f.includes(join(session.userDataDir, "logs")) && f.endsWith(".log")), "the logs were searched");
+      for (const f of written) assert.ok(!readFileSync(f, "utf8").includes(KEY), `the key is not in ${f}`);
     }));
   } finally {
     await s?.close();

@@ -1,7 +1,7 @@
 // ICL Probe: Set API Key for Server... — stores (or, when left empty, removes) the bearer key of
 // a vLLM / SGLang server in SecretStorage, for that server's origin only (serverKeys.ts).
 import * as vscode from "vscode";
-import { parseRemoteSpec, SPEC_SYNTAX } from "../../remote/spec";
+import { SPEC_SYNTAX, specProblem } from "../../remote/spec";
 import { keyOrigin, setServerKey } from "../serverKeys";
 import type { CommandModule } from "../services";
 
@@ -13,14 +13,7 @@ export const setServerApiKey: CommandModule = (s) =>
       prompt: `The server's URL (${SPEC_SYNTAX})`,
       value: s.settings().remoteSpec ?? "http://127.0.0.1:8000/v1",
       ignoreFocusOut: true,
-      validateInput: (v) => {
-        try {
-          parseRemoteSpec(v);
-          return undefined;
-        } catch (e) {
-          return (e as Error).message;
-        }
-      },
+      validateInput: specProblem,
     });
     if (!spec) return false;
     const origin = keyOrigin(spec);
