@@ -98,8 +98,9 @@ test("figures 3 and 4: one point per random g (draw x seed), from the paired dra
   // The correlation and the ICL-below-least-squares test are the H2 verdict's own numbers.
   const h2 = a.verdicts.find((x) => x.id === "H2")!;
   const stat = (name: string) => sc.stats.find((s) => s.name === name)?.value ?? "";
-  assert.equal(stat("within-seed Pearson r").split(";")[0], (h2.numbers["tau_g within-seed Pearson r"] as number).toFixed(2));
-  assert.match(stat("within-seed Spearman rho"), /^-?\d\.\d\d; p = /);
+  const n2 = (key: string) => (h2.numbers[key] as number).toFixed(2);
+  assert.equal(stat("within-seed Pearson r").split(";")[0], `${n2("tau_g within-seed Pearson r")} (95% CI ${n2("tau_g Pearson r CI low")} to ${n2("tau_g Pearson r CI high")})`);
+  assert.match(stat("within-seed Spearman rho"), /^-?\d\.\d\d \(95% CI -?\d\.\d\d to -?\d\.\d\d\); one-sided permutation p = /);
   assert.equal(stat("ICL below least squares"), (() => { const c = h2.conditions.find((x) => x.id === "icl-below-linear")!; return `${c.status}: ${c.detail}`; })());
   assert.match(stat("tau_g-ICL (pooled draws)"), /95% CI .*8 seeds/);
   const means = points(f3, 1);

@@ -211,6 +211,11 @@ test("H3 correlation study: within-seed permutation test; not-run, consistent, c
   const v = h3Correlation(metricsOf(pos), { correlationDraws: 10 });
   assert.equal(v.status, "consistent", v.text);
   assert.ok((v.numbers["within-seed Pearson r"] as number) > 0.9);
+  // r comes with the stratified bootstrap interval (stats/correlation.ts), Spearman's rho beside it.
+  const [lo, r, hi] = ["Pearson r CI low", "within-seed Pearson r", "Pearson r CI high"].map((key) => v.numbers[key] as number);
+  assert.ok(lo <= r && r <= hi && hi <= 1 && lo > 0.5, `${lo} ${r} ${hi}`);
+  assert.match(v.text, /within-seed Pearson r = \d\.\d\d \(95% CI \d\.\d\d to \d\.\d\d\), one-sided permutation p = [\d.]+; Spearman rho = /);
+  assert.equal(typeof v.numbers["within-seed Spearman rho"], "number");
   assert.equal(v.missing, undefined);
   assert.equal(v.runs.length, 20);
   assert.deepEqual(v.bins!.map((b) => b.count), [0, 0, 2, 4, 4]);

@@ -65,8 +65,10 @@ test("ICL keeps up with least squares and correlates with it across g: evidence 
   assert.match(e.text, /g-token#\* \(5 draws\) at k = 8/);
   const c = cond(e, "tau-g-correlation")[0];
   assert.equal(c.status, "pass");
-  assert.match(c.detail, /within-seed Pearson r = 1\.00, one-sided permutation p = 0\.00010; Spearman rho = 1\.00, p = 0\.00010/);
-  assert.match(c.detail, /no interval is quoted for r/);
+  // Every seed's points lie on one increasing line: every resample gives r = 1, a zero-width interval.
+  assert.match(c.detail, /within-seed Pearson r = 1\.00 \(95% CI 1\.00 to 1\.00\), one-sided permutation p = 0\.00010; Spearman rho = 1\.00 \(95% CI 1\.00 to 1\.00\), p = 0\.00010/);
+  assert.ok(Math.abs((e.numbers["tau_g Pearson r CI low"] as number) - 1) < 1e-12);
+  assert.match(c.detail, /intervals: stratified bootstrap over g within seeds/);
   assert.equal(cond(e, "icl-not-below-linear")[0].status, "pass");
   assert.equal(e.numbers["tau_g functions g (draw x seed)"], 35);
   // The same draws with ICL's accuracy unrelated to least squares' across g: no correlation, inconclusive.

@@ -2,7 +2,7 @@
 // inference), the runs behind a figure, and the "what to add" of a figure whose runs are missing.
 import type { VariantKMetrics } from "../metrics";
 import type { Tested } from "../stats/inference";
-import { unitsText } from "../verdicts/common";
+import { f2, fp, unitsText } from "../verdicts/common";
 import { parseVariantKey } from "../variants/keys";
 import type { FigurePoint, FigureRun, FigureSeries } from "./types";
 
@@ -79,4 +79,23 @@ export function completeness(needed: readonly string[], present: (v: string) => 
   const absent = needed.filter((v) => !present(v));
   if (absent.length === 0) return { status: "complete" };
   return { status: absent.length === needed.length ? "missing" : "partial", missing: { variants: absent, k: [...k], text: missingText(absent, k) } };
+}
+
+/**
+ * The rows a scatter's stats show for a verdict's within-seed correlation (its numbers, named by
+ * verdicts/common.ts correlationNumbers under `prefix`): r and rho with their intervals and
+ * one-sided p for a positive correlation.
+ */
+export function correlationStats(n: Readonly<Record<string, number | string>>, prefix: string): { name: string; value: string }[] {
+  const num = (key: string): number | undefined => (typeof n[`${prefix}${key}`] === "number" ? (n[`${prefix}${key}`] as number) : undefined);
+  const rows: { name: string; value: string }[] = [];
+  for (const [name, sym] of [["Pearson r", "r"], ["Spearman rho", "rho"]] as const) {
+    const r = num(`within-seed ${name}`);
+    if (r === undefined) continue;
+    const lo = num(`${name} CI low`);
+    const hi = num(`${name} CI high`);
+    const ci = lo !== undefined && hi !== undefined ? ` (95% CI ${f2(lo)} to ${f2(hi)})` : "";
+    rows.push({ name: `within-seed ${name}`, value: `${f2(r)}${ci}; one-sided permutation ${fp(num(`p (${sym} > 0)`) ?? NaN)} for ${sym} > 0` });
+  }
+  return rows;
 }

@@ -8,8 +8,8 @@ import type { VariantKMetrics } from "../metrics";
 import { logregBySeed, seriesVs } from "../compare";
 import { drawPairs, poolDraws } from "../verdicts/draws";
 import type { Verdict } from "../verdicts/common";
-import { estimateText, f2, fp } from "../verdicts/common";
-import { chanceOf, completeness, curve, drawRuns, plainRuns, pointOfTested, runsOfSeries, type FigureContext } from "./common";
+import { estimateText } from "../verdicts/common";
+import { chanceOf, completeness, correlationStats, curve, drawRuns, plainRuns, pointOfTested, runsOfSeries, type FigureContext } from "./common";
 import type { Figure, FigurePoint, FigureRun, FigureSeries } from "./types";
 
 /** Logistic regression on the demos of each run of `id`, over k: the core's seed-level inference, or the pooled accuracy for one seed. */
@@ -83,13 +83,9 @@ export function figureIclVsLinear(metrics: readonly VariantKMetrics[], verdict: 
   const n = verdict?.numbers ?? {};
   const below = verdict?.conditions.find((c) => c.id === "icl-below-linear" && c.run?.k === k);
   const corrHere = n["tau_g correlation k"] === k;
-  const num = (key: string): number | undefined => (typeof n[key] === "number" ? (n[key] as number) : undefined);
-  const r = num("tau_g within-seed Pearson r");
-  const rho = num("tau_g within-seed Spearman rho");
   const stats = [
     { name: "functions g", value: `${best.points.length} (${best.pairs.length} draws x ${new Set(best.points.map((p) => p.seed)).size} seeds), k = ${k}` },
-    ...(corrHere && r !== undefined ? [{ name: "within-seed Pearson r", value: `${f2(r)}; one-sided permutation ${fp(num("tau_g p (r > 0)") ?? NaN)} for r > 0` }] : []),
-    ...(corrHere && rho !== undefined ? [{ name: "within-seed Spearman rho", value: `${f2(rho)}; ${fp(num("tau_g p (rho > 0)") ?? NaN)}` }] : []),
+    ...(corrHere ? correlationStats(n, "tau_g ") : []),
     { name: "tau_g-ICL (pooled draws)", value: estimateText(icl.accuracy, level) },
     { name: "tau_g-Linear (pooled draws)", value: estimateText(linear.accuracy, level) },
     ...(below ? [{ name: "ICL below least squares", value: `${below.status}: ${below.detail}` }] : []),

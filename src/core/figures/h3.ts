@@ -7,9 +7,8 @@
 // harder with each hop.
 import type { VariantKMetrics } from "../metrics";
 import type { Verdict } from "../verdicts/common";
-import { f2, fp } from "../verdicts/common";
 import { poolDraws, sideOf, type Side } from "../verdicts/draws";
-import { chanceOf, completeness, drawRuns, plainRuns, pointOf, pointOfTested, runAt, runsOfSeries, type FigureContext } from "./common";
+import { chanceOf, completeness, correlationStats, drawRuns, plainRuns, pointOf, pointOfTested, runAt, runsOfSeries, type FigureContext } from "./common";
 import type { Figure, FigureSeries } from "./types";
 
 const NATURAL = [
@@ -52,7 +51,7 @@ export function figureRaVsG(metrics: readonly VariantKMetrics[], verdict: Verdic
   const stats = [
     { name: "functions g", value: `${verdict.points.length} (${n["draws of g"]} draws x ${n.seeds ?? 1} seeds), k = ${k}` },
     { name: "pairs", value: `${n["tau_RA"]}#n with ${n["tau_g-ICL"]}#n` },
-    ...(typeof n["within-seed Pearson r"] === "number" ? [{ name: "within-seed Pearson r", value: `${f2(n["within-seed Pearson r"] as number)}; one-sided permutation ${fp(n["p (r > 0)"] as number)} for r > 0` }] : []),
+    ...correlationStats(n, ""),
   ];
   const draws = Number(n["draws of g"]);
   const short = draws < ctx.draws;

@@ -173,3 +173,202 @@ export function spearmanRho(x: readonly number[], y: readonly number[]): number 
   checkPairs(x, y);
   return pearsonR(averageRanks(x), averageRanks(y));
 }
+
+/**
+ * Ranks within each stratum (average ranks for ties): a seed's points ranked among themselves, so
+ * Spearman's rho within seeds is Pearson r of these ranks centred per seed.
+ */
+export function ranksWithinStrata(values: readonly number[], strata: readonly number[]): number[] {
+  const out = new Array<number>(values.length);
+  const groups = new Map<number, number[]>();
+  strata.forEach((s, i) => {
+    const g = groups.get(s);
+    if (g) g.push(i);
+    else groups.set(s, [i]);
+  });
+  for (const idx of groups.values()) averageRanks(idx.map((i) => values[i])).forEach((r, j) => (out[idx[j]] = r));
+  return out;
+}
+
+/** Pearson r of the values centred within their stratum (the within-seed correlation); NaN when nothing varies within a stratum. */
+export function withinStrataR(x: readonly number[], y: readonly number[], strata: readonly number[]): number {
+  const sums = new Map<number, { n: number; x: number; y: number }>();
+  strata.forEach((s, i) => {
+    const t = sums.get(s) ?? { n: 0, x: 0, y: 0 };
+    t.n++;
+    t.x += x[i];
+    t.y += y[i];
+    sums.set(s, t);
+  });
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < x.length; i++) {
+    const t = sums.get(strata[i])!;
+    const dx = x[i] - t.x / t.n;
+    const dy = y[i] - t.y / t.n;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  // Below this the centred values are rounding noise of equal accuracies, not variation.
+  const tiny = 1e-24 * x.length;
+  if (sxx <= tiny || syy <= tiny) return NaN;
+  return Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
+}
+
+export interface CorrelationInterval {
+  lo: number;
+  hi: number;
+  level: number;
+  /** Bootstrap resamples drawn (those where r could not be computed are left out, at most 5%). */
+  resamples: number;
+  method: "stratified-bootstrap-percentile";
+}
+
+/**
+ * Percentile interval for the within-strata correlation by a stratified bootstrap: each resample
+ * draws, within every stratum (seed), as many points as it has, with replacement, and recomputes
+ * r (with `ranks`, Spearman's rho: the resampled values re-ranked within their stratum). The
+ * points are functions g, each seed drawing its own, so they are the units resampled; seeds stay
+ * fixed strata, as in the permutation test (a seed's demo set is shared by its points, and
+ * centring within it removes its effect). Seeded (xoroshiro128plus), so the same data give the
+ * same interval. Undefined when r itself is undefined or more than 5% of the resamples leave
+ * nothing varying within a stratum (too few distinct points for an interval).
+ */
+export function stratifiedBootstrapInterval(
+  x: readonly number[],
+  y: readonly number[],
+  strata: readonly number[],
+  opts: { level?: number; resamples?: number; seed?: number; ranks?: boolean } = {},
+): CorrelationInterval | undefined {
+  checkPairs(x, y);
+  if (strata.length !== x.length) throw new RangeError(`correlation: ${strata.length} strata for ${x.length} points`);
+  const level = opts.level ?? 0.95;
+  const resamples = opts.resamples ?? 1999;
+  const observed = opts.ranks ? withinStrataR(ranksWithinStrata(x, strata), ranksWithinStrata(y, strata), strata) : withinStrataR(x, y, strata);
+  if (Number.isNaN(observed)) return undefined;
+  // A resample keeps each stratum's size, so it is laid out stratum by stratum in fixed blocks.
+  const groups = new Map<number, number[]>();
+  strata.forEach((s, i) => {
+    const g = groups.get(s);
+    if (g) g.push(i);
+    else groups.set(s, [i]);
+  });
+  const blocks = [...groups.values()];
+  const n = x.length;
+  const bx = new Float64Array(n);
+  const by = new Float64Array(n);
+  const rx = new Float64Array(n);
+  const ry = new Float64Array(n);
+  // For rho, each point's value as the index of its distinct value within its stratum: a
+  // resample's within-stratum average ranks then follow from counts, without sorting.
+  const xr = blocks.map((idx) => new DistinctRanks(idx.map((i) => x[i])));
+  const yr = blocks.map((idx) => new DistinctRanks(idx.map((i) => y[i])));
+  const picked = new Int32Array(n);
+  const rng = xoroshiro128plus(opts.seed ?? 20240605);
+  const rs: number[] = [];
+  for (let b = 0; b < resamples; b++) {
+    let t = 0;
+    for (const idx of blocks) {
+      for (let j = 0; j < idx.length; j++) {
+        const u = uniformInt(rng, 0, idx.length - 1);
+        picked[t] = u;
+        bx[t] = x[idx[u]];
+        by[t] = y[idx[u]];
+        t++;
+      }
+    }
+    let r: number;
+    if (opts.ranks) {
+      let start = 0;
+      blocks.forEach((idx, g) => {
+        xr[g].rank(picked, start, idx.length, rx);
+        yr[g].rank(picked, start, idx.length, ry);
+        start += idx.length;
+      });
+      r = blockR(rx, ry, blocks);
+    } else r = blockR(bx, by, blocks);
+    if (!Number.isNaN(r)) rs.push(r);
+  }
+  if (rs.length < 0.95 * resamples) return undefined;
+  rs.sort((a, b) => a - b);
+  const a = (1 - level) / 2;
+  // Percentile interval: the (B+1)a-th and (B+1)(1-a)-th order statistics (Davison & Hinkley 1997, 5.2).
+  const at = (q: number): number => rs[Math.min(rs.length - 1, Math.max(0, Math.round((rs.length + 1) * q) - 1))];
+  return { lo: at(a), hi: at(1 - a), level, resamples: rs.length, method: "stratified-bootstrap-percentile" };
+}
+
+/** withinStrataR for values laid out block by block (block b holds blocks[b].length values): the bootstrap's inner loop. */
+function blockR(x: Float64Array, y: Float64Array, blocks: readonly (readonly number[])[]): number {
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  let start = 0;
+  for (const idx of blocks) {
+    const end = start + idx.length;
+    let mx = 0;
+    let my = 0;
+    for (let i = start; i < end; i++) {
+      mx += x[i];
+      my += y[i];
+    }
+    mx /= idx.length;
+    my /= idx.length;
+    for (let i = start; i < end; i++) {
+      const dx = x[i] - mx;
+      const dy = y[i] - my;
+      sxy += dx * dy;
+      sxx += dx * dx;
+      syy += dy * dy;
+    }
+    start = end;
+  }
+  const tiny = 1e-24 * x.length;
+  if (sxx <= tiny || syy <= tiny) return NaN;
+  return Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
+}
+
+/** One stratum's values by distinct value, so that a resample's average ranks come from counts (as averageRanks). */
+class DistinctRanks {
+  /** For each point of the stratum, the index of its value among the sorted distinct values. */
+  private readonly level: Int32Array;
+  private readonly counts: Float64Array;
+  private readonly ranks: Float64Array;
+  constructor(values: readonly number[]) {
+    const distinct = [...new Set(values)].sort((a, b) => a - b);
+    const at = new Map(distinct.map((v, i) => [v, i]));
+    this.level = Int32Array.from(values.map((v) => at.get(v)!));
+    this.counts = new Float64Array(distinct.length);
+    this.ranks = new Float64Array(distinct.length);
+  }
+  /** Average ranks of the resampled points picked[start..start+m) (indices into this stratum), written into out[start..]. */
+  rank(picked: Int32Array, start: number, m: number, out: Float64Array): void {
+    this.counts.fill(0);
+    for (let j = 0; j < m; j++) this.counts[this.level[picked[start + j]]]++;
+    let below = 0;
+    for (let d = 0; d < this.counts.length; d++) {
+      this.ranks[d] = below + (this.counts[d] + 1) / 2;
+      below += this.counts[d];
+    }
+    for (let j = 0; j < m; j++) out[start + j] = this.ranks[this.level[picked[start + j]]];
+  }
+}
+
+export interface WithinSeedCorrelation extends PermutationCorrelation {
+  /** Undefined where stratifiedBootstrapInterval gives none. */
+  interval?: CorrelationInterval;
+}
+
+/**
+ * The one within-seed correlation of the verdicts (H2's tau_g-ICL vs tau_g-Linear, H3's tau_RA vs
+ * tau_g-ICL): r (or with `ranks` Spearman's rho) of the seed-centred values, the stratified
+ * permutation test for its sign, and the stratified bootstrap interval (docs/STATISTICS.md).
+ */
+export function withinSeedCorrelation(x: readonly number[], y: readonly number[], seeds: readonly number[], opts: { level?: number; ranks?: boolean } = {}): WithinSeedCorrelation {
+  const xx = opts.ranks ? ranksWithinStrata(x, seeds) : x;
+  const yy = opts.ranks ? ranksWithinStrata(y, seeds) : y;
+  const test = stratifiedPermutationCorrelation(xx, yy, seeds);
+  const interval = Number.isNaN(test.r) ? undefined : stratifiedBootstrapInterval(x, y, seeds, { level: opts.level, ranks: opts.ranks });
+  return { ...test, ...(interval ? { interval } : {}) };
+}

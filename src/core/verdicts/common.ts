@@ -4,6 +4,7 @@
 import type { VariantKMetrics } from "../metrics";
 import { canReject, seedsNeeded, type Tested } from "../stats/inference";
 import { parseVariantKey } from "../variants/keys";
+import type { WithinSeedCorrelation } from "../stats/correlation";
 
 export type Hypothesis = "H1" | "H2" | "H3";
 export type VerdictStatus = "contradicted" | "consistent" | "inconclusive" | "not-run";
@@ -96,6 +97,28 @@ export interface VerdictOptions {
 export const DEFAULT_ALPHA = 0.025;
 
 export const f2 = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : "n/a");
+/** "0.42 (95% CI 0.18 to 0.61)": a within-seed correlation with its bootstrap interval, when it has one. */
+export function correlationText(c: WithinSeedCorrelation): string {
+  if (Number.isNaN(c.r)) return "n/a";
+  const ci = c.interval ? ` (${Math.round(c.interval.level * 100)}% CI ${f2(c.interval.lo)} to ${f2(c.interval.hi)})` : " (no interval: too few distinct points)";
+  return `${f2(c.r)}${ci}`;
+}
+
+/** A verdict's numbers for a within-seed Pearson r and Spearman rho, their one-sided p (> 0) and intervals; nothing where r is undefined. */
+export function correlationNumbers(prefix: string, pearson: WithinSeedCorrelation, spearman: WithinSeedCorrelation): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, sym, c] of [["Pearson r", "r", pearson], ["Spearman rho", "rho", spearman]] as const) {
+    if (Number.isNaN(c.r)) continue;
+    out[`${prefix}within-seed ${name}`] = c.r;
+    if (c.interval) {
+      out[`${prefix}${name} CI low`] = c.interval.lo;
+      out[`${prefix}${name} CI high`] = c.interval.hi;
+    }
+    out[`${prefix}p (${sym} > 0)`] = c.pGreater;
+  }
+  return out;
+}
+
 export function fp(p: number): string {
   if (!Number.isFinite(p)) return "p = n/a";
   if (p < 1e-4) return `p = ${p.toExponential(1)}`;

@@ -9,19 +9,20 @@
 //   L1 tau_g-Linear above chance at k (the pairs are learnable by least squares);
 //   B1 tau_g-ICL below tau_g-Linear at k (paired by seed: same demos, same g);
 //   C1 tau_g-ICL accuracy rises with tau_g-Linear accuracy across g, within seeds (at the k with
-//      the most functions g), Pearson r by a within-seed permutation test, Spearman's rho reported.
+//      the most functions g), Pearson r by a within-seed permutation test, Spearman's rho reported;
+//      both with a 95% interval from the stratified bootstrap over g within seeds.
 // evidence against H2 when G1, L1 and B1 pass at some k;
 // evidence for H2 when at some k ICL is not below tau_g-Linear (where that test could have found
 //   "below") and C1 passes;
 // inconclusive otherwise.
 // Every p-value comes from src/core/stats (seed-paired sign-flip tests as everywhere, and the same
-// stratified permutation correlation as the H3 correlation study); no interval is quoted for r
-// (docs/STATISTICS.md). Units: seeds; functions g are (draw, seed) points, each seed drawing its own.
+// within-seed correlation, test and interval as the H3 correlation study, stats/correlation.ts;
+// docs/STATISTICS.md). Units: seeds; functions g are (draw, seed) points, each seed drawing its own.
 import type { VariantKMetrics } from "../metrics";
 import { compareSeries, seriesVs, type SeedSeries } from "../compare";
-import { averageRanks, stratifiedPermutationCorrelation } from "../stats/correlation";
+import { withinSeedCorrelation } from "../stats/correlation";
 import {
-  DEFAULT_ALPHA, estimateText, f2, failedText, fp, fthr, notCondition, testCondition, untestable,
+  DEFAULT_ALPHA, correlationNumbers, correlationText, estimateText, f2, failedText, fp, fthr, notCondition, testCondition, untestable,
   type VerdictCondition, type VerdictOptions, type VerdictRun, type VerdictStatus,
 } from "./common";
 import { parseVariantKey } from "../variants/keys";
@@ -64,7 +65,7 @@ function sideName(pairs: readonly Pair[], side: "icl" | "lin", k: number): strin
 }
 
 /** Pearson (and Spearman, on within-seed ranks) of ICL vs Linear accuracy over functions g, permuting within seeds. */
-function correlation(pairs: readonly Pair[], k: number, alpha: number): { condition: VerdictCondition; numbers: Record<string, number | string>; sentence: string } {
+function correlation(pairs: readonly Pair[], k: number, alpha: number, level: number): { condition: VerdictCondition; numbers: Record<string, number | string>; sentence: string } {
   const points: { seed: number; lin: number; icl: number }[] = [];
   for (const p of pairs) {
     const icl = new Map(p.icl.perSeed.map((s) => [s.seed, s.accuracy]));
@@ -83,28 +84,17 @@ function correlation(pairs: readonly Pair[], k: number, alpha: number): { condit
   }
   const x = points.map((p) => p.lin);
   const y = points.map((p) => p.icl);
-  const pearson = stratifiedPermutationCorrelation(x, y, strata);
-  // Spearman within seeds: rank each seed's points, then the same permutation test on the ranks.
-  const ranksWithin = (v: readonly number[]): number[] => {
-    const out = new Array<number>(v.length);
-    for (const seed of new Set(strata)) {
-      const idx = strata.map((s, i) => (s === seed ? i : -1)).filter((i) => i >= 0);
-      averageRanks(idx.map((i) => v[i])).forEach((r, j) => (out[idx[j]] = r));
-    }
-    return out;
-  };
-  const spearman = stratifiedPermutationCorrelation(ranksWithin(x), ranksWithin(y), strata);
-  numbers["tau_g within-seed Pearson r"] = pearson.r;
-  numbers["tau_g p (r > 0)"] = pearson.pGreater;
-  numbers["tau_g within-seed Spearman rho"] = spearman.r;
-  numbers["tau_g p (rho > 0)"] = spearman.pGreater;
+  const pearson = withinSeedCorrelation(x, y, strata, { level });
+  // Spearman within seeds: each seed's points ranked among themselves, the same test and interval.
+  const spearman = withinSeedCorrelation(x, y, strata, { level, ranks: true });
   if (Number.isNaN(pearson.r)) {
     const why = "tau_g-ICL or tau_g-Linear accuracy does not vary across g within a seed (least squares often interpolates every g exactly once the demos show every label word)";
     return { condition: untestable("tau-g-correlation", text, why), numbers, sentence: `No correlation across g can be computed: ${why}.` };
   }
+  Object.assign(numbers, correlationNumbers("tau_g ", pearson, spearman));
   const detail =
-    `within-seed Pearson r = ${f2(pearson.r)}, one-sided permutation ${fp(pearson.pGreater)}; Spearman rho = ${f2(spearman.r)}, ${fp(spearman.pGreater)} ` +
-    `(threshold ${alpha}; ${pearson.draws} permutations within ${pearson.strata} seed${pearson.strata === 1 ? "" : "s"}; no interval is quoted for r)`;
+    `within-seed Pearson r = ${correlationText(pearson)}, one-sided permutation ${fp(pearson.pGreater)}; Spearman rho = ${correlationText(spearman)}, ${fp(spearman.pGreater)} ` +
+    `(threshold ${alpha}; ${pearson.draws} permutations within ${pearson.strata} seed${pearson.strata === 1 ? "" : "s"}; intervals: stratified bootstrap over g within seeds)`;
   const condition: VerdictCondition = { id: "tau-g-correlation", text, status: pearson.pGreater < alpha ? "pass" : "fail", detail };
   return { condition, numbers, sentence: `Across ${points.length} functions g at k = ${k}, tau_g-ICL vs tau_g-Linear accuracy: ${detail}.` };
 }
@@ -163,7 +153,7 @@ export function linearEvidence(metrics: readonly VariantKMetrics[], opts: Verdic
   });
   // The correlation across g: at the k with the most functions g (ties: the larger k).
   const corrK = [...ks].sort((a, b) => byK.get(b)!.length - byK.get(a)!.length || b - a)[0];
-  const corr = correlation(byK.get(corrK)!, corrK, alpha);
+  const corr = correlation(byK.get(corrK)!, corrK, alpha, level);
   const conditions = [...checks.flatMap((c) => [c.g1, c.l1, c.b1]), corr.condition];
   const runs: VerdictRun[] = checks.flatMap((c) => [...c.pairs.flatMap((p) => [p.icl, p.lin]), ...(c.gold ? [c.gold] : [])]).map((m) => ({ variant: m.variant, k: m.k }));
   const testText = `one-sided tests at ${alpha} Bonferroni-corrected over ${ks.length} k value${ks.length > 1 ? "s" : ""} with both (threshold ${fthr(threshold)}); tau_g-ICL vs tau_g-Linear paired by seed (same demos, same g)`;

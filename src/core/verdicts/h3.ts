@@ -4,9 +4,9 @@
 // (c) across random functions g, tau_RA accuracy tracks tau_g-ICL accuracy for the same g.
 import type { VariantKMetrics } from "../metrics";
 import { compareSeries } from "../compare";
-import { spearmanExactPValue, spearmanRho, stratifiedPermutationCorrelation } from "../stats/correlation";
+import { spearmanExactPValue, spearmanRho, withinSeedCorrelation } from "../stats/correlation";
 import {
-  DEFAULT_ALPHA, estimateText, f2, failedText, fp, fthr, notRun, pick, runName, runsOf, testCondition, untestable,
+  DEFAULT_ALPHA, correlationNumbers, correlationText, estimateText, f2, failedText, fp, fthr, notRun, pick, runName, runsOf, testCondition, untestable,
   type CorrelationBin, type Verdict, type VerdictCondition, type VerdictOptions,
 } from "./common";
 import { drawPairs, poolDraws, sideOf, type Side } from "./draws";
@@ -151,6 +151,7 @@ function factorial(n: number): number {
  */
 export function h3Correlation(metrics: readonly VariantKMetrics[], opts: VerdictOptions = {}): Verdict {
   const alpha = opts.alpha ?? DEFAULT_ALPHA;
+  const level = opts.level ?? 0.95;
   const wanted = opts.correlationDraws ?? 50;
   const nb = opts.bins ?? 5;
   const title = "H3 structured task selection: does tau_RA accuracy track tau_g-ICL accuracy across random g?";
@@ -190,10 +191,16 @@ export function h3Correlation(metrics: readonly VariantKMetrics[], opts: Verdict
       text: `Inconclusive: only ${points.length} random function${points.length === 1 ? "" : "s"} g ran as both tau_RA (${fam.ra}#n) and tau_g-ICL (${fam.g}#n) with the same seed at k = ${k}; a correlation test needs at least 4 (the paper used many; default ${wanted} draws).`,
     };
   }
-  const pc = stratifiedPermutationCorrelation(x, y, points.map((p) => p.seed));
+  const strata = points.map((p) => p.seed);
+  // The one within-seed correlation (stats/correlation.ts): the permutation test decides, the
+  // stratified bootstrap interval says how precise r is; Spearman's rho beside it.
+  const pc = withinSeedCorrelation(x, y, strata, { level });
+  const rho = withinSeedCorrelation(x, y, strata, { level, ranks: true });
   const pos: VerdictCondition = {
     id: "positive-correlation", text, status: Number.isNaN(pc.r) ? "untestable" : pc.pGreater < alpha ? "pass" : "fail",
-    detail: Number.isNaN(pc.r) ? "no accuracy varies across g within a seed" : `within-seed Pearson r = ${f2(pc.r)}, one-sided permutation ${fp(pc.pGreater)} (threshold ${alpha}; ${pc.draws} permutations within ${pc.strata} seed${pc.strata === 1 ? "" : "s"})`,
+    detail: Number.isNaN(pc.r)
+      ? "no accuracy varies across g within a seed"
+      : `within-seed Pearson r = ${correlationText(pc)}, one-sided permutation ${fp(pc.pGreater)}; Spearman rho = ${correlationText(rho)}, ${fp(rho.pGreater)} (threshold ${alpha}; ${pc.draws} permutations within ${pc.strata} seed${pc.strata === 1 ? "" : "s"}; intervals: stratified bootstrap over g within seeds)`,
   };
   const neg: VerdictCondition = { ...pos, id: "negative-correlation", text: `tau_RA accuracy falls with tau_g-ICL accuracy across g at k = ${k}`, status: Number.isNaN(pc.r) ? "untestable" : pc.pLess < alpha ? "pass" : "fail", detail: Number.isNaN(pc.r) ? pos.detail : `one-sided permutation ${fp(pc.pLess)} for a negative r` };
   const numbers: Record<string, number | string> = {
@@ -202,8 +209,7 @@ export function h3Correlation(metrics: readonly VariantKMetrics[], opts: Verdict
     "draws of g": pairs.length,
     "functions g (draw x seed)": points.length,
     seeds,
-    "within-seed Pearson r": pc.r,
-    "p (r > 0)": pc.pGreater,
+    ...correlationNumbers("", pc, rho),
   };
   const corrText =
     `Across ${points.length} random functions g at k = ${k} (${pairs.length} draw${pairs.length === 1 ? "" : "s"} x ${seeds} seed${seeds === 1 ? "" : "s"}; each seed draws its own g), tau_RA accuracy (${fam.ra}#n) vs tau_g-ICL accuracy (${fam.g}#n) for the same g: ${pos.detail}. Binned by tau_g accuracy: ` +
