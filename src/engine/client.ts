@@ -253,7 +253,7 @@ export class EngineClient {
     return this.send({ type: "embeddings", tokens }).promise;
   }
 
-  /** Raw prompt-processing throughput (tokens/s) on `tokens` tokens in one batch of up to 512 (benchmark). */
+  /** Raw prompt-processing throughput (tokens/s) on `tokens` tokens at the context's batch size (benchmark). */
   throughput(tokens = 512, runs = 3): Promise<ThroughputResult> {
     return this.send({ type: "throughput", tokens, runs }).promise;
   }

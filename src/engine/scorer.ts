@@ -408,7 +408,7 @@ export function labelLogitRequests(it: PreparedItem): Map<number, number[]>[] {
 
 /**
  * Longest evaluate call (tokens). The engine's contexts have at least 256 cells and a batch of
- * min(512, context) tokens, so a call of 256 is never split by node-llama-cpp or llama.cpp, and
+ * exactly this many tokens (worker.ts), so a call of 256 is never split by node-llama-cpp or llama.cpp, and
  * the same tokens are always decoded in the same batches whatever the context size.
  */
 export const CHUNK_TOKENS = 256;

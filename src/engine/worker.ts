@@ -113,7 +113,15 @@ async function load(path: string, options: LoadOptions): Promise<ModelInfo> {
     });
   }
   try {
-    model = await llama.loadModel({ modelPath: abs, vocabOnly: options.vocabOnly ?? false, gpuLayers: options.gpu === undefined || options.gpu === "off" ? 0 : "auto" });
+    model = await llama.loadModel({
+      modelPath: abs,
+      vocabOnly: options.vocabOnly ?? false,
+      gpuLayers: options.gpu === undefined || options.gpu === "off" ? 0 : "auto",
+      // Read the weights instead of mapping the file: on CPUs whose llama.cpp build repacks
+      // weights (AMX, AVX-512 kernels), a mapped file stays resident beside the repacked copy
+      // (measured on the SmolLM-135M shape: -120 MB peak RSS; docs/ENGINE.md "Memory").
+      useMmap: false,
+    });
   } catch (e) {
     throw new EngineFailure("load-failed", `llama.cpp could not load ${abs}: ${(e as Error).message}`, "Check that the file is a complete GGUF model supported by node-llama-cpp " + version + ".");
   }
@@ -181,7 +189,9 @@ async function ensureContext(needed: number): Promise<void> {
     // says why), and a context with more sequences would only hold idle KV memory.
     sequences: 1,
     threads,
-    batchSize: Math.min(512, size),
+    // The scorer never decodes more than CHUNK_TOKENS at once, and llama.cpp's compute buffers
+    // grow with the batch (n_batch x vocabulary x 4 bytes for the logits): sized to the work.
+    batchSize: Math.min(CHUNK_TOKENS, size),
     // Flash attention off: on CPU it made a 35-token query over a 1,600-token prefix 9x slower
     // (icl-toy: 41.7 ms vs 4.5 ms) and 1.4x slower on the SmolLM-shaped model.
     flashAttention: false,
@@ -246,7 +256,7 @@ async function throughput(tokens: number, runs: number): Promise<ThroughputResul
     runsMs.push(performance.now() - t0);
     await seq.eraseContextTokenRanges([{ start: 0, end: seq.nextTokenIndex }]);
   }
-  return { tokens: ids.length, batchSize: Math.min(512, context!.contextSize), tokensPerSecond: ids.length / (Math.min(...runsMs) / 1000), runsMs };
+  return { tokens: ids.length, batchSize: context!.batchSize, tokensPerSecond: ids.length / (Math.min(...runsMs) / 1000), runsMs };
 }
 
 function memory(): MemoryResult {
