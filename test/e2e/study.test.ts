@@ -4,7 +4,7 @@
 //    file is a complete study run; the panel opens on the Hypotheses view, and each of the six
 //    figures draws exactly the numbers recomputed from the results JSON on disk (read from the SVG
 //    marks inside the webview, as the accuracy chart is read from its Chart.js objects);
-// 9b a figure's SVG is saved through the save dialog;
+// 9b a figure's SVG and another's PNG (2x the figure's size) are saved through the save dialog;
 // 9c a plain probe (gold, ra-string) shows figure 1 as partial; "Run just these" adds ra-token to
 //    the same run (its earlier records kept) and the figure becomes complete.
 import { test } from "node:test";
@@ -135,7 +135,7 @@ test("the Li et al. study and the Hypotheses view in a real VS Code", { skip: wh
       await sleep(500);
     }));
 
-    await t.test("9b: a figure is saved as SVG through the save dialog", () => step(session, "scenario9b", async () => {
+    await t.test("9b: a figure is saved as SVG, another as PNG, through the save dialog", () => step(session, "scenario9b", async () => {
       assert.ok(panel && study, "scenario 9a produced the view");
       await panel.locator('[data-figure="h1-ra-vs-k"] [data-testid="export-svg"]').first().click();
       const input = page.locator(".quick-input-widget .quick-input-box input").first();
@@ -146,6 +146,19 @@ test("the Li et al. study and the Hypotheses view in a real VS Code", { skip: wh
       const svg = await waitUntil(() => (existsSync(target) ? readFileSync(target, "utf8") : undefined), "the saved SVG", 15_000);
       assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]* data-figure="h1-ra-vs-k"/);
       assert.match(svg, /Figure 1\. tau_RA accuracy versus k/);
+      // PNG: the webview draws the same SVG on a canvas; the file is a PNG of the figure's size (2x).
+      await panel.locator('[data-figure="h3-ra-vs-g"] [data-testid="export-png"]').first().click();
+      await input.waitFor({ timeout: 15_000 });
+      const png = join(dirname(study.path), "figure-4-h3-ra-vs-g.png");
+      await input.fill(png);
+      await page.keyboard.press("Enter");
+      const bytes = await waitUntil(() => (existsSync(png) && readFileSync(png).length > 1000 ? readFileSync(png) : undefined), "the saved PNG", 15_000);
+      assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], "PNG signature");
+      const [w, h] = [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+      // The study's own figures/4-h3-ra-vs-g.svg gives the figure's size.
+      const m = /^<svg [^>]*? width="([\d.]+)" height="([\d.]+)"/.exec(readFileSync(join(dirname(study.path), "figures", "4-h3-ra-vs-g.svg"), "utf8"));
+      assert.ok(m, "figures/4-h3-ra-vs-g.svg has a fixed size");
+      assert.ok(Math.abs(w - 2 * Number(m[1])) <= 2 && Math.abs(h - 2 * Number(m[2])) <= 2, `PNG ${w} x ${h}, SVG ${m[1]} x ${m[2]}`);
     }));
 
     await t.test("9c: a figure with missing runs says what to add; Run just these adds them to the same run", () => step(session, "scenario9c", async () => {
