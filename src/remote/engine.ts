@@ -16,7 +16,7 @@ import { Pool } from "./pool";
 import { DEFAULT_RETRY, RetryCounter, withRetries, type RetryPolicy } from "./retry";
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, describeSpec, parseRemoteSpec, type RemoteApi, type RemoteSpec } from "./spec";
 import { RemoteTokenizer } from "./tokenizer";
-import { errorMessageOf, parseModels, parseSglangGenerate, parseTokenize, parseVllmCompletion, sglangGenerateRequest, vllmCompletionRequest, WireError, type PositionLogProbs, type ServedModel } from "./wire";
+import { errorMessageOf, isSglangModelInfo, parseModels, parseSglangGenerate, parseTokenize, parseVllmCompletion, sglangGenerateRequest, vllmCompletionRequest, WireError, type PositionLogProbs, type ServedModel } from "./wire";
 
 export type RemoteLog = (level: "debug" | "info" | "warn" | "error", message: string) => void;
 
@@ -164,7 +164,7 @@ export class RemoteEngine {
   private async detectApi(): Promise<RemoteApi> {
     try {
       const info = await this.call("GET", "/get_model_info", undefined, "detect the server", { retries: false });
-      if (typeof info === "object" && info !== null && "model_path" in info) return "sglang";
+      if (isSglangModelInfo(info)) return "sglang";
     } catch (e) {
       // vLLM answers 404 here; anything but an HTTP status (unreachable, timeout) is final.
       if (!(e instanceof RemoteHttpError && e.kind === "status")) throw e;

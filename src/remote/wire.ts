@@ -140,6 +140,11 @@ export function parseTokenize(body: unknown, n: number): number[][] {
   throw new WireError(`/tokenize answered no token list${n > 1 ? ` for each of ${n} texts` : ""}`, "malformed");
 }
 
+/** SGLang answers GET /get_model_info with the model's path (vLLM has no such endpoint): how the API is detected. */
+export function isSglangModelInfo(body: unknown): boolean {
+  return isObj(body) && typeof body.model_path === "string";
+}
+
 export interface ServedModel {
   id: string;
   maxModelLen?: number;

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { errorMessageOf, parseModels, parseSglangGenerate, parseTokenize, parseVllmCompletion, sglangGenerateRequest, vllmCompletionRequest, WireError } from "../../src/remote/wire";
+import { errorMessageOf, isSglangModelInfo, parseModels, parseSglangGenerate, parseTokenize, parseVllmCompletion, sglangGenerateRequest, vllmCompletionRequest, WireError } from "../../src/remote/wire";
 
 const dir = join(__dirname, "..", "..", "..", "test", "fixtures", "remote");
 const fixture = (name: string) => JSON.parse(readFileSync(join(dir, name), "utf8")) as { source: string; request: Record<string, unknown>; response: unknown };
@@ -95,4 +95,29 @@ test("server error bodies give their message (vLLM and OpenAI shapes)", () => {
   assert.equal(errorMessageOf('{"object":"error","message":"This model\'s maximum context length is 4096 tokens.","type":"BadRequestError","param":null,"code":400}'), "This model's maximum context length is 4096 tokens.");
   assert.equal(errorMessageOf('{"error":{"message":"bad key","type":"auth"}}'), "bad key");
   assert.equal(errorMessageOf("<html>502 Bad Gateway</html>"), "<html>502 Bad Gateway</html>");
+});
+
+// Bodies a real server answered (SGLang's executed documentation notebook, an SGLang pull
+// request's curl output), not shaped from the sources: README.md names each.
+test("a real SGLang /generate answer without prompt log-probs is refused as unsupported, naming the servers that work (never read as zeros)", () => {
+  const f = fixture("sglang-generate-docs.json");
+  const meta = (f.response as { meta_info: { prompt_tokens: number } }).meta_info;
+  assert.equal(meta.prompt_tokens, 7);
+  const seq = Array.from({ length: meta.prompt_tokens }, (_, i) => i + 1);
+  assert.throws(() => parseSglangGenerate(f.response, [seq]), (e: unknown) => e instanceof WireError && e.kind === "unsupported" && /vLLM/.test(e.message) && /SGLang/.test(e.message));
+});
+
+test("a real SGLang /get_model_info answer is recognised as SGLang; vLLM's /v1/models body is not", () => {
+  assert.equal(isSglangModelInfo(fixture("sglang-get-model-info-docs.json").response), true);
+  assert.equal(isSglangModelInfo(fixture("vllm-models.json").response), false);
+  assert.equal(isSglangModelInfo({ detail: "Not Found" }), false);
+});
+
+test("a real SGLang single-prompt tokenize answer gives its token list (count agrees)", () => {
+  const f = fixture("sglang-tokenize-single-pr23981.json");
+  const [t] = parseTokenize(f.response, 1);
+  const body = f.response as { count: number; tokens: number[] };
+  assert.equal(t.length, body.count);
+  assert.deepEqual(t.slice(0, 3), [248045, 8678, 198]);
+  assert.throws(() => parseTokenize(f.response, 2), WireError);
 });
