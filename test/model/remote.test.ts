@@ -6,7 +6,7 @@
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EngineClient } from "../../src/engine/client";
@@ -125,6 +125,26 @@ function captureIo(): Io & { errText: () => string; outText: () => string } {
 
 const CLI_GRID = ["--variants", "gold,random-labels", "--k", "0,2", "--seeds", "1", "--queries", "8", "--calibrate"];
 
+test("icl-probe run examples/sentiment.icl.jsonl --model http://127.0.0.1:PORT/v1#icl-toy matches the local CLI run within 1e-4 (every variant of the file's header)", { skip }, async () => {
+  const SENTIMENT = join(root, "examples", "sentiment.icl.jsonl");
+  const grid = ["--k", "0,4", "--seeds", "1", "--queries", "6"];
+  const s = await server();
+  const localOut = join(dir, "sentiment-local");
+  const remoteOut = join(dir, "sentiment-remote");
+  const io0 = captureIo();
+  assert.equal(await main(["run", SENTIMENT, "--model", MODEL, ...grid, "--out", localOut], io0), 0, io0.errText());
+  const io = captureIo();
+  assert.equal(await main(["run", SENTIMENT, "--model", `${s.url}/v1#icl-toy`, ...grid, "--out", remoteOut], io), 0, io.errText());
+  assert.match(io.errText(), /remote: \d+ scoring requests/);
+  const a = parseResults(readFileSync(join(localOut, "results.json"), "utf8"), "local");
+  const b = parseResults(readFileSync(join(remoteOut, "results.json"), "utf8"), "remote");
+  assert.deepEqual([...new Set(b.records.map((r) => r.variant))], ["gold", "random-labels", "flipped", "abstract-letters", "ra-string", "pa-word"]);
+  assert.equal(b.records.length, 6 * 2 * 6);
+  const d = compare(b, a);
+  assert.ok(d < 1e-4, `max |Δ| ${d}`);
+  assert.equal(b.manifest.engine.name, "vllm");
+});
+
 test("faults (429 + Retry-After, 500, dropped connection, a 30 s stall against a 2 s timeout, a malformed body) are retried: same results, retries in the run log", { skip }, async () => {
   // No prefix reuse on the server: every sequence's log-probs are then bitwise independent of request order.
   const s = await server({ reuse: false });
@@ -225,7 +245,9 @@ test("the API key comes from ICL_PROBE_API_KEY and appears in no results, journa
     if (prev === undefined) delete process.env.ICL_PROBE_API_KEY;
     else process.env.ICL_PROBE_API_KEY = prev;
   }
-  for (const f of ["results.json", "scores.csv", "summary.csv", "report.html"]) assert.ok(!readFileSync(join(out, f), "utf8").includes(key), f);
+  const written = readdirSync(out, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  for (const f of ["results.json", "scores.csv", "summary.csv", "report.html"]) assert.ok(written.includes(join(out, f)), `${f} was written`);
+  for (const f of written) assert.ok(!readFileSync(f, "utf8").includes(key), f);
   assert.ok(!io.errText().includes(key) && !io.outText().includes(key));
   const res = parseResults(readFileSync(join(out, "results.json"), "utf8"), "keyed");
   assert.ok(!JSON.stringify(res.manifest).includes("/v1"), "the manifest records host and model only");
