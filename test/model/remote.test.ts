@@ -136,6 +136,8 @@ test("icl-probe run examples/sentiment.icl.jsonl --model http://127.0.0.1:PORT/v
   const io = captureIo();
   assert.equal(await main(["run", SENTIMENT, "--model", `${s.url}/v1#icl-toy`, ...grid, "--out", remoteOut], io), 0, io.errText());
   assert.match(io.errText(), /remote: \d+ scoring requests/);
+  // The progress lines carry the measured rates once two requests have returned.
+  assert.match(io.errText(), /^\[\d+\/72\] .* \| [\d,]+ tok\/s, \d+\.\d req\/s$/m);
   const a = parseResults(readFileSync(join(localOut, "results.json"), "utf8"), "local");
   const b = parseResults(readFileSync(join(remoteOut, "results.json"), "utf8"), "remote");
   assert.deepEqual([...new Set(b.records.map((r) => r.variant))], ["gold", "random-labels", "flipped", "abstract-letters", "ra-string", "pa-word"]);
