@@ -30,7 +30,7 @@ export function hypothesesHtml(figures: readonly Figure[], verdicts: readonly Ve
       .join("; ");
     const cards = f.verdicts.map((id) => verdicts.find((v) => v.id === id)).filter((v): v is VerdictCard => !!v).map((v) => verdictHtml(v, `figure-${f.number}-`)).join("");
     const name = figureFileName(f);
-    return `<div class="figure-row" id="figure-${f.number}" data-figure="${f.id}" data-status="${f.status}">
+    return `<div class="figure-row panels-${f.panels.length}" id="figure-${f.number}" data-figure="${f.id}" data-status="${f.status}">
 <figure><figcaption><strong>Figure ${f.number}.</strong> ${esc(f.title)} <span class="status ${f.status === "complete" ? "consistent" : "inconclusive"}">${esc(f.status)}</span></figcaption>
 <div class="fig panels-${f.panels.length}">${svg}</div>
 <p class="muted small">${esc(f.caption)}</p>

@@ -45,7 +45,7 @@ th{background:var(--card)}td.l,th.l{text-align:left}
 .fam{font-size:11px;color:var(--muted)}
 .figure-row{display:grid;grid-template-columns:minmax(0,3fr) minmax(280px,2fr);gap:16px;margin:12px 0 24px;align-items:start}
 .figure-row figure{margin:0}.figure-row .fig svg{height:auto;display:block}.fig.panels-1{max-width:560px}.fig.panels-2{max-width:1000px}.small{font-size:12px}.missing{color:var(--warn)}
-.figure-cards .card{margin-bottom:8px}@media (max-width:900px){.figure-row{grid-template-columns:1fr}}
+.figure-cards .card{margin-bottom:8px}@media (max-width:900px){.figure-row{grid-template-columns:1fr}}@media (max-width:1500px){.figure-row.panels-2{grid-template-columns:1fr}.figure-row.panels-2 .figure-cards{max-width:1000px}}
 .conditions{margin:6px 0;padding-left:18px;font-size:13px}.cond.pass .mark{color:var(--ok)}.cond.fail .mark{color:var(--bad)}.cond.untestable .mark{color:var(--warn)}
 #warnings-table code{white-space:nowrap}
 .warn-banner{border:1px solid var(--warn);border-left-width:4px;border-radius:4px;padding:6px 10px;margin:10px 0}

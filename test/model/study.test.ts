@@ -48,7 +48,7 @@ async function checkStudy(model: string, name: string): Promise<void> {
   assert.equal((figs[3].panels[1] as { points: unknown[] }).points.length, 3 * 2);
   // The report shows all six figures, each with its verdict card and its marks.
   const html = readFileSync(join(out, "report.html"), "utf8");
-  assert.deepEqual([...html.matchAll(/<div class="figure-row" id="figure-(\d)" data-figure="([a-z0-9-]+)"/g)].map((m) => m[2]), FIGURE_IDS);
+  assert.deepEqual([...html.matchAll(/<div class="figure-row panels-\d" id="figure-(\d)" data-figure="([a-z0-9-]+)"/g)].map((m) => m[2]), FIGURE_IDS);
   for (const f of figs) for (const v of f.verdicts) assert.ok(html.includes(`id="figure-${f.number}-verdict-${v}"`), `figure ${f.number} has the ${v} card beside it`);
   if (existsSync(CHROMIUM)) {
     const { chromium } = await import("playwright-core");

@@ -91,7 +91,8 @@ function figureRow(run: RunView, f: Figure, onRun: (variant: string, k: number) 
     ),
   );
   const cards = el("div", { class: "figure-cards" }, ...f.verdicts.map((id) => run.verdicts.find((v) => v.id === id)).filter((v) => v !== undefined).map((v) => verdictCard(v, { collapseConditions: true })));
-  return el("section", { class: "figure-row", testid: "hypothesis-figure", "data-figure": f.id, "data-status": f.status }, left, cards);
+  // A two-panel figure needs the width: below 1500 px its card goes under it (media/webview.css).
+  return el("section", { class: `figure-row panels-${f.panels.length}`, testid: "hypothesis-figure", "data-figure": f.id, "data-status": f.status }, left, cards);
 }
 
 /** The focused run's figures; `onRun` opens a run behind a figure (variant, k) in the run view. */
