@@ -1,11 +1,14 @@
 // Model download for the extension (and tests): runs node-llama-cpp's downloader in a child
 // process (see downloadChild.ts for why), relays progress, cancels on an AbortSignal, resumes a
-// partial download on the next attempt (the partial file is kept on cancel), and turns network
-// failures into a clear "offline" error. After the download the file's GGUF header is checked
-// so a wrong URL (an HTML page, a truncated file) is reported instead of being offered as a model.
+// partial download on the next attempt (ipull keeps a `<file>.ipull` once a 5 MB chunk is saved),
+// and turns network failures into a clear "offline" error. After the download the file's sha256
+// is checked when one is expected (a mismatch deletes the file), then its GGUF header, so a wrong
+// URL (an HTML page, a truncated file) is reported instead of being offered as a model. Error
+// messages say what went wrong, without a "download failed" prefix (the command adds that once).
 // No `vscode` import: the command wraps this in withProgress.
 import { fork } from "node:child_process";
-import { existsSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { createReadStream, existsSync, readdirSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import type { DownloadChildEvent, DownloadErrorCode } from "./downloadTypes";
 import { readGgufHeader, type GgufHeaderInfo } from "./ggufHeader";
@@ -36,6 +39,8 @@ export interface DownloadOptions {
   onProgress?: (p: DownloadProgress) => void;
   /** Called once the size is known: `alreadyDownloaded` > 0 means a resumed download. */
   onStart?: (totalBytes: number, alreadyDownloaded: number) => void;
+  /** Expected lower-case hex sha256 of the file; a mismatch deletes it and rejects with code "checksum". */
+  sha256?: string;
   /** Path of the compiled downloadChild.js (default: found next to this file or in dist/). */
   childScript?: string;
 }
@@ -69,6 +74,42 @@ export function findChildScript(extensionRoot?: string): string {
   throw new DownloadError("other", `the downloader script is missing (looked for ${candidates.join(", ")}); rebuild the extension with npm run build`);
 }
 
+/** sha256 of a file, streamed (models are large). */
+export function fileSha256(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const h = createHash("sha256");
+    createReadStream(path)
+      .on("data", (d) => h.update(d))
+      .on("error", reject)
+      .on("end", () => resolve(h.digest("hex")));
+  });
+}
+
+/** Partial downloads (ipull's `*.ipull` files) in `dirPath` written since `sinceMs`: what a later attempt can resume. */
+export function partialDownloads(dirPath: string, sinceMs = 0): string[] {
+  if (!existsSync(dirPath)) return [];
+  return readdirSync(dirPath).filter((f) => f.endsWith(".ipull") && statSync(join(dirPath, f)).mtimeMs >= sinceMs);
+}
+
+async function checkDownloaded(path: string, sha256: string | undefined): Promise<GgufHeaderInfo> {
+  if (sha256) {
+    const got = await fileSha256(path);
+    if (got !== sha256.toLowerCase()) {
+      try {
+        unlinkSync(path);
+      } catch {
+        // Reported below either way.
+      }
+      throw new DownloadError("checksum", `${path} has sha256 ${got}, not the expected ${sha256}; the file was deleted (the server may now serve another version of it)`);
+    }
+  }
+  try {
+    return await readGgufHeader(path);
+  } catch (e) {
+    throw new DownloadError("not-gguf", `downloaded ${path}, but it is not a usable GGUF model: ${(e as Error).message}`);
+  }
+}
+
 export function downloadModel(opts: DownloadOptions): Promise<DownloadResult> {
   const script = opts.childScript ?? findChildScript();
   return new Promise<DownloadResult>((resolve, reject) => {
@@ -96,7 +137,7 @@ export function downloadModel(opts: DownloadOptions): Promise<DownloadResult> {
     const onAbort = () => {
       if (child.connected) child.send({ type: "cancel" });
       // If the child does not confirm quickly, stop it: the partial file stays for resuming.
-      setTimeout(() => finish(() => reject(new DownloadError("cancelled", "download cancelled; the partial file is kept and the next attempt resumes"))), 3000).unref();
+      setTimeout(() => finish(() => reject(new DownloadError("cancelled", "download cancelled"))), 3000).unref();
     };
     opts.signal?.addEventListener("abort", onAbort);
     child.on("message", (ev: DownloadChildEvent) => {
@@ -109,24 +150,21 @@ export function downloadModel(opts: DownloadOptions): Promise<DownloadResult> {
           opts.onProgress?.({ downloadedBytes: ev.downloadedSize, totalBytes: ev.totalSize, etaSeconds: ev.etaSeconds });
           break;
         case "cancelled":
-          finish(() => reject(new DownloadError("cancelled", "download cancelled; the partial file is kept and the next attempt resumes")));
+          finish(() => reject(new DownloadError("cancelled", "download cancelled")));
           break;
         case "error":
-          finish(() => reject(new DownloadError(ev.code, `download failed: ${ev.message}`)));
+          finish(() => reject(new DownloadError(ev.code, ev.message)));
           break;
         case "done":
           settled = true;
           opts.signal?.removeEventListener("abort", onAbort);
-          readGgufHeader(ev.path).then(
-            (header) => resolve({ path: ev.path, header, resumedFromBytes: resumedFrom }),
-            (e: Error) => reject(new DownloadError("not-gguf", `downloaded ${ev.path}, but it is not a usable GGUF model: ${e.message}`)),
-          );
+          checkDownloaded(ev.path, opts.sha256).then((header) => resolve({ path: ev.path, header, resumedFromBytes: resumedFrom }), reject);
           break;
       }
     });
     child.on("error", (e) => finish(() => reject(new DownloadError("crashed", `could not start the downloader: ${e.message}`))));
     child.on("exit", (code, sig) => {
-      if (opts.signal?.aborted) finish(() => reject(new DownloadError("cancelled", "download cancelled; the partial file is kept and the next attempt resumes")));
+      if (opts.signal?.aborted) finish(() => reject(new DownloadError("cancelled", "download cancelled")));
       else finish(() => reject(new DownloadError("crashed", `the downloader stopped unexpectedly (exit ${code ?? sig})${stderr ? `: ${stderr.trim().split("\n").slice(-3).join(" ")}` : ""}`)));
     });
     child.send({ type: "start", uri: opts.uri.trim(), dirPath: opts.dirPath, fileName: opts.fileName, headers: opts.headers });

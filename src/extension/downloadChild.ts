@@ -17,7 +17,7 @@ function classify(err: unknown): { code: DownloadErrorCode; message: string } {
   const code = e?.code ?? e?.cause?.code ?? "";
   const msg = e instanceof Error ? e.message : String(err);
   if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ENETUNREACH|EHOSTUNREACH|ETIMEDOUT|UND_ERR_CONNECT|fetch failed|socket hang up|TimeoutError|aborted due to timeout/i.test(`${code} ${msg} ${(e as Error)?.name}`)) {
-    return { code: "offline", message: `cannot reach the server (${code || msg}); check the network connection or proxy, then retry: the download resumes where it stopped` };
+    return { code: "offline", message: `cannot reach the server (${code || msg}); check the network connection or proxy, then retry` };
   }
   if (/\b(401|403)\b|unauthori[sz]ed|forbidden/i.test(msg)) return { code: "auth", message: `the server refused access (${msg}); the model may be gated: set a Hugging Face token (HF_TOKEN) or use a public URL` };
   if (/\b404\b|not found/i.test(msg)) return { code: "not-found", message: `no file at that address (${msg}); check the URL or the hf: URI (hf:<user>/<repo>:<quant> or hf:<user>/<repo>/<file>.gguf)` };

@@ -8,7 +8,7 @@ export interface DownloadChildStart {
   headers?: Record<string, string>;
 }
 
-export type DownloadErrorCode = "offline" | "auth" | "not-found" | "disk" | "other" | "crashed" | "not-gguf";
+export type DownloadErrorCode = "offline" | "auth" | "not-found" | "disk" | "other" | "crashed" | "not-gguf" | "checksum";
 
 export type DownloadChildEvent =
   | { type: "started"; totalSize: number; alreadyDownloaded: number }

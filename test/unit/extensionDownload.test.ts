@@ -8,7 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { randomLlamaSpec, writeGguf } from "../../src/gguf";
-import { downloadModel, DownloadError, validateModelUri, findChildScript } from "../../src/extension/download";
+import { createHash } from "node:crypto";
+import { downloadModel, DownloadError, validateModelUri, findChildScript, partialDownloads } from "../../src/extension/download";
+import { MODEL_CATALOG, catalogProblem, loadCatalog } from "../../src/extension/modelCatalog";
 import { readGgufHeader } from "../../src/extension/ggufHeader";
 
 let dir: string;
@@ -140,8 +142,33 @@ test("a closed port gives a clear offline error", async () => {
   await new Promise<void>((r) => probe.close(() => r()));
   await assert.rejects(
     downloadModel({ uri: `http://127.0.0.1:${port}/model.gguf`, dirPath: join(dir, "c"), childScript: childScript() }),
-    (e: unknown) => e instanceof DownloadError && e.code === "offline" && /cannot reach the server/.test(e.message),
+    (e: unknown) => e instanceof DownloadError && e.code === "offline" && /cannot reach the server/.test(e.message) && !/download failed|resumes/.test(e.message),
   );
+  assert.deepEqual(partialDownloads(join(dir, "c")), [], "nothing was downloaded, so nothing is there to resume");
+});
+
+test("a listed model's sha256 is checked: the right file is kept, a wrong one is deleted with both hashes named", async () => {
+  const sha = createHash("sha256").update(model).digest("hex");
+  const ok = await downloadModel({ uri: `${base}/model.gguf`, dirPath: join(dir, "e"), fileName: "listed.gguf", sha256: sha, childScript: childScript() });
+  assert.equal(ok.path, join(dir, "e", "listed.gguf"));
+  const wrong = "0".repeat(64);
+  await assert.rejects(
+    downloadModel({ uri: `${base}/model.gguf`, dirPath: join(dir, "f"), sha256: wrong, childScript: childScript() }),
+    (e: unknown) => e instanceof DownloadError && e.code === "checksum" && e.message.includes(sha) && e.message.includes(wrong) && /deleted/.test(e.message),
+  );
+  assert.equal(existsSync(join(dir, "f", "model.gguf")), false, "the mismatching file is not left to be picked as a model");
+});
+
+test("the curated model list: every entry has a size, a licence and a 64-digit sha256; a catalog file replaces it and a bad one is named", () => {
+  assert.ok(MODEL_CATALOG.length >= 2);
+  for (const m of MODEL_CATALOG) assert.equal(catalogProblem(m), undefined, m.name);
+  assert.equal(loadCatalog({}), MODEL_CATALOG);
+  const f = join(dir, "catalog.json");
+  const entry = { ...MODEL_CATALOG[0], name: "mirror", uri: `${base}/model.gguf` };
+  require("node:fs").writeFileSync(f, JSON.stringify([entry]));
+  assert.deepEqual(loadCatalog({ ICL_PROBE_MODEL_CATALOG: f }), [entry]);
+  require("node:fs").writeFileSync(f, JSON.stringify([{ ...entry, sha256: "abc" }]));
+  assert.throws(() => loadCatalog({ ICL_PROBE_MODEL_CATALOG: f }), /catalog\.json: entry 1: "sha256" is not 64/);
 });
 
 test("a URL serving an HTML page is reported as not a GGUF model", async () => {
