@@ -145,7 +145,7 @@ test("results panel in a real VS Code at 1280 x 800", { skip: why, timeout: 600_
       assert.deepEqual(scores.title, { ...scores.title, display: true, text: "p (renormalised over the labels)" });
       assert.ok(scores.legend.some((x) => /^gold label \(.+, green\)$/.test(x)), `the legend names the gold colour: ${scores.legend.join(" | ")}`);
       const heads = await panel.locator('[data-testid="label-scores-table"] th').allInnerTexts();
-      assert.deepEqual(heads.map((h) => h.replace(/\s+/g, " ").trim()), ["label", "p (renormalised over the labels)", "log p (sum over the label's tokens)", "tokens"]);
+      assert.deepEqual(heads.map((h) => h.replace(/\s+/g, " ").trim()), ["label", "p (renormalised over the labels)", "log p (sum over the label's tokens)", "tokens", "logit (1st token, raw)"]);
       assert.match(await panel.locator('[data-testid="label-scores-note"]').innerText(), /renormalised over the 2 candidate labels.*not renormalised/);
       const statuses = await panel.locator('[data-testid="verdict-card"]').evaluateAll((cs) => cs.map((c) => c.getAttribute("data-status")));
       assert.ok(statuses.includes("inconclusive") && statuses.includes("not-run"), `an inconclusive and a not-run verdict to compare: ${statuses.join(", ")}`);
