@@ -2,7 +2,8 @@
 // remoteServer.ts, node-llama-cpp on the embedded model behind it, 127.0.0.1 only) that demands
 // an API key: "ICL Probe: Set API Key for Server..." stores it (SecretStorage), "Select Model..."
 // -> "OpenAI-compatible server..." selects the server's model, and a probe from the code lens
-// runs through it, writing results that name the server and hold no key.
+// runs through it, writing results that name the server and hold no key; a cancel while its
+// requests hang on the server closes them and keeps the run as cancelled.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -111,6 +112,27 @@ test("served model from the editor: key command, server picker entry, probe", { 
       const written = [...filesUnder(session.workspace), ...filesUnder(join(session.userDataDir, "User")), ...filesUnder(join(session.userDataDir, "Machine")), ...filesUnder(join(session.userDataDir, "logs"))].filter((f) => /\.(json|jsonl|csv|html|log|txt)$/.test(f));
       assert.ok(written.some((f) => f.includes(join(session.userDataDir, "logs")) && f.endsWith(".log")), "the logs were searched");
       for (const f of written) assert.ok(!readFileSync(f, "utf8").includes(KEY), `the key is not in ${f}`);
+    }));
+
+    await t.test("4: Cancel during a probe whose requests hang on the server closes them at once; the run is kept as cancelled", () => step(session, "cancel", async () => {
+      // Every scoring request after the first two hangs for 10 minutes (far beyond the test's
+      // timeout): only a cancel that aborts the requests in flight can end this run.
+      await server!.setFaults(Array.from({ length: 40 }, (_, i) => ({ nth: i + 3, kind: "stall" as const, stallMs: 600_000 })));
+      const before = resultsFiles(session.workspace);
+      await clickCodeLens(page, /run probe/i);
+      const dialog = page.locator(".monaco-dialog-box").first();
+      await dialog.waitFor({ timeout: 60_000 });
+      await dialog.locator(".monaco-button", { hasText: /^Run$/ }).first().click();
+      await waitUntil(async () => ((await server!.stats()).faultsFired.some((f) => f.startsWith("stall")) ? true : undefined), "requests hanging on the server", 60_000);
+      await waitUntil(async () => (await codeLensTitles(page)).some((x) => /cancel probe/i.test(x)), "the Cancel probe lens while running", 15_000);
+      await clickCodeLens(page, /cancel probe/i);
+      await waitUntil(async () => (await notificationTexts(page)).find((x) => /cancelled;/i.test(x)), "a notification that the probe was cancelled", 30_000);
+      const run = await waitForNewResults(session.workspace, before, (r) => r.data.manifest?.status === "interrupted", 30_000);
+      assert.ok(run.data.records.length < 2 * 2 * 6, `fewer records than planned (${run.data.records.length})`);
+      const st = await server!.stats();
+      assert.ok(st.closedEarly >= 1, `hanging requests closed by the client: ${st.closedEarly}`);
+      await session.shot("cancelled");
+      await server!.setFaults([]);
     }));
   } finally {
     await s?.close();
