@@ -8,13 +8,15 @@
 // 17 (problem 9) Download Model offers a short list with sizes and sha256 and fetches nothing until
 //    a pick; a listed model downloads and is checked; a wrong checksum and a missing file each
 //    say so once ("download failed" not doubled, no claim of resuming), with a Retry.
+// 18 (problem 7) the side panel with five variants: a legend and axis titles, run names to the second,
+//    every variant in the summary, a run removed (confirmation, folder deleted).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
-import { missingPrerequisite, notificationTexts, openFile, pickQuickItem, runCommand, sleep, startSession, step, waitForNotification, waitUntil, type Session } from "./harness";
+import { codeLensTitles, missingPrerequisite, notificationTexts, openFile, pickQuickItem, runCommand, sleep, startSession, step, waitForNotification, waitUntil, type Session } from "./harness";
 import { missingModel, modelSettings, resultsFiles, waitForNewResults, writeSmallDemo } from "./flows";
 import { clearNotifications, openSidebar, panelFrame, sidebarFrame, startProbe } from "./views";
 
@@ -167,6 +169,51 @@ test("first steps in a real VS Code: walkthrough, toy notice, model setup", { sk
       await page.locator(".notification-toast", { hasText: "missing model" }).locator(".monaco-button", { hasText: "Retry" }).first().click();
       await waitUntil(() => requests.filter((r) => r.includes("gone.gguf")).length > before, "Retry to ask the server again", 30_000);
       await waitForNotification(page, /missing model failed/, 60_000);
+    }));
+    await t.test("18: the side panel: a legend and axis titles with five variants, distinct run names, all variants in the summary, removable runs", () => step(session, "scenario18", async () => {
+      const variants = ["gold", "flipped", "random-labels", "ra-string", "pa-word"];
+      writeSmallDemo(session.workspace, "sentiment.icl.jsonl", { k: [0, 2], seeds: [1], queries: 4, variants });
+      await clearNotifications(page);
+      await openFile(page, "sentiment.icl.jsonl");
+      const before = resultsFiles(session.workspace);
+      await sleep(1100); // names carry the start to the second
+      await startProbe(page, session.workspace, before);
+      const run = await waitForNewResults(session.workspace, before, (r) => r.data.manifest?.status === "complete", 180_000);
+      // Once the run is done the lens offers Run probe again (VS Code refreshes lenses after a short delay).
+      await waitUntil(async () => {
+        const t = await codeLensTitles(page);
+        return t.some((x) => /run probe/i.test(x)) && !t.some((x) => /cancel probe/i.test(x));
+      }, "the Run probe lens back after the run", 10_000, 200);
+      const side = await sidebarFrame(page, 3000).catch(() => openSidebar(page));
+      const items = side.locator('[data-testid="run-item"]');
+      await waitUntil(async () => (await items.count()) >= 2, "both runs in the history", 30_000);
+      const names = (await side.locator('[data-testid="run-item-name"]').allInnerTexts()).map((x) => x.replace(/\s+/g, " ").trim());
+      assert.equal(new Set(names).size, names.length, `distinct names: ${names.join(" | ")}`);
+      for (const n of names) assert.match(n, /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/, `a start time to the second in "${n}"`);
+      // The newest run (selected) summarises every variant and its chart has a legend and axis titles.
+      const best = await side.locator('[data-testid="run-item"]').first().locator('[data-testid="run-item-best"]').innerText();
+      for (const v of variants) assert.match(best, new RegExp(`\\b${v} \\d`), `the summary names ${v}: ${best}`);
+      const chart = await waitUntil(() => side.evaluate(() => {
+        const w = window as unknown as { __iclCharts?: Set<{ canvas: HTMLCanvasElement | null; options: { scales: Record<string, { title: { display: boolean; text: string } }>; plugins: { legend: { display?: boolean } } }; legend?: { legendItems?: { text: string }[] } }> };
+        const c = [...(w.__iclCharts ?? [])].find((x) => x.canvas?.isConnected && x.canvas.getAttribute("data-testid") === "sidebar-accuracy-chart");
+        return c ? { x: c.options.scales.x.title, y: c.options.scales.y.title, legend: c.options.plugins.legend.display !== false, items: (c.legend?.legendItems ?? []).map((i) => i.text) } : undefined;
+      }), "the side panel's chart", 15_000);
+      assert.deepEqual([chart.x.display, chart.y.display, chart.x.text, chart.y.text], [true, true, "k", "accuracy"], "axis titles");
+      assert.ok(chart.legend, "the legend is shown");
+      for (const v of variants) assert.ok(chart.items.includes(v), `the legend lists ${v}: ${chart.items.join(", ")}`);
+      await sleep(300);
+      await session.shot("side-panel-five-variants");
+      // Remove the older run: a confirmation, then its folder is gone and the list is one shorter.
+      const older = items.nth(1);
+      const id = await older.getAttribute("data-run-id");
+      const folderOf = (rid: string) => join(session.workspace, ".icl-probe", "results", ...rid.split("/"));
+      assert.ok(id && require("node:fs").existsSync(folderOf(id)), `the older run's folder exists: ${id}`);
+      const count = await items.count();
+      await older.locator('[data-testid="run-remove"]').click();
+      await page.locator(".monaco-dialog-box .monaco-button", { hasText: "Delete" }).first().click();
+      await waitUntil(async () => (await items.count()) === count - 1, "the run gone from the list", 15_000);
+      assert.equal(require("node:fs").existsSync(folderOf(id!)), false, "its folder is deleted");
+      assert.ok(run.path, "the newest run stays");
     }));
   } finally {
     await s?.close();
