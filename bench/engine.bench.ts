@@ -1,12 +1,15 @@
 // Engine benchmark (`npm run bench`): the standard probe, scored with prefix reuse, on the
-// embedded model and on a random-weight SmolLM-135M-shaped Q8_0 model, against
-// - a naive loop (lm-evaluation-harness style: every query's and label's whole prompt evaluated
-//   from scratch), measured in the same run on a sample of the same queries at every k and
-//   extrapolated per query (running it in full would take most of an hour on 2 cores);
+// embedded model and on a random-weight SmolLM-135M-shaped Q8_0 model, against two baselines
+// really run in the same engine, on a sample of every (variant, k) cell, right after that cell's
+// groups are scored (interleaved, so the shared machine's drift hits them alike) and
+// extrapolated per query to the cell:
+// - the plain loop: every label's whole prompt evaluated from scratch;
+// - the lm-evaluation-harness-style loop: one forward per query and distinct label prefix (each
+//   query's prompt from scratch once, single-token labels read from that forward);
 // - the minimum token count (each distinct prefix once, then query and label tokens);
 // - the model's raw prompt-processing throughput at batch 512, measured in the same run.
 // Also the peak resident memory (VmHWM) of the engine process. Ratios only; no test asserts them.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseDemoFile } from "../src/core/demoFile";
@@ -37,7 +40,7 @@ export const STANDARD_PROBE = {
 
 const env = process.env;
 const QUERIES = Number(env.ICL_BENCH_QUERIES ?? STANDARD_PROBE.queries);
-/** Queries per k timed in the naive loop (seed 1, gold variant). */
+/** Queries per (variant, k) cell timed in each baseline loop (the first seed's group). */
 const NAIVE_SAMPLE = Number(env.ICL_BENCH_NAIVE_SAMPLE ?? 3);
 
 interface Probe {
@@ -157,6 +160,9 @@ export interface ModelFigures {
   naiveSecondsEstimate: number;
   naiveSampleQueries: number;
   speedup: number;
+  /** The lm-evaluation-harness-style loop, extrapolated from its samples. */
+  perQuerySecondsEstimate: number;
+  speedupOverPerQuery: number;
   evaluatedTokens: number;
   minimumTokens: number;
   tokenRatio: number;
@@ -178,6 +184,7 @@ interface ModeRun {
   queries: number;
   seconds: number;
   naiveMs: number;
+  perQueryMs: number;
   naiveSample: number;
   idealSeconds: number;
   rawRates: number[];
@@ -205,55 +212,70 @@ async function benchModel(name: string, path: string, probe: Probe): Promise<Mod
       engines.push(c);
       const info0 = await c.load(path, { mode });
       console.log(`\n[${name}/${mode}] ${info0.fileName}: ${info0.architecture}, vocab ${info0.vocabSize}, ${info0.layers} layers, dim ${info0.embeddingLength}, ${info0.quantization ?? "?"}; KV ${info0.kvCacheType?.key}; ${info0.threadsReason}`);
-      acc.push({ mode, c, evaluated: 0, minimum: 0, queries: 0, seconds: 0, naiveMs: 0, naiveSample: 0, idealSeconds: 0, rawRates: [], gold: new Map(), scores: new Map(), deviation: 0 });
+      acc.push({ mode, c, evaluated: 0, minimum: 0, queries: 0, seconds: 0, naiveMs: 0, perQueryMs: 0, naiveSample: 0, idealSeconds: 0, rawRates: [], gold: new Map(), scores: new Map(), deviation: 0 });
     }
     for (const k of STANDARD_PROBE.k) {
       const kMin = new Map<ModeRun, number>();
       const kSeconds = new Map<ModeRun, number>();
       const raws = new Map<ModeRun, number>();
       for (const a of acc) {
-        const raw = await a.c.throughput(512, 2);
+        const raw = await a.c.throughput(256, 2);
         a.rawRates.push(raw.tokensPerSecond);
         raws.set(a, raw.tokensPerSecond);
       }
       let kQueries = 0;
-      // The modes take turns group by group, so drift in the machine's load hits them alike.
-      for (const g of probe.groups.filter((x) => x.k === k)) {
-        kQueries += g.items.length;
-        for (const a of acc) {
-          const t0 = performance.now();
-          const r = await a.c.scoreWithStats(g.items);
-          kSeconds.set(a, (kSeconds.get(a) ?? 0) + (performance.now() - t0) / 1000);
-          a.evaluated += r.stats.evaluatedTokens;
-          kMin.set(a, (kMin.get(a) ?? 0) + r.stats.minimumTokens);
-          r.items.forEach((it, i) => {
-            const lps = it.labels.map((l) => l.logProb);
-            const first = acc[0].scores.get(it.id);
-            if (a === acc[0]) a.scores.set(it.id, lps);
-            else if (first) lps.forEach((x, j) => (a.deviation = Math.max(a.deviation, Math.abs(x - first[j]))));
-            if (g.variant === "gold") {
-              const gk = a.gold.get(g.k) ?? { right: 0, n: 0 };
-              gk.right += it.predicted === g.items[i].gold ? 1 : 0;
-              gk.n++;
-              a.gold.set(g.k, gk);
-            }
-          });
+      let kNaiveMs = 0;
+      let kPerQueryMs = 0;
+      let kSample = 0;
+      // Every (variant, k) cell: its groups (the modes take turns group by group, so drift in
+      // the machine's load hits them alike), then both baselines on a sample of the cell's
+      // first group, in the first mode's engine, extrapolated per query to the cell.
+      for (const variant of STANDARD_PROBE.variants) {
+        const cell = probe.groups.filter((x) => x.k === k && x.variant === variant);
+        let cellQueries = 0;
+        for (const g of cell) {
+          cellQueries += g.items.length;
+          for (const a of acc) {
+            const t0 = performance.now();
+            const r = await a.c.scoreWithStats(g.items);
+            kSeconds.set(a, (kSeconds.get(a) ?? 0) + (performance.now() - t0) / 1000);
+            a.evaluated += r.stats.evaluatedTokens;
+            kMin.set(a, (kMin.get(a) ?? 0) + r.stats.minimumTokens);
+            r.items.forEach((it, i) => {
+              const lps = it.labels.map((l) => l.logProb);
+              const first = acc[0].scores.get(it.id);
+              if (a === acc[0]) a.scores.set(it.id, lps);
+              else if (first) lps.forEach((x, j) => (a.deviation = Math.max(a.deviation, Math.abs(x - first[j]))));
+              if (g.variant === "gold") {
+                const gk = a.gold.get(g.k) ?? { right: 0, n: 0 };
+                gk.right += it.predicted === g.items[i].gold ? 1 : 0;
+                gk.n++;
+                a.gold.set(g.k, gk);
+              }
+            });
+          }
         }
+        const sample = cell[0].items.slice(0, NAIVE_SAMPLE);
+        const timed = async (naive: "plain" | "per-query") => {
+          const s0 = performance.now();
+          await acc[0].c.scoreWithStats(sample, { naive });
+          return (performance.now() - s0) / sample.length;
+        };
+        kNaiveMs += (await timed("plain")) * cellQueries;
+        kPerQueryMs += (await timed("per-query")) * cellQueries;
+        kSample += 2 * sample.length;
+        kQueries += cellQueries;
       }
-      const g = probe.groups.find((x) => x.k === k && x.variant === "gold")!;
-      const sample = g.items.slice(0, NAIVE_SAMPLE);
       for (const a of acc) {
-        const s0 = performance.now();
-        await a.c.scoreWithStats(sample, { naive: true });
-        const naivePerQuery = (performance.now() - s0) / sample.length;
-        a.naiveMs += naivePerQuery * kQueries;
-        a.naiveSample += sample.length;
+        a.naiveMs += kNaiveMs;
+        a.perQueryMs += kPerQueryMs;
+        a.naiveSample += kSample;
         a.minimum += kMin.get(a)!;
         a.queries += kQueries;
         a.seconds += kSeconds.get(a)!;
         a.idealSeconds += kMin.get(a)! / raws.get(a)!;
         process.stderr.write(
-          `[${name}/${a.mode}] k=${k}: ${kQueries} queries in ${kSeconds.get(a)!.toFixed(1)} s (naive ~${((naivePerQuery * kQueries) / 1000).toFixed(0)} s), raw ${raws.get(a)!.toFixed(0)} tok/s, min tokens ${kMin.get(a)}\n`,
+          `[${name}/${a.mode}] k=${k}: ${kQueries} queries in ${kSeconds.get(a)!.toFixed(1)} s (plain loop ~${(kNaiveMs / 1000).toFixed(0)} s, lm-eval-style ~${(kPerQueryMs / 1000).toFixed(0)} s), raw ${raws.get(a)!.toFixed(0)} tok/s, min tokens ${kMin.get(a)}\n`,
         );
       }
     }
@@ -276,6 +298,8 @@ async function benchModel(name: string, path: string, probe: Probe): Promise<Mod
         naiveSecondsEstimate: a.naiveMs / 1000,
         naiveSampleQueries: a.naiveSample,
         speedup: a.naiveMs / 1000 / a.seconds,
+        perQuerySecondsEstimate: a.perQueryMs / 1000,
+        speedupOverPerQuery: a.perQueryMs / 1000 / a.seconds,
         evaluatedTokens: a.evaluated,
         minimumTokens: a.minimum,
         tokenRatio: a.evaluated / a.minimum,
@@ -284,7 +308,7 @@ async function benchModel(name: string, path: string, probe: Probe): Promise<Mod
         efficiency: a.idealSeconds / a.seconds,
         peakRssMb: mem.peakRssMb,
         kvCacheMb,
-        rssGoalMb: fileMb + kvCacheMb + 250,
+        rssGoalMb: fileMb + kvCacheMb + 150,
         goldAccuracyByK: Object.fromEntries([...a.gold].map(([k, x]) => [k, x.right / x.n])),
         maxDeviationFromFirstMode: a.deviation,
       });
@@ -297,15 +321,108 @@ async function benchModel(name: string, path: string, probe: Probe): Promise<Mod
   }
 }
 
+/** Queries scored per label task (label lengths, 1,000 labels); the baselines time NAIVE_SAMPLE of them. */
+const TASK_QUERIES = Number(env.ICL_BENCH_TASK_QUERIES ?? 8);
+
+export interface TaskFigures {
+  model: string;
+  task: string;
+  labels: number;
+  meanLabelTokens: number;
+  queries: number;
+  msPerQuery: number;
+  perQueryMsPerQuery?: number;
+  plainMsPerQuery?: number;
+  note?: string;
+}
+
+/**
+ * The cost of label length and label count: the gold variant's k = 8 prompts of seed 1 with
+ * other label sets (labels of 1, 2 and 4 words, each a token in the probe vocabulary of the
+ * SmolLM shape; the embedded model's own tokenizer may split them further: the mean is measured)
+ * and a 1,000-label task (two-word labels from the probe's words). Exact mode. Both baselines run
+ * on samples; the plain loop is not run for 1,000 labels (1,000 whole prompts per query).
+ */
+async function labelTasks(name: string, path: string, probe: Probe): Promise<TaskFigures[]> {
+  const base = probe.groups.find((g) => g.seed === STANDARD_PROBE.seeds[0] && g.k === 8 && g.variant === "gold")!.items.slice(0, TASK_QUERIES);
+  const words = [...new Set(probe.groups.flatMap((g) => g.items.flatMap((it) => (it.prefix + it.query).match(/[a-z]+/g) ?? [])))].sort();
+  const many: string[] = [];
+  // Distinct pairs, the first word cycling fastest so that first tokens spread over the words.
+  for (let i = 0; many.length < 1000 && i < words.length * words.length; i++) many.push(`${words[i % words.length]} ${words[Math.floor(i / words.length)]}`);
+  const tasks: [string, string[]][] = [
+    ["labels of 1 word", ["positive", "negative"]],
+    ["labels of 2 words", ["positive film", "negative film"]],
+    ["labels of 4 words", ["positive film and story", "negative film and story"]],
+    [`${many.length} labels`, many],
+  ];
+  const c = await EngineClient.start();
+  try {
+    await c.load(path, { mode: "exact" });
+    const out: TaskFigures[] = [];
+    for (const [task, labels] of tasks) {
+      const items = base.map((it) => ({ ...it, id: `${task}/${it.id}`, labels, gold: undefined }));
+      const big = labels.length > 100;
+      const list = big ? items.slice(0, 2) : items;
+      const t0 = performance.now();
+      const r = await c.scoreWithStats(list);
+      const msPerQuery = (performance.now() - t0) / list.length;
+      const tokens = r.items.flatMap((x) => x.labels.map((l) => l.tokens));
+      const timed = async (naive: "plain" | "per-query", n: number) => {
+        const sample = items.slice(0, n);
+        const s0 = performance.now();
+        await c.scoreWithStats(sample, { naive });
+        return (performance.now() - s0) / sample.length;
+      };
+      const f: TaskFigures = {
+        model: name,
+        task,
+        labels: labels.length,
+        meanLabelTokens: tokens.reduce((a, b) => a + b, 0) / tokens.length,
+        queries: list.length,
+        msPerQuery,
+        perQueryMsPerQuery: await timed("per-query", big ? 1 : NAIVE_SAMPLE),
+        ...(big ? { note: "plain loop not run: 1,000 whole prompts per query" } : { plainMsPerQuery: await timed("plain", NAIVE_SAMPLE) }),
+      };
+      process.stderr.write(`[${name}] ${task}: ${f.msPerQuery.toFixed(1)} ms/query (lm-eval-style ${f.perQueryMsPerQuery!.toFixed(1)}, plain ${f.plainMsPerQuery?.toFixed(1) ?? "-"})\n`);
+      out.push(f);
+    }
+    await c.dispose();
+    return out;
+  } catch (e) {
+    if (c.alive) c.kill();
+    throw e;
+  }
+}
+
+function taskTable(rows: TaskFigures[]): void {
+  const cols: [string, (f: TaskFigures) => string][] = [
+    ["model", (f) => f.model],
+    ["task", (f) => f.task],
+    ["tokens/label", (f) => f.meanLabelTokens.toFixed(2)],
+    ["queries", (f) => String(f.queries)],
+    ["ms/query", (f) => f.msPerQuery.toFixed(1)],
+    ["lm-eval-style ms/q", (f) => f.perQueryMsPerQuery?.toFixed(1) ?? "-"],
+    ["plain ms/q", (f) => f.plainMsPerQuery?.toFixed(1) ?? "-"],
+    ["x lm-eval-style", (f) => (f.perQueryMsPerQuery ? (f.perQueryMsPerQuery / f.msPerQuery).toFixed(1) + "x" : "-")],
+    ["x plain", (f) => (f.plainMsPerQuery ? (f.plainMsPerQuery / f.msPerQuery).toFixed(1) + "x" : "-")],
+  ];
+  const widths = cols.map(([c, f]) => Math.max(c.length, ...rows.map((r) => f(r).length)));
+  console.log("\n" + cols.map(([c], i) => c.padEnd(widths[i])).join("  "));
+  for (const r of rows) console.log(cols.map(([, f], i) => f(r).padEnd(widths[i])).join("  "));
+}
+
 function table(rows: Record<string, ModelFigures>): void {
   const cols: [string, (f: ModelFigures) => string][] = [
     ["queries", (f) => String(f.queries)],
     ["time s", (f) => f.seconds.toFixed(1)],
     ["q/s", (f) => f.queriesPerSecond.toFixed(1)],
-    ["naive s (est.)", (f) => f.naiveSecondsEstimate.toFixed(0)],
-    ["speed-up (goal >=10)", (f) => f.speedup.toFixed(1) + "x"],
+    ["ms/query", (f) => ((1000 * f.seconds) / f.queries).toFixed(1)],
+    ["plain loop s (est.)", (f) => f.naiveSecondsEstimate.toFixed(0)],
+    ["x plain loop (goal >=20)", (f) => f.speedup.toFixed(1) + "x"],
+    ["lm-eval-style s (est.)", (f) => f.perQuerySecondsEstimate.toFixed(0)],
+    ["x lm-eval-style (goal >=10)", (f) => f.speedupOverPerQuery.toFixed(1) + "x"],
     ["tokens/min (goal <=1.2)", (f) => f.tokenRatio.toFixed(3)],
-    ["raw tok/s @512 (mean)", (f) => f.rawTokensPerSecond.toFixed(0)],
+    ["raw tok/s @256 (mean)", (f) => f.rawTokensPerSecond.toFixed(0)],
     ["efficiency (aim >=0.5)", (f) => f.efficiency.toFixed(2)],
     ["peak RSS MB", (f) => f.peakRssMb.toFixed(0)],
     ["RSS goal MB", (f) => f.rssGoalMb.toFixed(0)],
@@ -323,13 +440,14 @@ export async function run(): Promise<object> {
   const probe = buildProbe();
   const nQueries = probe.groups.reduce((s, g) => s + g.items.length, 0);
   console.log(`standard probe: ${probe.source}; ${STANDARD_PROBE.k.length} k x ${STANDARD_PROBE.variants.length} variants x ${STANDARD_PROBE.seeds.length} seeds x ${QUERIES} queries = ${nQueries} queries, 2 labels each`);
-  console.log(`naive loop: ${NAIVE_SAMPLE} queries per k (seed 1, gold) timed in full and extrapolated per query to all ${nQueries}`);
+  console.log(`baselines: the plain loop and the lm-eval-style loop, each timed on ${NAIVE_SAMPLE} queries of every (variant, k) cell right after the cell is scored, in the first mode's engine, extrapolated per query to the cell`);
   const models: [string, string | undefined][] = [
     ["icl-toy", existsSync(defaultModelPath(__dirname)) ? defaultModelPath(__dirname) : undefined],
     ["smollm-135m-q8", undefined],
   ];
   const only = env.ICL_BENCH_MODELS?.split(",");
   const perModel: Record<string, ModelFigures> = {};
+  const tasks: TaskFigures[] = [];
   const skipped: Record<string, string> = {};
   for (const [name, p] of models) {
     if (only && !only.includes(name)) continue;
@@ -339,13 +457,25 @@ export async function run(): Promise<object> {
       continue;
     }
     for (const f of await benchModel(name, p ?? smolModel(probe), probe)) perModel[`${name}/${f.mode}`] = f;
+    if (env.ICL_BENCH_TASKS !== "0") tasks.push(...(await labelTasks(name, p ?? smolModel(probe), probe)));
+  }
+  // The 0.5B shape with a 152k vocabulary: only from a real file in the shared models folder
+  // (the GGUF writer's random models of that size take long to write and ~500 MB of disk).
+  const shared = env.ICL_SHARED_MODELS;
+  const qwen = shared && existsSync(shared) ? readdirSync(shared).find((f) => /qwen.*0\.5b.*\.gguf$/i.test(f)) : undefined;
+  if (qwen && !(only && !only.includes("qwen-0.5b"))) {
+    for (const f of await benchModel("qwen-0.5b", join(shared!, qwen), probe)) perModel[`qwen-0.5b/${f.mode}`] = f;
+  } else {
+    skipped["qwen-0.5b"] = `no 0.5B / 152k-vocabulary model in ICL_SHARED_MODELS (${shared ?? "unset"}): that row is not measured`;
+    console.log(`[qwen-0.5b] skipped: ${skipped["qwen-0.5b"]}`);
   }
   for (const name of new Set(Object.keys(perModel).map((n) => n.split("/")[0]))) {
     const [first, ...rest] = MODES.map((m) => perModel[`${name}/${m}`]).filter(Boolean);
     for (const f of rest) console.log(`[${name}] ${first.mode} vs ${f.mode}: time ${(first.seconds / f.seconds).toFixed(2)}x, peak RSS ${first.peakRssMb.toFixed(0)} vs ${f.peakRssMb.toFixed(0)} MB, KV ${first.kvCacheMb.toFixed(1)} vs ${f.kvCacheMb.toFixed(1)} MB`);
   }
   table(perModel);
+  if (tasks.length) taskTable(tasks);
   for (const [n, f] of Object.entries(perModel))
     console.log(`[${n}] gold accuracy by k: ${Object.entries(f.goldAccuracyByK).map(([k, a]) => `k=${k} ${(100 * a).toFixed(0)}%`).join(", ")}`);
-  return { probe: { ...STANDARD_PROBE, queries: QUERIES, source: probe.source, naiveSamplePerK: NAIVE_SAMPLE }, perModel, skipped };
+  return { probe: { ...STANDARD_PROBE, queries: QUERIES, source: probe.source, baselineSamplePerCell: NAIVE_SAMPLE }, perModel, tasks, skipped };
 }

@@ -19,6 +19,7 @@ import {
   type EngineResults,
   type ItemScore,
   type LoadOptions,
+  type NaiveMode,
   type MemoryResult,
   type ModelInfo,
   type ScoreItem,
@@ -41,8 +42,8 @@ export interface ScoreOptions {
   signal?: AbortSignal;
   /** Each query's scores as soon as the engine has them (e.g. to journal them at once). */
   onItem?: (item: ItemScore) => void;
-  /** Reference mode: evaluate each label's whole prompt from scratch (tests, benchmark). */
-  naive?: boolean;
+  /** Reference mode (tests, benchmark): `true`/"plain" each label's whole prompt from scratch; "per-query" each query's (protocol.ts). */
+  naive?: NaiveMode;
   onProgress?: (done: number, total: number) => void;
 }
 

@@ -4,7 +4,7 @@
 // re-rendering each demo exactly as buildPrompt does.
 import { renderDemo, type PromptSettings } from "../core/prompt";
 import type { Prompt, PromptExample } from "../core/types";
-import type { DemoSpan, TextScoreItem } from "./protocol";
+import type { DemoSpan } from "./protocol";
 
 const SENTINEL = "\u0001";
 
@@ -33,9 +33,4 @@ export function demoSpans(settings: PromptSettings, demos: readonly PromptExampl
     from = span.end;
   }
   return spans;
-}
-
-/** A TextScoreItem for a prompt, with demo spans so the engine can check label tokenization. */
-export function textScoreItem(id: string, settings: PromptSettings, demos: readonly PromptExample[], prompt: Prompt, gold?: string): TextScoreItem {
-  return { id, prefix: prompt.prefix, query: prompt.query, labelSep: prompt.labelSep, labels: [...prompt.labels], gold, demos: demoSpans(settings, demos, prompt) };
 }

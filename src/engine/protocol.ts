@@ -118,6 +118,9 @@ export interface TokenScoreItem {
 
 export type ScoreItem = TextScoreItem | TokenScoreItem;
 
+/** The from-scratch references of a score request (see the score request). */
+export type NaiveMode = boolean | "plain" | "per-query";
+
 export function isTokenItem(item: ScoreItem): item is TokenScoreItem {
   return Array.isArray((item as TokenScoreItem).prefixTokens);
 }
@@ -217,8 +220,13 @@ export type EngineRequest =
   | { type: "tokenize"; id: number; texts: string[]; addBos?: boolean }
   | { type: "detokenize"; id: number; tokens: number[][] }
   | { type: "vocab"; id: number }
-  /** naive: evaluate every label's whole prompt from an empty cache (reference / benchmark only). */
-  | { type: "score"; id: number; items: ScoreItem[]; naive?: boolean; /** Send each ItemScore as an "item" event when scored. */ stream?: boolean }
+  /**
+   * naive (reference / benchmark only): `true` or "plain" evaluates every label's whole prompt
+   * from an empty cache; "per-query" evaluates each query's prompt from an empty cache once and
+   * its labels from there, sharing label prefixes (lm-evaluation-harness style: one forward per
+   * query and distinct label prefix, single-token labels read from one forward).
+   */
+  | { type: "score"; id: number; items: ScoreItem[]; naive?: NaiveMode; /** Send each ItemScore as an "item" event when scored. */ stream?: boolean }
   /** Input embeddings of the given token ids, read from the model file (g-linear). */
   | { type: "embeddings"; id: number; tokens: number[] }
   | { type: "throughput"; id: number; tokens: number; runs?: number }

@@ -544,8 +544,10 @@ export function scoreQuery(it: PreparedItem, tokenLogProb: TokenLogProb, firstTo
 
 /**
  * Scores prepared items group by group on one sequence: each distinct prefix is evaluated once,
- * each query's own tokens once. Results keep input order. `naive` is the lm-evaluation-harness-
- * style reference: every label's whole sequence evaluated from an empty KV cache.
+ * each query's own tokens once. Results keep input order. `naive` selects a from-scratch
+ * reference: "plain", every label's whole sequence evaluated from an empty KV cache;
+ * "per-query" (lm-evaluation-harness style), each query's prompt from an empty cache once and its
+ * labels from there, labels sharing leading tokens sharing their evaluation.
  *
  * One sequence on purpose. Spreading a group's queries over several sequences of one context
  * (decoded together in one batch) was nondeterministic and, at times, wrong by whole nats
@@ -558,7 +560,7 @@ export async function scorePrepared(
   cache: PrefixCache,
   items: PreparedItem[],
   hooks: ScoreHooks = {},
-  naive = false,
+  naive?: "plain" | "per-query",
 ): Promise<{ results: ItemScore[]; stats: Omit<ScoreStats, "contextSize" | "ms"> }> {
   const groups = new Map<string, PreparedItem[]>();
   for (const it of items) groups.set(it.groupKey, [...(groups.get(it.groupKey) ?? []), it]);
@@ -582,11 +584,11 @@ export async function scorePrepared(
       if (!naive) {
         await cache.ensurePrefix(prefix);
         await cache.rollback(start);
-      }
+      } else if (naive === "per-query") await cache.rollback(0);
       const needs = labelLogitRequests(it);
       const dists: Map<number, NextTokenLogits>[] = [];
       for (const [li, l] of it.labels.entries()) {
-        if (naive) await cache.rollback(0);
+        if (naive === "plain") await cache.rollback(0);
         dists.push(await cache.ensure(l.full, l.full.length - 1, needs[li]));
       }
       const at = (li: number, i: number) => dists[li].get(i - 1)!;

@@ -227,7 +227,7 @@ async function score(id: number, items: EngineRequest & { type: "score" }): Prom
       },
       onProgress: (done, total) => send({ type: "event", id, event: { kind: "progress", done, total } }),
       onItem: items.stream ? (item) => send({ type: "event", id, event: { kind: "item", item } }) : undefined,
-    }, items.naive === true);
+    }, items.naive === true ? "plain" : items.naive || undefined);
     return { items: results, stats: { ...stats, contextSize: context!.contextSize, ms: performance.now() - t0 } };
   } catch (e) {
     // After anything but a clean cancel the KV state may not match the cache's view: start over.

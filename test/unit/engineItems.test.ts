@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { buildPrompt } from "../../src/core/prompt";
-import { demoSpans, textScoreItem } from "../../src/engine/items";
+import { demoSpans } from "../../src/engine/items";
 
 const settings = { template: "Review: {input}\nSentiment: {label}", separator: "\n\n", instruction: "Classify." };
 
@@ -23,13 +23,4 @@ test("spans cover each demo and point at its label", () => {
   assert.equal(spans[1].label, "negative");
   assert.equal(spans[2].labelStart, undefined, "an inputs-only demo shows no label");
   assert.ok(spans[1].start > spans[0].end && spans[2].start > spans[1].end);
-});
-
-test("textScoreItem carries the prompt and the spans", () => {
-  const demos = [{ input: "x", label: "b" }];
-  const p = buildPrompt({ ...settings, instruction: "" }, demos, "y", ["a", "b"]);
-  const it = textScoreItem("q1", { ...settings, instruction: "" }, demos, p, "a");
-  assert.deepEqual([it.prefix, it.query, it.labelSep, it.labels, it.gold], [p.prefix, p.query, p.labelSep, ["a", "b"], "a"]);
-  assert.equal(it.demos?.length, 1);
-  assert.equal(it.demos?.[0].labelStart, p.prefix.lastIndexOf("b"));
 });

@@ -83,13 +83,28 @@ function items(): ScoreItem[] {
   ];
 }
 
-async function run(list: ScoreItem[], naive: boolean, tok = fakeTokenizer()) {
+async function run(list: ScoreItem[], naive: boolean | "per-query", tok = fakeTokenizer()) {
   const backend = new FakeBackend();
   const cache = new PrefixCache(backend);
   const prepared = list.map((it, i) => prepareItem(tok, it, i));
-  const r = await scorePrepared(cache, prepared, {}, naive);
+  const r = await scorePrepared(cache, prepared, {}, naive === true ? "plain" : naive || undefined);
   return { ...r, backend };
 }
+
+test("the per-query reference (lm-eval style) gives the from-scratch scores and evaluates each query's prompt once", async () => {
+  const plain = await run(items(), true);
+  const perQuery = await run(items(), "per-query");
+  for (let i = 0; i < 4; i++) assert.deepEqual(perQuery.results[i].labels.map((l) => l.logProb), plain.results[i].labels.map((l) => l.logProb));
+  // Per query: its prompt once plus the label tokens after it (shared ones once), against
+  // every label's whole sequence in the plain loop.
+  const per = items().reduce((n, it, i) => {
+    const p = prepareItem(fakeTokenizer(), it, i);
+    const prefixes = new Set(p.labels.flatMap((l) => Array.from({ length: l.full.length - 1 - p.prompt.length + 1 }, (_, j) => l.full.slice(0, p.prompt.length + j).join(","))));
+    return n + p.prompt.length + prefixes.size - 1;
+  }, 0);
+  assert.equal(perQuery.stats.evaluatedTokens, per);
+  assert.ok(plain.stats.evaluatedTokens > 2 * per);
+});
 
 test("prefix reuse gives exactly the from-scratch scores on a state-dependent fake model", async () => {
   const reuse = await run(items(), false);
