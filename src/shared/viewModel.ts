@@ -129,6 +129,8 @@ export interface RunView {
   figures: Figure[];
   /** The study's name when the run is a study ("Li et al. 2024"). */
   study?: string;
+  /** The panel opens on the Hypotheses view (a study whose catalog entry lists figures). */
+  hypothesesFirst?: boolean;
   manifest: { name: string; value: string }[];
   complete: boolean;
   /** The run's warnings (src/shared/warningsView.ts); set by the panel. */
@@ -248,9 +250,11 @@ function manifestRows(m: ResultsLike["manifest"]): { name: string; value: string
   return rows;
 }
 
-function studyName(m: ResultsLike["manifest"]): { study?: string } {
-  const st = (m as { study?: { name?: unknown } } | undefined)?.study;
-  return st && typeof st.name === "string" ? { study: st.name } : {};
+function studyName(m: ResultsLike["manifest"]): { study?: string; hypothesesFirst?: boolean } {
+  const st = (m as { study?: { name?: unknown; figures?: unknown } } | undefined)?.study;
+  if (!st || typeof st.name !== "string") return {};
+  // A study read with figures (Li et al.) opens on them; one read from the charts (Min et al.) does not.
+  return { study: st.name, ...(Array.isArray(st.figures) && st.figures.length > 0 ? { hypothesesFirst: true } : {}) };
 }
 
 export function defaultSelection(series: readonly VariantSeries[]): { variant: string; k: number } {

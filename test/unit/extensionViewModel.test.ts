@@ -144,3 +144,19 @@ test("verdict cards are the core's verdicts through the one adapter (H1 contradi
   assert.deepEqual(h2?.missing, ["pa-word", "pa-token", "g-token", "g-linear"]);
   assert.deepEqual(buildRunView("r", { records: [] }, analyseRun({ records: [] })).verdicts, [], "no records: no cards");
 });
+
+test("a study read with figures (Li et al.) opens on the Hypotheses view; one read from the charts (Min et al.) does not", () => {
+  const recs = makeRecords({ variants: ["gold"], ks: [0, 4], seeds: [1], queries: 4, labels: ["a", "b"], correct: () => true });
+  const view = (study?: object) => {
+    const results = { records: recs, manifest: study ? { study } : {} } as never;
+    return buildRunView("r", results, analyseRun(results));
+  };
+  const li = view({ id: "li2024", name: "Li et al. 2024", k: 32, kCurve: [0, 4], draws: 50, figures: ["h1-ra-vs-k"] });
+  assert.equal(li.study, "Li et al. 2024");
+  assert.equal(li.hypothesesFirst, true);
+  const min = view({ id: "min2022", name: "Min et al. 2022", k: 16, kCurve: [], draws: 0, figures: [] });
+  assert.equal(min.study, "Min et al. 2022");
+  assert.equal(min.hypothesesFirst, undefined);
+  assert.equal(view().hypothesesFirst, undefined);
+  assert.equal(view().study, undefined);
+});

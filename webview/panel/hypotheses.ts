@@ -100,7 +100,7 @@ export function hypothesesView(run: RunView, onRun: (variant: string, k: number)
   window.__iclFigures = {};
   const sec = el("section", { class: "hypotheses", testid: "hypotheses-view", "data-run-id": run.runId });
   sec.append(
-    el("h2", {}, run.study ? `${run.study}: the paper's figures` : "The paper's figures"),
+    el("h2", {}, run.hypothesesFirst && run.study ? `${run.study}: the paper's figures` : "Li et al. 2024: the paper's figures"),
     el("p", { class: "icl-muted small" }, `${run.file} · ${run.model} · ${run.records} records. One figure per claim of Li et al. (ACL 2024), with its verdict; estimates and 95% intervals are the run's (docs/STATISTICS.md).`),
   );
   for (const f of run.figures) sec.append(figureRow(run, f, onRun));

@@ -26,7 +26,7 @@ const state = {
   warning: undefined as { runId: string; code: string } | undefined,
   /** A query picked in the editor, selected once its page and detail arrive. */
   reveal: undefined as { runId: string; key: number } | undefined,
-  /** Runs or Hypotheses; unset: Hypotheses for a study run, else Runs. */
+  /** Runs or Hypotheses; unset: Hypotheses for a study run read with figures (Li et al.), else Runs. */
   view: undefined as PanelView | undefined,
 };
 
@@ -198,8 +198,8 @@ function render(): void {
   }
   const f = focused();
   const single = state.runs.length === 1;
-  const view = state.view ?? (f?.study ? "hypotheses" : "runs");
-  app.append(viewTabs(view, (v) => { state.view = v; render(); }, f?.study));
+  const view = state.view ?? (f?.hypothesesFirst ? "hypotheses" : "runs");
+  app.append(viewTabs(view, (v) => { state.view = v; render(); }, f?.hypothesesFirst ? f.study : undefined));
   if (view === "hypotheses" && f) {
     app.append(hypothesesView(f, (variant, k) => { state.view = "runs"; selectCell(f, variant, k); }));
     window.scrollTo(0, y);
