@@ -139,7 +139,9 @@ test("the Li et al. study and the Hypotheses view in a real VS Code", { skip: wh
       assert.ok(panel && study, "scenario 9a produced the view");
       await panel.locator('[data-figure="h1-ra-vs-k"] [data-testid="export-svg"]').first().click();
       const input = page.locator(".quick-input-widget .quick-input-box input").first();
-      await input.waitFor({ timeout: 15_000 });
+      // The save dialog is ready once it shows its default file name (filling it earlier races it).
+      const dialogFor = (ext: string) => waitUntil(async () => ((await input.isVisible()) && (await input.inputValue()).endsWith(ext) ? true : undefined), `the save dialog for a .${ext}`, 15_000);
+      await dialogFor("svg");
       const target = join(dirname(study.path), "figure-1-h1-ra-vs-k.svg");
       await input.fill(target);
       await page.keyboard.press("Enter");
@@ -147,8 +149,9 @@ test("the Li et al. study and the Hypotheses view in a real VS Code", { skip: wh
       assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]* data-figure="h1-ra-vs-k"/);
       assert.match(svg, /Figure 1\. tau_RA accuracy versus k/);
       // PNG: the webview draws the same SVG on a canvas; the file is a PNG of the figure's size (2x).
+      await waitUntil(async () => ((await input.isVisible()) ? undefined : true), "the SVG's save dialog closed", 15_000);
       await panel.locator('[data-figure="h3-ra-vs-g"] [data-testid="export-png"]').first().click();
-      await input.waitFor({ timeout: 15_000 });
+      await dialogFor("png");
       const png = join(dirname(study.path), "figure-4-h3-ra-vs-g.png");
       await input.fill(png);
       await page.keyboard.press("Enter");
