@@ -3,7 +3,8 @@
 // maintainers do not support bundling it, so it stays external and is loaded with import().
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, existsSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -16,6 +17,15 @@ for (const entry of existsSync(join(root, "out")) ? readdirSync(join(root, "out"
   if (entry !== "lexicon.json") rmSync(join(root, "out", entry), { recursive: true, force: true });
 }
 execFileSync(process.execPath, [tsc, "-p", root], { stdio: "inherit" });
+
+// docs/results.schema.json is derived from the one definition of the results file
+// (src/core/results/schema.ts); test/unit/results.test.ts fails when the committed copy differs.
+{
+  const { ResultsFileSchema } = createRequire(import.meta.url)(join(root, "out", "src", "core", "results", "schema.js"));
+  const doc = join(root, "docs", "results.schema.json");
+  const text = JSON.stringify(ResultsFileSchema, null, 2) + "\n";
+  if (!existsSync(doc) || readFileSync(doc, "utf8") !== text) writeFileSync(doc, text);
+}
 
 const external = ["vscode", "node-llama-cpp", "@node-llama-cpp/*"];
 // jsonc-parser's "main" is a UMD build whose internal require() calls esbuild cannot follow;

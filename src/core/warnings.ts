@@ -3,7 +3,8 @@
 // with a stable code, stored on the query's record and counted per run. One table here says what
 // each code means and what the user should do, so the CLI, the CSV, the report and the panel all
 // explain a code in the same words (docs/ENGINE.md quotes it; a unit test keeps them in step).
-import type { QueryRecord } from "./types";
+import type { QueryRecord, RunWarning, RunWarnings, ScoreWarning, WarningCount } from "./results/schema";
+export type { RunWarning, RunWarnings, ScoreWarning, WarningCount } from "./results/schema";
 
 export const WARNING_CODES = [
   "boundary-merge",
@@ -24,46 +25,6 @@ export type WarningCode = (typeof WARNING_CODES)[number];
 
 export function isWarningCode(x: unknown): x is WarningCode {
   return typeof x === "string" && (WARNING_CODES as readonly string[]).includes(x);
-}
-
-/** One warning about one scored query (or content-free calibration input). */
-export interface ScoreWarning {
-  code: WarningCode;
-  /** A sentence naming what was found, with the labels and token ids. */
-  message: string;
-  /** Labels concerned, when the warning is about particular labels. */
-  labels?: string[];
-  /** Token ids concerned (the merged, differing or shared tokens). */
-  tokens?: number[];
-  /** 1-based position of the demonstration concerned, for the demo checks. */
-  demo?: number;
-}
-
-/** A warning about the run rather than one query (a variant that fell back, an old file). */
-export interface RunWarning extends ScoreWarning {
-  variant?: string;
-  seed?: number;
-}
-
-/** Per-run count of one code. */
-export interface WarningCount {
-  code: WarningCode;
-  /** Query records carrying the code. */
-  queries: number;
-  /** Occurrences on query records (a record may carry a code for several labels). */
-  occurrences: number;
-  /** Calibration (content-free) records carrying the code. */
-  calibration: number;
-  /** Run-level warnings with the code. */
-  run: number;
-  /** Query records carrying the code per variant and k, in order of first appearance. */
-  cells: { variant: string; k: number; queries: number }[];
-}
-
-/** What the results file stores: run-level warnings and the per-code counts of the whole run. */
-export interface RunWarnings {
-  run: RunWarning[];
-  summary: WarningCount[];
 }
 
 export interface WarningInfo {

@@ -237,6 +237,7 @@ export class ResultsPanel implements vscode.Disposable {
         if (e)
           this.post({
             type: "queries",
+            replyTo: m.id,
             page: m.warning
               ? warningQueryPage(m.runId, e.results.records, m.warning, m.offset, m.limit, { variant: m.variant, k: m.k })
               : queryPage(m.runId, e.results.records, m.variant, m.k, m.offset, m.limit),
@@ -258,7 +259,7 @@ export class ResultsPanel implements vscode.Disposable {
             d.promptNote = `cannot read ${path}: ${(err as Error).message}`;
           }
         }
-        this.post({ type: "queryDetail", detail: d });
+        this.post({ type: "queryDetail", replyTo: m.id, detail: d });
         break;
       }
       case "closeRun":

@@ -1,12 +1,15 @@
 // The ONE typed message protocol between the extension host and the two webviews (results
-// panel, side panel). Both sides import this module (the webview bundle through esbuild), so a
-// renamed field breaks the build instead of silently dropping a message (GitLens uses the same
-// pattern). Messages from the webview are untrusted input: the extension validates them with
-// `parseWebviewMessage` before acting on them.
+// panel, side panel). Both sides import this module's types (the webviews import types only, so
+// their bundles carry no validator), so a renamed field breaks the build instead of silently
+// dropping a message (GitLens uses the same pattern). Messages from the webview are untrusted
+// input: the extension validates them with `parseWebviewMessage` before acting on them.
+import { Type, type Static } from "@sinclair/typebox";
+import { checker, StringEnum } from "../core/schemaCheck";
 import type { QueryDetail, QueryPage, RunSummary, RunView, VariantSeries, BaselineLines } from "./viewModel";
 import type { ProbeStatus } from "./probeStatus";
 import type { ToyNotice } from "./toyModels";
-import { FIGURE_IDS, type FigureId } from "../core/figures/types";
+import { FIGURE_IDS } from "../core/figures/types";
+import { PNG_BASE64_SIGNATURE } from "./png";
 
 export const PANEL_VIEW_TYPE = "iclProbe.results";
 export const SIDEBAR_VIEW_ID = "iclProbe.sidebar";
@@ -30,18 +33,13 @@ export interface SidebarChart {
   baselines: BaselineLines;
 }
 
-/** What the panel persists with `vscode.setState` so the serializer can restore it after a reload. */
-export interface PanelPersistedState {
-  runs: { runId: string; path?: string }[];
-  focus?: string;
-}
-
 export type ExtensionToPanel =
   | { type: "state"; runs: RunView[]; focus?: string; persisted: PanelPersistedState; probe: ProbeStatus }
   | { type: "run"; run: RunView; persisted: PanelPersistedState }
   | { type: "removeRun"; runId: string; persisted: PanelPersistedState }
-  | { type: "queries"; page: QueryPage }
-  | { type: "queryDetail"; detail: QueryDetail }
+  /** Replies: `replyTo` is the id of the request (WebviewRequest) they answer. */
+  | { type: "queries"; replyTo: string; page: QueryPage }
+  | { type: "queryDetail"; replyTo: string; detail: QueryDetail }
   /** The probe's state changed (every view follows the one ProbeState). */
   | { type: "probe"; probe: ProbeStatus }
   /** Select this query (record `key` of the run): its cell, the grid page at `offset`, its detail. */
@@ -53,101 +51,105 @@ export type ExtensionToSidebar =
   | { type: "model"; model: ModelStatus }
   | { type: "probe"; probe: ProbeStatus };
 
-export type WebviewAction =
-  | "rerun"
-  | "openPanel"
-  | "openReport"
-  | "selectModel"
-  | "cancel"
-  | "export"
-  | "runProbe"
-  | "refresh"
+export const WEBVIEW_ACTIONS = [
+  "rerun",
+  "openPanel",
+  "openReport",
+  "selectModel",
+  "cancel",
+  "export",
+  "runProbe",
+  "refresh",
   /** Pick another run to show beside this one. */
-  | "compare"
+  "compare",
   /** Delete the run's folder (after a confirmation). */
-  | "removeRun"
+  "removeRun",
   /** Open the example the embedded toy model was made for. */
-  | "openExample"
+  "openExample",
   /** Show where iclProbe.modelPath lives (Remote or User settings). */
-  | "openModelSetting";
-const ACTIONS: readonly WebviewAction[] = ["rerun", "openPanel", "openReport", "selectModel", "cancel", "export", "runProbe", "refresh", "compare", "removeRun", "openExample", "openModelSetting"];
+  "openModelSetting",
+] as const;
+export type WebviewAction = (typeof WEBVIEW_ACTIONS)[number];
 
-export type WebviewToExtension =
-  | { type: "ready"; view: "panel" | "sidebar" }
-  | { type: "select"; runId: string; variant: string; k: number }
-  /** With `warning`: the queries (all variants and k) whose record carries that warning code. */
-  | { type: "queries"; runId: string; variant: string; k: number; offset: number; limit: number; warning?: string }
-  | { type: "queryDetail"; runId: string; key: number }
-  | { type: "closeRun"; runId: string }
-  | { type: "selectRun"; runId: string }
-  | { type: "action"; action: WebviewAction; runId?: string }
-  /** Save a figure of the Hypotheses view: SVG is rendered by the extension from its own data; PNG comes rasterised from the webview (base64). */
-  | { type: "exportFigure"; runId: string; figure: FigureId; format: "svg" | "png"; data?: string }
-  /** Run the variants a figure lacks, added to the same run. */
-  | { type: "runFigure"; runId: string; figure: FigureId };
-
-/** A warning code as the results schema allows it (kebab-case). */
-const WARNING_CODE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-const str = (v: unknown, max = 500): v is string => typeof v === "string" && v.length <= max;
-const int = (v: unknown, min = 0, max = 1e9): v is number => typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
-
-const isFigure = (v: unknown): v is FigureId => typeof v === "string" && (FIGURE_IDS as readonly string[]).includes(v);
+// Messages from a webview, defined once: the TypeScript type is derived from the schema, and the
+// extension validates every message against the same schema (ajv, core/schemaCheck.ts) before
+// acting on it. Extra properties are refused: a webview is untrusted input.
+const RunId = Type.String({ maxLength: 500 });
+const Index = Type.Integer({ minimum: 0, maximum: 1e9 });
+/**
+ * Requests that get a reply carry an id (GitLens's IpcRequest pattern): the reply names it in
+ * `replyTo`, and the webview applies only the reply to its latest request of that kind, so a
+ * slow reply to an older request (or to the previous instance of a reloaded view) cannot
+ * overwrite a newer one. Ids are "<view instance>-<counter>" (webview/shared/api.ts).
+ */
+const RequestId = Type.String({ maxLength: 64, pattern: "^[A-Za-z0-9-]+$" });
+const closed = { additionalProperties: false } as const;
+const Figure = StringEnum(FIGURE_IDS);
 /** 16 MB of PNG at most. */
 const MAX_PNG_BASE64 = 22_000_000;
-/** The PNG file signature (89 50 4E 47 0D 0A 1A 0A) in base64. */
-export const PNG_BASE64_SIGNATURE = "iVBORw0KGgo";
+
+export const WebviewToExtensionSchema = Type.Union([
+  Type.Object({ type: Type.Literal("ready"), view: Type.Union([Type.Literal("panel"), Type.Literal("sidebar")]) }, closed),
+  Type.Object({ type: Type.Literal("select"), runId: RunId, variant: Type.String({ maxLength: 500 }), k: Index }, closed),
+  Type.Object(
+    {
+      type: Type.Literal("queries"),
+      id: RequestId,
+      runId: RunId,
+      variant: Type.String({ maxLength: 500 }),
+      k: Index,
+      offset: Index,
+      limit: Type.Integer({ minimum: 1, maximum: 500 }),
+      /** The queries (all variants and k) whose record carries this warning code (kebab-case, as the results schema allows it). */
+      warning: Type.Optional(Type.String({ maxLength: 64, pattern: "^[a-z0-9]+(-[a-z0-9]+)*$" })),
+    },
+    closed,
+  ),
+  Type.Object({ type: Type.Literal("queryDetail"), id: RequestId, runId: RunId, key: Index }, closed),
+  Type.Object({ type: Type.Literal("closeRun"), runId: RunId }, closed),
+  Type.Object({ type: Type.Literal("selectRun"), runId: RunId }, closed),
+  Type.Object({ type: Type.Literal("action"), action: StringEnum(WEBVIEW_ACTIONS), runId: Type.Optional(RunId) }, closed),
+  /** Save a figure of the Hypotheses view as SVG: rendered by the extension from its own data. */
+  Type.Object({ type: Type.Literal("exportFigure"), runId: RunId, figure: Figure, format: Type.Literal("svg") }, closed),
+  /** ... or as PNG, rasterised by the webview: base64 of a PNG file (its signature first), a few hundred kilobytes; anything else is not one of ours. */
+  Type.Object(
+    {
+      type: Type.Literal("exportFigure"),
+      runId: RunId,
+      figure: Figure,
+      format: Type.Literal("png"),
+      data: Type.String({ maxLength: MAX_PNG_BASE64, pattern: `^${PNG_BASE64_SIGNATURE}[A-Za-z0-9+/]*=*$` }),
+    },
+    closed,
+  ),
+  /** Run the variants a figure lacks, added to the same run. */
+  Type.Object({ type: Type.Literal("runFigure"), runId: RunId, figure: Figure }, closed),
+]);
+export type WebviewToExtension = Static<typeof WebviewToExtensionSchema>;
+/** The messages that expect a reply, and so carry an id. */
+export type WebviewRequest = Extract<WebviewToExtension, { id: string }>;
+
+const PersistedRunSchema = Type.Object({ runId: RunId, path: Type.Optional(Type.String({ maxLength: 4096 })) });
+/** What the panel persists with `vscode.setState` so the serializer can restore it after a reload. */
+export const PanelPersistedStateSchema = Type.Object({ runs: Type.Array(PersistedRunSchema, { maxItems: 20 }), focus: Type.Optional(RunId) });
+export type PanelPersistedState = Static<typeof PanelPersistedStateSchema>;
+
+const message = checker(WebviewToExtensionSchema);
+const persistedRun = checker(PersistedRunSchema);
+const runId = checker(RunId);
+
 
 /** Validates a message posted by a webview; returns undefined for anything malformed. */
 export function parseWebviewMessage(m: unknown): WebviewToExtension | undefined {
-  if (typeof m !== "object" || m === null) return undefined;
-  const o = m as Record<string, unknown>;
-  switch (o.type) {
-    case "ready":
-      return o.view === "panel" || o.view === "sidebar" ? { type: "ready", view: o.view } : undefined;
-    case "select":
-      return str(o.runId) && str(o.variant) && int(o.k) ? { type: "select", runId: o.runId, variant: o.variant, k: o.k } : undefined;
-    case "queries":
-      if (o.warning !== undefined && !(str(o.warning, 64) && WARNING_CODE.test(o.warning))) return undefined;
-      return str(o.runId) && str(o.variant) && int(o.k) && int(o.offset) && int(o.limit, 1, 500)
-        ? { type: "queries", runId: o.runId, variant: o.variant, k: o.k, offset: o.offset, limit: o.limit, ...(o.warning !== undefined ? { warning: o.warning as string } : {}) }
-        : undefined;
-    case "queryDetail":
-      return str(o.runId) && int(o.key) ? { type: "queryDetail", runId: o.runId, key: o.key } : undefined;
-    case "closeRun":
-      return str(o.runId) ? { type: "closeRun", runId: o.runId } : undefined;
-    case "selectRun":
-      return str(o.runId) ? { type: "selectRun", runId: o.runId } : undefined;
-    case "exportFigure": {
-      if (!str(o.runId) || !isFigure(o.figure) || (o.format !== "svg" && o.format !== "png")) return undefined;
-      if (o.format === "svg") return { type: "exportFigure", runId: o.runId, figure: o.figure, format: "svg" };
-      // A PNG of a few hundred kilobytes as base64; anything else is not one of ours.
-      if (typeof o.data !== "string" || o.data.length > MAX_PNG_BASE64 || !/^[A-Za-z0-9+/]+=*$/.test(o.data) || !o.data.startsWith(PNG_BASE64_SIGNATURE)) return undefined;
-      return { type: "exportFigure", runId: o.runId, figure: o.figure, format: "png", data: o.data };
-    }
-    case "runFigure":
-      return str(o.runId) && isFigure(o.figure) ? { type: "runFigure", runId: o.runId, figure: o.figure } : undefined;
-    case "action":
-      if (!ACTIONS.includes(o.action as WebviewAction)) return undefined;
-      if (o.runId !== undefined && !str(o.runId)) return undefined;
-      return { type: "action", action: o.action as WebviewAction, ...(o.runId !== undefined ? { runId: o.runId as string } : {}) };
-    default:
-      return undefined;
-  }
+  return message.is(m) ? m : undefined;
 }
 
-/** Validates persisted panel state handed back by the serializer (it is webview-controlled). */
+/** Validates persisted panel state handed back by the serializer (it is webview-controlled): keeps the valid runs (at most 20). */
 export function parsePersistedState(s: unknown): PanelPersistedState {
   const out: PanelPersistedState = { runs: [] };
   if (!s || typeof s !== "object") return out;
-  const o = s as Record<string, unknown>;
-  if (Array.isArray(o.runs)) {
-    for (const r of o.runs.slice(0, 20)) {
-      if (r && typeof r === "object" && str((r as { runId?: unknown }).runId)) {
-        const p = (r as { path?: unknown }).path;
-        out.runs.push({ runId: (r as { runId: string }).runId, ...(str(p, 4096) ? { path: p } : {}) });
-      }
-    }
-  }
-  if (str(o.focus)) out.focus = o.focus;
+  const o = s as { runs?: unknown; focus?: unknown };
+  if (Array.isArray(o.runs)) out.runs = o.runs.filter((r) => persistedRun.is(r)).slice(0, 20).map((r) => ({ runId: r.runId, ...(r.path !== undefined ? { path: r.path } : {}) }));
+  if (runId.is(o.focus)) out.focus = o.focus;
   return out;
 }

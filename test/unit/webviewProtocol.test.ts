@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { parseWebviewMessage, parsePersistedState } from "../../src/shared/webviewProtocol";
+import { RequestIds } from "../../src/shared/requests";
 import { csp, webviewShell } from "../../src/extension/webviewHtml";
 import { reportForWebview } from "../../src/extension/reportView";
 
@@ -10,9 +11,9 @@ test("valid messages pass through unchanged", () => {
   const msgs = [
     { type: "ready", view: "panel" },
     { type: "select", runId: "a/b", variant: "ra-string#2", k: 4 },
-    { type: "queries", runId: "r", variant: "gold", k: 0, offset: 100, limit: 100 },
-    { type: "queries", runId: "r", variant: "gold", k: 0, offset: 0, limit: 100, warning: "boundary-merge" },
-    { type: "queryDetail", runId: "r", key: 12 },
+    { type: "queries", id: "ab12-1", runId: "r", variant: "gold", k: 0, offset: 100, limit: 100 },
+    { type: "queries", id: "ab12-2", runId: "r", variant: "gold", k: 0, offset: 0, limit: 100, warning: "boundary-merge" },
+    { type: "queryDetail", id: "ab12-3", runId: "r", key: 12 },
     { type: "closeRun", runId: "r" },
     { type: "selectRun", runId: "r" },
     { type: "action", action: "openReport", runId: "r" },
@@ -27,9 +28,11 @@ test("valid messages pass through unchanged", () => {
 test("malformed messages are rejected", () => {
   const bad = [
     null, 3, "ready", [], { type: "ready", view: "other" }, { type: "select", runId: "r", variant: "gold", k: -1 },
-    { type: "select", runId: "r", variant: "gold", k: 1.5 }, { type: "queries", runId: "r", variant: "g", k: 0, offset: 0, limit: 100000 },
+    { type: "select", runId: "r", variant: "gold", k: 1.5 }, { type: "queries", id: "a-1", runId: "r", variant: "g", k: 0, offset: 0, limit: 100000 },
+    { type: "queries", runId: "r", variant: "g", k: 0, offset: 0, limit: 10 }, { type: "queryDetail", id: "a b", runId: "r", key: 1 },
+    { type: "queries", id: "a-1", runId: "r", variant: "g", k: 0, offset: 0, limit: 10, warning: "Not A Code" }, { type: "closeRun", runId: "r", extra: 1 },
     { type: "queryDetail", runId: 5, key: 1 }, { type: "action", action: "rm -rf" },
-    { type: "queries", runId: "r", variant: "g", k: 0, offset: 0, limit: 10, warning: "Bad Code" }, { type: "queries", runId: "r", variant: "g", k: 0, offset: 0, limit: 10, warning: 3 }, { type: "action", action: "rerun", runId: 7 }, { type: "unknown" },
+    { type: "queries", id: "a-2", runId: "r", variant: "g", k: 0, offset: 0, limit: 10, warning: "Bad Code" }, { type: "queries", id: "a-3", runId: "r", variant: "g", k: 0, offset: 0, limit: 10, warning: 3 }, { type: "action", action: "rerun", runId: 7 }, { type: "unknown" },
   ];
   for (const m of bad) assert.equal(parseWebviewMessage(m), undefined, JSON.stringify(m));
 });
@@ -41,6 +44,23 @@ test("the guard never throws and only returns known types (property)", () => {
       return r === undefined || ["ready", "select", "queries", "queryDetail", "closeRun", "selectRun", "action"].includes(r.type);
     }),
   );
+});
+
+test("a reply is applied only when it answers the latest request of its type, and never across view instances", () => {
+  const view = new RequestIds<"queries" | "queryDetail">("v1");
+  const a = view.next("queries");
+  const d = view.next("queryDetail");
+  const b = view.next("queries");
+  assert.notEqual(a, b);
+  assert.equal(view.isCurrent("queries", a), false, "an older page request's reply is stale");
+  assert.equal(view.isCurrent("queries", b), true);
+  assert.equal(view.isCurrent("queryDetail", d), true, "requests of another type do not supersede it");
+  assert.equal(view.isCurrent("queryDetail", b), false);
+  // The same view reloaded: its counter starts again, but the instance part differs.
+  const reloaded = new RequestIds<"queries" | "queryDetail">("v2");
+  const c = reloaded.next("queries");
+  assert.equal(reloaded.isCurrent("queries", a), false, "a reply meant for the previous instance does not land");
+  assert.equal(reloaded.isCurrent("queries", c), true);
 });
 
 test("persisted panel state is sanitised", () => {
@@ -73,11 +93,14 @@ test("the HTML report gets a nonce CSP inside VS Code", () => {
   assert.ok(out.includes(`type="application/json" nonce="XYZ"`));
 });
 
-test("figure messages: known figures only; a PNG must be base64 with the PNG signature; an SVG carries no data", () => {
+test("figure messages: known figures only; a PNG must be base64 with the PNG signature; an SVG with data is refused", () => {
   assert.equal(parseWebviewMessage({ type: "runFigure", runId: "r", figure: "h9" }), undefined);
   assert.equal(parseWebviewMessage({ type: "exportFigure", runId: "r", figure: "h1-ra-vs-k", format: "pdf" }), undefined);
   assert.equal(parseWebviewMessage({ type: "exportFigure", runId: "r", figure: "h1-ra-vs-k", format: "png", data: "PHN2Zz4=" }), undefined, "not a PNG");
   assert.equal(parseWebviewMessage({ type: "exportFigure", runId: "r", figure: "h1-ra-vs-k", format: "png", data: "iVBORw0KGgo<script>" }), undefined);
   assert.equal(parseWebviewMessage({ type: "exportFigure", runId: "r", figure: "h1-ra-vs-k", format: "png" }), undefined);
-  assert.deepEqual(parseWebviewMessage({ type: "exportFigure", runId: "r", figure: "h1-ra-vs-k", format: "svg", data: "<svg onload=x>" }), { type: "exportFigure", runId: "r", figure: "h1-ra-vs-k", format: "svg" }, "an SVG is rendered by the extension, never taken from the webview");
+  // An SVG is rendered by the extension, never taken from the webview: one with data is refused.
+  assert.equal(parseWebviewMessage({ type: "exportFigure", runId: "r", figure: "h1-ra-vs-k", format: "svg", data: "<svg onload=x>" }), undefined);
+  assert.deepEqual(parseWebviewMessage({ type: "exportFigure", runId: "r", figure: "h1-ra-vs-k", format: "svg" }), { type: "exportFigure", runId: "r", figure: "h1-ra-vs-k", format: "svg" });
+  assert.deepEqual(parseWebviewMessage({ type: "exportFigure", runId: "r", figure: "h1-ra-vs-k", format: "png", data: "iVBORw0KGgoAAAA=" }), { type: "exportFigure", runId: "r", figure: "h1-ra-vs-k", format: "png", data: "iVBORw0KGgoAAAA=" });
 });

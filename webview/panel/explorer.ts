@@ -4,7 +4,7 @@
 // picked from the editor's end-of-line result ("reveal") selects its cell, the page holding it,
 // the row, and brings the detail into view.
 import type { QueryDetail, QueryPage, QueryRow, RunView } from "../../src/shared/viewModel.js";
-import { send } from "../shared/api.js";
+import { request } from "../shared/api.js";
 import { button, dataGrid, dropdown, el } from "../shared/components.js";
 import { detailWarnings, predictedText, rowWarnings } from "./warnings.js";
 import { labelScores, P_TITLE } from "./scoresChart.js";
@@ -73,7 +73,7 @@ export function queryExplorer(st: ExplorerState, run: RunView, act: ExplorerActi
           key: (r) => String(r.key),
           selected,
           label: `Queries of ${filter ? `warning ${filter}` : `${run.selection.variant}, k = ${run.selection.k}`}: pick one to see its scores and prompt (p: ${P_TITLE})`,
-          onRow: (r) => send({ type: "queryDetail", runId: run.runId, key: r.key }),
+          onRow: (r) => request({ type: "queryDetail", runId: run.runId, key: r.key }),
         },
       ),
     );

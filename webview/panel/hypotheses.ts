@@ -7,7 +7,7 @@ import type { Figure } from "../../src/core/figures/types.js";
 import type { RunView } from "../../src/shared/viewModel.js";
 import { figureSvg } from "../../src/shared/figureSvg.js";
 import { groupRuns } from "../../src/shared/figureRuns.js";
-import { PNG_BASE64_SIGNATURE } from "../../src/shared/webviewProtocol.js";
+import { PNG_BASE64_SIGNATURE } from "../../src/shared/png.js";
 import { send } from "../shared/api.js";
 import { el, button, badge } from "../shared/components.js";
 import { verdictCard } from "../shared/verdictCard.js";

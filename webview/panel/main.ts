@@ -6,7 +6,7 @@
 import type { ExtensionToPanel } from "../../src/shared/webviewProtocol.js";
 import type { QueryDetail, QueryPage, RunView } from "../../src/shared/viewModel.js";
 import { IDLE, isBusy, progressLine, type ProbeStatus } from "../../src/shared/probeStatus.js";
-import { send, saveState } from "../shared/api.js";
+import { isCurrentReply, request, send, saveState } from "../shared/api.js";
 import { el, button, dropdown, table, pct, badge, divider } from "../shared/components.js";
 import { axisColours, makeChart, dropChart, palette, watchTheme } from "../shared/charts.js";
 import { drawAccuracy } from "../shared/accuracyChart.js";
@@ -38,7 +38,7 @@ function focused(): RunView | undefined {
 
 function requestPage(run: RunView, offset = 0): void {
   const warning = state.warning?.runId === run.runId ? state.warning.code : undefined;
-  send({ type: "queries", runId: run.runId, variant: run.selection.variant, k: run.selection.k, offset, limit: PAGE, ...(warning ? { warning } : {}) });
+  request({ type: "queries", runId: run.runId, variant: run.selection.variant, k: run.selection.k, offset, limit: PAGE, ...(warning ? { warning } : {}) });
 }
 
 function selectCell(run: RunView, variant: string, k: number): void {
@@ -266,10 +266,12 @@ window.addEventListener("message", (ev: MessageEvent<ExtensionToPanel>) => {
       if (focused()) requestPage(focused()!);
       break;
     case "queries":
+      if (!isCurrentReply("queries", m.replyTo)) break;
       state.page = m.page;
       renderExplorer({ row: state.reveal?.runId === m.page.runId });
       break;
     case "queryDetail": {
+      if (!isCurrentReply("queryDetail", m.replyTo)) break;
       const refocus = state.focus !== m.detail.runId;
       state.detail = m.detail;
       state.focus = m.detail.runId;
@@ -289,8 +291,8 @@ window.addEventListener("message", (ev: MessageEvent<ExtensionToPanel>) => {
       const run = state.runs.find((r) => r.runId === m.runId);
       if (run) run.selection = { variant: m.variant, k: m.k };
       render();
-      send({ type: "queries", runId: m.runId, variant: m.variant, k: m.k, offset: m.offset, limit: PAGE });
-      send({ type: "queryDetail", runId: m.runId, key: m.key });
+      request({ type: "queries", runId: m.runId, variant: m.variant, k: m.k, offset: m.offset, limit: PAGE });
+      request({ type: "queryDetail", runId: m.runId, key: m.key });
       break;
     }
     case "error":

@@ -1,5 +1,6 @@
 // The VS Code webview API, acquired once, typed with the shared protocol.
-import type { WebviewToExtension } from "../../src/shared/webviewProtocol.js";
+import type { WebviewRequest, WebviewToExtension } from "../../src/shared/webviewProtocol.js";
+import { RequestIds } from "../../src/shared/requests.js";
 
 interface VsCodeApi {
   postMessage(m: unknown): void;
@@ -21,4 +22,18 @@ export function saveState(s: unknown): void {
 }
 export function loadState(): unknown {
   return api.getState();
+}
+
+const ids = new RequestIds<WebviewRequest["type"]>(Math.random().toString(36).slice(2, 10) || "v");
+
+type Unsent<T> = T extends { id: string } ? Omit<T, "id"> : never;
+
+/** Sends a request; only the reply to the latest request of its type will be accepted. */
+export function request(m: Unsent<WebviewRequest>): void {
+  api.postMessage({ ...m, id: ids.next(m.type) });
+}
+
+/** Whether a reply answers the latest request of its type (else it is stale and dropped). */
+export function isCurrentReply(type: WebviewRequest["type"], replyTo: string): boolean {
+  return ids.isCurrent(type, replyTo);
 }

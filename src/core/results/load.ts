@@ -1,34 +1,16 @@
-// Reading a results file: parse, migrate older versions, validate against the JSON Schema with
-// ajv (pure JS, so it may live in core) and report the first failing path with the file name.
-import Ajv from "ajv";
-import { RESULTS_JSON_SCHEMA } from "./jsonSchema";
+// Reading a results file: parse, migrate older versions, validate against the schema of the
+// current version (schema.ts, through core/schemaCheck.ts) and report the first failing path
+// with the file name.
+import { checker } from "../schemaCheck";
 import { migrateResults, ResultsError } from "./migrate";
-import { RESULTS_SCHEMA_VERSION, type ResultsFile } from "./schema";
+import { RESULTS_SCHEMA_VERSION, ResultsFileSchema, type ResultsFile } from "./schema";
 
-let validator: ReturnType<Ajv["compile"]> | undefined;
-function validate(doc: unknown): ReturnType<Ajv["compile"]> {
-  if (!validator) {
-    // allErrors off: the message names the first problem, which is what a user can act on.
-    const ajv = new Ajv({ allErrors: false, strict: false });
-    validator = ajv.compile(RESULTS_JSON_SCHEMA);
-  }
-  validator(doc);
-  return validator;
-}
+const results = checker(ResultsFileSchema);
 
 /** Validates an in-memory document of the current version; throws ResultsError on the first problem. */
 export function assertValidResults(doc: unknown, file: string): asserts doc is ResultsFile {
-  const v = validate(doc);
-  const err = v.errors?.[0];
-  if (err) {
-    const extra =
-      err.keyword === "required"
-        ? `missing property "${(err.params as { missingProperty: string }).missingProperty}"`
-        : err.keyword === "enum"
-          ? `${err.message} (${(err.params as { allowedValues: unknown[] }).allowedValues.map((x) => JSON.stringify(x)).join(", ")})`
-          : err.message ?? err.keyword;
-    throw new ResultsError(file, err.instancePath || "/", `invalid results file: ${extra}`);
-  }
+  const p = results.problem(doc);
+  if (p) throw new ResultsError(file, p.path, `invalid results file: ${p.message}`);
 }
 
 /** Parses, migrates and validates the text of a results file. */

@@ -55,6 +55,8 @@ function v1to2(doc: Json, file: string): Json {
       ...manifest,
       engine,
       machine: { platform: "unknown", arch: "unknown", cpus: Number(oldMachine.threads ?? 0), node: "unknown" },
+      // Version 1 wrote only the settings a run set; the rest had these defaults.
+      ...(settings ? { settings: { instruction: "", verbalizers: {}, balance: false, calibrate: false, ...settings } } : {}),
       planFingerprint: "v1",
       status: manifest.endedAt ? "complete" : "interrupted",
       progress: { done: out.length, total },

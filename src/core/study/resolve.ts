@@ -6,6 +6,7 @@ import type { GridBlock, ProbeSettings } from "../types";
 import { getVariant } from "../variants";
 import type { FigureId } from "../figures/types";
 import type { StudyBlock, StudyDefinition } from "./catalog";
+import type { StudyManifest } from "../results/schema";
 
 /** What the user may set (absent: the study's default). */
 export interface StudyOptions {
@@ -19,15 +20,7 @@ export interface StudyOptions {
 }
 
 /** The study as the results file's manifest records it (results v3, optional `manifest.study`). */
-export interface StudyManifest {
-  id: string;
-  name: string;
-  k: number;
-  kCurve: number[];
-  draws: number;
-  /** The figures of the study (all of them, also when --figures ran a subset). */
-  figures: FigureId[];
-}
+export type { StudyManifest };
 
 export interface ResolvedStudy {
   study: StudyDefinition;
