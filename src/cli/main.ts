@@ -1,6 +1,5 @@
 // icl-probe: the command-line face of the tool (run / preview / report). main() returns the exit
 // code instead of exiting so tests can call it in-process; the shim bin/icl-probe.js exits with it.
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { EXIT, USAGE, UsageError, parseCommand, type Command } from "./args";
@@ -9,10 +8,10 @@ import { parseDemoBytes, printable } from "../core/demoFile";
 import { toIclJsonl } from "../core/demoFile/serialize";
 import { PlanError, planExperiment, materializeGroup, VariantCache } from "../core/experiment/plan";
 import { buildPrompt, renderPromptText } from "../core/prompt";
-import { VARIANTS, VariantError, createVariant, expandVariantKeys, getVariant, parseVariantKey, readsLexicon, type VariantInstance } from "../core/variants";
+import { VariantError, createVariant, getVariant, parseVariantKey, readsLexicon, type VariantInstance } from "../core/variants";
 import { withTokenizer, type VocabEntry } from "../core/tokenizer";
-import { closest } from "../core/demoFile/text";
-import { PreflightError, unbuildableVariants } from "../runner/preflight";
+import { PreflightError } from "../runner/preflight";
+import { PrepareError, prepareRun, variantKeys, type PreparedRun, type PrepareInput } from "../runner/prepare";
 import { checkGgufStart } from "../engine/ggufCheck";
 import { ResultsError } from "../core/results/migrate";
 import { pAboveChanceText } from "../core/results/summary";
@@ -22,7 +21,7 @@ import { EngineFailure } from "../engine/protocol";
 import { defaultModelPath } from "../engine/defaultModel";
 import { runExperiment, RunError, type ProgressEvent } from "../runner/run";
 import { writeFigures, writeOutputs, writeReportFromFile } from "../runner/outputs";
-import { OutputError, checkOutputDir, writeFileAtomic } from "../runner/checkpoint";
+import { OutputError, writeFileAtomic } from "../runner/checkpoint";
 import type { ResultsFile, ScoringMode } from "../core/results/schema";
 import { tryLoadLexicon } from "../node/lexicon";
 import { createProgressReporter } from "./progress";
@@ -161,11 +160,8 @@ function withClasses(overrides: Partial<ProbeSettings>, classesFile: string | un
   return classesFile ? { ...overrides, labelMap: readClassesFile(classesFile) } : overrides;
 }
 
-/**
- * Reads and validates a demo file; prints every problem; returns undefined when it has errors.
- * `text` is the file's exact bytes as text (its sha256 identifies the run), `file` the parse.
- */
-function loadDemoFile(path: string, overrides: Partial<ProbeSettings>, io: Io, opts: { quiet?: boolean; ignore?: (p: Problem) => boolean } = {}): { file: DemoFile; text: string; sha256: string } | undefined {
+/** The demo file's bytes; prints a located error and returns undefined when there is no such file. */
+function readDemoBytes(path: string, io: Io): Buffer | undefined {
   const abs = resolve(path);
   if (!existsSync(abs)) {
     io.err(`${printable(path)}:1:1: error: file not found (check the path; demo files are JSON Lines, a JSON array, CSV/TSV or LABEL:text lines)`);
@@ -175,18 +171,25 @@ function loadDemoFile(path: string, overrides: Partial<ProbeSettings>, io: Io, o
     io.err(`${printable(path)}:1:1: error: is a directory, not a demo file`);
     return undefined;
   }
-  const bytes = readFileSync(abs);
-  const file = parseDemoBytes(bytes, path, overrides);
+  return readFileSync(abs);
+}
+
+/** Prints a parsed file's problems (those `ignore` keeps) and what was read; returns the number of errors. */
+function printParse(path: string, file: DemoFile, io: Io, opts: { quiet?: boolean; ignore?: (p: Problem) => boolean } = {}): number {
   const problems = opts.ignore ? file.problems.filter((p) => !opts.ignore!(p)) : file.problems;
   for (const p of problems) io.err(formatProblem(p));
   const errors = problems.filter((p) => p.severity === "error").length;
   if (!opts.quiet || errors) io.err(printable(`read ${path} as ${file.shape}: ${file.examples.length} examples, ${file.classes.length} classes`));
-  if (errors) {
-    io.err(printable(`icl-probe: ${path} has ${errors} error(s); fix them and run again.`));
-    return undefined;
-  }
-  // The run is identified by the file's bytes (for UTF-8 files the same hash as of its text).
-  return { file, text: bytes.toString("utf8"), sha256: createHash("sha256").update(bytes).digest("hex") };
+  if (errors) io.err(printable(`icl-probe: ${path} has ${errors} error(s); fix them and run again.`));
+  return errors;
+}
+
+/** Reads, parses and validates a demo file for preview and import; prints every problem; undefined when it has errors. */
+function loadDemoFile(path: string, overrides: Partial<ProbeSettings>, io: Io, opts: { quiet?: boolean; ignore?: (p: Problem) => boolean } = {}): { file: DemoFile } | undefined {
+  const bytes = readDemoBytes(path, io);
+  if (!bytes) return undefined;
+  const file = parseDemoBytes(bytes, path, overrides);
+  return printParse(path, file, io, opts) ? undefined : { file };
 }
 
 function defaultOutDir(demoPath: string): string {
@@ -208,39 +211,23 @@ function quoteArg(a: string): string {
   return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Unknown variant ids are usage errors (exit 1), named with the closest known ids. */
+/** Unknown variant ids and malformed keys are usage errors (exit 1), named with the closest known ids. */
 function checkVariantIds(variants: readonly string[]): string[] {
-  let keys: string[];
   try {
-    keys = expandVariantKeys(variants);
+    return variantKeys(variants);
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw e instanceof PrepareError ? new UsageError(printable(e.message)) : e;
   }
-  const unknown = keys.filter((k) => !getVariant(k));
-  if (unknown.length) {
-    const known = VARIANTS.map((v) => v.id);
-    const named = unknown.map((k) => {
-      const guess = closest(parseVariantKey(k).id, known);
-      return `"${printable(k)}"${guess ? ` (did you mean "${guess}"?)` : ""}`;
-    });
-    throw new UsageError(`unknown variant${unknown.length === 1 ? "" : "s"} ${named.join(", ")}; known variants: ${known.join(", ")}`);
-  }
-  return keys;
 }
 
 async function run(cmd: Extract<Command, { cmd: "run" }>, io: Io, argv: string[]): Promise<number> {
-  const loaded = loadDemoFile(cmd.file, withClasses(cmd.overrides, cmd.classesFile), io, { quiet: cmd.json });
-  if (!loaded) return EXIT.badInput;
-  const { file, text, sha256 } = loaded;
-  return execute({ ...cmd, file, text, sha256, settings: file.settings, outDir: resolve(cmd.out ?? defaultOutDir(cmd.file)) }, io, argv);
+  const overrides = withClasses(cmd.overrides, cmd.classesFile);
+  return execute({ ...cmd, outDir: resolve(cmd.out ?? defaultOutDir(cmd.file)) }, { overrides }, io, argv);
 }
 
-/** A planned run for the engine: what `run` and `study` hand to execute(). */
+/** What `run` and `study` hand to execute(): the demo file and the flags. */
 interface Job {
-  file: DemoFile;
-  text: string;
-  sha256: string;
-  settings: ProbeSettings;
+  file: string;
   model?: string;
   outDir: string;
   resume: boolean;
@@ -256,26 +243,47 @@ interface Job {
   mode: ScoringMode;
 }
 
-/** Runs a job through the one runner: checks, engine, Ctrl-C, progress, the run's files, the printed summary, the resume hint. */
-async function execute(cmd: Job, io: Io, argv: string[]): Promise<number> {
-  const { file, text, sha256, settings, outDir } = cmd;
-  // Everything that can be known before the model loads is checked here, in this order: variant
-  // ids, the plan, variants this file cannot have, the results folder, the model path.
-  const keys = checkVariantIds(settings.variants);
-  planExperiment({ file, settings });
-  const lexicon = keys.some(readsLexicon) ? tryLoadLexicon() : undefined;
-  const unbuildable = unbuildableVariants(keys, file, settings, lexicon ? { lexicon } : {});
-  for (const u of unbuildable) io.err(printable(`icl-probe: skipping ${u.variant}: ${u.reason}`));
-  if (unbuildable.length === keys.length) {
+/**
+ * Runs a job through the one runner: the preparation the editor shares, the engine, Ctrl-C,
+ * progress, the run's files, the printed summary, the resume hint. `prep` is what the caller adds
+ * to the preparation (the settings overrides; a study's grid and manifest; what to print once the
+ * plan is made).
+ */
+async function execute(cmd: Job, prep: Pick<PrepareInput, "overrides" | "adjustSettings" | "study"> & { onPlanned?: (run: PreparedRun) => void }, io: Io, argv: string[]): Promise<number> {
+  const bytes = readDemoBytes(cmd.file, io);
+  if (!bytes) return EXIT.badInput;
+  const { outDir } = cmd;
+  const remote = isRemoteSpec(cmd.model);
+  const modelPath = remote ? cmd.model!.trim() : resolve(cmd.model ?? defaultModelPath());
+  // The one preparation the editor shares (runner/prepare.ts): everything that can be known
+  // before the model loads is answered here, in this order: the file's problems, variant keys,
+  // the plan, variants this file cannot have, the server's limits, the results folder, the model path.
+  let prepared: PreparedRun;
+  try {
+    const p = await prepareRun({
+      path: cmd.file,
+      content: bytes,
+      overrides: prep.overrides,
+      ...(prep.adjustSettings ? { adjustSettings: prep.adjustSettings } : {}),
+      ...(prep.study ? { study: prep.study } : {}),
+      modelPath,
+      remote,
+      outDir,
+      onParsed: (f) => printParse(cmd.file, f, io, { quiet: cmd.json }),
+      ...(remote ? { checkSettings: checkRemoteVariants } : {}),
+    });
+    if (!p.ready) return EXIT.badInput;
+    prepared = p.run;
+  } catch (e) {
+    if (!(e instanceof PrepareError)) throw e;
+    if (e.code !== "no-buildable-variant") throw new UsageError(printable(e.message));
+    for (const u of e.unbuildable) io.err(printable(`icl-probe: skipping ${u.variant}: ${u.reason}`));
     io.err("icl-probe: no variant of this run can be built for this file; see above.");
     return EXIT.badInput;
   }
-  const remote = isRemoteSpec(cmd.model);
-  if (remote) checkRemoteVariants(settings);
-  const modelPath = remote ? cmd.model!.trim() : resolve(cmd.model ?? defaultModelPath());
-  checkOutputDir(outDir);
-  // A local path that cannot be a GGUF file is answered at once, without starting the engine.
-  if (!remote) await checkGgufStart(modelPath);
+  const { file, settings } = prepared;
+  prep.onPlanned?.(prepared);
+  for (const u of prepared.unbuildable) io.err(printable(`icl-probe: skipping ${u.variant}: ${u.reason}`));
   const engine: EngineClient | RemoteEngine = remote
     ? await connectRemote(modelPath, { concurrency: cmd.concurrency, timeoutSeconds: cmd.timeoutSeconds, log: (level, msg) => (level === "error" || (level === "warn" && !cmd.json)) && io.err(msg) })
     : await EngineClient.start({ log: (level, msg) => level === "error" && io.err(`engine: ${msg}`) });
@@ -306,7 +314,7 @@ async function execute(cmd: Job, io: Io, argv: string[]): Promise<number> {
       if (!cmd.json) io.err(`model ${basename(modelPath)} (${info.architecture}, vocabulary ${info.vocabSize}, ${info.threads} threads, ${info.mode} scoring); writing ${outDir}`);
     }
     const outcome = await runExperiment(
-      { file, fileText: text, fileSha256: sha256, settings, modelPath, ...(lexicon ? { variantContext: { lexicon } } : {}), ...(cmd.study ? { study: cmd.study.manifest } : {}) },
+      prepared,
       {
         engine,
         signal: controller.signal,
@@ -405,17 +413,23 @@ async function study(cmd: Extract<Command, { cmd: "study" }>, io: Io, argv: stri
   if (!def) throw new UsageError(`unknown study "${cmd.study}" (known: ${STUDIES.map((s) => s.id).join(", ")}; icl-probe study --list)`);
   const mapping = withClasses(cmd.overrides, cmd.classesFile);
   const resolved = resolveStudy(def, cmd.options);
-  const loaded = loadDemoFile(cmd.file, { ...mapping, ...resolved.overrides, ...(cmd.selection ? { selection: cmd.selection } : {}) }, io, { quiet: cmd.json });
-  if (!loaded) return EXIT.badInput;
-  const settings = withStudyGrid(loaded.file.settings, resolved);
-  const plan = planExperiment({ file: loaded.file, settings });
-  if (!cmd.json) {
-    io.err(studyPlanText(resolved.manifest, plan, basename(cmd.file)));
-    for (const n of resolved.notes) io.err(`  note: ${n}`);
-  }
   const name = basename(cmd.file).replace(/\.(icl\.jsonl|jsonl|csv|tsv)$/i, "") || "run";
   const outDir = resolve(cmd.out ?? join("icl-results", `${name}-${def.id}`));
-  return execute({ file: loaded.file, text: loaded.text, sha256: loaded.sha256, settings, model: cmd.model, outDir, resume: cmd.resume, json: cmd.json, mode: cmd.mode, study: resolved, estimate: cmd.estimate }, io, argv);
+  return execute(
+    { file: cmd.file, model: cmd.model, outDir, resume: cmd.resume, json: cmd.json, mode: cmd.mode, study: resolved, estimate: cmd.estimate },
+    {
+      overrides: { ...mapping, ...resolved.overrides, ...(cmd.selection ? { selection: cmd.selection } : {}) },
+      adjustSettings: (settings) => withStudyGrid(settings, resolved),
+      study: resolved.manifest,
+      onPlanned: (run) => {
+        if (cmd.json) return;
+        io.err(studyPlanText(resolved.manifest, run.plan, basename(cmd.file)));
+        for (const n of resolved.notes) io.err(`  note: ${n}`);
+      },
+    },
+    io,
+    argv,
+  );
 }
 
 function studyList(io: Io): number {

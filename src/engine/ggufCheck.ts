@@ -166,3 +166,40 @@ export async function checkGgufFile(path: string, opts: { vocabOnly?: boolean } 
   }
   return { info, sizeBytes: size, architecture: typeof arch === "string" ? arch : "", tensorCount };
 }
+
+/** What the model picker and the downloader show of a model file. */
+export interface GgufSummary {
+  path: string;
+  sizeBytes: number;
+  architecture: string;
+  /** general.name, when the file has one. */
+  name?: string;
+  /** general.file_type without node-llama-cpp's ALL_/MOSTLY_ prefix ("F32", "Q8_0", "Q4_K_M"), or "unknown". */
+  quantization: string;
+  vocabSize?: number;
+  contextLength?: number;
+}
+
+/**
+ * The one pre-check (checkGgufFile) and a summary of the file. Safe in the extension host:
+ * readGgufFileInfo is node-llama-cpp's pure-JS header parser, imported on first use; the native
+ * part of node-llama-cpp only loads in the engine process (getLlama), which this never calls.
+ */
+export async function describeGgufFile(path: string): Promise<GgufSummary> {
+  const r = await checkGgufFile(path);
+  const { GgufFileType } = await loadNodeLlamaCpp();
+  const meta = r.info.metadata as unknown;
+  const ft = get(meta, "general.file_type");
+  const tokens = get(meta, "tokenizer.ggml.tokens");
+  const ctx = get(meta, `${r.architecture}.context_length`);
+  const name = get(meta, "general.name");
+  return {
+    path,
+    sizeBytes: r.sizeBytes,
+    architecture: r.architecture,
+    ...(typeof name === "string" && name ? { name } : {}),
+    quantization: typeof ft === "number" ? ((GgufFileType as unknown as Record<number, string>)[ft]?.replace(/^(ALL|MOSTLY)_/, "") ?? `file type ${ft}`) : "unknown",
+    ...(Array.isArray(tokens) ? { vocabSize: tokens.length } : {}),
+    ...(typeof ctx === "number" ? { contextLength: ctx } : {}),
+  };
+}

@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, existsSync, readdirSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import type { DownloadChildEvent, DownloadErrorCode } from "./downloadTypes";
-import { readGgufHeader, type GgufHeaderInfo } from "./ggufHeader";
+import { describeGgufFile, type GgufSummary } from "../engine/ggufCheck";
 
 export class DownloadError extends Error {
   constructor(
@@ -47,7 +47,7 @@ export interface DownloadOptions {
 
 export interface DownloadResult {
   path: string;
-  header: GgufHeaderInfo;
+  header: GgufSummary;
   resumedFromBytes: number;
 }
 
@@ -91,7 +91,7 @@ export function partialDownloads(dirPath: string, sinceMs = 0): string[] {
   return readdirSync(dirPath).filter((f) => f.endsWith(".ipull") && statSync(join(dirPath, f)).mtimeMs >= sinceMs);
 }
 
-async function checkDownloaded(path: string, sha256: string | undefined): Promise<GgufHeaderInfo> {
+async function checkDownloaded(path: string, sha256: string | undefined): Promise<GgufSummary> {
   if (sha256) {
     const got = await fileSha256(path);
     if (got !== sha256.toLowerCase()) {
@@ -104,7 +104,7 @@ async function checkDownloaded(path: string, sha256: string | undefined): Promis
     }
   }
   try {
-    return await readGgufHeader(path);
+    return await describeGgufFile(path);
   } catch (e) {
     throw new DownloadError("not-gguf", `downloaded ${path}, but it is not a usable GGUF model: ${(e as Error).message}`);
   }

@@ -1,11 +1,12 @@
 // Model picker: GGUF files in the workspace, recently used, the configured one, the embedded
 // default, "Browse...", "Download..." and "OpenAI-compatible server..." (a model served by vLLM
 // or SGLang, docs/REMOTE.md). Each GGUF entry shows size, architecture and quantization read by
-// the pure-JS header reader (ggufHeader.ts): node-llama-cpp never loads in the host.
+// the one GGUF pre-check (engine/ggufCheck.ts, node-llama-cpp's pure-JS readGgufFileInfo):
+// node-llama-cpp's native part never loads in the host.
 import * as vscode from "vscode";
 import { existsSync } from "node:fs";
 import { basename } from "node:path";
-import { readGgufHeader, type GgufHeaderInfo } from "./ggufHeader";
+import { describeGgufFile, type GgufSummary } from "../engine/ggufCheck";
 import { formatBytes } from "../core/format";
 import { defaultModelPath } from "../engine/defaultModel";
 import { showError, log } from "./log";
@@ -87,13 +88,13 @@ interface ModelItem extends vscode.QuickPickItem {
   isDefault?: boolean;
 }
 
-function describe(h: GgufHeaderInfo): string {
+function describe(h: GgufSummary): string {
   return `${formatBytes(h.sizeBytes)} · ${h.architecture} · ${h.quantization}${h.vocabSize ? ` · vocab ${h.vocabSize}` : ""}`;
 }
 
 async function itemFor(path: string, label: string, extra?: string): Promise<ModelItem> {
   try {
-    const h = await readGgufHeader(path);
+    const h = await describeGgufFile(path);
     return { label, description: describe(h), detail: extra ? `${extra} — ${path}` : path, path };
   } catch (e) {
     return { label: `$(warning) ${label}`, description: "unreadable", detail: `${(e as Error).message}`, path };
@@ -170,7 +171,7 @@ export async function pickModel(models: ModelRegistry, trusted: boolean, secrets
 /** Checks the file's GGUF header before selecting it, so a bad file gives a clear error now. */
 export async function selectModelPath(models: ModelRegistry, path: string, isDefault = false): Promise<boolean> {
   try {
-    const h = await readGgufHeader(path);
+    const h = await describeGgufFile(path);
     await models.select(isDefault ? undefined : path);
     log().info(`model selected: ${path} (${describe(h)})`);
     return true;

@@ -1,24 +1,23 @@
 // Runs probes from the editor: validates the demo file and the model first (clear messages),
 // starts the engine on the first probe (never at activation), runs the experiment through the
 // shared runner (src/runner/run.ts) in a cancellable progress notification with the ETA, shows
-// live results from the runner's checkpoints, and writes the CSVs and the HTML report at the end.
+// live results from the runner's snapshots (in memory, onSnapshot), and writes the CSVs and the
+// HTML report at the end.
 // A second probe while one runs asks whether to queue it or cancel the running one.
 // The controller is the only writer of the ProbeState (probeState.ts) that every view follows.
 import * as vscode from "vscode";
-import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
-import { decodeDemoBytes, needsColumnMapping, parseDemoFile } from "../core/demoFile";
-import { planExperiment, type ExperimentPlan } from "../core/experiment/plan";
-import type { DemoFile, ProbeSettings } from "../core/types";
+import { decodeDemoBytes, needsColumnMapping } from "../core/demoFile";
+import type { ProbeSettings } from "../core/types";
+import type { ResultsFile } from "../core/results/schema";
 import { findStudy, resolveStudy, withStudyGrid, type StudyManifest, type StudyOptions } from "../core/study";
 import { studyPlanText } from "../core/study/describe";
 import { runExperiment, type EngineLike, type ProgressEvent } from "../runner/run";
+import { prepareRun, type PreparedRun, type PrepareInput } from "../runner/prepare";
 import { writeFigures, writeOutputs } from "../runner/outputs";
 import { analyseRun } from "../core/analysis";
-import { RESULTS_FILE, checkOutputDir } from "../runner/checkpoint";
-import { parseResults } from "../core/results/load";
-import type { LoadOptions, ModelInfo } from "../engine/protocol";
-import { readGgufHeader } from "./ggufHeader";
+import { OutputError, RESULTS_FILE } from "../runner/checkpoint";
+import { EngineFailure, type LoadOptions, type ModelInfo } from "../engine/protocol";
 import { EngineClient } from "../engine/client";
 import type { ResultsStore } from "./resultsStore";
 import type { ExtensionSettings } from "./settings";
@@ -232,36 +231,9 @@ export class ProbeController implements vscode.Disposable {
       return;
     }
     const overrides: Partial<ProbeSettings> = { ...s.overrides, ...(req.variants?.length ? { variants: req.variants } : {}) };
-    let planned: { file: DemoFile; settings: ProbeSettings; study?: StudyManifest };
+    let how: Pick<PrepareInput, "overrides" | "adjustSettings" | "study">;
     try {
-      planned = this.settingsFor(req, text, path, overrides);
-    } catch (e) {
-      void showError(`Cannot plan a probe of ${basename(path)}`, e);
-      return;
-    }
-    const { file, settings } = planned;
-    const errors = file.problems.filter((p) => p.severity === "error");
-    if (errors.length) {
-      const first = errors[0];
-      // Columns that were not recognised: a quick pick maps them (Import Dataset).
-      const mapping = needsColumnMapping(file) ? ["Map columns..."] : [];
-      // Notifications are never awaited here: run() must return (and free the probe slot and the
-      // queue) while the message is still on screen, not when the user dismisses it.
-      void vscode.window
-        .showErrorMessage(
-          `${basename(path)} has ${errors.length} error(s), so the probe did not start. Line ${first.line}: ${first.message}${first.hint ? ` ${first.hint}` : ""}`,
-          ...mapping,
-          "Show problems",
-        )
-        .then((choice) => {
-          if (choice === "Show problems") void vscode.commands.executeCommand("workbench.actions.view.problems");
-          if (choice === "Map columns...") void vscode.commands.executeCommand("iclProbe.importDataset", req.uri);
-        });
-      return;
-    }
-    let plan: ExperimentPlan;
-    try {
-      plan = planExperiment({ file, settings });
+      how = this.preparationFor(req, overrides);
     } catch (e) {
       void showError(`Cannot plan a probe of ${basename(path)}`, e);
       return;
@@ -272,55 +244,61 @@ export class ProbeController implements vscode.Disposable {
         : { path: req.into.modelPath, isDefault: false }
       : this.models.current();
     const modelName = model.remote ? (req.into?.modelPath ? describeSpec(parseRemoteSpec(model.remote)) : this.models.displayName()) : basename(model.path);
-    if (model.remote) {
-      // A served model has no file to check; token-level variants cannot run on it.
-      const refused = unsupportedOnServer(file.settings.variants);
-      if (refused) {
-        offerModelChoice(showError(`Cannot probe ${modelName}`, new Error(refused), "Select model"));
-        return;
-      }
-    } else {
-      if (!existsSync(model.path)) {
-        offerModelChoice(showError("No model to run", new Error(model.isDefault ? `the embedded default model is missing (${model.path}); rebuild the extension or select a model` : `the model file ${model.path} does not exist; select another model`), "Select model"));
-        return;
-      }
-      try {
-        await readGgufHeader(model.path);
-      } catch (e) {
-        offerModelChoice(showError(`Cannot use the model ${basename(model.path)}`, e, "Select model"));
-        return;
-      }
-    }
-
     const stamp = new Date().toISOString().replace(/[:.]/g, "-").replace("Z", "");
-    const runId = req.into?.runId ?? `${basename(path).replace(/\.(icl\.jsonl|jsonl|csv|tsv)$/i, "")}/${planned.study ? `${planned.study.id}-` : ""}${stamp}`;
+    const runId = req.into?.runId ?? `${basename(path).replace(/\.(icl\.jsonl|jsonl|csv|tsv)$/i, "")}/${how.study ? `${how.study.id}-` : ""}${stamp}`;
     const outDir = req.into?.outDir ?? this.outDirFor(req.uri, s, runId);
-    // The results folder must take writes before any model time is spent.
+    // The preparation the CLI shares (runner/prepare.ts): the file's problems, variant keys, the
+    // plan, the results folder and the model file, all before any model time is spent.
+    let prepared: PreparedRun;
     try {
-      checkOutputDir(outDir);
+      // A served model has no file to check; token-level variants cannot run on it.
+      const checkSettings = (settings: ProbeSettings): void => {
+        const refused = unsupportedOnServer(settings.variants);
+        if (refused) throw new ServerRefusal(refused);
+      };
+      const p = await prepareRun({ path, content: text, ...how, modelPath: model.path, remote: !!model.remote, outDir, ...(model.remote ? { checkSettings } : {}) });
+      if (!p.ready) {
+        const first = p.errors[0];
+        // Columns that were not recognised: a quick pick maps them (Import Dataset).
+        const mapping = needsColumnMapping(p.file) ? ["Map columns..."] : [];
+        // Notifications are never awaited here: run() must return (and free the probe slot and the
+        // queue) while the message is still on screen, not when the user dismisses it.
+        void vscode.window
+          .showErrorMessage(
+            `${basename(path)} has ${p.errors.length} error(s), so the probe did not start. Line ${first.line}: ${first.message}${first.hint ? ` ${first.hint}` : ""}`,
+            ...mapping,
+            "Show problems",
+          )
+          .then((choice) => {
+            if (choice === "Show problems") void vscode.commands.executeCommand("workbench.actions.view.problems");
+            if (choice === "Map columns...") void vscode.commands.executeCommand("iclProbe.importDataset", req.uri);
+          });
+        return;
+      }
+      prepared = p.run;
     } catch (e) {
-      void showError(`ICL Probe: cannot write the results of ${basename(path)}`, e);
+      if (e instanceof ServerRefusal) offerModelChoice(showError(`Cannot probe ${modelName}`, e, "Select model"));
+      else if (e instanceof EngineFailure) {
+        const missing = e.code === "file-missing" && model.isDefault ? new Error(`the embedded default model is missing (${model.path}); rebuild the extension or select a model`) : e;
+        offerModelChoice(showError(`Cannot use the model ${basename(model.path)}`, missing, "Select model"));
+      } else if (e instanceof OutputError) void showError(`ICL Probe: cannot write the results of ${basename(path)}`, e);
+      else void showError(`Cannot prepare a probe of ${basename(path)}`, e);
       return;
     }
+    const { plan } = prepared;
+    const study = how.study;
+    for (const u of prepared.unbuildable) log().warn(`skipping ${u.variant}: ${u.reason}`);
     if (this.current) this.current.runId = runId;
-    if (planned.study) log().info(studyPlanText(planned.study, plan, basename(path)));
-    let lastSnapshot = 0;
+    if (study) log().info(studyPlanText(study, plan, basename(path)));
+    // Live results come from the runner's snapshots in memory (at most one a second), not from
+    // reading results.json back.
+    const resultsPath = join(outDir, RESULTS_FILE);
     let shown = false;
-    const snapshot = (force = false) => {
-      const now = Date.now();
-      if (!force && now - lastSnapshot < 1000) return;
-      lastSnapshot = now;
-      const p = join(outDir, RESULTS_FILE);
-      try {
-        if (!existsSync(p)) return;
-        const results = parseResults(readFileSync(p, "utf8"), p);
-        this.store.put({ runId, path: p, results: results as never, demoPath: path, live: true, mtimeMs: statSync(p).mtimeMs });
-        if (!shown) {
-          shown = true;
-          this.listener.started(runId);
-        }
-      } catch {
-        /* mid-write or not yet valid: next snapshot */
+    const onSnapshot = (results: ResultsFile) => {
+      this.store.put({ runId, path: resultsPath, results: results as never, demoPath: path, live: true });
+      if (!shown) {
+        shown = true;
+        this.listener.started(runId);
       }
     };
     let status: ProbeOutcome = "failed";
@@ -332,7 +310,7 @@ export class ProbeController implements vscode.Disposable {
         { location: vscode.ProgressLocation.Notification, title: `ICL Probe: ${basename(path)}`, cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => this.stopCurrent());
-          progress.report({ message: planned.study ? `${plan.totalQueries.toLocaleString("en-US")} queries to score; starting the engine…` : model.remote ? `connecting to ${parseRemoteSpec(model.remote).host}…` : "starting the engine…" });
+          progress.report({ message: study ? `${plan.totalQueries.toLocaleString("en-US")} queries to score; starting the engine…` : model.remote ? `connecting to ${parseRemoteSpec(model.remote).host}…` : "starting the engine…" });
           const engine = model.remote ? await this.ensureRemote(model.remote, s, modelName, model.path) : await this.ensureEngine(model.path, s);
           if (abort.signal.aborted) {
             status = "interrupted";
@@ -341,7 +319,7 @@ export class ProbeController implements vscode.Disposable {
           if (engine instanceof RemoteEngine) {
             // Before sending anything large: what the probe will send, and a question above the threshold.
             progress.report({ message: "estimating the work…" });
-            const est = await describeEstimate(file, settings, MAX_SEQUENCES_PER_REQUEST, (t) => engine.tokenize(t));
+            const est = await describeEstimate(prepared.file, prepared.settings, MAX_SEQUENCES_PER_REQUEST, (t) => engine.tokenize(t));
             log().info(`${modelName}: estimate for the whole plan: ${est.text}`);
             if (s.remoteConfirmAboveTokens > 0 && est.tokens > s.remoteConfirmAboveTokens) {
               const c = await vscode.window.showWarningMessage(`ICL Probe: this probe sends ${est.text} to ${engine.spec.host}.`, { modal: true, detail: `Above iclProbe.remote.confirmAboveTokens (${s.remoteConfirmAboveTokens.toLocaleString("en-US")}).` }, "Run");
@@ -362,23 +340,22 @@ export class ProbeController implements vscode.Disposable {
             const label = `${p.variant} k=${p.k} seed ${p.seed}`;
             const eta = p.etaSeconds;
             // A study says how long it takes as soon as its first demo set is measured.
-            if (planned.study && !estimated && p.measuredGroups > 0 && eta !== undefined) {
+            if (study && !estimated && p.measuredGroups > 0 && eta !== undefined) {
               estimated = true;
-              const msg = `${planned.study.name} on ${basename(path)}: ${p.total.toLocaleString("en-US")} queries; about ${formatDuration(eta)} left on ${modelName} (measured on the first demo set, updated as it runs).`;
+              const msg = `${study.name} on ${basename(path)}: ${p.total.toLocaleString("en-US")} queries; about ${formatDuration(eta)} left on ${modelName} (measured on the first demo set, updated as it runs).`;
               log().info(msg);
               void vscode.window.showInformationMessage(msg);
             }
-            const what = `${planned.study ? `${planned.study.name} · ` : ""}${p.done} of ${p.total} queries`;
+            const what = `${study ? `${study.name} · ` : ""}${p.done} of ${p.total} queries`;
             const rate = rates();
-            progress.report({ increment: pct - lastPct, message: `${what} · ${label}${eta !== undefined ? ` · ${formatDuration(eta)} left${planned.study ? " (measured)" : ""}` : planned.study ? " · measuring the first demo set…" : ""}${rate ? ` · ${rate}` : ""}` });
+            progress.report({ increment: pct - lastPct, message: `${what} · ${label}${eta !== undefined ? ` · ${formatDuration(eta)} left${study ? " (measured)" : ""}` : study ? " · measuring the first demo set…" : ""}${rate ? ` · ${rate}` : ""}` });
             lastPct = pct;
             this.state.progress({ done: p.done, total: p.total, etaSeconds: p.etaSeconds, label });
-            snapshot();
           };
           abort.signal.addEventListener("abort", () => progress.report({ message: "cancelling: the queries scored so far are kept…" }));
           const outcome = await runExperiment(
-            { file, fileText: text, settings, modelPath: model.path, ...(s.contextSize ? { contextSize: s.contextSize } : {}), ...(planned.study ? { study: planned.study } : {}) },
-            { engine, signal: abort.signal, outDir, onProgress, onOverflow: s.onOverflow, resume: !!req.into },
+            { ...prepared, ...(s.contextSize ? { contextSize: s.contextSize } : {}) },
+            { engine, signal: abort.signal, outDir, onProgress, onOverflow: s.onOverflow, resume: !!req.into, onSnapshot, snapshotEveryMs: 1000 },
           );
           const skipped = outcome.results.manifest.skipped ?? [];
           if (skipped.length) {
@@ -395,7 +372,7 @@ export class ProbeController implements vscode.Disposable {
           // One analysis for the files and every view of the run.
           const analysis = analyseRun(outcome.results);
           const files = writeOutputs(outDir, outcome.results, analysis);
-          if (planned.study) writeFigures(outDir, analysis.figures.filter((f) => planned.study!.figures.includes(f.id)));
+          if (study) writeFigures(outDir, analysis.figures.filter((f) => study.figures.includes(f.id)));
           this.store.put({ runId, path: files.results, results: outcome.results as never, demoPath: path, live: false }, analysis);
           const m = outcome.results.manifest.progress;
           if (outcome.status === "complete") {
@@ -415,7 +392,6 @@ export class ProbeController implements vscode.Disposable {
     } catch (e) {
       status = "failed";
       failure = (e as Error).message;
-      snapshot(true);
       const live = this.store.get(runId);
       if (live) this.store.put({ ...live, live: false });
       tell = () => offerModelChoice(showError(`ICL Probe: the probe of ${basename(path)} failed`, e, "Select model"));
@@ -431,24 +407,20 @@ export class ProbeController implements vscode.Disposable {
     }
   }
 
-  /** The file and settings a request runs: the file's own, a study's plan, or a run's grown settings. */
-  private settingsFor(req: ProbeRequest, text: string, path: string, overrides: Partial<ProbeSettings>): { file: DemoFile; settings: ProbeSettings; study?: StudyManifest } {
+  /** How this request's demo file becomes its settings: the overrides, and a study's grid and manifest. */
+  private preparationFor(req: ProbeRequest, overrides: Partial<ProbeSettings>): Pick<PrepareInput, "overrides" | "adjustSettings" | "study"> {
     if (req.into?.settings) {
       const { grid, ...rest } = req.into.settings;
-      const file = parseDemoFile(text, path, rest);
-      return { file, settings: grid ? { ...file.settings, grid } : file.settings, study: req.into.study };
+      return { overrides: rest, ...(grid ? { adjustSettings: (settings) => ({ ...settings, grid }) } : {}), ...(req.into.study ? { study: req.into.study } : {}) };
     }
     if (req.study) {
       const def = findStudy(req.study.id);
       if (!def) throw new Error(`unknown study "${req.study.id}"`);
       const resolved = resolveStudy(def, req.study.options);
-      const file = parseDemoFile(text, path, { ...overrides, ...resolved.overrides });
-      const settings = withStudyGrid(file.settings, resolved);
       for (const n of resolved.notes) log().info(`${def.name}: ${n}`);
-      return { file, settings, study: resolved.manifest };
+      return { overrides: { ...overrides, ...resolved.overrides }, adjustSettings: (settings) => withStudyGrid(settings, resolved), study: resolved.manifest };
     }
-    const file = parseDemoFile(text, path, overrides);
-    return { file, settings: file.settings };
+    return { overrides };
   }
 
   async dispose(): Promise<void> {
@@ -457,6 +429,9 @@ export class ProbeController implements vscode.Disposable {
     await this.remote?.engine.dispose().catch(() => undefined);
   }
 }
+
+/** A run the served model cannot do (token-level variants), found while preparing it. */
+class ServerRefusal extends Error {}
 
 /** Opens the model picker when the user picks "Select model" on an error, without blocking the caller. */
 function offerModelChoice(choice: Thenable<string | undefined>): void {

@@ -67,6 +67,8 @@ export interface RunConfig {
   contextSize?: number;
   /** The study this run is (src/core/study), recorded in the manifest. */
   study?: StudyManifest;
+  /** The plan made by prepareRun (prepare.ts); made here from file and settings when absent. */
+  plan?: ExperimentPlan;
 }
 
 export interface ProgressEvent {
@@ -107,6 +109,11 @@ export interface RunOptions {
   onOverflow?: OverflowPolicy;
   /** Minimum interval between atomic results.json snapshots while running (default 2000 ms; the journal has every record meanwhile). */
   snapshotEveryMs?: number;
+  /**
+   * Each snapshot of the run as it is written (every snapshotEveryMs while running, and the final
+   * one), so that a caller shows live results from memory instead of reading results.json back.
+   */
+  onSnapshot?: (results: ResultsFile) => void;
 }
 
 export interface RunOutcome {
@@ -174,7 +181,7 @@ export function dataFingerprint(fileSha: string, modelSha: string, settings: Pro
 export async function runExperiment(config: RunConfig, opts: RunOptions): Promise<RunOutcome> {
   const t0 = performance.now();
   const { engine, signal } = opts;
-  const planned = planExperiment({ file: config.file, settings: config.settings });
+  const planned = config.plan ?? planExperiment({ file: config.file, settings: config.settings });
   const info = await engine.info();
   // Variants are created (and g-linear's embeddings read) before anything is scored, so a variant
   // that cannot be built fails fast and one this engine cannot run is left out with its reason.
@@ -270,6 +277,7 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
   const persist = (res: ResultsFile): void => {
     if (resultsPath) writeFileAtomic(resultsPath, JSON.stringify(res));
     lastSnapshot = performance.now();
+    opts.onSnapshot?.(res);
   };
 
   // Before any scoring: unbuildable variants are out already (prepareVariants); then label words

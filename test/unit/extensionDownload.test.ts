@@ -11,7 +11,7 @@ import { randomLlamaSpec, writeGguf } from "../../src/gguf";
 import { createHash } from "node:crypto";
 import { downloadModel, DownloadError, validateModelUri, findChildScript, partialDownloads } from "../../src/extension/download";
 import { MODEL_CATALOG, catalogProblem, loadCatalog } from "../../src/extension/modelCatalog";
-import { readGgufHeader } from "../../src/extension/ggufHeader";
+import { describeGgufFile } from "../../src/engine/ggufCheck";
 
 let dir: string;
 let model: Buffer;
@@ -178,8 +178,8 @@ test("a URL serving an HTML page is reported as not a GGUF model", async () => {
   );
 });
 
-test("GGUF header reader rejects truncated files with a specific message", async () => {
+test("the one GGUF pre-check rejects truncated files with a specific message", async () => {
   const p = join(dir, "trunc.gguf");
   require("node:fs").writeFileSync(p, model.subarray(0, 40));
-  await assert.rejects(readGgufHeader(p), /ends inside its GGUF header|truncated|more than fit/);
+  await assert.rejects(describeGgufFile(p), /trunc\.gguf is truncated/);
 });
