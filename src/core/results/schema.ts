@@ -7,6 +7,7 @@
 // Versioned so that files written by older builds still load (see migrate.ts). Pure: no file access.
 import { Type, type Static, type TSchema } from "@sinclair/typebox";
 import type { WarningCode } from "../warnings";
+import { StringEnum } from "../schemaCheck";
 import type { FigureId } from "../figures/types";
 
 /** Bump when the shape changes incompatibly; add a step to migrate.ts for the previous version. */
@@ -84,12 +85,12 @@ export const LabelScoreSchema = Type.Object(
 );
 export type LabelScore = Static<typeof LabelScoreSchema>;
 
-export const DemoFormatSchema = Type.Union([Type.Literal("jsonl"), Type.Literal("json"), Type.Literal("csv"), Type.Literal("tsv"), Type.Literal("label-text")], {
+export const DemoFormatSchema = StringEnum(["jsonl", "json", "csv", "tsv", "label-text"], {
   description: "Shapes the parser reads: JSON Lines, a JSON array of objects, CSV, TSV, LABEL:text lines.",
 });
 export type DemoFormat = Static<typeof DemoFormatSchema>;
 
-export const SelectionModeSchema = Type.Union([Type.Literal("fixed"), Type.Literal("per-query")], { description: "One demo set per seed, or demos re-drawn per query." });
+export const SelectionModeSchema = StringEnum(["fixed", "per-query"], { description: "One demo set per seed, or demos re-drawn per query." });
 export type SelectionMode = Static<typeof SelectionModeSchema>;
 
 const WordList = Type.Record(Type.String(), Type.Array(Type.String()));
@@ -167,7 +168,7 @@ export const QueryRecordSchema = Type.Object(
 );
 export type QueryRecord = Static<typeof QueryRecordSchema>;
 
-export const RunStatusSchema = Type.Union([Type.Literal("running"), Type.Literal("interrupted"), Type.Literal("failed"), Type.Literal("complete")]);
+export const RunStatusSchema = StringEnum(["running", "interrupted", "failed", "complete"]);
 export type RunStatus = Static<typeof RunStatusSchema>;
 
 export const ModelManifestSchema = Type.Object(
@@ -183,7 +184,7 @@ export const ModelManifestSchema = Type.Object(
     quantization: Opt(Str()),
     remote: Opt(
       Type.Object(
-        { api: Type.Union([Type.Literal("vllm"), Type.Literal("sglang")]), host: Str("The server's host[:port], nothing else of the URL."), model: Str("The served model name.") },
+        { api: StringEnum(["vllm", "sglang"]), host: Str("The server's host[:port], nothing else of the URL."), model: Str("The served model name.") },
         {
           description:
             'A model served by vLLM or SGLang (docs/REMOTE.md). For these, path is "<api>+http(s)://host#model", sizeBytes 0, and sha256 hashes the model name and its tokenizer (there is no file).',
@@ -208,7 +209,8 @@ export const SkippedCellSchema = Type.Object(
 );
 export type SkippedCell = Static<typeof SkippedCellSchema>;
 
-export const ScoringModeSchema = Type.Union([Type.Literal("exact"), Type.Literal("fast")], {
+const SCORING_MODES = ["exact", "fast"] as const;
+export const ScoringModeSchema = StringEnum(SCORING_MODES, {
   description:
     'How label scores are computed (docs/ENGINE.md "Scoring modes"): "exact" (the default) keeps the KV cache in F32 and agrees with a from-scratch evaluation to ~1e-5; "fast" uses the F16 KV cache.',
 });
@@ -220,7 +222,7 @@ export const EngineManifestSchema = Type.Object(
     version: Str("node-llama-cpp's version, or the server's as it reports it."),
     threads: Type.Integer({ description: "Threads llama.cpp used (0 for a server)." }),
     threadsReason: Opt(Str("v3, local engine: why this thread count (the rule that chose it, or the user's setting).")),
-    mode: Opt(Type.Unsafe<ScoringMode>({ ...ScoringModeSchema, description: "v3, local engine: scoring mode; part of the plan fingerprint, so a resume never mixes modes." })),
+    mode: Opt(StringEnum(SCORING_MODES, { description: "v3, local engine: scoring mode; part of the plan fingerprint, so a resume never mixes modes." })),
     kvCacheType: Opt(Type.Object({ key: Str(), value: Str() }, { description: "v3: llama.cpp KV cache element types (F32 in exact mode, F16 in fast mode)." })),
     flashAttention: Opt(Type.Boolean({ description: "v3: whether flash attention was on (always false today)." })),
     batchSize: Opt(Type.Integer({ description: "v3: llama.cpp batch size of the largest context the run used." })),
