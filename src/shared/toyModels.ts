@@ -42,8 +42,3 @@ export function toySentence(t: ToyNotice): string {
     ? `${head} ${t.example} was made for it, so these figures show what a known behaviour looks like; pick a real model for findings about one.`
     : `${head} On other files its figures say nothing about in-context learning (expect chance); open ${t.example}, the example made for it, or pick a real model.`;
 }
-
-/** The example files of the embedded toys, for the walkthrough and "Open an example". */
-export function toyExamples(): { model: string; example: string }[] {
-  return Object.entries(TOYS).map(([model, t]) => ({ model, example: t.example }));
-}

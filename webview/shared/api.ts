@@ -20,9 +20,6 @@ export function send(m: WebviewToExtension): void {
 export function saveState(s: unknown): void {
   api.setState(s);
 }
-export function loadState(): unknown {
-  return api.getState();
-}
 
 const ids = new RequestIds<WebviewRequest["type"]>(Math.random().toString(36).slice(2, 10) || "v");
 
