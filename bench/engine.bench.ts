@@ -17,7 +17,7 @@ import { buildPrompt } from "../src/core/prompt";
 import { drawQueries, selectDemos } from "../src/core/selection";
 import type { Example } from "../src/core/types";
 import { createVariant } from "../src/core/variants";
-import { EngineClient } from "../src/engine/client";
+import { startBenchEngine, type BenchEngine } from "../src/engine/benchClient";
 import { defaultModelPath } from "../src/engine/defaultModel";
 import { packageRoot } from "../src/node/packageRoot";
 import type { ScoringMode, TextScoreItem } from "../src/engine/protocol";
@@ -178,7 +178,7 @@ export interface ModelFigures {
 
 interface ModeRun {
   mode: ScoringMode;
-  c: EngineClient;
+  c: BenchEngine;
   evaluated: number;
   minimum: number;
   queries: number;
@@ -204,11 +204,11 @@ const MODES = (env.ICL_BENCH_MODES ?? "exact,fast").split(",").map((m) => m.trim
  * queries (extrapolated per query to that k's queries).
  */
 async function benchModel(name: string, path: string, probe: Probe): Promise<ModelFigures[]> {
-  const engines: EngineClient[] = [];
+  const engines: BenchEngine[] = [];
   try {
     const acc: ModeRun[] = [];
     for (const mode of MODES) {
-      const c = await EngineClient.start();
+      const c = await startBenchEngine();
       engines.push(c);
       const info0 = await c.load(path, { mode });
       console.log(`\n[${name}/${mode}] ${info0.fileName}: ${info0.architecture}, vocab ${info0.vocabSize}, ${info0.layers} layers, dim ${info0.embeddingLength}, ${info0.quantization ?? "?"}; KV ${info0.kvCacheType?.key}; ${info0.threadsReason}`);
@@ -258,7 +258,7 @@ async function benchModel(name: string, path: string, probe: Probe): Promise<Mod
         const sample = cell[0].items.slice(0, NAIVE_SAMPLE);
         const timed = async (naive: "plain" | "per-query") => {
           const s0 = performance.now();
-          await acc[0].c.scoreWithStats(sample, { naive });
+          await acc[0].c.scoreReference(sample, naive);
           return (performance.now() - s0) / sample.length;
         };
         kNaiveMs += (await timed("plain")) * cellQueries;
@@ -355,7 +355,7 @@ async function labelTasks(name: string, path: string, probe: Probe): Promise<Tas
     ["labels of 4 words", ["positive film and story", "negative film and story"]],
     [`${many.length} labels`, many],
   ];
-  const c = await EngineClient.start();
+  const c = await startBenchEngine();
   try {
     await c.load(path, { mode: "exact" });
     const out: TaskFigures[] = [];
@@ -370,7 +370,7 @@ async function labelTasks(name: string, path: string, probe: Probe): Promise<Tas
       const timed = async (naive: "plain" | "per-query", n: number) => {
         const sample = items.slice(0, n);
         const s0 = performance.now();
-        await c.scoreWithStats(sample, { naive });
+        await c.scoreReference(sample, naive);
         return (performance.now() - s0) / sample.length;
       };
       const f: TaskFigures = {

@@ -19,14 +19,12 @@ import {
   type EngineResults,
   type ItemScore,
   type LoadOptions,
-  type NaiveMode,
-  type MemoryResult,
   type ModelInfo,
   type ScoreItem,
   type ScoreResult,
-  type ThroughputResult,
   type VocabEntry,
 } from "./protocol";
+import { BENCH_ENV, type BenchRequest, type BenchResults } from "./benchProtocol";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -36,14 +34,14 @@ export interface EngineClientOptions {
   log?: (level: LogLevel, msg: string) => void;
   /** How long to wait for the worker's "ready" message (ms). */
   startTimeoutMs?: number;
+  /** A worker that also answers the bench-only requests (benchClient.ts); never in production. */
+  bench?: boolean;
 }
 
 export interface ScoreOptions {
   signal?: AbortSignal;
   /** Each query's scores as soon as the engine has them (e.g. to journal them at once). */
   onItem?: (item: ItemScore) => void;
-  /** Reference mode (tests, benchmark): `true`/"plain" each label's whole prompt from scratch; "per-query" each query's (protocol.ts). */
-  naive?: NaiveMode;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -55,14 +53,15 @@ export interface ExitInfo {
 }
 
 interface Pending {
-  type: EngineRequest["type"];
+  type: (EngineRequest | BenchRequest)["type"];
   resolve: (v: unknown) => void;
   reject: (e: EngineFailure) => void;
   onProgress?: (done: number, total: number) => void;
   onItem?: (item: ItemScore) => void;
 }
 
-type RequestBody = EngineRequest extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
+type RequestBody = EngineRequest | BenchRequest extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
+type AllResults = EngineResults & BenchResults;
 
 /** Where the worker script is: next to this file (both layouts), else under the package root. */
 export function resolveWorkerPath(explicit?: string, from: string = __dirname): string {
@@ -95,7 +94,7 @@ export class EngineClient {
       execArgv: [],
       serialization: "json",
       stdio: ["ignore", "pipe", "pipe", "ipc"],
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" },
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: "1", [BENCH_ENV]: opts.bench ? "1" : "" },
     });
     const client = new EngineClient(child, log);
     await new Promise<void>((resolve, reject) => {
@@ -190,9 +189,9 @@ export class EngineClient {
       : new EngineFailure("crashed", `The engine process is not running (${this.modelPath ? "model " + this.modelPath : "no model loaded"}).`, "Start a new engine (EngineClient.start).");
   }
 
-  private send<T extends keyof EngineResults>(body: RequestBody & { type: T }, onProgress?: Pending["onProgress"], onItem?: Pending["onItem"]): { id: number; promise: Promise<EngineResults[T]> } {
+  private send<T extends keyof AllResults>(body: RequestBody & { type: T }, onProgress?: Pending["onProgress"], onItem?: Pending["onItem"]): { id: number; promise: Promise<AllResults[T]> } {
     const id = this.nextId++;
-    const promise = new Promise<EngineResults[T]>((resolve, reject) => {
+    const promise = new Promise<AllResults[T]>((resolve, reject) => {
       if (!this._alive || !this.child.connected) return reject(this.deadFailure());
       this.pending.set(id, { type: body.type, resolve: resolve as (v: unknown) => void, reject, onProgress, onItem });
       this.child.send({ ...body, id } as EngineRequest, (err) => {
@@ -236,7 +235,7 @@ export class EngineClient {
   /** Like score(), plus the tokens evaluated against the minimum and the time taken. */
   scoreWithStats(items: ScoreItem[], opts: ScoreOptions = {}): Promise<ScoreResult> {
     if (opts.signal?.aborted) return Promise.reject(new EngineFailure("cancelled", "Scoring was cancelled."));
-    const { id, promise } = this.send({ type: "score", items, naive: opts.naive, stream: opts.onItem !== undefined }, opts.onProgress, opts.onItem);
+    const { id, promise } = this.send({ type: "score", items, stream: opts.onItem !== undefined }, opts.onProgress, opts.onItem);
     const signal = opts.signal;
     if (!signal) return promise;
     const onAbort = () => {
@@ -254,14 +253,12 @@ export class EngineClient {
     return this.send({ type: "embeddings", tokens }).promise;
   }
 
-  /** Raw prompt-processing throughput (tokens/s) on `tokens` tokens at the context's batch size (benchmark). */
-  throughput(tokens = 512, runs = 3): Promise<ThroughputResult> {
-    return this.send({ type: "throughput", tokens, runs }).promise;
-  }
-
-  /** Peak and current resident memory of the engine process. */
-  memory(): Promise<MemoryResult> {
-    return this.send({ type: "memory" }).promise;
+  /**
+   * Sends a bench-only request (benchProtocol.ts). Only benchClient.ts calls this; a worker not
+   * started with `bench: true` refuses it.
+   */
+  sendBench<T extends keyof BenchResults>(body: RequestBody & { type: T }): Promise<BenchResults[T]> {
+    return this.send(body as RequestBody & { type: keyof AllResults }).promise as Promise<BenchResults[T]>;
   }
 
   /** Frees the model and ends the process; resolves once it has exited (kills it after a timeout). */

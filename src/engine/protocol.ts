@@ -118,8 +118,7 @@ export interface TokenScoreItem {
 
 export type ScoreItem = TextScoreItem | TokenScoreItem;
 
-/** The from-scratch references of a score request (see the score request). */
-export type NaiveMode = boolean | "plain" | "per-query";
+
 
 export function isTokenItem(item: ScoreItem): item is TokenScoreItem {
   return Array.isArray((item as TokenScoreItem).prefixTokens);
@@ -196,41 +195,15 @@ export interface EmbeddingRows {
   rows: number[][];
 }
 
-export interface ThroughputResult {
-  tokens: number;
-  batchSize: number;
-  /** Best of the runs, tokens per second. */
-  tokensPerSecond: number;
-  runsMs: number[];
-}
-
-export interface MemoryResult {
-  /** Peak resident set (VmHWM) of the engine process in MB. */
-  peakRssMb: number;
-  rssMb: number;
-  /** V8 heap in use / reserved (MB), to tell JS garbage from native buffers. */
-  heapUsedMb: number;
-  heapTotalMb: number;
-  pid: number;
-}
-
 export type EngineRequest =
   | { type: "load"; id: number; modelPath: string; options: LoadOptions }
   | { type: "info"; id: number }
   | { type: "tokenize"; id: number; texts: string[]; addBos?: boolean }
   | { type: "detokenize"; id: number; tokens: number[][] }
   | { type: "vocab"; id: number }
-  /**
-   * naive (reference / benchmark only): `true` or "plain" evaluates every label's whole prompt
-   * from an empty cache; "per-query" evaluates each query's prompt from an empty cache once and
-   * its labels from there, sharing label prefixes (lm-evaluation-harness style: one forward per
-   * query and distinct label prefix, single-token labels read from one forward).
-   */
-  | { type: "score"; id: number; items: ScoreItem[]; naive?: NaiveMode; /** Send each ItemScore as an "item" event when scored. */ stream?: boolean }
+  | { type: "score"; id: number; items: ScoreItem[]; /** Send each ItemScore as an "item" event when scored. */ stream?: boolean }
   /** Input embeddings of the given token ids, read from the model file (g-linear). */
   | { type: "embeddings"; id: number; tokens: number[] }
-  | { type: "throughput"; id: number; tokens: number; runs?: number }
-  | { type: "memory"; id: number }
   | { type: "cancel"; id: number; target: number }
   | { type: "dispose"; id: number };
 
@@ -243,8 +216,6 @@ export interface EngineResults {
   vocab: VocabEntry[];
   score: ScoreResult;
   embeddings: EmbeddingRows;
-  throughput: ThroughputResult;
-  memory: MemoryResult;
   cancel: { cancelled: boolean };
   dispose: { disposed: true };
 }

@@ -14,14 +14,14 @@ import {
   type EngineResponse,
   type EngineResults,
   type LoadOptions,
-  type MemoryResult,
   type ModelInfo,
-  type ThroughputResult,
   type VocabEntry,
   type VocabTokenType,
+  type ScoreItem,
   type ScoreResult,
   type ScoringMode,
 } from "./protocol";
+import { BENCH_ENV, type BenchRequest, type BenchResults, type MemoryResult, type ReferenceMode, type ThroughputResult } from "./benchProtocol";
 import { backendFor, tokenizerFor } from "./llamaAdapter";
 import { CHUNK_TOKENS, demoTokenLengths, longestSequence, overflowError, prepareItem, PrefixCache, scorePrepared } from "./scorer";
 import { defaultThreads, measureBusyCpus, physicalCores } from "./threads";
@@ -206,7 +206,7 @@ function scoringMode(): ScoringMode {
   return loadOpts.mode ?? "exact";
 }
 
-async function score(id: number, items: EngineRequest & { type: "score" }): Promise<ScoreResult> {
+async function score(id: number, items: { items: ScoreItem[]; stream?: boolean }, reference?: ReferenceMode): Promise<ScoreResult> {
   const t0 = performance.now();
   const mdl = requireModel(true);
   if (!Array.isArray(items.items)) throw new EngineFailure("invalid-request", "score request without an items array.");
@@ -227,7 +227,7 @@ async function score(id: number, items: EngineRequest & { type: "score" }): Prom
       },
       onProgress: (done, total) => send({ type: "event", id, event: { kind: "progress", done, total } }),
       onItem: items.stream ? (item) => send({ type: "event", id, event: { kind: "item", item } }) : undefined,
-    }, items.naive === true ? "plain" : items.naive || undefined);
+    }, reference);
     return { items: results, stats: { ...stats, contextSize: context!.contextSize, ms: performance.now() - t0 } };
   } catch (e) {
     // After anything but a clean cancel the KV state may not match the cache's view: start over.
@@ -285,7 +285,12 @@ function vocab(): VocabEntry[] {
   return pieces.map((piece, id) => ({ id, piece, text: mdl.detokenize([id as Token], true), type: TOKEN_TYPES[types[id]] ?? "normal" }));
 }
 
-async function dispatch(req: EngineRequest): Promise<EngineResults[keyof EngineResults]> {
+/** Bench-only requests, answered only by a worker started for benchmarking (benchProtocol.ts). */
+const benchEnabled = process.env[BENCH_ENV] === "1";
+
+async function dispatch(req: EngineRequest | BenchRequest): Promise<EngineResults[keyof EngineResults] | BenchResults[keyof BenchResults]> {
+  if ((req.type === "throughput" || req.type === "memory" || req.type === "referenceScore") && !benchEnabled)
+    throw new EngineFailure("invalid-request", `"${req.type}" is a bench-only request; this engine was not started for benchmarking.`, "Use startBenchEngine (src/engine/benchClient.ts) in benchmarks and reference tests.");
   switch (req.type) {
     case "load":
       return load(req.modelPath, req.options ?? {});
@@ -310,6 +315,8 @@ async function dispatch(req: EngineRequest): Promise<EngineResults[keyof EngineR
       return throughput(req.tokens, req.runs ?? 3);
     case "memory":
       return memory();
+    case "referenceScore":
+      return score(req.id, req, req.reference);
     case "dispose":
       await disposeContext();
       if (model) await model.dispose().catch(() => undefined);
@@ -324,7 +331,7 @@ async function dispatch(req: EngineRequest): Promise<EngineResults[keyof EngineR
 
 let chain: Promise<void> = Promise.resolve();
 
-function onMessage(req: EngineRequest): void {
+function onMessage(req: EngineRequest | BenchRequest): void {
   if (req.type === "cancel") {
     // Handled on arrival, not queued: it must reach a score that is running now.
     const known = running.has(req.target);
@@ -354,7 +361,7 @@ function onMessage(req: EngineRequest): void {
 }
 
 if (process.send) {
-  process.on("message", (m) => onMessage(m as EngineRequest));
+  process.on("message", (m) => onMessage(m as EngineRequest | BenchRequest));
   // The parent went away (crash, kill, dispose): nothing left to serve.
   process.on("disconnect", () => process.exit(0));
   // A terminal Ctrl-C reaches the whole process group. The parent decides what happens (the CLI

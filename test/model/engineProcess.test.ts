@@ -7,6 +7,7 @@ import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EngineClient } from "../../src/engine/client";
+import { startBenchEngine } from "../../src/engine/benchClient";
 import { EngineFailure, type ScoreItem } from "../../src/engine/protocol";
 import { writeBadModelFixtures, writeMissingKeyGguf, writeTinyModel } from "../../src/gguf/fixtures";
 
@@ -159,8 +160,22 @@ test("cancel stops a score within one query and leaves the engine usable", async
   await c.dispose();
 });
 
-test("pipelined requests are answered in order with their own results", async () => {
+test("bench-only requests are refused by a production engine and answered by a bench engine", async () => {
   const c = await start();
+  await c.load(tiny);
+  await assert.rejects(c.sendBench({ type: "memory" }), (e: unknown) => e instanceof EngineFailure && e.code === "invalid-request" && /bench-only request/.test(e.message));
+  await assert.rejects(c.sendBench({ type: "referenceScore", items: items(1), reference: "plain" }), /bench-only request/);
+  assert.equal((await c.score(items(1))).length, 1, "the engine stays usable");
+  const b = await startBenchEngine();
+  clients.push(b);
+  await b.load(tiny);
+  assert.ok((await b.memory()).peakRssMb > 0);
+  assert.equal((await b.scoreReference(items(2), "per-query")).items.length, 2);
+});
+
+test("pipelined requests are answered in order with their own results", async () => {
+  const c = await startBenchEngine();
+  clients.push(c);
   const load = c.load(tiny);
   const tok = c.tokenize(["hello world", "positive"], { addBos: true });
   const streamed: string[] = [];

@@ -14,6 +14,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { EngineClient } from "../../src/engine/client";
+import { startBenchEngine, type BenchEngine } from "../../src/engine/benchClient";
 import { defaultModelPath } from "../../src/engine/defaultModel";
 import type { ItemScore, ScoreItem, TextScoreItem } from "../../src/engine/protocol";
 
@@ -30,8 +31,8 @@ function sharedModel(name: string): string | undefined {
   return existsSync(p) ? p : undefined;
 }
 
-async function start(path: string): Promise<EngineClient> {
-  const c = await EngineClient.start();
+async function start(path: string): Promise<BenchEngine> {
+  const c = await startBenchEngine();
   clients.push(c);
   await c.load(path);
   return c;
@@ -60,7 +61,7 @@ function maxDiff(a: ItemScore[], b: ItemScore[]): number {
 async function reuseEqualsScratch(path: string, items: ScoreItem[]): Promise<void> {
   const c = await start(path);
   const reuse = await c.scoreWithStats(items);
-  const scratch = await c.scoreWithStats(items, { naive: true });
+  const scratch = await c.scoreReference(items, "plain");
   const d = maxDiff(reuse.items, scratch.items);
   assert.ok(d <= TOL, `max |reuse - scratch| = ${d}`);
   assert.deepEqual(reuse.items.map((r) => r.labelTokenIds), scratch.items.map((r) => r.labelTokenIds));
