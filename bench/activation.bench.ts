@@ -39,7 +39,7 @@ function deepStub(overrides: Record<string, unknown> = {}, path = "vscode"): unk
   });
 }
 
-function vscodeStub(storage: string): unknown {
+function vscodeStub(_storage: string): unknown {
   const disposable = { dispose: () => undefined };
   const event = () => disposable;
   class EventEmitter {

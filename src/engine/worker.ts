@@ -135,6 +135,7 @@ async function load(path: string, options: LoadOptions): Promise<ModelInfo> {
 
 function info(): ModelInfo {
   const mdl = requireModel(false);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- GGUF metadata keys are per architecture; read loosely and checked below
   const meta = mdl.fileInfo.metadata as unknown as Record<string, any>;
   const arch: string = meta.general?.architecture ?? "";
   const a = meta[arch] ?? {};

@@ -16,7 +16,7 @@ import { createServer, type Server } from "node:http";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
-import { codeLensTitles, missingPrerequisite, notificationTexts, openFile, pickQuickItem, runCommand, sleep, startSession, step, waitForNotification, waitUntil, type Session } from "./harness";
+import { codeLensTitles, missingPrerequisite, openFile, pickQuickItem, runCommand, sleep, startSession, step, waitForNotification, waitUntil, type Session } from "./harness";
 import { missingModel, modelSettings, resultsFiles, waitForNewResults, writeSmallDemo } from "./flows";
 import { clearNotifications, openSidebar, panelFrame, sidebarFrame, startProbe } from "./views";
 

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { EngineClient } from "../../src/engine/client";
 import { defaultModelPath } from "../../src/engine/defaultModel";
 import {
-  DEQUANT_TYPES, encodeValues, f16ToFloat32, GGML_TYPES, llamaMetadata, llamaTensorShapes, mulberry32, tokenizerMetadata, wordVocab, writeGguf,
+  DEQUANT_TYPES, f16ToFloat32, GGML_TYPES, llamaMetadata, llamaTensorShapes, mulberry32, tokenizerMetadata, wordVocab, writeGguf,
   type DequantType, type GgufTensor,
 } from "../../src/gguf";
 

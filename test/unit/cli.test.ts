@@ -61,7 +61,7 @@ test("preview prints the exact prompt and the mapping table, without a model", a
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /variant\s+ra-string: /);
   assert.match(r.out, /seed 7, k = 2, demos #\d+ #\d+, query #\d+ \(line \d+\)/);
-  assert.match(r.out, /mapping \(label\)\n  negative -> [a-z]+\n  positive -> [a-z]+/);
+  assert.match(r.out, /mapping \(label\)\n {2}negative -> [a-z]+\n {2}positive -> [a-z]+/);
   const prompt = r.out.split("----- prompt (exact text; the label follows it) -----\n")[1].split("\n----- end of prompt -----")[0];
   // Two demos and the query, the template intact, labels replaced, no trailing space.
   assert.equal((prompt.match(/^Review: movie \d+ was (fine|bad)$/gm) ?? []).length, 3);

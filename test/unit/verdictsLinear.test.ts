@@ -90,7 +90,7 @@ test("least squares that interpolates every g (accuracy 1.00 for all) leaves the
 });
 
 test("combined with tau_PA: agreement keeps the status, disagreement is inconclusive, both listed", () => {
-  const pa = (paAcc: number, paLR: number) => [...seeds("pa-word", 8, S7(paAcc))];
+  const pa = (paAcc: number, _paLR: number) => [...seeds("pa-word", 8, S7(paAcc))];
   const bl = (paLR: number) => [...logreg("gold", 8, S7(0.85, 0.005)), ...logreg("pa-word", 8, S7(paLR, 0.005))];
   const gAgainst = [...seeds("g-token", 8, S7(0.55)), ...seeds("g-linear", 8, S7(0.95, 0.005))];
   const gold = seeds("gold", 8, S7(0.9));

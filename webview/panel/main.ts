@@ -7,7 +7,7 @@ import type { ExtensionToPanel } from "../../src/shared/webviewProtocol.js";
 import type { QueryDetail, QueryPage, RunView } from "../../src/shared/viewModel.js";
 import { IDLE, isBusy, progressLine, type ProbeStatus } from "../../src/shared/probeStatus.js";
 import { isCurrentReply, request, send, saveState } from "../shared/api.js";
-import { el, button, dropdown, table, pct, badge, divider } from "../shared/components.js";
+import { el, button, dropdown, table, pct, divider } from "../shared/components.js";
 import { axisColours, makeChart, dropChart, palette, watchTheme } from "../shared/charts.js";
 import { drawAccuracy } from "../shared/accuracyChart.js";
 import { warningsSection } from "./warnings.js";

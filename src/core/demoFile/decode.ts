@@ -32,7 +32,11 @@ function zeroShares(b: Uint8Array): { even: number; odd: number; any: boolean } 
   const n = Math.min(b.length, 4096);
   let even = 0;
   let odd = 0;
-  for (let i = 0; i < n; i++) if (b[i] === 0) (i % 2 === 0 ? even++ : odd++);
+  for (let i = 0; i < n; i++) {
+    if (b[i] !== 0) continue;
+    if (i % 2 === 0) even++;
+    else odd++;
+  }
   return { even: n ? even / Math.ceil(n / 2) : 0, odd: n ? odd / Math.floor(Math.max(1, n) / 2) : 0, any: even + odd > 0 };
 }
 

@@ -50,7 +50,7 @@ const PAPA_CODES: Record<string, { code: string; hint: string }> = {
 };
 
 const isNumeric = (s: string): boolean => /^\s*-?\d+(\.\d+)?\s*$/.test(s);
-const looksLikeName = (s: string): boolean => /^[A-Za-z_][\w .\/-]{0,39}$/.test(s.trim());
+const looksLikeName = (s: string): boolean => /^[A-Za-z_][\w ./-]{0,39}$/.test(s.trim());
 
 /**
  * Whether the first row names the columns. Explicit "headerRow" wins; otherwise it does when it

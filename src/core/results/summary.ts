@@ -2,7 +2,6 @@
 // show. The statistics come from src/core/metrics.ts (aggregate); this file only shapes them into
 // rows. Accuracy, its interval and its p-value against chance come from one inference
 // (docs/STATISTICS.md): over seeds when several ran, over distinct prompts for one seed.
-import type { ResultsFile } from "./schema";
 import type { Interval } from "../stats";
 import type { VariantKMetrics } from "../metrics";
 import { getVariant, parseVariantKey } from "../variants";
