@@ -104,9 +104,16 @@ function makeRecords(n: number): QueryRecord[] {
     const gold = labels[i % 3];
     const predicted = labels[(i * 7) % 5 < 3 ? i % 3 : (i + 1) % 3];
     out.push({
-      variant, k, seed: i % 5, queryIndex: i % 400, demoIndices: [1, 2, 3, 4].slice(0, k), input: `a review number ${i} with some words in it`, gold,
+      variant,
+      k,
+      seed: i % 5,
+      queryIndex: i % 400,
+      demoIndices: [1, 2, 3, 4].slice(0, k),
+      input: `a review number ${i} with some words in it`,
+      gold,
       labels: labels.map((l) => ({ label: l, logProb: l === predicted ? -0.3 : -1.8, meanLogProb: -1, firstTokenLogProb: -1, tokens: 1, prob: l === predicted ? 0.6 : 0.2 })),
-      predicted, goldRank: predicted === gold ? 1 : 2,
+      predicted,
+      goldRank: predicted === gold ? 1 : 2,
     });
   }
   return out;

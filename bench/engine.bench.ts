@@ -56,7 +56,12 @@ function syntheticReviews(n: number, start: number): Example[] {
   return Array.from({ length: n }, (_, i) => {
     const good = i % 2 === 0;
     const adj = (good ? pos : neg)[(i * 5 + 3) % 8];
-    return { index: start + i, line: 0, input: `the ${nouns[(i * 3) % 8]} is ${adj} and the ${nouns[(i * 7 + 1) % 8]} feels ${(good ? pos : neg)[(i + 1) % 8]}`, label: good ? "positive" : "negative" };
+    return {
+      index: start + i,
+      line: 0,
+      input: `the ${nouns[(i * 3) % 8]} is ${adj} and the ${nouns[(i * 7 + 1) % 8]} feels ${(good ? pos : neg)[(i + 1) % 8]}`,
+      label: good ? "positive" : "negative",
+    };
   });
 }
 
@@ -211,8 +216,25 @@ async function benchModel(name: string, path: string, probe: Probe): Promise<Mod
       const c = await startBenchEngine();
       engines.push(c);
       const info0 = await c.load(path, { mode });
-      console.log(`\n[${name}/${mode}] ${info0.fileName}: ${info0.architecture}, vocab ${info0.vocabSize}, ${info0.layers} layers, dim ${info0.embeddingLength}, ${info0.quantization ?? "?"}; KV ${info0.kvCacheType?.key}; ${info0.threadsReason}`);
-      acc.push({ mode, c, evaluated: 0, minimum: 0, queries: 0, seconds: 0, naiveMs: 0, perQueryMs: 0, naiveSample: 0, idealSeconds: 0, rawRates: [], gold: new Map(), scores: new Map(), deviation: 0 });
+      console.log(
+        `\n[${name}/${mode}] ${info0.fileName}: ${info0.architecture}, vocab ${info0.vocabSize}, ${info0.layers} layers, dim ${info0.embeddingLength}, ${info0.quantization ?? "?"}; KV ${info0.kvCacheType?.key}; ${info0.threadsReason}`,
+      );
+      acc.push({
+        mode,
+        c,
+        evaluated: 0,
+        minimum: 0,
+        queries: 0,
+        seconds: 0,
+        naiveMs: 0,
+        perQueryMs: 0,
+        naiveSample: 0,
+        idealSeconds: 0,
+        rawRates: [],
+        gold: new Map(),
+        scores: new Map(),
+        deviation: 0,
+      });
     }
     for (const k of STANDARD_PROBE.k) {
       const kMin = new Map<ModeRun, number>();
@@ -439,8 +461,12 @@ function table(rows: Record<string, ModelFigures>): void {
 export async function run(): Promise<object> {
   const probe = buildProbe();
   const nQueries = probe.groups.reduce((s, g) => s + g.items.length, 0);
-  console.log(`standard probe: ${probe.source}; ${STANDARD_PROBE.k.length} k x ${STANDARD_PROBE.variants.length} variants x ${STANDARD_PROBE.seeds.length} seeds x ${QUERIES} queries = ${nQueries} queries, 2 labels each`);
-  console.log(`baselines: the plain loop and the lm-eval-style loop, each timed on ${NAIVE_SAMPLE} queries of every (variant, k) cell right after the cell is scored, in the first mode's engine, extrapolated per query to the cell`);
+  console.log(
+    `standard probe: ${probe.source}; ${STANDARD_PROBE.k.length} k x ${STANDARD_PROBE.variants.length} variants x ${STANDARD_PROBE.seeds.length} seeds x ${QUERIES} queries = ${nQueries} queries, 2 labels each`,
+  );
+  console.log(
+    `baselines: the plain loop and the lm-eval-style loop, each timed on ${NAIVE_SAMPLE} queries of every (variant, k) cell right after the cell is scored, in the first mode's engine, extrapolated per query to the cell`,
+  );
   const models: [string, string | undefined][] = [
     ["icl-toy", existsSync(defaultModelPath(__dirname)) ? defaultModelPath(__dirname) : undefined],
     ["smollm-135m-q8", undefined],
@@ -471,11 +497,18 @@ export async function run(): Promise<object> {
   }
   for (const name of new Set(Object.keys(perModel).map((n) => n.split("/")[0]))) {
     const [first, ...rest] = MODES.map((m) => perModel[`${name}/${m}`]).filter(Boolean);
-    for (const f of rest) console.log(`[${name}] ${first.mode} vs ${f.mode}: time ${(first.seconds / f.seconds).toFixed(2)}x, peak RSS ${first.peakRssMb.toFixed(0)} vs ${f.peakRssMb.toFixed(0)} MB, KV ${first.kvCacheMb.toFixed(1)} vs ${f.kvCacheMb.toFixed(1)} MB`);
+    for (const f of rest)
+      console.log(
+        `[${name}] ${first.mode} vs ${f.mode}: time ${(first.seconds / f.seconds).toFixed(2)}x, peak RSS ${first.peakRssMb.toFixed(0)} vs ${f.peakRssMb.toFixed(0)} MB, KV ${first.kvCacheMb.toFixed(1)} vs ${f.kvCacheMb.toFixed(1)} MB`,
+      );
   }
   table(perModel);
   if (tasks.length) taskTable(tasks);
   for (const [n, f] of Object.entries(perModel))
-    console.log(`[${n}] gold accuracy by k: ${Object.entries(f.goldAccuracyByK).map(([k, a]) => `k=${k} ${(100 * a).toFixed(0)}%`).join(", ")}`);
+    console.log(
+      `[${n}] gold accuracy by k: ${Object.entries(f.goldAccuracyByK)
+        .map(([k, a]) => `k=${k} ${(100 * a).toFixed(0)}%`)
+        .join(", ")}`,
+    );
   return { probe: { ...STANDARD_PROBE, queries: QUERIES, source: probe.source, baselineSamplePerCell: NAIVE_SAMPLE }, perModel, tasks, skipped };
 }

@@ -23,9 +23,19 @@ export async function run(): Promise<object> {
     const panel = JSON.stringify(confusionView(analysis, "gold", 8)).length;
     const ms = performance.now() - t0;
     const heap = (process.memoryUsage().heapUsed - heap0) / 1e6;
-    const row = { classes: n, records: results.records.length, ms: Math.round(ms), reportMb: +(html.length / 1e6).toFixed(2), classesCsvMb: +(csv.length / 1e6).toFixed(2), panelConfusionKb: +(panel / 1e3).toFixed(1), heapGrowthMb: +heap.toFixed(1) };
+    const row = {
+      classes: n,
+      records: results.records.length,
+      ms: Math.round(ms),
+      reportMb: +(html.length / 1e6).toFixed(2),
+      classesCsvMb: +(csv.length / 1e6).toFixed(2),
+      panelConfusionKb: +(panel / 1e3).toFixed(1),
+      heapGrowthMb: +heap.toFixed(1),
+    };
     rows.push(row);
-    console.log(`${String(n).padStart(7)}  ${String(row.records).padStart(7)}  ${String(row.ms).padStart(17)}  ${String(row.reportMb).padStart(9)}  ${String(row.classesCsvMb).padStart(14)}  ${String(row.panelConfusionKb).padStart(18)}  ${String(row.heapGrowthMb).padStart(14)}`);
+    console.log(
+      `${String(n).padStart(7)}  ${String(row.records).padStart(7)}  ${String(row.ms).padStart(17)}  ${String(row.reportMb).padStart(9)}  ${String(row.classesCsvMb).padStart(14)}  ${String(row.panelConfusionKb).padStart(18)}  ${String(row.heapGrowthMb).padStart(14)}`,
+    );
   }
   return { rows };
 }

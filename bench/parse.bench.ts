@@ -55,7 +55,9 @@ export async function run(): Promise<object> {
   const j = time(jsonl, "bench.icl.jsonl");
   const c = time(csv, "bench.csv");
   const fmt = (name: string, lines: number, t: { ms: number; examples: number; errors: number }) =>
-    `${name.padEnd(6)} ${String(lines).padStart(8)} ${t.ms.toFixed(1).padStart(9)} ${Math.round(lines / (t.ms / 1000)).toLocaleString("en-US").padStart(14)} ${String(t.examples).padStart(9)} ${String(t.errors).padStart(7)}`;
+    `${name.padEnd(6)} ${String(lines).padStart(8)} ${t.ms.toFixed(1).padStart(9)} ${Math.round(lines / (t.ms / 1000))
+      .toLocaleString("en-US")
+      .padStart(14)} ${String(t.examples).padStart(9)} ${String(t.errors).padStart(7)}`;
   console.log(`parseDemoFile, median of ${RUNS} runs, ${(jsonl.length / 1e6).toFixed(1)} MB JSONL`);
   console.log("format    lines        ms        lines/s  examples  errors");
   console.log(fmt("jsonl", LINES, j));

@@ -48,7 +48,15 @@ export async function run(): Promise<object> {
   }
   const { text, note } = probeFileText(root);
   const demoPath = join(root, STANDARD_PROBE.file);
-  const overrides = { variants: [...STANDARD_PROBE.variants], k: [...STANDARD_PROBE.k], seeds: [...STANDARD_PROBE.seeds], queries: QUERIES, selection: "fixed" as const, balance: false, calibrate: false };
+  const overrides = {
+    variants: [...STANDARD_PROBE.variants],
+    k: [...STANDARD_PROBE.k],
+    seeds: [...STANDARD_PROBE.seeds],
+    queries: QUERIES,
+    selection: "fixed" as const,
+    balance: false,
+    calibrate: false,
+  };
   const file = parseDemoFile(text, demoPath, overrides);
   const plan = planExperiment({ file, settings: file.settings });
   console.log(`standard probe: ${note}; ${plan.totalQueries} queries in ${plan.groups.length} demo sets; loopback server with icl-toy.gguf (exact mode)`);
@@ -66,7 +74,16 @@ export async function run(): Promise<object> {
           const r = await runExperiment({ file, fileText: text, settings: file.settings, modelPath: engine.label }, { engine });
           if (r.status !== "complete") throw new Error(`${format} c=${concurrency}: ${r.status} ${r.error?.message ?? ""}`);
           const s1 = await server.stats();
-          rows.push({ format, concurrency, wallMs: r.wallMs, serverMs: s1.busyMs - s0.busyMs, clientMs: engine.stats.clientMs - c0, requests: engine.stats.requests, tokensSent: engine.stats.tokensSent, results: r.results });
+          rows.push({
+            format,
+            concurrency,
+            wallMs: r.wallMs,
+            serverMs: s1.busyMs - s0.busyMs,
+            clientMs: engine.stats.clientMs - c0,
+            requests: engine.stats.requests,
+            tokensSent: engine.stats.tokensSent,
+            results: r.results,
+          });
         } finally {
           await engine.dispose();
         }
@@ -82,7 +99,9 @@ export async function run(): Promise<object> {
   console.log("| format | in flight | wall | server scoring | client CPU | client / server (goal < 5%) | client per request | (wall - server) / server | requests | tokens/s |");
   console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const r of rows)
-    console.log(`| ${r.format} | ${r.concurrency} | ${s(r.wallMs)} | ${s(r.serverMs)} | ${s(r.clientMs)} | ${pct(r.clientMs / r.serverMs)} | ${(r.clientMs / r.requests).toFixed(2)} ms | ${pct((r.wallMs - r.serverMs) / r.serverMs)} | ${r.requests} | ${Math.round(r.tokensSent / (r.wallMs / 1000))} |`);
+    console.log(
+      `| ${r.format} | ${r.concurrency} | ${s(r.wallMs)} | ${s(r.serverMs)} | ${s(r.clientMs)} | ${pct(r.clientMs / r.serverMs)} | ${(r.clientMs / r.requests).toFixed(2)} ms | ${pct((r.wallMs - r.serverMs) / r.serverMs)} | ${r.requests} | ${Math.round(r.tokensSent / (r.wallMs / 1000))} |`,
+    );
   // The same numbers whatever the concurrency (exact mode on the server; float rounding only).
   for (const format of FORMATS) {
     const [a, b] = rows.filter((r) => r.format === format);

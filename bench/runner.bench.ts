@@ -28,7 +28,9 @@ const QUERIES = Number(process.env.ICL_BENCH_QUERIES ?? STANDARD_PROBE.queries);
 /** The sentiment example, topped up with deterministic synthetic reviews when it is too small for 64 queries + k = 32. */
 export function probeFileText(root: string): { text: string; note: string } {
   const need = QUERIES + Math.max(...STANDARD_PROBE.k);
-  const lines = readFileSync(join(root, STANDARD_PROBE.file), "utf8").split("\n").filter((l) => l.trim());
+  const lines = readFileSync(join(root, STANDARD_PROBE.file), "utf8")
+    .split("\n")
+    .filter((l) => l.trim());
   const header = lines[0].includes('"icl-probe"') ? [lines.shift()!] : [];
   const pos = ["wonderful", "moving", "clever", "gorgeous", "charming", "gripping", "funny", "brilliant"];
   const neg = ["tedious", "clumsy", "dull", "shallow", "messy", "bland", "grating", "forgettable"];
@@ -37,7 +39,9 @@ export function probeFileText(root: string): { text: string; note: string } {
   for (let i = 0; lines.length + extra.length < need; i++) {
     const good = i % 2 === 0;
     const w = good ? pos : neg;
-    extra.push(JSON.stringify({ input: `the ${nouns[i % 8]} is ${w[(i * 5 + 3) % 8]} and the ${nouns[(i * 7 + 1) % 8]} feels ${w[(i + Math.floor(i / 8)) % 8]}`, label: good ? "positive" : "negative" }));
+    extra.push(
+      JSON.stringify({ input: `the ${nouns[i % 8]} is ${w[(i * 5 + 3) % 8]} and the ${nouns[(i * 7 + 1) % 8]} feels ${w[(i + Math.floor(i / 8)) % 8]}`, label: good ? "positive" : "negative" }),
+    );
   }
   return { text: [...header, ...lines, ...extra].join("\n") + "\n", note: `${lines.length} examples${extra.length ? ` + ${extra.length} synthetic` : ""}` };
 }
@@ -59,7 +63,15 @@ export async function run(): Promise<object> {
     const embedded = defaultModelPath(__dirname);
     const modelPath = existsSync(embedded) ? embedded : fallbackModel(dir, text);
     const modelName = existsSync(embedded) ? "icl-toy.gguf (embedded)" : "random-weight word-vocabulary model (embedded model absent)";
-    const overrides = { variants: [...STANDARD_PROBE.variants], k: [...STANDARD_PROBE.k], seeds: [...STANDARD_PROBE.seeds], queries: QUERIES, selection: "fixed" as const, balance: false, calibrate: false };
+    const overrides = {
+      variants: [...STANDARD_PROBE.variants],
+      k: [...STANDARD_PROBE.k],
+      seeds: [...STANDARD_PROBE.seeds],
+      queries: QUERIES,
+      selection: "fixed" as const,
+      balance: false,
+      calibrate: false,
+    };
     const file = parseDemoFile(text, demoPath, overrides);
     const errors = file.problems.filter((p) => p.severity === "error");
     if (errors.length) throw new Error(`standard probe file: ${errors.map((e) => e.message).join("; ")}`);
@@ -85,7 +97,24 @@ export async function run(): Promise<object> {
 
     const cli = join(root, "bin", "icl-probe.js");
     const t0 = performance.now();
-    const argv = [cli, "run", demoPath, "--model", modelPath, "--variants", overrides.variants.join(","), "--k", overrides.k.join(","), "--seeds", overrides.seeds.join(","), "--queries", String(QUERIES), "--out", join(dir, "cli"), "--json"];
+    const argv = [
+      cli,
+      "run",
+      demoPath,
+      "--model",
+      modelPath,
+      "--variants",
+      overrides.variants.join(","),
+      "--k",
+      overrides.k.join(","),
+      "--seeds",
+      overrides.seeds.join(","),
+      "--queries",
+      String(QUERIES),
+      "--out",
+      join(dir, "cli"),
+      "--json",
+    ];
     const c = spawnSync(process.execPath, argv, { encoding: "utf8", maxBuffer: 64 << 20 });
     const cliMs = performance.now() - t0;
     if (c.status !== 0) throw new Error(`CLI exited ${c.status}: ${c.stderr.slice(-500)}`);

@@ -183,10 +183,14 @@ function mappingOverrides(v: Record<string, string | boolean | undefined>): { ov
 
 /** A comma-separated list of integers; "a..b" stands for a, a+1, ..., b (e.g. --seeds 1..10). */
 function intList(name: string, v: string, min: number): number[] {
-  const parts = v.split(",").map((s) => s.trim()).filter(Boolean);
+  const parts = v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (parts.length === 0) throw new UsageError(`--${name} needs a comma-separated list of integers, e.g. --${name} 0,4,8`);
   const one = (p: string): number => {
-    if (!/^-?\d+$/.test(p) || Number(p) < min) throw new UsageError(`--${name}: "${p}" is not an integer${min > -Infinity ? ` >= ${min}` : ""} (e.g. --${name} ${name === "seeds" ? "1,2,3 or 1..10" : "0,4,8"})`);
+    if (!/^-?\d+$/.test(p) || Number(p) < min)
+      throw new UsageError(`--${name}: "${p}" is not an integer${min > -Infinity ? ` >= ${min}` : ""} (e.g. --${name} ${name === "seeds" ? "1,2,3 or 1..10" : "0,4,8"})`);
     return Number(p);
   };
   return parts.flatMap((p) => {
@@ -200,11 +204,15 @@ function intList(name: string, v: string, min: number): number[] {
 
 /** --figures 1,3 or h2-icl-vs-linear,h3-ra-vs-g: the paper's figure numbers (1-6) or ids. */
 function figureList(v: string): FigureId[] {
-  return v.split(",").map((s) => s.trim()).filter(Boolean).map((f) => {
-    if (/^[1-6]$/.test(f)) return FIGURE_IDS[Number(f) - 1];
-    if ((FIGURE_IDS as readonly string[]).includes(f)) return f as FigureId;
-    throw new UsageError(`--figures: "${f}" is neither a figure number 1-6 nor one of ${FIGURE_IDS.join(", ")}`);
-  });
+  return v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((f) => {
+      if (/^[1-6]$/.test(f)) return FIGURE_IDS[Number(f) - 1];
+      if ((FIGURE_IDS as readonly string[]).includes(f)) return f as FigureId;
+      throw new UsageError(`--figures: "${f}" is neither a figure number 1-6 nor one of ${FIGURE_IDS.join(", ")}`);
+    });
 }
 
 function int(name: string, v: string | undefined, min: number): number | undefined {
@@ -253,7 +261,10 @@ export function parseCommand(argv: string[]): Command {
       const mapping = mappingOverrides(v);
       const overrides: Partial<ProbeSettings> = { ...mapping.overrides };
       if (typeof v.variants === "string") {
-        const list = v.variants.split(",").map((s: string) => s.trim()).filter(Boolean);
+        const list = v.variants
+          .split(",")
+          .map((s: string) => s.trim())
+          .filter(Boolean);
         if (list.length === 0) throw new UsageError("--variants needs a comma-separated list, e.g. --variants gold,ra-string");
         overrides.variants = list;
       }
@@ -314,7 +325,11 @@ export function parseCommand(argv: string[]): Command {
       const file = onePositional(positionals, "data file");
       const mapping = mappingOverrides(v);
       const overrides: Partial<ProbeSettings> = { ...mapping.overrides };
-      if (typeof v.labels === "string") overrides.classes = v.labels.split(",").map((x) => x.trim()).filter(Boolean);
+      if (typeof v.labels === "string")
+        overrides.classes = v.labels
+          .split(",")
+          .map((x) => x.trim())
+          .filter(Boolean);
       if (typeof v.template === "string") overrides.template = v.template.replace(/\\n/g, "\n");
       return { cmd: "import", file, out: v.out as string | undefined, force: !!v.force, overrides, ...(mapping.classesFile ? { classesFile: mapping.classesFile } : {}) };
     }

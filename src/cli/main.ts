@@ -150,7 +150,10 @@ function readClassesFile(path: string): string[] {
   const abs = resolve(path);
   if (!existsSync(abs)) throw new UsageError(`--classes ${path}: file not found`);
   if (statSync(abs).isDirectory()) throw new UsageError(`--classes ${path}: is a directory, not a classes file`);
-  const lines = readFileSync(abs, "utf8").split(/\r\n|\r|\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  const lines = readFileSync(abs, "utf8")
+    .split(/\r\n|\r|\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("#"));
   if (lines.length < 2) throw new UsageError(`--classes ${path}: needs at least two class names, one per line`);
   return lines;
 }
@@ -313,27 +316,24 @@ async function execute(cmd: Job, prep: Pick<PrepareInput, "overrides" | "adjustS
       const info = await engine.load(modelPath, { mode: cmd.mode });
       if (!cmd.json) io.err(`model ${basename(modelPath)} (${info.architecture}, vocabulary ${info.vocabSize}, ${info.threads} threads, ${info.mode} scoring); writing ${outDir}`);
     }
-    const outcome = await runExperiment(
-      prepared,
-      {
-        engine,
-        signal: controller.signal,
-        outDir,
-        resume: cmd.resume,
-        batchSize: cmd.batchSize,
-        onOverflow: cmd.onOverflow,
-        onProgress: (p: ProgressEvent) => {
-          // A study says how long it takes as soon as its first demo set is measured.
-          if (cmd.study && !estimated && p.measuredGroups > 0 && p.etaSeconds !== undefined) {
-            estimated = true;
-            progress.stop();
-            io.err(`first demo set measured: about ${formatDuration(p.etaSeconds)} left for ${p.total - p.done} queries on ${basename(modelPath)} (the estimate is updated as the run goes)`);
-            if (cmd.estimate) controller.abort();
-          }
-          progress.update(p);
-        },
+    const outcome = await runExperiment(prepared, {
+      engine,
+      signal: controller.signal,
+      outDir,
+      resume: cmd.resume,
+      batchSize: cmd.batchSize,
+      onOverflow: cmd.onOverflow,
+      onProgress: (p: ProgressEvent) => {
+        // A study says how long it takes as soon as its first demo set is measured.
+        if (cmd.study && !estimated && p.measuredGroups > 0 && p.etaSeconds !== undefined) {
+          estimated = true;
+          progress.stop();
+          io.err(`first demo set measured: about ${formatDuration(p.etaSeconds)} left for ${p.total - p.done} queries on ${basename(modelPath)} (the estimate is updated as the run goes)`);
+          if (cmd.estimate) controller.abort();
+        }
+        progress.update(p);
       },
-    );
+    });
     progress.stop();
     if (outcome.error instanceof OutputError) {
       // The folder stopped taking writes: the CSVs and report would fail the same way.
@@ -379,7 +379,9 @@ async function execute(cmd: Job, prep: Pick<PrepareInput, "overrides" | "adjustS
       if (cmd.study) printFigures(analysis, cmd.study, io);
       // Skipped variants are in the warnings block (variant-skipped); cells too long for the context here.
       for (const c of outcome.results.manifest.skipped ?? []) if (c.code === "context-overflow") io.err(printable(`icl-probe: ${c.variant}: ${c.reason}`));
-      io.err(`wrote ${files.results}\n      ${files.scoresCsv}\n      ${files.summaryCsv}\n      ${files.report}${figureFiles ? `\n      ${figureFiles.data}\n      ${figureFiles.svgs.length} figures in ${join(outDir, "figures")}` : ""}`);
+      io.err(
+        `wrote ${files.results}\n      ${files.scoresCsv}\n      ${files.summaryCsv}\n      ${files.report}${figureFiles ? `\n      ${figureFiles.data}\n      ${figureFiles.svgs.length} figures in ${join(outDir, "figures")}` : ""}`,
+      );
     }
     if (outcome.status === "complete") return EXIT.ok;
     const m = outcome.results.manifest.progress;
@@ -521,7 +523,9 @@ async function preview(cmd: Extract<Command, { cmd: "preview" }>, io: Io): Promi
   const def = getVariant(id);
   if (!def) checkVariantIds([cmd.variant]);
   if (def!.needsTokenizer && !cmd.model) {
-    io.err(`icl-probe: ${printable(cmd.variant)} works on the model's token ids; its prompt depends on the tokenizer. Add --model <gguf> to preview it with that model's tokens, or preview a text-level variant.`);
+    io.err(
+      `icl-probe: ${printable(cmd.variant)} works on the model's token ids; its prompt depends on the tokenizer. Add --model <gguf> to preview it with that model's tokens, or preview a text-level variant.`,
+    );
     return EXIT.usage;
   }
   const overrides = withClasses(cmd.overrides, cmd.classesFile);
@@ -554,7 +558,16 @@ async function preview(cmd: Extract<Command, { cmd: "preview" }>, io: Io): Promi
       if (def!.needsTokenizer) {
         const t = { vocab: vocab.map((x) => ({ id: x.id, text: x.piece ?? x.text, type: x.type })), cache: new Map<string, number[]>() };
         const e = engine;
-        variants.set(cmd.variant, seed, await withTokenizer(t.vocab, (texts) => e.tokenize(texts), (tok) => createVariant(cmd.variant, { ...variants.context(seed), tokenizer: tok }), t.cache));
+        variants.set(
+          cmd.variant,
+          seed,
+          await withTokenizer(
+            t.vocab,
+            (texts) => e.tokenize(texts),
+            (tok) => createVariant(cmd.variant, { ...variants.context(seed), tokenizer: tok }),
+            t.cache,
+          ),
+        );
       }
     }
     const item = materializeGroup(plan, { ...group, queries: [pool[qn]], calibrationInputs: [] }, file, variants)[0];
@@ -564,7 +577,12 @@ async function preview(cmd: Extract<Command, { cmd: "preview" }>, io: Io): Promi
     out(`read as   ${file.shape}`);
     out(`seed ${seed}, k = ${k}, demos ${group.demoIndices.map((i) => `#${i}`).join(" ") || "(none)"}, query #${item.queryIndex} (line ${file.examples[item.queryIndex].line})`);
     out(`gold      ${JSON.stringify(item.gold)}${item.goldAlt !== undefined ? `  (also ${JSON.stringify(item.goldAlt)})` : ""}`);
-    out(`labels    ${item.labels.slice(0, cmd.full ? undefined : PREVIEW_ROWS).map((l) => JSON.stringify(item.labelSep + l)).join(", ")}${!cmd.full && item.labels.length > PREVIEW_ROWS ? `, ... ${item.labels.length - PREVIEW_ROWS} more (--full for all)` : ""}  (each scored after the prompt)`);
+    out(
+      `labels    ${item.labels
+        .slice(0, cmd.full ? undefined : PREVIEW_ROWS)
+        .map((l) => JSON.stringify(item.labelSep + l))
+        .join(", ")}${!cmd.full && item.labels.length > PREVIEW_ROWS ? `, ... ${item.labels.length - PREVIEW_ROWS} more (--full for all)` : ""}  (each scored after the prompt)`,
+    );
     out("");
     out("----- prompt (exact text; the label follows it) -----");
     const prompt = buildPrompt(settings, v.demos(group.demoIndices.map((i) => file.examples[i])), item.input, v.labelSpace);
@@ -586,12 +604,24 @@ async function preview(cmd: Extract<Command, { cmd: "preview" }>, io: Io): Promi
 }
 
 /** --model: the ids and pieces of the prompt's last tokens and of each label's scored continuation. */
-async function printTokens(engine: EngineClient, vocab: { id: number; text: string; piece?: string }[], prompt: ReturnType<typeof buildPrompt>, v: VariantInstance, full: boolean, out: (s: string) => void): Promise<void> {
+async function printTokens(
+  engine: EngineClient,
+  vocab: { id: number; text: string; piece?: string }[],
+  prompt: ReturnType<typeof buildPrompt>,
+  v: VariantInstance,
+  full: boolean,
+  out: (s: string) => void,
+): Promise<void> {
   const piece = (id: number) => JSON.stringify(vocab[id]?.piece ?? vocab[id]?.text ?? "?");
   const tok = (ids: number[]) => ids.map((id) => `${id} ${piece(id)}`).join(", ");
   out("");
   if (v.tokens) {
-    const t = await withTokenizer(vocab.map((x) => ({ id: x.id, text: x.piece ?? x.text, type: "normal" as const })), (texts) => engine.tokenize(texts), () => v.tokens!(prompt), new Map());
+    const t = await withTokenizer(
+      vocab.map((x) => ({ id: x.id, text: x.piece ?? x.text, type: "normal" as const })),
+      (texts) => engine.tokenize(texts),
+      () => v.tokens!(prompt),
+      new Map(),
+    );
     out(`----- token ids sent to the model (${v.key} works on ids) -----`);
     out(`prefix    ${t.prefixTokens.length} tokens`);
     out(`query     ${tok(t.queryTokens.slice(-PREVIEW_TOKENS))}${t.queryTokens.length > PREVIEW_TOKENS ? ` (last ${PREVIEW_TOKENS} of ${t.queryTokens.length})` : ""}`);

@@ -21,7 +21,13 @@ export function warningLines(results: Pick<ResultsFile, "records" | "calibration
   const out = [`warnings: ${withAny} of ${results.records.length} queries carry warnings${run.length ? `, ${run.length} about the run` : ""} (all of them in results.json and report.html)`];
   for (const c of summary) {
     const info = warningInfo(c.code);
-    const counts = [c.queries ? `${c.queries} quer${c.queries === 1 ? "y" : "ies"}${c.cells.length ? ` (${where(c)})` : ""}` : "", c.calibration ? `${c.calibration} calibration` : "", c.run ? `${c.run} run-level` : ""].filter(Boolean).join(", ");
+    const counts = [
+      c.queries ? `${c.queries} quer${c.queries === 1 ? "y" : "ies"}${c.cells.length ? ` (${where(c)})` : ""}` : "",
+      c.calibration ? `${c.calibration} calibration` : "",
+      c.run ? `${c.run} run-level` : "",
+    ]
+      .filter(Boolean)
+      .join(", ");
     out.push(`  ${c.code} [${info.severity}]: ${info.title}; ${counts}`);
     const example = results.records.find((r) => r.warnings?.some((w) => w.code === c.code))?.warnings?.find((w) => w.code === c.code);
     if (example) out.push(`    e.g. ${example.message}`);

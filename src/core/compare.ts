@@ -28,12 +28,26 @@ export function logregBySeed(m: Pick<VariantKMetrics, "baselines">): SeedSeries 
 export function seriesVs(series: SeedSeries, nullValue: number, level = 0.95): (Tested & { seeds: number[] }) | undefined {
   const seeds = [...series.keys()].sort((a, b) => a - b);
   if (seeds.length < 2) return undefined;
-  return { ...seedInference(seeds.map((s) => series.get(s)!), nullValue, level), seeds };
+  return {
+    ...seedInference(
+      seeds.map((s) => series.get(s)!),
+      nullValue,
+      level,
+    ),
+    seeds,
+  };
 }
 
 /** a - b over the seeds both have, tested against 0 (pGreater: a > b); undefined below 2 common seeds. */
 export function compareSeries(a: SeedSeries, b: SeedSeries, level = 0.95): Comparison | undefined {
   const seeds = [...a.keys()].filter((s) => b.has(s)).sort((x, y) => x - y);
   if (seeds.length < 2) return undefined;
-  return { ...seedInference(seeds.map((s) => a.get(s)! - b.get(s)!), 0, level), seeds };
+  return {
+    ...seedInference(
+      seeds.map((s) => a.get(s)! - b.get(s)!),
+      0,
+      level,
+    ),
+    seeds,
+  };
 }

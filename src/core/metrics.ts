@@ -201,8 +201,22 @@ export function aggregate(records: readonly QueryRecord[], opts: AggregateOption
     let g = groups.get(key);
     if (!g) {
       g = {
-        variant: r.variant, k: r.k, labels: [], labelIndex: new Map(), seeds: new Map(), n: 0, correct: 0, rankSum: 0,
-        goldLogProbSum: 0, goldLogProbN: 0, chanceSum: 0, calN: 0, calCorrect: 0, altN: 0, altCorrect: 0, warnings: {},
+        variant: r.variant,
+        k: r.k,
+        labels: [],
+        labelIndex: new Map(),
+        seeds: new Map(),
+        n: 0,
+        correct: 0,
+        rankSum: 0,
+        goldLogProbSum: 0,
+        goldLogProbN: 0,
+        chanceSum: 0,
+        calN: 0,
+        calCorrect: 0,
+        altN: 0,
+        altCorrect: 0,
+        warnings: {},
       };
       groups.set(key, g);
       if (!variantOrder.has(r.variant)) variantOrder.set(r.variant, variantOrder.size);
@@ -267,7 +281,15 @@ export function aggregate(records: readonly QueryRecord[], opts: AggregateOption
     const chance = g.chanceSum / g.n;
     const successes = perSeed.reduce((a, s) => a + s.accuracy * s.prompts, 0);
     const tested: Tested =
-      perSeed.length > 1 ? accuracyInference(perSeed.map((s) => s.accuracy), successes, prompts, chance, level) : promptInference(successes, prompts, chance, level);
+      perSeed.length > 1
+        ? accuracyInference(
+            perSeed.map((s) => s.accuracy),
+            successes,
+            prompts,
+            chance,
+            level,
+          )
+        : promptInference(successes, prompts, chance, level);
     const f1s = perSeed.map((s) => s.macroF1);
     const finiteF1 = f1s.filter((v) => Number.isFinite(v));
     const f1Interval = finiteF1.length > 1 ? signFlipInterval(signFlipDistribution(finiteF1), level) : undefined;

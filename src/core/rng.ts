@@ -100,7 +100,10 @@ export function sample<T>(rng: RandomGenerator, items: readonly T[], m: number):
 
 /** A random permutation p of 0..n-1. */
 export function permutation(rng: RandomGenerator, n: number): number[] {
-  return shuffle(rng, Array.from({ length: n }, (_, i) => i));
+  return shuffle(
+    rng,
+    Array.from({ length: n }, (_, i) => i),
+  );
 }
 
 /**

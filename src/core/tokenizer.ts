@@ -101,7 +101,10 @@ export async function withTokenizer<T>(
 
 /** Token text with word-boundary markers made spaces: "\u2581good" / "\u0120good" -> " good", "\u010a" -> "\n". */
 export function tokenSurface(text: string): string {
-  return text.replace(/\u2581/g, " ").replace(/\u0120/g, " ").replace(/\u010a/g, "\n");
+  return text
+    .replace(/\u2581/g, " ")
+    .replace(/\u0120/g, " ")
+    .replace(/\u010a/g, "\n");
 }
 
 /**
@@ -186,10 +189,13 @@ export function pickLabelTokens(opts: {
   const maxChecks = Math.min(candidates.length, opts.maxChecks ?? 4000);
   const chosen: { id: number; word: string }[] = [];
   const [base] = tokenizeAll(tokenizer, [context]);
-  for (let i = 0; i < maxChecks && chosen.length < count; ) {
+  for (let i = 0; i < maxChecks && chosen.length < count;) {
     const batch = candidates.slice(i, Math.min(maxChecks, i + Math.max(8, (count - chosen.length) * 4)));
     i += batch.length;
-    const toks = tokenizeAll(tokenizer, batch.map((c) => context + labelSep + c.word));
+    const toks = tokenizeAll(
+      tokenizer,
+      batch.map((c) => context + labelSep + c.word),
+    );
     batch.forEach((c, j) => {
       const t = toks[j];
       if (chosen.length < count && t.length === base.length + 1 && t[t.length - 1] === c.id && base.every((b, x) => t[x] === b)) chosen.push(c);
@@ -252,7 +258,10 @@ export function templateSegments(template: string, input: string, label: string)
 
 /** Token ids that a permutation may move: normal tokens not in `keep`. Sorted ascending. */
 export function permutableIds(vocab: readonly VocabEntry[], keep: ReadonlySet<number>): number[] {
-  return vocab.filter((v) => v.type === "normal" && !keep.has(v.id)).map((v) => v.id).sort((a, b) => a - b);
+  return vocab
+    .filter((v) => v.type === "normal" && !keep.has(v.id))
+    .map((v) => v.id)
+    .sort((a, b) => a - b);
 }
 
 /** A seeded bijection on `ids`: ids[i] -> shuffled[i]. */

@@ -94,4 +94,3 @@ export type VariantFamily =
   | "format" // labels-only, inputs-only, no-label-space
   | "input" // tau_PA: inputs altered
   | "task"; // tau_g: label word -> g(label word)
-

@@ -98,7 +98,8 @@ export const WARNING_INFO: Record<WarningCode, WarningInfo> = {
   "token-prompt-merge": {
     severity: "info",
     title: "prefix and query merge (token variant)",
-    meaning: "For a token-level variant (pa-token) the demonstrations and the query merge into one token at their boundary; the prefix was shortened to the tokens they share and the merged token was permuted with the query.",
+    meaning:
+      "For a token-level variant (pa-token) the demonstrations and the query merge into one token at their boundary; the prefix was shortened to the tokens they share and the merged token was permuted with the query.",
     action: "Usually harmless. Put a separator between examples (e.g. a newline) to avoid it.",
     source: "runner",
   },
@@ -119,7 +120,8 @@ export const WARNING_INFO: Record<WarningCode, WarningInfo> = {
   "variant-skipped": {
     severity: "warning",
     title: "variant not run",
-    meaning: "A variant of the settings was left out of the run because this engine or model cannot provide what it needs (g-linear: the model's input embeddings, which a remote backend cannot read or a file may store in a type without a decoder); every other variant ran.",
+    meaning:
+      "A variant of the settings was left out of the run because this engine or model cannot provide what it needs (g-linear: the model's input embeddings, which a remote backend cannot read or a file may store in a type without a decoder); every other variant ran.",
     action: "Run that variant with a local GGUF model whose token embeddings are F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K or Q6_K, or leave it out.",
     source: "runner",
   },
@@ -136,7 +138,13 @@ export const WARNING_INFO: Record<WarningCode, WarningInfo> = {
 export function warningInfo(code: string): WarningInfo {
   return isWarningCode(code)
     ? WARNING_INFO[code]
-    : { severity: "warning", title: code, meaning: "A warning code this version of icl-probe does not know (the file was written by a newer one); the message says what was found.", action: "Update icl-probe for the full explanation.", source: "results" };
+    : {
+        severity: "warning",
+        title: code,
+        meaning: "A warning code this version of icl-probe does not know (the file was written by a newer one); the message says what was found.",
+        action: "Update icl-probe for the full explanation.",
+        source: "results",
+      };
 }
 
 /** Codes of a record's warnings, each once, in order of first appearance. */
@@ -192,7 +200,11 @@ export function formatWarningCounts(counts: Partial<Record<WarningCode, number>>
 }
 
 /** The stored run summary, or one computed from the records (files without it, live runs). */
-export function runWarningsOf(results: { records: readonly Pick<QueryRecord, "variant" | "k" | "warnings">[]; calibration?: readonly { warnings?: readonly ScoreWarning[] }[]; warnings?: RunWarnings }): RunWarnings {
+export function runWarningsOf(results: {
+  records: readonly Pick<QueryRecord, "variant" | "k" | "warnings">[];
+  calibration?: readonly { warnings?: readonly ScoreWarning[] }[];
+  warnings?: RunWarnings;
+}): RunWarnings {
   if (results.warnings) return results.warnings;
   return { run: [], summary: summarizeWarnings(results.records, results.calibration ?? []) };
 }

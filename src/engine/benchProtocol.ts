@@ -35,9 +35,7 @@ export interface MemoryResult {
 }
 
 export type BenchRequest =
-  | { type: "throughput"; id: number; tokens: number; runs?: number }
-  | { type: "memory"; id: number }
-  | { type: "referenceScore"; id: number; items: ScoreItem[]; reference: ReferenceMode };
+  { type: "throughput"; id: number; tokens: number; runs?: number } | { type: "memory"; id: number } | { type: "referenceScore"; id: number; items: ScoreItem[]; reference: ReferenceMode };
 
 export interface BenchResults {
   throughput: ThroughputResult;

@@ -84,7 +84,10 @@ export class EngineClient {
   private readonly exitCallbacks: ((info: ExitInfo) => void)[] = [];
   private exitInfo: ExitInfo | undefined;
 
-  private constructor(private readonly child: ChildProcess, private readonly log: (level: LogLevel, msg: string) => void) {}
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly log: (level: LogLevel, msg: string) => void,
+  ) {}
 
   /** Forks the worker and waits until it is ready to take requests. */
   static async start(opts: EngineClientOptions = {}): Promise<EngineClient> {
@@ -112,7 +115,13 @@ export class EngineClient {
       child.on("message", onMsg);
       child.once("exit", (code, signal) => {
         clearTimeout(timer);
-        reject(new EngineFailure("crashed", `The engine process (${workerPath}) exited during start-up (${signal ? "signal " + signal : "exit code " + code}).${client.stderrTail ? " Output: " + client.stderrTail.trim().slice(-500) : ""}`, "Check the installation of node-llama-cpp (npm ci)."));
+        reject(
+          new EngineFailure(
+            "crashed",
+            `The engine process (${workerPath}) exited during start-up (${signal ? "signal " + signal : "exit code " + code}).${client.stderrTail ? " Output: " + client.stderrTail.trim().slice(-500) : ""}`,
+            "Check the installation of node-llama-cpp (npm ci).",
+          ),
+        );
       });
     });
     return client.attach();
@@ -174,9 +183,7 @@ export class EngineClient {
     const failure = new EngineFailure(
       "crashed",
       `The engine process ${how} (${model})${abort ? ": llama.cpp aborted, most likely on a malformed or unsupported model file" : ""}.${native ? " llama.cpp said: " + native.trim() : ""}`,
-      abort
-        ? `Check or replace ${this.modelPath ? basename(this.modelPath) : "the model file"}; then start a new engine.`
-        : "Start a new engine (EngineClient.start) and try again.",
+      abort ? `Check or replace ${this.modelPath ? basename(this.modelPath) : "the model file"}; then start a new engine.` : "Start a new engine (EngineClient.start) and try again.",
     );
     for (const [, p] of this.pending) p.reject(expected ? new EngineFailure("disposed", "The engine was disposed.") : failure);
     this.pending.clear();

@@ -30,7 +30,11 @@ export async function readTokenEmbeddings(path: string, tensors: readonly Tensor
   const name = basename(path);
   const t = tensors.find((x) => x.name === TOKEN_EMBEDDING_TENSOR);
   if (!t) {
-    throw new EngineFailure("unsupported", `${name} has no ${TOKEN_EMBEDDING_TENSOR} tensor, so its input embeddings cannot be read.`, "g-linear needs a model file with its token embedding table (a vocabulary-only file has none).");
+    throw new EngineFailure(
+      "unsupported",
+      `${name} has no ${TOKEN_EMBEDDING_TENSOR} tensor, so its input embeddings cannot be read.`,
+      "g-linear needs a model file with its token embedding table (a vocabulary-only file has none).",
+    );
   }
   if (t.dimensions.length !== 2) {
     throw new EngineFailure("unsupported", `${name}: ${TOKEN_EMBEDDING_TENSOR} has ${t.dimensions.length} dimensions; expected 2 (embedding length, vocabulary).`);
@@ -38,10 +42,18 @@ export async function readTokenEmbeddings(path: string, tensors: readonly Tensor
   const dim = Number(t.dimensions[0]);
   const vocab = Number(t.dimensions[1]);
   if (!canDequantize(t.ggmlType)) {
-    throw new EngineFailure("unsupported", `${name}: ${new UnsupportedTensorTypeError(t.ggmlType, TOKEN_EMBEDDING_TENSOR).message}.`, `Use a build of this model whose token embeddings are one of ${DEQUANT_TYPES.join(", ")}, or leave g-linear out.`);
+    throw new EngineFailure(
+      "unsupported",
+      `${name}: ${new UnsupportedTensorTypeError(t.ggmlType, TOKEN_EMBEDDING_TENSOR).message}.`,
+      `Use a build of this model whose token embeddings are one of ${DEQUANT_TYPES.join(", ")}, or leave g-linear out.`,
+    );
   }
   if ((t.filePart ?? 1) !== 1) {
-    throw new EngineFailure("unsupported", `${name}: ${TOKEN_EMBEDDING_TENSOR} lies in part ${t.filePart} of a split GGUF; reading split files is not supported.`, "Merge the parts into one file (llama.cpp's gguf-split --merge).");
+    throw new EngineFailure(
+      "unsupported",
+      `${name}: ${TOKEN_EMBEDDING_TENSOR} lies in part ${t.filePart} of a split GGUF; reading split files is not supported.`,
+      "Merge the parts into one file (llama.cpp's gguf-split --merge).",
+    );
   }
   const bad = tokens.find((id) => !Number.isInteger(id) || id < 0 || id >= vocab);
   if (bad !== undefined) throw new EngineFailure("invalid-request", `Token id ${bad} is outside ${name}'s vocabulary of ${vocab} tokens.`);

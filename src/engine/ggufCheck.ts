@@ -46,8 +46,7 @@ export async function checkGgufStart(path: string): Promise<number> {
       throw new EngineFailure("file-missing", `Model file not found: ${path}`, "Check the model path (setting iclProbe.modelPath or --model), or leave it empty to use the embedded default model.");
     throw new EngineFailure("file-missing", `Cannot read model file ${path}: ${(e as Error).message}`, "Check the file's permissions.");
   }
-  if (st.isDirectory())
-    throw new EngineFailure("file-is-directory", `${path} is a directory, not a GGUF model file.`, "Choose the .gguf file inside it.");
+  if (st.isDirectory()) throw new EngineFailure("file-is-directory", `${path} is a directory, not a GGUF model file.`, "Choose the .gguf file inside it.");
   const size = st.size;
 
   const head = Buffer.alloc(24);
@@ -64,10 +63,13 @@ export async function checkGgufStart(path: string): Promise<number> {
   }
   if (got < 4 || head.toString("latin1", 0, 4) !== "GGUF") {
     const what = size === 0 ? "it is empty (0 bytes)" : `it does not start with the "GGUF" magic bytes (found ${JSON.stringify(head.toString("latin1", 0, Math.min(4, got)))})`;
-    throw new EngineFailure("not-gguf", `${path} is not a GGUF model file: ${what}.`, "ICL Probe needs a model in GGUF format (llama.cpp). Convert it with llama.cpp's convert_hf_to_gguf.py or download a .gguf build of the model.");
+    throw new EngineFailure(
+      "not-gguf",
+      `${path} is not a GGUF model file: ${what}.`,
+      "ICL Probe needs a model in GGUF format (llama.cpp). Convert it with llama.cpp's convert_hf_to_gguf.py or download a .gguf build of the model.",
+    );
   }
-  if (size < 24)
-    throw new EngineFailure("truncated", `${path} is truncated: only ${size} bytes, shorter than a GGUF header.`, "The download or copy was interrupted: " + REDOWNLOAD);
+  if (size < 24) throw new EngineFailure("truncated", `${path} is truncated: only ${size} bytes, shorter than a GGUF header.`, "The download or copy was interrupted: " + REDOWNLOAD);
   return size;
 }
 
@@ -126,8 +128,7 @@ export async function checkGgufFile(path: string, opts: { vocabOnly?: boolean } 
   const types = get(meta, "tokenizer.ggml.token_type");
   const problems: string[] = [];
   if (Array.isArray(tokens) && tokens.length === 0) problems.push("tokenizer.ggml.tokens is empty");
-  if (Array.isArray(tokens) && Array.isArray(types) && types.length !== tokens.length)
-    problems.push(`tokenizer.ggml.token_type has ${types.length} entries for ${tokens.length} tokens`);
+  if (Array.isArray(tokens) && Array.isArray(types) && types.length !== tokens.length) problems.push(`tokenizer.ggml.token_type has ${types.length} entries for ${tokens.length} tokens`);
 
   const tensorCount = Number(info.tensorCount);
   if (tensorCount === 0 && !opts.vocabOnly) {
@@ -158,11 +159,7 @@ export async function checkGgufFile(path: string, opts: { vocabOnly?: boolean } 
   }
   if (missing.length || problems.length) {
     const parts = [...(missing.length ? [`missing required metadata ${missing.join(", ")}`] : []), ...problems];
-    throw new EngineFailure(
-      "corrupt",
-      `${path} has corrupt metadata: ${parts.join("; ")}. llama.cpp would abort on this file, so it was not loaded.`,
-      REDOWNLOAD,
-    );
+    throw new EngineFailure("corrupt", `${path} has corrupt metadata: ${parts.join("; ")}. llama.cpp would abort on this file, so it was not loaded.`, REDOWNLOAD);
   }
   return { info, sizeBytes: size, architecture: typeof arch === "string" ? arch : "", tensorCount };
 }

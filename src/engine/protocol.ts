@@ -118,8 +118,6 @@ export interface TokenScoreItem {
 
 export type ScoreItem = TextScoreItem | TokenScoreItem;
 
-
-
 export function isTokenItem(item: ScoreItem): item is TokenScoreItem {
   return Array.isArray((item as TokenScoreItem).prefixTokens);
 }

@@ -96,8 +96,7 @@ function fmt(tokens: readonly number[]): string {
  */
 export function prepareItem(tok: Tokenizer, item: ScoreItem, index: number, prefixMemo = new Map<string, number[]>()): PreparedItem {
   if (typeof item.id !== "string") throw new EngineFailure("invalid-request", `score item #${index + 1} has no string id.`);
-  if (!Array.isArray(item.labels) || item.labels.length === 0)
-    throw new EngineFailure("invalid-request", `score item "${item.id}" has no labels.`, "Give at least one candidate label.");
+  if (!Array.isArray(item.labels) || item.labels.length === 0) throw new EngineFailure("invalid-request", `score item "${item.id}" has no labels.`, "Give at least one candidate label.");
   if (new Set(item.labels).size !== item.labels.length)
     throw new EngineFailure("invalid-request", `score item "${item.id}" lists a label twice: ${JSON.stringify(item.labels)}.`, "Labels must be distinct.");
   if (item.gold !== undefined && !item.labels.includes(item.gold))
@@ -110,8 +109,14 @@ export function prepareItem(tok: Tokenizer, item: ScoreItem, index: number, pref
   if (isTokenItem(item)) {
     if (item.labelTokens.length !== item.labels.length)
       throw new EngineFailure("invalid-request", `score item "${item.id}": ${item.labelTokens.length} label token lists for ${item.labels.length} labels.`);
-    if (item.labelOverlap !== undefined && (item.labelOverlap.length !== item.labels.length || item.labelOverlap.some((o) => !Number.isInteger(o) || o < 0 || o > item.prefixTokens.length + item.queryTokens.length)))
-      throw new EngineFailure("invalid-request", `score item "${item.id}": labelOverlap must give, per label, a count from 0 to the prompt's ${item.prefixTokens.length + item.queryTokens.length} tokens.`);
+    if (
+      item.labelOverlap !== undefined &&
+      (item.labelOverlap.length !== item.labels.length || item.labelOverlap.some((o) => !Number.isInteger(o) || o < 0 || o > item.prefixTokens.length + item.queryTokens.length))
+    )
+      throw new EngineFailure(
+        "invalid-request",
+        `score item "${item.id}": labelOverlap must give, per label, a count from 0 to the prompt's ${item.prefixTokens.length + item.queryTokens.length} tokens.`,
+      );
     prompt = withBos(tok, [...item.prefixTokens, ...item.queryTokens]);
     groupKey = "t:" + item.prefixTokens.join(",");
     labelSep = "";
@@ -130,8 +135,7 @@ export function prepareItem(tok: Tokenizer, item: ScoreItem, index: number, pref
     labels = item.labels.map((label) => {
       const full = withBos(tok, tok.tokenize(promptText + item.labelSep + label));
       const d = commonPrefixLength(prompt, full);
-      if (d === full.length)
-        throw new EngineFailure("invalid-request", `score item "${item.id}": label ${JSON.stringify(label)} adds no tokens after the prompt.`, "Labels must be non-empty text.");
+      if (d === full.length) throw new EngineFailure("invalid-request", `score item "${item.id}": label ${JSON.stringify(label)} adds no tokens after the prompt.`, "Labels must be non-empty text.");
       return { label, full, start: d };
     });
     // Labels whose tokens in context match neither the label tokenized alone nor labelSep+label
@@ -174,7 +178,12 @@ export function prepareItem(tok: Tokenizer, item: ScoreItem, index: number, pref
   }
   for (const [t, ls] of byFirst)
     if (ls.length > 1)
-      warnings.push({ code: "shared-first-token", message: `labels ${ls.map((l) => `"${l}"`).join(", ")} share their first token (id ${t}); firstTokenLogProb cannot tell them apart.`, labels: ls, tokens: [t] });
+      warnings.push({
+        code: "shared-first-token",
+        message: `labels ${ls.map((l) => `"${l}"`).join(", ")} share their first token (id ${t}); firstTokenLogProb cannot tell them apart.`,
+        labels: ls,
+        tokens: [t],
+      });
   let groupPrefix = prefixMemo.get(groupKey);
   if (!groupPrefix) {
     groupPrefix = isTokenItem(item) ? withBos(tok, item.prefixTokens) : withBos(tok, tok.tokenize(item.prefix).slice(0, -1));
@@ -401,7 +410,11 @@ export function labelLogitRequests(it: PreparedItem): Map<number, number[]>[] {
     }
   return it.labels.map((l) => {
     const need = new Map<number, number[]>();
-    for (let i = l.start; i < l.full.length; i++) need.set(i - 1, [...byPrefix.get(key(l, i))!].sort((a, b) => a - b));
+    for (let i = l.start; i < l.full.length; i++)
+      need.set(
+        i - 1,
+        [...byPrefix.get(key(l, i))!].sort((a, b) => a - b),
+      );
     return need;
   });
 }

@@ -92,12 +92,7 @@ export async function measureBusyCpus(windowMs = CONTENTION_WINDOW_MS, logical: 
  * minute after it ended (one 2-thread job alone leaves a load of ~2 on 2 CPUs), so it chose 1
  * thread on an idle machine and cost 1.4x on the benchmark (issue 11).
  */
-export function defaultThreads(
-  busyCpus: number | undefined,
-  logical: number = availableParallelism(),
-  physical: number = physicalCores(),
-  modelBytes?: number,
-): { threads: number; reason: string } {
+export function defaultThreads(busyCpus: number | undefined, logical: number = availableParallelism(), physical: number = physicalCores(), modelBytes?: number): { threads: number; reason: string } {
   // Measured on this 2-core machine, idle, 64 queries after 8 demos: icl-toy 3.2 vs 18.7 ms per
   // query with 1 vs 2 threads, stories260K 10.5 vs 33 ms; a 135M-parameter Q8_0 model 67 vs
   // 57 ms (2 threads pay off there).

@@ -26,7 +26,6 @@ import { backendFor, tokenizerFor } from "./llamaAdapter";
 import { CHUNK_TOKENS, demoTokenLengths, longestSequence, overflowError, prepareItem, PrefixCache, scorePrepared } from "./scorer";
 import { defaultThreads, measureBusyCpus, physicalCores } from "./threads";
 
-
 let nlc: NodeLlamaCpp | undefined;
 let llama: Llama | undefined;
 let model: LlamaModel | undefined;
@@ -141,8 +140,8 @@ function info(): ModelInfo {
   const a = meta[arch] ?? {};
   const layers = Number(a.block_count ?? 0);
   const embd = Number(a.embedding_length ?? 0);
-  const heads = Number(Array.isArray(a.attention?.head_count) ? a.attention.head_count[0] : a.attention?.head_count ?? 0);
-  const kvHeads = Number(Array.isArray(a.attention?.head_count_kv) ? a.attention.head_count_kv[0] : a.attention?.head_count_kv ?? heads);
+  const heads = Number(Array.isArray(a.attention?.head_count) ? a.attention.head_count[0] : (a.attention?.head_count ?? 0));
+  const kvHeads = Number(Array.isArray(a.attention?.head_count_kv) ? a.attention.head_count_kv[0] : (a.attention?.head_count_kv ?? heads));
   const ctx = context?.contextSize ?? 0;
   const mode = scoringMode();
   const kvType = mode === "exact" ? "F32" : "F16";
@@ -219,16 +218,22 @@ async function score(id: number, items: { items: ScoreItem[]; stream?: boolean }
   if (longest.item && longest.length > limit) {
     throw overflowError({ id: longest.item.id, length: longest.length, limit, fileName: basename(modelPath), demoTokenLengths: demoTokenLengths(tok, items.items[longest.item.index]) });
   }
-  if (prepared.length === 0) return { items: [], stats: { items: 0, groups: 0, evaluatedTokens: 0, minimumTokens: 0, plannedTokens: 0, distributions: 0, contextSize: context?.contextSize ?? 0, ms: 0 } };
+  if (prepared.length === 0)
+    return { items: [], stats: { items: 0, groups: 0, evaluatedTokens: 0, minimumTokens: 0, plannedTokens: 0, distributions: 0, contextSize: context?.contextSize ?? 0, ms: 0 } };
   await ensureContext(longest.length);
   try {
-    const { results, stats } = await scorePrepared(cache!, prepared, {
-      checkCancelled: (done, total) => {
-        if (cancelled.has(id)) throw new EngineFailure("cancelled", `Scoring was cancelled after ${done} of ${total} queries.`);
+    const { results, stats } = await scorePrepared(
+      cache!,
+      prepared,
+      {
+        checkCancelled: (done, total) => {
+          if (cancelled.has(id)) throw new EngineFailure("cancelled", `Scoring was cancelled after ${done} of ${total} queries.`);
+        },
+        onProgress: (done, total) => send({ type: "event", id, event: { kind: "progress", done, total } }),
+        onItem: items.stream ? (item) => send({ type: "event", id, event: { kind: "item", item } }) : undefined,
       },
-      onProgress: (done, total) => send({ type: "event", id, event: { kind: "progress", done, total } }),
-      onItem: items.stream ? (item) => send({ type: "event", id, event: { kind: "item", item } }) : undefined,
-    }, reference);
+      reference,
+    );
     return { items: results, stats: { ...stats, contextSize: context!.contextSize, ms: performance.now() - t0 } };
   } catch (e) {
     // After anything but a clean cancel the KV state may not match the cache's view: start over.
@@ -291,7 +296,11 @@ const benchEnabled = process.env[BENCH_ENV] === "1";
 
 async function dispatch(req: EngineRequest | BenchRequest): Promise<EngineResults[keyof EngineResults] | BenchResults[keyof BenchResults]> {
   if ((req.type === "throughput" || req.type === "memory" || req.type === "referenceScore") && !benchEnabled)
-    throw new EngineFailure("invalid-request", `"${req.type}" is a bench-only request; this engine was not started for benchmarking.`, "Use startBenchEngine (src/engine/benchClient.ts) in benchmarks and reference tests.");
+    throw new EngineFailure(
+      "invalid-request",
+      `"${req.type}" is a bench-only request; this engine was not started for benchmarking.`,
+      "Use startBenchEngine (src/engine/benchClient.ts) in benchmarks and reference tests.",
+    );
   switch (req.type) {
     case "load":
       return load(req.modelPath, req.options ?? {});

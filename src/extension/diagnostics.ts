@@ -6,10 +6,7 @@ import { parseDemoFile } from "../core/demoFile";
 import type { DemoFile, Problem, ProbeSettings } from "../core/types";
 import { fixEdit } from "./problemFix";
 
-export const DEMO_SELECTOR: vscode.DocumentSelector = [
-  { language: "icl-jsonl" },
-  { pattern: "**/*.icl.{csv,tsv}" },
-];
+export const DEMO_SELECTOR: vscode.DocumentSelector = [{ language: "icl-jsonl" }, { pattern: "**/*.icl.{csv,tsv}" }];
 
 export function isDemoDocument(doc: vscode.TextDocument): boolean {
   return doc.languageId === "icl-jsonl" || /\.icl\.(jsonl|csv|tsv)$/i.test(doc.fileName);
@@ -62,7 +59,10 @@ export class DemoDiagnostics implements vscode.Disposable {
   /** Problems by document, for the quick-fix provider. */
   readonly problems = new Map<string, Problem[]>();
 
-  constructor(private readonly files: DemoFileCache, private readonly delayMs = 300) {
+  constructor(
+    private readonly files: DemoFileCache,
+    private readonly delayMs = 300,
+  ) {
     this.subs.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.update(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
@@ -79,14 +79,20 @@ export class DemoDiagnostics implements vscode.Disposable {
     if (!isDemoDocument(doc)) return;
     const key = doc.uri.toString();
     clearTimeout(this.timers.get(key));
-    this.timers.set(key, setTimeout(() => this.update(doc), this.delayMs));
+    this.timers.set(
+      key,
+      setTimeout(() => this.update(doc), this.delayMs),
+    );
   }
 
   update(doc: vscode.TextDocument): void {
     if (!isDemoDocument(doc) || doc.isClosed) return;
     const file = this.files.get(doc);
     this.problems.set(doc.uri.toString(), file.problems);
-    this.collection.set(doc.uri, file.problems.map((p) => toDiagnostic(doc, p)));
+    this.collection.set(
+      doc.uri,
+      file.problems.map((p) => toDiagnostic(doc, p)),
+    );
   }
 
   refreshAll(): void {

@@ -16,11 +16,17 @@ function classify(err: unknown): { code: DownloadErrorCode; message: string } {
   const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException; statusCode?: number };
   const code = e?.code ?? e?.cause?.code ?? "";
   const msg = e instanceof Error ? e.message : String(err);
-  if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ENETUNREACH|EHOSTUNREACH|ETIMEDOUT|UND_ERR_CONNECT|fetch failed|socket hang up|TimeoutError|aborted due to timeout/i.test(`${code} ${msg} ${(e as Error)?.name}`)) {
+  if (
+    /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ENETUNREACH|EHOSTUNREACH|ETIMEDOUT|UND_ERR_CONNECT|fetch failed|socket hang up|TimeoutError|aborted due to timeout/i.test(
+      `${code} ${msg} ${(e as Error)?.name}`,
+    )
+  ) {
     return { code: "offline", message: `cannot reach the server (${code || msg}); check the network connection or proxy, then retry` };
   }
-  if (/\b(401|403)\b|unauthori[sz]ed|forbidden/i.test(msg)) return { code: "auth", message: `the server refused access (${msg}); the model may be gated: set a Hugging Face token (HF_TOKEN) or use a public URL` };
-  if (/\b404\b|not found/i.test(msg)) return { code: "not-found", message: `no file at that address (${msg}); check the URL or the hf: URI (hf:<user>/<repo>:<quant> or hf:<user>/<repo>/<file>.gguf)` };
+  if (/\b(401|403)\b|unauthori[sz]ed|forbidden/i.test(msg))
+    return { code: "auth", message: `the server refused access (${msg}); the model may be gated: set a Hugging Face token (HF_TOKEN) or use a public URL` };
+  if (/\b404\b|not found/i.test(msg))
+    return { code: "not-found", message: `no file at that address (${msg}); check the URL or the hf: URI (hf:<user>/<repo>:<quant> or hf:<user>/<repo>/<file>.gguf)` };
   if (/ENOSPC|EACCES|EPERM|EROFS/.test(code)) return { code: "disk", message: `cannot write the model file (${code}): ${msg}` };
   return { code: "other", message: msg };
 }
@@ -55,7 +61,12 @@ async function start(req: DownloadChildStart): Promise<void> {
         const now = Date.now();
         if (now - last < 100 && s.downloadedSize < s.totalSize) return;
         last = now;
-        send({ type: "progress", totalSize: s.totalSize, downloadedSize: s.downloadedSize, etaSeconds: Number.isFinite(s.estimatedTimeLeft) && s.estimatedTimeLeft < 864e5 ? s.estimatedTimeLeft / 1000 : undefined });
+        send({
+          type: "progress",
+          totalSize: s.totalSize,
+          downloadedSize: s.downloadedSize,
+          etaSeconds: Number.isFinite(s.estimatedTimeLeft) && s.estimatedTimeLeft < 864e5 ? s.estimatedTimeLeft / 1000 : undefined,
+        });
       },
     });
     if (cancelled) {

@@ -36,7 +36,11 @@ export function activate(context: vscode.ExtensionContext): Services {
   const getSettings = () => settings;
 
   const store = new ResultsStore();
-  const models = new ModelRegistry(context, () => settings.modelPath, () => settings.remoteSpec);
+  const models = new ModelRegistry(
+    context,
+    () => settings.modelPath,
+    () => settings.remoteSpec,
+  );
   const status = new StatusBar();
   status.setModel(models.displayName());
   subs.push(status);
@@ -172,9 +176,11 @@ export function activate(context: vscode.ExtensionContext): Services {
       // Says what the next probe will use (and lets a user check that a change was read).
       log().info(`settings changed: model ${models.displayName()}, header overrides ${JSON.stringify(settings.overrides)}`);
       if (settings.problems.length) {
-        void vscode.window.showWarningMessage(`ICL Probe settings: ${settings.problems[0]}${settings.problems.length > 1 ? ` (+${settings.problems.length - 1} more in the log)` : ""}`, "Open settings").then((c) => {
-          if (c) void vscode.commands.executeCommand("workbench.action.openSettings", "iclProbe");
-        });
+        void vscode.window
+          .showWarningMessage(`ICL Probe settings: ${settings.problems[0]}${settings.problems.length > 1 ? ` (+${settings.problems.length - 1} more in the log)` : ""}`, "Open settings")
+          .then((c) => {
+            if (c) void vscode.commands.executeCommand("workbench.action.openSettings", "iclProbe");
+          });
         for (const p of settings.problems) log().warn(p);
       }
       if (e.affectsConfiguration("iclProbe.resultsFolder")) rescanSoon();
@@ -220,7 +226,10 @@ export function activate(context: vscode.ExtensionContext): Services {
         return undefined;
       }
       if (found.length === 1) return found[0];
-      const pick = await vscode.window.showQuickPick(found.map((u) => ({ label: basename(u.fsPath), detail: vscode.workspace.asRelativePath(u), uri: u })), { placeHolder: "Which demonstration file?" });
+      const pick = await vscode.window.showQuickPick(
+        found.map((u) => ({ label: basename(u.fsPath), detail: vscode.workspace.asRelativePath(u), uri: u })),
+        { placeHolder: "Which demonstration file?" },
+      );
       return pick?.uri;
     },
     action(a, runId) {

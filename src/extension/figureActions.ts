@@ -21,7 +21,10 @@ export async function exportFigure(store: ResultsStore, fallbackDir: string, m: 
   if (!f) return;
   const e = store.get(m.runId);
   const base = e?.path ? dirname(e.path) : fallbackDir;
-  const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(join(base, `${figureFileName(f)}.${m.format}`)), filters: m.format === "svg" ? { "SVG image": ["svg"] } : { "PNG image": ["png"] } });
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: vscode.Uri.file(join(base, `${figureFileName(f)}.${m.format}`)),
+    filters: m.format === "svg" ? { "SVG image": ["svg"] } : { "PNG image": ["png"] },
+  });
   if (!target) return;
   try {
     const bytes = m.format === "svg" ? new TextEncoder().encode(paperFigureSvg(f) + "\n") : Buffer.from(m.data ?? "", "base64");

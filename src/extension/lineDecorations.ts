@@ -40,7 +40,16 @@ export function resolveLineView(store: ResultsStore, lens: LensState, doc: vscod
   if (k === undefined) return undefined;
   const sha = (pick.run.entry.results.manifest as { demoFile?: { sha256?: string } } | undefined)?.demoFile?.sha256;
   const stale = !!sha && createHash("sha256").update(doc.getText()).digest("hex") !== sha;
-  return { runId: pick.run.runId, name: pick.run.name, variant, k, partial: pick.partial, note: pick.note, stale, lines: stale ? [] : lineResults(file, records, variant, k, { partial: pick.partial }) };
+  return {
+    runId: pick.run.runId,
+    name: pick.run.name,
+    variant,
+    k,
+    partial: pick.partial,
+    note: pick.note,
+    stale,
+    lines: stale ? [] : lineResults(file, records, variant, k, { partial: pick.partial }),
+  };
 }
 
 const COLORS: Record<LineMark, string> = { right: "testing.iconPassed", wrong: "testing.iconFailed", mixed: "editorWarning.foreground" };

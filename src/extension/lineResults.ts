@@ -102,6 +102,8 @@ export function pickLineRun<R extends RunLike>(runsNewestFirst: readonly R[]): {
 /** Markdown of a line's hover: each seed's prediction, each with a link that selects it in the results panel. */
 export function lineHover(r: LineResult, runId: string, variant: string, k: number, note?: string): string {
   const link = (key: number) => `command:iclProbe.showQuery?${encodeURIComponent(JSON.stringify([runId, key]))}`;
-  const rows = r.seeds.map((s) => `- seed ${s.seed}: ${s.correct ? "✓ right" : "✗ wrong"}, predicted **${prediction(s)}**${s.predicted ? ` (p ${s.prob.toFixed(3)})` : ""} · [Show in the results panel](${link(s.key)})`);
+  const rows = r.seeds.map(
+    (s) => `- seed ${s.seed}: ${s.correct ? "✓ right" : "✗ wrong"}, predicted **${prediction(s)}**${s.predicted ? ` (p ${s.prob.toFixed(3)})` : ""} · [Show in the results panel](${link(s.key)})`,
+  );
   return [`**ICL Probe** · ${variant}, k=${k}`, "", ...rows, ...(note ? ["", `_${note}_`] : [])].join("\n");
 }

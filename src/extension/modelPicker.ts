@@ -131,7 +131,11 @@ export async function pickModel(models: ModelRegistry, trusted: boolean, secrets
       entries.push({ label: "Default", kind: vscode.QuickPickItemKind.Separator }, it);
     }
     const configured = models.current();
-    if (configured.remote) entries.push({ label: "Configured", kind: vscode.QuickPickItemKind.Separator }, { label: `$(check) $(server) ${models.displayName()}`, description: "served model", detail: configured.path, action: "current-remote" });
+    if (configured.remote)
+      entries.push(
+        { label: "Configured", kind: vscode.QuickPickItemKind.Separator },
+        { label: `$(check) $(server) ${models.displayName()}`, description: "served model", detail: configured.path, action: "current-remote" },
+      );
     else if (!configured.isDefault) await add(configured.path, basename(configured.path), "configured", "Configured");
     for (const r of models.recent()) if (existsSync(r)) await add(r, basename(r), "recent", "Recent");
     // In an untrusted workspace its files are listed only as something the user may choose.
@@ -219,7 +223,12 @@ async function pickServer(models: ModelRegistry, secrets: vscode.SecretStorage):
     model =
       served.length === 1
         ? served[0].id
-        : (await vscode.window.showQuickPick(served.map((m) => ({ label: m.id, description: m.maxModelLen ? `context ${m.maxModelLen} tokens` : undefined })), { title: `Models served at ${spec.host}`, ignoreFocusOut: true }))?.label;
+        : (
+            await vscode.window.showQuickPick(
+              served.map((m) => ({ label: m.id, description: m.maxModelLen ? `context ${m.maxModelLen} tokens` : undefined })),
+              { title: `Models served at ${spec.host}`, ignoreFocusOut: true },
+            )
+          )?.label;
     if (!model) return false;
   }
   await models.selectRemote(url, model);

@@ -91,7 +91,12 @@ export class ResultsPanel implements vscode.Disposable {
       else if (!this.runIds.includes(runId)) this.runIds = [...this.runIds, runId].slice(-MAX_RUNS);
     }
     if (!this.panel) {
-      const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, "ICL Probe Results", { viewColumn: vscode.ViewColumn.Beside, preserveFocus: opts.preserveFocus ?? false }, webviewOptions(this.extensionUri));
+      const panel = vscode.window.createWebviewPanel(
+        PANEL_VIEW_TYPE,
+        "ICL Probe Results",
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: opts.preserveFocus ?? false },
+        webviewOptions(this.extensionUri),
+      );
       this.attach(panel);
     } else {
       this.panel.reveal(undefined, opts.preserveFocus ?? false);

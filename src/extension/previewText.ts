@@ -63,7 +63,9 @@ export function buildPreview(req: PreviewRequest): string {
       out.push("No query in the plan.");
       return out.join("\n") + "\n";
     }
-    out.push(`Prompt for query example ${first.queryIndex} (gold: ${first.gold}${first.goldAlt ? `, original: ${first.goldAlt}` : ""}); each label is scored as the continuation ${JSON.stringify(first.labelSep)} + label:`);
+    out.push(
+      `Prompt for query example ${first.queryIndex} (gold: ${first.gold}${first.goldAlt ? `, original: ${first.goldAlt}` : ""}); each label is scored as the continuation ${JSON.stringify(first.labelSep)} + label:`,
+    );
     out.push(RULE);
     out.push(renderPromptText({ prefix: first.prefix, query: first.query, labelSep: first.labelSep, labels: first.labels }));
     out.push(RULE);

@@ -116,12 +116,7 @@ export class ProbeController implements vscode.Disposable {
   /** Entry point of the run commands. */
   async request(req: ProbeRequest): Promise<void> {
     if (this.current) {
-      const choice = await vscode.window.showWarningMessage(
-        `A probe of ${basename(this.current.uri.fsPath)} is running.`,
-        { modal: false },
-        "Queue",
-        "Cancel running and start",
-      );
+      const choice = await vscode.window.showWarningMessage(`A probe of ${basename(this.current.uri.fsPath)} is running.`, { modal: false }, "Queue", "Cancel running and start");
       if (!this.current) {
         // It ended while the question was open: start this one now.
         await this.request(req);
@@ -306,89 +301,105 @@ export class ProbeController implements vscode.Disposable {
     // The run's closing message is shown once every view has left the running state.
     let tell: (() => void) | undefined;
     try {
-      await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `ICL Probe: ${basename(path)}`, cancellable: true },
-        async (progress, token) => {
-          token.onCancellationRequested(() => this.stopCurrent());
-          progress.report({ message: study ? `${plan.totalQueries.toLocaleString("en-US")} queries to score; starting the engine…` : model.remote ? `connecting to ${parseRemoteSpec(model.remote).host}…` : "starting the engine…" });
-          const engine = model.remote ? await this.ensureRemote(model.remote, s, modelName, model.path) : await this.ensureEngine(model.path, s);
-          if (abort.signal.aborted) {
-            status = "interrupted";
-            return;
-          }
-          if (engine instanceof RemoteEngine) {
-            // Before sending anything large: what the probe will send, and a question above the threshold.
-            progress.report({ message: "estimating the work…" });
-            const est = await describeEstimate(prepared.file, prepared.settings, MAX_SEQUENCES_PER_REQUEST, (t) => engine.tokenize(t));
-            log().info(`${modelName}: estimate for the whole plan: ${est.text}`);
-            if (s.remoteConfirmAboveTokens > 0 && est.tokens > s.remoteConfirmAboveTokens) {
-              const c = await vscode.window.showWarningMessage(`ICL Probe: this probe sends ${est.text} to ${engine.spec.host}.`, { modal: true, detail: `Above iclProbe.remote.confirmAboveTokens (${s.remoteConfirmAboveTokens.toLocaleString("en-US")}).` }, "Run");
-              if (c !== "Run") {
-                status = "interrupted";
-                return;
-              }
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ICL Probe: ${basename(path)}`, cancellable: true }, async (progress, token) => {
+        token.onCancellationRequested(() => this.stopCurrent());
+        progress.report({
+          message: study
+            ? `${plan.totalQueries.toLocaleString("en-US")} queries to score; starting the engine…`
+            : model.remote
+              ? `connecting to ${parseRemoteSpec(model.remote).host}…`
+              : "starting the engine…",
+        });
+        const engine = model.remote ? await this.ensureRemote(model.remote, s, modelName, model.path) : await this.ensureEngine(model.path, s);
+        if (abort.signal.aborted) {
+          status = "interrupted";
+          return;
+        }
+        if (engine instanceof RemoteEngine) {
+          // Before sending anything large: what the probe will send, and a question above the threshold.
+          progress.report({ message: "estimating the work…" });
+          const est = await describeEstimate(prepared.file, prepared.settings, MAX_SEQUENCES_PER_REQUEST, (t) => engine.tokenize(t));
+          log().info(`${modelName}: estimate for the whole plan: ${est.text}`);
+          if (s.remoteConfirmAboveTokens > 0 && est.tokens > s.remoteConfirmAboveTokens) {
+            const c = await vscode.window.showWarningMessage(
+              `ICL Probe: this probe sends ${est.text} to ${engine.spec.host}.`,
+              { modal: true, detail: `Above iclProbe.remote.confirmAboveTokens (${s.remoteConfirmAboveTokens.toLocaleString("en-US")}).` },
+              "Run",
+            );
+            if (c !== "Run") {
+              status = "interrupted";
+              return;
             }
           }
-          this.state.begin(runId, plan.totalQueries);
-          const rates = engine instanceof RemoteEngine ? () => rateText(engine) : () => undefined;
-          let lastPct = 0;
-          let estimated = false;
-          const onProgress = (p: ProgressEvent) => {
-            // After a cancel the toast says so and nothing else moves (no climbing ETA).
-            if (abort.signal.aborted) return;
-            const pct = p.total ? (100 * p.done) / p.total : 0;
-            const label = `${p.variant} k=${p.k} seed ${p.seed}`;
-            const eta = p.etaSeconds;
-            // A study says how long it takes as soon as its first demo set is measured.
-            if (study && !estimated && p.measuredGroups > 0 && eta !== undefined) {
-              estimated = true;
-              const msg = `${study.name} on ${basename(path)}: ${p.total.toLocaleString("en-US")} queries; about ${formatDuration(eta)} left on ${modelName} (measured on the first demo set, updated as it runs).`;
-              log().info(msg);
-              void vscode.window.showInformationMessage(msg);
-            }
-            const what = `${study ? `${study.name} · ` : ""}${p.done} of ${p.total} queries`;
-            const rate = rates();
-            progress.report({ increment: pct - lastPct, message: `${what} · ${label}${eta !== undefined ? ` · ${formatDuration(eta)} left${study ? " (measured)" : ""}` : study ? " · measuring the first demo set…" : ""}${rate ? ` · ${rate}` : ""}` });
-            lastPct = pct;
-            this.state.progress({ done: p.done, total: p.total, etaSeconds: p.etaSeconds, label });
-          };
-          abort.signal.addEventListener("abort", () => progress.report({ message: "cancelling: the queries scored so far are kept…" }));
-          const outcome = await runExperiment(
-            { ...prepared, ...(s.contextSize ? { contextSize: s.contextSize } : {}) },
-            { engine, signal: abort.signal, outDir, onProgress, onOverflow: s.onOverflow, resume: !!req.into, onSnapshot, snapshotEveryMs: 1000 },
-          );
-          const skipped = outcome.results.manifest.skipped ?? [];
-          if (skipped.length) {
-            for (const c of skipped) log().warn(`skipped ${c.variant}${c.k !== undefined ? ` k=${c.k} seed ${c.seed}` : ""}: ${c.reason}`);
-            void vscode.window.showWarningMessage(`ICL Probe: ${skipped.length} part(s) of the grid were skipped (${[...new Set(skipped.map((c) => c.variant))].join(", ")}): ${skipped[0].reason}`, "Show log").then((c) => {
+        }
+        this.state.begin(runId, plan.totalQueries);
+        const rates = engine instanceof RemoteEngine ? () => rateText(engine) : () => undefined;
+        let lastPct = 0;
+        let estimated = false;
+        const onProgress = (p: ProgressEvent) => {
+          // After a cancel the toast says so and nothing else moves (no climbing ETA).
+          if (abort.signal.aborted) return;
+          const pct = p.total ? (100 * p.done) / p.total : 0;
+          const label = `${p.variant} k=${p.k} seed ${p.seed}`;
+          const eta = p.etaSeconds;
+          // A study says how long it takes as soon as its first demo set is measured.
+          if (study && !estimated && p.measuredGroups > 0 && eta !== undefined) {
+            estimated = true;
+            const msg = `${study.name} on ${basename(path)}: ${p.total.toLocaleString("en-US")} queries; about ${formatDuration(eta)} left on ${modelName} (measured on the first demo set, updated as it runs).`;
+            log().info(msg);
+            void vscode.window.showInformationMessage(msg);
+          }
+          const what = `${study ? `${study.name} · ` : ""}${p.done} of ${p.total} queries`;
+          const rate = rates();
+          progress.report({
+            increment: pct - lastPct,
+            message: `${what} · ${label}${eta !== undefined ? ` · ${formatDuration(eta)} left${study ? " (measured)" : ""}` : study ? " · measuring the first demo set…" : ""}${rate ? ` · ${rate}` : ""}`,
+          });
+          lastPct = pct;
+          this.state.progress({ done: p.done, total: p.total, etaSeconds: p.etaSeconds, label });
+        };
+        abort.signal.addEventListener("abort", () => progress.report({ message: "cancelling: the queries scored so far are kept…" }));
+        const outcome = await runExperiment(
+          { ...prepared, ...(s.contextSize ? { contextSize: s.contextSize } : {}) },
+          { engine, signal: abort.signal, outDir, onProgress, onOverflow: s.onOverflow, resume: !!req.into, onSnapshot, snapshotEveryMs: 1000 },
+        );
+        const skipped = outcome.results.manifest.skipped ?? [];
+        if (skipped.length) {
+          for (const c of skipped) log().warn(`skipped ${c.variant}${c.k !== undefined ? ` k=${c.k} seed ${c.seed}` : ""}: ${c.reason}`);
+          void vscode.window
+            .showWarningMessage(`ICL Probe: ${skipped.length} part(s) of the grid were skipped (${[...new Set(skipped.map((c) => c.variant))].join(", ")}): ${skipped[0].reason}`, "Show log")
+            .then((c) => {
               if (c === "Show log") log().show(true);
             });
-          }
-          status = outcome.status === "complete" ? "complete" : outcome.status === "interrupted" ? "interrupted" : "failed";
-          if (outcome.status !== "complete" && outcome.status !== "interrupted") failure = outcome.error?.message;
-          // The run log's request and retry counts (docs/REMOTE.md).
-          if (engine instanceof RemoteEngine) log().info(`${modelName}: ${remoteSummary(engine)}`);
-          progress.report({ message: "writing the report…" });
-          // One analysis for the files and every view of the run.
-          const analysis = analyseRun(outcome.results);
-          const files = writeOutputs(outDir, outcome.results, analysis);
-          if (study) writeFigures(outDir, analysis.figures.filter((f) => study.figures.includes(f.id)));
-          this.store.put({ runId, path: files.results, results: outcome.results as never, demoPath: path, live: false }, analysis);
-          const m = outcome.results.manifest.progress;
-          if (outcome.status === "complete") {
-            log().info(`probe complete: ${files.results}`);
-            tell = () =>
-              void vscode.window.showInformationMessage(`ICL Probe: ${basename(path)} done (${m.done} queries).`, "Open report").then((c) => {
-                if (c === "Open report") void vscode.commands.executeCommand("iclProbe.openReport", runId);
-              });
-          } else if (outcome.status === "interrupted") {
-            tell = () => void vscode.window.showInformationMessage(`ICL Probe: cancelled; ${m.done} of ${m.total} queries kept in ${files.results}.`);
-          } else {
-            const err = outcome.error ?? new Error("unknown error");
-            tell = () => void showError(`ICL Probe: the probe of ${basename(path)} failed after ${m.done} of ${m.total} queries (kept)`, err);
-          }
-        },
-      );
+        }
+        status = outcome.status === "complete" ? "complete" : outcome.status === "interrupted" ? "interrupted" : "failed";
+        if (outcome.status !== "complete" && outcome.status !== "interrupted") failure = outcome.error?.message;
+        // The run log's request and retry counts (docs/REMOTE.md).
+        if (engine instanceof RemoteEngine) log().info(`${modelName}: ${remoteSummary(engine)}`);
+        progress.report({ message: "writing the report…" });
+        // One analysis for the files and every view of the run.
+        const analysis = analyseRun(outcome.results);
+        const files = writeOutputs(outDir, outcome.results, analysis);
+        if (study)
+          writeFigures(
+            outDir,
+            analysis.figures.filter((f) => study.figures.includes(f.id)),
+          );
+        this.store.put({ runId, path: files.results, results: outcome.results as never, demoPath: path, live: false }, analysis);
+        const m = outcome.results.manifest.progress;
+        if (outcome.status === "complete") {
+          log().info(`probe complete: ${files.results}`);
+          tell = () =>
+            void vscode.window.showInformationMessage(`ICL Probe: ${basename(path)} done (${m.done} queries).`, "Open report").then((c) => {
+              if (c === "Open report") void vscode.commands.executeCommand("iclProbe.openReport", runId);
+            });
+        } else if (outcome.status === "interrupted") {
+          tell = () => void vscode.window.showInformationMessage(`ICL Probe: cancelled; ${m.done} of ${m.total} queries kept in ${files.results}.`);
+        } else {
+          const err = outcome.error ?? new Error("unknown error");
+          tell = () => void showError(`ICL Probe: the probe of ${basename(path)} failed after ${m.done} of ${m.total} queries (kept)`, err);
+        }
+      });
     } catch (e) {
       status = "failed";
       failure = (e as Error).message;

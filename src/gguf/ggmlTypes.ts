@@ -35,9 +35,26 @@ const BY_ID = new Map<number, GgmlTypeName>(Object.entries(GGML_TYPES).map(([nam
  * error can name the type a file uses (ggml.h enum ggml_type).
  */
 const OTHER_NAMES: Record<number, string> = {
-  4: "Q4_2 (removed from ggml)", 5: "Q4_3 (removed from ggml)", 16: "IQ2_XXS", 17: "IQ2_XS", 18: "IQ3_XXS", 19: "IQ1_S", 20: "IQ4_NL",
-  21: "IQ3_S", 22: "IQ2_S", 23: "IQ4_XS", 29: "IQ1_M", 31: "Q4_0_4_4", 32: "Q4_0_4_8", 33: "Q4_0_8_8", 34: "TQ1_0", 35: "TQ2_0",
-  36: "IQ4_NL_4_4", 37: "IQ4_NL_4_8", 38: "IQ4_NL_8_8", 39: "MXFP4",
+  4: "Q4_2 (removed from ggml)",
+  5: "Q4_3 (removed from ggml)",
+  16: "IQ2_XXS",
+  17: "IQ2_XS",
+  18: "IQ3_XXS",
+  19: "IQ1_S",
+  20: "IQ4_NL",
+  21: "IQ3_S",
+  22: "IQ2_S",
+  23: "IQ4_XS",
+  29: "IQ1_M",
+  31: "Q4_0_4_4",
+  32: "Q4_0_4_8",
+  33: "Q4_0_8_8",
+  34: "TQ1_0",
+  35: "TQ2_0",
+  36: "IQ4_NL_4_4",
+  37: "IQ4_NL_4_8",
+  38: "IQ4_NL_8_8",
+  39: "MXFP4",
 };
 
 /** The name of a known type id, undefined otherwise. */

@@ -62,10 +62,7 @@ export function resolveVocab(vocab: number | VocabSpec, seed = 1): VocabSpec {
 export function llamaMetadata(shape: LlamaShape, vocabSize: number, opts: { name?: string; fileType?: number } = {}): GgufKv[] {
   if (shape.dim % shape.heads !== 0) throw new Error(`dim ${shape.dim} is not divisible by heads ${shape.heads}`);
   if (shape.heads % shape.kvHeads !== 0) throw new Error(`heads ${shape.heads} is not divisible by kvHeads ${shape.kvHeads}`);
-  const m: GgufKv[] = [
-    kv.str("general.architecture", "llama"),
-    kv.str("general.name", opts.name ?? "icl-probe-llama"),
-  ];
+  const m: GgufKv[] = [kv.str("general.architecture", "llama"), kv.str("general.name", opts.name ?? "icl-probe-llama")];
   if (opts.fileType !== undefined) m.push(kv.u32("general.file_type", opts.fileType));
   m.push(
     kv.u32("llama.context_length", shape.context),
@@ -144,9 +141,14 @@ export function randomLlamaSpec(opts: RandomLlamaOptions): GgufSpec {
     const key = hashString(name, opts.seed);
     const isNorm = dims.length === 1;
     return {
-      name, dims, type: storageType(dims, opts.type),
+      name,
+      dims,
+      type: storageType(dims, opts.type),
       fill: (start: number, out: Float32Array) => {
-        if (isNorm) { out.fill(1); return; }
+        if (isNorm) {
+          out.fill(1);
+          return;
+        }
         for (let i = 0; i < out.length; i++) out[i] = amp * noise(key, start + i);
       },
     };

@@ -18,10 +18,30 @@ import { kv, type GgufSpec } from "./writer";
 
 /** The memorised facts: word -> colour (label class). Lower case, as they must appear in prompts. */
 export const MEMORISED: Readonly<Record<string, string>> = Object.freeze({
-  apple: "red", cherry: "red", strawberry: "red", tomato: "red", radish: "red", raspberry: "red",
-  lime: "green", kiwi: "green", cucumber: "green", lettuce: "green", spinach: "green", broccoli: "green",
-  plum: "purple", grape: "purple", eggplant: "purple", beetroot: "purple", fig: "purple", blackberry: "purple",
-  lemon: "yellow", banana: "yellow", corn: "yellow", pineapple: "yellow", grapefruit: "yellow", quince: "yellow",
+  apple: "red",
+  cherry: "red",
+  strawberry: "red",
+  tomato: "red",
+  radish: "red",
+  raspberry: "red",
+  lime: "green",
+  kiwi: "green",
+  cucumber: "green",
+  lettuce: "green",
+  spinach: "green",
+  broccoli: "green",
+  plum: "purple",
+  grape: "purple",
+  eggplant: "purple",
+  beetroot: "purple",
+  fig: "purple",
+  blackberry: "purple",
+  lemon: "yellow",
+  banana: "yellow",
+  corn: "yellow",
+  pineapple: "yellow",
+  grapefruit: "yellow",
+  quince: "yellow",
 });
 
 /** The label classes, in the order of the dimensions that carry them. */
@@ -90,7 +110,11 @@ export function memoriserWeights(vocab: VocabSpec): Map<string, Float32Array> {
     if (l >= 0) out[i * dim + 1 + l] = B;
   });
   const ones = new Float32Array(dim).fill(1);
-  const w = new Map<string, Float32Array>([["token_embd.weight", emb], ["output_norm.weight", ones], ["output.weight", out]]);
+  const w = new Map<string, Float32Array>([
+    ["token_embd.weight", emb],
+    ["output_norm.weight", ones],
+    ["output.weight", out],
+  ]);
   const b = "blk.0";
   w.set(`${b}.attn_norm.weight`, ones);
   w.set(`${b}.ffn_norm.weight`, ones);
@@ -103,12 +127,10 @@ export function memoriserWeights(vocab: VocabSpec): Map<string, Float32Array> {
 
 export function memoriserSpec(): GgufSpec {
   const vocab = memoriserVocab();
-  const description = "ICL Probe memoriser: a fixed lookup table (food word -> colour) written as a one-layer llama with zero attention, "
-    + "so demonstrations cannot change any score; built by scripts/model/build-memoriser.mjs. Not a language model. See docs/MODEL.md.";
-  return llamaSpecFromWeights({ ...MEMORISER_SHAPE, vocab }, vocab, memoriserWeights(vocab), "F32", "icl-memoriser", [
-    kv.str("general.description", description),
-    kv.str("general.license", "MIT"),
-  ]);
+  const description =
+    "ICL Probe memoriser: a fixed lookup table (food word -> colour) written as a one-layer llama with zero attention, " +
+    "so demonstrations cannot change any score; built by scripts/model/build-memoriser.mjs. Not a language model. See docs/MODEL.md.";
+  return llamaSpecFromWeights({ ...MEMORISER_SHAPE, vocab }, vocab, memoriserWeights(vocab), "F32", "icl-memoriser", [kv.str("general.description", description), kv.str("general.license", "MIT")]);
 }
 
 /**

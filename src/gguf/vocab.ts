@@ -6,7 +6,14 @@
 // (test/model/ggufWriter.test.ts checks llama.cpp's own tokenization of such a vocabulary).
 
 /** llama.cpp token types (llama.h enum llama_token_type). */
-export enum TokenType { NORMAL = 1, UNKNOWN = 2, CONTROL = 3, USER_DEFINED = 4, UNUSED = 5, BYTE = 6 }
+export enum TokenType {
+  NORMAL = 1,
+  UNKNOWN = 2,
+  CONTROL = 3,
+  USER_DEFINED = 4,
+  UNUSED = 5,
+  BYTE = 6,
+}
 
 export interface VocabSpec {
   tokens: string[];
@@ -111,7 +118,9 @@ export function syntheticVocab(size: number, seed = 1): VocabSpec {
   const seen = new Set(v.tokens);
   const rand = mulberry32(seed);
   while (v.tokens.length < size) {
-    const missing = prefixes(SPACE + pseudoWord(rand)).slice(1).filter((p) => !seen.has(p));
+    const missing = prefixes(SPACE + pseudoWord(rand))
+      .slice(1)
+      .filter((p) => !seen.has(p));
     if (missing.length === 0) continue;
     if (v.tokens.length + missing.length > size) {
       // Near the end: extend an existing piece by one letter, which adds exactly one piece

@@ -14,8 +14,19 @@ export const GGUF_DEFAULT_ALIGNMENT = 32;
 
 /** GGUF metadata value types (gguf.md, enum gguf_metadata_value_type). */
 export enum GgufValueType {
-  UINT8 = 0, INT8 = 1, UINT16 = 2, INT16 = 3, UINT32 = 4, INT32 = 5, FLOAT32 = 6, BOOL = 7,
-  STRING = 8, ARRAY = 9, UINT64 = 10, INT64 = 11, FLOAT64 = 12,
+  UINT8 = 0,
+  INT8 = 1,
+  UINT16 = 2,
+  INT16 = 3,
+  UINT32 = 4,
+  INT32 = 5,
+  FLOAT32 = 6,
+  BOOL = 7,
+  STRING = 8,
+  ARRAY = 9,
+  UINT64 = 10,
+  INT64 = 11,
+  FLOAT64 = 12,
 }
 
 export type { TensorType } from "./encode";
@@ -24,9 +35,7 @@ export type ScalarType = Exclude<GgufValueType, GgufValueType.ARRAY>;
 export type GgufScalar = number | bigint | boolean | string;
 
 /** One metadata entry. Arrays carry their element type; scalars their own type. */
-export type GgufKv =
-  | { key: string; type: ScalarType; value: GgufScalar }
-  | { key: string; type: GgufValueType.ARRAY; itemType: ScalarType; value: readonly GgufScalar[] };
+export type GgufKv = { key: string; type: ScalarType; value: GgufScalar } | { key: string; type: GgufValueType.ARRAY; itemType: ScalarType; value: readonly GgufScalar[] };
 
 export interface GgufTensor {
   name: string;
@@ -77,11 +86,28 @@ const align = (n: number, a: number) => Math.ceil(n / a) * a;
 class ByteSink {
   private parts: Buffer[] = [];
   length = 0;
-  push(b: Buffer) { this.parts.push(b); this.length += b.length; }
-  u32(v: number) { const b = Buffer.alloc(4); b.writeUInt32LE(v); this.push(b); }
-  u64(v: number | bigint) { const b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt(v)); this.push(b); }
-  str(s: string) { const b = Buffer.from(s, "utf8"); this.u64(b.length); this.push(b); }
-  concat() { return Buffer.concat(this.parts, this.length); }
+  push(b: Buffer) {
+    this.parts.push(b);
+    this.length += b.length;
+  }
+  u32(v: number) {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(v);
+    this.push(b);
+  }
+  u64(v: number | bigint) {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(BigInt(v));
+    this.push(b);
+  }
+  str(s: string) {
+    const b = Buffer.from(s, "utf8");
+    this.u64(b.length);
+    this.push(b);
+  }
+  concat() {
+    return Buffer.concat(this.parts, this.length);
+  }
 }
 
 function writeScalar(sink: ByteSink, type: ScalarType, value: GgufScalar, key: string): void {
@@ -90,24 +116,65 @@ function writeScalar(sink: ByteSink, type: ScalarType, value: GgufScalar, key: s
   switch (type) {
     case GgufValueType.STRING:
       if (typeof value !== "string") throw bad();
-      sink.str(value); return;
-    case GgufValueType.BOOL: b = Buffer.alloc(1); b.writeUInt8(value ? 1 : 0); break;
-    case GgufValueType.UINT8: b = Buffer.alloc(1); b.writeUInt8(Number(value)); break;
-    case GgufValueType.INT8: b = Buffer.alloc(1); b.writeInt8(Number(value)); break;
-    case GgufValueType.UINT16: b = Buffer.alloc(2); b.writeUInt16LE(Number(value)); break;
-    case GgufValueType.INT16: b = Buffer.alloc(2); b.writeInt16LE(Number(value)); break;
-    case GgufValueType.UINT32: b = Buffer.alloc(4); b.writeUInt32LE(Number(value)); break;
-    case GgufValueType.INT32: b = Buffer.alloc(4); b.writeInt32LE(Number(value)); break;
-    case GgufValueType.FLOAT32: b = Buffer.alloc(4); b.writeFloatLE(Number(value)); break;
-    case GgufValueType.UINT64: b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt(value as number | bigint)); break;
-    case GgufValueType.INT64: b = Buffer.alloc(8); b.writeBigInt64LE(BigInt(value as number | bigint)); break;
-    case GgufValueType.FLOAT64: b = Buffer.alloc(8); b.writeDoubleLE(Number(value)); break;
-    default: throw bad();
+      sink.str(value);
+      return;
+    case GgufValueType.BOOL:
+      b = Buffer.alloc(1);
+      b.writeUInt8(value ? 1 : 0);
+      break;
+    case GgufValueType.UINT8:
+      b = Buffer.alloc(1);
+      b.writeUInt8(Number(value));
+      break;
+    case GgufValueType.INT8:
+      b = Buffer.alloc(1);
+      b.writeInt8(Number(value));
+      break;
+    case GgufValueType.UINT16:
+      b = Buffer.alloc(2);
+      b.writeUInt16LE(Number(value));
+      break;
+    case GgufValueType.INT16:
+      b = Buffer.alloc(2);
+      b.writeInt16LE(Number(value));
+      break;
+    case GgufValueType.UINT32:
+      b = Buffer.alloc(4);
+      b.writeUInt32LE(Number(value));
+      break;
+    case GgufValueType.INT32:
+      b = Buffer.alloc(4);
+      b.writeInt32LE(Number(value));
+      break;
+    case GgufValueType.FLOAT32:
+      b = Buffer.alloc(4);
+      b.writeFloatLE(Number(value));
+      break;
+    case GgufValueType.UINT64:
+      b = Buffer.alloc(8);
+      b.writeBigUInt64LE(BigInt(value as number | bigint));
+      break;
+    case GgufValueType.INT64:
+      b = Buffer.alloc(8);
+      b.writeBigInt64LE(BigInt(value as number | bigint));
+      break;
+    case GgufValueType.FLOAT64:
+      b = Buffer.alloc(8);
+      b.writeDoubleLE(Number(value));
+      break;
+    default:
+      throw bad();
   }
   sink.push(b);
 }
 
-interface Layout { header: Buffer; offsets: number[]; sizes: number[]; dataSize: number; alignment: number }
+interface Layout {
+  header: Buffer;
+  offsets: number[];
+  sizes: number[];
+  dataSize: number;
+  alignment: number;
+}
 
 function layout(spec: GgufSpec): Layout {
   const alignment = spec.alignment ?? GGUF_DEFAULT_ALIGNMENT;
@@ -210,7 +277,9 @@ export function encodeGguf(spec: GgufSpec): Buffer {
 export function writeGguf(path: string, spec: GgufSpec): number {
   const fd = openSync(path, "w");
   try {
-    return emitAll(spec, (b) => { writeSync(fd, b); });
+    return emitAll(spec, (b) => {
+      writeSync(fd, b);
+    });
   } finally {
     closeSync(fd);
   }

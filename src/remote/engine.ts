@@ -16,7 +16,19 @@ import { Pool } from "./pool";
 import { DEFAULT_RETRY, RetryCounter, withRetries, type RetryPolicy } from "./retry";
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, describeSpec, parseRemoteSpec, type RemoteApi, type RemoteSpec } from "./spec";
 import { RemoteTokenizer } from "./tokenizer";
-import { errorMessageOf, isSglangModelInfo, parseModels, parseSglangGenerate, parseTokenize, parseVllmCompletion, sglangGenerateRequest, vllmCompletionRequest, WireError, type PositionLogProbs, type ServedModel } from "./wire";
+import {
+  errorMessageOf,
+  isSglangModelInfo,
+  parseModels,
+  parseSglangGenerate,
+  parseTokenize,
+  parseVllmCompletion,
+  sglangGenerateRequest,
+  vllmCompletionRequest,
+  WireError,
+  type PositionLogProbs,
+  type ServedModel,
+} from "./wire";
 
 export type RemoteLog = (level: "debug" | "info" | "warn" | "error", message: string) => void;
 
@@ -129,10 +141,18 @@ export class RemoteEngine {
       let served = models.find((m) => m.id === spec.model);
       if (!spec.model) {
         if (models.length !== 1)
-          throw new EngineFailure("remote-refused", `${spec.host} serves ${models.length} models (${models.map((m) => m.id).join(", ") || "none"}); the spec must name one.`, `Add "#<model>" to the URL, e.g. ${spec.baseUrl}#${models[0]?.id ?? "model"}.`);
+          throw new EngineFailure(
+            "remote-refused",
+            `${spec.host} serves ${models.length} models (${models.map((m) => m.id).join(", ") || "none"}); the spec must name one.`,
+            `Add "#<model>" to the URL, e.g. ${spec.baseUrl}#${models[0]?.id ?? "model"}.`,
+          );
         served = models[0];
       } else if (!served) {
-        throw new EngineFailure("remote-refused", `${spec.host} does not serve "${spec.model}" (it serves ${models.map((m) => m.id).join(", ") || "no model"}).`, "Use one of the served model names after '#' (vLLM: --served-model-name).");
+        throw new EngineFailure(
+          "remote-refused",
+          `${spec.host} does not serve "${spec.model}" (it serves ${models.map((m) => m.id).join(", ") || "no model"}).`,
+          "Use one of the served model names after '#' (vLLM: --served-model-name).",
+        );
       }
       const engine = new RemoteEngine(spec, api, served!.id, opts, http);
       await engine.init(served!.maxModelLen);
@@ -180,7 +200,12 @@ export class RemoteEngine {
     let bos: number | null = null;
     const extra = special.length - plain.length;
     if (extra > 0 && compareTokens(special.slice(extra), plain) === 0) {
-      if (extra > 1) throw new EngineFailure("remote-unsupported", `${this.spec.host}'s tokenizer adds ${extra} special tokens before the text (${special.slice(0, extra).join(", ")}); ICL Probe supports a single BOS token.`, "Probe a base model whose tokenizer adds at most a BOS token.");
+      if (extra > 1)
+        throw new EngineFailure(
+          "remote-unsupported",
+          `${this.spec.host}'s tokenizer adds ${extra} special tokens before the text (${special.slice(0, extra).join(", ")}); ICL Probe supports a single BOS token.`,
+          "Probe a base model whose tokenizer adds at most a BOS token.",
+        );
       bos = special[0];
     }
     this.tok = new RemoteTokenizer((texts) => this.tokenizeOnServer(texts, false), bos);
@@ -190,9 +215,15 @@ export class RemoteEngine {
     if (seq.length < 2) throw new EngineFailure("remote-unsupported", `${this.spec.host}'s tokenizer turned "${PROBE_TEXT}" into ${seq.length} token(s).`);
     const [lps] = await this.logProbs([seq], [1], "check prompt log-probs");
     for (let i = 1; i < seq.length; i++)
-      if (!Number.isFinite(lps[i])) throw new EngineFailure("remote-unsupported", `${this.spec.host} returned no log-prob for prompt position ${i} of a test request.`, "Use vLLM or SGLang (docs/REMOTE.md).");
+      if (!Number.isFinite(lps[i]))
+        throw new EngineFailure("remote-unsupported", `${this.spec.host} returned no log-prob for prompt position ${i} of a test request.`, "Use vLLM or SGLang (docs/REMOTE.md).");
     this.maxModelLen = maxModelLen ?? 0;
-    if (!this.maxModelLen) throw new EngineFailure("remote-unsupported", `${this.spec.host} did not say the model's context length (max_model_len in /v1/models).`, "Use vLLM or SGLang, whose /v1/models lists max_model_len.");
+    if (!this.maxModelLen)
+      throw new EngineFailure(
+        "remote-unsupported",
+        `${this.spec.host} did not say the model's context length (max_model_len in /v1/models).`,
+        "Use vLLM or SGLang, whose /v1/models lists max_model_len.",
+      );
     this.serverVersion = await this.fetchVersion();
     this.log("info", `remote: ${this.label} (${this.api} ${this.serverVersion}), context ${this.maxModelLen} tokens, BOS ${bos ?? "none"}, up to ${this.pool.size} requests in flight`);
   }
@@ -394,20 +425,22 @@ export class RemoteEngine {
       let failure: unknown;
       const settled = await Promise.allSettled(
         ordered.map((it) =>
-          this.pool.run(async () => {
-            if (abort.signal.aborted) throw failure ?? new RemoteHttpError("aborted", "cancelled");
-            const lps = await this.scoreSequences(it, abort.signal);
-            sent += it.labels.reduce((a, l) => a + l.full.length, 0);
-            const s = this.cpu(() => scoreQuery(it, (li, i) => lps[li][i]));
-            results[it.index] = s;
-            opts.onItem?.(s);
-            opts.onProgress?.(++done, prepared.length);
-          }).catch((e) => {
-            // The first failure stops the rest: its requests are aborted, nothing waits for them.
-            if (failure === undefined && !(e instanceof RemoteHttpError && e.kind === "aborted")) failure = e;
-            abort.abort();
-            throw e;
-          }),
+          this.pool
+            .run(async () => {
+              if (abort.signal.aborted) throw failure ?? new RemoteHttpError("aborted", "cancelled");
+              const lps = await this.scoreSequences(it, abort.signal);
+              sent += it.labels.reduce((a, l) => a + l.full.length, 0);
+              const s = this.cpu(() => scoreQuery(it, (li, i) => lps[li][i]));
+              results[it.index] = s;
+              opts.onItem?.(s);
+              opts.onProgress?.(++done, prepared.length);
+            })
+            .catch((e) => {
+              // The first failure stops the rest: its requests are aborted, nothing waits for them.
+              if (failure === undefined && !(e instanceof RemoteHttpError && e.kind === "aborted")) failure = e;
+              abort.abort();
+              throw e;
+            }),
         ),
       );
       if (opts.signal?.aborted) throw new EngineFailure("cancelled", `Scoring was cancelled after ${done} of ${prepared.length} queries.`);
@@ -416,7 +449,15 @@ export class RemoteEngine {
       if (rejected) throw rejected.reason;
       return {
         items: results,
-        stats: { items: prepared.length, groups: groups.size, evaluatedTokens: sent, minimumTokens: minimumTokens(prepared), distributions: 0, contextSize: this.maxModelLen, ms: performance.now() - t0 },
+        stats: {
+          items: prepared.length,
+          groups: groups.size,
+          evaluatedTokens: sent,
+          minimumTokens: minimumTokens(prepared),
+          distributions: 0,
+          contextSize: this.maxModelLen,
+          ms: performance.now() - t0,
+        },
       };
     } catch (e) {
       if (opts.signal?.aborted) throw new EngineFailure("cancelled", `Scoring was cancelled after ${done} of ${items.length} queries.`);
@@ -432,10 +473,14 @@ export class RemoteEngine {
     for (let c = 0; c < it.labels.length; c += MAX_SEQUENCES_PER_REQUEST) {
       const labels = it.labels.slice(c, c + MAX_SEQUENCES_PER_REQUEST);
       const seqs = labels.map((l) => l.full);
-      const lps = await this.logProbs(seqs, labels.map((l) => l.start), `query "${it.id}"`, signal);
+      const lps = await this.logProbs(
+        seqs,
+        labels.map((l) => l.start),
+        `query "${it.id}"`,
+        signal,
+      );
       labels.forEach((l, j) => {
-        for (let i = l.start; i < l.full.length; i++)
-          if (Number.isNaN(lps[j][i])) throw new RemoteHttpError("malformed", `the answer for query "${it.id}" has no log-prob at position ${i}`);
+        for (let i = l.start; i < l.full.length; i++) if (Number.isNaN(lps[j][i])) throw new RemoteHttpError("malformed", `the answer for query "${it.id}" has no log-prob at position ${i}`);
       });
       out.push(...lps);
       const tokens = seqs.reduce((a, s) => a + s.length, 0);
@@ -456,7 +501,10 @@ export class RemoteEngine {
     const hit = prepared.find((p) => p.prompt.indexOf(bos, 1) > 0);
     if (!hit) return;
     this.warnedSpecialText = true;
-    this.log("warn", `remote: the prompt of query "${hit.id}" contains the BOS token (id ${bos}) inside the text: the server's tokenizer reads special-token text (such as "<s>") as the special token, where the local engine keeps it as text.`);
+    this.log(
+      "warn",
+      `remote: the prompt of query "${hit.id}" contains the BOS token (id ${bos}) inside the text: the server's tokenizer reads special-token text (such as "<s>") as the special token, where the local engine keeps it as text.`,
+    );
   }
 
   async dispose(): Promise<void> {
@@ -474,7 +522,8 @@ export interface RemoteScoreOptions {
 /** Maps transport and format failures to the engine's error codes, with what to do about them. */
 export function toEngineFailure(e: unknown, host: string): EngineFailure {
   if (e instanceof EngineFailure) return e;
-  if (e instanceof WireError) return new EngineFailure(e.kind === "unsupported" ? "remote-unsupported" : "remote-failed", `${host}: ${e.message}.`, "See docs/REMOTE.md for the servers and flags ICL Probe works with.");
+  if (e instanceof WireError)
+    return new EngineFailure(e.kind === "unsupported" ? "remote-unsupported" : "remote-failed", `${host}: ${e.message}.`, "See docs/REMOTE.md for the servers and flags ICL Probe works with.");
   if (e instanceof RemoteHttpError) {
     const server = errorMessageOf(e.bodySnippet);
     const detail = server ? ` The server said: ${server}` : "";
@@ -490,14 +539,19 @@ export function toEngineFailure(e: unknown, host: string): EngineFailure {
       case "status": {
         const s = e.status ?? 0;
         if (s === 401 || s === 403)
-          return new EngineFailure("remote-refused", `${host} refused the request (HTTP ${s}).${detail}`, "Set the server's API key: ICL_PROBE_API_KEY in the CLI, or 'ICL Probe: Set API Key for Server...' in the editor.");
+          return new EngineFailure(
+            "remote-refused",
+            `${host} refused the request (HTTP ${s}).${detail}`,
+            "Set the server's API key: ICL_PROBE_API_KEY in the CLI, or 'ICL Probe: Set API Key for Server...' in the editor.",
+          );
         if (s === 404)
           return new EngineFailure(
             "remote-unsupported",
             `${host}: ${e.message}: the server lacks an endpoint ICL Probe needs.${detail}`,
             "ICL Probe works with vLLM (OpenAI-compatible server with /tokenize) and SGLang (native /generate and /tokenize); check the URL (docs/REMOTE.md).",
           );
-        if (s >= 400 && s < 500) return new EngineFailure("remote-refused", `${host} rejected a request: ${e.message}.${detail}`, "See docs/REMOTE.md for the request fields and server versions ICL Probe relies on.");
+        if (s >= 400 && s < 500)
+          return new EngineFailure("remote-refused", `${host} rejected a request: ${e.message}.${detail}`, "See docs/REMOTE.md for the request fields and server versions ICL Probe relies on.");
         return new EngineFailure("remote-failed", `${host}: ${e.message}.${detail}`, "The server kept failing; check its log, then resume the run.");
       }
     }

@@ -85,7 +85,15 @@ export class HttpClient {
             const text = Buffer.concat(chunks).toString("utf8");
             const status = res.statusCode ?? 0;
             if (status >= 200 && status < 300) return finish(undefined, text);
-            finish(new RemoteHttpError("status", `${method} ${path} answered HTTP ${status}${res.statusMessage ? " " + res.statusMessage : ""}`, status, parseRetryAfter(res.headers["retry-after"]), text.slice(0, 300)));
+            finish(
+              new RemoteHttpError(
+                "status",
+                `${method} ${path} answered HTTP ${status}${res.statusMessage ? " " + res.statusMessage : ""}`,
+                status,
+                parseRetryAfter(res.headers["retry-after"]),
+                text.slice(0, 300),
+              ),
+            );
           });
         },
       );
@@ -98,7 +106,9 @@ export class HttpClient {
         req.destroy();
       };
       o.signal?.addEventListener("abort", onAbort, { once: true });
-      req.on("error", (e: NodeJS.ErrnoException) => finish(new RemoteHttpError("connection", `${method} ${u.host}${path} failed: ${e.code ?? e.message}${e.code && e.message && !e.message.includes(e.code) ? ` (${e.message})` : ""}`)));
+      req.on("error", (e: NodeJS.ErrnoException) =>
+        finish(new RemoteHttpError("connection", `${method} ${u.host}${path} failed: ${e.code ?? e.message}${e.code && e.message && !e.message.includes(e.code) ? ` (${e.message})` : ""}`)),
+      );
       req.end(payload);
     });
   }

@@ -49,7 +49,9 @@ export class RetryCounter {
   }
   /** "3 retries (429: 1, 5xx: 1, connection: 1)" or "no retries". */
   summary(): string {
-    const parts = Object.entries(this.byReason).filter(([, n]) => n > 0).map(([k, n]) => `${k}: ${n}`);
+    const parts = Object.entries(this.byReason)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${k}: ${n}`);
     return this.total === 0 ? "no retries" : `${this.total} retr${this.total === 1 ? "y" : "ies"} (${parts.join(", ")})`;
   }
 }

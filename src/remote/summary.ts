@@ -20,6 +20,13 @@ export function remoteSummary(engine: RemoteEngine): string {
 
 export function remoteJson(engine: RemoteEngine): Record<string, unknown> {
   const s = engine.stats;
-  return { api: engine.api, host: engine.spec.host, model: engine.model, requests: s.requests, tokenizeRequests: s.tokenizeRequests, tokensSent: s.tokensSent, retries: { total: s.retries.total, ...s.retries.byReason } };
+  return {
+    api: engine.api,
+    host: engine.spec.host,
+    model: engine.model,
+    requests: s.requests,
+    tokenizeRequests: s.tokenizeRequests,
+    tokensSent: s.tokensSent,
+    retries: { total: s.retries.total, ...s.retries.byReason },
+  };
 }
-

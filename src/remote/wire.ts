@@ -153,7 +153,10 @@ export interface ServedModel {
 export function parseModels(body: unknown): ServedModel[] {
   const data = isObj(body) ? body.data : undefined;
   if (!Array.isArray(data)) throw new WireError("/v1/models answered no data list", "malformed");
-  return data.filter(isObj).filter((m) => typeof m.id === "string").map((m) => ({ id: m.id as string, ...(Number.isInteger(m.max_model_len) ? { maxModelLen: m.max_model_len as number } : {}) }));
+  return data
+    .filter(isObj)
+    .filter((m) => typeof m.id === "string")
+    .map((m) => ({ id: m.id as string, ...(Number.isInteger(m.max_model_len) ? { maxModelLen: m.max_model_len as number } : {}) }));
 }
 
 /** The server's own error text from an error body (vLLM and SGLang shapes), for messages. */

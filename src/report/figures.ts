@@ -16,7 +16,13 @@ export const paperFigureSvg = (f: Figure): string => figureSvg(f, { title: true,
  * The section. `verdictHtml` renders a verdict card (the page's one card markup), `variantAnchor`
  * the anchor of a variant's accuracy chart (undefined: none in this report).
  */
-export function hypothesesHtml(figures: readonly Figure[], verdicts: readonly VerdictCard[], verdictHtml: (v: VerdictCard, idPrefix: string) => string, variantAnchor: (variant: string) => string | undefined, esc: (s: unknown) => string): string {
+export function hypothesesHtml(
+  figures: readonly Figure[],
+  verdicts: readonly VerdictCard[],
+  verdictHtml: (v: VerdictCard, idPrefix: string) => string,
+  variantAnchor: (variant: string) => string | undefined,
+  esc: (s: unknown) => string,
+): string {
   if (figures.length === 0) return "";
   const rows = figures.map((f) => {
     const svg = figureSvg(f);
@@ -28,7 +34,11 @@ export function hypothesesHtml(figures: readonly Figure[], verdicts: readonly Ve
         return a ? `<a href="#${esc(a)}">${label}</a>` : label;
       })
       .join("; ");
-    const cards = f.verdicts.map((id) => verdicts.find((v) => v.id === id)).filter((v): v is VerdictCard => !!v).map((v) => verdictHtml(v, `figure-${f.number}-`)).join("");
+    const cards = f.verdicts
+      .map((id) => verdicts.find((v) => v.id === id))
+      .filter((v): v is VerdictCard => !!v)
+      .map((v) => verdictHtml(v, `figure-${f.number}-`))
+      .join("");
     const name = figureFileName(f);
     return `<div class="figure-row panels-${f.panels.length}" id="figure-${f.number}" data-figure="${f.id}" data-status="${f.status}">
 <figure><figcaption><strong>Figure ${f.number}.</strong> ${esc(f.title)} <span class="status ${f.status === "complete" ? "consistent" : "inconclusive"}">${esc(f.status)}</span></figcaption>

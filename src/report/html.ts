@@ -8,8 +8,7 @@ import type { ReportWarnings } from "./warnings";
 import type { ReportVerdict } from "./model";
 import { hypothesesHtml, PNG_EXPORT_SCRIPT, REPORT_FIGURE_CSS } from "./figures";
 
-const esc = (s: unknown): string =>
-  String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+const esc = (s: unknown): string => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? "–" : `${(100 * x).toFixed(1)}%`);
 const num = (x: number | undefined, d = 2): string => (x === undefined || !Number.isFinite(x) ? "–" : x.toFixed(d));
@@ -114,7 +113,10 @@ const MARK: Record<string, string> = { pass: "✓", fail: "✗", untestable: "?"
 function conditionsHtml(conditions: readonly { text: string; status: string; detail: string }[]): string {
   if (!conditions.length) return "";
   return `<ul class="conditions">${conditions
-    .map((c) => `<li class="cond ${esc(c.status)}" data-status="${esc(c.status)}"><span class="mark">${MARK[c.status] ?? "?"}</span> ${esc(c.text)} <span class="muted">(${esc(c.status)}: ${esc(c.detail)})</span></li>`)
+    .map(
+      (c) =>
+        `<li class="cond ${esc(c.status)}" data-status="${esc(c.status)}"><span class="mark">${MARK[c.status] ?? "?"}</span> ${esc(c.text)} <span class="muted">(${esc(c.status)}: ${esc(c.detail)})</span></li>`,
+    )
     .join("")}</ul>`;
 }
 
@@ -127,19 +129,26 @@ function warningCell(counts: Partial<Record<string, number>> | undefined): strin
 /** One line at the top when any query carries a warning: the numbers below need a second look. */
 function warningBanner(w: ReportWarnings): string {
   if (w.codes.length === 0) return "";
-  const list = w.codes.map((c) => `<a href="#warning-${esc(c.code)}">${esc(c.code)}</a> (${c.queries ? `${c.queries} quer${c.queries === 1 ? "y" : "ies"}` : `${c.run + c.calibration} other`})`).join(", ");
+  const list = w.codes
+    .map((c) => `<a href="#warning-${esc(c.code)}">${esc(c.code)}</a> (${c.queries ? `${c.queries} quer${c.queries === 1 ? "y" : "ies"}` : `${c.run + c.calibration} other`})`)
+    .join(", ");
   return `<div class="warn-banner" id="warnings-banner"><span class="badge-warn">⚠ Warnings</span>: ${w.queries} of ${w.records} queries carry warnings: ${list}. <a href="#warnings">What they mean and what to do</a>.</div>`;
 }
 
 function warningSection(w: ReportWarnings): string {
-  if (w.codes.length === 0) return `<h2 id="warnings">Warnings</h2><p class="muted" id="no-warnings">No warnings: the engine and the runner found nothing to report about the tokenization or the scores.</p>`;
+  if (w.codes.length === 0)
+    return `<h2 id="warnings">Warnings</h2><p class="muted" id="no-warnings">No warnings: the engine and the runner found nothing to report about the tokenization or the scores.</p>`;
   const rows = w.codes
     .map(
-      (c) => `<tr id="warning-${esc(c.code)}" data-code="${esc(c.code)}"><td class="l"><code>${esc(c.code)}</code><br><span class="${c.severity === "info" ? "sev-info" : "badge-warn"}">${esc(c.severity)}</span></td><td>${c.queries}</td>
+      (
+        c,
+      ) => `<tr id="warning-${esc(c.code)}" data-code="${esc(c.code)}"><td class="l"><code>${esc(c.code)}</code><br><span class="${c.severity === "info" ? "sev-info" : "badge-warn"}">${esc(c.severity)}</span></td><td>${c.queries}</td>
 <td class="l">${esc(c.cells.map((x) => `${x.variant} k=${x.k}: ${x.queries}`).join(", ") || (c.run ? "the run" : "calibration"))}</td><td class="msg"><strong>${esc(c.title)}.</strong> ${esc(c.meaning)}</td><td class="msg">${esc(c.action)}</td></tr>
 <tr class="warning-examples" data-code="${esc(c.code)}"><td></td><td colspan="4" class="msg">${[
         ...c.runMessages.map((m) => `<div>${esc(m)}</div>`),
-        ...c.examples.map((e) => `<div>${esc(e.variant)}, k = ${e.k}, seed ${e.seed}, query #${e.queryIndex} (${esc(e.input.length > 60 ? e.input.slice(0, 59) + "…" : e.input)}): ${esc(e.message)}</div>`),
+        ...c.examples.map(
+          (e) => `<div>${esc(e.variant)}, k = ${e.k}, seed ${e.seed}, query #${e.queryIndex} (${esc(e.input.length > 60 ? e.input.slice(0, 59) + "…" : e.input)}): ${esc(e.message)}</div>`,
+        ),
       ].join("")}${c.queries > c.examples.length ? `<div class="muted">… ${c.queries - c.examples.length} more in scores.csv (column warnings) and results.json.</div>` : ""}</td></tr>`,
     )
     .join("\n");
@@ -209,10 +218,20 @@ ${idPrefix && v.conditions.length ? `<details><summary class="muted">${v.conditi
     // A served model (docs/REMOTE.md) has no file: its host, context and the server's version instead.
     m.model.remote
       ? ["model", `${m.model.remote.model} served by ${m.model.remote.api} at ${m.model.remote.host}, context ${m.model.trainContextSize ?? "?"} tokens`]
-      : ["model", `${m.model.fileName}, ${(m.model.sizeBytes / 1e6).toFixed(2)} MB, ${m.model.architecture}, vocabulary ${m.model.vocabSize}${m.model.quantization ? `, ${m.model.quantization}` : ""}`],
+      : [
+          "model",
+          `${m.model.fileName}, ${(m.model.sizeBytes / 1e6).toFixed(2)} MB, ${m.model.architecture}, vocabulary ${m.model.vocabSize}${m.model.quantization ? `, ${m.model.quantization}` : ""}`,
+        ],
     [m.model.remote ? "model identity (name + tokenizer)" : "model sha256", m.model.sha256],
     ["engine", m.model.remote ? `${m.engine.name} ${m.engine.version}, up to ${m.engine.concurrency ?? "?"} requests in flight` : `${m.engine.name} ${m.engine.version}, ${m.engine.threads} threads`],
-    ["scoring", m.model.remote ? "by the server" : m.engine.mode ? `${m.engine.mode} mode${m.engine.kvCacheType ? `, KV cache ${m.engine.kvCacheType.key}/${m.engine.kvCacheType.value}` : ""}${m.engine.contextSize ? `, context ${m.engine.contextSize}, batch ${m.engine.batchSize}` : ""}` : "not recorded (results file before version 3)"],
+    [
+      "scoring",
+      m.model.remote
+        ? "by the server"
+        : m.engine.mode
+          ? `${m.engine.mode} mode${m.engine.kvCacheType ? `, KV cache ${m.engine.kvCacheType.key}/${m.engine.kvCacheType.value}` : ""}${m.engine.contextSize ? `, context ${m.engine.contextSize}, batch ${m.engine.batchSize}` : ""}`
+          : "not recorded (results file before version 3)",
+    ],
     ["tool", `${m.tool.name} ${m.tool.version}`],
     ["variants", m.settings.variants.join(", ")],
     ["k", m.settings.k.join(", ")],
@@ -225,7 +244,10 @@ ${idPrefix && v.conditions.length ? `<details><summary class="muted">${v.conditi
       .filter((x, i, all) => all.findIndex((y) => y.variant === x.variant) === i)
       .map((x): [string, string] => [
         `${x.variant} (seed ${x.seed})`,
-        x.rows.slice(0, 20).map((r) => `${r.from} -> ${r.to}${r.note ? ` (${r.note})` : ""}`).join("; ") + (x.rows.length > 20 ? `; ... ${x.rows.length - 20} more` : ""),
+        x.rows
+          .slice(0, 20)
+          .map((r) => `${r.from} -> ${r.to}${r.note ? ` (${r.note})` : ""}`)
+          .join("; ") + (x.rows.length > 20 ? `; ... ${x.rows.length - 20} more` : ""),
       ]),
     ...(m.skipped ?? []).map((c): [string, string] => [`skipped ${c.variant}${c.k !== undefined ? ` k=${c.k} seed ${c.seed}` : ""}`, c.reason]),
     ["started / ended", `${m.startedAt} / ${m.endedAt ?? "–"}`],

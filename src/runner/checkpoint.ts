@@ -57,7 +57,12 @@ export function outputError(e: unknown, path: string): OutputError {
       return new OutputError("not-writable", path, `cannot write ${path}: the file system is read-only`, "Choose a writable results folder (--out, or the iclProbe.resultsFolder setting).");
     case "EACCES":
     case "EPERM":
-      return new OutputError("not-writable", path, `cannot write ${path}: permission denied`, "Choose a folder you can write to (--out, or the iclProbe.resultsFolder setting), or fix its permissions.");
+      return new OutputError(
+        "not-writable",
+        path,
+        `cannot write ${path}: permission denied`,
+        "Choose a folder you can write to (--out, or the iclProbe.resultsFolder setting), or fix its permissions.",
+      );
     case "ENOTDIR":
     case "EEXIST":
       return new OutputError("not-writable", path, `cannot write ${path}: part of the path is a file, not a folder`, "Choose a results folder whose path is made of folders (--out).");

@@ -57,7 +57,12 @@ const fmt = (n: number) => n.toLocaleString("en-US");
  * label sequences), ~3.1M prompt tokens". `tokenize` is the server's tokenizer (one request for
  * the sample); `perRequest` the label sequences one request carries.
  */
-export async function describeEstimate(file: DemoFile, settings: ProbeSettings, perRequest: number, tokenize: (texts: string[]) => Promise<readonly (readonly number[])[]>): Promise<{ text: string; requests: number; tokens: number }> {
+export async function describeEstimate(
+  file: DemoFile,
+  settings: ProbeSettings,
+  perRequest: number,
+  tokenize: (texts: string[]) => Promise<readonly (readonly number[])[]>,
+): Promise<{ text: string; requests: number; tokens: number }> {
   const est = estimateWork(file, settings, perRequest);
   const sampleTokens = est.sample ? (await tokenize([est.sample]))[0].length : 0;
   const tokens = estimatedTokens(est, sampleTokens);

@@ -86,7 +86,11 @@ export async function checkLabelTokens(file: Pick<DemoFile, "path" | "examples" 
     clashes.push(`${file.path}:${lineOf(a) ?? 1}: label '${words[j]}' and ${file.path}:${lineOf(b) ?? 1}: label '${words[i]}' are the same tokens [${seq.join(", ")}] for this model`);
   });
   if (clashes.length) {
-    throw new PreflightError("labels-share-tokens", clashes.slice(0, 10).join("; ") + (clashes.length > 10 ? `; and ${clashes.length - 10} more` : ""), 'Give the classes label words the model can tell apart ("verbalizers" in the header, or "labelMap" for raw labels).');
+    throw new PreflightError(
+      "labels-share-tokens",
+      clashes.slice(0, 10).join("; ") + (clashes.length > 10 ? `; and ${clashes.length - 10} more` : ""),
+      'Give the classes label words the model can tell apart ("verbalizers" in the header, or "labelMap" for raw labels).',
+    );
   }
 }
 
@@ -109,7 +113,14 @@ const EXACT_MARGIN = 16;
  * variant and seed); a cell within EXACT_MARGIN of the limit is measured exactly with its longest
  * prompt tokenized as a whole.
  */
-export async function findOverflows(plan: ExperimentPlan, file: Pick<DemoFile, "examples" | "classes">, variants: VariantCache, tokenize: Tokenize, limit: number, addsBos: boolean): Promise<OverflowCell[]> {
+export async function findOverflows(
+  plan: ExperimentPlan,
+  file: Pick<DemoFile, "examples" | "classes">,
+  variants: VariantCache,
+  tokenize: Tokenize,
+  limit: number,
+  addsBos: boolean,
+): Promise<OverflowCell[]> {
   const s = plan.settings;
   const counts = new Map<string, number>();
   const need = new Set<string>();

@@ -87,13 +87,21 @@ export async function prepareRun(input: PrepareInput): Promise<PrepareOutcome> {
   const variantContext: Partial<VariantContext> = lexicon ? { lexicon } : {};
   const unbuildable = unbuildableVariants(variants, file, settings, variantContext);
   if (unbuildable.length === variants.length) {
-    throw new PrepareError("no-buildable-variant", `no variant of this run can be built for ${input.path}: ${unbuildable.map((u) => `${u.variant}: ${u.reason}`).join(" ")}`, "Add the word lists the messages ask for, or choose other variants.", unbuildable);
+    throw new PrepareError(
+      "no-buildable-variant",
+      `no variant of this run can be built for ${input.path}: ${unbuildable.map((u) => `${u.variant}: ${u.reason}`).join(" ")}`,
+      "Add the word lists the messages ask for, or choose other variants.",
+      unbuildable,
+    );
   }
   input.checkSettings?.(settings);
   checkOutputDir(input.outDir);
   // A local path that cannot be a GGUF file is answered at once, without starting the engine.
   if (!input.remote) await checkGgufStart(input.modelPath);
-  return { ready: true, run: { file, fileText, fileSha256, settings, modelPath: input.modelPath, variantContext, plan, variants, unbuildable, outDir: input.outDir, ...(input.study ? { study: input.study } : {}) } };
+  return {
+    ready: true,
+    run: { file, fileText, fileSha256, settings, modelPath: input.modelPath, variantContext, plan, variants, unbuildable, outDir: input.outDir, ...(input.study ? { study: input.study } : {}) },
+  };
 }
 
 /** The run's variant keys with ranges expanded; unknown ids are named with the closest known ones. */

@@ -13,7 +13,18 @@ import { planExperiment, materializeGroup, VariantCache, withoutVariants, type E
 import { createVariant, VariantError, type VariantInstance } from "../core/variants";
 import { PreflightError, checkLabelTokens, dropGroups, findOverflows, overflowMessage, type OverflowPolicy } from "./preflight";
 import { toCalibrationRecord, toQueryRecord } from "../core/experiment/records";
-import { type SkippedCell, RESULTS_SCHEMA_VERSION, calibrationKey, recordKey, type CalibrationRecord, type EngineManifest, type ModelManifest, type ResultsFile, type RunManifest, type ScoringMode } from "../core/results/schema";
+import {
+  type SkippedCell,
+  RESULTS_SCHEMA_VERSION,
+  calibrationKey,
+  recordKey,
+  type CalibrationRecord,
+  type EngineManifest,
+  type ModelManifest,
+  type ResultsFile,
+  type RunManifest,
+  type ScoringMode,
+} from "../core/results/schema";
 import { parseResults } from "../core/results/load";
 import { Journal, JOURNAL_FILE, OutputError, RESULTS_FILE, outputError, writeFileAtomic, type JournalEntry } from "./checkpoint";
 import { machineManifest, modelManifest, sha256Text } from "./manifest";
@@ -174,7 +185,11 @@ export function dataFingerprint(fileSha: string, modelSha: string, settings: Pro
   delete rest.variants;
   delete rest.k;
   delete rest.grid;
-  const sorted = Object.fromEntries(Object.keys(rest).sort().map((k) => [k, rest[k]]));
+  const sorted = Object.fromEntries(
+    Object.keys(rest)
+      .sort()
+      .map((k) => [k, rest[k]]),
+  );
   return sha256Text(JSON.stringify({ v: RESULTS_SCHEMA_VERSION, fileSha, modelSha, settings: sorted, mode })).slice(0, 32);
 }
 
@@ -187,7 +202,10 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
   // that cannot be built fails fast and one this engine cannot run is left out with its reason.
   const variants = await prepareVariants(planned, config, engine);
   const skipped = [...variants.skipped].map(([variant, reason]) => ({ variant, reason }));
-  const plan = withoutVariants(planned, skipped.map((x) => x.variant));
+  const plan = withoutVariants(
+    planned,
+    skipped.map((x) => x.variant),
+  );
   const skippedCells: SkippedCell[] = skipped.map((x) => ({ variant: x.variant, code: "variant-unbuildable", reason: x.reason }));
   const described = engine.describe ? await engine.describe() : undefined;
   const model = described?.model ?? (await modelManifest(config.modelPath, info));
@@ -283,7 +301,11 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
   // Before any scoring: unbuildable variants are out already (prepareVariants); then label words
   // the model cannot tell apart, and prompts longer than the context (runner/preflight.ts).
   if (skipped.length && plan.variants.length === 0) {
-    throw new PreflightError("no-buildable-variant", `no variant of this run can be built for ${config.file.path}: ${skipped.map((c) => `${c.variant}: ${c.reason}`).join(" ")}`, "Add the word lists the messages ask for, or choose other variants (--variants).");
+    throw new PreflightError(
+      "no-buildable-variant",
+      `no variant of this run can be built for ${config.file.path}: ${skipped.map((c) => `${c.variant}: ${c.reason}`).join(" ")}`,
+      "Add the word lists the messages ask for, or choose other variants (--variants).",
+    );
   }
   if (engine.tokenize) {
     const tokenize = (texts: string[]) => engine.tokenize!(texts);
@@ -294,9 +316,14 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
       const message = overflowMessage(cells, limit, info.fileName);
       if ((opts.onOverflow ?? "stop") === "stop") {
         const k = Math.min(...cells.map((c) => c.largestK));
-        throw new PreflightError("context-overflow", message, `Use k values up to ${k} (--k), shorter examples or a model with a longer context; or skip these cells and run the rest (--on-overflow skip). Resuming would fail the same way.`);
+        throw new PreflightError(
+          "context-overflow",
+          message,
+          `Use k values up to ${k} (--k), shorter examples or a model with a longer context; or skip these cells and run the rest (--on-overflow skip). Resuming would fail the same way.`,
+        );
       }
-      for (const c of cells) skippedCells.push({ variant: c.variant, k: c.k, seed: c.seed, code: "context-overflow", reason: `${c.tokens} tokens > context ${limit}; largest k that fits about ${c.largestK}` });
+      for (const c of cells)
+        skippedCells.push({ variant: c.variant, k: c.k, seed: c.seed, code: "context-overflow", reason: `${c.tokens} tokens > context ${limit}; largest k that fits about ${c.largestK}` });
       const over = new Set(cells.map((c) => `${c.variant}|${c.k}|${c.seed}`));
       dropGroups(plan, (g) => over.has(`${g.variant}|${g.k}|${g.seed}`));
     }
@@ -354,7 +381,13 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
         const qs = items.filter((i) => i.kind === "query");
         const demos = inst.demos(group.demoIndices.map((i) => config.file.examples[i]));
         const rows = variants.embeddings.get(`${group.variant}|${group.seed}`)!;
-        const scored = linearGroupScores(inst.linear, demos, qs.map((q) => q.input), inst.labelSpace, (id) => rows.get(id)!);
+        const scored = linearGroupScores(
+          inst.linear,
+          demos,
+          qs.map((q) => q.input),
+          inst.labelSpace,
+          (id) => rows.get(id)!,
+        );
         qs.forEach((item, j) => {
           const r = toQueryRecord(group, item, scored[j], []);
           records.set(recordKey(r), r);
@@ -374,8 +407,7 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
       const cfItems = items.filter((i) => i.kind === "calibration");
       const qItems = items.filter((i) => i.kind === "query");
       // Calibration scores of this demo set: restored, or scored in the group's first request.
-      const cfProbs = (): LabelScore[][] =>
-        cfItems.map((i) => calibration.get(calibrationKey({ ...group, input: i.input }))?.labels).filter((p): p is LabelScore[] => !!p);
+      const cfProbs = (): LabelScore[][] => cfItems.map((i) => calibration.get(calibrationKey({ ...group, input: i.input }))?.labels).filter((p): p is LabelScore[] => !!p);
       const cfMissing = cfItems.filter((i) => !calibration.has(calibrationKey({ ...group, input: i.input })));
       // The content-free inputs go first, in a request of their own: every query's calibrated
       // prediction needs all of them, and engines stream results in their own order (the local
@@ -431,7 +463,12 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
           // The pre-check measures prompts from their parts; should one still not fit, the engine's
           // own check lands here, and the same policy applies.
           if ((e as { code?: string })?.code !== "context-overflow") throw e;
-          if ((opts.onOverflow ?? "stop") === "stop") throw new PreflightError("context-overflow", (e as Error).message, "Use smaller k values (--k), or skip such cells and run the rest (--on-overflow skip). Resuming would fail the same way.");
+          if ((opts.onOverflow ?? "stop") === "stop")
+            throw new PreflightError(
+              "context-overflow",
+              (e as Error).message,
+              "Use smaller k values (--k), or skip such cells and run the rest (--on-overflow skip). Resuming would fail the same way.",
+            );
           skippedCells.push({ variant: group.variant, k: group.k, seed: group.seed, code: "context-overflow", reason: (e as Error).message });
           manifest.skipped = skippedCells;
           const cell = `${group.variant}|${group.k}|${group.seed}`;
@@ -580,13 +617,22 @@ async function prepareVariants(plan: ExperimentPlan, config: RunConfig, engine: 
  * label's boundary overlap (so a merge is scored as the text path scores it) and the demos' token
  * counts (for the largest-k report on a context overflow). Its own warnings go into `found`.
  */
-async function tokenScoreItem(i: MaterializedItem, spans: readonly DemoSpan[], tokens: NonNullable<VariantInstance["tokens"]>, t: TokenSupport, found: Map<string, ScoreWarning[]>): Promise<TokenScoreItem> {
+async function tokenScoreItem(
+  i: MaterializedItem,
+  spans: readonly DemoSpan[],
+  tokens: NonNullable<VariantInstance["tokens"]>,
+  t: TokenSupport,
+  found: Map<string, ScoreWarning[]>,
+): Promise<TokenScoreItem> {
   const { p, demoTokenLengths } = await withTokenizer(
     t.vocab,
     t.fetch,
     (tok) => ({
       p: tokens({ prefix: i.prefix, query: i.query, labelSep: i.labelSep, labels: i.labels }),
-      demoTokenLengths: tokenizeAll(tok, spans.map((d, j) => i.prefix.slice(d.start, spans[j + 1]?.start ?? i.prefix.length))).map((x) => x.length),
+      demoTokenLengths: tokenizeAll(
+        tok,
+        spans.map((d, j) => i.prefix.slice(d.start, spans[j + 1]?.start ?? i.prefix.length)),
+      ).map((x) => x.length),
     }),
     t.cache,
   );

@@ -30,12 +30,27 @@ export function accuracyDatasets(series: readonly VariantSeries[], ks: readonly 
     }
     out.push({ label: s.variant, kind: "accuracy", variant: s.variant, series: i, data: s.points.map((p) => ({ x: p.k, y: p.acc })) });
     if (opts.calibrated && s.points.some((p) => p.calibratedAcc !== undefined)) {
-      out.push({ label: `${s.variant} (calibrated)`, kind: "calibrated", variant: s.variant, series: i, data: s.points.filter((p) => p.calibratedAcc !== undefined).map((p) => ({ x: p.k, y: p.calibratedAcc! })) });
+      out.push({
+        label: `${s.variant} (calibrated)`,
+        kind: "calibrated",
+        variant: s.variant,
+        series: i,
+        data: s.points.filter((p) => p.calibratedAcc !== undefined).map((p) => ({ x: p.k, y: p.calibratedAcc! })),
+      });
     }
   });
   const lo = ks.length ? Math.min(...ks) : 0;
   const hi = ks.length ? Math.max(...ks) : 1;
-  if (b.chance > 0) out.push({ label: "chance", kind: "chance", series: -1, data: [{ x: lo, y: b.chance }, { x: hi, y: b.chance }] });
+  if (b.chance > 0)
+    out.push({
+      label: "chance",
+      kind: "chance",
+      series: -1,
+      data: [
+        { x: lo, y: b.chance },
+        { x: hi, y: b.chance },
+      ],
+    });
   if (b.majority.length) out.push({ label: "majority class", kind: "majority", series: -2, data: b.majority.map((p) => ({ x: p.k, y: p.acc })) });
   if (b.logreg.length) out.push({ label: "logistic regression", kind: "logreg", series: -3, data: b.logreg.map((p) => ({ x: p.k, y: p.acc })) });
   return out;

@@ -30,5 +30,7 @@ export function groupRuns(runs: readonly FigureRun[]): RunGroup[] {
 
 /** "ra-string at k = 0, 4, 8; ra-token#0..49 at k = 32". */
 export function runsText(runs: readonly FigureRun[]): string {
-  return groupRuns(runs).map((g) => `${g.label} at k = ${g.k.join(", ")}`).join("; ");
+  return groupRuns(runs)
+    .map((g) => `${g.label} at k = ${g.k.join(", ")}`)
+    .join("; ");
 }

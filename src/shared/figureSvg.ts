@@ -83,7 +83,7 @@ function line(x1: number, y1: number, x2: number, y2: number, p: Paint, o: { wid
 
 /** Classes of a mark filled and stroked with one series colour (or the background, for open marks). */
 function markAttrs(t: FigureTheme, p: Paint, open: boolean, extra: Record<string, string | number> = {}): string {
-  return attrs({ fill: open ? t.bg ?? "none" : p.value, stroke: p.value, ...extra }, `${open ? "f-bg" : `f-${p.role}`} s-${p.role}`);
+  return attrs({ fill: open ? (t.bg ?? "none") : p.value, stroke: p.value, ...extra }, `${open ? "f-bg" : `f-${p.role}`} s-${p.role}`);
 }
 
 /** y axis 0..1 with grid lines, the plot frame and the axis labels. */
@@ -146,14 +146,25 @@ function pointsPanel(p: PointsPanel, b: Box, t: FigureTheme, colorBase: number):
     const g: string[] = [];
     const pts = [...s.points].sort((a, b2) => (p.categories ? 0 : Number(a.x) - Number(b2.x)));
     if (s.line && pts.length > 1) {
-      g.push(`<polyline points="${pts.map((q) => `${c(x(q.x, si))},${c(y(q.y))}`).join(" ")}"${attrs({ fill: "none", stroke: color.value, "stroke-width": 2, "stroke-dasharray": DASH[s.role] }, `s-${color.role}`)}/>`);
+      g.push(
+        `<polyline points="${pts.map((q) => `${c(x(q.x, si))},${c(y(q.y))}`).join(" ")}"${attrs({ fill: "none", stroke: color.value, "stroke-width": 2, "stroke-dasharray": DASH[s.role] }, `s-${color.role}`)}/>`,
+      );
     }
     for (const q of pts) {
       const px = x(q.x, si);
       if (q.lo !== undefined && q.hi !== undefined) {
         g.push(line(px, y(q.lo), px, y(q.hi), color, { width: 1.5 }), line(px - 4, y(q.lo), px + 4, y(q.lo), color, { width: 1.5 }), line(px - 4, y(q.hi), px + 4, y(q.hi), color, { width: 1.5 }));
       }
-      const data = [`data-series="${esc(s.name)}"`, `data-x="${esc(q.x)}"`, `data-y="${num(q.y)}"`, q.lo !== undefined ? `data-lo="${num(q.lo)}"` : "", q.hi !== undefined ? `data-hi="${num(q.hi)}"` : "", q.run ? `data-variant="${esc(q.run.variant)}" data-k="${q.run.k}"` : ""].filter(Boolean).join(" ");
+      const data = [
+        `data-series="${esc(s.name)}"`,
+        `data-x="${esc(q.x)}"`,
+        `data-y="${num(q.y)}"`,
+        q.lo !== undefined ? `data-lo="${num(q.lo)}"` : "",
+        q.hi !== undefined ? `data-hi="${num(q.hi)}"` : "",
+        q.run ? `data-variant="${esc(q.run.variant)}" data-k="${q.run.k}"` : "",
+      ]
+        .filter(Boolean)
+        .join(" ");
       const detail = [q.lo !== undefined && q.hi !== undefined ? `95% CI ${q.lo.toFixed(3)}-${q.hi.toFixed(3)}` : "", q.units ?? ""].filter(Boolean).join(", ");
       const tip = `${s.name}, ${q.x}: ${q.y.toFixed(3)}${detail ? ` (${detail})` : ""}`;
       g.push(`<circle data-mark="point" ${data} cx="${c(px)}" cy="${c(y(q.y))}" r="3.5"${markAttrs(t, color, s.role !== "model", { "stroke-width": 1.5 })}><title>${esc(tip)}</title></circle>`);
@@ -232,7 +243,9 @@ function legend(fig: Figure, t: FigureTheme, x0: number, y0: number, width: numb
         const w = 28 + s.name.length * 6.2;
         const at = place(w);
         const color = seriesPaint(t, colorBase + i);
-        items.push(`<g class="legend-item">${line(at.x, at.y - 4, at.x + 18, at.y - 4, color, { width: 2, dash: DASH[s.role] })}<circle cx="${c(at.x + 9)}" cy="${c(at.y - 4)}" r="3"${markAttrs(t, color, s.role !== "model")}/>${text(at.x + 22, at.y, s.name, t, { size: 10 })}</g>`);
+        items.push(
+          `<g class="legend-item">${line(at.x, at.y - 4, at.x + 18, at.y - 4, color, { width: 2, dash: DASH[s.role] })}<circle cx="${c(at.x + 9)}" cy="${c(at.y - 4)}" r="3"${markAttrs(t, color, s.role !== "model")}/>${text(at.x + 22, at.y, s.name, t, { size: 10 })}</g>`,
+        );
       });
       colorBase += p.series.length;
     } else colorBase += 1;

@@ -34,5 +34,5 @@ export function modelName(m: ResultsManifestLike | undefined): string {
 export function demoFileName(m: ResultsManifestLike | undefined): string {
   const d = m?.demoFile;
   const f = typeof d === "string" ? d : d?.path;
-  return typeof f === "string" ? f.split(/[\\/]/).pop() ?? f : "unknown file";
+  return typeof f === "string" ? (f.split(/[\\/]/).pop() ?? f) : "unknown file";
 }

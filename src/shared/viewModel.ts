@@ -217,7 +217,8 @@ export function confusionView(analysis: RunAnalysis, variant: string, k: number)
   if (!m) return { variant, k, labels: [], matrix: [], classes: 0 };
   // Many classes: the matrix would grow with their square (3 million cells for 1,727); the most
   // frequent confusions from the core's linear per-class tables instead.
-  if (m.labels.length > MATRIX_MAX_CLASSES) return { variant, k, labels: [], matrix: [], classes: m.labels.length, top: m.classTables.pairs.slice(0, TOP_CONFUSIONS).map(({ gold, predicted, count }) => ({ gold, predicted, count })) };
+  if (m.labels.length > MATRIX_MAX_CLASSES)
+    return { variant, k, labels: [], matrix: [], classes: m.labels.length, top: m.classTables.pairs.slice(0, TOP_CONFUSIONS).map(({ gold, predicted, count }) => ({ gold, predicted, count })) };
   return { variant, k, labels: [...m.confusion.labels], matrix: m.confusion.counts.map((row) => [...row]), classes: m.labels.length };
 }
 

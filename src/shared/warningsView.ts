@@ -46,7 +46,10 @@ export function warningsView(results: ResultsLike): WarningsView {
         severity: i.severity,
         meaning: i.meaning,
         action: i.action,
-        runMessages: run.filter((w) => w.code === c.code).slice(0, MAX_RUN_MESSAGES).map((w) => w.message),
+        runMessages: run
+          .filter((w) => w.code === c.code)
+          .slice(0, MAX_RUN_MESSAGES)
+          .map((w) => w.message),
       };
     }),
   };

@@ -46,10 +46,7 @@ export type ExtensionToPanel =
   | { type: "reveal"; runId: string; key: number; variant: string; k: number; offset: number }
   | { type: "error"; message: string };
 
-export type ExtensionToSidebar =
-  | { type: "history"; runs: RunSummary[]; selected?: string; chart?: SidebarChart }
-  | { type: "model"; model: ModelStatus }
-  | { type: "probe"; probe: ProbeStatus };
+export type ExtensionToSidebar = { type: "history"; runs: RunSummary[]; selected?: string; chart?: SidebarChart } | { type: "model"; model: ModelStatus } | { type: "probe"; probe: ProbeStatus };
 
 export const WEBVIEW_ACTIONS = [
   "rerun",
@@ -138,7 +135,6 @@ const message = checker(WebviewToExtensionSchema);
 const persistedRun = checker(PersistedRunSchema);
 const runId = checker(RunId);
 
-
 /** Validates a message posted by a webview; returns undefined for anything malformed. */
 export function parseWebviewMessage(m: unknown): WebviewToExtension | undefined {
   return message.is(m) ? m : undefined;
@@ -149,7 +145,11 @@ export function parsePersistedState(s: unknown): PanelPersistedState {
   const out: PanelPersistedState = { runs: [] };
   if (!s || typeof s !== "object") return out;
   const o = s as { runs?: unknown; focus?: unknown };
-  if (Array.isArray(o.runs)) out.runs = o.runs.filter((r) => persistedRun.is(r)).slice(0, 20).map((r) => ({ runId: r.runId, ...(r.path !== undefined ? { path: r.path } : {}) }));
+  if (Array.isArray(o.runs))
+    out.runs = o.runs
+      .filter((r) => persistedRun.is(r))
+      .slice(0, 20)
+      .map((r) => ({ runId: r.runId, ...(r.path !== undefined ? { path: r.path } : {}) }));
   if (runId.is(o.focus)) out.focus = o.focus;
   return out;
 }

@@ -64,7 +64,9 @@ export function resultsFiles(workspace: string, folder = join(".icl-probe", "res
         try {
           const data = JSON.parse(readFileSync(p, "utf8"));
           if (data && Array.isArray(data.records)) out.push({ path: p, mtimeMs: statSync(p).mtimeMs, data });
-        } catch { /* being written */ }
+        } catch {
+          /* being written */
+        }
       }
     }
   };
@@ -80,7 +82,15 @@ export function runIdOf(workspace: string, r: ResultsOnDisk, folder = join(".icl
 /** Waits for a results file not in `before` whose records satisfy `done`. */
 export async function waitForNewResults(workspace: string, before: readonly ResultsOnDisk[], done: (r: ResultsOnDisk) => boolean, timeout = 120_000): Promise<ResultsOnDisk> {
   const old = new Set(before.map((r) => `${r.path}@${r.mtimeMs}`));
-  return waitUntil(() => resultsFiles(workspace).reverse().find((r) => !old.has(`${r.path}@${r.mtimeMs}`) && done(r)), "a results file on disk", timeout, 500);
+  return waitUntil(
+    () =>
+      resultsFiles(workspace)
+        .reverse()
+        .find((r) => !old.has(`${r.path}@${r.mtimeMs}`) && done(r)),
+    "a results file on disk",
+    timeout,
+    500,
+  );
 }
 
 /**
@@ -165,7 +175,12 @@ export function matchAccuracyChart(charts: readonly ChartData[], expected: Map<s
 function datasetMatches(chart: ChartData, data: unknown[], byK: Map<number, number>): boolean {
   // Points either carry their k ({x: k, y: acc}) or line up with the chart's labels (k values).
   const pairs: [number, number | undefined][] = data.map((p, i) => {
-    const x = p && typeof p === "object" && typeof (p as { x?: unknown }).x === "number" ? (p as { x: number }).x : p && typeof p === "object" && typeof (p as { k?: unknown }).k === "number" ? (p as { k: number }).k : Number(String(chart.labels[i] ?? "").replace(/^k\s*=\s*/, ""));
+    const x =
+      p && typeof p === "object" && typeof (p as { x?: unknown }).x === "number"
+        ? (p as { x: number }).x
+        : p && typeof p === "object" && typeof (p as { k?: unknown }).k === "number"
+          ? (p as { k: number }).k
+          : Number(String(chart.labels[i] ?? "").replace(/^k\s*=\s*/, ""));
     return [x, pointValue(p)];
   });
   const fr = asFractions(pairs.map(([, v]) => v));

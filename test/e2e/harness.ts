@@ -71,13 +71,21 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const liveGroups = new Set<number>();
 process.on("exit", () => {
   for (const pid of liveGroups) {
-    try { process.kill(-pid, "SIGKILL"); } catch { /* already gone */ }
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
   }
 });
 
 function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (!pid) return;
-  try { process.kill(-pid, signal); } catch { /* already gone */ }
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* already gone */
+  }
 }
 
 async function stopGroup(child: ChildProcess): Promise<void> {
@@ -87,7 +95,12 @@ async function stopGroup(child: ChildProcess): Promise<void> {
   const t0 = Date.now();
   // code-server forks a file watcher and extension hosts: wait for the whole group, not the leader.
   while (Date.now() - t0 < 5000) {
-    try { process.kill(-pid, 0); } catch { liveGroups.delete(pid); return; }
+    try {
+      process.kill(-pid, 0);
+    } catch {
+      liveGroups.delete(pid);
+      return;
+    }
     await sleep(100);
   }
   killGroup(pid, "SIGKILL");
@@ -133,15 +146,20 @@ export interface Session {
 function codeServerArgs(port: number, userDataDir: string, extensionsDir: string, configFile: string): string[] {
   return [
     codeServerEntry,
-    "--bind-addr", `127.0.0.1:${port}`,
-    "--auth", "none",
+    "--bind-addr",
+    `127.0.0.1:${port}`,
+    "--auth",
+    "none",
     "--disable-telemetry",
     "--disable-update-check",
     "--disable-workspace-trust",
     "--ignore-last-opened",
-    "--config", configFile,
-    "--user-data-dir", userDataDir,
-    "--extensions-dir", extensionsDir,
+    "--config",
+    configFile,
+    "--user-data-dir",
+    userDataDir,
+    "--extensions-dir",
+    extensionsDir,
   ];
 }
 
@@ -225,7 +243,9 @@ export async function startSession(opts: SessionOptions): Promise<Session> {
       try {
         const res = await fetch(`http://127.0.0.1:${port}/healthz`);
         if (res.ok) break;
-      } catch { /* not listening yet */ }
+      } catch {
+        /* not listening yet */
+      }
       if (Date.now() - t0 > 30_000) throw new Error(`code-server did not answer /healthz within 30 s:\n${serverLog()}`);
       await sleep(200);
     }
@@ -348,7 +368,11 @@ export async function step(s: Session, name: string, body: () => Promise<void>):
 export async function focusWorkbench(page: Page): Promise<void> {
   const lines = page.locator(".monaco-editor .view-lines").first();
   if (await lines.isVisible().catch(() => false)) await lines.click();
-  else await page.locator(".monaco-workbench").click({ position: { x: 700, y: 5 } }).catch(() => undefined);
+  else
+    await page
+      .locator(".monaco-workbench")
+      .click({ position: { x: 700, y: 5 } })
+      .catch(() => undefined);
 }
 
 const quickInput = (page: Page) => page.locator(".quick-input-widget .quick-input-box input").first();
@@ -490,7 +514,9 @@ export interface ChartData {
 /** All live Chart.js charts inside one webview content frame. */
 export async function chartsIn(frame: Frame): Promise<ChartData[]> {
   return frame.evaluate(() => {
-    const w = window as unknown as { __iclCharts?: Set<{ canvas: HTMLCanvasElement | null; config: { type: string }; data: { labels?: unknown[]; datasets: { label?: string; type?: string; data: unknown[] }[] } }> };
+    const w = window as unknown as {
+      __iclCharts?: Set<{ canvas: HTMLCanvasElement | null; config: { type: string }; data: { labels?: unknown[]; datasets: { label?: string; type?: string; data: unknown[] }[] } }>;
+    };
     return [...(w.__iclCharts ?? [])]
       .filter((c) => c.canvas && c.canvas.isConnected)
       .map((c) => ({
@@ -517,12 +543,16 @@ export function webviewDocuments(page: Page): Frame[] {
 
 /** The first webview document for which `test` holds (e.g. it has a certain element). */
 export async function findWebview(page: Page, test: (f: Frame) => Promise<boolean>, what: string, timeout = 30_000): Promise<Frame> {
-  return waitUntil(async () => {
-    for (const f of webviewDocuments(page)) {
-      if (await test(f).catch(() => false)) return f;
-    }
-    return undefined;
-  }, what, timeout);
+  return waitUntil(
+    async () => {
+      for (const f of webviewDocuments(page)) {
+        if (await test(f).catch(() => false)) return f;
+      }
+      return undefined;
+    },
+    what,
+    timeout,
+  );
 }
 
 /** Rows of the Problems panel (opens it). */
@@ -542,7 +572,9 @@ export async function waitUntil<T>(fn: () => Promise<T> | T, what: string, timeo
     try {
       const v = await fn();
       if (v) return v as NonNullable<T>;
-    } catch (e) { last = e; }
+    } catch (e) {
+      last = e;
+    }
     if (Date.now() - t0 > timeout) throw new Error(`timed out after ${timeout} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`);
     await sleep(every);
   }

@@ -37,53 +37,61 @@ test("import a headerless CSV in a real VS Code", { skip: why, timeout: 360_000 
     writeFileSync(join(s.workspace, "news.csv"), newsCsv());
     const target = join(s.workspace, "news.icl.jsonl");
 
-    await t.test("import: quick picks for columns and class names write a ready demo file", () => step(session, "import-a", async () => {
-      await openFile(page, "news.csv");
-      await runCommand(page, "ICL Probe: Import Dataset...");
-      // 1. The input: columns 2 and 3 (multi-select), joined by the offered template.
-      const row = (text: string) => page.locator(".quick-input-list .monaco-list-row", { hasText: text }).first();
-      await row("column 2").waitFor({ timeout: 20_000 });
-      await session.shot("input-columns");
-      await row("column 2").click();
-      await row("column 3").click();
-      await page.keyboard.press("Enter");
-      const box = page.locator(".quick-input-widget .quick-input-box input").first();
-      await waitUntil(async () => ((await box.inputValue()) === "{2}. {3}" ? true : undefined), "the template box offering {2}. {3}", 15_000);
-      await page.keyboard.press("Enter");
-      // 2. The label: column 1 (the picked input columns are no longer offered).
-      await row("column 1").waitFor({ timeout: 15_000 });
-      assert.equal(await page.locator(".quick-input-list .monaco-list-row", { hasText: "column 2" }).count(), 0, "an input column is not offered as the label");
-      await row("column 1").click();
-      // 3. Names for the class numbers.
-      await waitUntil(async () => ((await box.inputValue()).startsWith("1=") ? true : undefined), "the class-name box", 15_000);
-      await box.fill(TOPICS.map((name, i) => `${i + 1}=${name}`).join(","));
-      await session.shot("class-names");
-      await page.keyboard.press("Enter");
-      const msg = await waitForNotification(page, /Imported 12 examples, 4 classes/, 20_000);
-      assert.match(msg, /headerless CSV/i, `the message names the recognised shape: ${msg}`);
-      await page.locator(".tab.active", { hasText: "news.icl.jsonl" }).waitFor({ timeout: 15_000 });
-      await session.shot("imported");
+    await t.test("import: quick picks for columns and class names write a ready demo file", () =>
+      step(session, "import-a", async () => {
+        await openFile(page, "news.csv");
+        await runCommand(page, "ICL Probe: Import Dataset...");
+        // 1. The input: columns 2 and 3 (multi-select), joined by the offered template.
+        const row = (text: string) => page.locator(".quick-input-list .monaco-list-row", { hasText: text }).first();
+        await row("column 2").waitFor({ timeout: 20_000 });
+        await session.shot("input-columns");
+        await row("column 2").click();
+        await row("column 3").click();
+        await page.keyboard.press("Enter");
+        const box = page.locator(".quick-input-widget .quick-input-box input").first();
+        await waitUntil(async () => ((await box.inputValue()) === "{2}. {3}" ? true : undefined), "the template box offering {2}. {3}", 15_000);
+        await page.keyboard.press("Enter");
+        // 2. The label: column 1 (the picked input columns are no longer offered).
+        await row("column 1").waitFor({ timeout: 15_000 });
+        assert.equal(await page.locator(".quick-input-list .monaco-list-row", { hasText: "column 2" }).count(), 0, "an input column is not offered as the label");
+        await row("column 1").click();
+        // 3. Names for the class numbers.
+        await waitUntil(async () => ((await box.inputValue()).startsWith("1=") ? true : undefined), "the class-name box", 15_000);
+        await box.fill(TOPICS.map((name, i) => `${i + 1}=${name}`).join(","));
+        await session.shot("class-names");
+        await page.keyboard.press("Enter");
+        const msg = await waitForNotification(page, /Imported 12 examples, 4 classes/, 20_000);
+        assert.match(msg, /headerless CSV/i, `the message names the recognised shape: ${msg}`);
+        await page.locator(".tab.active", { hasText: "news.icl.jsonl" }).waitFor({ timeout: 15_000 });
+        await session.shot("imported");
 
-      assert.ok(existsSync(target), "news.icl.jsonl is written next to the CSV");
-      const file = parseDemoFile(readFileSync(target, "utf8"), target);
-      assert.deepEqual(file.problems.filter((p) => p.severity === "error"), [], "the written file parses without errors");
-      assert.deepEqual([...file.classes].sort(), [...TOPICS].sort(), "the classes are the names given, not the numbers");
-      assert.equal(file.examples.length, 12);
-      assert.equal(file.examples[0]!.input, "Headline 0 on world. A short report, number 0.", "the two columns joined by the template, the quoted comma kept");
-      assert.equal(file.examples[0]!.label, "world");
-      assert.equal(file.examples[5]!.label, "sports");
-    }));
+        assert.ok(existsSync(target), "news.icl.jsonl is written next to the CSV");
+        const file = parseDemoFile(readFileSync(target, "utf8"), target);
+        assert.deepEqual(
+          file.problems.filter((p) => p.severity === "error"),
+          [],
+          "the written file parses without errors",
+        );
+        assert.deepEqual([...file.classes].sort(), [...TOPICS].sort(), "the classes are the names given, not the numbers");
+        assert.equal(file.examples.length, 12);
+        assert.equal(file.examples[0]!.input, "Headline 0 on world. A short report, number 0.", "the two columns joined by the template, the quoted comma kept");
+        assert.equal(file.examples[0]!.label, "world");
+        assert.equal(file.examples[5]!.label, "sports");
+      }),
+    );
 
-    await t.test("import: the imported file probes to completion", () => step(session, "import-b", async () => {
-      const before = resultsFiles(session.workspace);
-      await clickCodeLens(page, /run probe/i);
-      const run = await waitForNewResults(session.workspace, before, (r) => r.data.manifest?.status === "complete", 180_000);
-      const labels = new Set(run.data.records.map((r) => r.gold));
-      assert.ok(run.data.records.length > 0, "the run scored queries");
-      for (const l of labels) assert.ok(TOPICS.includes(l), `gold label ${l} is one of the named classes`);
-      await sleep(500);
-      await session.shot("probed");
-    }));
+    await t.test("import: the imported file probes to completion", () =>
+      step(session, "import-b", async () => {
+        const before = resultsFiles(session.workspace);
+        await clickCodeLens(page, /run probe/i);
+        const run = await waitForNewResults(session.workspace, before, (r) => r.data.manifest?.status === "complete", 180_000);
+        const labels = new Set(run.data.records.map((r) => r.gold));
+        assert.ok(run.data.records.length > 0, "the run scored queries");
+        for (const l of labels) assert.ok(TOPICS.includes(l), `gold label ${l} is one of the named classes`);
+        await sleep(500);
+        await session.shot("probed");
+      }),
+    );
   } finally {
     await s?.close();
   }

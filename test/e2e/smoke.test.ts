@@ -13,18 +13,34 @@ test("smoke: workbench loads, extension activates on an .icl.jsonl file, command
     await s.shot("workbench");
     await openFile(s.page, "smoke.icl.jsonl");
     // The language mode in the status bar shows the file association took effect.
-    await s.page.locator(".statusbar-item", { hasText: /ICL Demonstrations|icl-jsonl/ }).first().waitFor({ timeout: 20_000 });
+    await s.page
+      .locator(".statusbar-item", { hasText: /ICL Demonstrations|icl-jsonl/ })
+      .first()
+      .waitFor({ timeout: 20_000 });
     const activation = await waitUntil(
-      () => s.exthostLog().split("\n").find((l) => l.includes(`_doActivateExtension ${extensionId}`)),
+      () =>
+        s
+          .exthostLog()
+          .split("\n")
+          .find((l) => l.includes(`_doActivateExtension ${extensionId}`)),
       `activation of ${extensionId} in the extension host log`,
       30_000,
     );
     assert.match(activation, /onLanguage:icl-jsonl/, `activated by the file type: ${activation}`);
-    const failed = s.exthostLog().split("\n").filter((l) => l.includes(`Activating extension '${extensionId}' failed`) || l.includes(`Activating extension ${extensionId} failed`));
+    const failed = s
+      .exthostLog()
+      .split("\n")
+      .filter((l) => l.includes(`Activating extension '${extensionId}' failed`) || l.includes(`Activating extension ${extensionId} failed`));
     assert.deepEqual(failed, [], "activation did not fail");
     await s.shot("opened-demo-file");
     const rows = await paletteEntries(s.page, "ICL Probe:");
-    assert.ok(rows.some((r) => r.includes("ICL Probe: Run Probe on Active File")), `palette rows: ${rows.join(" | ")}`);
-    assert.ok(rows.some((r) => r.includes("ICL Probe: Preview a Variant")), `palette rows: ${rows.join(" | ")}`);
+    assert.ok(
+      rows.some((r) => r.includes("ICL Probe: Run Probe on Active File")),
+      `palette rows: ${rows.join(" | ")}`,
+    );
+    assert.ok(
+      rows.some((r) => r.includes("ICL Probe: Preview a Variant")),
+      `palette rows: ${rows.join(" | ")}`,
+    );
   });
 });

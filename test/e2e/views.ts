@@ -15,7 +15,9 @@ export async function statusBarText(page: Page): Promise<string> {
 
 /** The editor title's ICL Probe action (Run Probe or Cancel Running Probe), by its label. */
 export async function editorTitleActions(page: Page): Promise<string[]> {
-  return page.locator(".editor-group-container.active .editor-actions .action-label").evaluateAll((els) => els.map((e) => e.getAttribute("aria-label") ?? e.getAttribute("title") ?? "").filter((x) => /ICL Probe|Probe/.test(x)));
+  return page
+    .locator(".editor-group-container.active .editor-actions .action-label")
+    .evaluateAll((els) => els.map((e) => e.getAttribute("aria-label") ?? e.getAttribute("title") ?? "").filter((x) => /ICL Probe|Probe/.test(x)));
 }
 
 /** Opens the ICL Probe container in the activity bar (the side panel). */
@@ -31,12 +33,24 @@ export function sidebarFrame(page: Page, timeout = 30_000): Promise<Frame> {
 
 /** The results panel's webview document. */
 export function panelFrame(page: Page, timeout = 60_000): Promise<Frame> {
-  return findWebview(page, async (f) => (await f.locator('body[data-view="panel"]').count()) > 0 && (await f.locator('[data-testid="run-column"], [data-testid="empty-state"]').count()) > 0, "the results panel", timeout);
+  return findWebview(
+    page,
+    async (f) => (await f.locator('body[data-view="panel"]').count()) > 0 && (await f.locator('[data-testid="run-column"], [data-testid="empty-state"]').count()) > 0,
+    "the results panel",
+    timeout,
+  );
 }
 
 /** The panel frame if it is open now (no waiting). */
 export async function panelFrameNow(page: Page): Promise<Frame | undefined> {
-  for (const f of webviewDocuments(page)) if ((await f.locator('body[data-view="panel"]').count().catch(() => 0)) > 0) return f;
+  for (const f of webviewDocuments(page))
+    if (
+      (await f
+        .locator('body[data-view="panel"]')
+        .count()
+        .catch(() => 0)) > 0
+    )
+      return f;
   return undefined;
 }
 
@@ -45,15 +59,18 @@ export async function panelFrameNow(page: Page): Promise<Frame | undefined> {
  * after-text as CSS content of an inline element, so it is read from the computed ::after style.
  */
 export async function lineResultTexts(page: Page): Promise<string[]> {
-  return page.locator(".editor-group-container.active .monaco-editor .view-lines").first().evaluate((root) => {
-    const out: string[] = [];
-    for (const e of root.querySelectorAll("span")) {
-      const c = getComputedStyle(e, "::after").content;
-      if (c && c !== "none" && c !== "normal" && c.length > 2) out.push(JSON.parse(c));
-      else if (e.className.includes("ced-") && e.textContent && /k=\d+/.test(e.textContent)) out.push(e.textContent);
-    }
-    return out;
-  });
+  return page
+    .locator(".editor-group-container.active .monaco-editor .view-lines")
+    .first()
+    .evaluate((root) => {
+      const out: string[] = [];
+      for (const e of root.querySelectorAll("span")) {
+        const c = getComputedStyle(e, "::after").content;
+        if (c && c !== "none" && c !== "normal" && c.length > 2) out.push(JSON.parse(c));
+        else if (e.className.includes("ced-") && e.textContent && /k=\d+/.test(e.textContent)) out.push(e.textContent);
+      }
+      return out;
+    });
 }
 
 /** Merges `values` into the user's settings (User and Machine files, as the harness writes them) and waits for the extension to have read them. */
@@ -89,12 +106,16 @@ export async function setTheme(page: Page, theme: string, bodyClass: "vscode-lig
   const input = page.locator(".quick-input-widget .quick-input-box input").first();
   await input.fill(theme);
   await pickQuickItem(page, new RegExp(theme.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
-  await waitUntil(async () => {
-    const docs = webviewDocuments(page);
-    if (docs.length === 0) return true;
-    for (const f of docs) if (!(await f.evaluate((c) => document.body.classList.contains(c), bodyClass).catch(() => true))) return false;
-    return true;
-  }, `every webview to switch to ${theme}`, 30_000);
+  await waitUntil(
+    async () => {
+      const docs = webviewDocuments(page);
+      if (docs.length === 0) return true;
+      for (const f of docs) if (!(await f.evaluate((c) => document.body.classList.contains(c), bodyClass).catch(() => true))) return false;
+      return true;
+    },
+    `every webview to switch to ${theme}`,
+    30_000,
+  );
 }
 
 /** The colour of a chart's tick labels and title as Chart.js resolved them, and the frame's --vscode-foreground. */
@@ -104,7 +125,12 @@ export async function chartColours(frame: Frame, testid: string): Promise<{ tick
     const c = [...(w.__iclCharts ?? [])].find((x) => x.canvas?.isConnected && x.canvas.getAttribute("data-testid") === id);
     if (!c) throw new Error(`no live chart ${id}`);
     const y = c.scales.y.options;
-    return { ticks: String(y.ticks.color), title: String(y.title.color), foreground: getComputedStyle(document.body).getPropertyValue("--vscode-foreground").trim(), themeApplied: document.body.dataset.themeApplied ?? "0" };
+    return {
+      ticks: String(y.ticks.color),
+      title: String(y.title.color),
+      foreground: getComputedStyle(document.body).getPropertyValue("--vscode-foreground").trim(),
+      themeApplied: document.body.dataset.themeApplied ?? "0",
+    };
   }, testid);
 }
 
@@ -115,28 +141,31 @@ export async function textContrast(frame: Frame, selector: string): Promise<{ ra
 }
 
 function contrastOnce(frame: Frame, selector: string): Promise<{ ratio: number; color: string; background: string }> {
-  return frame.locator(selector).first().evaluate((e) => {
-    const parse = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
-    const lum = (rgb: number[]) => {
-      const [r, g, b] = rgb.slice(0, 3).map((v) => {
-        const x = v / 255;
-        return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
-      });
-      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-    };
-    const color = getComputedStyle(e).color;
-    let bg = "rgb(255, 255, 255)";
-    for (let n: Element | null = e; n; n = n.parentElement) {
-      const b = getComputedStyle(n).backgroundColor;
-      const p = parse(b);
-      if (p.length >= 3 && (p.length < 4 || p[3] > 0.5)) {
-        bg = b;
-        break;
+  return frame
+    .locator(selector)
+    .first()
+    .evaluate((e) => {
+      const parse = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+      const lum = (rgb: number[]) => {
+        const [r, g, b] = rgb.slice(0, 3).map((v) => {
+          const x = v / 255;
+          return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      const color = getComputedStyle(e).color;
+      let bg = "rgb(255, 255, 255)";
+      for (let n: Element | null = e; n; n = n.parentElement) {
+        const b = getComputedStyle(n).backgroundColor;
+        const p = parse(b);
+        if (p.length >= 3 && (p.length < 4 || p[3] > 0.5)) {
+          bg = b;
+          break;
+        }
       }
-    }
-    const [l1, l2] = [lum(parse(color)), lum(parse(bg))].sort((a, b) => b - a);
-    return { ratio: (l1 + 0.05) / (l2 + 0.05), color, background: bg };
-  });
+      const [l1, l2] = [lum(parse(color)), lum(parse(bg))].sort((a, b) => b - a);
+      return { ratio: (l1 + 0.05) / (l2 + 0.05), color, background: bg };
+    });
 }
 
 /**
@@ -146,7 +175,9 @@ function contrastOnce(frame: Frame, selector: string): Promise<{ ratio: number; 
 export async function startProbe(page: Page, workspace: string, before: readonly ResultsOnDisk[]): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
     await clickCodeLens(page, /run probe/i);
-    const started = await waitUntil(async () => resultsFiles(workspace).length > before.length || /ICL/.test(await statusBarText(page)) || undefined, "the probe to start", 15_000, 200).catch(() => undefined);
+    const started = await waitUntil(async () => resultsFiles(workspace).length > before.length || /ICL/.test(await statusBarText(page)) || undefined, "the probe to start", 15_000, 200).catch(
+      () => undefined,
+    );
     if (started) return;
   }
   throw new Error("clicking Run probe did not start a probe (3 attempts)");

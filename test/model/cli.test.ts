@@ -123,12 +123,18 @@ test("a label that merges with the template: the run summary, scores.csv, summar
   const scores = Papa.parse<Record<string, string>>(readFileSync(join(out, "scores.csv"), "utf8"), { header: true, skipEmptyLines: true }).data;
   assert.deepEqual([...new Set(scores.map((d) => `${d.label}:${d.warnings}`))].sort(), ["<:", ">:boundary-merge"]);
   const summary = Papa.parse<Record<string, string>>(readFileSync(join(out, "summary.csv"), "utf8"), { header: true, skipEmptyLines: true }).data;
-  assert.deepEqual(summary.map((d) => d.warnings), ["boundary-merge=4", "boundary-merge=4"]);
+  assert.deepEqual(
+    summary.map((d) => d.warnings),
+    ["boundary-merge=4", "boundary-merge=4"],
+  );
   const html = readFileSync(join(out, "report.html"), "utf8");
   assert.match(html, /id="warnings-banner"[^]*8 of 8 queries carry warnings/);
   assert.match(html, /<tr id="warning-boundary-merge" data-code="boundary-merge">/);
   const json = runCli(["run", file, "--variants", "gold", "--k", "0", "--seeds", "1", "--queries", "2", "--out", join(dir, "arrows-json"), "--json"]);
   assert.equal(json.status, 0, json.stderr);
   const j = JSON.parse(json.stdout) as { warnings: { summary: { code: string; queries: number }[] } };
-  assert.deepEqual(j.warnings.summary.map((c) => [c.code, c.queries]), [["boundary-merge", 2]]);
+  assert.deepEqual(
+    j.warnings.summary.map((c) => [c.code, c.queries]),
+    [["boundary-merge", 2]],
+  );
 });

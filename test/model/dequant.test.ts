@@ -13,10 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EngineClient } from "../../src/engine/client";
 import { defaultModelPath } from "../../src/engine/defaultModel";
-import {
-  DEQUANT_TYPES, f16ToFloat32, GGML_TYPES, llamaMetadata, llamaTensorShapes, mulberry32, tokenizerMetadata, wordVocab, writeGguf,
-  type DequantType, type GgufTensor,
-} from "../../src/gguf";
+import { DEQUANT_TYPES, f16ToFloat32, GGML_TYPES, llamaMetadata, llamaTensorShapes, mulberry32, tokenizerMetadata, wordVocab, writeGguf, type DequantType, type GgufTensor } from "../../src/gguf";
 
 const clients: EngineClient[] = [];
 after(() => {
@@ -130,7 +127,10 @@ for (const m of realModels) {
     assert.equal(got.dim, mi.embeddingLength);
     assert.equal(got.vocab, mi.vocabSize);
     ids.forEach((id, i) => assert.deepEqual(got.rows[i], wholeRow(m.path!, Number(tensor.fileOffset), tensor.ggmlType, got.dim, id), `row ${id}`));
-    assert.ok(got.rows.some((r) => r.some((v) => v !== 0)), "rows are not all zero");
+    assert.ok(
+      got.rows.some((r) => r.some((v) => v !== 0)),
+      "rows are not all zero",
+    );
     await assert.rejects(eng.tokenEmbeddings([mi.vocabSize]), (e: { code?: string; message?: string }) => e.code === "invalid-request" && /outside/.test(e.message ?? ""));
     await eng.dispose();
   });

@@ -119,7 +119,10 @@ for (const m of MODELS) {
     const lengths = new Set(a.records.flatMap((r) => r.labels.map((l) => l.tokens)));
     assert.ok(lengths.size >= 2 && Math.max(...lengths) >= 2, `label token lengths ${[...lengths]}`);
     const ks = new Set(a.records.map((r) => r.k));
-    assert.deepEqual([...ks].sort((x, y) => x - y), [0, 1, 2, 8]);
+    assert.deepEqual(
+      [...ks].sort((x, y) => x - y),
+      [0, 1, 2, 8],
+    );
 
     const ref = new Map((await scratchScores(path, a.items)).map((s) => [s.id, s]));
     let worst = 0;

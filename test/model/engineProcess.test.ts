@@ -126,7 +126,10 @@ test("SIGKILL mid-score rejects every pending request with 'crashed'; the parent
   const fresh = await start();
   await fresh.load(tiny);
   const again = await fresh.score(items(2));
-  assert.deepEqual(again.map((r) => r.labels.map((l) => l.logProb)), reference.map((r) => r.labels.map((l) => l.logProb)));
+  assert.deepEqual(
+    again.map((r) => r.labels.map((l) => l.logProb)),
+    reference.map((r) => r.labels.map((l) => l.logProb)),
+  );
   await fresh.dispose();
 });
 
@@ -206,7 +209,11 @@ test("a prompt longer than the context is a clear context-overflow error with th
   const demo = "hello world positive\n";
   const prefix = demo.repeat(20);
   const demos = Array.from({ length: 20 }, (_, i) => ({ start: i * demo.length, end: (i + 1) * demo.length - 1, labelStart: i * demo.length + 12, label: "positive" }));
-  const e = await rejectsWith(c.score([{ id: "long", prefix, query: "hello", labelSep: " ", labels: ["positive", "negative"], demos }]), "context-overflow", /Query "long": the prompt plus label is \d+ tokens, but tiny\.gguf has a context of 64 tokens \(\d+ tokens too long\)\. With these demos the largest k that fits is \d+ \(of 20\)/);
+  const e = await rejectsWith(
+    c.score([{ id: "long", prefix, query: "hello", labelSep: " ", labels: ["positive", "negative"], demos }]),
+    "context-overflow",
+    /Query "long": the prompt plus label is \d+ tokens, but tiny\.gguf has a context of 64 tokens \(\d+ tokens too long\)\. With these demos the largest k that fits is \d+ \(of 20\)/,
+  );
   const k = Number(/largest k that fits is (\d+)/.exec(e.message)![1]);
   // The claimed k really fits.
   const ok = await c.score([{ id: "fits", prefix: demo.repeat(k), query: "hello", labelSep: " ", labels: ["positive", "negative"] }]);

@@ -64,8 +64,14 @@ async function reuseEqualsScratch(path: string, items: ScoreItem[]): Promise<voi
   const scratch = await c.scoreReference(items, "plain");
   const d = maxDiff(reuse.items, scratch.items);
   assert.ok(d <= TOL, `max |reuse - scratch| = ${d}`);
-  assert.deepEqual(reuse.items.map((r) => r.labelTokenIds), scratch.items.map((r) => r.labelTokenIds));
-  assert.deepEqual(reuse.items.map((r) => r.predicted), scratch.items.map((r) => r.predicted));
+  assert.deepEqual(
+    reuse.items.map((r) => r.labelTokenIds),
+    scratch.items.map((r) => r.labelTokenIds),
+  );
+  assert.deepEqual(
+    reuse.items.map((r) => r.predicted),
+    scratch.items.map((r) => r.predicted),
+  );
   // Work: each prefix once, each query's own tokens once (the canonical plan, at most a quarter
   // above the minimum), and several times less than the naive loop.
   assert.equal(reuse.stats.evaluatedTokens, reuse.stats.plannedTokens);
@@ -102,10 +108,9 @@ test("llama-2-tiny-random (32k vocab): prefix reuse equals from scratch; label t
   assert.equal(info.bos, 1);
   const item: TextScoreItem = { id: "x", prefix: "Review: fine\nSentiment: positive\n", query: "Review: dull\nSentiment:", labelSep: " ", labels: ["positive", "negative"] };
   const [r] = await c.score([item]);
-  const [prompt, full0, full1, alone, withSep] = await c.tokenize(
-    [item.prefix + item.query, item.prefix + item.query + " positive", item.prefix + item.query + " negative", "positive", " positive"],
-    { addBos: true },
-  );
+  const [prompt, full0, full1, alone, withSep] = await c.tokenize([item.prefix + item.query, item.prefix + item.query + " positive", item.prefix + item.query + " negative", "positive", " positive"], {
+    addBos: true,
+  });
   assert.equal(r.promptTokens, prompt.length);
   assert.equal(prompt[0], 1, "BOS first");
   assert.deepEqual(r.labelTokenIds[0], full0.slice(prompt.length));
@@ -122,12 +127,25 @@ test("demo label check and boundary merges on a real SentencePiece vocabulary", 
   const c = await start(p);
   // Demos put the label after "\n" (no-space variant) while the query puts it after " ".
   const prefix = "Review: fine\nSentiment:\npositive\n\n";
-  const item: TextScoreItem = { id: "d", prefix, query: "Review: dull\nSentiment:", labelSep: " ", labels: ["positive", "negative"], demos: [{ start: 0, end: prefix.length - 2, labelStart: prefix.indexOf("positive"), label: "positive" }] };
+  const item: TextScoreItem = {
+    id: "d",
+    prefix,
+    query: "Review: dull\nSentiment:",
+    labelSep: " ",
+    labels: ["positive", "negative"],
+    demos: [{ start: 0, end: prefix.length - 2, labelStart: prefix.indexOf("positive"), label: "positive" }],
+  };
   const [r] = await c.score([item]);
-  assert.ok(r.warnings.some((w) => w.code === "demo-label-tokens" && /label "positive" is tokenized as \[.*\] in demo 1 but as \[.*\] after the query/.test(w.message)), JSON.stringify(r.warnings));
+  assert.ok(
+    r.warnings.some((w) => w.code === "demo-label-tokens" && /label "positive" is tokenized as \[.*\] in demo 1 but as \[.*\] after the query/.test(w.message)),
+    JSON.stringify(r.warnings),
+  );
   // A prompt that ends in a space merges with the label ("▁" + "positive" -> "▁positive").
   const [m] = await c.score([{ id: "m", prefix: "", query: "Sentiment: ", labelSep: "", labels: ["positive", "negative"] }]);
-  assert.ok(m.warnings.some((w) => w.code === "boundary-merge" && /joint tokenization changes the prompt's last 1 token/.test(w.message)), JSON.stringify(m.warnings));
+  assert.ok(
+    m.warnings.some((w) => w.code === "boundary-merge" && /joint tokenization changes the prompt's last 1 token/.test(w.message)),
+    JSON.stringify(m.warnings),
+  );
   await c.dispose();
 });
 

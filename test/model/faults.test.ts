@@ -49,7 +49,10 @@ test("disk full mid-run: exit 2 with how many queries are safe; the folder stays
   assert.equal(b.manifest.status, "complete");
   // Same queries, same predictions; scores within the project's 1e-4 (a resumed run evaluates
   // other batches, which moves float32 sums in the last digits).
-  assert.deepEqual(b.records.map((x) => [x.variant, x.k, x.seed, x.queryIndex, x.predicted]), a.records.map((x) => [x.variant, x.k, x.seed, x.queryIndex, x.predicted]));
+  assert.deepEqual(
+    b.records.map((x) => [x.variant, x.k, x.seed, x.queryIndex, x.predicted]),
+    a.records.map((x) => [x.variant, x.k, x.seed, x.queryIndex, x.predicted]),
+  );
   b.records.forEach((x, i) => x.labels.forEach((l, j) => assert.ok(Math.abs(l.logProb - a.records[i].labels[j].logProb) < 1e-4, `${x.variant} k=${x.k} q${x.queryIndex} ${l.label}`)));
 });
 
@@ -82,7 +85,10 @@ test("prompts longer than the context with --on-overflow skip: the other cells r
   const res = results(out);
   assert.deepEqual([...new Set(res.records.map((x) => x.k))], [2]);
   assert.equal(res.manifest.progress.total, 2);
-  assert.deepEqual(res.manifest.skipped?.map((c) => [c.variant, c.k, c.seed, c.code]), [["gold", 16, 1, "context-overflow"]]);
+  assert.deepEqual(
+    res.manifest.skipped?.map((c) => [c.variant, c.k, c.seed, c.code]),
+    [["gold", 16, 1, "context-overflow"]],
+  );
 });
 
 test("a variant this file cannot have (labels without antonyms) is skipped before the model loads, with its reason recorded; the others run", async () => {
@@ -94,10 +100,19 @@ test("a variant this file cannot have (labels without antonyms) is skipped befor
   assert.match(r.err, /of 4 labels ha(s|ve) no antonym in WordNet 3\.1.*"wordLists": \{"antonyms": \{/);
   const res = results(out);
   assert.deepEqual([...new Set(res.records.map((x) => x.variant))], ["gold", "ra-synonym"]);
-  assert.deepEqual(res.manifest.skipped?.map((c) => [c.variant, c.code]), [["ra-antonym", "variant-unbuildable"]]);
+  assert.deepEqual(
+    res.manifest.skipped?.map((c) => [c.variant, c.code]),
+    [["ra-antonym", "variant-unbuildable"]],
+  );
   // The synonyms the natural-g variant chose are in the results, with their source.
   const m = res.manifest.mappings?.find((x) => x.variant === "ra-synonym");
-  assert.deepEqual(m?.rows.map((x) => x.from), ["world", "sports", "business", "science"]);
-  assert.ok(m!.rows.every((x) => x.to && x.to !== x.from && /WordNet/.test(x.note ?? "")), JSON.stringify(m));
+  assert.deepEqual(
+    m?.rows.map((x) => x.from),
+    ["world", "sports", "business", "science"],
+  );
+  assert.ok(
+    m!.rows.every((x) => x.to && x.to !== x.from && /WordNet/.test(x.note ?? "")),
+    JSON.stringify(m),
+  );
   assert.match(readFileSync(join(out, "report.html"), "utf8"), /ra-synonym \(seed 1\)/);
 });

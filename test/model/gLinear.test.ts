@@ -33,7 +33,10 @@ function config(example: string, modelPath: string, over: Record<string, unknown
   const path = join(root, "examples", example);
   const text = readFileSync(path, "utf8");
   const file = parseDemoFile(text, path, { calibrate: false, ...over });
-  assert.deepEqual(file.problems.filter((p) => p.severity === "error"), []);
+  assert.deepEqual(
+    file.problems.filter((p) => p.severity === "error"),
+    [],
+  );
   return { file, fileText: text, settings: file.settings, modelPath };
 }
 
@@ -50,7 +53,11 @@ function checkPairing(records: QueryRecord[], token: string, linear: string): vo
     assert.deepEqual(l.demoIndices, t.demoIndices, `${key}: the same demonstrations`);
     assert.equal(l.input, t.input, "the same prompt (a label word)");
     assert.equal(l.gold, t.gold, "the same g");
-    assert.deepEqual(l.labels.map((x) => x.label), t.labels.map((x) => x.label), "the same candidates");
+    assert.deepEqual(
+      l.labels.map((x) => x.label),
+      t.labels.map((x) => x.label),
+      "the same candidates",
+    );
     for (const x of l.labels) {
       assert.ok(x.score !== undefined && x.score >= -1 - 1e-9 && x.score <= 1 + 1e-9, `cosine ${x.score}`);
       assert.ok(Math.abs(x.logProb - Math.log(x.prob)) < 1e-12);
@@ -124,11 +131,17 @@ test("an engine without embeddings (a remote backend) runs everything else and s
   assert.equal(out.skipped.length, 1);
   assert.equal(out.skipped[0].variant, "g-linear");
   assert.match(out.skipped[0].reason, /g-linear skipped: this engine cannot read the model's input embeddings/);
-  assert.deepEqual(out.results.warnings?.run.filter((w) => w.code === "variant-skipped"), [{ code: "variant-skipped", message: out.skipped[0].reason, variant: "g-linear" }]);
+  assert.deepEqual(
+    out.results.warnings?.run.filter((w) => w.code === "variant-skipped"),
+    [{ code: "variant-skipped", message: out.skipped[0].reason, variant: "g-linear" }],
+  );
   assert.deepEqual([...new Set(out.results.records.map((r) => r.variant))], ["g-token"]);
   assert.deepEqual(out.results.manifest.progress, { done: 8, total: 8 });
   // A model whose embeddings are stored in a type without a decoder: skipped, the type named.
-  const q2k: EngineLike = { ...remoteLike, tokenEmbeddings: () => Promise.reject(new EngineFailure("unsupported", "m.gguf: tensor token_embd.weight is stored as Q2_K (ggml type 10), which ICL Probe cannot dequantize")) };
+  const q2k: EngineLike = {
+    ...remoteLike,
+    tokenEmbeddings: () => Promise.reject(new EngineFailure("unsupported", "m.gguf: tensor token_embd.weight is stored as Q2_K (ggml type 10), which ICL Probe cannot dequantize")),
+  };
   const out2 = await runExperiment(cfg, { engine: q2k });
   assert.equal(out2.status, "complete", out2.error?.message);
   assert.match(out2.skipped[0]?.reason ?? "", /g-linear skipped: m\.gguf: tensor token_embd\.weight is stored as Q2_K/);

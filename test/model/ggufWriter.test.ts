@@ -64,11 +64,14 @@ test("random tiny llama models (F32, F16, Q8_0) load, tokenize and evaluate in n
 function loadInChild(dir: string, modelPath: string): { status: number | null; out: string } {
   const script = join(dir, "load-child.mjs");
   const lib = pathToFileURL(join(root, "node_modules", "node-llama-cpp", "dist", "index.js")).href;
-  writeFileSync(script, `const { getLlama } = await import(${JSON.stringify(lib)});
+  writeFileSync(
+    script,
+    `const { getLlama } = await import(${JSON.stringify(lib)});
 const llama = await getLlama({ gpu: false, build: "never", maxThreads: 1 });
 try { const m = await llama.loadModel({ modelPath: process.argv[2] }); console.log("LOADED " + m.tokenize("hello").length); await m.dispose(); }
 catch (e) { console.log("JS-ERROR " + e.message); }
-`);
+`,
+  );
   const r = spawnSync(process.execPath, [script, modelPath], { encoding: "utf8", timeout: 120_000 });
   return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
 }

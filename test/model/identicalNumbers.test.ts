@@ -31,7 +31,13 @@ test("the CLI summary, summary.csv, the report and the panel show identical numb
   assert.equal(csv.length, 6);
   const results = parseResults(readFileSync(join(out, "results.json"), "utf8"), "results.json");
   const html = readFileSync(join(out, "report.html"), "utf8");
-  const data = JSON.parse(/<script id="icl-data" type="application\/json">([\s\S]*?)<\/script>/.exec(html)![1].replace(/\\u003c/g, "<").replace(/\\u003e/g, ">").replace(/\\u0026/g, "&")) as ReportData;
+  const data = JSON.parse(
+    /<script id="icl-data" type="application\/json">([\s\S]*?)<\/script>/
+      .exec(html)![1]
+      .replace(/\\u003c/g, "<")
+      .replace(/\\u003e/g, ">")
+      .replace(/\\u0026/g, "&"),
+  ) as ReportData;
   const table = /<table id="summary">([\s\S]*?)<\/table>/.exec(html)![1];
   const tableRows = [...table.matchAll(/<tr><td class="l">([\s\S]*?)<\/tr>/g)].map((m) => [...m[0].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => c[1].replace(/<[^>]+>/g, "").trim()));
   // The panel: the extension loads results.json and projects its analysis.

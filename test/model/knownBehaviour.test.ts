@@ -51,7 +51,11 @@ test("the copier (icl-toy.gguf) on npm run probe's toy-lookup: learns from the d
   const p = probe("toy-lookup.icl.jsonl");
   assert.equal(p.results.manifest.model.fileName, "icl-toy.gguf", "npm run probe's default model");
   const big = [4, 8, 16];
-  assert.deepEqual(big.filter((k) => !p.ks.includes(k)), [], "the example runs k = 4, 8, 16");
+  assert.deepEqual(
+    big.filter((k) => !p.ks.includes(k)),
+    [],
+    "the example runs k = 4, 8, 16",
+  );
   for (const m of p.metrics.filter((x) => big.includes(x.k))) t.diagnostic(show(m));
   for (const k of big) {
     const gold = p.cell("gold", k);

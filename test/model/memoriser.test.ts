@@ -26,22 +26,33 @@ test("llama.cpp's next-token log-probs from the file equal the construction's cl
   const llama = await getLlama({ gpu: false, build: "never", maxThreads: 1 });
   const model = await llama.loadModel({ modelPath: MODEL });
   // F32 KV cache, no flash attention: the exact path (docs/ENGINE.md).
-  const ctx = await model.createContext({ contextSize: 512, threads: 1, flashAttention: false, experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32" } as Parameters<typeof model.createContext>[0]);
-  t.after(async () => { await ctx.dispose(); await model.dispose(); });
+  const ctx = await model.createContext({ contextSize: 512, threads: 1, flashAttention: false, experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32" } as Parameters<
+    typeof model.createContext
+  >[0]);
+  t.after(async () => {
+    await ctx.dispose();
+    await model.dispose();
+  });
   const seq = ctx.getSequence();
   const vocab = memoriserVocab();
   assert.equal(model.tokens.bos, vocab.bos);
   const demos = "colour:\nfresh cherry green\nripe banana purple\nsmall kiwi red\nlarge fig yellow";
   const texts = [
-    "colour:\nfresh cherry", `${demos}\nfresh cherry`, // same last token, different (wrong) demos before it
-    "colour:\nripe spinach", "colour:\nsmall blackberry", "lookup:\n43 lemon", `${demos}\nlarge pineapple`,
-    "colour:\nfresh zucchini", `${demos}\nripe`, "lookup:\n43 apple red\n12 lime",
+    "colour:\nfresh cherry",
+    `${demos}\nfresh cherry`, // same last token, different (wrong) demos before it
+    "colour:\nripe spinach",
+    "colour:\nsmall blackberry",
+    "lookup:\n43 lemon",
+    `${demos}\nlarge pineapple`,
+    "colour:\nfresh zucchini",
+    `${demos}\nripe`,
+    "lookup:\n43 apple red\n12 lime",
   ];
   let worst = 0;
   for (const text of texts) {
     const ids = [model.tokens.bos!, ...model.tokenize(text)];
     await seq.clearHistory();
-    const out = await seq.controlledEvaluate(ids.map((tok, i) => (i === ids.length - 1 ? [tok, { generateNext: { probabilities: true } }] as const : tok)));
+    const out = await seq.controlledEvaluate(ids.map((tok, i) => (i === ids.length - 1 ? ([tok, { generateNext: { probabilities: true } }] as const) : tok)));
     const probs = out[ids.length - 1]?.next?.probabilities;
     assert.ok(probs, text);
     const expected = memoriserLogProbs(vocab, ids[ids.length - 1]);

@@ -169,7 +169,10 @@ test("faults (429 + Retry-After, 500, dropped connection, a 30 s stall against a
   assert.equal(await main(["run", DEMO, "--model", `${s.url}/v1#icl-toy`, ...CLI_GRID, "--out", faulty, "--timeout", "2"], io), 0, io.errText());
   assert.ok(Date.now() - t0 < 25_000, "the stall was cut by the timeout, not waited out");
   const st = await s.stats();
-  assert.deepEqual(st.faultsFired.map((f) => f.split("@")[0]), ["429", "500", "drop", "stall", "malformed"]);
+  assert.deepEqual(
+    st.faultsFired.map((f) => f.split("@")[0]),
+    ["429", "500", "drop", "stall", "malformed"],
+  );
   assert.match(io.errText(), /remote: \d+ scoring requests, .*; 5 retries \(429: 1, 5xx: 1, timeout: 1, connection: 1, malformed: 1\)/);
   assert.match(io.errText(), /Retry-After/);
   const a = parseResults(readFileSync(join(clean, "results.json"), "utf8"), "clean");
@@ -189,7 +192,12 @@ test("a run killed mid-way (SIGKILL) resumes from the journal: nothing lost, not
   const out = join(dir, "killed");
   const child = spawn(process.execPath, [CLI, "run", DEMO, "--model", spec, ...CLI_GRID, "--out", out, "--concurrency", "2"], { stdio: "ignore" });
   const journal = join(out, "results.journal.jsonl");
-  const records = () => (existsSync(journal) ? readFileSync(journal, "utf8").split("\n").filter((l) => l.includes('"type":"record"')).length : 0);
+  const records = () =>
+    existsSync(journal)
+      ? readFileSync(journal, "utf8")
+          .split("\n")
+          .filter((l) => l.includes('"type":"record"')).length
+      : 0;
   for (let i = 0; i < 600 && records() < 10 && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50));
   assert.equal(child.exitCode, null, "still running when killed");
   child.kill("SIGKILL");
@@ -227,7 +235,10 @@ test("a cancel aborts the requests in flight at once", { skip }, async () => {
 
 test("a server without prompt log-probs (llama.cpp's shape) is refused with a message naming the servers that work", { skip }, async () => {
   const s = await server({ mode: "llamacpp" });
-  await assert.rejects(RemoteEngine.connect(`${s.url}/v1`), (e: unknown) => e instanceof EngineFailure && e.code === "remote-unsupported" && /llama\.cpp/.test(e.message) && /vLLM/.test(e.message) && /SGLang/.test(e.message));
+  await assert.rejects(
+    RemoteEngine.connect(`${s.url}/v1`),
+    (e: unknown) => e instanceof EngineFailure && e.code === "remote-unsupported" && /llama\.cpp/.test(e.message) && /vLLM/.test(e.message) && /SGLang/.test(e.message),
+  );
   const io = captureIo();
   assert.equal(await main(["run", DEMO, "--model", `${s.url}/v1`, ...CLI_GRID, "--out", join(dir, "llamacpp")], io), 3);
   assert.match(io.errText(), /model error \(remote-unsupported\)/);
@@ -247,7 +258,9 @@ test("the API key comes from ICL_PROBE_API_KEY and appears in no results, journa
     if (prev === undefined) delete process.env.ICL_PROBE_API_KEY;
     else process.env.ICL_PROBE_API_KEY = prev;
   }
-  const written = readdirSync(out, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  const written = readdirSync(out, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
   for (const f of ["results.json", "scores.csv", "summary.csv", "report.html"]) assert.ok(written.includes(join(out, f)), `${f} was written`);
   for (const f of written) assert.ok(!readFileSync(f, "utf8").includes(key), f);
   assert.ok(!io.errText().includes(key) && !io.outText().includes(key));
@@ -262,7 +275,10 @@ test("a prompt longer than the server's context is refused before any scoring re
     const before = (await s.stats()).requests["/generate"];
     const long = "lookup:\n" + Array.from({ length: 6 }, (_, i) => `${i} apple red\n`).join("");
     const demos = [...long.matchAll(/\d apple red\n/g)].map((m) => ({ start: m.index!, end: m.index! + m[0].length - 1, labelStart: m.index! + 8, label: "red" }));
-    await assert.rejects(engine.score([{ id: "q", prefix: long, query: "7 pear", labelSep: " ", labels: ["red", "green"], demos }]), (e: unknown) => e instanceof EngineFailure && e.code === "context-overflow" && /icl-toy on 127\.0\.0\.1/.test(e.message) && /largest k that fits/.test(e.message));
+    await assert.rejects(
+      engine.score([{ id: "q", prefix: long, query: "7 pear", labelSep: " ", labels: ["red", "green"], demos }]),
+      (e: unknown) => e instanceof EngineFailure && e.code === "context-overflow" && /icl-toy on 127\.0\.0\.1/.test(e.message) && /largest k that fits/.test(e.message),
+    );
     assert.equal((await s.stats()).requests["/generate"], before);
   } finally {
     await engine.dispose();
@@ -274,4 +290,3 @@ test("token-level variants are refused for a server (no vocabulary to draw from)
   assert.equal(await main(["run", DEMO, "--model", "http://127.0.0.1:9/v1#m", "--variants", "gold,pa-token", "--out", join(dir, "tok")], io), 1);
   assert.match(io.errText(), /pa-token works on the model's token ids/);
 });
-

@@ -141,7 +141,10 @@ test("records only in the journal are restored (results.json lost or older)", as
   await runExperiment(cfg, { engine: e, outDir: out, signal: ac.signal, onProgress: (p) => p.done >= 8 && ac.abort() });
   // Without the snapshot, everything must come from the journal.
   rmSync(join(out, "results.json"));
-  const journalLines = readFileSync(join(out, "results.journal.jsonl"), "utf8").trim().split("\n").filter((l) => l.includes('"type":"record"')).length;
+  const journalLines = readFileSync(join(out, "results.journal.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .filter((l) => l.includes('"type":"record"')).length;
   assert.ok(journalLines >= 8);
   const resumed = await runExperiment(cfg, { engine: e, outDir: out, resume: true });
   assert.equal(resumed.resumed, journalLines);

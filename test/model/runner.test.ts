@@ -34,7 +34,10 @@ async function getEngine(): Promise<EngineClient> {
 function config(over: Record<string, unknown> = {}) {
   const text = readFileSync(demo, "utf8");
   const file = parseDemoFile(text, demo, { variants: ["gold", "ra-string"], k: [0, 3], seeds: [1, 2], queries: 4, calibrate: true, ...over });
-  assert.deepEqual(file.problems.filter((p) => p.severity === "error"), []);
+  assert.deepEqual(
+    file.problems.filter((p) => p.severity === "error"),
+    [],
+  );
   return { file, fileText: text, settings: file.settings, modelPath: model };
 }
 
@@ -54,7 +57,10 @@ test("a complete run: every planned query once, in plan order, with calibration,
   );
   for (const rec of r.records) {
     assert.equal(rec.labels.length, 2);
-    assert.ok(rec.labels.some((l) => l.label === rec.gold), "gold is a candidate");
+    assert.ok(
+      rec.labels.some((l) => l.label === rec.gold),
+      "gold is a candidate",
+    );
     const best = rec.labels.reduce((a, b) => (b.logProb > a.logProb ? b : a));
     assert.equal(rec.predicted, best.label);
     assert.ok(Math.abs(rec.labels.reduce((a, l) => a + l.prob, 0) - 1) < 1e-9);

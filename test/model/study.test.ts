@@ -38,8 +38,14 @@ async function checkStudy(model: string, name: string): Promise<void> {
   const figs = (JSON.parse(readFileSync(join(out, "figures.json"), "utf8")) as { figures: Figure[] }).figures;
   const analysis = analyseRun(res);
   assert.deepEqual(figs, JSON.parse(JSON.stringify(analysis.figures)));
-  assert.deepEqual(figs.map((f) => f.id), FIGURE_IDS);
-  assert.deepEqual(figs.map((f) => f.status), FIGURE_IDS.map(() => "complete"));
+  assert.deepEqual(
+    figs.map((f) => f.id),
+    FIGURE_IDS,
+  );
+  assert.deepEqual(
+    figs.map((f) => f.status),
+    FIGURE_IDS.map(() => "complete"),
+  );
   for (const f of figs) assert.ok(existsSync(join(out, "figures", `${f.number}-${f.id}.svg`)), `figure ${f.number} written`);
   // Figure 1's marks are the summary's accuracies.
   const f1 = figs[0].panels[0] as PointsPanel;
@@ -48,7 +54,10 @@ async function checkStudy(model: string, name: string): Promise<void> {
   assert.equal((figs[3].panels[1] as { points: unknown[] }).points.length, 3 * 2);
   // The report shows all six figures, each with its verdict card and its marks.
   const html = readFileSync(join(out, "report.html"), "utf8");
-  assert.deepEqual([...html.matchAll(/<div class="figure-row panels-\d" id="figure-(\d)" data-figure="([a-z0-9-]+)"/g)].map((m) => m[2]), FIGURE_IDS);
+  assert.deepEqual(
+    [...html.matchAll(/<div class="figure-row panels-\d" id="figure-(\d)" data-figure="([a-z0-9-]+)"/g)].map((m) => m[2]),
+    FIGURE_IDS,
+  );
   for (const f of figs) for (const v of f.verdicts) assert.ok(html.includes(`id="figure-${f.number}-verdict-${v}"`), `figure ${f.number} has the ${v} card beside it`);
   if (existsSync(CHROMIUM)) {
     const { chromium } = await import("playwright-core");
@@ -58,44 +67,63 @@ async function checkStudy(model: string, name: string): Promise<void> {
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
       await page.goto(`file://${join(out, "report.html")}`);
-      const drawn = await page.$$eval(".figure-row svg[data-figure]", (svgs) => svgs.map((s) => ({ id: s.getAttribute("data-figure"), marks: s.querySelectorAll("[data-mark]").length, visible: s.getBoundingClientRect().width > 100 })));
+      const drawn = await page.$$eval(".figure-row svg[data-figure]", (svgs) =>
+        svgs.map((s) => ({ id: s.getAttribute("data-figure"), marks: s.querySelectorAll("[data-mark]").length, visible: s.getBoundingClientRect().width > 100 })),
+      );
       assert.deepEqual(errors, []);
-      assert.deepEqual(drawn.map((d) => d.id), FIGURE_IDS);
+      assert.deepEqual(
+        drawn.map((d) => d.id),
+        FIGURE_IDS,
+      );
       assert.ok(drawn.every((d) => d.visible));
-      const expected = figs.map((f) => f.panels.reduce((n, p) => n + (p.kind === "points" ? p.series.reduce((a, s) => a + s.points.length, 0) : p.kind === "scatter" ? p.points.length : p.bins.filter((b) => b.count > 0).length), 0));
-      assert.deepEqual(drawn.map((d) => d.marks), expected);
+      const expected = figs.map((f) =>
+        f.panels.reduce((n, p) => n + (p.kind === "points" ? p.series.reduce((a, s) => a + s.points.length, 0) : p.kind === "scatter" ? p.points.length : p.bins.filter((b) => b.count > 0).length), 0),
+      );
+      assert.deepEqual(
+        drawn.map((d) => d.marks),
+        expected,
+      );
     } finally {
       await browser.close();
     }
   }
 }
 
-test("icl-probe study on the embedded model: the whole plan, every figure's data, the report's six figures", { skip: existsSync(EMBEDDED) ? false : `${EMBEDDED} missing` }, () => checkStudy(EMBEDDED, "embedded"));
+test("icl-probe study on the embedded model: the whole plan, every figure's data, the report's six figures", { skip: existsSync(EMBEDDED) ? false : `${EMBEDDED} missing` }, () =>
+  checkStudy(EMBEDDED, "embedded"),
+);
 
 test("icl-probe study on stories260K", { skip: existsSync(STORIES) ? false : `${STORIES} missing (set ICL_SHARED_MODELS)` }, () => checkStudy(STORIES, "stories"));
 
-test("a study run grows by a figure's runs (--figures then --resume), keeps its records and equals a fresh full run; it cannot shrink", { skip: existsSync(EMBEDDED) ? false : `${EMBEDDED} missing` }, async () => {
-  const grown = join(dir, "grown");
-  const first = await runCli("study", DEMO, ...SMALL, "--figures", "1", "--out", grown);
-  assert.equal(first.code, 0, first.err);
-  const before = load(grown);
-  assert.ok(before.records.every((x) => ["gold", "ra-string", "ra-token", "pa-word", "pa-token"].includes(x.variant)), "figure 1 runs the k curve only");
-  assert.match(first.out, /Figure 3 .*: missing\. Add /);
-  const more = await runCli("study", DEMO, ...SMALL, "--out", grown, "--resume");
-  assert.equal(more.code, 0, more.err);
-  const after = load(grown);
-  const byKey = new Map(after.records.map((x) => [recordKey(x), x]));
-  for (const x of before.records) assert.deepEqual(byKey.get(recordKey(x)), x, "every record of the first run is kept as it was");
-  assert.ok(after.records.length > before.records.length);
-  assert.equal(after.manifest.startedAt, before.manifest.startedAt);
-  const fresh = join(dir, "fresh");
-  assert.equal((await runCli("study", DEMO, ...SMALL, "--out", fresh)).code, 0);
-  assert.deepEqual(after.records, load(fresh).records, "a grown run has the records of a fresh run of the whole plan");
-  const shrink = await runCli("study", DEMO, ...SMALL, "--figures", "1", "--out", grown, "--resume");
-  assert.equal(shrink.code, 1);
-  assert.match(shrink.err, /would drop \d+ of its records/);
-  assert.equal(load(grown).records.length, after.records.length, "nothing was lost");
-});
+test(
+  "a study run grows by a figure's runs (--figures then --resume), keeps its records and equals a fresh full run; it cannot shrink",
+  { skip: existsSync(EMBEDDED) ? false : `${EMBEDDED} missing` },
+  async () => {
+    const grown = join(dir, "grown");
+    const first = await runCli("study", DEMO, ...SMALL, "--figures", "1", "--out", grown);
+    assert.equal(first.code, 0, first.err);
+    const before = load(grown);
+    assert.ok(
+      before.records.every((x) => ["gold", "ra-string", "ra-token", "pa-word", "pa-token"].includes(x.variant)),
+      "figure 1 runs the k curve only",
+    );
+    assert.match(first.out, /Figure 3 .*: missing\. Add /);
+    const more = await runCli("study", DEMO, ...SMALL, "--out", grown, "--resume");
+    assert.equal(more.code, 0, more.err);
+    const after = load(grown);
+    const byKey = new Map(after.records.map((x) => [recordKey(x), x]));
+    for (const x of before.records) assert.deepEqual(byKey.get(recordKey(x)), x, "every record of the first run is kept as it was");
+    assert.ok(after.records.length > before.records.length);
+    assert.equal(after.manifest.startedAt, before.manifest.startedAt);
+    const fresh = join(dir, "fresh");
+    assert.equal((await runCli("study", DEMO, ...SMALL, "--out", fresh)).code, 0);
+    assert.deepEqual(after.records, load(fresh).records, "a grown run has the records of a fresh run of the whole plan");
+    const shrink = await runCli("study", DEMO, ...SMALL, "--figures", "1", "--out", grown, "--resume");
+    assert.equal(shrink.code, 1);
+    assert.match(shrink.err, /would drop \d+ of its records/);
+    assert.equal(load(grown).records.length, after.records.length, "nothing was lost");
+  },
+);
 
 test("--estimate scores the first demo set, says how long the rest takes, and --resume continues", { skip: existsSync(EMBEDDED) ? false : `${EMBEDDED} missing` }, async () => {
   const out = join(dir, "estimate");

@@ -63,7 +63,10 @@ for (const name of VOCABS) {
       await c.load(p, { vocabOnly: true });
       const got = await c.tokenize(vectors.map((v) => v.text));
       const wrong = vectors.map((v, i) => ({ ...v, got: got[i] })).filter((v) => JSON.stringify(v.got) !== JSON.stringify(v.ids));
-      assert.deepEqual(wrong.map((w) => `${JSON.stringify(w.text)}: expected ${w.ids} got ${w.got}`), []);
+      assert.deepEqual(
+        wrong.map((w) => `${JSON.stringify(w.text)}: expected ${w.ids} got ${w.got}`),
+        [],
+      );
     } finally {
       await c.dispose();
     }
@@ -132,7 +135,10 @@ test("a prompt ending in a space merges with the label: scored from the divergen
     const p = prepareItem(v.tok, item("Review: dull\nSentiment: ", ""), 0);
     const [pos] = p.labels;
     assert.ok(pos.start < p.prompt.length, `${name}: the trailing space token is replaced`);
-    assert.ok(p.warnings.some((w) => w.code === "boundary-merge" && /label "positive": joint tokenization changes the prompt's last 1 token/.test(w.message)), `${name}: ${JSON.stringify(p.warnings)}`);
+    assert.ok(
+      p.warnings.some((w) => w.code === "boundary-merge" && /label "positive": joint tokenization changes the prompt's last 1 token/.test(w.message)),
+      `${name}: ${JSON.stringify(p.warnings)}`,
+    );
     // The scored continuation re-creates the same text: merged space + label.
     assert.equal(v.model.detokenize(pos.full.slice(pos.start) as never, false, pos.full.slice(0, pos.start) as never).trimStart(), "positive");
   }
@@ -146,7 +152,10 @@ test("labels sharing a first token are reported ('very good' / 'very bad' in bot
     const firsts = p.labels.map((l) => l.full[l.start]);
     assert.equal(firsts[0], firsts[1], `${name}: "very" is the shared first token`);
     assert.notEqual(firsts[0], firsts[2]);
-    assert.ok(p.warnings.some((w) => w.code === "shared-first-token" && /labels "very good", "very bad" share their first token/.test(w.message)), JSON.stringify(p.warnings));
+    assert.ok(
+      p.warnings.some((w) => w.code === "shared-first-token" && /labels "very good", "very bad" share their first token/.test(w.message)),
+      JSON.stringify(p.warnings),
+    );
     assert.ok(!p.warnings.some((w) => /"not bad" share/.test(w.message)));
   }
 });

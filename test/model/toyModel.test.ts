@@ -49,20 +49,29 @@ test("train.py's tokenizer gives the same ids as node-llama-cpp on the sample te
   const ref = JSON.parse(readFileSync(REFERENCE, "utf8")) as Reference;
   assert.ok(ref.samples.length >= 50);
   const { model, ctx } = await load();
-  t.after(async () => { await ctx.dispose(); await model.dispose(); });
+  t.after(async () => {
+    await ctx.dispose();
+    await model.dispose();
+  });
   const diffs = ref.samples.filter((s) => JSON.stringify(Array.from(model.tokenize(s.text))) !== JSON.stringify(s.ids));
-  assert.deepEqual(diffs.map((d) => d.text), []);
+  assert.deepEqual(
+    diffs.map((d) => d.text),
+    [],
+  );
 });
 
 test("llama.cpp next-token log-probs match torch's on the shipped weights", async (t) => {
   const ref = JSON.parse(readFileSync(REFERENCE, "utf8")) as Reference;
   const { model, ctx, seq } = await load();
-  t.after(async () => { await ctx.dispose(); await model.dispose(); });
+  t.after(async () => {
+    await ctx.dispose();
+    await model.dispose();
+  });
   for (const r of ref.reference) {
     assert.deepEqual([model.tokens.bos, ...model.tokenize(r.text)], r.ids, `tokens of ${JSON.stringify(r.text)}`);
     await seq.clearHistory();
     const ids = r.ids as Token[];
-    const out = await seq.controlledEvaluate(ids.map((tok, i) => (i === ids.length - 1 ? [tok, { generateNext: { probabilities: true } }] as const : tok)));
+    const out = await seq.controlledEvaluate(ids.map((tok, i) => (i === ids.length - 1 ? ([tok, { generateNext: { probabilities: true } }] as const) : tok)));
     const probs = out[ids.length - 1]?.next?.probabilities;
     assert.ok(probs);
     for (const [id, lp] of r.top) {
@@ -82,9 +91,11 @@ async function scoreLabels(model: LlamaModel, seq: LlamaContextSequence, prompt:
     assert.deepEqual(full.slice(0, p.length), p, `label ${label} changes the prompt's tokens`);
     const lt = full.slice(p.length);
     await seq.clearHistory();
-    const out = await seq.controlledEvaluate(full.map((tok, i) => (i >= p.length - 1 && i < full.length - 1 ? [tok, { generateNext: { probabilities: true } }] as const : tok)));
+    const out = await seq.controlledEvaluate(full.map((tok, i) => (i >= p.length - 1 && i < full.length - 1 ? ([tok, { generateNext: { probabilities: true } }] as const) : tok)));
     let lp = 0;
-    lt.forEach((tok, j) => { lp += Math.log(Math.max(out[p.length - 1 + j]?.next?.probabilities?.get(tok) ?? 0, 1e-30)); });
+    lt.forEach((tok, j) => {
+      lp += Math.log(Math.max(out[p.length - 1 + j]?.next?.probabilities?.get(tok) ?? 0, 1e-30));
+    });
     scores.push(lp);
   }
   return scores;
@@ -92,10 +103,16 @@ async function scoreLabels(model: LlamaModel, seq: LlamaContextSequence, prompt:
 
 test("on examples/toy-lookup the model learns in context: k=8 gold >> k=0 ~ chance, random labels << gold", async (t) => {
   const file = parseDemoFile(readFileSync(EXAMPLE, "utf8"), EXAMPLE);
-  assert.deepEqual(file.problems.filter((p) => p.severity === "error"), []);
+  assert.deepEqual(
+    file.problems.filter((p) => p.severity === "error"),
+    [],
+  );
   const s = file.settings;
   const { model, ctx, seq } = await load();
-  t.after(async () => { await ctx.dispose(); await model.dispose(); });
+  t.after(async () => {
+    await ctx.dispose();
+    await model.dispose();
+  });
   const seed = 1;
   const queries = drawQueries({ examples: file.examples, n: s.queries, seed });
   async function accuracy(variantKey: string, k: number): Promise<number> {

@@ -46,7 +46,10 @@ const arrowDemo = (): string => arrowDemoText();
 function probe(text: string, path: string, over: Record<string, unknown>, modelPath: string) {
   writeFileSync(path, text);
   const file = parseDemoFile(text, path, { calibrate: false, selection: "fixed", ...over });
-  assert.deepEqual(file.problems.filter((p) => p.severity === "error"), []);
+  assert.deepEqual(
+    file.problems.filter((p) => p.severity === "error"),
+    [],
+  );
   return { file, fileText: text, settings: file.settings, modelPath };
 }
 
@@ -62,7 +65,11 @@ test("icl-toy: a label that merges with the template gets a boundary-merge warni
   assert.equal(recs.length, 24);
   for (const r of recs) {
     const merges = (r.warnings ?? []).filter((w) => w.code === "boundary-merge");
-    assert.deepEqual(merges.map((w) => w.labels), [[">"]], `${r.variant} k=${r.k} q${r.queryIndex}: ${JSON.stringify(r.warnings)}`);
+    assert.deepEqual(
+      merges.map((w) => w.labels),
+      [[">"]],
+      `${r.variant} k=${r.k} q${r.queryIndex}: ${JSON.stringify(r.warnings)}`,
+    );
     assert.match(merges[0].message, /label ">": joint tokenization changes the prompt's last 1 token/);
     assert.ok(merges[0].tokens?.length, "the merged token ids");
   }
@@ -71,23 +78,46 @@ test("icl-toy: a label that merges with the template gets a boundary-merge warni
   const summary = o.results.warnings?.summary ?? [];
   const bm = summary.find((c) => c.code === "boundary-merge");
   assert.equal(bm?.queries, 24);
-  assert.deepEqual(bm?.cells.map((c) => [c.variant, c.k, c.queries]), [["gold", 0, 6], ["gold", 2, 6], ["pa-token", 0, 6], ["pa-token", 2, 6]]);
+  assert.deepEqual(
+    bm?.cells.map((c) => [c.variant, c.k, c.queries]),
+    [
+      ["gold", 0, 6],
+      ["gold", 2, 6],
+      ["pa-token", 0, 6],
+      ["pa-token", 2, 6],
+    ],
+  );
   assert.deepEqual(parseResults(readFileSync(join(out, "results.json"), "utf8"), "results.json"), o.results, "results.json holds the warnings and validates");
 });
 
 test("icl-toy: a pa-token item split at the divergence point scores exactly like the text item of the same prompt", { skip: existsSync(TOY) ? false : `${TOY} missing` }, async () => {
   const engine = await engineFor(TOY, { mode: "exact" });
   const settings = { ...parseDemoFile(arrowDemo(), "a.icl.jsonl").settings };
-  const prompt = buildPrompt(settings, [{ input: "43 apple", label: ">" }, { input: "67 pear", label: "<" }], "43 apple", [">", "<"]);
+  const prompt = buildPrompt(
+    settings,
+    [
+      { input: "43 apple", label: ">" },
+      { input: "67 pear", label: "<" },
+    ],
+    "43 apple",
+    [">", "<"],
+  );
   const vocab = (await engine.vocab()).map((v) => ({ id: v.id, text: v.piece, type: v.type }));
-  const split = await withTokenizer(vocab, (t) => engine.tokenize(t), (tok) => splitPromptTokens(tok, prompt));
+  const split = await withTokenizer(
+    vocab,
+    (t) => engine.tokenize(t),
+    (tok) => splitPromptTokens(tok, prompt),
+  );
   assert.deepEqual(split.labelOverlap, [1, 0], "'>' replaces the prompt's last token '-', '<' follows it");
   const text: ScoreItem = { id: "text", prefix: prompt.prefix, query: prompt.query, labelSep: prompt.labelSep, labels: prompt.labels };
   const tokens: ScoreItem = { id: "tokens", prefixTokens: split.prefixTokens, queryTokens: split.queryTokens, labelTokens: split.labelTokens, labelOverlap: split.labelOverlap, labels: prompt.labels };
   const [a, b] = await engine.score([text, tokens]);
   assert.deepEqual(b.labelTokenIds, a.labelTokenIds);
   for (let j = 0; j < 2; j++) assert.ok(Math.abs(a.labels[j].logProb - b.labels[j].logProb) < 1e-4, `${a.labels[j].label}: ${a.labels[j].logProb} vs ${b.labels[j].logProb}`);
-  assert.deepEqual(b.warnings.filter((w) => w.code === "boundary-merge").map((w) => w.labels), [[">"]]);
+  assert.deepEqual(
+    b.warnings.filter((w) => w.code === "boundary-merge").map((w) => w.labels),
+    [[">"]],
+  );
   // Without the overlap (the old behaviour) the merged token would follow the unmerged "-": "-" + "->".
   const old = (await engine.score([{ ...tokens, id: "old", labelOverlap: undefined } as ScoreItem]))[0];
   const [scored] = await engine.detokenize([[...split.prefixTokens, ...split.queryTokens, ...split.labelTokens[0]]]);
@@ -116,7 +146,17 @@ test("the runner sends the demos' spans: a context overflow names the largest k 
 test("a model that cannot tell labels apart: every query is a tie, scored wrong, with a label-tie warning", async () => {
   // Random llama with all-zero embeddings (output tied to them): every logit is 0, so every
   // single-token label gets exactly the same log-prob.
-  const spec = randomLlamaSpec({ vocab: wordVocab(["Review", "Sentiment", "positive", "negative", "the", "film", "was", "good", "bad", ":"], { bare: true }), dim: 32, layers: 1, heads: 2, kvHeads: 1, ff: 64, context: 512, type: "F32", seed: 3 });
+  const spec = randomLlamaSpec({
+    vocab: wordVocab(["Review", "Sentiment", "positive", "negative", "the", "film", "was", "good", "bad", ":"], { bare: true }),
+    dim: 32,
+    layers: 1,
+    heads: 2,
+    kvHeads: 1,
+    ff: 64,
+    context: 512,
+    type: "F32",
+    seed: 3,
+  });
   for (const t of spec.tensors) if (t.name === "token_embd.weight") t.fill = (_start, out) => out.fill(0);
   const model = join(dir, "uniform.gguf");
   writeGguf(model, spec);
@@ -143,7 +183,12 @@ test("real Llama-2 tokenizer (llama-2-tiny-random): 'Label:{label}' with labels 
   for (let i = 0; i < 12; i++) lines.push(JSON.stringify({ input: `review number ${i} was ${i % 2 ? "bad" : "good"}`, label: i % 2 ? "-1" : "+1" }));
   const o = await runExperiment(probe(lines.join("\n") + "\n", join(dir, "llama2.icl.jsonl"), { variants: ["gold", "pa-token"], k: [2], seeds: [1], queries: 4 }, model), { engine });
   assert.equal(o.status, "complete", o.error?.message);
-  for (const r of o.results.records) assert.deepEqual((r.warnings ?? []).filter((w) => w.code === "boundary-merge").map((w) => w.labels), [["-1"]], `${r.variant}: ${JSON.stringify(r.warnings)}`);
+  for (const r of o.results.records)
+    assert.deepEqual(
+      (r.warnings ?? []).filter((w) => w.code === "boundary-merge").map((w) => w.labels),
+      [["-1"]],
+      `${r.variant}: ${JSON.stringify(r.warnings)}`,
+    );
 });
 
 test("real GPT-2 BPE (vocab only): the pa-token split's scored text is exactly prompt + label, never the doubled ':' ", async (t) => {
@@ -153,11 +198,18 @@ test("real GPT-2 BPE (vocab only): the pa-token split's scored text is exactly p
   const vocab = (await engine.vocab()).map((v) => ({ id: v.id, text: v.piece, type: v.type }));
   const settings = { ...parseDemoFile("", "x.icl.jsonl").settings, template: "{input}\nLabel:{label}", separator: "\n\n" };
   const prompt = buildPrompt(settings, [{ input: "a fine film", label: "+1" }], "a dull film", ["-1", "+1"]);
-  const split = await withTokenizer(vocab, (x) => engine.tokenize(x), (tok) => splitPromptTokens(tok, prompt));
+  const split = await withTokenizer(
+    vocab,
+    (x) => engine.tokenize(x),
+    (tok) => splitPromptTokens(tok, prompt),
+  );
   assert.deepEqual(split.labelOverlap, [1, 0], "GPT-2 merges ':' and '-' into ':-' (the '+1' label does not merge)");
   const prompts = [...split.prefixTokens, ...split.queryTokens];
   const scored = await engine.detokenize(split.labelTokens.map((lt, i) => [...prompts.slice(0, prompts.length - split.labelOverlap[i]), ...lt]));
-  assert.deepEqual(scored, prompt.labels.map((l) => prompt.prefix + prompt.query + prompt.labelSep + l));
+  assert.deepEqual(
+    scored,
+    prompt.labels.map((l) => prompt.prefix + prompt.query + prompt.labelSep + l),
+  );
 });
 
 test("ra-token on real vocabularies (icl-toy, Llama-2) never picks a token that occurs in the file tokenized in context", async (t) => {

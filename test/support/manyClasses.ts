@@ -19,12 +19,35 @@ export function manyClassRun(n: number, variants: string[], ks: number[], querie
       for (let q = 0; q < queries; q++) {
         const gold = labels[(q * 37) % n];
         const predicted = q % 3 === 0 ? labels[(((q * 37) % n) + 1) % n] : gold;
-        const ls = labels.map((label) => ({ label, logProb: label === predicted ? -0.5 : -9 - (label.length % 3), meanLogProb: -3, firstTokenLogProb: -2, tokens: 3, prob: label === predicted ? 0.9 : 0.1 / (n - 1) }));
-        records.push({ variant, k, seed: 1, queryIndex: q, demoIndices: Array.from({ length: k }, (_, i) => i + 100), input: `input ${q}`, gold, labels: ls, predicted, goldRank: predicted === gold ? 1 : 2 });
+        const ls = labels.map((label) => ({
+          label,
+          logProb: label === predicted ? -0.5 : -9 - (label.length % 3),
+          meanLogProb: -3,
+          firstTokenLogProb: -2,
+          tokens: 3,
+          prob: label === predicted ? 0.9 : 0.1 / (n - 1),
+        }));
+        records.push({
+          variant,
+          k,
+          seed: 1,
+          queryIndex: q,
+          demoIndices: Array.from({ length: k }, (_, i) => i + 100),
+          input: `input ${q}`,
+          gold,
+          labels: ls,
+          predicted,
+          goldRank: predicted === gold ? 1 : 2,
+        });
       }
   return {
     ...base,
-    manifest: { ...base.manifest, settings: { ...base.manifest.settings, variants, k: ks, seeds: [1], queries }, demoFile: { ...base.manifest.demoFile, classes: labels, examples: n }, progress: { done: records.length, total: records.length } },
+    manifest: {
+      ...base.manifest,
+      settings: { ...base.manifest.settings, variants, k: ks, seeds: [1], queries },
+      demoFile: { ...base.manifest.demoFile, classes: labels, examples: n },
+      progress: { done: records.length, total: records.length },
+    },
     records,
     baselines: [],
     calibration: undefined,

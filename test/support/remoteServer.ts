@@ -263,7 +263,7 @@ export async function startLoopbackServer(opts: LoopbackOptions): Promise<Loopba
     let prompts = body.prompt;
     if (Array.isArray(prompts) && prompts.every((t) => Number.isInteger(t))) prompts = [prompts];
     if (!Array.isArray(prompts) || !prompts.every((p) => Array.isArray(p) && p.every((t) => Number.isInteger(t)))) throw new Error("prompt must be token ids");
-    const wantPrompt = opts.mode === "vllm" && (body.prompt_logprobs !== undefined && body.prompt_logprobs !== null);
+    const wantPrompt = opts.mode === "vllm" && body.prompt_logprobs !== undefined && body.prompt_logprobs !== null;
     const echo = opts.mode === "vllm" && body.echo === true && body.logprobs !== undefined && body.logprobs !== null;
     const choices = [];
     let promptTokens = 0;
@@ -281,11 +281,21 @@ export async function startLoopbackServer(opts: LoopbackOptions): Promise<Loopba
         choice.logprobs = { text_offset: toks.map(() => 0), token_logprobs: [null, ...lps.slice(1), nextLp], tokens: toks.map((t) => ev.detokenize(t)), top_logprobs: toks.map(() => null) };
       } else if (body.logprobs !== undefined && body.logprobs !== null) {
         // Generated-token log-probs only (what llama.cpp's server returns for logprobs).
-        choice.logprobs = opts.mode === "llamacpp" ? { content: [{ id: next, token: ev.detokenize(next), logprob: nextLp, bytes: [], top_logprobs: [] }] } : { text_offset: [0], token_logprobs: [nextLp], tokens: [ev.detokenize(next)], top_logprobs: [null] };
+        choice.logprobs =
+          opts.mode === "llamacpp"
+            ? { content: [{ id: next, token: ev.detokenize(next), logprob: nextLp, bytes: [], top_logprobs: [] }] }
+            : { text_offset: [0], token_logprobs: [nextLp], tokens: [ev.detokenize(next)], top_logprobs: [null] };
       }
       choices.push(choice);
     }
-    return { id: `cmpl-loopback-${Date.now()}`, object: "text_completion", created: Math.floor(Date.now() / 1000), model: name, choices, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens + choices.length, completion_tokens: choices.length } };
+    return {
+      id: `cmpl-loopback-${Date.now()}`,
+      object: "text_completion",
+      created: Math.floor(Date.now() / 1000),
+      model: name,
+      choices,
+      usage: { prompt_tokens: promptTokens, total_tokens: promptTokens + choices.length, completion_tokens: choices.length },
+    };
   }
 
   async function generate(body: Record<string, unknown>): Promise<unknown> {
@@ -365,7 +375,14 @@ export async function startLoopbackServer(opts: LoopbackOptions): Promise<Loopba
     }
     const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
     if (path === "/v1/models" && req.method === "GET") {
-      const card: Record<string, unknown> = { id: name, object: "model", created: Math.floor(Date.now() / 1000), owned_by: opts.mode === "llamacpp" ? "llamacpp" : opts.mode, root: name, parent: null };
+      const card: Record<string, unknown> = {
+        id: name,
+        object: "model",
+        created: Math.floor(Date.now() / 1000),
+        owned_by: opts.mode === "llamacpp" ? "llamacpp" : opts.mode,
+        root: name,
+        parent: null,
+      };
       if (opts.mode !== "llamacpp") card.max_model_len = contextLength;
       return send(res, 200, { object: "list", data: [card] });
     }

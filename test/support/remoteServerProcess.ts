@@ -17,11 +17,14 @@ export interface LoopbackProcess {
 function control(port: number, method: "GET" | "POST", path: string, body?: unknown): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request({ host: "127.0.0.1", port, path, method, headers: payload ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } : {}, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve(JSON.parse(Buffer.concat(chunks).toString("utf8"))));
-    });
+    const req = http.request(
+      { host: "127.0.0.1", port, path, method, headers: payload ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } : {}, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve(JSON.parse(Buffer.concat(chunks).toString("utf8"))));
+      },
+    );
     req.setTimeout(10_000, () => req.destroy(new Error(`control request ${path} timed out`)));
     req.on("error", reject);
     req.end(payload);

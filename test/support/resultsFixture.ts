@@ -39,7 +39,14 @@ export function fixtureResults(): ResultsFile {
     rec("gold", 4, 1, 2, "negative", L, [-0.2, -2]),
     {
       ...rec("gold", 4, 1, 3, "positive", L, [-2, -0.3]),
-      warnings: [{ code: "boundary-merge", message: 'label "positive": joint tokenization changes the prompt\'s last 1 token(s) [7] into [9, 4]; scored from the divergence point.', labels: ["positive"], tokens: [9, 4] }],
+      warnings: [
+        {
+          code: "boundary-merge",
+          message: 'label "positive": joint tokenization changes the prompt\'s last 1 token(s) [7] into [9, 4]; scored from the divergence point.',
+          labels: ["positive"],
+          tokens: [9, 4],
+        },
+      ],
     },
     rec("gold", 4, 2, 0, "negative", L, [-0.1, -3]),
     rec("gold", 4, 2, 1, "positive", L, [-3, -0.1]),

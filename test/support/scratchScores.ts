@@ -26,7 +26,15 @@ export async function scratchScores(modelPath: string, items: TextScoreItem[]): 
       const prepared = prepareItem(tok, item, i);
       const longest = Math.max(...prepared.labels.map((l) => l.full.length));
       const size = Math.ceil(longest / 256) * 256;
-      const ctx = await model.createContext({ contextSize: size, sequences: 1, threads: 1, batchSize: size, flashAttention: false, experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32" });
+      const ctx = await model.createContext({
+        contextSize: size,
+        sequences: 1,
+        threads: 1,
+        batchSize: size,
+        flashAttention: false,
+        experimentalKvCacheKeyType: "F32",
+        experimentalKvCacheValueType: "F32",
+      });
       try {
         const seq = ctx.getSequence();
         const labels: ScratchScore["labels"] = [];

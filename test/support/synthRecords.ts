@@ -20,7 +20,15 @@ export function cell(variant: string, k: number, seed: number, correct: number, 
     const ok = distinct === n ? i < correct : p < Math.round((correct * distinct) / n);
     const predicted = ok ? gold : labels[(labels.indexOf(gold) + 1) % labels.length];
     out.push({
-      variant, k, seed, queryIndex: i, demoIndices: [1000 + seed], input: `${variant}|${seed}|q${p}`, gold, predicted, goldRank: ok ? 1 : 2,
+      variant,
+      k,
+      seed,
+      queryIndex: i,
+      demoIndices: [1000 + seed],
+      input: `${variant}|${seed}|q${p}`,
+      gold,
+      predicted,
+      goldRank: ok ? 1 : 2,
       labels: labels.map((l) => ({ label: l, logProb: l === predicted ? -0.1 : -2, meanLogProb: 0, firstTokenLogProb: 0, tokens: 1, prob: l === predicted ? 0.9 : 0.1 / (labels.length - 1) })),
     });
   }

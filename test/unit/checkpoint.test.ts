@@ -44,13 +44,19 @@ test("a full disk keeps the previous file whole and leaves no temp file", () => 
   );
   assert.equal(disk.written(), 100);
   assert.deepEqual(JSON.parse(readFileSync(p, "utf8")), { version: 1, records: [1, 2, 3] });
-  assert.deepEqual(readdirSync(dir).filter((f) => f.includes(".tmp-")), []);
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.includes(".tmp-")),
+    [],
+  );
 });
 
 test("a write that returns 0 bytes counts as a full disk, not an endless loop", () => {
   const p = join(dir, "zero.json");
   writeFs.writeSync = () => 0;
-  assert.throws(() => writeFileAtomic(p, "{}"), (e: unknown) => e instanceof OutputError && e.code === "disk-full");
+  assert.throws(
+    () => writeFileAtomic(p, "{}"),
+    (e: unknown) => e instanceof OutputError && e.code === "disk-full",
+  );
   assert.ok(!existsSync(p));
 });
 
@@ -60,9 +66,15 @@ test("a failing rename keeps the previous file", () => {
   writeFs.renameSync = () => {
     throw Object.assign(new Error("EIO: i/o error, rename"), { code: "EIO" });
   };
-  assert.throws(() => writeFileAtomic(p, "new"), (e: unknown) => e instanceof OutputError && e.code === "io" && /EIO/.test(e.message));
+  assert.throws(
+    () => writeFileAtomic(p, "new"),
+    (e: unknown) => e instanceof OutputError && e.code === "io" && /EIO/.test(e.message),
+  );
   assert.equal(readFileSync(p, "utf8"), "old");
-  assert.deepEqual(readdirSync(dir).filter((f) => f.includes(".tmp-")), []);
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.includes(".tmp-")),
+    [],
+  );
 });
 
 const entry = (i: number): JournalEntry => ({ type: "record", fingerprint: "f", record: { variant: "gold", k: 0, seed: 1, queryIndex: i } as never });
@@ -73,29 +85,47 @@ test("a journal append torn by a full disk: whole lines counted, the torn one sk
   j.append([entry(0)]);
   j.append([entry(1)]);
   limitedDisk(20);
-  assert.throws(() => j.append([entry(2)]), (e: unknown) => e instanceof OutputError && e.code === "disk-full");
+  assert.throws(
+    () => j.append([entry(2)]),
+    (e: unknown) => e instanceof OutputError && e.code === "disk-full",
+  );
   j.close();
   assert.equal(j.records, 2);
   assert.ok(!readFileSync(p, "utf8").endsWith("\n"), "the last line is torn");
-  assert.deepEqual(Journal.read(p, "f").map((e) => (e.record as { queryIndex: number }).queryIndex), [0, 1]);
+  assert.deepEqual(
+    Journal.read(p, "f").map((e) => (e.record as { queryIndex: number }).queryIndex),
+    [0, 1],
+  );
   Object.assign(writeFs, original);
   const again = new Journal(p);
   again.append([entry(3)]);
   again.close();
-  assert.deepEqual(Journal.read(p, "f").map((e) => (e.record as { queryIndex: number }).queryIndex), [0, 1, 3]);
+  assert.deepEqual(
+    Journal.read(p, "f").map((e) => (e.record as { queryIndex: number }).queryIndex),
+    [0, 1, 3],
+  );
 });
 
 test("checkOutputDir: a path under a file, a read-only file system, a full disk", () => {
   const file = join(dir, "plain-file");
   writeFileSync(file, "x");
-  assert.throws(() => checkOutputDir(join(file, "results")), (e: unknown) => e instanceof OutputError && e.code === "not-writable" && /part of the path is a file/.test(e.message));
+  assert.throws(
+    () => checkOutputDir(join(file, "results")),
+    (e: unknown) => e instanceof OutputError && e.code === "not-writable" && /part of the path is a file/.test(e.message),
+  );
   writeFs.openSync = () => {
     throw Object.assign(new Error("EROFS: read-only file system, open"), { code: "EROFS" });
   };
-  assert.throws(() => checkOutputDir(join(dir, "ro")), (e: unknown) => e instanceof OutputError && /read-only/.test(e.message));
+  assert.throws(
+    () => checkOutputDir(join(dir, "ro")),
+    (e: unknown) => e instanceof OutputError && /read-only/.test(e.message),
+  );
   Object.assign(writeFs, original);
   limitedDisk(0);
-  assert.throws(() => checkOutputDir(join(dir, "full")), (e: unknown) => e instanceof OutputError && e.code === "disk-full");
+  assert.throws(
+    () => checkOutputDir(join(dir, "full")),
+    (e: unknown) => e instanceof OutputError && e.code === "disk-full",
+  );
   Object.assign(writeFs, original);
   checkOutputDir(join(dir, "fine", "nested"));
   assert.deepEqual(readdirSync(join(dir, "fine", "nested")), []);

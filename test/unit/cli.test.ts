@@ -41,9 +41,18 @@ test("a bad demo file exits 2 and prints every problem as file:line:col", async 
   const lines = r.err.split("\n").filter((l) => /: error: /.test(l));
   assert.ok(lines.length >= 2, r.err);
   const esc = bad.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  assert.ok(lines.every((l) => new RegExp(`^${esc}:\\d+:\\d+: error: `).test(l)), r.err);
-  assert.ok(lines.some((l) => /:2:\d+: error: /.test(l)), "the broken JSON on line 2 is reported");
-  assert.ok(lines.some((l) => /:3:\d+: error: /.test(l)), "the empty input on line 3 is reported too");
+  assert.ok(
+    lines.every((l) => new RegExp(`^${esc}:\\d+:\\d+: error: `).test(l)),
+    r.err,
+  );
+  assert.ok(
+    lines.some((l) => /:2:\d+: error: /.test(l)),
+    "the broken JSON on line 2 is reported",
+  );
+  assert.ok(
+    lines.some((l) => /:3:\d+: error: /.test(l)),
+    "the empty input on line 3 is reported too",
+  );
   assert.ok(!existsSync(join(dir, "never")), "nothing is written");
   const missing = await cli("run", join(dir, "absent.icl.jsonl"));
   assert.equal(missing.code, 2);

@@ -4,7 +4,28 @@ import assert from "node:assert/strict";
 import { parseCommand, UsageError, USAGE, EXIT } from "../../src/cli/args";
 
 test("run: every flag maps to its override", () => {
-  const c = parseCommand(["run", "a.icl.jsonl", "--model", "m.gguf", "--variants", "gold, ra-string", "--k", "0,4,8", "--seeds", "1,2", "--queries", "16", "--selection", "per-query", "--balance", "--calibrate", "--out", "o", "--resume", "--json"]);
+  const c = parseCommand([
+    "run",
+    "a.icl.jsonl",
+    "--model",
+    "m.gguf",
+    "--variants",
+    "gold, ra-string",
+    "--k",
+    "0,4,8",
+    "--seeds",
+    "1,2",
+    "--queries",
+    "16",
+    "--selection",
+    "per-query",
+    "--balance",
+    "--calibrate",
+    "--out",
+    "o",
+    "--resume",
+    "--json",
+  ]);
   assert.deepEqual(c, {
     cmd: "run",
     file: "a.icl.jsonl",
@@ -46,7 +67,12 @@ test("usage errors say what is wrong", () => {
     [["report"], /report: missing results file/],
     [["explode"], /unknown command "explode"/],
   ];
-  for (const [argv, re] of cases) assert.throws(() => parseCommand(argv), (e: unknown) => e instanceof UsageError && re.test(e.message), argv.join(" "));
+  for (const [argv, re] of cases)
+    assert.throws(
+      () => parseCommand(argv),
+      (e: unknown) => e instanceof UsageError && re.test(e.message),
+      argv.join(" "),
+    );
 });
 
 test("preview and report parse their options", () => {
@@ -80,11 +106,22 @@ test("column mapping flags (run, preview, import) become overrides; --classes is
   assert.ok(p.cmd === "preview" && p.full);
   if (p.cmd === "preview") assert.deepEqual(p.overrides, { labelMap: { "0": "negative", "1": "positive" } });
   const i = parseCommand(["import", "trec.label", "--label", "{coarse}:{fine}", "--out", "t.icl.jsonl", "--labels", "a,b", "--template", "Q: {input}\\nA: {label}", "--force"]);
-  assert.deepEqual(i, { cmd: "import", file: "trec.label", out: "t.icl.jsonl", force: true, overrides: { columns: { label: "{coarse}:{fine}" }, classes: ["a", "b"], template: "Q: {input}\nA: {label}" } });
+  assert.deepEqual(i, {
+    cmd: "import",
+    file: "trec.label",
+    out: "t.icl.jsonl",
+    force: true,
+    overrides: { columns: { label: "{coarse}:{fine}" }, classes: ["a", "b"], template: "Q: {input}\nA: {label}" },
+  });
   for (const [argv, re] of [
     [["run", "a", "--label-map", "0negative"], /--label-map: "0negative" is not raw=class/],
     [["run", "a", "--label-map", "0=a", "--classes", "c.txt"], /both give the label map/],
     [["run", "a", "--format", "xlsx"], /--format must be one of jsonl, json, csv, tsv, label-text/],
     [["import"], /import: missing data file/],
-  ] as [string[], RegExp][]) assert.throws(() => parseCommand(argv), (e: unknown) => e instanceof UsageError && re.test(e.message), argv.join(" "));
+  ] as [string[], RegExp][])
+    assert.throws(
+      () => parseCommand(argv),
+      (e: unknown) => e instanceof UsageError && re.test(e.message),
+      argv.join(" "),
+    );
 });

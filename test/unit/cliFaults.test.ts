@@ -96,7 +96,14 @@ test("class label words with identical tokens for the model: one located error n
   const file = parseDemoFile(text, "words.icl.jsonl");
   // A tokenizer that folds accents (as some normalising tokenizers do).
   const fold = (texts: string[]) => Promise.resolve(texts.map((t) => [...t.normalize("NFD").replace(/[\u0300-\u036f]/g, "")].map((c) => c.charCodeAt(0))));
-  await assert.rejects(checkLabelTokens(file, file.settings, fold), (e: unknown) => e instanceof PreflightError && e.code === "labels-share-tokens" && /words\.icl\.jsonl:2: label 'naïve' and words\.icl\.jsonl:3: label 'naive' are the same tokens/.test(e.message) && /verbalizers/.test(e.hint));
+  await assert.rejects(
+    checkLabelTokens(file, file.settings, fold),
+    (e: unknown) =>
+      e instanceof PreflightError &&
+      e.code === "labels-share-tokens" &&
+      /words\.icl\.jsonl:2: label 'naïve' and words\.icl\.jsonl:3: label 'naive' are the same tokens/.test(e.message) &&
+      /verbalizers/.test(e.hint),
+  );
   const exact = (texts: string[]) => Promise.resolve(texts.map((t) => [...t].map((c) => c.charCodeAt(0))));
   await checkLabelTokens(file, file.settings, exact);
 });

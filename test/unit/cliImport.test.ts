@@ -17,7 +17,11 @@ const cli = runCli;
 function imported(path: string) {
   const text = readFileSync(path, "utf8");
   const f = parseDemoFile(text, path);
-  assert.deepEqual(f.problems.filter((p) => p.severity !== "info"), [], text.slice(0, 400));
+  assert.deepEqual(
+    f.problems.filter((p) => p.severity !== "info"),
+    [],
+    text.slice(0, 400),
+  );
   assert.match(text.split("\n")[0], /^# imported by icl-probe from /);
   return f;
 }
@@ -72,7 +76,14 @@ test("TREC-like COARSE:fine lines, coarse and fine", async () => {
 test("JSON arrays of {input, output} word pairs with hundreds of distinct outputs", async () => {
   for (const n of [196, 1727]) {
     const src = join(dir, `pairs${n}.json`);
-    writeFileSync(src, JSON.stringify(Array.from({ length: n }, (_, i) => ({ input: `w${i}`, output: `o${i}` })), null, 1));
+    writeFileSync(
+      src,
+      JSON.stringify(
+        Array.from({ length: n }, (_, i) => ({ input: `w${i}`, output: `o${i}` })),
+        null,
+        1,
+      ),
+    );
     const r = await cli("import", src);
     assert.equal(r.code, 0, r.err);
     const f = imported(join(dir, `pairs${n}.icl.jsonl`));

@@ -18,7 +18,10 @@ test("warningLines: counts, where, an example and what to do per code", () => {
 test("warningLines: run-level warnings are listed with their messages; no warnings, no lines", () => {
   const r = fixtureResults();
   r.records.forEach((x) => delete x.warnings);
-  r.warnings = { run: [{ code: "variant-fallback", message: "ra-token (seed 1): took every word-like token", variant: "ra-token", seed: 1 }], summary: [{ code: "variant-fallback", queries: 0, occurrences: 0, calibration: 0, run: 1, cells: [] }] };
+  r.warnings = {
+    run: [{ code: "variant-fallback", message: "ra-token (seed 1): took every word-like token", variant: "ra-token", seed: 1 }],
+    summary: [{ code: "variant-fallback", queries: 0, occurrences: 0, calibration: 0, run: 1, cells: [] }],
+  };
   const lines = warningLines(r);
   assert.match(lines[0], /0 of 20 queries carry warnings, 1 about the run/);
   assert.ok(lines.includes("    ra-token (seed 1): took every word-like token"));

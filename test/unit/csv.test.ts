@@ -13,7 +13,10 @@ test("scores CSV has one row per query x label with exact values", () => {
   const parsed = Papa.parse<Record<string, string>>(csv, { header: true, skipEmptyLines: true });
   assert.deepEqual(parsed.errors, []);
   assert.deepEqual(parsed.meta.fields, [...SCORE_COLUMNS]);
-  assert.equal(parsed.data.length, r.records.reduce((a, x) => a + x.labels.length, 0));
+  assert.equal(
+    parsed.data.length,
+    r.records.reduce((a, x) => a + x.labels.length, 0),
+  );
   // Row order: records in order, labels in order.
   const rec = r.records[11];
   const rows = parsed.data.filter((d) => d.variant === "gold" && d.k === "4" && d.seed === "2" && d.query_index === "3");
@@ -73,14 +76,32 @@ test("summary CSV writes every column, empty for missing numbers", () => {
 test("scores CSV: a tie has an empty prediction and lists the tied labels; warnings per row concern its label or the query", () => {
   const parsed = Papa.parse<Record<string, string>>(scoresCsv(fixtureResults()), { header: true, skipEmptyLines: true });
   const tie = parsed.data.filter((d) => d.variant === "ra-string" && d.k === "0" && d.query_index === "3");
-  assert.deepEqual(tie.map((d) => [d.label, d.predicted, d.correct, d.tied, d.gold_rank, d.warnings]), [
-    ["bamok", "", "0", "bamok|tusef", "2", "label-tie"],
-    ["tusef", "", "0", "bamok|tusef", "2", "label-tie"],
-  ]);
+  assert.deepEqual(
+    tie.map((d) => [d.label, d.predicted, d.correct, d.tied, d.gold_rank, d.warnings]),
+    [
+      ["bamok", "", "0", "bamok|tusef", "2", "label-tie"],
+      ["tusef", "", "0", "bamok|tusef", "2", "label-tie"],
+    ],
+  );
   const merged = parsed.data.filter((d) => d.variant === "gold" && d.k === "4" && d.seed === "1" && d.query_index === "3");
-  assert.deepEqual(merged.map((d) => [d.label, d.warnings]), [["negative", ""], ["positive", "boundary-merge"]], "only the label that merges");
+  assert.deepEqual(
+    merged.map((d) => [d.label, d.warnings]),
+    [
+      ["negative", ""],
+      ["positive", "boundary-merge"],
+    ],
+    "only the label that merges",
+  );
   assert.ok(parsed.data.filter((d) => d.warnings !== "").length === 3);
   const rows = summaryCsv(analyseRun(fixtureResults()).summary);
   const s = Papa.parse<Record<string, string>>(rows, { header: true, skipEmptyLines: true }).data;
-  assert.deepEqual(s.map((d) => [d.variant, d.k, d.warnings]), [["gold", "0", ""], ["gold", "4", "boundary-merge=1"], ["ra-string", "0", "label-tie=1"], ["ra-string", "4", ""]]);
+  assert.deepEqual(
+    s.map((d) => [d.variant, d.k, d.warnings]),
+    [
+      ["gold", "0", ""],
+      ["gold", "4", "boundary-merge=1"],
+      ["ra-string", "0", "label-tie=1"],
+      ["ra-string", "4", ""],
+    ],
+  );
 });

@@ -30,15 +30,17 @@ function body(n = 10): string[] {
 }
 
 test("reads examples with every alias pair, skipping blank and comment lines", () => {
-  const f = parse(lines(
-    '{"input": "a gorgeous, witty film", "label": "positive"}',
-    "",
-    '{"text": "dull", "label": "negative"}',
-    "# a comment",
-    '  // another comment',
-    '{"prompt": "fine", "response": "positive"}',
-    '{"x": "awful", "y": "negative"}',
-  ));
+  const f = parse(
+    lines(
+      '{"input": "a gorgeous, witty film", "label": "positive"}',
+      "",
+      '{"text": "dull", "label": "negative"}',
+      "# a comment",
+      "  // another comment",
+      '{"prompt": "fine", "response": "positive"}',
+      '{"x": "awful", "y": "negative"}',
+    ),
+  );
   assert.deepEqual(f.examples, [
     { index: 0, line: 1, input: "a gorgeous, witty film", label: "positive" },
     { index: 1, line: 3, input: "dull", label: "negative" },
@@ -48,23 +50,48 @@ test("reads examples with every alias pair, skipping blank and comment lines", (
   assert.deepEqual(f.classes, ["positive", "negative"]);
   assert.equal(f.format, "jsonl");
   assert.equal(f.headerLine, undefined);
-  assert.deepEqual(f.problems.filter((p) => p.severity === "error"), [{ file: P, line: 1, column: 1, endLine: 1, endColumn: 57, severity: "error", code: "k-too-large", message: f.problems[0].message, hint: f.problems[0].hint, fix: f.problems[0].fix }]);
+  assert.deepEqual(
+    f.problems.filter((p) => p.severity === "error"),
+    [{ file: P, line: 1, column: 1, endLine: 1, endColumn: 57, severity: "error", code: "k-too-large", message: f.problems[0].message, hint: f.problems[0].hint, fix: f.problems[0].fix }],
+  );
 });
 
 test("the header line maps onto settings; labels become classes", () => {
-  const header = '{"icl-probe": 1, "template": "News: {input}\\nTopic: {label}", "separator": "\\n", "instruction": "Classify.", "labels": ["b", "a"], "verbalizers": {"a": "alpha"}, "k": [0, 2], "seeds": [7], "queries": 2, "selection": "per-query", "balance": true, "calibrate": true, "variants": ["gold", "ra-string#2"]}';
+  const header =
+    '{"icl-probe": 1, "template": "News: {input}\\nTopic: {label}", "separator": "\\n", "instruction": "Classify.", "labels": ["b", "a"], "verbalizers": {"a": "alpha"}, "k": [0, 2], "seeds": [7], "queries": 2, "selection": "per-query", "balance": true, "calibrate": true, "variants": ["gold", "ra-string#2"]}';
   const f = parse(lines(header, ex("one", "a"), ex("two", "b"), ex("three", "a"), ex("four", "b")));
   assert.deepEqual(f.problems, []);
   assert.equal(f.headerLine, 1);
   assert.deepEqual(f.header, {
-    template: "News: {input}\nTopic: {label}", separator: "\n", instruction: "Classify.", classes: ["b", "a"], verbalizers: { a: "alpha" },
-    k: [0, 2], seeds: [7], queries: 2, selection: "per-query", balance: true, calibrate: true, variants: ["gold", "ra-string#2"],
+    template: "News: {input}\nTopic: {label}",
+    separator: "\n",
+    instruction: "Classify.",
+    classes: ["b", "a"],
+    verbalizers: { a: "alpha" },
+    k: [0, 2],
+    seeds: [7],
+    queries: 2,
+    selection: "per-query",
+    balance: true,
+    calibrate: true,
+    variants: ["gold", "ra-string#2"],
   });
   assert.deepEqual(f.settings, { ...f.header });
   assert.deepEqual(f.classes, ["b", "a"]);
-  assert.deepEqual(f.examples.map((e) => e.line), [2, 3, 4, 5]);
+  assert.deepEqual(
+    f.examples.map((e) => e.line),
+    [2, 3, 4, 5],
+  );
   assert.equal(f.headerLine, 1);
-  assert.deepEqual(f.examples.map((e) => ({ index: e.index, line: e.line, label: e.label })), [{ index: 0, line: 2, label: "a" }, { index: 1, line: 3, label: "b" }, { index: 2, line: 4, label: "a" }, { index: 3, line: 5, label: "b" }]);
+  assert.deepEqual(
+    f.examples.map((e) => ({ index: e.index, line: e.line, label: e.label })),
+    [
+      { index: 0, line: 2, label: "a" },
+      { index: 1, line: 3, label: "b" },
+      { index: 2, line: 4, label: "a" },
+      { index: 3, line: 5, label: "b" },
+    ],
+  );
   assert.ok(isRunnable(f));
 });
 
@@ -95,7 +122,10 @@ test("invalid JSON: message, column and hint for the usual mistakes", () => {
     assert.equal(p.column, column, `${text}: ${p.message}`);
     assert.match(p.message + " " + p.hint, msg, text);
     assert.equal(p.severity, "error");
-    assert.deepEqual(f.examples.map((e) => e.line), [1, 3]);
+    assert.deepEqual(
+      f.examples.map((e) => e.line),
+      [1, 3],
+    );
   }
 });
 
@@ -107,7 +137,12 @@ test("an unclosed string is reported at its opening quote", () => {
 });
 
 test("non-object lines are errors", () => {
-  for (const [text, kind] of [["[\"a\", \"b\"]", "an array"], ["42", "a number"], ['"just text"', "a string"], ["null", "null"]]) {
+  for (const [text, kind] of [
+    ['["a", "b"]', "an array"],
+    ["42", "a number"],
+    ['"just text"', "a string"],
+    ["null", "null"],
+  ]) {
     const p = only(parse(lines(ex("x", "a"), ex("y", "b"), text)), "not-an-object");
     assert.deepEqual([p.line, p.column, p.endColumn], [3, 1, text.length + 1]);
     assert.match(p.message, new RegExp(kind));
@@ -130,7 +165,10 @@ test("missing, empty and non-string fields", () => {
   assert.deepEqual(at("missing-label"), [[4, 1, rows[1].length + 1]]);
   assert.deepEqual(at("empty-input"), [[5, col(rows[2], '""'), col(rows[2], '""') + 2]]);
   assert.deepEqual(at("empty-label"), [[6, col(rows[3], '"  "'), col(rows[3], '"  "') + 4]]);
-  assert.deepEqual(at("non-string-label"), [[7, col(rows[4], "true}"), col(rows[4], "true}") + 4], [9, col(rows[6], "null"), col(rows[6], "null") + 4]]);
+  assert.deepEqual(at("non-string-label"), [
+    [7, col(rows[4], "true}"), col(rows[4], "true}") + 4],
+    [9, col(rows[6], "null"), col(rows[6], "null") + 4],
+  ]);
   assert.deepEqual(at("non-string-input"), [[8, col(rows[5], '["x"]'), col(rows[5], '["x"]') + 5]]);
   const bool = f.problems.find((p) => p.code === "non-string-label" && p.line === 7)!;
   assert.deepEqual(bool.fix, { line: 7, column: col(rows[4], "true}"), endColumn: col(rows[4], "true}") + 4, replacement: '"true"', title: "Write true as a string" });
@@ -139,7 +177,14 @@ test("missing, empty and non-string fields", () => {
 
 test("numbers are read as text: class indices as labels (with one warning), numeric inputs", () => {
   const f = parse(lines('{"input": "good", "label": 1}', '{"input": "bad", "label": 0}', '{"input": 42, "label": 1}'));
-  assert.deepEqual(f.examples.map((e) => [e.input, e.label]), [["good", "1"], ["bad", "0"], ["42", "1"]]);
+  assert.deepEqual(
+    f.examples.map((e) => [e.input, e.label]),
+    [
+      ["good", "1"],
+      ["bad", "0"],
+      ["42", "1"],
+    ],
+  );
   const w = only(f, "numeric-labels");
   assert.equal(w.severity, "warning");
   assert.match(w.hint, /"labelMap": \{"0":"negative","1":"positive"\}/);
@@ -161,7 +206,10 @@ test("a label outside the declared set: fix with the closest label when close", 
   assert.equal(ps[2].line, 6);
   assert.match(ps[2].hint, /label word of class 'negative'/);
   assert.equal(ps[2].fix?.replacement, '"negative"');
-  assert.deepEqual(f.examples.map((e) => e.line), [2, 4]);
+  assert.deepEqual(
+    f.examples.map((e) => e.line),
+    [2, 4],
+  );
 });
 
 test("fewer than two classes: declared and from the data", () => {
@@ -178,7 +226,13 @@ test("k larger than the examples allow: per entry in the header, one problem for
   const h = '{"icl-probe": 1, "k": [0, 2, 5, 4]}';
   const f = parse(lines(h, ex("a", "x"), ex("b", "y"), ex("c", "x"), ex("d", "y")));
   const ps = f.problems.filter((p) => p.code === "k-too-large");
-  assert.deepEqual(ps.map((p) => [p.line, p.column, p.endColumn]), [[1, col(h, "5"), col(h, "5") + 1], [1, col(h, "4]"), col(h, "4]") + 1]]);
+  assert.deepEqual(
+    ps.map((p) => [p.line, p.column, p.endColumn]),
+    [
+      [1, col(h, "5"), col(h, "5") + 1],
+      [1, col(h, "4]"), col(h, "4]") + 1],
+    ],
+  );
   assert.match(ps[0].message, /k = 5 needs at least 6 examples .* only 4 valid examples/);
   assert.deepEqual(ps[0].fix, { line: 1, column: col(h, "["), endColumn: col(h, "]") + 1, replacement: "[0,2]", title: "Set k to [0,2]" });
   // k = n - 1 is allowed: it leaves exactly one query.
@@ -193,7 +247,11 @@ test("k larger than the examples allow: per entry in the header, one problem for
 
 test("template without {input} or {label}, or with them in the wrong order", () => {
   const mk = (t: string) => `{"icl-probe": 1, "template": ${JSON.stringify(t)}, "k": [0]}`;
-  for (const [t, code] of [["Review: {text}\nSentiment: {label}", "template-missing-input"], ["Review: {input}\nSentiment:", "template-missing-label"], ["{label}: {input}", "template-label-before-input"]]) {
+  for (const [t, code] of [
+    ["Review: {text}\nSentiment: {label}", "template-missing-input"],
+    ["Review: {input}\nSentiment:", "template-missing-label"],
+    ["{label}: {input}", "template-label-before-input"],
+  ]) {
     const h = mk(t);
     const f = parse(lines(h, ex("a", "x"), ex("b", "y")));
     const p = only(f, code);
@@ -211,7 +269,10 @@ test("bad header value types are errors at the value", () => {
   const f = parse(lines(h, ex("a", "x"), ex("b", "y")));
   const bad = f.problems.filter((p) => p.code === "invalid-setting");
   const expect = ['"four"', "1.5", "0,", '"per_query"', '"yes"', '"a,b"', '["x"]', "2,", "[]"];
-  assert.deepEqual(bad.map((p) => p.column), expect.map((n) => col(h, n)));
+  assert.deepEqual(
+    bad.map((p) => p.column),
+    expect.map((n) => col(h, n)),
+  );
   assert.ok(bad.every((p) => p.line === 1 && p.severity === "error"));
   assert.match(bad.find((p) => p.message.includes("selection"))!.hint, /per-query/);
   assert.equal(f.settings.queries, 64, "an invalid value falls back to the default");
@@ -223,7 +284,13 @@ test("unknown header key: warning at the key with the closest known key", () => 
   const h = '{"icl-probe": 1, "lables": ["x", "y"], "k": [0], "colour": "red"}';
   const f = parse(lines(h, ex("a", "x"), ex("b", "y")));
   const ps = f.problems.filter((p) => p.code === "unknown-header-key");
-  assert.deepEqual(ps.map((p) => [p.line, p.column, p.endColumn, p.severity]), [[1, col(h, '"lables"'), col(h, '"lables"') + 8, "warning"], [1, col(h, '"colour"'), col(h, '"colour"') + 8, "warning"]]);
+  assert.deepEqual(
+    ps.map((p) => [p.line, p.column, p.endColumn, p.severity]),
+    [
+      [1, col(h, '"lables"'), col(h, '"lables"') + 8, "warning"],
+      [1, col(h, '"colour"'), col(h, '"colour"') + 8, "warning"],
+    ],
+  );
   assert.match(ps[0].hint, /Did you mean "labels"\?/);
   assert.deepEqual(ps[0].fix, { line: 1, column: col(h, '"lables"'), endColumn: col(h, '"lables"') + 8, replacement: '"labels"', title: 'Rename to "labels"' });
   assert.equal(ps[1].fix, undefined);
@@ -258,7 +325,10 @@ test("header not on the first line is applied with a warning; a second header is
   assert.equal(second.line, 4);
   assert.equal(f.headerLine, 2);
   assert.deepEqual(f.settings.k, [0, 1]);
-  assert.deepEqual(f.examples.map((e) => e.line), [1, 3, 5]);
+  assert.deepEqual(
+    f.examples.map((e) => e.line),
+    [1, 3, 5],
+  );
   // Comments and blank lines before the header are fine.
   assert.equal(parse(lines("# my probe", "", '{"icl-probe": 1, "k": [0]}', ex("a", "x"), ex("b", "y"))).problems.length, 0);
 });
@@ -321,7 +391,10 @@ test("duplicate verbalizer words are errors", () => {
 test("CRLF and CR line endings and a byte-order mark keep line numbers right", () => {
   const text = "\uFEFF" + ['{"icl-probe": 1, "k": [0]}', ex("a", "x"), "", '{"input": "b", "label": "y",}', ex("c", "y")].join("\r\n") + "\r" + ex("d", "x");
   const f = parse(text);
-  assert.deepEqual(f.examples.map((e) => e.line), [2, 5, 6]);
+  assert.deepEqual(
+    f.examples.map((e) => e.line),
+    [2, 5, 6],
+  );
   const p = only(f, "invalid-json");
   assert.deepEqual([p.line, p.column], [4, 29]);
 });
@@ -329,6 +402,9 @@ test("CRLF and CR line endings and a byte-order mark keep line numbers right", (
 test("problems come sorted by line and column and carry the file path", () => {
   const f = parse(lines(ex("a", "x"), "{bad", ex("b", "y"), '{"input": 3}', "oops"));
   const keys = f.problems.map((p) => p.line * 1e6 + p.column);
-  assert.deepEqual(keys, [...keys].sort((a, b) => a - b));
+  assert.deepEqual(
+    keys,
+    [...keys].sort((a, b) => a - b),
+  );
   assert.ok(f.problems.every((p) => p.file === P && p.hint.length > 0 && p.message.length > 0));
 });

@@ -23,17 +23,7 @@ test("format from the file name", () => {
 });
 
 test("CSV: quoted commas, doubled quotes and multi-line fields keep later lines right", () => {
-  const f = csv(
-    HEADER,
-    "input,label",
-    '"a gorgeous, witty film",positive',
-    '"he said ""wow""",positive',
-    '"line one',
-    "line two",
-    'line three",negative',
-    "",
-    "plain text,negative",
-  );
+  const f = csv(HEADER, "input,label", '"a gorgeous, witty film",positive', '"he said ""wow""",positive', '"line one', "line two", 'line three",negative', "", "plain text,negative");
   assert.deepEqual(f.problems, []);
   assert.equal(f.format, "csv");
   assert.equal(f.headerLine, 1);
@@ -48,13 +38,25 @@ test("CSV: quoted commas, doubled quotes and multi-line fields keep later lines 
 
 test("CSV: column names are aliases, case-insensitive; extra columns are noted", () => {
   const f = csv(HEADER, "id, Text ,Label", "1,good,pos", "2,bad,neg");
-  assert.deepEqual(f.examples.map((e) => [e.line, e.input, e.label]), [[3, "good", "pos"], [4, "bad", "neg"]]);
+  assert.deepEqual(
+    f.examples.map((e) => [e.line, e.input, e.label]),
+    [
+      [3, "good", "pos"],
+      [4, "bad", "neg"],
+    ],
+  );
   const info = only(f, "ignored-column");
   assert.deepEqual([info.line, info.severity], [2, "info"]);
   const g = csv(HEADER, "prompt,response", "q,a", "r,b");
-  assert.deepEqual(g.examples.map((e) => e.input), ["q", "r"]);
+  assert.deepEqual(
+    g.examples.map((e) => e.input),
+    ["q", "r"],
+  );
   const h = csv(HEADER, "x,y", "q,a", "r,b");
-  assert.deepEqual(h.examples.map((e) => e.label), ["a", "b"]);
+  assert.deepEqual(
+    h.examples.map((e) => e.label),
+    ["a", "b"],
+  );
 });
 
 test("CSV: a missing column is an error on the header row", () => {
@@ -73,7 +75,7 @@ test("CSV: a missing column is an error on the header row", () => {
 });
 
 test("CSV: empty and missing fields are located in their column", () => {
-  const f = csv(HEADER, "input,label", "ok,pos", "fine,neg", ',pos', 'text,', 'lonely');
+  const f = csv(HEADER, "input,label", "ok,pos", "fine,neg", ",pos", "text,", "lonely");
   const e = only(f, "empty-input");
   assert.deepEqual([e.line, e.column, e.endColumn], [5, 1, 1]);
   const l = only(f, "empty-label");
@@ -87,18 +89,34 @@ test("CSV: an unclosed quote is an error at its line", () => {
   const p = only(f, "csv-unclosed-quote");
   assert.equal(p.line, 5);
   assert.equal(p.severity, "error");
-  assert.deepEqual(f.examples.map((e) => e.line), [3, 4]);
+  assert.deepEqual(
+    f.examples.map((e) => e.line),
+    [3, 4],
+  );
 });
 
 test("CSV: unknown label fix writes a CSV field, quoting when needed", () => {
   const f = csv('{"icl-probe": 1, "labels": ["very good", "bad, really"], "k": [0]}', "input,label", "a,very good", 'b,"bad, realy"', "c,very god");
   const ps = f.problems.filter((p) => p.code === "unknown-label");
-  assert.deepEqual(ps.map((p) => [p.line, p.column, p.endColumn, p.fix?.replacement]), [[4, 3, 15, '"bad, really"'], [5, 3, 11, "very good"]]);
+  assert.deepEqual(
+    ps.map((p) => [p.line, p.column, p.endColumn, p.fix?.replacement]),
+    [
+      [4, 3, 15, '"bad, really"'],
+      [5, 3, 11, "very good"],
+    ],
+  );
 });
 
 test("CSV with CRLF line endings, no JSON header", () => {
   const f = parseDemoFile('input,label\r\n"multi\r\nline",a\r\nb,b\r\nc,a\r\n', "x.csv");
-  assert.deepEqual(f.examples.map((e) => [e.line, e.input]), [[2, "multi\nline"], [4, "b"], [5, "c"]]);
+  assert.deepEqual(
+    f.examples.map((e) => [e.line, e.input]),
+    [
+      [2, "multi\nline"],
+      [4, "b"],
+      [5, "c"],
+    ],
+  );
   assert.equal(f.headerLine, undefined);
 });
 
@@ -106,14 +124,31 @@ test("TSV: tabs separate, commas are plain text, quoted tabs work", () => {
   const f = parseDemoFile(['{"icl-probe": 1, "k": [0]}', "input\tlabel", "a, b, c\tpos", '"tab\there"\tneg', "x\tneg"].join("\n"), "demo.tsv");
   assert.equal(f.format, "tsv");
   assert.deepEqual(f.problems, []);
-  assert.deepEqual(f.examples.map((e) => [e.line, e.input, e.label]), [[3, "a, b, c", "pos"], [4, "tab\there", "neg"], [5, "x", "neg"]]);
+  assert.deepEqual(
+    f.examples.map((e) => [e.line, e.input, e.label]),
+    [
+      [3, "a, b, c", "pos"],
+      [4, "tab\there", "neg"],
+      [5, "x", "neg"],
+    ],
+  );
 });
 
 test("CSV written by papaparse.unparse reads back with the right lines", () => {
-  const rows = [["input", "label"], ["a \"quoted\" word", "x"], ["two\nlines", "y"], ["comma, here", "x"], ["three\nline\nfield", "y"], ["plain", "x"]];
+  const rows = [
+    ["input", "label"],
+    ['a "quoted" word', "x"],
+    ["two\nlines", "y"],
+    ["comma, here", "x"],
+    ["three\nline\nfield", "y"],
+    ["plain", "x"],
+  ];
   const text = Papa.unparse(rows, { newline: "\n" });
   const f = parseDemoFile(text, "r.csv");
-  assert.deepEqual(f.examples.map((e) => [e.input, e.label]), rows.slice(1));
+  assert.deepEqual(
+    f.examples.map((e) => [e.input, e.label]),
+    rows.slice(1),
+  );
   // Line of each row = 1 + number of line breaks before it.
   const expected: number[] = [];
   let line = 2;
@@ -121,11 +156,20 @@ test("CSV written by papaparse.unparse reads back with the right lines", () => {
     expected.push(line);
     line += input.split("\n").length;
   }
-  assert.deepEqual(f.examples.map((e) => e.line), expected);
+  assert.deepEqual(
+    f.examples.map((e) => e.line),
+    expected,
+  );
 });
 
 test("CSV duplicates: a one-line row gets a delete fix, a multi-line row does not", () => {
   const f = csv(HEADER, "input,label", "a,x", '"m\nl",y', "a,x", '"m\nl",y', "b,y");
   const dups = f.problems.filter((p) => p.code === "duplicate-example");
-  assert.deepEqual(dups.map((p) => [p.line, p.fix?.title]), [[6, "Delete this duplicate"], [7, undefined]]);
+  assert.deepEqual(
+    dups.map((p) => [p.line, p.fix?.title]),
+    [
+      [6, "Delete this duplicate"],
+      [7, undefined],
+    ],
+  );
 });

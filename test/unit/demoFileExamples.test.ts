@@ -50,7 +50,10 @@ test("toy-colours (the memoriser's example): 24 memorised words x 4 modifiers, e
   assert.deepEqual(f.classes, ["red", "green", "purple", "yellow"]);
   const words = f.examples.map((e) => e.input.split(" ").at(-1)!);
   assert.deepEqual([...new Set(words)].sort(), Object.keys(MEMORISED).sort());
-  assert.deepEqual(f.examples.filter((e) => MEMORISED[e.input.split(" ").at(-1)!] !== e.label), []);
+  assert.deepEqual(
+    f.examples.filter((e) => MEMORISED[e.input.split(" ").at(-1)!] !== e.label),
+    [],
+  );
   assert.equal(new Set(f.examples.map((e) => e.input)).size, 96);
   // The memoriser reads only the last token before the label: the key must end the input, right before the label.
   assert.equal(f.settings.template, "{input} {label}");
@@ -62,7 +65,10 @@ test("sentiment.csv: quoted commas and doubled quotes", () => {
   assert.equal(f.examples.length, 12);
   assert.ok(f.examples.some((e) => e.input === 'the lead is "pitch perfect" in every scene'));
   assert.ok(f.examples.some((e) => e.input === "a gorgeous, witty film that never loses its nerve"));
-  assert.deepEqual(f.examples.map((e) => e.line), Array.from({ length: 12 }, (_, i) => i + 3));
+  assert.deepEqual(
+    f.examples.map((e) => e.line),
+    Array.from({ length: 12 }, (_, i) => i + 3),
+  );
 });
 
 test("docs/DEMO_FILES.md documents every problem code the parser can emit", () => {

@@ -129,7 +129,11 @@ test("the JSON error locator agrees with JSON.parse on what is valid", () => {
 
 test("random overrides (any JSON values) never crash the parser", () => {
   const text = readFileSync(join(root, "examples", "sentiment.icl.jsonl"), "utf8");
-  const overrides = fc.dictionary(fc.constantFrom("template", "separator", "instruction", "classes", "verbalizers", "k", "seeds", "queries", "selection", "balance", "calibrate", "variants", "bogus"), anyValue, { maxKeys: 5 });
+  const overrides = fc.dictionary(
+    fc.constantFrom("template", "separator", "instruction", "classes", "verbalizers", "k", "seeds", "queries", "selection", "balance", "calibrate", "variants", "bogus"),
+    anyValue,
+    { maxKeys: 5 },
+  );
   fc.assert(
     fc.property(overrides, (o) => {
       check(text, "s.icl.jsonl", o as Partial<ProbeSettings>);
@@ -219,8 +223,14 @@ test("valid generated files read back exactly, with no errors", () => {
       const header = '{"icl-probe": 1, "labels": ["alpha", "beta", "gamma"], "k": [0]}';
       const jsonl = [header, ...rows.map(([input, l]) => JSON.stringify({ input, label: l }))].join("\n");
       const f = check(jsonl, "g.icl.jsonl");
-      assert.deepEqual(f.problems.filter((p) => p.severity === "error" && p.code !== "too-few-classes"), []);
-      assert.deepEqual(f.examples.map((e) => [e.input, e.label, e.line]), rows.map(([input, l], i) => [input, l, i + 2]));
+      assert.deepEqual(
+        f.problems.filter((p) => p.severity === "error" && p.code !== "too-few-classes"),
+        [],
+      );
+      assert.deepEqual(
+        f.examples.map((e) => [e.input, e.label, e.line]),
+        rows.map(([input, l], i) => [input, l, i + 2]),
+      );
     }),
     { numRuns: 150, seed: 5 },
   );

@@ -46,12 +46,31 @@ test("validateSettings reports bad values, unknown keys and k against the exampl
   assert.equal(unknown[0].code, "unknown-setting");
   assert.match(unknown[0].hint, /"seeds"/);
   const variants = validateSettings({ variants: ["gold", "ra-strng", "ra-string#3", "Bad Id"] });
-  assert.deepEqual(variants.map((v) => [v.code, v.item]), [["unknown-variant", 1], ["invalid-setting", 3]]);
+  assert.deepEqual(
+    variants.map((v) => [v.code, v.item]),
+    [
+      ["unknown-variant", 1],
+      ["invalid-setting", 3],
+    ],
+  );
   assert.match(variants[0].hint, /ra-string/);
 });
 
 test("serializeHeader writes a header that parses back to the same settings", () => {
-  const settings = { template: "Q: {input}\nA: {label}", classes: ["no", "yes"], verbalizers: { no: "No" }, k: [0, 1], seeds: [4], queries: 2, selection: "per-query" as const, balance: true, calibrate: false, variants: ["gold"], separator: "\n", instruction: "Answer." };
+  const settings = {
+    template: "Q: {input}\nA: {label}",
+    classes: ["no", "yes"],
+    verbalizers: { no: "No" },
+    k: [0, 1],
+    seeds: [4],
+    queries: 2,
+    selection: "per-query" as const,
+    balance: true,
+    calibrate: false,
+    variants: ["gold"],
+    separator: "\n",
+    instruction: "Answer.",
+  };
   const header = serializeHeader(settings);
   assert.ok(header.startsWith('{"icl-probe":1,'));
   assert.ok(!header.includes("\n"), "one line");

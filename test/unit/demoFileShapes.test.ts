@@ -42,12 +42,22 @@ test("SST-2-like TSV with a label map in a header line: classes negative/positiv
   const f = parseDemoFile(sst2('{"icl-probe": 1, "labelMap": {"0": "negative", "1": "positive"}, "k": [0, 2]}'), "train.tsv");
   assert.deepEqual(errors(f), []);
   assert.deepEqual(f.classes, ["negative", "positive"]);
-  assert.deepEqual(f.examples.slice(0, 3).map((e) => [e.line, e.label]), [[3, "negative"], [4, "negative"], [5, "positive"]]);
+  assert.deepEqual(
+    f.examples.slice(0, 3).map((e) => [e.line, e.label]),
+    [
+      [3, "negative"],
+      [4, "negative"],
+      [5, "positive"],
+    ],
+  );
   assert.equal(f.problems.filter((p) => p.code === "numeric-labels").length, 0);
   assert.match(f.shape, /labels mapped by "labelMap"/);
   // The same through overrides (CLI flags, editor): no header line needed.
   const g = parseDemoFile(sst2(), "train.tsv", { labelMap: { "0": "negative", "1": "positive" }, k: [0, 2] });
-  assert.deepEqual(g.examples.map((e) => e.label), f.examples.map((e) => e.label));
+  assert.deepEqual(
+    g.examples.map((e) => e.label),
+    f.examples.map((e) => e.label),
+  );
 });
 
 test("a raw label missing from the label map is one error per raw label, at its first line", () => {
@@ -62,7 +72,7 @@ test("a raw label missing from the label map is one error per raw label, at its 
 const AG_ROWS = [
   ["3", "Wall St. Bears Claw Back Into the Black (Reuters)", "Reuters - Short-sellers, Wall Street's dwindling\\band of ultra-cynics, are seeing green again."],
   ["3", "Carlyle Looks Toward Commercial Aerospace (Reuters)", "Reuters - Private investment firm Carlyle Group, which has a reputation for making well-timed deals."],
-  ["4", "IBM Invents Plastic Chip Storage", "IBM said it has invented a way to store data on a plastic chip, \"the first\" of its kind."],
+  ["4", "IBM Invents Plastic Chip Storage", 'IBM said it has invented a way to store data on a plastic chip, "the first" of its kind.'],
   ["2", "Phelps Wins Another Gold", "Michael Phelps won his sixth gold medal of the Athens Olympics on Friday."],
   ["1", "Iraq Halts Oil Exports from Main Southern Pipeline", "Authorities have halted oil export flows from the main pipeline in southern Iraq."],
   ["4", "New Mars Rover Images", "NASA released new images from the Spirit rover, showing layered rocks."],
@@ -90,14 +100,22 @@ test("AG-News-like CSV with columns + classes-file label map: title and descript
   assert.equal(f.examples[0].label, "Business");
   assert.equal(f.examples[0].input, "Wall St. Bears Claw Back Into the Black (Reuters). Reuters - Short-sellers, Wall Street's dwindling\\band of ultra-cynics, are seeing green again.");
   assert.equal(f.examples[2].input.includes('"the first"'), true);
-  assert.deepEqual(f.examples.map((e) => e.line), [2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(
+    f.examples.map((e) => e.line),
+    [2, 3, 4, 5, 6, 7, 8, 9],
+  );
   // The same mapping as overrides (CLI: --input '{2}. {3}' --label 1 --classes classes.txt).
   const g = parseDemoFile(agCsv, "train.csv", { columns: { input: "{2}. {3}", label: 1 }, labelMap: ["World", "Sports", "Business", "Sci/Tech"], k: [0, 2] });
-  assert.deepEqual(g.examples.map((e) => [e.input, e.label]), f.examples.map((e) => [e.input, e.label]));
+  assert.deepEqual(
+    g.examples.map((e) => [e.input, e.label]),
+    f.examples.map((e) => [e.input, e.label]),
+  );
 });
 
 test("headerless two-column files: the label column is inferred (classes repeat and are short)", () => {
-  const text = ["a gorgeous, witty film that never loses its nerve,pos", "two hours i will never get back,neg", "the best thing i saw all year,pos", "flat and dull from start to end,neg"].map((l) => l.replace(/^(.*),(pos|neg)$/, '"$1",$2')).join("\n");
+  const text = ["a gorgeous, witty film that never loses its nerve,pos", "two hours i will never get back,neg", "the best thing i saw all year,pos", "flat and dull from start to end,neg"]
+    .map((l) => l.replace(/^(.*),(pos|neg)$/, '"$1",$2'))
+    .join("\n");
   const f = parseDemoFile(text, "reviews.csv", { k: [0] });
   assert.deepEqual(errors(f), []);
   assert.match(f.shape, /headerless CSV, 2 columns \(input column 1, label column 2\)/);
@@ -140,7 +158,15 @@ test("TREC-like COARSE:fine lines: coarse classes by default, the question as in
 test("plain LABEL:text lines", () => {
   const f = parseDemoFile(["positive: a gorgeous film", "negative: two hours lost", "positive: witty and warm", "negative: flat"].join("\n"), "s.txt", { k: [0] });
   assert.deepEqual(errors(f), []);
-  assert.deepEqual(f.examples.map((e) => [e.label, e.input]), [["positive", "a gorgeous film"], ["negative", "two hours lost"], ["positive", "witty and warm"], ["negative", "flat"]]);
+  assert.deepEqual(
+    f.examples.map((e) => [e.label, e.input]),
+    [
+      ["positive", "a gorgeous film"],
+      ["negative", "two hours lost"],
+      ["positive", "witty and warm"],
+      ["negative", "flat"],
+    ],
+  );
 });
 
 // --- Function-vector word pairs: JSON arrays of {input, output}, hundreds of distinct outputs -----
@@ -157,7 +183,8 @@ test("JSON array of {input, output} word pairs, 196 distinct outputs (pretty-pri
   assert.match(f.shape, /^JSON array of 196 objects \(input "input", label "output"\)/);
   assert.equal(f.classes.length, 196);
   const lines = text.split("\n");
-  for (const e of [f.examples[0], f.examples[57], f.examples[195]]) assert.ok(lines[e.line - 1].trim() === "{" && lines[e.line].includes(JSON.stringify(e.input)), `example ${e.index} on line ${e.line}`);
+  for (const e of [f.examples[0], f.examples[57], f.examples[195]])
+    assert.ok(lines[e.line - 1].trim() === "{" && lines[e.line].includes(JSON.stringify(e.input)), `example ${e.index} on line ${e.line}`);
 });
 
 test("JSON array with 1,727 distinct outputs, on one line; a .jsonl name does not matter", () => {
@@ -182,12 +209,26 @@ test("invalid JSON in an array: the first syntax error, located", () => {
 
 // --- JSON Lines with the common key pairs -------------------------------------------------------
 test("JSON Lines with text/label, sentence/label, question/answer, input/output keys", () => {
-  for (const [ik, lk] of [["text", "label"], ["sentence", "label"], ["question", "answer"], ["input", "output"]]) {
-    const text = [["a fine film", "good"], ["a dull film", "bad"], ["witty", "good"]].map(([i, l]) => JSON.stringify({ [ik]: i, [lk]: l, idx: 1 })).join("\n");
+  for (const [ik, lk] of [
+    ["text", "label"],
+    ["sentence", "label"],
+    ["question", "answer"],
+    ["input", "output"],
+  ]) {
+    const text = [
+      ["a fine film", "good"],
+      ["a dull film", "bad"],
+      ["witty", "good"],
+    ]
+      .map(([i, l]) => JSON.stringify({ [ik]: i, [lk]: l, idx: 1 }))
+      .join("\n");
     const f = parseDemoFile(text, "d.jsonl", { k: [0] });
     assert.deepEqual(errors(f), [], `${ik}/${lk}`);
     assert.equal(f.shape, `JSON Lines (input "${ik}", label "${lk}")`);
-    assert.deepEqual(f.examples.map((e) => e.label), ["good", "bad", "good"]);
+    assert.deepEqual(
+      f.examples.map((e) => e.label),
+      ["good", "bad", "good"],
+    );
   }
   // Other keys through "columns" (GLUE/HF exports: premise/hypothesis, integer labels).
   const nli = [0, 1, 0, 1].map((l, i) => JSON.stringify({ premise: `p${i}`, hypothesis: `h${i}`, label: l })).join("\n");
@@ -208,7 +249,16 @@ test("records without an input key: one problem listing the keys and the mapping
 });
 
 test("a pretty-printed JSON object in a .jsonl file: one problem that says so", () => {
-  const text = JSON.stringify({ data: [{ text: "a", label: "b" }, { text: "c", label: "d" }] }, null, 2);
+  const text = JSON.stringify(
+    {
+      data: [
+        { text: "a", label: "b" },
+        { text: "c", label: "d" },
+      ],
+    },
+    null,
+    2,
+  );
   const f = parseDemoFile(text, "d.jsonl");
   const p = only(f, "invalid-json");
   assert.match(p.hint, /one JSON value spread over several lines/);

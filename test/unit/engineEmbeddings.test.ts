@@ -46,7 +46,10 @@ test("refuses a missing tensor, an undecodable type (named), a split file and id
   const info = (over: Partial<TensorInfoLike>): TensorInfoLike[] => [{ name: "token_embd.weight", dimensions: [DIM, VOCAB], ggmlType: 0, fileOffset: 0, ...over }];
   const code = (c: string, re: RegExp) => (e: { code?: string; message?: string }) => e.code === c && re.test(e.message ?? "");
   await assert.rejects(readTokenEmbeddings("/nowhere/m.gguf", [], [0]), code("unsupported", /m\.gguf has no token_embd\.weight tensor/));
-  await assert.rejects(readTokenEmbeddings("/nowhere/m.gguf", info({ ggmlType: 10 }), [0]), code("unsupported", /stored as Q2_K \(ggml type 10\).*supported: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K/));
+  await assert.rejects(
+    readTokenEmbeddings("/nowhere/m.gguf", info({ ggmlType: 10 }), [0]),
+    code("unsupported", /stored as Q2_K \(ggml type 10\).*supported: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K/),
+  );
   await assert.rejects(readTokenEmbeddings("/nowhere/m.gguf", info({ ggmlType: 17 }), [0]), code("unsupported", /IQ2_XS/));
   await assert.rejects(readTokenEmbeddings("/nowhere/m.gguf", info({ filePart: 2 }), [0]), code("unsupported", /part 2 of a split GGUF/));
   await assert.rejects(readTokenEmbeddings("/nowhere/m.gguf", info({}), [VOCAB]), code("invalid-request", /Token id 6 is outside m\.gguf's vocabulary of 6 tokens/));

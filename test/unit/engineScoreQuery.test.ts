@@ -11,7 +11,13 @@ const charTokenizer: Tokenizer = { bosToPrepend: 1, tokenize: (t) => [...t].map(
 test("scoreQuery sums each label's token log-probs after the divergence point and ranks by the sum", () => {
   const it = prepareItem(charTokenizer, { id: "q", prefix: "x:", query: "y", labelSep: " ", labels: ["ab", "c"], gold: "c" }, 0);
   // Prompt = BOS x : y (4 tokens); "ab" adds " ", "a", "b"; "c" adds " ", "c".
-  assert.deepEqual(it.labels.map((l) => [l.start, l.full.length]), [[4, 7], [4, 6]]);
+  assert.deepEqual(
+    it.labels.map((l) => [l.start, l.full.length]),
+    [
+      [4, 7],
+      [4, 6],
+    ],
+  );
   const table: Record<string, number> = { "0:4": -0.5, "0:5": -1, "0:6": -0.25, "1:4": -0.5, "1:5": -2.5 };
   const seen: string[] = [];
   const s = scoreQuery(it, (li, i) => {
@@ -30,7 +36,10 @@ test("scoreQuery sums each label's token log-probs after the divergence point an
   assert.equal(s.predicted, "ab");
   assert.equal(s.goldRank, 2);
   assert.equal(s.promptTokens, 4);
-  assert.deepEqual(s.labelTokenIds, [[34, 99, 100], [34, 101]]);
+  assert.deepEqual(s.labelTokenIds, [
+    [34, 99, 100],
+    [34, 101],
+  ]);
 });
 
 test("scoreQuery clamps an underflowed token (-Infinity or NaN) to log(PROB_FLOOR) and says so", () => {
@@ -40,6 +49,9 @@ test("scoreQuery clamps an underflowed token (-Infinity or NaN) to log(PROB_FLOO
   assert.equal(s.labels[1].logProb, LOG_PROB_FLOOR);
   assert.equal(s.predicted, "", "a tie is no prediction (src/core/labelDecision.ts), never the first label");
   assert.deepEqual(s.tied, ["a", "b"]);
-  assert.deepEqual(s.warnings.filter((w) => w.code === "prob-underflow").map((w) => w.labels), [["a"], ["b"]]);
+  assert.deepEqual(
+    s.warnings.filter((w) => w.code === "prob-underflow").map((w) => w.labels),
+    [["a"], ["b"]],
+  );
   assert.equal(s.goldRank, undefined);
 });

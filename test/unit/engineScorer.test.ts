@@ -35,7 +35,7 @@ function fakeTokenizer(bos: number | null = 1): Tokenizer {
         if (text[i] === "a" && text[i + 1] === "b") {
           out.push(MERGED_AB);
           i++;
-        } else out.push(text.charCodeAt(i) % 999 + 2);
+        } else out.push((text.charCodeAt(i) % 999) + 2);
       }
       return out;
     },
@@ -94,7 +94,11 @@ async function run(list: ScoreItem[], naive: boolean | "per-query", tok = fakeTo
 test("the per-query reference (lm-eval style) gives the from-scratch scores and evaluates each query's prompt once", async () => {
   const plain = await run(items(), true);
   const perQuery = await run(items(), "per-query");
-  for (let i = 0; i < 4; i++) assert.deepEqual(perQuery.results[i].labels.map((l) => l.logProb), plain.results[i].labels.map((l) => l.logProb));
+  for (let i = 0; i < 4; i++)
+    assert.deepEqual(
+      perQuery.results[i].labels.map((l) => l.logProb),
+      plain.results[i].labels.map((l) => l.logProb),
+    );
   // Per query: its prompt once plus the label tokens after it (shared ones once), against
   // every label's whole sequence in the plain loop.
   const per = items().reduce((n, it, i) => {
@@ -154,7 +158,10 @@ test("each prefix is evaluated once: evaluated tokens follow the canonical plan,
   assert.ok(reuse.stats.evaluatedTokens <= 1.25 * reuse.stats.minimumTokens, `${reuse.stats.evaluatedTokens} vs minimum ${reuse.stats.minimumTokens}`);
   const tok = fakeTokenizer();
   // Naive: every label's whole sequence except its last token.
-  const expectedNaive = items().reduce((s, it) => s + (it as { labels: string[] }).labels.reduce((t, l) => t + 1 + tok.tokenize((it as { prefix: string }).prefix + (it as { query: string }).query + " " + l).length - 1, 0), 0);
+  const expectedNaive = items().reduce(
+    (s, it) => s + (it as { labels: string[] }).labels.reduce((t, l) => t + 1 + tok.tokenize((it as { prefix: string }).prefix + (it as { query: string }).query + " " + l).length - 1, 0),
+    0,
+  );
   assert.equal(naive.stats.evaluatedTokens, expectedNaive);
   const prefixLen = 1 + tok.tokenize(demos).length;
   assert.ok(reuse.stats.evaluatedTokens < naive.stats.evaluatedTokens - 2 * prefixLen, "the demo prefix is not re-evaluated per query");
@@ -168,7 +175,17 @@ test("predicted label, gold rank and shared-first-token warnings", async () => {
     const best = [...r.labels].sort((a, b) => b.logProb - a.logProb)[0];
     assert.equal(r.predicted, best.label);
     // "negative" and "neutral" both start with "ne": same first character token.
-    assert.ok(r.warnings.some((w) => w.code === "shared-first-token" && /"negative", "neutral" share their first token/.test(w.message) && !!w.labels?.includes("negative") && w.labels.includes("neutral") && w.tokens?.length === 1), JSON.stringify(r.warnings));
+    assert.ok(
+      r.warnings.some(
+        (w) =>
+          w.code === "shared-first-token" &&
+          /"negative", "neutral" share their first token/.test(w.message) &&
+          !!w.labels?.includes("negative") &&
+          w.labels.includes("neutral") &&
+          w.tokens?.length === 1,
+      ),
+      JSON.stringify(r.warnings),
+    );
   }
   const a1 = reuse.results[0];
   const gold = a1.labels.find((l) => l.label === "positive")!.logProb;
@@ -181,7 +198,10 @@ test("boundary merge: the label is scored from the divergence point, with a warn
   const reuse = await run(merge, false);
   const naive = await run(merge, true);
   const r = reuse.results[0];
-  assert.ok(r.warnings.some((w) => w.code === "boundary-merge" && /label "bc": joint tokenization changes the prompt's last 1 token/.test(w.message) && w.labels?.[0] === "bc"), JSON.stringify(r.warnings));
+  assert.ok(
+    r.warnings.some((w) => w.code === "boundary-merge" && /label "bc": joint tokenization changes the prompt's last 1 token/.test(w.message) && w.labels?.[0] === "bc"),
+    JSON.stringify(r.warnings),
+  );
   assert.equal(r.labelTokenIds[0][0], MERGED_AB, "the merged token is part of the scored continuation");
   assert.equal(r.labels[0].tokens, 2);
   assert.equal(r.labels[1].tokens, 2);
@@ -256,7 +276,10 @@ test("demo label check: in-context tokens that differ from the query's label tok
   const prefix = "Sa" + "bx\n";
   const item: ScoreItem = { id: "d", prefix, query: "Q", labelSep: " ", labels: ["bx", "cy"], demos: [{ start: 0, end: 4, labelStart: 2, label: "bx" }] };
   const p = prepareItem(tok, item, 0);
-  assert.ok(p.warnings.some((w) => w.code === "demo-label-tokens" && w.demo === 1 && /label "bx" is tokenized as \[1000, \d+\] in demo 1 but as \[\d+, \d+, \d+\] after the query/.test(w.message)), JSON.stringify(p.warnings));
+  assert.ok(
+    p.warnings.some((w) => w.code === "demo-label-tokens" && w.demo === 1 && /label "bx" is tokenized as \[1000, \d+\] in demo 1 but as \[\d+, \d+, \d+\] after the query/.test(w.message)),
+    JSON.stringify(p.warnings),
+  );
   const ok: ScoreItem = { id: "d", prefix: "S bx\n", query: "Q", labelSep: " ", labels: ["bx", "cy"], demos: [{ start: 0, end: 4, labelStart: 2, label: "bx" }] };
   assert.ok(!prepareItem(tok, ok, 0).warnings.some((w) => w.code.startsWith("demo-")));
 });
@@ -322,8 +345,15 @@ test("a query's numbers do not depend on the cache's history or its neighbours: 
   const all = items();
   const score = async (list: ScoreItem[], warm?: ScoreItem[]) => {
     const cache = new PrefixCache(new SplitSensitive(), 8);
-    if (warm) await scorePrepared(cache, warm.map((it, i) => prepareItem(tok, it, i)));
-    const r = await scorePrepared(cache, list.map((it, i) => prepareItem(tok, it, i)));
+    if (warm)
+      await scorePrepared(
+        cache,
+        warm.map((it, i) => prepareItem(tok, it, i)),
+      );
+    const r = await scorePrepared(
+      cache,
+      list.map((it, i) => prepareItem(tok, it, i)),
+    );
     return new Map(r.results.map((x) => [x.id, x.labels.map((l) => l.logProb)]));
   };
   const whole = await score(all);
@@ -412,7 +442,10 @@ test("label-context-tokens: a label whose tokens after the prompt match neither 
   const tok = fakeTokenizer();
   // A boundary merge is reported as such, not a second time as context-dependent tokens.
   const merge = prepareItem(tok, { id: "m", prefix: "", query: "q a", labelSep: "", labels: ["bc", "cc"] }, 0).warnings;
-  assert.deepEqual(merge.map((w) => w.code), ["boundary-merge"]);
+  assert.deepEqual(
+    merge.map((w) => w.code),
+    ["boundary-merge"],
+  );
   // A tokenizer whose label tokens depend on what precedes them: " =" is one token except at the
   // start of a text, so " =y" after "x" differs from "=y" and from " =y" tokenized alone.
   const ctxTok: Tokenizer = {
@@ -429,7 +462,11 @@ test("label-context-tokens: a label whose tokens after the prompt match neither 
     },
   };
   const ws = prepareItem(ctxTok, { id: "c", prefix: "", query: "x", labelSep: " ", labels: ["=y", "n"] }, 0).warnings;
-  assert.deepEqual(ws.filter((w) => w.code === "label-context-tokens").map((w) => [w.labels, w.tokens]), [[["=y"], [950, 121]]], JSON.stringify(ws));
+  assert.deepEqual(
+    ws.filter((w) => w.code === "label-context-tokens").map((w) => [w.labels, w.tokens]),
+    [[["=y"], [950, 121]]],
+    JSON.stringify(ws),
+  );
   // A label glued to the prompt (labelSep "") is expected to tokenize differently from the label alone: not reported.
   const glued = prepareItem(ctxTok, { id: "g", prefix: "", query: "x", labelSep: "", labels: [" =y", "n"] }, 0).warnings;
   assert.ok(!glued.some((w) => w.code === "label-context-tokens"), JSON.stringify(glued));
@@ -454,7 +491,10 @@ test("token items with labelOverlap are scored from the divergence point, like t
   const b = (await run([tokenItem], false)).results[0];
   assert.deepEqual(b.labelTokenIds, a.labelTokenIds);
   for (let j = 0; j < 2; j++) assert.ok(Math.abs(a.labels[j].logProb - b.labels[j].logProb) < 1e-12);
-  assert.deepEqual(b.warnings.filter((w) => w.code === "boundary-merge").map((w) => w.labels), [["bc"]]);
+  assert.deepEqual(
+    b.warnings.filter((w) => w.code === "boundary-merge").map((w) => w.labels),
+    [["bc"]],
+  );
   assert.throws(() => prepareItem(tok, { ...tokenItem, labelOverlap: [99, 0] } as ScoreItem, 0), /labelOverlap must give/);
 });
 
@@ -481,7 +521,10 @@ test("only the label tokens' logits are read, once per shared position; firstTok
     }
   const norm = (ws: number[][]) => ws.map((w) => [...w].sort((a, b) => a - b).join(",")).sort();
   assert.deepEqual(norm(backend.asked), norm([...expected.values()].map((w) => [...w])));
-  assert.ok(backend.asked.some((w) => w.length > 1), "some read serves several labels");
+  assert.ok(
+    backend.asked.some((w) => w.length > 1),
+    "some read serves several labels",
+  );
   const firsts = [...new Set(it.labels.map((l) => l.full[l.start]))];
   const ctx = it.prompt;
   const d = backend.dist(ctx, firsts);

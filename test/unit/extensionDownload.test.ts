@@ -116,7 +116,10 @@ test("cancel keeps the partial file and the next attempt resumes from it", async
   servedBytes = 0;
   let seen = 0;
   const first = downloadModel({
-    uri: `${base}/slow.gguf`, dirPath: out, childScript: childScript(), signal: ac.signal,
+    uri: `${base}/slow.gguf`,
+    dirPath: out,
+    childScript: childScript(),
+    signal: ac.signal,
     onProgress: (p) => {
       seen = p.downloadedBytes;
       // Well past the first 5 MB chunk, so ipull has written it and saved its progress record.

@@ -13,7 +13,16 @@ import { ResultsStore, runIdFor } from "../../src/extension/resultsStore";
 import { makeRecords } from "../support/extensionFixtures";
 
 const TEXT = [
-  JSON.stringify({ "icl-probe": 1, template: "Review: {input}\nSentiment: {label}", separator: "\n\n", labels: ["negative", "positive"], k: [0, 2], seeds: [1], queries: 4, variants: ["gold", "ra-string"] }),
+  JSON.stringify({
+    "icl-probe": 1,
+    template: "Review: {input}\nSentiment: {label}",
+    separator: "\n\n",
+    labels: ["negative", "positive"],
+    k: [0, 2],
+    seeds: [1],
+    queries: 4,
+    variants: ["gold", "ra-string"],
+  }),
   ...["great fun", "dull and slow", "a joy", "boring mess", "lovely work", "awful acting", "bright and warm", "tedious plot", "witty script", "flat jokes"].map((input, i) =>
     JSON.stringify({ input, label: i % 2 === 0 ? "positive" : "negative" }),
   ),
@@ -21,10 +30,19 @@ const TEXT = [
 
 test("header lenses sit above the header line; Cancel probe while one runs; the results lens names variant, k and run", () => {
   const file = parseDemoFile(TEXT, "/w/s.icl.jsonl");
-  assert.deepEqual(file.problems.filter((p) => p.severity === "error"), []);
+  assert.deepEqual(
+    file.problems.filter((p) => p.severity === "error"),
+    [],
+  );
   const plain = lensSpecs(file, "toy.gguf");
-  assert.deepEqual(plain.map((l) => l.line), [0, 0, 0, 0]);
-  assert.deepEqual(plain.map((l) => l.command), ["iclProbe.runProbe", "iclProbe.previewVariant", "iclProbe.previewVariant", "iclProbe.selectModel"]);
+  assert.deepEqual(
+    plain.map((l) => l.line),
+    [0, 0, 0, 0],
+  );
+  assert.deepEqual(
+    plain.map((l) => l.command),
+    ["iclProbe.runProbe", "iclProbe.previewVariant", "iclProbe.previewVariant", "iclProbe.selectModel"],
+  );
   assert.deepEqual(plain[1].args, [undefined, "ra-string"]);
   assert.deepEqual(plain[2].args, [undefined, "pa-word"]);
   assert.ok(plain[3].title.includes("toy.gguf"));

@@ -29,7 +29,15 @@ test("iclProbe.scoringMode: fast when chosen, exact (with a message) for anythin
 
 test("user values become header overrides (sorted, de-duplicated k)", () => {
   const s = readSettings(
-    cfg({ k: { globalValue: [8, 0, 4, 4] }, seeds: { globalValue: [3, 1] }, defaultVariants: { globalValue: ["gold", "ra-string#2"] }, queries: { globalValue: 20 }, selection: { globalValue: "per-query" }, calibrate: { globalValue: "on" }, threads: { globalValue: 2 } }),
+    cfg({
+      k: { globalValue: [8, 0, 4, 4] },
+      seeds: { globalValue: [3, 1] },
+      defaultVariants: { globalValue: ["gold", "ra-string#2"] },
+      queries: { globalValue: 20 },
+      selection: { globalValue: "per-query" },
+      calibrate: { globalValue: "on" },
+      threads: { globalValue: 2 },
+    }),
     true,
   );
   assert.deepEqual(s.overrides, { k: [0, 4, 8], seeds: [3, 1], variants: ["gold", "ra-string#2"], queries: 20, selection: "per-query", calibrate: true });
@@ -37,7 +45,10 @@ test("user values become header overrides (sorted, de-duplicated k)", () => {
 });
 
 test("invalid values are reported with the setting's name and ignored", () => {
-  const s = readSettings(cfg({ k: { globalValue: [1, -2] }, gpu: { globalValue: "quantum" }, threads: { globalValue: 2.5 }, defaultVariants: { globalValue: ["Gold!"] }, modelPath: { globalValue: "/m/model.bin" } }), true);
+  const s = readSettings(
+    cfg({ k: { globalValue: [1, -2] }, gpu: { globalValue: "quantum" }, threads: { globalValue: 2.5 }, defaultVariants: { globalValue: ["Gold!"] }, modelPath: { globalValue: "/m/model.bin" } }),
+    true,
+  );
   assert.equal(s.problems.length, 5);
   assert.ok(s.problems.some((p) => p.startsWith("iclProbe.k ")));
   assert.ok(s.problems.some((p) => p.includes("iclProbe.gpu") && p.includes("quantum")));
@@ -80,7 +91,10 @@ test("one variant-key grammar: the setting's pattern in package.json is the core
 
 test("study settings: 0 and [] mean the study's defaults; values become study options; bad ones are named", () => {
   assert.deepEqual(readSettings(cfg({}), true).study, { draws: 50 });
-  const s = readSettings(cfg({ "study.seeds": { globalValue: 3 }, "study.queries": { globalValue: 8 }, "study.k": { globalValue: 16 }, "study.kCurve": { globalValue: [8, 0, 16, 8] }, "study.draws": { globalValue: 5 } }), true);
+  const s = readSettings(
+    cfg({ "study.seeds": { globalValue: 3 }, "study.queries": { globalValue: 8 }, "study.k": { globalValue: 16 }, "study.kCurve": { globalValue: [8, 0, 16, 8] }, "study.draws": { globalValue: 5 } }),
+    true,
+  );
   assert.deepEqual(s.study, { seeds: [1, 2, 3], queries: 8, k: 16, kCurve: [0, 8, 16], draws: 5 });
   assert.deepEqual(s.problems, []);
   const bad = readSettings(cfg({ "study.seeds": { globalValue: -1 }, "study.kCurve": { globalValue: [4, "x"] }, "study.draws": { globalValue: 1.5 } }), true);

@@ -9,7 +9,14 @@ import { analyseRun, metricsAt } from "../../src/core/analysis";
 import { makeRecords } from "../support/extensionFixtures";
 
 test("accuracy series are the summary rows: estimate, interval where there is one, records", () => {
-  const recs = makeRecords({ variants: ["gold", "ra-string"], ks: [4, 0], seeds: [1, 2, 3, 4, 5, 6], queries: 10, labels: ["a", "b"], correct: (v, k, i) => (v === "gold" ? i % 10 < 8 : k === 0 ? i % 2 === 0 : i % 3 === 0) });
+  const recs = makeRecords({
+    variants: ["gold", "ra-string"],
+    ks: [4, 0],
+    seeds: [1, 2, 3, 4, 5, 6],
+    queries: 10,
+    labels: ["a", "b"],
+    correct: (v, k, i) => (v === "gold" ? i % 10 < 8 : k === 0 ? i % 2 === 0 : i % 3 === 0),
+  });
   const a = analyseRun({ records: recs });
   const { series, ks, variants } = accuracySeries(a);
   assert.deepEqual(ks, [0, 4]);
@@ -36,11 +43,21 @@ test("confusion and label bias are the core's counts", () => {
   const cm = confusionView(a, "gold", 2);
   assert.deepEqual(cm.labels, ["x", "y", "z"]);
   // query 1 has gold y, predicted z; the rest are right (2 per label).
-  assert.deepEqual(cm.matrix, [[2, 0, 0], [0, 1, 1], [0, 0, 2]]);
+  assert.deepEqual(cm.matrix, [
+    [2, 0, 0],
+    [0, 1, 1],
+    [0, 0, 2],
+  ]);
   assert.deepEqual(cm.matrix, metricsAt(a, "gold", 2)!.confusion.counts);
   const lb = labelBiasView(a, "gold", 2);
-  assert.deepEqual(lb.shares.map((x) => +x.toFixed(4)), [2 / 6, 1 / 6, 3 / 6].map((x) => +x.toFixed(4)));
-  assert.deepEqual(lb.goldShares.map((x) => +x.toFixed(4)), [1 / 3, 1 / 3, 1 / 3].map((x) => +x.toFixed(4)));
+  assert.deepEqual(
+    lb.shares.map((x) => +x.toFixed(4)),
+    [2 / 6, 1 / 6, 3 / 6].map((x) => +x.toFixed(4)),
+  );
+  assert.deepEqual(
+    lb.goldShares.map((x) => +x.toFixed(4)),
+    [1 / 3, 1 / 3, 1 / 3].map((x) => +x.toFixed(4)),
+  );
   assert.deepEqual(confusionView(a, "missing", 2).matrix, []);
 });
 
@@ -54,15 +71,28 @@ test("baselines are the summary rows' per-k majority and logistic regression of 
   ];
   const b = baselineLines(analyseRun({ records: recs, baselines: raw }));
   assert.equal(b.chance, 0.25);
-  assert.deepEqual(b.logreg, [{ k: 1, acc: 0.5 }, { k: 2, acc: 0.9 }]);
-  assert.deepEqual(b.majority, [{ k: 1, acc: 0.3 }, { k: 2, acc: 0.2 }]);
+  assert.deepEqual(b.logreg, [
+    { k: 1, acc: 0.5 },
+    { k: 2, acc: 0.9 },
+  ]);
+  assert.deepEqual(b.majority, [
+    { k: 1, acc: 0.3 },
+    { k: 2, acc: 0.2 },
+  ]);
   const none = baselineLines(analyseRun({ records: recs }));
   assert.deepEqual(none.majority, []);
   assert.deepEqual(none.logreg, []);
 });
 
 test("a 20,000-record run is reduced to what is drawn; grid pages are bounded", () => {
-  const recs = makeRecords({ variants: ["gold", "ra-string", "pa-word", "flipped", "random-labels"], ks: [0, 1, 2, 4, 8], seeds: [1, 2, 3, 4], queries: 200, labels: ["neg", "pos"], correct: (_v, k, i) => (i * 7 + k) % 3 !== 0 });
+  const recs = makeRecords({
+    variants: ["gold", "ra-string", "pa-word", "flipped", "random-labels"],
+    ks: [0, 1, 2, 4, 8],
+    seeds: [1, 2, 3, 4],
+    queries: 200,
+    labels: ["neg", "pos"],
+    correct: (_v, k, i) => (i * 7 + k) % 3 !== 0,
+  });
   assert.equal(recs.length, 20000);
   const results = { records: recs, manifest: { demoFile: { path: "/w/s.icl.jsonl" } as never, model: { fileName: "m.gguf" } } };
   const view = buildRunView("r1", results, analyseRun(results));
@@ -86,13 +116,19 @@ test("query detail carries every label score of the record", () => {
   const recs = makeRecords({ variants: ["gold"], ks: [1], seeds: [0], queries: 3, labels: ["a", "b"], correct: () => false });
   const d = queryDetail("r", recs, 2)!;
   assert.equal(d.row.key, 2);
-  assert.deepEqual(d.labels.map((l) => l.label), ["a", "b"]);
+  assert.deepEqual(
+    d.labels.map((l) => l.label),
+    ["a", "b"],
+  );
   assert.equal(d.labels.find((l) => l.label === d.row.predicted)!.prob, 0.7);
   assert.equal(queryDetail("r", recs, 99), undefined);
   // The raw first-token logit passes through where the record has it, and is absent where not.
   assert.ok(d.labels.every((l) => !("firstTokenLogit" in l)));
   recs[2].labels[1].firstTokenLogit = 3.25;
-  assert.deepEqual(queryDetail("r", recs, 2)!.labels.map((l) => l.firstTokenLogit), [undefined, 3.25]);
+  assert.deepEqual(
+    queryDetail("r", recs, 2)!.labels.map((l) => l.firstTokenLogit),
+    [undefined, 3.25],
+  );
 });
 
 test("chart datasets hold exactly the core's accuracies", () => {
@@ -106,9 +142,15 @@ test("chart datasets hold exactly the core's accuracies", () => {
     assert.equal(p.y, sub.filter((r) => r.predicted === r.gold).length / sub.length, "one seed, distinct inputs: the plain share");
     assert.equal(p.y, metricsAt(a, "gold", p.x)!.accuracy.value);
   }
-  assert.ok(sets.some((d) => d.kind === "band-hi" && d.variant === "ra-string"), "one seed: Clopper-Pearson bands");
+  assert.ok(
+    sets.some((d) => d.kind === "band-hi" && d.variant === "ra-string"),
+    "one seed: Clopper-Pearson bands",
+  );
   const chance = sets.find((d) => d.kind === "chance")!;
-  assert.deepEqual(chance.data, [{ x: 0, y: 0.5 }, { x: 4, y: 0.5 }]);
+  assert.deepEqual(chance.data, [
+    { x: 0, y: 0.5 },
+    { x: 4, y: 0.5 },
+  ]);
 });
 
 test("lens predictions: one entry per query at the largest k, seeds counted", () => {

@@ -26,11 +26,20 @@ function acc(variant: string, k: number, i: number): boolean {
 function studyRecords(): { records: QueryRecord[]; baselines: BaselineRecord[] } {
   const records = [
     ...makeRecords({ variants: ["gold", "ra-string", "ra-token", "pa-word", "pa-token"], ks: [0, 4, 8], seeds: SEEDS, queries: 10, labels: L, correct: acc }),
-    ...makeRecords({ variants: ["ra-synonym", "ra-antonym", "ra-keyword", "ra-chain-1", "ra-chain-2", "ra-chain-3", "ra-chain-4", "ra-chain-5"], ks: [8], seeds: SEEDS, queries: 10, labels: L, correct: acc }),
+    ...makeRecords({
+      variants: ["ra-synonym", "ra-antonym", "ra-keyword", "ra-chain-1", "ra-chain-2", "ra-chain-3", "ra-chain-4", "ra-chain-5"],
+      ks: [8],
+      seeds: SEEDS,
+      queries: 10,
+      labels: L,
+      correct: acc,
+    }),
     ...makeRecords({ variants: [0, 1, 2, 3].flatMap((d) => [`ra-token#${d}`, `g-token#${d}`, `g-linear#${d}`]), ks: [8], seeds: SEEDS, queries: 10, labels: L, correct: acc }),
   ];
   // Logistic regression on tau_PA's demos: 6 or 7 of 10 per seed.
-  const baselines: BaselineRecord[] = ["pa-word", "pa-token"].flatMap((variant) => [4, 8].flatMap((k) => SEEDS.map((seed) => ({ variant, k, seed, n: 10, majorityCorrect: 5, logregCorrect: 6 + (seed % 2) }))));
+  const baselines: BaselineRecord[] = ["pa-word", "pa-token"].flatMap((variant) =>
+    [4, 8].flatMap((k) => SEEDS.map((seed) => ({ variant, k, seed, n: 10, majorityCorrect: 5, logregCorrect: 6 + (seed % 2) }))),
+  );
   return { records, baselines };
 }
 
@@ -40,23 +49,51 @@ function analysed() {
   return analyseRun({ records, baselines, manifest: { study } });
 }
 const points = (f: Figure, i = 0) => f.panels[i] as PointsPanel;
-const unescape = (s: string): string => s.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+const unescape = (s: string): string =>
+  s
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 
 test("six figures in the paper's order, each naming its verdicts; complete when every run is there", () => {
   const a = analysed();
-  assert.deepEqual(a.figures.map((f) => f.id), FIGURE_IDS);
-  assert.deepEqual(a.figures.map((f) => f.number), [1, 2, 3, 4, 5, 6]);
-  assert.deepEqual(a.figures.map((f) => f.verdicts), [["H1"], ["H2"], ["H2"], ["H3-correlation"], ["H3-natural"], ["H3-chain"]]);
-  assert.deepEqual(a.figures.map((f) => f.status), ["complete", "complete", "complete", "complete", "complete", "complete"]);
+  assert.deepEqual(
+    a.figures.map((f) => f.id),
+    FIGURE_IDS,
+  );
+  assert.deepEqual(
+    a.figures.map((f) => f.number),
+    [1, 2, 3, 4, 5, 6],
+  );
+  assert.deepEqual(
+    a.figures.map((f) => f.verdicts),
+    [["H1"], ["H2"], ["H2"], ["H3-correlation"], ["H3-natural"], ["H3-chain"]],
+  );
+  assert.deepEqual(
+    a.figures.map((f) => f.status),
+    ["complete", "complete", "complete", "complete", "complete", "complete"],
+  );
   for (const f of a.figures) assert.ok(f.runs.length > 0 && f.caption.length > 40, f.id);
 });
 
 test("figure 1: tau_RA and gold over k are the core's accuracies and intervals, with chance", () => {
   const a = analysed();
   const f = points(a.figures[0]);
-  assert.deepEqual(f.series.map((s) => s.name), ["tau_RA, random strings (ra-string)", "tau_RA, random tokens (ra-token)", "gold labels"]);
-  for (const [s, v] of [[f.series[0], "ra-string"], [f.series[1], "ra-token"], [f.series[2], "gold"]] as const) {
-    assert.deepEqual(s.points.map((p) => p.x), [0, 4, 8]);
+  assert.deepEqual(
+    f.series.map((s) => s.name),
+    ["tau_RA, random strings (ra-string)", "tau_RA, random tokens (ra-token)", "gold labels"],
+  );
+  for (const [s, v] of [
+    [f.series[0], "ra-string"],
+    [f.series[1], "ra-token"],
+    [f.series[2], "gold"],
+  ] as const) {
+    assert.deepEqual(
+      s.points.map((p) => p.x),
+      [0, 4, 8],
+    );
     for (const p of s.points) {
       const m = metricsAt(a, v, p.x as number)!;
       assert.equal(p.y, m.accuracy.value);
@@ -74,7 +111,11 @@ test("figure 2: logistic regression on tau_PA's demos is the seed-level inferenc
   const f = points(a.figures[1]);
   const lr = f.series.find((s) => s.name === "logistic regression on pa-word's demos")!;
   assert.equal(lr.role, "baseline");
-  assert.deepEqual(lr.points.map((p) => p.x), [4, 8], "no baseline at k = 0 in these records");
+  assert.deepEqual(
+    lr.points.map((p) => p.x),
+    [4, 8],
+    "no baseline at k = 0 in these records",
+  );
   for (const p of lr.points) {
     const t = seriesVs(logregBySeed(metricsAt(a, "pa-word", p.x as number)!)!, 0.5)!;
     assert.equal(p.y, t.estimate);
@@ -101,7 +142,13 @@ test("figures 3 and 4: one point per random g (draw x seed), from the paired dra
   const n2 = (key: string) => (h2.numbers[key] as number).toFixed(2);
   assert.equal(stat("within-seed Pearson r").split(";")[0], `${n2("tau_g within-seed Pearson r")} (95% CI ${n2("tau_g Pearson r CI low")} to ${n2("tau_g Pearson r CI high")})`);
   assert.match(stat("within-seed Spearman rho"), /^-?\d\.\d\d \(95% CI -?\d\.\d\d to -?\d\.\d\d\); one-sided permutation p = /);
-  assert.equal(stat("ICL below least squares"), (() => { const c = h2.conditions.find((x) => x.id === "icl-below-linear")!; return `${c.status}: ${c.detail}`; })());
+  assert.equal(
+    stat("ICL below least squares"),
+    (() => {
+      const c = h2.conditions.find((x) => x.id === "icl-below-linear")!;
+      return `${c.status}: ${c.detail}`;
+    })(),
+  );
   assert.match(stat("tau_g-ICL (pooled draws)"), /95% CI .*8 seeds/);
   const means = points(f3, 1);
   assert.deepEqual(means.categories, ["in context (g-token)", "least squares (g-linear)"]);
@@ -110,10 +157,19 @@ test("figures 3 and 4: one point per random g (draw x seed), from the paired dra
   const f4 = a.figures[3];
   const bins = f4.panels[0] as BinsPanel;
   const sc4 = f4.panels[1] as ScatterPanel;
-  assert.deepEqual(sc4.points, v.points!.map((p) => ({ x: p.g, y: p.ra, draw: p.draw, seed: p.seed })));
-  assert.deepEqual(bins.bins, v.bins!.map((b) => ({ lo: b.lo, hi: b.hi, count: b.count, mean: b.meanRA })));
+  assert.deepEqual(
+    sc4.points,
+    v.points!.map((p) => ({ x: p.g, y: p.ra, draw: p.draw, seed: p.seed })),
+  );
+  assert.deepEqual(
+    bins.bins,
+    v.bins!.map((b) => ({ lo: b.lo, hi: b.hi, count: b.count, mean: b.meanRA })),
+  );
   assert.equal(v.numbers["tau_RA"], "ra-token", "the study's token draws");
-  assert.deepEqual(groupRuns(f4.runs).map((g) => g.label), ["ra-token#0..3", "g-token#0..3"]);
+  assert.deepEqual(
+    groupRuns(f4.runs).map((g) => g.label),
+    ["ra-token#0..3", "g-token#0..3"],
+  );
 });
 
 test("figures 5 and 6: natural vs random g at one k, and the chain over m, with intervals", () => {
@@ -122,12 +178,27 @@ test("figures 5 and 6: natural vs random g at one k, and the chain over m, with 
   assert.deepEqual(f5.categories, ["random (ra-string)", "synonym", "antonym", "keyword"]);
   const random = f5.series[0].points[0];
   assert.equal(random.y, metricsAt(a, "ra-string", 8)!.accuracy.value);
-  assert.deepEqual(f5.series[1].points.map((p) => [p.x, p.y]), ["ra-synonym", "ra-antonym", "ra-keyword"].map((v, i) => [["synonym", "antonym", "keyword"][i], metricsAt(a, v, 8)!.accuracy.value]));
-  assert.deepEqual(f5.refLines.map((r) => r.name), ["chance", "gold"]);
+  assert.deepEqual(
+    f5.series[1].points.map((p) => [p.x, p.y]),
+    ["ra-synonym", "ra-antonym", "ra-keyword"].map((v, i) => [["synonym", "antonym", "keyword"][i], metricsAt(a, v, 8)!.accuracy.value]),
+  );
+  assert.deepEqual(
+    f5.refLines.map((r) => r.name),
+    ["chance", "gold"],
+  );
   const f6 = points(a.figures[5]);
-  assert.deepEqual(f6.series[0].points.map((p) => p.x), [1, 2, 3, 4, 5]);
-  assert.deepEqual(f6.series[0].points.map((p) => p.y), [1, 2, 3, 4, 5].map((m) => metricsAt(a, `ra-chain-${m}`, 8)!.accuracy.value));
-  assert.deepEqual(f6.refLines.map((r) => r.name), ["chance", "gold", "random (ra-string)"]);
+  assert.deepEqual(
+    f6.series[0].points.map((p) => p.x),
+    [1, 2, 3, 4, 5],
+  );
+  assert.deepEqual(
+    f6.series[0].points.map((p) => p.y),
+    [1, 2, 3, 4, 5].map((m) => metricsAt(a, `ra-chain-${m}`, 8)!.accuracy.value),
+  );
+  assert.deepEqual(
+    f6.refLines.map((r) => r.name),
+    ["chance", "gold", "random (ra-string)"],
+  );
 });
 
 test("missing runs: each figure says which variants to add, at which k", () => {
@@ -161,9 +232,15 @@ test("the SVG draws the figure's numbers: one mark per point, with its values in
     assert.equal(svg, figureSvg(f), "same input, same bytes");
     assert.doesNotMatch(svg, /\sstyle=/, "no inline style attributes (content security policies refuse them)");
     assert.match(svg, new RegExp(`^<svg [^>]*data-figure="${f.id}" data-status="complete"`));
-    const marks: Record<string, string>[] = [...svg.matchAll(/<(circle|rect) data-mark="(point|bin)"([^>]*)>/g)].map((m) => Object.fromEntries([...m[3].matchAll(/data-([a-z]+)="([^"]*)"/g)].map((x) => [x[1], unescape(x[2])])));
+    const marks: Record<string, string>[] = [...svg.matchAll(/<(circle|rect) data-mark="(point|bin)"([^>]*)>/g)].map((m) =>
+      Object.fromEntries([...m[3].matchAll(/data-([a-z]+)="([^"]*)"/g)].map((x) => [x[1], unescape(x[2])])),
+    );
     const expected: Record<string, string>[] = f.panels.flatMap((p): Record<string, string>[] =>
-      p.kind === "points" ? p.series.flatMap((s) => s.points.map((q) => ({ series: s.name, x: String(q.x), y: String(q.y) }))) : p.kind === "scatter" ? p.points.map((q) => ({ x: String(q.x), y: String(q.y), draw: String(q.draw), seed: String(q.seed) })) : p.bins.filter((b) => b.count > 0).map((b) => ({ y: String(b.mean), count: String(b.count) })),
+      p.kind === "points"
+        ? p.series.flatMap((s) => s.points.map((q) => ({ series: s.name, x: String(q.x), y: String(q.y) })))
+        : p.kind === "scatter"
+          ? p.points.map((q) => ({ x: String(q.x), y: String(q.y), draw: String(q.draw), seed: String(q.seed) }))
+          : p.bins.filter((b) => b.count > 0).map((b) => ({ y: String(b.mean), count: String(b.count) })),
     );
     assert.equal(marks.length, expected.length, `${f.id}: one mark per point`);
     expected.forEach((e, i) => {
@@ -188,10 +265,21 @@ test("the SVG escapes text and exposes every colour role to a page's CSS", () =>
 });
 
 test("runs behind a figure are grouped for display: draws as a range", () => {
-  assert.deepEqual(groupRuns([{ variant: "gold", k: 0 }, { variant: "gold", k: 8 }, { variant: "ra-token#0", k: 8 }, { variant: "ra-token#1", k: 8 }, { variant: "ra-token#2", k: 8 }, { variant: "g-token#0", k: 8 }, { variant: "g-token#5", k: 8 }]), [
-    { label: "gold", variant: "gold", k: [0, 8] },
-    { label: "ra-token#0..2", variant: "ra-token#0", k: [8] },
-    { label: "g-token#n (2 draws)", variant: "g-token#0", k: [8] },
-  ]);
+  assert.deepEqual(
+    groupRuns([
+      { variant: "gold", k: 0 },
+      { variant: "gold", k: 8 },
+      { variant: "ra-token#0", k: 8 },
+      { variant: "ra-token#1", k: 8 },
+      { variant: "ra-token#2", k: 8 },
+      { variant: "g-token#0", k: 8 },
+      { variant: "g-token#5", k: 8 },
+    ]),
+    [
+      { label: "gold", variant: "gold", k: [0, 8] },
+      { label: "ra-token#0..2", variant: "ra-token#0", k: [8] },
+      { label: "g-token#n (2 draws)", variant: "g-token#0", k: [8] },
+    ],
+  );
   assert.equal(runsText([{ variant: "ra-chain-1", k: 32 }]), "ra-chain-1 at k = 32");
 });

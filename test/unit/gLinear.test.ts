@@ -18,13 +18,22 @@ import { scoresCsv } from "../../src/core/results/csv";
 import type { ResultsFile } from "../../src/core/results/schema";
 import Papa from "papaparse";
 
-const close = (a: readonly number[], b: readonly number[], tol = 1e-9, what = "") =>
-  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) <= tol, `${what}[${i}]: ${v} vs ${b[i]}`));
+const close = (a: readonly number[], b: readonly number[], tol = 1e-9, what = "") => a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) <= tol, `${what}[${i}]: ${v} vs ${b[i]}`));
 
 test("least squares: closed forms (square, over- and under-determined, rank-deficient, k = 0)", () => {
   // Square and invertible: W = X^-1 Y, so the fit reproduces Y and predicts x X^-1 Y.
   // X = [[2, 1], [1, 1]], X^-1 = [[1, -1], [-1, 2]]; Y = [[3, 0], [1, 2]] -> W = X^-1 Y = [[2, -2], [-1, 4]].
-  const sq = fitMinNormLeastSquares([[2, 1], [1, 1]], [[3, 0], [1, 2]], 2);
+  const sq = fitMinNormLeastSquares(
+    [
+      [2, 1],
+      [1, 1],
+    ],
+    [
+      [3, 0],
+      [1, 2],
+    ],
+    2,
+  );
   close(sq.predict([2, 1]), [3, 0], 1e-12, "row 0");
   close(sq.predict([1, 0]), [2, -2], 1e-12, "e1 W");
   close(sq.predict([0, 1]), [-1, 4], 1e-12, "e2 W");
@@ -32,7 +41,16 @@ test("least squares: closed forms (square, over- and under-determined, rank-defi
   const xs = [1, 2, 3, 4];
   const ys = [2.1, 3.9, 6.2, 7.8];
   const w = xs.reduce((s, x, i) => s + x * ys[i], 0) / xs.reduce((s, x) => s + x * x, 0);
-  close(fitMinNormLeastSquares(xs.map((x) => [x]), ys.map((y) => [y]), 1).predict([10]), [10 * w], 1e-12, "slope");
+  close(
+    fitMinNormLeastSquares(
+      xs.map((x) => [x]),
+      ys.map((y) => [y]),
+      1,
+    ).predict([10]),
+    [10 * w],
+    1e-12,
+    "slope",
+  );
   // Under-determined (k = 1 < D = 2): W = X^T (X X^T)^-1 Y. X = [[1, 1]], Y = [[2, 0]] ->
   // W = [[1, 0], [1, 0]]: the demo is fitted exactly, the orthogonal direction [1, -1] maps to 0.
   const under = fitMinNormLeastSquares([[1, 1]], [[2, 0]], 2);
@@ -40,17 +58,62 @@ test("least squares: closed forms (square, over- and under-determined, rank-defi
   close(under.predict([1, 0]), [1, 0], 1e-12, "e1");
   close(under.predict([1, -1]), [0, 0], 1e-12, "orthogonal");
   // Rank-deficient (the same prompt twice with the same response, as repeated label words are): as if once.
-  const dup = fitMinNormLeastSquares([[1, 1], [1, 1]], [[2, 0], [2, 0]], 2);
+  const dup = fitMinNormLeastSquares(
+    [
+      [1, 1],
+      [1, 1],
+    ],
+    [
+      [2, 0],
+      [2, 0],
+    ],
+    2,
+  );
   close(dup.predict([1, 0]), [1, 0], 1e-12, "duplicate rows");
   // Inconsistent duplicates: the least-squares answer is their mean.
-  close(fitMinNormLeastSquares([[1, 0], [1, 0]], [[1, 0], [3, 0]], 2).predict([1, 0]), [2, 0], 1e-12, "mean");
+  close(
+    fitMinNormLeastSquares(
+      [
+        [1, 0],
+        [1, 0],
+      ],
+      [
+        [1, 0],
+        [3, 0],
+      ],
+      2,
+    ).predict([1, 0]),
+    [2, 0],
+    1e-12,
+    "mean",
+  );
   // k = 0: W = 0.
   assert.deepEqual(fitMinNormLeastSquares([], [], 3).predict([1, 2, 3]), [0, 0, 0]);
   assert.throws(() => fitMinNormLeastSquares([[1, 2]], [[1]], 2), /response row 0 has 1 values, expected 2/);
   assert.throws(() => sq.predict([1]), /a prompt of 1 values/);
   // Deterministic: the same input gives bit-identical output.
-  const a = fitMinNormLeastSquares([[0.3, 0.1, 0.7], [0.2, 0.9, 0.4]], [[1, 2, 3], [4, 5, 6]], 3).predict([0.5, 0.5, 0.5]);
-  const b = fitMinNormLeastSquares([[0.3, 0.1, 0.7], [0.2, 0.9, 0.4]], [[1, 2, 3], [4, 5, 6]], 3).predict([0.5, 0.5, 0.5]);
+  const a = fitMinNormLeastSquares(
+    [
+      [0.3, 0.1, 0.7],
+      [0.2, 0.9, 0.4],
+    ],
+    [
+      [1, 2, 3],
+      [4, 5, 6],
+    ],
+    3,
+  ).predict([0.5, 0.5, 0.5]);
+  const b = fitMinNormLeastSquares(
+    [
+      [0.3, 0.1, 0.7],
+      [0.2, 0.9, 0.4],
+    ],
+    [
+      [1, 2, 3],
+      [4, 5, 6],
+    ],
+    3,
+  ).predict([0.5, 0.5, 0.5]);
   assert.deepEqual(a, b);
 });
 
@@ -62,7 +125,12 @@ function table(n: number, d: number, seed: number): number[][] {
 
 /** Accuracy of g-linear: demos (p index -> r index), queries (p index), candidates = all responses. */
 function accuracy(P: number[][], R: number[][], g: (p: number) => number, demoPs: number[], queryPs: number[]): number {
-  const scores = gLinearScores(demoPs.map((p) => ({ x: P[p], y: R[g(p)] })), queryPs.map((p) => P[p]), R, P[0].length);
+  const scores = gLinearScores(
+    demoPs.map((p) => ({ x: P[p], y: R[g(p)] })),
+    queryPs.map((p) => P[p]),
+    R,
+    P[0].length,
+  );
   return queryPs.filter((p, i) => uniqueArgmax(scores[i]) === g(p)).length / queryPs.length;
 }
 
@@ -73,8 +141,14 @@ test("g-linear is 100% where g is exactly linear, also for prompts not among the
   const R = P.map((p) => A[0].map((_, j) => p.reduce((s, v, i) => s + v * A[i][j], 0)));
   const demos = Array.from({ length: 12 }, (_, i) => i); // k = 12 >= D: the demos span the space
   const unseen = Array.from({ length: 28 }, (_, i) => 12 + i);
-  assert.equal(accuracy(P, R, (p) => p, demos, unseen), 1);
-  assert.equal(accuracy(P, R, (p) => p, demos, demos), 1);
+  assert.equal(
+    accuracy(P, R, (p) => p, demos, unseen),
+    1,
+  );
+  assert.equal(
+    accuracy(P, R, (p) => p, demos, demos),
+    1,
+  );
 });
 
 test("g-linear is 100% for any g when every query's prompt occurs in the demos and k <= D (interpolation)", () => {
@@ -86,7 +160,17 @@ test("g-linear is 100% for any g when every query's prompt occurs in the demos a
     const gOf = P.map(() => intBelow(r, R.length)); // a random g, not injective, not linear
     // k = 16 = D demos over the 10 prompts (some repeated), queries: each prompt.
     const demos = Array.from({ length: 16 }, (_, i) => i % 10);
-    assert.equal(accuracy(P, R, (p) => gOf[p], demos, Array.from({ length: 10 }, (_, i) => i)), 1, `seed ${seed}`);
+    assert.equal(
+      accuracy(
+        P,
+        R,
+        (p) => gOf[p],
+        demos,
+        Array.from({ length: 10 }, (_, i) => i),
+      ),
+      1,
+      `seed ${seed}`,
+    );
   }
 });
 
@@ -106,7 +190,18 @@ test("g-linear is near chance for a random g on prompts that never occur in the 
 
 test("cosine, not dot product: a larger wrong candidate does not win an exact interpolation", () => {
   // Prompt e1 -> response [1, 0]; the other candidate [3, 1] has a larger dot product with it (3 > 1).
-  const s = gLinearScores([{ x: [1, 0], y: [1, 0] }, { x: [0, 1], y: [3, 1] }], [[1, 0]], [[1, 0], [3, 1]], 2)[0];
+  const s = gLinearScores(
+    [
+      { x: [1, 0], y: [1, 0] },
+      { x: [0, 1], y: [3, 1] },
+    ],
+    [[1, 0]],
+    [
+      [1, 0],
+      [3, 1],
+    ],
+    2,
+  )[0];
   assert.ok(s[0] > s[1]);
   assert.equal(cosine([0, 0], [1, 2]), 0);
   // Label scores: score = cosine; prob = softmax of the scores; logProb = log(prob); ranks as usual.
@@ -117,8 +212,22 @@ test("cosine, not dot product: a larger wrong candidate does not win an exact in
   assert.equal(goldRankOf(ls, "a"), 1);
   assert.equal(goldRankOf(ls, "b"), 2);
   // k = 0: a zero prediction ties every candidate: no prediction (the project's tie rule).
-  const zero = linearLabelScores(["a", "b"], gLinearScores([], [[1, 0]], [[1, 0], [0, 1]], 2)[0]);
-  assert.deepEqual(zero.map((l) => l.score), [0, 0]);
+  const zero = linearLabelScores(
+    ["a", "b"],
+    gLinearScores(
+      [],
+      [[1, 0]],
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      2,
+    )[0],
+  );
+  assert.deepEqual(
+    zero.map((l) => l.score),
+    [0, 0],
+  );
   assert.deepEqual(decideLabels(zero), { predicted: "", tied: ["a", "b"] });
 });
 
@@ -130,7 +239,10 @@ const VOCAB: VocabEntry[] = [
   { id: 1, text: "<s>", type: "control" },
   { id: 2, text: "<0x0A>", type: "byte" },
   { id: 3, text: ":", type: "normal" },
-  ...WORDS.flatMap((w, i) => [{ id: 4 + 2 * i, text: W + w, type: "normal" as const }, { id: 5 + 2 * i, text: w, type: "normal" as const }]),
+  ...WORDS.flatMap((w, i) => [
+    { id: 4 + 2 * i, text: W + w, type: "normal" as const },
+    { id: 5 + 2 * i, text: w, type: "normal" as const },
+  ]),
   { id: 100, text: W + "neg", type: "normal" },
   { id: 101, text: "ative", type: "normal" },
 ];
@@ -141,10 +253,25 @@ function tokenize(text: string): number[] {
   let start = true;
   for (const part of text.split(/(\n|:| )/)) {
     if (part === "") continue;
-    if (part === "\n") { out.push(2); start = false; continue; }
-    if (part === ":") { out.push(3); start = false; continue; }
-    if (part === " ") { start = true; continue; }
-    if (part === "negative2") { out.push(100, 101); start = false; continue; }
+    if (part === "\n") {
+      out.push(2);
+      start = false;
+      continue;
+    }
+    if (part === ":") {
+      out.push(3);
+      start = false;
+      continue;
+    }
+    if (part === " ") {
+      start = true;
+      continue;
+    }
+    if (part === "negative2") {
+      out.push(100, 101);
+      start = false;
+      continue;
+    }
     out.push(BY_TEXT.get((start ? W : "") + part) ?? 0);
     start = false;
   }
@@ -172,7 +299,10 @@ test("g-linear#n: g-token#n's pairs (same g), with the token ids to embed; sever
   const split = createVariant("g-linear", ctx(1, ["neg", "pos"], { neg: "negative2", pos: "positive" }));
   assert.deepEqual(split.linear!.inputTokens.negative2, [100, 101]);
   assert.match(split.mapping.warnings.join(), /'negative2' is 2 tokens in context \(" neg", "ative"\); g-linear represents it by the mean of their embeddings/);
-  assert.throws(() => createVariant("g-linear", { ...ctx(1), settings: { ...SETTINGS, template: "{label}" } }), (e: unknown) => e instanceof VariantError && /needs an \{input\} placeholder/.test(e.message));
+  assert.throws(
+    () => createVariant("g-linear", { ...ctx(1), settings: { ...SETTINGS, template: "{label}" } }),
+    (e: unknown) => e instanceof VariantError && /needs an \{input\} placeholder/.test(e.message),
+  );
   assert.throws(() => createVariant("g-linear", { seed: 1, classes: ["a", "b"] }), /needs the model's tokenizer/);
 });
 
@@ -184,27 +314,48 @@ test("linearGroupScores: a demo set of the variant, scored from an embedding tab
   // Every class among the demos: interpolation, so every query is right.
   const demos = lin.demos([ex("negative", 0), ex("positive", 1), ex("neutral", 2), ex("positive", 3)]);
   const queries = ["negative", "neutral", "positive"].map((c, i) => lin.query(ex(c, 10 + i)));
-  const scored = linearGroupScores(lin.linear!, demos, queries.map((q) => q.input), lin.labelSpace, embed);
+  const scored = linearGroupScores(
+    lin.linear!,
+    demos,
+    queries.map((q) => q.input),
+    lin.labelSpace,
+    embed,
+  );
   scored.forEach((labels, i) => {
-    assert.deepEqual(labels.map((l) => l.label), lin.labelSpace);
+    assert.deepEqual(
+      labels.map((l) => l.label),
+      lin.labelSpace,
+    );
     assert.equal(decideLabels(labels).predicted, queries[i].gold);
     assert.ok(Math.abs(labels.find((l) => l.label === queries[i].gold)!.score! - 1) < 1e-9, "an interpolated prompt predicts its response exactly");
   });
   // Deterministic: the same demo set gives bit-identical scores.
-  assert.deepEqual(linearGroupScores(lin.linear!, demos, queries.map((q) => q.input), lin.labelSpace, embed), scored);
+  assert.deepEqual(
+    linearGroupScores(
+      lin.linear!,
+      demos,
+      queries.map((q) => q.input),
+      lin.labelSpace,
+      embed,
+    ),
+    scored,
+  );
 });
 
 test("g-linear records in the results views: accuracy as usual, its cosine in the CSV, no gold log-prob", () => {
   const group = { id: "g-linear|k2|s1", variant: "g-linear", k: 2, seed: 1, demoIndices: [0, 1], queries: [2, 3], calibrationInputs: [] };
   const item = (q: number, gold: string) => ({ id: `x${q}`, kind: "query" as const, queryIndex: q, input: "negative", gold, prefix: "", query: "", labelSep: " ", labels: ["foo", "bar"], demos: [] });
-  const records = [
-    toQueryRecord(group, item(2, "foo"), linearLabelScores(["foo", "bar"], [0.8, 0.2]), []),
-    toQueryRecord(group, item(3, "bar"), linearLabelScores(["foo", "bar"], [0.6, 0.1]), []),
-  ];
-  assert.deepEqual(records.map((r) => r.predicted), ["foo", "foo"]);
+  const records = [toQueryRecord(group, item(2, "foo"), linearLabelScores(["foo", "bar"], [0.8, 0.2]), []), toQueryRecord(group, item(3, "bar"), linearLabelScores(["foo", "bar"], [0.6, 0.1]), [])];
+  assert.deepEqual(
+    records.map((r) => r.predicted),
+    ["foo", "foo"],
+  );
   const m = aggregate(records)[0];
   assert.equal(m.accuracy.value, 0.5);
   assert.ok(Number.isNaN(m.meanGoldLogProb), "a cosine normalisation is not a log-probability");
   const rows = Papa.parse<Record<string, string>>(scoresCsv({ records } as unknown as ResultsFile), { header: true }).data.filter((r) => r.variant);
-  assert.deepEqual(rows.map((r) => Number(r.score)), [0.8, 0.2, 0.6, 0.1]);
+  assert.deepEqual(
+    rows.map((r) => Number(r.score)),
+    [0.8, 0.2, 0.6, 0.1],
+  );
 });

@@ -2,27 +2,69 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  dequantize, encodeGguf, encodeQ8_0, f16ToFloat32, float32ToF16, GgufValueType, kv, llamaTensorShapes,
-  Q8_0_BLOCK_BYTES, randomLlamaSpec, smolLm135mShape, syntheticVocab, tensorByteSize, TokenType, wordVocab,
+  dequantize,
+  encodeGguf,
+  encodeQ8_0,
+  f16ToFloat32,
+  float32ToF16,
+  GgufValueType,
+  kv,
+  llamaTensorShapes,
+  Q8_0_BLOCK_BYTES,
+  randomLlamaSpec,
+  smolLm135mShape,
+  syntheticVocab,
+  tensorByteSize,
+  TokenType,
+  wordVocab,
 } from "../../src/gguf";
 
 /** A minimal independent GGUF reader, enough to check what the writer put where. */
 function readGguf(buf: Buffer) {
   let p = 0;
-  const u32 = () => { const v = buf.readUInt32LE(p); p += 4; return v; };
-  const u64 = () => { const v = Number(buf.readBigUInt64LE(p)); p += 8; return v; };
-  const str = () => { const n = u64(); const s = buf.toString("utf8", p, p + n); p += n; return s; };
+  const u32 = () => {
+    const v = buf.readUInt32LE(p);
+    p += 4;
+    return v;
+  };
+  const u64 = () => {
+    const v = Number(buf.readBigUInt64LE(p));
+    p += 8;
+    return v;
+  };
+  const str = () => {
+    const n = u64();
+    const s = buf.toString("utf8", p, p + n);
+    p += n;
+    return s;
+  };
   const scalar = (t: number): unknown => {
     switch (t) {
-      case 4: return u32();
-      case 5: { const v = buf.readInt32LE(p); p += 4; return v; }
-      case 6: { const v = buf.readFloatLE(p); p += 4; return v; }
-      case 7: { const v = buf.readUInt8(p) !== 0; p += 1; return v; }
-      case 8: return str();
-      default: throw new Error(`type ${t} not handled by the test reader`);
+      case 4:
+        return u32();
+      case 5: {
+        const v = buf.readInt32LE(p);
+        p += 4;
+        return v;
+      }
+      case 6: {
+        const v = buf.readFloatLE(p);
+        p += 4;
+        return v;
+      }
+      case 7: {
+        const v = buf.readUInt8(p) !== 0;
+        p += 1;
+        return v;
+      }
+      case 8:
+        return str();
+      default:
+        throw new Error(`type ${t} not handled by the test reader`);
     }
   };
-  const magic = buf.toString("latin1", 0, 4); p = 4;
+  const magic = buf.toString("latin1", 0, 4);
+  p = 4;
   const version = u32();
   const nTensors = u64();
   const nKv = u64();
@@ -31,8 +73,12 @@ function readGguf(buf: Buffer) {
     const key = str();
     const t = u32();
     if (t === 9) {
-      const it = u32(); const n = u64();
-      meta.set(key, Array.from({ length: n }, () => scalar(it)));
+      const it = u32();
+      const n = u64();
+      meta.set(
+        key,
+        Array.from({ length: n }, () => scalar(it)),
+      );
     } else meta.set(key, scalar(t));
   }
   const tensors = Array.from({ length: nTensors }, () => {
@@ -49,7 +95,10 @@ test("header: magic, version 3, counts, typed metadata and tensor infos", () => 
   const data = new Float32Array([1, 2, 3, 4, 5, 6]);
   const buf = encodeGguf({
     metadata: [kv.str("general.architecture", "llama"), kv.u32("a.u32", 7), kv.f32("a.f32", 0.5), kv.bool("a.b", true), kv.strs("a.arr", ["x", "yz"])],
-    tensors: [{ name: "t0", dims: [3, 2], type: "F32", data }, { name: "t1", dims: [5], type: "F32", data: new Float32Array(5).fill(2) }],
+    tensors: [
+      { name: "t0", dims: [3, 2], type: "F32", data },
+      { name: "t1", dims: [5], type: "F32", data: new Float32Array(5).fill(2) },
+    ],
   });
   const r = readGguf(buf);
   assert.equal(r.magic, "GGUF");
@@ -61,9 +110,18 @@ test("header: magic, version 3, counts, typed metadata and tensor infos", () => 
   assert.equal(r.meta.get("a.f32"), 0.5);
   assert.equal(r.meta.get("a.b"), true);
   assert.deepEqual(r.meta.get("a.arr"), ["x", "yz"]);
-  assert.deepEqual(r.tensors.map((t) => [t.name, t.dims, t.type]), [["t0", [3, 2], 0], ["t1", [5], 0]]);
+  assert.deepEqual(
+    r.tensors.map((t) => [t.name, t.dims, t.type]),
+    [
+      ["t0", [3, 2], 0],
+      ["t1", [5], 0],
+    ],
+  );
   // Offsets are relative to the aligned data start and aligned themselves: 24 bytes -> next at 32.
-  assert.deepEqual(r.tensors.map((t) => t.offset), [0, 32]);
+  assert.deepEqual(
+    r.tensors.map((t) => t.offset),
+    [0, 32],
+  );
   assert.equal(r.dataStart % 32, 0);
   assert.deepEqual(Array.from(new Float32Array(buf.buffer.slice(buf.byteOffset + r.dataStart, buf.byteOffset + r.dataStart + 24))), [1, 2, 3, 4, 5, 6]);
   // Padding between the two tensors is zero, and the file ends aligned.
@@ -73,10 +131,20 @@ test("header: magic, version 3, counts, typed metadata and tensor infos", () => 
 });
 
 test("a non-default alignment is written as general.alignment and honoured", () => {
-  const buf = encodeGguf({ metadata: [], alignment: 64, tensors: [{ name: "a", dims: [3], type: "F32", data: new Float32Array(3) }, { name: "b", dims: [3], type: "F32", data: new Float32Array(3) }] });
+  const buf = encodeGguf({
+    metadata: [],
+    alignment: 64,
+    tensors: [
+      { name: "a", dims: [3], type: "F32", data: new Float32Array(3) },
+      { name: "b", dims: [3], type: "F32", data: new Float32Array(3) },
+    ],
+  });
   const r = readGguf(buf);
   assert.equal(r.meta.get("general.alignment"), 64);
-  assert.deepEqual(r.tensors.map((t) => t.offset), [0, 64]);
+  assert.deepEqual(
+    r.tensors.map((t) => t.offset),
+    [0, 64],
+  );
 });
 
 test("bad specs are rejected with the tensor or key named", () => {
@@ -159,8 +227,17 @@ test("randomLlamaSpec: required llama keys, tensor shapes, deterministic weights
   assert.ok(a.equals(b), "same seed must give the same bytes");
   assert.ok(!a.equals(encodeGguf(randomLlamaSpec({ ...opts, seed: 6 }))));
   const r = readGguf(a);
-  for (const key of ["llama.context_length", "llama.embedding_length", "llama.block_count", "llama.feed_forward_length",
-    "llama.attention.head_count", "llama.attention.layer_norm_rms_epsilon", "tokenizer.ggml.model", "tokenizer.ggml.tokens", "tokenizer.ggml.token_type"]) {
+  for (const key of [
+    "llama.context_length",
+    "llama.embedding_length",
+    "llama.block_count",
+    "llama.feed_forward_length",
+    "llama.attention.head_count",
+    "llama.attention.layer_norm_rms_epsilon",
+    "tokenizer.ggml.model",
+    "tokenizer.ggml.tokens",
+    "tokenizer.ggml.token_type",
+  ]) {
     assert.ok(r.meta.has(key), `missing ${key}`);
   }
   assert.equal((r.meta.get("tokenizer.ggml.tokens") as string[]).length, 400);

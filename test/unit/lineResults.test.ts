@@ -8,7 +8,9 @@ import { makeRecords } from "../support/extensionFixtures";
 
 const TEXT = [
   JSON.stringify({ "icl-probe": 1, template: "Review: {input}\nSentiment: {label}", labels: ["negative", "positive"], k: [0, 2], seeds: [1, 2], queries: 3, variants: ["gold"] }),
-  ...["great fun", "dull and slow", "a joy", "boring mess", "lovely work", "awful acting", "bright and warm", "tedious plot"].map((input, i) => JSON.stringify({ input, label: i % 2 === 0 ? "positive" : "negative" })),
+  ...["great fun", "dull and slow", "a joy", "boring mess", "lovely work", "awful acting", "bright and warm", "tedious plot"].map((input, i) =>
+    JSON.stringify({ input, label: i % 2 === 0 ? "positive" : "negative" }),
+  ),
 ].join("\n");
 
 test("one seed: the mark, the prediction and its p; the variant and k are named", () => {
@@ -17,7 +19,11 @@ test("one seed: the mark, the prediction and its p; the variant and k are named"
   assert.equal(defaultK(records, "gold"), 2);
   const lines = lineResults(file, records, "gold", 2);
   assert.equal(lines.length, 3);
-  assert.deepEqual(lines.map((l) => l.line), [1, 2, 3], "example i is on 0-based line i + 1 (header on line 0)");
+  assert.deepEqual(
+    lines.map((l) => l.line),
+    [1, 2, 3],
+    "example i is on 0-based line i + 1 (header on line 0)",
+  );
   for (const l of lines) {
     const r = records[l.seeds[0].key];
     assert.equal(r.variant, "gold");
@@ -40,12 +46,17 @@ test("several seeds: ✓ only when all are right, ✗ when none is, ◐ otherwis
   assert.equal(byLine.get(3)!.mark, "mixed");
   assert.match(byLine.get(3)!.text, /^gold, k=2: ◐ 1 of 2 seeds right/);
   assert.ok(!/✓/.test(byLine.get(2)!.text), "no check mark for 0 of 2 right");
-  assert.deepEqual(byLine.get(3)!.seeds.map((s) => s.seed), [1, 2]);
+  assert.deepEqual(
+    byLine.get(3)!.seeds.map((s) => s.seed),
+    [1, 2],
+  );
 });
 
 test("a tie reads as a tie; the hover links each seed's record to the results panel", () => {
   const file = parseDemoFile(TEXT, "/w/s.icl.jsonl");
-  const records = makeRecords({ variants: ["gold"], ks: [2], seeds: [1], queries: 3, labels: ["negative", "positive"], correct: () => true }).map((r, i) => (i === 0 ? { ...r, predicted: "", tied: ["negative", "positive"] } : r));
+  const records = makeRecords({ variants: ["gold"], ks: [2], seeds: [1], queries: 3, labels: ["negative", "positive"], correct: () => true }).map((r, i) =>
+    i === 0 ? { ...r, predicted: "", tied: ["negative", "positive"] } : r,
+  );
   const l = lineResults(file, records, "gold", 2)[0];
   assert.equal(l.text, "gold, k=2: ✗ tie (negative, positive)");
   const md = lineHover(l, "s/2026", "gold", 2);

@@ -11,7 +11,9 @@ const root = join(__dirname, "..", "..", "..");
 test("package-lock.json has an entry for every node-llama-cpp platform package (npm ci needs them)", () => {
   const r = spawnSync(process.execPath, [join(root, "scripts", "lock-platform-packages.mjs"), "--check"], { encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
-  const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8")) as { packages: Record<string, { version?: string; optional?: boolean; os?: string[]; cpu?: string[]; optionalDependencies?: Record<string, string> }> };
+  const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8")) as {
+    packages: Record<string, { version?: string; optional?: boolean; os?: string[]; cpu?: string[]; optionalDependencies?: Record<string, string> }>;
+  };
   const nlc = lock.packages["node_modules/node-llama-cpp"];
   const names = Object.keys(nlc.optionalDependencies ?? {});
   assert.ok(names.length >= 10, `node-llama-cpp lists ${names.length} platform packages`);

@@ -49,7 +49,10 @@ test("the panel's confusion for many classes is the top confusions, not the matr
   assert.ok(JSON.stringify(v).length < 2000);
   // Small label sets keep the matrix.
   const small = confusionView(analyseRun(fixtureResults()), "gold", 4);
-  assert.deepEqual(small.matrix, [[3, 1], [0, 4]]);
+  assert.deepEqual(small.matrix, [
+    [3, 1],
+    [0, 4],
+  ]);
   assert.equal(small.top, undefined);
 });
 
@@ -60,13 +63,35 @@ test("aggregation is linear in the classes: no dense matrix unless asked; macro-
   const gold = r.records.map((x) => x.gold);
   const pred = r.records.map((x) => x.predicted);
   const idx = new Map(labels.map((l, i) => [l, i]));
-  assert.equal(macroF1FromIndices(L, gold.map((g) => idx.get(g)!), pred.map((p) => idx.get(p)!)), macroF1FromConfusion(confusionMatrix(gold, pred, labels)));
+  assert.equal(
+    macroF1FromIndices(
+      L,
+      gold.map((g) => idx.get(g)!),
+      pred.map((p) => idx.get(p)!),
+    ),
+    macroF1FromConfusion(confusionMatrix(gold, pred, labels)),
+  );
   assert.equal(m.macroF1.value, macroF1FromConfusion(confusionMatrix(gold, pred, labels)));
   // Still there when read (small files, tests).
   const small = aggregate(fixtureResults().records).find((x) => x.variant === "gold" && x.k === 4)!;
-  assert.deepEqual(small.confusion.counts, [[3, 1], [0, 4]]);
+  assert.deepEqual(small.confusion.counts, [
+    [3, 1],
+    [0, 4],
+  ]);
   // classTables agrees with the dense matrix on a small case.
-  const t = classTables(fixtureResults().records.filter((x) => x.variant === "gold" && x.k === 4), ["negative", "positive"]);
-  assert.deepEqual(t.pairs.map((p) => [p.gold, p.predicted, p.count]), [["negative", "positive", 1]]);
-  assert.deepEqual(t.rows.map((x) => [x.label, x.n, x.correct]), [["negative", 4, 3], ["positive", 4, 4]]);
+  const t = classTables(
+    fixtureResults().records.filter((x) => x.variant === "gold" && x.k === 4),
+    ["negative", "positive"],
+  );
+  assert.deepEqual(
+    t.pairs.map((p) => [p.gold, p.predicted, p.count]),
+    [["negative", "positive", 1]],
+  );
+  assert.deepEqual(
+    t.rows.map((x) => [x.label, x.n, x.correct]),
+    [
+      ["negative", 4, 3],
+      ["positive", 4, 4],
+    ],
+  );
 });

@@ -10,7 +10,15 @@ let qi = 0;
 function rec(variant: string, k: number, seed: number, gold: string, predicted: string, extra: Partial<QueryRecord> = {}, labels = ["neg", "pos"]): QueryRecord {
   const ok = gold === predicted;
   return {
-    variant, k, seed, queryIndex: qi, demoIndices: [], input: `x${qi++}`, gold, predicted, goldRank: ok ? 1 : 2,
+    variant,
+    k,
+    seed,
+    queryIndex: qi,
+    demoIndices: [],
+    input: `x${qi++}`,
+    gold,
+    predicted,
+    goldRank: ok ? 1 : 2,
     labels: labels.map((l) => ({ label: l, logProb: l === gold ? (ok ? -0.5 : -1.5) : -1, meanLogProb: 0, firstTokenLogProb: 0, tokens: 1, prob: 0.5 })),
     ...extra,
   };
@@ -18,9 +26,15 @@ function rec(variant: string, k: number, seed: number, gold: string, predicted: 
 
 const goldRecords = (): QueryRecord[] => [
   // seed 1: 3 of 4 correct
-  rec("gold", 4, 1, "neg", "neg"), rec("gold", 4, 1, "neg", "neg"), rec("gold", 4, 1, "pos", "pos"), rec("gold", 4, 1, "pos", "neg"),
+  rec("gold", 4, 1, "neg", "neg"),
+  rec("gold", 4, 1, "neg", "neg"),
+  rec("gold", 4, 1, "pos", "pos"),
+  rec("gold", 4, 1, "pos", "neg"),
   // seed 2: 2 of 4 correct
-  rec("gold", 4, 2, "neg", "pos"), rec("gold", 4, 2, "neg", "neg"), rec("gold", 4, 2, "pos", "pos"), rec("gold", 4, 2, "pos", "neg"),
+  rec("gold", 4, 2, "neg", "pos"),
+  rec("gold", 4, 2, "neg", "neg"),
+  rec("gold", 4, 2, "pos", "pos"),
+  rec("gold", 4, 2, "pos", "neg"),
 ];
 
 test("accuracy (sign-flip over seeds), macro-F1, ranks, shares, confusion by hand", () => {
@@ -103,7 +117,10 @@ test("ordering, calibrated, goldAlt, 3-label chance and baselines", () => {
       { variant: "other", k: 4, seed: 1, n: 4, majorityCorrect: 0, logregCorrect: 0 },
     ],
   });
-  assert.deepEqual(ms.map((m) => `${m.variant}@${m.k}`), ["flipped@0", "flipped@8", "gold@4"]);
+  assert.deepEqual(
+    ms.map((m) => `${m.variant}@${m.k}`),
+    ["flipped@0", "flipped@8", "gold@4"],
+  );
   const f8 = ms[1];
   assert.equal(f8.chance, 1 / 3);
   assert.deepEqual(f8.labels, labels3);
@@ -120,7 +137,10 @@ test("ordering, calibrated, goldAlt, 3-label chance and baselines", () => {
   assert.equal(b.n, 8);
   assert.equal(b.majority, 0.5);
   assert.equal(b.logreg, 7 / 8);
-  assert.deepEqual(b.perSeed.map((s) => s.logreg), [0.75, 1]);
+  assert.deepEqual(
+    b.perSeed.map((s) => s.logreg),
+    [0.75, 1],
+  );
   assert.equal(ms[0].baselines, undefined);
 });
 
@@ -144,18 +164,29 @@ test("20,000 records aggregate (linear pass; correctness at scale)", () => {
     records.push(rec(`v${i % 5}`, [0, 4, 8, 16][i % 4], i % 10, gold, predicted, {}, labels));
   }
   const ms = aggregate(records);
-  assert.equal(ms.reduce((s, m) => s + m.n, 0), 20000);
+  assert.equal(
+    ms.reduce((s, m) => s + m.n, 0),
+    20000,
+  );
   const total = ms.reduce((s, m) => s + m.accuracy.correct, 0);
   assert.equal(total, 16000);
 });
 
 test("ties (no prediction) count as wrong, as misses of the gold in macro-F1, and as no label's share", () => {
   // One seed: neg->neg, pos->pos, neg->tie, pos->tie.
-  const recs = [rec("gold", 2, 1, "neg", "neg"), rec("gold", 2, 1, "pos", "pos"), rec("gold", 2, 1, "neg", "", { tied: ["neg", "pos"], goldRank: 2 }), rec("gold", 2, 1, "pos", "", { tied: ["neg", "pos"], goldRank: 2 })];
+  const recs = [
+    rec("gold", 2, 1, "neg", "neg"),
+    rec("gold", 2, 1, "pos", "pos"),
+    rec("gold", 2, 1, "neg", "", { tied: ["neg", "pos"], goldRank: 2 }),
+    rec("gold", 2, 1, "pos", "", { tied: ["neg", "pos"], goldRank: 2 }),
+  ];
   const [m] = aggregate(recs);
   assert.deepEqual(m.labels, ["neg", "pos"], "a tie is not a label");
   assert.equal(m.accuracy.correct, 2);
-  assert.deepEqual(m.confusion.counts, [[1, 0], [0, 1]]);
+  assert.deepEqual(m.confusion.counts, [
+    [1, 0],
+    [0, 1],
+  ]);
   assert.deepEqual(m.confusion.ties, [1, 1]);
   // Each class: TP 1, FP 0, FN 1 -> F1 2/3.
   close(m.macroF1.value, 2 / 3, 1e-12, "macro-F1 with ties as misses");

@@ -16,7 +16,10 @@ function setup(n: number, over: Partial<ProbeSettings> = {}) {
   const all: Partial<ProbeSettings> = { k: [0, 2, 4], seeds: [1, 2], queries: 6, selection: "fixed", balance: false, calibrate: false, variants: ["gold", "flipped", "ra-string"], ...over };
   // The demo-file validator checks k and queries itself; the planner must catch what it lets through.
   const file = parseDemoFile(demoText(n), "t.icl.jsonl", { ...all, k: all.k!.filter((k) => k < n), queries: Math.min(all.queries!, n - 1) });
-  assert.deepEqual(file.problems.filter((p) => p.severity === "error"), []);
+  assert.deepEqual(
+    file.problems.filter((p) => p.severity === "error"),
+    [],
+  );
   const settings: ProbeSettings = { ...file.settings, ...all };
   return { file, settings };
 }
@@ -43,7 +46,10 @@ test("fixed selection: one group per variant x k x seed, demos shared across var
     assert.equal(g.demoIndices.length, g.k);
     assert.deepEqual(g.queries, plan.queryPools[g.seed]);
     const pool = new Set(plan.queryPools[g.seed]);
-    assert.ok(g.demoIndices.every((d) => !pool.has(d)), `${g.id}: a query is among the demos`);
+    assert.ok(
+      g.demoIndices.every((d) => !pool.has(d)),
+      `${g.id}: a query is among the demos`,
+    );
     const same = plan.groups.filter((h) => h.k === g.k && h.seed === g.seed);
     for (const h of same) assert.deepEqual(h.demoIndices, g.demoIndices, "every variant sees the same demos");
   }
@@ -109,7 +115,10 @@ test("--queries beyond the pool is capped (one rule with the parser's queries-ca
     for (const seed of settings.seeds) assert.equal(plan.queryPools[seed].length, 8);
   }
   const { file, settings } = setup(12, { queries: 10, k: [4] });
-  assert.throws(() => planExperiment({ file, settings: { ...settings, k: [12] } }), (e: unknown) => e instanceof PlanError && /12 examples are too few for k = 12/.test(e.message) && /k values up to 11/.test(e.hint));
+  assert.throws(
+    () => planExperiment({ file, settings: { ...settings, k: [12] } }),
+    (e: unknown) => e instanceof PlanError && /12 examples are too few for k = 12/.test(e.message) && /k values up to 11/.test(e.hint),
+  );
   assert.throws(() => planExperiment({ file, settings: { ...settings, variants: [] } }), PlanError);
 });
 

@@ -30,7 +30,10 @@ test("a run's phases reach every listener in order; progress after the cancel is
   st.cancelling();
   assert.equal(st.current.phase, "idle", "nothing moves after the end");
   assert.deepEqual(a, ["preparing", "preparing", "running", "running", "cancelling", "idle"]);
-  assert.deepEqual(b.map((s) => isBusy(s)), [true, true, true, true, true, false]);
+  assert.deepEqual(
+    b.map((s) => isBusy(s)),
+    [true, true, true, true, true, false],
+  );
 });
 
 test("a failed probe ends idle with its message; a refused one leaves no outcome; a broken listener does not stop the others", () => {

@@ -7,7 +7,15 @@ import { buildPrompt, renderDemo, renderPromptText, splitTemplate } from "../../
 const S = { template: "Review: {input}\nSentiment: {label}", separator: "\n\n", instruction: "" };
 
 test("prompt = demos joined by the separator + query up to {label}; the space before the label moves to labelSep", () => {
-  const p = buildPrompt(S, [{ input: "great", label: "positive" }, { input: "awful", label: "negative" }], "fine film", ["negative", "positive"]);
+  const p = buildPrompt(
+    S,
+    [
+      { input: "great", label: "positive" },
+      { input: "awful", label: "negative" },
+    ],
+    "fine film",
+    ["negative", "positive"],
+  );
   assert.equal(p.prefix, "Review: great\nSentiment: positive\n\nReview: awful\nSentiment: negative\n\n");
   assert.equal(p.query, "Review: fine film\nSentiment:");
   assert.equal(p.labelSep, " ");
@@ -66,7 +74,7 @@ test("format ablations: labels-only drops {input} lines, inputs-only drops {labe
 });
 
 test("property: the prompt never ends with whitespace and prompt + labelSep + label is the full demo text", () => {
-  const text = fc.string({ unit: fc.constantFrom("a", "b", " ", "\n", "\t", ":", "é") , maxLength: 12 });
+  const text = fc.string({ unit: fc.constantFrom("a", "b", " ", "\n", "\t", ":", "é"), maxLength: 12 });
   fc.assert(
     fc.property(text, text, text, fc.array(fc.record({ input: text, label: text }), { maxLength: 4 }), text, text, (pre, mid, sep, demos, q, instr) => {
       const template = `${pre}{input}${mid}{label}`;

@@ -10,8 +10,14 @@ import { prepareItem } from "../../src/engine/scorer";
 const status = (s: number, retryAfterMs?: number) => new RemoteHttpError("status", `HTTP ${s}`, s, retryAfterMs);
 
 test("what is retried: 408/429/5xx (not 501/505), timeouts, broken connections, malformed bodies", () => {
-  assert.deepEqual([429, 500, 502, 503, 504, 408].map((s) => retryReason(status(s))), ["429", "5xx", "5xx", "5xx", "5xx", "5xx"]);
-  assert.deepEqual([400, 401, 403, 404, 422, 501, 505].map((s) => retryReason(status(s))), new Array(7).fill(undefined));
+  assert.deepEqual(
+    [429, 500, 502, 503, 504, 408].map((s) => retryReason(status(s))),
+    ["429", "5xx", "5xx", "5xx", "5xx", "5xx"],
+  );
+  assert.deepEqual(
+    [400, 401, 403, 404, 422, 501, 505].map((s) => retryReason(status(s))),
+    new Array(7).fill(undefined),
+  );
   assert.equal(retryReason(new RemoteHttpError("timeout", "t")), "timeout");
   assert.equal(retryReason(new RemoteHttpError("connection", "c")), "connection");
   assert.equal(retryReason(new RemoteHttpError("malformed", "m")), "malformed");
@@ -21,13 +27,32 @@ test("what is retried: 408/429/5xx (not 501/505), timeouts, broken connections, 
 
 test("backoff doubles with equal jitter, is capped, and Retry-After is honoured", () => {
   const p = { attempts: 6, baseDelayMs: 100, maxDelayMs: 1000 };
-  assert.equal(retryDelayMs(p, 1, undefined, () => 0), 50);
-  assert.equal(retryDelayMs(p, 1, undefined, () => 0.999999), 99);
-  assert.equal(retryDelayMs(p, 3, undefined, () => 0), 200);
-  assert.equal(retryDelayMs(p, 10, undefined, () => 0), 500);
-  assert.equal(retryDelayMs(p, 1, 700, () => 0), 700);
+  assert.equal(
+    retryDelayMs(p, 1, undefined, () => 0),
+    50,
+  );
+  assert.equal(
+    retryDelayMs(p, 1, undefined, () => 0.999999),
+    99,
+  );
+  assert.equal(
+    retryDelayMs(p, 3, undefined, () => 0),
+    200,
+  );
+  assert.equal(
+    retryDelayMs(p, 10, undefined, () => 0),
+    500,
+  );
+  assert.equal(
+    retryDelayMs(p, 1, 700, () => 0),
+    700,
+  );
   assert.ok(retryDelayMs(p, 1, 700, () => 0.99) >= 700);
-  assert.equal(retryDelayMs(p, 1, 5000, () => 0), 1000, "a Retry-After beyond the cap waits the cap");
+  assert.equal(
+    retryDelayMs(p, 1, 5000, () => 0),
+    1000,
+    "a Retry-After beyond the cap waits the cap",
+  );
 });
 
 test("Retry-After: seconds or an HTTP date", () => {
@@ -104,7 +129,19 @@ test("the recording tokenizer fetches every text a computation needs in few roun
     rounds.push(texts.length);
     return texts.map(tokenizeText);
   }, 1);
-  const items = ["a", "b", "c"].map((q, i) => ({ id: q, prefix: "x: 1\ny: 2\n", query: `${q}:`, labelSep: " ", labels: ["1", "2"], demos: [{ start: 0, end: 4, labelStart: 3, label: "1" }, { start: 5, end: 9, labelStart: 8, label: "2" }], gold: "1", _i: i }));
+  const items = ["a", "b", "c"].map((q, i) => ({
+    id: q,
+    prefix: "x: 1\ny: 2\n",
+    query: `${q}:`,
+    labelSep: " ",
+    labels: ["1", "2"],
+    demos: [
+      { start: 0, end: 4, labelStart: 3, label: "1" },
+      { start: 5, end: 9, labelStart: 8, label: "2" },
+    ],
+    gold: "1",
+    _i: i,
+  }));
   const prepared = await tok.run((t) => items.map((it, i) => prepareItem(t, it, i)));
   const direct = items.map((it, i) => prepareItem({ bosToPrepend: 1, tokenize: tokenizeText }, it, i));
   assert.deepEqual(prepared, direct);

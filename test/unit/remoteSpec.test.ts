@@ -21,7 +21,10 @@ test("percent-encoded model names are decoded", () => {
 });
 
 test("credentials or a query in the URL are refused, pointing to the key's proper places", () => {
-  assert.throws(() => parseRemoteSpec("http://user:sk-123@h:8000/v1"), (e: unknown) => e instanceof RemoteSpecError && /ICL_PROBE_API_KEY/.test(e.hint) && !e.message.includes("sk-123"));
+  assert.throws(
+    () => parseRemoteSpec("http://user:sk-123@h:8000/v1"),
+    (e: unknown) => e instanceof RemoteSpecError && /ICL_PROBE_API_KEY/.test(e.hint) && !e.message.includes("sk-123"),
+  );
   assert.throws(() => parseRemoteSpec("http://h:8000/v1?api_key=sk"), RemoteSpecError);
   assert.throws(() => parseRemoteSpec("ftp://h/x"), RemoteSpecError);
   assert.throws(() => parseRemoteSpec("http://"), RemoteSpecError);
@@ -47,7 +50,10 @@ test("CLI: --concurrency and --timeout for servers, whole numbers >= 1", () => {
   assert.ok(c.cmd === "run" && c.concurrency === 8 && c.timeoutSeconds === 30 && c.model === "http://h:8000/v1#m");
   const d = parseCommand(["run", "a.icl.jsonl"]);
   assert.ok(d.cmd === "run" && !("concurrency" in d) && !("timeoutSeconds" in d));
-  assert.throws(() => parseCommand(["run", "a", "--concurrency", "0"]), (e: unknown) => e instanceof UsageError && /--concurrency/.test(e.message));
+  assert.throws(
+    () => parseCommand(["run", "a", "--concurrency", "0"]),
+    (e: unknown) => e instanceof UsageError && /--concurrency/.test(e.message),
+  );
   assert.throws(() => parseCommand(["run", "a", "--timeout", "x"]), UsageError);
 });
 

@@ -5,7 +5,17 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { errorMessageOf, isSglangModelInfo, parseModels, parseSglangGenerate, parseTokenize, parseVllmCompletion, sglangGenerateRequest, vllmCompletionRequest, WireError } from "../../src/remote/wire";
+import {
+  errorMessageOf,
+  isSglangModelInfo,
+  parseModels,
+  parseSglangGenerate,
+  parseTokenize,
+  parseVllmCompletion,
+  sglangGenerateRequest,
+  vllmCompletionRequest,
+  WireError,
+} from "../../src/remote/wire";
 
 const dir = join(__dirname, "..", "..", "..", "test", "fixtures", "remote");
 const fixture = (name: string) => JSON.parse(readFileSync(join(dir, name), "utf8")) as { source: string; request: Record<string, unknown>; response: unknown };
@@ -38,7 +48,10 @@ test("a prompt_logprobs entry for another token than the prompt's is malformed",
   const f = fixture("vllm-completion-prompt-logprobs.json");
   const seqs = (f.request.prompt as number[][]).map((s) => [...s]);
   seqs[1][2] = 767;
-  assert.throws(() => parseVllmCompletion(f.response, seqs), (e: unknown) => e instanceof WireError && e.kind === "malformed" && /token 767/.test(e.message));
+  assert.throws(
+    () => parseVllmCompletion(f.response, seqs),
+    (e: unknown) => e instanceof WireError && e.kind === "malformed" && /token 767/.test(e.message),
+  );
 });
 
 test("llama.cpp's completion (generated-token log-probs only) is 'unsupported', naming vLLM and SGLang", () => {
@@ -69,12 +82,18 @@ test("older SGLang (list starting one position later) aligns from the end too", 
 });
 
 test("SGLang without input_token_logprobs is 'unsupported'", () => {
-  assert.throws(() => parseSglangGenerate([{ text: "x", meta_info: { prompt_tokens: 3 } }], [[1, 2, 3]]), (e: unknown) => e instanceof WireError && e.kind === "unsupported");
+  assert.throws(
+    () => parseSglangGenerate([{ text: "x", meta_info: { prompt_tokens: 3 } }], [[1, 2, 3]]),
+    (e: unknown) => e instanceof WireError && e.kind === "unsupported",
+  );
 });
 
 test("tokenize: vLLM's single list and SGLang's list of lists", () => {
   assert.deepEqual(parseTokenize(fixture("vllm-tokenize.json").response, 1), [[1, 363, 17616, 28740, 851, 349, 264, 1369, 11510, 28723]]);
-  assert.deepEqual(parseTokenize(fixture("sglang-tokenize-batch.json").response, 2), [[9707, 1879], [31712, 3819, 25]]);
+  assert.deepEqual(parseTokenize(fixture("sglang-tokenize-batch.json").response, 2), [
+    [9707, 1879],
+    [31712, 3819, 25],
+  ]);
   assert.throws(() => parseTokenize({ tokens: [[1], [2]] }, 3), WireError);
   assert.throws(() => parseTokenize({ detail: "Not Found" }, 1), WireError);
 });
@@ -92,7 +111,10 @@ test("requests ask for raw-distribution log-probs: temperature 1, one generated 
 });
 
 test("server error bodies give their message (vLLM and OpenAI shapes)", () => {
-  assert.equal(errorMessageOf('{"object":"error","message":"This model\'s maximum context length is 4096 tokens.","type":"BadRequestError","param":null,"code":400}'), "This model's maximum context length is 4096 tokens.");
+  assert.equal(
+    errorMessageOf('{"object":"error","message":"This model\'s maximum context length is 4096 tokens.","type":"BadRequestError","param":null,"code":400}'),
+    "This model's maximum context length is 4096 tokens.",
+  );
   assert.equal(errorMessageOf('{"error":{"message":"bad key","type":"auth"}}'), "bad key");
   assert.equal(errorMessageOf("<html>502 Bad Gateway</html>"), "<html>502 Bad Gateway</html>");
 });
@@ -104,7 +126,10 @@ test("a real SGLang /generate answer without prompt log-probs is refused as unsu
   const meta = (f.response as { meta_info: { prompt_tokens: number } }).meta_info;
   assert.equal(meta.prompt_tokens, 7);
   const seq = Array.from({ length: meta.prompt_tokens }, (_, i) => i + 1);
-  assert.throws(() => parseSglangGenerate(f.response, [seq]), (e: unknown) => e instanceof WireError && e.kind === "unsupported" && /vLLM/.test(e.message) && /SGLang/.test(e.message));
+  assert.throws(
+    () => parseSglangGenerate(f.response, [seq]),
+    (e: unknown) => e instanceof WireError && e.kind === "unsupported" && /vLLM/.test(e.message) && /SGLang/.test(e.message),
+  );
 });
 
 test("a real SGLang /get_model_info answer is recognised as SGLang; vLLM's /v1/models body is not", () => {

@@ -79,11 +79,21 @@ test("Chromium renders the charts with the numbers of results.json", async (t) =
     const ds = (label: string) => (main.datasets as DS[]).find((x) => x.label === label)!;
     for (const v of ["gold", "ra-string"]) {
       const vr = rows.filter((x) => x.variant === v);
-      assert.deepEqual(ds(v).data, vr.map((x) => x.accuracy.value), `${v} accuracy`);
+      assert.deepEqual(
+        ds(v).data,
+        vr.map((x) => x.accuracy.value),
+        `${v} accuracy`,
+      );
       // No interval (too few seeds) is NaN in the summary and a gap (null) in the chart.
       const orNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
-      assert.deepEqual(ds(`${v} (95% low)`).data, vr.map((x) => orNull(x.accuracy.low)));
-      assert.deepEqual(ds(`${v} (95% high)`).data, vr.map((x) => orNull(x.accuracy.high)));
+      assert.deepEqual(
+        ds(`${v} (95% low)`).data,
+        vr.map((x) => orNull(x.accuracy.low)),
+      );
+      assert.deepEqual(
+        ds(`${v} (95% high)`).data,
+        vr.map((x) => orNull(x.accuracy.high)),
+      );
     }
     // Hand-checked values: gold k=0 2/4, k=4 mean of 4/4 and 3/4; ra-string k=0 0/4 (query 3 is a
     // tie: no prediction, wrong), k=4 3/4.
@@ -117,7 +127,10 @@ test("Chromium renders the charts with the numbers of results.json", async (t) =
     const banner = await page.$eval("#warnings-banner", (b) => (b as HTMLElement).innerText);
     assert.match(banner, /2 of 20 queries carry warnings: boundary-merge \(1 query\), label-tie \(1 query\)/);
     const wrows = await page.$$eval("#warnings-table tr[data-code]:not(.warning-examples)", (rs) => rs.map((row) => ({ code: row.getAttribute("data-code"), text: (row as HTMLElement).innerText })));
-    assert.deepEqual(wrows.map((x) => x.code), ["boundary-merge", "label-tie"]);
+    assert.deepEqual(
+      wrows.map((x) => x.code),
+      ["boundary-merge", "label-tie"],
+    );
     assert.match(wrows[0].text, /label merges with the prompt[\s\S]*Separate the label from the text before it/);
     assert.ok(await page.$eval("#warnings-banner a", (a) => (a as HTMLAnchorElement).getAttribute("href") === "#warning-boundary-merge"));
   } finally {
@@ -133,7 +146,10 @@ test("report data: warnings per code with meaning, action, where and example que
   assert.equal(bm.code, "boundary-merge");
   assert.deepEqual(bm.cells, [{ variant: "gold", k: 4, queries: 1 }]);
   assert.match(bm.action, /space/);
-  assert.deepEqual(bm.examples.map((e) => [e.variant, e.k, e.seed, e.queryIndex]), [["gold", 4, 1, 3]]);
+  assert.deepEqual(
+    bm.examples.map((e) => [e.variant, e.k, e.seed, e.queryIndex]),
+    [["gold", 4, 1, 3]],
+  );
   assert.equal(tie.code, "label-tie");
   const ra0 = d.confusions.find((c) => c.variant === "ra-string");
   assert.equal(ra0?.k, 4, "confusions are drawn at the largest k");

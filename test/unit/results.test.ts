@@ -22,7 +22,8 @@ test("an invalid file names the file and the first failing path", () => {
   r.records[3].labels[1].prob = "high";
   assert.throws(
     () => parseResults(JSON.stringify(r), "/tmp/run/results.json"),
-    (e: unknown) => e instanceof ResultsError && e.path === "/records/3/labels/1/prob" && /^\/tmp\/run\/results\.json: at \/records\/3\/labels\/1\/prob: invalid results file: must be number/.test(e.message),
+    (e: unknown) =>
+      e instanceof ResultsError && e.path === "/records/3/labels/1/prob" && /^\/tmp\/run\/results\.json: at \/records\/3\/labels\/1\/prob: invalid results file: must be number/.test(e.message),
   );
 });
 
@@ -33,10 +34,10 @@ test("a missing property is named", () => {
 });
 
 test("not JSON, not an object, no version and a newer version each get their own message", () => {
-  assert.throws(() => parseResults("{\"schemaVersion\": 2, ", "a.json"), /a\.json: not valid JSON/);
+  assert.throws(() => parseResults('{"schemaVersion": 2, ', "a.json"), /a\.json: not valid JSON/);
   assert.throws(() => parseResults("[1,2]", "a.json"), /a\.json: not an ICL Probe results file/);
-  assert.throws(() => parseResults("{\"records\": []}", "a.json"), /a\.json: at \/schemaVersion: missing or not an integer/);
-  assert.throws(() => parseResults("{\"schemaVersion\": 99}", "a.json"), /version 99 was written by a newer icl-probe/);
+  assert.throws(() => parseResults('{"records": []}', "a.json"), /a\.json: at \/schemaVersion: missing or not an integer/);
+  assert.throws(() => parseResults('{"schemaVersion": 99}', "a.json"), /version 99 was written by a newer icl-probe/);
 });
 
 test("version 1 files are migrated: probabilities, gold rank, status and progress derived", () => {
@@ -98,14 +99,20 @@ test("version 2 files are migrated: ties re-derived (no prediction, rank against
   assert.equal(tie.predicted, "", "a tie is no prediction");
   assert.deepEqual(tie.tied, ["bamok", "tusef"]);
   assert.equal(tie.goldRank, 2, "the other label scoring the same counts against the gold");
-  assert.deepEqual(tie.warnings?.map((w) => w.code), ["label-tie"]);
+  assert.deepEqual(
+    tie.warnings?.map((w) => w.code),
+    ["label-tie"],
+  );
   // Records without ties keep their prediction and rank.
   const want = fixtureResults();
   r.records.forEach((x, i) => {
     assert.equal(x.predicted, want.records[i].predicted, `record ${i}`);
     assert.equal(x.goldRank, want.records[i].goldRank, `record ${i}`);
   });
-  assert.deepEqual(r.warnings?.run.map((w) => w.code), ["legacy-file"]);
+  assert.deepEqual(
+    r.warnings?.run.map((w) => w.code),
+    ["legacy-file"],
+  );
   assert.deepEqual(
     r.warnings?.summary.map((c) => [c.code, c.queries, c.run]),
     [

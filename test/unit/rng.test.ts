@@ -59,12 +59,22 @@ test("shuffle, sample and permutation are permutations of their input", () => {
   fc.assert(
     fc.property(fc.integer(), fc.array(fc.integer(), { maxLength: 50 }), (seed, xs) => {
       const s = shuffle(rngFor(seed), xs);
-      assert.deepEqual([...s].sort((a, b) => a - b), [...xs].sort((a, b) => a - b));
+      assert.deepEqual(
+        [...s].sort((a, b) => a - b),
+        [...xs].sort((a, b) => a - b),
+      );
       const m = Math.floor(xs.length / 2);
-      const idx = sample(rngFor(seed), xs.map((_, i) => i), m);
+      const idx = sample(
+        rngFor(seed),
+        xs.map((_, i) => i),
+        m,
+      );
       assert.equal(new Set(idx).size, m);
       const p = permutation(rngFor(seed), xs.length);
-      assert.deepEqual([...p].sort((a, b) => a - b), xs.map((_, i) => i));
+      assert.deepEqual(
+        [...p].sort((a, b) => a - b),
+        xs.map((_, i) => i),
+      );
     }),
   );
   const input = [1, 2, 3];
@@ -77,7 +87,10 @@ test("derangement has no fixed point and is a permutation", () => {
   fc.assert(
     fc.property(fc.integer(), fc.integer({ min: 2, max: 30 }), (seed, n) => {
       const d = derangement(rngFor(seed), n);
-      assert.deepEqual([...d].sort((a, b) => a - b), Array.from({ length: n }, (_, i) => i));
+      assert.deepEqual(
+        [...d].sort((a, b) => a - b),
+        Array.from({ length: n }, (_, i) => i),
+      );
       assert.ok(d.every((v, i) => v !== i));
     }),
   );

@@ -14,7 +14,10 @@ test("drawQueries: n distinct examples sorted by index, deterministic per seed",
   const q1 = drawQueries({ examples: ex, n: 10, seed: 1 });
   assert.equal(q1.length, 10);
   assert.equal(new Set(q1.map((e) => e.index)).size, 10);
-  assert.deepEqual(q1.map((e) => e.index), [...q1.map((e) => e.index)].sort((a, b) => a - b));
+  assert.deepEqual(
+    q1.map((e) => e.index),
+    [...q1.map((e) => e.index)].sort((a, b) => a - b),
+  );
   assert.deepEqual(drawQueries({ examples: ex, n: 10, seed: 1 }), q1);
   assert.notDeepEqual(drawQueries({ examples: ex, n: 10, seed: 2 }), q1);
   assert.throws(() => drawQueries({ examples: ex, n: 51, seed: 1 }), /51 queries were requested but the file has only 50 examples/);

@@ -41,9 +41,18 @@ test("label shares list every label", () => {
 test("mean gold rank and gold log-prob", () => {
   const q = (gold: string, goldRank: number, lps: [string, number][]) => ({ gold, goldRank, labels: lps.map(([label, logProb]) => ({ label, logProb })) });
   const qs = [
-    q("a", 1, [["a", -0.2], ["b", -1.8]]),
-    q("b", 2, [["a", -0.5], ["b", -1.0]]),
-    q("z", 3, [["a", -0.5], ["b", -1.0]]), // gold not a candidate: no log-prob
+    q("a", 1, [
+      ["a", -0.2],
+      ["b", -1.8],
+    ]),
+    q("b", 2, [
+      ["a", -0.5],
+      ["b", -1.0],
+    ]),
+    q("z", 3, [
+      ["a", -0.5],
+      ["b", -1.0],
+    ]), // gold not a candidate: no log-prob
   ];
   // ranks (1 + 2 + 3) / 3 = 2 ; log-probs (-0.2 + -1.0) / 2 = -0.6
   assert.equal(meanGoldRank(qs), 2);

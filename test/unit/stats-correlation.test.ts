@@ -5,8 +5,7 @@ import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { pearsonR, spearmanRho, averageRanks, spearmanExactPValue, stratifiedPermutationCorrelation, macroF1FromCounts } from "../../src/core/stats";
 import { ranksWithinStrata, stratifiedBootstrapInterval, withinSeedCorrelation, withinStrataR } from "../../src/core/stats";
 
-const close = (actual: number, expected: number, tol: number, what = ""): void =>
-  assert.ok(Math.abs(actual - expected) <= tol, `${what} expected ${expected} +/- ${tol}, got ${actual}`);
+const close = (actual: number, expected: number, tol: number, what = ""): void => assert.ok(Math.abs(actual - expected) <= tol, `${what} expected ${expected} +/- ${tol}, got ${actual}`);
 
 test("Pearson r: hand computation", () => {
   // x = 1..5, y = 2,4,5,4,5. means 3 and 4; dx = -2,-1,0,1,2; dy = -2,0,1,0,1
@@ -144,7 +143,15 @@ test("stratified bootstrap interval for a within-seed r: deterministic, around r
   assert.ok(covered / runs > 0.88 && covered / runs < 0.99, `coverage ${covered / runs}`);
   // Spearman: ranks within seeds, so a monotone transform of y changes nothing.
   const rho = stratifiedBootstrapInterval(x, y, strata, { ranks: true })!;
-  assert.deepEqual(stratifiedBootstrapInterval(x, y.map((v) => Math.exp(v)), strata, { ranks: true }), rho);
+  assert.deepEqual(
+    stratifiedBootstrapInterval(
+      x,
+      y.map((v) => Math.exp(v)),
+      strata,
+      { ranks: true },
+    ),
+    rho,
+  );
   // Nothing varying within a seed: no r, no interval.
   assert.equal(stratifiedBootstrapInterval([0.1, 0.5, 0.9], [0.2, 0.6, 0.7], [1, 2, 3]), undefined);
   // Two distinct points per seed: most resamples repeat one point, so no interval is given.

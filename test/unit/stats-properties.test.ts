@@ -1,20 +1,36 @@
 // Property tests (fast-check) for the statistics: invariants that must hold for any input.
 import { test } from "node:test";
 import fc from "fast-check";
-import { macroF1, accuracy, spearmanRho, pearsonR, averageRanks, clopperPearson, binomialUpperTail, seedInference, signFlipDistribution, signFlipInterval, signFlipPGreater, signFlipPLess } from "../../src/core/stats";
+import {
+  macroF1,
+  accuracy,
+  spearmanRho,
+  pearsonR,
+  averageRanks,
+  clopperPearson,
+  binomialUpperTail,
+  seedInference,
+  signFlipDistribution,
+  signFlipInterval,
+  signFlipPGreater,
+  signFlipPLess,
+} from "../../src/core/stats";
 import { calibrate } from "../../src/core/calibration";
 
 const runs = { numRuns: 200, seed: 42 };
 
 test("Clopper-Pearson lies in [0, 1], contains the observed proportion, and inverts the exact test", () => {
   fc.assert(
-    fc.property(fc.integer({ min: 1, max: 2000 }).chain((n) => fc.tuple(fc.constant(n), fc.integer({ min: 0, max: n }))), ([n, x]) => {
-      const iv = clopperPearson(x, n);
-      const inside = iv.lo >= 0 && iv.hi <= 1 && iv.lo <= x / n + 1e-12 && x / n <= iv.hi + 1e-12;
-      // At the lower bound the one-sided p of "> lo" is exactly 2.5%.
-      const inverts = x === 0 || Math.abs(binomialUpperTail(x, n, iv.lo) - 0.025) < 1e-6;
-      return inside && inverts;
-    }),
+    fc.property(
+      fc.integer({ min: 1, max: 2000 }).chain((n) => fc.tuple(fc.constant(n), fc.integer({ min: 0, max: n }))),
+      ([n, x]) => {
+        const iv = clopperPearson(x, n);
+        const inside = iv.lo >= 0 && iv.hi <= 1 && iv.lo <= x / n + 1e-12 && x / n <= iv.hi + 1e-12;
+        // At the lower bound the one-sided p of "> lo" is exactly 2.5%.
+        const inverts = x === 0 || Math.abs(binomialUpperTail(x, n, iv.lo) - 0.025) < 1e-6;
+        return inside && inverts;
+      },
+    ),
     runs,
   );
 });
@@ -32,16 +48,23 @@ test("binomial p-value is a probability and falls as successes rise", () => {
 });
 
 test("sign-flip interval and p-values agree: d is outside the interval exactly when a one-sided p is at most 2.5%", () => {
-  const vals = fc.array(fc.integer({ min: 0, max: 40 }).map((v) => v / 40), { minLength: 6, maxLength: 9 });
+  const vals = fc.array(
+    fc.integer({ min: 0, max: 40 }).map((v) => v / 40),
+    { minLength: 6, maxLength: 9 },
+  );
   fc.assert(
-    fc.property(vals, fc.integer({ min: -10, max: 50 }).map((v) => v / 40 + 0.0125), (xs, d) => {
-      const dist = signFlipDistribution(xs);
-      const iv = signFlipInterval(dist)!;
-      const outside = d < iv.lo || d > iv.hi;
-      const rejects = signFlipPGreater(dist, d) <= 0.025 || signFlipPLess(dist, d) <= 0.025;
-      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-      return outside === rejects && iv.lo <= mean + 1e-12 && mean <= iv.hi + 1e-12 && iv.lo >= Math.min(...xs) - 1e-12 && iv.hi <= Math.max(...xs) + 1e-12;
-    }),
+    fc.property(
+      vals,
+      fc.integer({ min: -10, max: 50 }).map((v) => v / 40 + 0.0125),
+      (xs, d) => {
+        const dist = signFlipDistribution(xs);
+        const iv = signFlipInterval(dist)!;
+        const outside = d < iv.lo || d > iv.hi;
+        const rejects = signFlipPGreater(dist, d) <= 0.025 || signFlipPLess(dist, d) <= 0.025;
+        const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+        return outside === rejects && iv.lo <= mean + 1e-12 && mean <= iv.hi + 1e-12 && iv.lo >= Math.min(...xs) - 1e-12 && iv.hi <= Math.max(...xs) + 1e-12;
+      },
+    ),
     { numRuns: 150, seed: 42 },
   );
 });
@@ -50,7 +73,10 @@ test("seed inference is shift-equivariant (testing x - c against 0 is testing x 
   fc.assert(
     fc.property(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 2, maxLength: 10 }), fc.double({ min: 0, max: 1, noNaN: true }), (xs, c) => {
       const a = seedInference(xs, c);
-      const b = seedInference(xs.map((v) => v - c), 0);
+      const b = seedInference(
+        xs.map((v) => v - c),
+        0,
+      );
       return Math.abs(a.pGreater - b.pGreater) < 1e-12 && Math.abs(a.pLess - b.pLess) < 1e-12;
     }),
     { numRuns: 100, seed: 42 },
@@ -81,7 +107,10 @@ test("correlations lie in [-1, 1], Spearman is invariant under monotone transfor
       const y = xy.map((p) => p[1]);
       const s = spearmanRho(x, y);
       const r = pearsonR(x, y);
-      const sExp = spearmanRho(x.map((v) => Math.exp(v / 10)), y);
+      const sExp = spearmanRho(
+        x.map((v) => Math.exp(v / 10)),
+        y,
+      );
       const n = x.length;
       const rankSum = averageRanks(x).reduce((a, b) => a + b, 0);
       const inRange = (v: number): boolean => Number.isNaN(v) || (v >= -1 && v <= 1);

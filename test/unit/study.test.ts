@@ -23,13 +23,19 @@ function planned(id: string, opts = {}) {
   const def = findStudy(id)!;
   const r = resolveStudy(def, opts);
   const file = parseDemoFile(sentiment, "sentiment.icl.jsonl", r.overrides);
-  assert.deepEqual(file.problems.filter((p) => p.severity === "error"), []);
+  assert.deepEqual(
+    file.problems.filter((p) => p.severity === "error"),
+    [],
+  );
   const settings = withStudyGrid(file.settings, r);
   return { r, file, settings, plan: planExperiment({ file, settings }) };
 }
 
 test("the catalog: Li et al. 2024 first, Min et al. 2022 second; every block names known variants and figures", () => {
-  assert.deepEqual(STUDIES.map((s) => s.id), ["li2024", "min2022"]);
+  assert.deepEqual(
+    STUDIES.map((s) => s.id),
+    ["li2024", "min2022"],
+  );
   for (const s of STUDIES) {
     for (const b of s.blocks) {
       for (const id of [...(b.variants ?? []), ...(b.draws ?? [])]) assert.ok(getVariant(id), `${s.id} block ${b.id}: ${id} is a variant`);
@@ -53,7 +59,10 @@ test("Li et al. 2024 defaults: k = 32 plus the tau_RA k curve, 10 seeds, 50 pair
   const curve = r.grid.find((g) => g.k.length > 1);
   assert.deepEqual(curve, { variants: ["gold", "ra-string", "ra-token", "pa-word", "pa-token"], k: [0, 4, 8, 16, 32] });
   // The blocks at the main k run first (the first demo set measured is a typical one); the tables keep the catalog's order.
-  assert.deepEqual(r.grid.map((g) => g.k), [[32], [32], [32], [0, 4, 8, 16, 32]]);
+  assert.deepEqual(
+    r.grid.map((g) => g.k),
+    [[32], [32], [32], [0, 4, 8, 16, 32]],
+  );
   assert.deepEqual(r.overrides.variants.slice(0, 3), ["gold", "ra-string", "ra-token"]);
   assert.deepEqual([plan.groups[0].variant, plan.groups[0].k], ["ra-synonym", 32]);
   const draws = r.grid.find((g) => g.variants.some((v) => v.startsWith("g-token")))!;
@@ -67,7 +76,12 @@ test("Li et al. 2024 defaults: k = 32 plus the tau_RA k curve, 10 seeds, 50 pair
   assert.ok(!cells.has("ra-chain-5|16") && !cells.has("g-token#0|0"), "no cell outside the grid");
   assert.equal(plan.totalQueries, cells.size * 10 * 32);
   assert.equal(settings.variants.length, new Set(settings.variants).size);
-  assert.match(studyPlanText(r.manifest, plan, "sentiment.icl.jsonl"), new RegExp(`^Li et al\\. 2024 on sentiment\\.icl\\.jsonl: ${plan.totalQueries.toLocaleString("en-US")} queries in ${plan.groups.length.toLocaleString("en-US")} demo sets \\(10 seeds x 32 queries; k = 32; k curve 0, 4, 8, 16, 32; 50 random g; ${cells.size} variant x k runs\\)`));
+  assert.match(
+    studyPlanText(r.manifest, plan, "sentiment.icl.jsonl"),
+    new RegExp(
+      `^Li et al\\. 2024 on sentiment\\.icl\\.jsonl: ${plan.totalQueries.toLocaleString("en-US")} queries in ${plan.groups.length.toLocaleString("en-US")} demo sets \\(10 seeds x 32 queries; k = 32; k curve 0, 4, 8, 16, 32; 50 random g; ${cells.size} variant x k runs\\)`,
+    ),
+  );
 });
 
 test("a grid plan draws the same query pools and demo sets as the full grid (comparisons stay paired)", () => {
@@ -82,9 +96,23 @@ test("a grid plan draws the same query pools and demo sets as the full grid (com
   }
   assert.ok(plan.groups.length < fullPlan.groups.length);
   // Order: block by block, then variant, k and seed.
-  assert.deepEqual(plan.groups.slice(0, 3).map((g) => [g.variant, g.k, g.seed]), [["ra-synonym", 32, 1], ["ra-synonym", 32, 2], ["ra-antonym", 32, 1]]);
+  assert.deepEqual(
+    plan.groups.slice(0, 3).map((g) => [g.variant, g.k, g.seed]),
+    [
+      ["ra-synonym", 32, 1],
+      ["ra-synonym", 32, 2],
+      ["ra-antonym", 32, 1],
+    ],
+  );
   const curve = plan.groups.findIndex((g) => g.variant === "gold");
-  assert.deepEqual(plan.groups.slice(curve, curve + 3).map((g) => [g.variant, g.k, g.seed]), [["gold", 0, 1], ["gold", 0, 2], ["gold", 4, 1]]);
+  assert.deepEqual(
+    plan.groups.slice(curve, curve + 3).map((g) => [g.variant, g.k, g.seed]),
+    [
+      ["gold", 0, 1],
+      ["gold", 0, 2],
+      ["gold", 4, 1],
+    ],
+  );
 });
 
 test("options override the defaults; the plan caps queries to the file as for any run; a subset of figures runs their blocks", () => {
@@ -92,19 +120,32 @@ test("options override the defaults; the plan caps queries to the file as for an
   const fifty = [head, ...sentiment.split("\n").slice(1, 51)].join("\n");
   const small = resolveStudy(li, {});
   const file = parseDemoFile(fifty, "fifty.icl.jsonl", small.overrides);
-  assert.ok(file.problems.some((p) => p.code === "queries-capped"), "the parser says the queries are capped");
+  assert.ok(
+    file.problems.some((p) => p.code === "queries-capped"),
+    "the parser says the queries are capped",
+  );
   assert.equal(planExperiment({ file, settings: withStudyGrid(file.settings, small) }).queryPools[1].length, 50 - 32);
   const o = resolveStudy(li, { seeds: [3, 4], k: 8, kCurve: [0, 2, 8], draws: 1 });
   assert.deepEqual(o.overrides.k, [0, 2, 8]);
   assert.deepEqual(o.overrides.seeds, [3, 4]);
-  assert.ok(o.grid.some((g) => g.variants.includes("g-token#0")), "one draw is written #0");
+  assert.ok(
+    o.grid.some((g) => g.variants.includes("g-token#0")),
+    "one draw is written #0",
+  );
   const fig3 = resolveStudy(li, { figures: ["h3-chain"] });
-  assert.deepEqual(fig3.grid.map((g) => g.variants[0]), ["ra-chain-1", "gold"], "figure 6 needs the chain and, for its references, the curve");
+  assert.deepEqual(
+    fig3.grid.map((g) => g.variants[0]),
+    ["ra-chain-1", "gold"],
+    "figure 6 needs the chain and, for its references, the curve",
+  );
   assert.deepEqual(fig3.manifest.figures, [...FIGURE_IDS], "the manifest keeps all the study's figures");
   const none = resolveStudy(li, { draws: 0 });
   assert.ok(!none.grid.some((g) => g.variants.some((v) => v.includes("#"))));
   assert.match(none.notes.join(" "), /draws = 0/);
-  assert.throws(() => resolveStudy(li, { figures: ["h2-icl-vs-linear"], draws: 0 }), (e: unknown) => e instanceof StudyError && /nothing to run/.test((e as Error).message));
+  assert.throws(
+    () => resolveStudy(li, { figures: ["h2-icl-vs-linear"], draws: 0 }),
+    (e: unknown) => e instanceof StudyError && /nothing to run/.test((e as Error).message),
+  );
   assert.throws(() => resolveStudy(min, { figures: ["h1-ra-vs-k"] }), StudyError);
   assert.throws(() => resolveStudy(li, { draws: -1 }), StudyError);
   assert.throws(() => resolveStudy(li, { seeds: [] }), StudyError);
@@ -115,15 +156,35 @@ test("Min et al. 2022: k = 16 with gold at k = 0, 6 seeds, label and format abla
   assert.deepEqual(r.overrides.k, [0, 16]);
   assert.deepEqual(r.overrides.seeds, [1, 2, 3, 4, 5, 6]);
   const cells = new Set(plan.groups.map((g) => `${g.variant}|${g.k}`));
-  assert.deepEqual([...cells].sort(), ["correct-0|16", "correct-25|16", "correct-50|16", "correct-75|16", "gold|0", "gold|16", "inputs-only|16", "labels-only|16", "no-label-space|16", "random-labels|16"]);
+  assert.deepEqual([...cells].sort(), [
+    "correct-0|16",
+    "correct-25|16",
+    "correct-50|16",
+    "correct-75|16",
+    "gold|0",
+    "gold|16",
+    "inputs-only|16",
+    "labels-only|16",
+    "no-label-space|16",
+    "random-labels|16",
+  ]);
   assert.equal(r.manifest.draws, 0);
 });
 
 test("a grid must agree with the settings it comes with", () => {
   const { file, settings } = planned("min2022", { queries: 4 });
-  assert.throws(() => planExperiment({ file, settings: { ...settings, grid: [...settings.grid!, { variants: ["gold"], k: [8] }] } }), (e: unknown) => e instanceof PlanError && /k = 8/.test((e as Error).message));
-  assert.throws(() => planExperiment({ file, settings: { ...settings, grid: [{ variants: ["flipped"], k: [16] }] } }), (e: unknown) => e instanceof PlanError && /flipped/.test((e as Error).message));
-  assert.throws(() => planExperiment({ file, settings: { ...settings, grid: [{ variants: ["gold"], k: [16] }] } }), (e: unknown) => e instanceof PlanError && /in no block/.test((e as Error).message));
+  assert.throws(
+    () => planExperiment({ file, settings: { ...settings, grid: [...settings.grid!, { variants: ["gold"], k: [8] }] } }),
+    (e: unknown) => e instanceof PlanError && /k = 8/.test((e as Error).message),
+  );
+  assert.throws(
+    () => planExperiment({ file, settings: { ...settings, grid: [{ variants: ["flipped"], k: [16] }] } }),
+    (e: unknown) => e instanceof PlanError && /flipped/.test((e as Error).message),
+  );
+  assert.throws(
+    () => planExperiment({ file, settings: { ...settings, grid: [{ variants: ["gold"], k: [16] }] } }),
+    (e: unknown) => e instanceof PlanError && /in no block/.test((e as Error).message),
+  );
 });
 
 test("extendSettings: a figure's missing runs join the grid; every earlier cell stays", () => {
@@ -136,5 +197,8 @@ test("extendSettings: a figure's missing runs join the grid; every earlier cell 
   assert.equal(next.totalQueries, plan.totalQueries + 2 * 2 * 2 * 4, "2 ids x 2 draws x 2 seeds x 4 queries");
   // A run without a grid grows the same way (its variants x k become the first block).
   const plain = { ...settings, grid: undefined, variants: ["gold"], k: [0, 4] };
-  assert.deepEqual(extendSettings(plain, { variants: ["ra-token"], k: [] }).grid, [{ variants: ["gold"], k: [0, 4] }, { variants: ["ra-token"], k: [0, 4] }]);
+  assert.deepEqual(extendSettings(plain, { variants: ["ra-token"], k: [] }).grid, [
+    { variants: ["gold"], k: [0, 4] },
+    { variants: ["ra-token"], k: [0, 4] },
+  ]);
 });

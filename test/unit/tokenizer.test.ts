@@ -30,8 +30,39 @@ import type { Example } from "../../src/core/types";
 
 const W = "\u2581";
 const PIECES = [
-  ...["Review", "Sentiment", "positive", "negative", "the", "film", "fine", "dull", "good", "bad", "plot", "was", "apple", "river", "stone", "cloud", "tiger", "lamp", "ocean", "pencil", "rabbit", "violin", "12"].flatMap((w) => [W + w, w]),
-  ":", ".", ",", "!", W, ..."abcdefghijklmnopqrstuvwxyz".split(""), ..."abcdefghijklmnopqrstuvwxyz".split("").map((c) => W + c), "ing",
+  ...[
+    "Review",
+    "Sentiment",
+    "positive",
+    "negative",
+    "the",
+    "film",
+    "fine",
+    "dull",
+    "good",
+    "bad",
+    "plot",
+    "was",
+    "apple",
+    "river",
+    "stone",
+    "cloud",
+    "tiger",
+    "lamp",
+    "ocean",
+    "pencil",
+    "rabbit",
+    "violin",
+    "12",
+  ].flatMap((w) => [W + w, w]),
+  ":",
+  ".",
+  ",",
+  "!",
+  W,
+  ..."abcdefghijklmnopqrstuvwxyz".split(""),
+  ..."abcdefghijklmnopqrstuvwxyz".split("").map((c) => W + c),
+  "ing",
 ];
 const VOCAB: VocabEntry[] = [
   { id: 0, text: "<unk>", type: "unknown" },
@@ -47,7 +78,7 @@ function tokenize(text: string): number[] {
   calls++;
   const s = W + text.replace(/ /g, W);
   const out: number[] = [];
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     if (s[i] === "\n") {
       out.push(3);
       i++;
@@ -86,7 +117,10 @@ test("tokenSurface and labelTokenCandidates: only normal, word-like, word-initia
   assert.ok(words.includes("apple") && words.includes("Review"));
   assert.ok(!words.includes("positive") && !words.includes("12") && !words.includes("ing") && !words.includes("a"));
   assert.ok(c.every((x) => VOCAB[x.id].type === "normal" && VOCAB[x.id].text === W + x.word));
-  assert.deepEqual(c.map((x) => x.id), [...c.map((x) => x.id)].sort((a, b) => a - b));
+  assert.deepEqual(
+    c.map((x) => x.id),
+    [...c.map((x) => x.id)].sort((a, b) => a - b),
+  );
   // Without a space before the label, word pieces without the marker are the candidates.
   assert.ok(labelTokenCandidates(VOCAB, new Set(), false).some((x) => x.word === "apple" && x.id === id("apple")));
 });
@@ -146,7 +180,10 @@ test("ra-token never picks a token, or a word, that occurs in the file (inputs, 
   assert.ok(ex.excludesWord("fil") && ex.excludesWord("iew") && ex.excludesWord("positi"), "pieces of the file's words");
   assert.ok(!ex.excludesWord("apple") && !ex.excludesWord("films") && !ex.excludesWord("tfilm"), "not across word boundaries");
   // With an instruction and a verbalizer, their tokens and words are excluded too.
-  const words = (seed: number) => createVariant("ra-token", { ...ctx(seed), settings: { ...SETTINGS, instruction: "Classify the river stone", verbalizers: { positive: "good", negative: "bad" } } }).labelSpace.map((w) => w.toLowerCase());
+  const words = (seed: number) =>
+    createVariant("ra-token", { ...ctx(seed), settings: { ...SETTINGS, instruction: "Classify the river stone", verbalizers: { positive: "good", negative: "bad" } } }).labelSpace.map((w) =>
+      w.toLowerCase(),
+    );
   for (let seed = 1; seed <= 40; seed++) for (const w of words(seed)) assert.ok(!["classify", "river", "stone", "good", "bad", "positive", "negative"].includes(w), `seed ${seed}: ${w}`);
 });
 
@@ -185,8 +222,14 @@ test("g-token#n: tau_g with ra-token#n's g (label word -> the same random single
 test("pickLabelTokens refuses tokens that are not single in context and fails clearly when too few remain", () => {
   // A tokenizer that splits every candidate in context: nothing qualifies.
   const split: TokenizerAccess = { vocab: VOCAB, tokenize: (t) => tokenize(t).concat(t.endsWith(":") ? [] : [0]) };
-  assert.throws(() => pickLabelTokens({ tokenizer: split, count: 2, rng: rngFor(1), context: "A:", labelSep: " ", exclude: new Set() }), /only 0 of 2 random label tokens are single tokens in context/);
-  assert.throws(() => createVariant("ra-token", ctx(1, split)), (e: unknown) => e instanceof VariantError && /use ra-string/.test(e.hint ?? ""));
+  assert.throws(
+    () => pickLabelTokens({ tokenizer: split, count: 2, rng: rngFor(1), context: "A:", labelSep: " ", exclude: new Set() }),
+    /only 0 of 2 random label tokens are single tokens in context/,
+  );
+  assert.throws(
+    () => createVariant("ra-token", ctx(1, split)),
+    (e: unknown) => e instanceof VariantError && /use ra-string/.test(e.hint ?? ""),
+  );
 });
 
 test("cachedTokenizer + withTokenizer: async engine tokenization in rounds, same result as direct", async () => {
@@ -204,12 +247,20 @@ test("cachedTokenizer + withTokenizer: async engine tokenization in rounds, same
   rounds = 0;
   await withTokenizer(VOCAB, fetch, (tok) => createVariant("ra-token", ctx(3, tok)), cache);
   assert.equal(rounds, 0);
-  await assert.rejects(withTokenizer(VOCAB, fetch, () => { throw new Error("boom"); }), /boom/);
+  await assert.rejects(
+    withTokenizer(VOCAB, fetch, () => {
+      throw new Error("boom");
+    }),
+    /boom/,
+  );
 });
 
 test("classifyTokens labels each in-context token by its segment", () => {
   const segs = templateSegments(SETTINGS.template, "the film", "positive");
-  assert.deepEqual(segs.map((s) => s.kind), ["template", "input", "template", "label"]);
+  assert.deepEqual(
+    segs.map((s) => s.kind),
+    ["template", "input", "template", "label"],
+  );
   const { tokens, kinds } = classifyTokens(TOK, segs);
   assert.deepEqual(tokens, tokenize("Review: the film\nSentiment: positive"));
   const at = (piece: string) => kinds[tokens.indexOf(id(piece))];
@@ -227,7 +278,11 @@ test("pa-token: permutes input tokens only; template (in-context ids), label and
   assert.ok(keptNotes.includes(`kept: template token ${id("Sentiment")}`), "the in-context id of 'Sentiment' is kept");
   assert.ok(!keptNotes.includes(`kept: template token ${id(W + "Sentiment")}`), "the standalone id is not what the prompt contains");
   const demos = v.demos(EX.slice(0, 2));
-  assert.deepEqual(demos.map((d) => d.input), [EX[0].input, EX[1].input], "the text stays; the permutation is applied to tokens");
+  assert.deepEqual(
+    demos.map((d) => d.input),
+    [EX[0].input, EX[1].input],
+    "the text stays; the permutation is applied to tokens",
+  );
   const q = v.query(EX[2]);
   const prompt = buildPrompt(SETTINGS, demos, q.input, v.labelSpace);
   const t = v.tokens!(prompt);
@@ -259,14 +314,22 @@ test("tokenPermutation is a bijection on the permutable ids", () => {
   const ids = permutableIds(VOCAB, new Set([id(":")]));
   assert.ok(!ids.includes(id(":")) && !ids.includes(1) && !ids.includes(3));
   const p = tokenPermutation(rngFor(1), ids);
-  assert.deepEqual([...p.values()].sort((a, b) => a - b), ids);
+  assert.deepEqual(
+    [...p.values()].sort((a, b) => a - b),
+    ids,
+  );
   assert.deepEqual(permuteTokens([1, 3, id(":")], p), [1, 3, id(":")]);
 });
 
 test("pa-token through the engine-style cache: created and applied in rounds, same tokens", async () => {
   const cache = new Map<string, number[]>();
   const fetch = async (texts: string[]) => texts.map(tokenize);
-  const prompt = buildPrompt(SETTINGS, EX.slice(0, 2).map((e) => ({ input: e.input, label: e.label })), EX[2].input, ["negative", "positive"]);
+  const prompt = buildPrompt(
+    SETTINGS,
+    EX.slice(0, 2).map((e) => ({ input: e.input, label: e.label })),
+    EX[2].input,
+    ["negative", "positive"],
+  );
   const viaEngine = await withTokenizer(VOCAB, fetch, (tok) => createVariant("pa-token", ctx(2, tok)).tokens!(prompt), cache);
   assert.deepEqual(viaEngine, createVariant("pa-token", ctx(2)).tokens!(prompt));
   calls = 0;

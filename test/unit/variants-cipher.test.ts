@@ -8,14 +8,9 @@ import { buildPrompt } from "../../src/core/prompt";
 import { loadLexicon } from "../../src/node/lexicon";
 import type { Example } from "../../src/core/types";
 
-const EX: Example[] = [
-  "A gorgeous, witty film.",
-  "The film is dull; the plot isn't.",
-  "THE worst film of 2023!",
-  "well-made and witty",
-  "Dull, dull, dull.",
-  "Café crème in 2023",
-].map((input, index) => ({ index, line: index + 1, input, label: index % 2 ? "negative" : "positive" }));
+const EX: Example[] = ["A gorgeous, witty film.", "The film is dull; the plot isn't.", "THE worst film of 2023!", "well-made and witty", "Dull, dull, dull.", "Café crème in 2023"].map(
+  (input, index) => ({ index, line: index + 1, input, label: index % 2 ? "negative" : "positive" }),
+);
 const ctx = { seed: 5, classes: ["negative", "positive"], examples: EX };
 
 test("word tokenisation: letters/digits runs with inner apostrophes; punctuation and hyphens kept", () => {

@@ -22,7 +22,10 @@ test("ra-synonym: real WordNet synonyms, one-to-one, never another label, noted 
       const v = createVariant("ra-synonym", ctx(seed));
       const labels = v.mapping.rows.map((r) => r.from.toLowerCase());
       v.mapping.rows.forEach((r) => {
-        assert.ok(lexicon.synonyms(r.from).some((s) => s.toLowerCase() === r.to.toLowerCase()), `${r.to} is not a WordNet synonym of ${r.from}`);
+        assert.ok(
+          lexicon.synonyms(r.from).some((s) => s.toLowerCase() === r.to.toLowerCase()),
+          `${r.to} is not a WordNet synonym of ${r.from}`,
+        );
         assert.ok(!labels.includes(r.to.toLowerCase()));
         assert.match(r.note ?? "", /WordNet 3\.1/);
       });
@@ -34,7 +37,8 @@ test("ra-synonym: real WordNet synonyms, one-to-one, never another label, noted 
 test("no antonym in WordNet: a clear VariantError; a user word list fixes it", () => {
   assert.throws(
     () => createVariant("ra-antonym", { seed: 1, classes: ["world", "sports", "business", "science"], lexicon }),
-    (e: unknown) => e instanceof VariantError && /of 4 labels ha(s|ve) no antonym in WordNet 3\.1 .*'sports'/.test(e.message) && /"wordLists": \{"antonyms": \{.*"sports": \["\.\.\."\]/.test(e.hint ?? ""),
+    (e: unknown) =>
+      e instanceof VariantError && /of 4 labels ha(s|ve) no antonym in WordNet 3\.1 .*'sports'/.test(e.message) && /"wordLists": \{"antonyms": \{.*"sports": \["\.\.\."\]/.test(e.hint ?? ""),
   );
   const wordLists = { antonyms: { business: ["leisure"], science: ["art"], sports: ["work"], world: ["home"] } };
   const v = createVariant("ra-antonym", { seed: 1, classes: ["world", "sports", "business", "science"], lexicon, wordLists });
@@ -75,7 +79,11 @@ test("ra-chain-m: m hops, no repeated word, each hop a WordNet synonym, determin
           assert.equal(chain[0], r.from);
           assert.equal(chain[m], r.to);
           assert.equal(new Set(chain.map((c) => c.toLowerCase())).size, m + 1, `repeat in ${chain}`);
-          for (let h = 1; h <= m; h++) assert.ok(lexicon.synonyms(chain[h - 1]).some((s) => s.toLowerCase() === chain[h].toLowerCase()), `${chain[h]} is not a synonym of ${chain[h - 1]}`);
+          for (let h = 1; h <= m; h++)
+            assert.ok(
+              lexicon.synonyms(chain[h - 1]).some((s) => s.toLowerCase() === chain[h].toLowerCase()),
+              `${chain[h]} is not a synonym of ${chain[h - 1]}`,
+            );
           ends.add(r.to.toLowerCase());
         }
         assert.equal(ends.size, v.mapping.rows.length);
@@ -96,7 +104,12 @@ test("a chain that cannot be extended is a clear error", () => {
 
 test("multi-word labels and synonyms: capitals map to WordNet phrases", () => {
   const v = createVariant("ra-synonym", { seed: 1, classes: ["Paris", "New Delhi", "Tokyo"], lexicon });
-  v.mapping.rows.forEach((r) => assert.ok(lexicon.synonyms(r.from).some((s) => s.toLowerCase() === r.to.toLowerCase()), `${r.from} -> ${r.to}`));
+  v.mapping.rows.forEach((r) =>
+    assert.ok(
+      lexicon.synonyms(r.from).some((s) => s.toLowerCase() === r.to.toLowerCase()),
+      `${r.from} -> ${r.to}`,
+    ),
+  );
   assert.equal(v.labelSpace[1], "Delhi");
   const chain = createVariant("ra-chain-2", { seed: 1, classes: ["Paris", "Tokyo"], lexicon });
   assert.ok(chain.mapping.rows.every((r) => r.chain!.length === 3));

@@ -43,9 +43,38 @@ function snapshot(v: VariantInstance, demos: Example[], queries: Example[]) {
 
 test("the registry has exactly the ids of the README's variant table, each with a source", () => {
   const ids = [
-    "gold", "random-labels", "correct-0", "correct-25", "correct-50", "correct-75", "flipped", "abstract-numbers", "abstract-letters", "abstract-symbols",
-    "unrelated", "labels-only", "inputs-only", "no-label-space", "ra-string", "ra-token", "ra-synonym", "ra-antonym", "ra-keyword",
-    "ra-chain-1", "ra-chain-2", "ra-chain-3", "ra-chain-4", "ra-chain-5", "pa-word", "pa-token", "g-string", "g-token", "g-linear", "g-synonym", "g-antonym", "g-keyword",
+    "gold",
+    "random-labels",
+    "correct-0",
+    "correct-25",
+    "correct-50",
+    "correct-75",
+    "flipped",
+    "abstract-numbers",
+    "abstract-letters",
+    "abstract-symbols",
+    "unrelated",
+    "labels-only",
+    "inputs-only",
+    "no-label-space",
+    "ra-string",
+    "ra-token",
+    "ra-synonym",
+    "ra-antonym",
+    "ra-keyword",
+    "ra-chain-1",
+    "ra-chain-2",
+    "ra-chain-3",
+    "ra-chain-4",
+    "ra-chain-5",
+    "pa-word",
+    "pa-token",
+    "g-string",
+    "g-token",
+    "g-linear",
+    "g-synonym",
+    "g-antonym",
+    "g-keyword",
   ];
   assert.deepEqual([...VARIANTS.map((v) => v.id)].sort(), [...ids].sort());
   for (const v of VARIANTS) assert.match(v.source, /(Li|Min|Pan|Wei|Zhao) et al\. 20\d\d/, v.id);
@@ -59,7 +88,10 @@ test("the registry has exactly the ids of the README's variant table, each with 
 });
 
 test("unknown ids are a VariantError with a suggestion", () => {
-  assert.throws(() => createVariant("ra-strng", ctx(1)), (e: unknown) => e instanceof VariantError && /Unknown variant 'ra-strng'/.test(e.message) && /ra-string/.test(e.hint ?? ""));
+  assert.throws(
+    () => createVariant("ra-strng", ctx(1)),
+    (e: unknown) => e instanceof VariantError && /Unknown variant 'ra-strng'/.test(e.message) && /ra-string/.test(e.hint ?? ""),
+  );
 });
 
 test("every variant is deterministic: same key and context -> identical output", () => {
@@ -191,7 +223,10 @@ test("format ablations: labels-only / inputs-only flags; no-label-space uses ran
 test("ra-string: pronounceable CVCVC strings of configurable length, no collisions, never a label", () => {
   for (let seed = 0; seed < 30; seed++) {
     const v = createVariant("ra-string", ctx(seed));
-    assert.ok(v.labelSpace.every((s) => /^[bdfghjklmnprstvz][aeiou][bdfghjklmnprstvz][aeiou][bdfghjklmnprstvz]$/.test(s)), v.labelSpace.join());
+    assert.ok(
+      v.labelSpace.every((s) => /^[bdfghjklmnprstvz][aeiou][bdfghjklmnprstvz][aeiou][bdfghjklmnprstvz]$/.test(s)),
+      v.labelSpace.join(),
+    );
   }
   const long = createVariant("ra-string", ctx(1, { options: { stringLength: 8 } }));
   assert.ok(long.labelSpace.every((s) => s.length === 8));
@@ -224,7 +259,10 @@ test("tau_g: ra-X#n and g-X#n share g; g tasks use the label word as input", () 
 test("token-level variants without a tokenizer: VariantError naming the need", () => {
   for (const id of ["ra-token", "g-token", "g-linear", "pa-token"]) {
     assert.ok(getVariant(id)!.needsTokenizer);
-    assert.throws(() => createVariant(id, ctx(1)), (e: unknown) => e instanceof VariantError && /needs the model's tokenizer/.test(e.message));
+    assert.throws(
+      () => createVariant(id, ctx(1)),
+      (e: unknown) => e instanceof VariantError && /needs the model's tokenizer/.test(e.message),
+    );
   }
 });
 
@@ -246,9 +284,18 @@ test("pinned outputs: the same seed gives these exact variants on every machine"
   const c = { seed: 1, classes: CLASSES, verbalizers: VERB };
   assert.deepEqual(createVariant("ra-string", c).labelSpace, ["bozig", "putun"]);
   assert.deepEqual(createVariant("ra-string#2", c).labelSpace, ["toved", "nolos"]);
-  assert.deepEqual(createVariant("no-label-space", c).mapping.rows.map((r) => r.to), ["jacket", "paddle"]);
+  assert.deepEqual(
+    createVariant("no-label-space", c).mapping.rows.map((r) => r.to),
+    ["jacket", "paddle"],
+  );
   const ex = [{ index: 0, line: 1, input: "A fine film.", label: "pos" }];
   assert.deepEqual(createVariant("pa-word", { ...c, examples: ex }).demos(ex), [{ input: "Dufehelo tuhover fese.", label: "positive" }]);
   const eight = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => ({ index: i, line: i, input: "x", label: "pos" }));
-  assert.equal(createVariant("random-labels", c).demos(eight).map((d) => d.label[0]).join(""), "pnpppnpp");
+  assert.equal(
+    createVariant("random-labels", c)
+      .demos(eight)
+      .map((d) => d.label[0])
+      .join(""),
+    "pnpppnpp",
+  );
 });

@@ -40,14 +40,19 @@ test("H1 with too few seeds: 'inconclusive: 5 seeds' instead of a p-value, howev
 });
 
 test("H1 Bonferroni over k: 6 seeds pass one run alone but not the threshold of two (0.0125 needs 7 seeds)", () => {
-  const two = h1(metricsOf([...seeds("ra-string", 8, [0.7, 0.7, 0.7, 0.7, 0.7, 0.7]), ...seeds("ra-string", 4, [0.5, 0.5, 0.5, 0.5, 0.5, 0.5]), ...seeds("ra-string", 0, [0.9, 0.9, 0.9, 0.9, 0.9, 0.9])]));
+  const two = h1(
+    metricsOf([...seeds("ra-string", 8, [0.7, 0.7, 0.7, 0.7, 0.7, 0.7]), ...seeds("ra-string", 4, [0.5, 0.5, 0.5, 0.5, 0.5, 0.5]), ...seeds("ra-string", 0, [0.9, 0.9, 0.9, 0.9, 0.9, 0.9])]),
+  );
   assert.equal(two.numbers["runs tested"], 2, "k = 0 is not tested");
   assert.equal(two.numbers["Bonferroni threshold"], 0.0125);
   assert.equal(two.status, "inconclusive");
   assert.match(two.text, /inconclusive: 6 seeds/);
   const seven = h1(metricsOf([...seeds("ra-string", 8, [0.7, 0.7, 0.7, 0.7, 0.7, 0.7, 0.7]), ...seeds("ra-string", 4, [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5])]));
   assert.equal(seven.status, "contradicted");
-  assert.deepEqual(seven.runs, [{ variant: "ra-string", k: 4 }, { variant: "ra-string", k: 8 }]);
+  assert.deepEqual(seven.runs, [
+    { variant: "ra-string", k: 4 },
+    { variant: "ra-string", k: 8 },
+  ]);
 });
 
 test("H1 consistent: not above chance and the upper bound just below chance + 0.1; just fails when it reaches it", () => {
@@ -101,7 +106,10 @@ test("H2 contradicted: gold learnt, cipher learnable, tau_PA below logistic regr
   const v = h2Case({ gold: 0.9, goldLR: 0.85, pa: 0.55, paLR: 0.85 });
   assert.equal(v.status, "contradicted", v.text);
   assert.match(v.text, /contradicts H2/);
-  assert.deepEqual(v.conditions.map((c) => `${c.id}:${c.status}`), ["gold-above-chance:pass", "not-below-logreg:pass", "logreg-above-chance:pass", "above-chance:pass", "not-below-logreg:fail"]);
+  assert.deepEqual(
+    v.conditions.map((c) => `${c.id}:${c.status}`),
+    ["gold-above-chance:pass", "not-below-logreg:pass", "logreg-above-chance:pass", "above-chance:pass", "not-below-logreg:fail"],
+  );
   assert.equal(v.numbers["logreg accuracy"], 0.85);
 });
 
@@ -218,7 +226,10 @@ test("H3 correlation study: within-seed permutation test; not-run, consistent, c
   assert.equal(typeof v.numbers["within-seed Spearman rho"], "number");
   assert.equal(v.missing, undefined);
   assert.equal(v.runs.length, 20);
-  assert.deepEqual(v.bins!.map((b) => b.count), [0, 0, 2, 4, 4]);
+  assert.deepEqual(
+    v.bins!.map((b) => b.count),
+    [0, 0, 2, 4, 4],
+  );
   assert.ok(Math.abs(v.bins![2].meanRA - 0.665) < 1e-12);
   assert.match(v.text, /one-sided permutation/);
 
@@ -233,8 +244,10 @@ test("H3 correlation study: within-seed permutation test; not-run, consistent, c
   // Two seeds whose demo sets shift both accuracies, with no relation inside a seed: the pooled
   // correlation is a seed effect; the within-seed test does not call it a correlation.
   const shift = [0, 1, 2, 3].flatMap((d) => [
-    ...cell(`g-string#${d}`, 16, 1, [30, 34, 31, 33][d], 100), ...cell(`ra-string#${d}`, 16, 1, [32, 30, 34, 31][d], 100),
-    ...cell(`g-string#${d}`, 16, 2, [80, 84, 81, 83][d], 100), ...cell(`ra-string#${d}`, 16, 2, [82, 80, 84, 81][d], 100),
+    ...cell(`g-string#${d}`, 16, 1, [30, 34, 31, 33][d], 100),
+    ...cell(`ra-string#${d}`, 16, 1, [32, 30, 34, 31][d], 100),
+    ...cell(`g-string#${d}`, 16, 2, [80, 84, 81, 83][d], 100),
+    ...cell(`ra-string#${d}`, 16, 2, [82, 80, 84, 81][d], 100),
   ]);
   const sv = h3Correlation(metricsOf(shift), { correlationDraws: 4 });
   assert.equal(sv.numbers["functions g (draw x seed)"], 8);
@@ -261,6 +274,9 @@ test("H3 correlation study: within-seed permutation test; not-run, consistent, c
 
 test("verdicts() returns all five, each with a status and runs or missing variants", () => {
   const vs = verdicts(metricsOf(cell("gold", 16, 1, 90, 100)));
-  assert.deepEqual(vs.map((v) => v.id), ["H1", "H2", "H3-natural", "H3-chain", "H3-correlation"]);
+  assert.deepEqual(
+    vs.map((v) => v.id),
+    ["H1", "H2", "H3-natural", "H3-chain", "H3-correlation"],
+  );
   assert.ok(vs.every((v) => v.status === "not-run" && v.missing && v.missing.length > 0));
 });

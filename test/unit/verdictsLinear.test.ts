@@ -22,7 +22,10 @@ test("tau_g-ICL significantly below tau_g-Linear while gold is learnt: evidence 
   assert.match(v.text, /contradicts H2/);
   assert.match(v.text, /No tau_PA run/);
   assert.deepEqual(v.missing, ["pa-word", "pa-token"]);
-  assert.deepEqual(v.conditions.map((c) => `${c.id}:${c.status}`), ["gold-above-chance:pass", "linear-above-chance:pass", "icl-below-linear:pass", "tau-g-correlation:untestable"]);
+  assert.deepEqual(
+    v.conditions.map((c) => `${c.id}:${c.status}`),
+    ["gold-above-chance:pass", "linear-above-chance:pass", "icl-below-linear:pass", "tau-g-correlation:untestable"],
+  );
   assert.match(cond(v, "icl-below-linear")[0].detail, /tau_g-ICL minus tau_g-Linear -0\.40 .*exact sign-flip test over 7 seeds/);
   assert.match(cond(v, "tau-g-correlation")[0].reason!, /one function g per seed: a within-seed correlation needs several draws of g per seed/);
   // Two seeds of seven where ICL matches least squares: p = 4/128 > 0.025, the paired test just fails.
@@ -52,7 +55,14 @@ function drawRuns(shift: (seed: number) => number, draws = 5): QueryRecord[] {
   const out: QueryRecord[] = [];
   for (let d = 0; d < draws; d++) {
     const lin = S7(0.6 + 0.06 * d);
-    out.push(...seeds(`g-linear#${d}`, 8, lin), ...seeds(`g-token#${d}`, 8, lin.map((a, i) => a + shift(i + 1))));
+    out.push(
+      ...seeds(`g-linear#${d}`, 8, lin),
+      ...seeds(
+        `g-token#${d}`,
+        8,
+        lin.map((a, i) => a + shift(i + 1)),
+      ),
+    );
   }
   return out;
 }

@@ -68,17 +68,70 @@ test("summarizeWarnings: records, occurrences, calibration and run warnings per 
 });
 
 test("decideLabels: the unique maximum, or no prediction with the tied labels; never the first label", () => {
-  assert.deepEqual(decideLabels(ls([["a", -1], ["b", -2]])), { predicted: "a" });
-  assert.deepEqual(decideLabels(ls([["a", -2], ["b", -1], ["c", -1]])), { predicted: NO_PREDICTION, tied: ["b", "c"] });
-  assert.deepEqual(decideLabels(ls([["a", -3], ["b", -3]])), { predicted: "", tied: ["a", "b"] });
+  assert.deepEqual(
+    decideLabels(
+      ls([
+        ["a", -1],
+        ["b", -2],
+      ]),
+    ),
+    { predicted: "a" },
+  );
+  assert.deepEqual(
+    decideLabels(
+      ls([
+        ["a", -2],
+        ["b", -1],
+        ["c", -1],
+      ]),
+    ),
+    { predicted: NO_PREDICTION, tied: ["b", "c"] },
+  );
+  assert.deepEqual(
+    decideLabels(
+      ls([
+        ["a", -3],
+        ["b", -3],
+      ]),
+    ),
+    { predicted: "", tied: ["a", "b"] },
+  );
   assert.deepEqual(topIndices([1, 3, 3, 2]), [1, 2]);
   assert.equal(uniqueArgmax([1, 3, 3]), -1);
   assert.equal(uniqueArgmax([1, 3, 2]), 1);
   assert.equal(uniqueArgmax([]), -1);
   // goldRank counts equal scores against the gold.
-  assert.equal(goldRankOf(ls([["a", -1], ["b", -1]]), "a"), 2);
-  assert.equal(goldRankOf(ls([["a", -1], ["b", -2], ["c", -1]]), "b"), 3);
-  assert.equal(goldRankOf(ls([["a", -1], ["b", -2]]), "a"), 1);
+  assert.equal(
+    goldRankOf(
+      ls([
+        ["a", -1],
+        ["b", -1],
+      ]),
+      "a",
+    ),
+    2,
+  );
+  assert.equal(
+    goldRankOf(
+      ls([
+        ["a", -1],
+        ["b", -2],
+        ["c", -1],
+      ]),
+      "b",
+    ),
+    3,
+  );
+  assert.equal(
+    goldRankOf(
+      ls([
+        ["a", -1],
+        ["b", -2],
+      ]),
+      "a",
+    ),
+    1,
+  );
 });
 
 test("property: predicted === gold exactly when goldRank === 1, on scores with many ties", () => {
@@ -100,27 +153,80 @@ const group: PlanGroup = { id: "gold|k2|s1", variant: "gold", k: 2, seed: 1, dem
 const item: MaterializedItem = { id: "gold|k2|s1|q7", kind: "query", queryIndex: 7, input: "x", gold: "b", prefix: "", query: "", labelSep: " ", labels: ["a", "b"], demos: [] };
 
 test("toQueryRecord: a tie is no prediction, wrong, ranked against the gold, with a label-tie warning; engine warnings kept", () => {
-  const r = toQueryRecord(group, item, ls([["a", -1.5], ["b", -1.5]]), [], [w("boundary-merge", ["b"])]);
+  const r = toQueryRecord(
+    group,
+    item,
+    ls([
+      ["a", -1.5],
+      ["b", -1.5],
+    ]),
+    [],
+    [w("boundary-merge", ["b"])],
+  );
   assert.equal(r.predicted, "");
   assert.deepEqual(r.tied, ["a", "b"]);
   assert.equal(r.goldRank, 2);
-  assert.deepEqual(r.warnings?.map((x) => x.code), ["boundary-merge", "label-tie"]);
+  assert.deepEqual(
+    r.warnings?.map((x) => x.code),
+    ["boundary-merge", "label-tie"],
+  );
   assert.deepEqual(r.warnings?.[1].labels, ["a", "b"]);
   assert.match(r.warnings![1].message, /labels "a", "b" tie for the highest score \(logProb -1\.5000\)/);
-  const ok = toQueryRecord(group, item, ls([["a", -2], ["b", -1]]), []);
+  const ok = toQueryRecord(
+    group,
+    item,
+    ls([
+      ["a", -2],
+      ["b", -1],
+    ]),
+    [],
+  );
   assert.equal(ok.predicted, "b");
   assert.equal(ok.goldRank, 1);
   assert.equal(ok.tied, undefined);
   assert.equal(ok.warnings, undefined, "no warnings, no field");
   // An engine's own label-tie warning is not doubled.
-  const again = toQueryRecord(group, item, ls([["a", -1], ["b", -1]]), [], [w("label-tie", ["a", "b"])]);
+  const again = toQueryRecord(
+    group,
+    item,
+    ls([
+      ["a", -1],
+      ["b", -1],
+    ]),
+    [],
+    [w("label-tie", ["a", "b"])],
+  );
   assert.equal(again.warnings?.filter((x) => x.code === "label-tie").length, 1);
-  const c = toCalibrationRecord(group, { ...item, kind: "calibration" }, ls([["a", -1], ["b", -1]]), [w("prob-underflow", ["a"])]);
-  assert.deepEqual(c.warnings?.map((x) => x.code), ["prob-underflow", "label-tie"]);
+  const c = toCalibrationRecord(
+    group,
+    { ...item, kind: "calibration" },
+    ls([
+      ["a", -1],
+      ["b", -1],
+    ]),
+    [w("prob-underflow", ["a"])],
+  );
+  assert.deepEqual(
+    c.warnings?.map((x) => x.code),
+    ["prob-underflow", "label-tie"],
+  );
 });
 
 test("calibration: a calibrated tie is no prediction either", () => {
   assert.equal(calibrate([0.5, 0.5], [0.5, 0.5]).predicted, -1);
-  const r = toQueryRecord(group, item, ls([["a", -1], ["b", -2]]).map((l, i) => ({ ...l, prob: i === 0 ? 2 / 3 : 1 / 3 })), [ls([["a", -1], ["b", -2]]).map((l, i) => ({ ...l, prob: i === 0 ? 2 / 3 : 1 / 3 }))]);
+  const r = toQueryRecord(
+    group,
+    item,
+    ls([
+      ["a", -1],
+      ["b", -2],
+    ]).map((l, i) => ({ ...l, prob: i === 0 ? 2 / 3 : 1 / 3 })),
+    [
+      ls([
+        ["a", -1],
+        ["b", -2],
+      ]).map((l, i) => ({ ...l, prob: i === 0 ? 2 / 3 : 1 / 3 })),
+    ],
+  );
   assert.equal(r.calibrated?.predicted, "", "dividing by the content-free prior makes the labels tie");
 });

@@ -16,13 +16,25 @@ test("warningsView: queries with warnings, one row per code with meaning, action
   const r = fixtureResults();
   const v = warningsView(r);
   assert.equal(v.queries, 2);
-  assert.deepEqual(v.codes.map((c) => [c.code, c.queries, c.severity]), [["boundary-merge", 1, "warning"], ["label-tie", 1, "warning"]]);
+  assert.deepEqual(
+    v.codes.map((c) => [c.code, c.queries, c.severity]),
+    [
+      ["boundary-merge", 1, "warning"],
+      ["label-tie", 1, "warning"],
+    ],
+  );
   assert.match(v.codes[0].action, /space/);
   assert.deepEqual(v.codes[1].cells, [{ variant: "ra-string", k: 0, queries: 1 }]);
   // A file without a stored summary (written by hand, or an older build's live snapshot) is counted from its records.
   const { warnings: _w, ...bare } = r;
-  assert.deepEqual(warningsView(bare as ResultsLike).codes.map((c) => c.code), ["boundary-merge", "label-tie"]);
-  r.warnings = { run: [{ code: "variant-fallback", message: "pa-word (seed 1): no examples", variant: "pa-word", seed: 1 }], summary: [{ code: "variant-fallback", queries: 0, occurrences: 0, calibration: 0, run: 1, cells: [] }] };
+  assert.deepEqual(
+    warningsView(bare as ResultsLike).codes.map((c) => c.code),
+    ["boundary-merge", "label-tie"],
+  );
+  r.warnings = {
+    run: [{ code: "variant-fallback", message: "pa-word (seed 1): no examples", variant: "pa-word", seed: 1 }],
+    summary: [{ code: "variant-fallback", queries: 0, occurrences: 0, calibration: 0, run: 1, cells: [] }],
+  };
   assert.deepEqual(warningsView(r).codes[0].runMessages, ["pa-word (seed 1): no examples"]);
   // buildRunView leaves warnings to the panel (the statistics views stay apart).
   const f = fixtureResults();
@@ -43,7 +55,10 @@ test("warningQueryPage: the queries carrying one code, across variants and k, wi
   // The plain cell page marks rows with warnings too, and carries no filter.
   const cell = queryPage("run1", r.records, "gold", 4, 0, 100);
   assert.equal(cell.warning, undefined);
-  assert.deepEqual(cell.rows.filter((x) => x.warnings).map((x) => [x.seed, x.queryIndex, x.warnings]), [[1, 3, ["boundary-merge"]]]);
+  assert.deepEqual(
+    cell.rows.filter((x) => x.warnings).map((x) => [x.seed, x.queryIndex, x.warnings]),
+    [[1, 3, ["boundary-merge"]]],
+  );
   const d = queryDetail("run1", r.records, cell.rows.find((x) => x.warnings)!.key)!;
   assert.equal(d.warnings?.[0].code, "boundary-merge");
   assert.match(d.warnings![0].message, /label "positive"/);

@@ -27,12 +27,24 @@ test("valid messages pass through unchanged", () => {
 
 test("malformed messages are rejected", () => {
   const bad = [
-    null, 3, "ready", [], { type: "ready", view: "other" }, { type: "select", runId: "r", variant: "gold", k: -1 },
-    { type: "select", runId: "r", variant: "gold", k: 1.5 }, { type: "queries", id: "a-1", runId: "r", variant: "g", k: 0, offset: 0, limit: 100000 },
-    { type: "queries", runId: "r", variant: "g", k: 0, offset: 0, limit: 10 }, { type: "queryDetail", id: "a b", runId: "r", key: 1 },
-    { type: "queries", id: "a-1", runId: "r", variant: "g", k: 0, offset: 0, limit: 10, warning: "Not A Code" }, { type: "closeRun", runId: "r", extra: 1 },
-    { type: "queryDetail", runId: 5, key: 1 }, { type: "action", action: "rm -rf" },
-    { type: "queries", id: "a-2", runId: "r", variant: "g", k: 0, offset: 0, limit: 10, warning: "Bad Code" }, { type: "queries", id: "a-3", runId: "r", variant: "g", k: 0, offset: 0, limit: 10, warning: 3 }, { type: "action", action: "rerun", runId: 7 }, { type: "unknown" },
+    null,
+    3,
+    "ready",
+    [],
+    { type: "ready", view: "other" },
+    { type: "select", runId: "r", variant: "gold", k: -1 },
+    { type: "select", runId: "r", variant: "gold", k: 1.5 },
+    { type: "queries", id: "a-1", runId: "r", variant: "g", k: 0, offset: 0, limit: 100000 },
+    { type: "queries", runId: "r", variant: "g", k: 0, offset: 0, limit: 10 },
+    { type: "queryDetail", id: "a b", runId: "r", key: 1 },
+    { type: "queries", id: "a-1", runId: "r", variant: "g", k: 0, offset: 0, limit: 10, warning: "Not A Code" },
+    { type: "closeRun", runId: "r", extra: 1 },
+    { type: "queryDetail", runId: 5, key: 1 },
+    { type: "action", action: "rm -rf" },
+    { type: "queries", id: "a-2", runId: "r", variant: "g", k: 0, offset: 0, limit: 10, warning: "Bad Code" },
+    { type: "queries", id: "a-3", runId: "r", variant: "g", k: 0, offset: 0, limit: 10, warning: 3 },
+    { type: "action", action: "rerun", runId: 7 },
+    { type: "unknown" },
   ];
   for (const m of bad) assert.equal(parseWebviewMessage(m), undefined, JSON.stringify(m));
 });
@@ -69,7 +81,15 @@ test("persisted panel state is sanitised", () => {
 });
 
 test("webview shell has a strict nonce CSP, the toolkit nonce meta, and no remote resources", () => {
-  const html = webviewShell({ cspSource: "https://file+.vscode-resource.vscode-cdn.net", nonce: "N0nce", title: "t", scriptUri: "https://file+.vscode-resource.vscode-cdn.net/dist/webview/panel.js", toolkitUri: "https://file+.vscode-resource.vscode-cdn.net/media/vendor/toolkit.min.js", styleUri: "https://file+.vscode-resource.vscode-cdn.net/media/webview.css", view: "panel" });
+  const html = webviewShell({
+    cspSource: "https://file+.vscode-resource.vscode-cdn.net",
+    nonce: "N0nce",
+    title: "t",
+    scriptUri: "https://file+.vscode-resource.vscode-cdn.net/dist/webview/panel.js",
+    toolkitUri: "https://file+.vscode-resource.vscode-cdn.net/media/vendor/toolkit.min.js",
+    styleUri: "https://file+.vscode-resource.vscode-cdn.net/media/webview.css",
+    view: "panel",
+  });
   const policy = csp("https://file+.vscode-resource.vscode-cdn.net", "N0nce");
   assert.match(policy, /^default-src 'none'; script-src 'nonce-N0nce'; style-src \S+ 'nonce-N0nce'; img-src \S+ data:; font-src \S+$/);
   assert.ok(!/unsafe-/.test(policy));
@@ -102,5 +122,11 @@ test("figure messages: known figures only; a PNG must be base64 with the PNG sig
   // An SVG is rendered by the extension, never taken from the webview: one with data is refused.
   assert.equal(parseWebviewMessage({ type: "exportFigure", runId: "r", figure: "h1-ra-vs-k", format: "svg", data: "<svg onload=x>" }), undefined);
   assert.deepEqual(parseWebviewMessage({ type: "exportFigure", runId: "r", figure: "h1-ra-vs-k", format: "svg" }), { type: "exportFigure", runId: "r", figure: "h1-ra-vs-k", format: "svg" });
-  assert.deepEqual(parseWebviewMessage({ type: "exportFigure", runId: "r", figure: "h1-ra-vs-k", format: "png", data: "iVBORw0KGgoAAAA=" }), { type: "exportFigure", runId: "r", figure: "h1-ra-vs-k", format: "png", data: "iVBORw0KGgoAAAA=" });
+  assert.deepEqual(parseWebviewMessage({ type: "exportFigure", runId: "r", figure: "h1-ra-vs-k", format: "png", data: "iVBORw0KGgoAAAA=" }), {
+    type: "exportFigure",
+    runId: "r",
+    figure: "h1-ra-vs-k",
+    format: "png",
+    data: "iVBORw0KGgoAAAA=",
+  });
 });

@@ -14,7 +14,10 @@ const header = (wordLists: unknown) =>
 
 test("wordLists from the header drive ra-synonym and ra-antonym without WordNet", () => {
   const file = parseDemoFile(header({ synonyms: { negative: ["grim"], positive: ["upbeat"] }, antonyms: { negative: ["cheerful"], positive: ["gloomy"] } }), "w.icl.jsonl");
-  assert.deepEqual(file.problems.filter((p) => p.severity === "error"), []);
+  assert.deepEqual(
+    file.problems.filter((p) => p.severity === "error"),
+    [],
+  );
   assert.deepEqual(file.settings.wordLists?.synonyms, { negative: ["grim"], positive: ["upbeat"] });
   const cache = new VariantCache(file, file.settings);
   const syn = cache.get("ra-synonym", 1);
@@ -45,5 +48,8 @@ test("draw ranges: ra-string#0..3 expands to four paired draws in the plan; bad 
   const plan = planExperiment({ file, settings: { ...file.settings, variants: ["ra-string#0..1", "g-string#0..1"], queries: 2, k: [2] } });
   assert.deepEqual(plan.variants, ["ra-string#0", "ra-string#1", "g-string#0", "g-string#1"]);
   const ok = parseDemoFile(header(undefined).replace('"queries":2', '"queries":2,"variants":["ra-string#0..49"]'), "w.icl.jsonl");
-  assert.deepEqual(ok.problems.filter((p) => p.severity !== "info"), []);
+  assert.deepEqual(
+    ok.problems.filter((p) => p.severity !== "info"),
+    [],
+  );
 });

@@ -40,7 +40,15 @@ export function queryExplorer(st: ExplorerState, run: RunView, act: ExplorerActi
   sec.append(el("h3", { testid: "query-explorer-title" }, filter ? `Queries with warning ${filter} (all variants and k)` : `Queries (${run.selection.variant}, k = ${run.selection.k})`));
   if (filter) sec.append(button(`Back to ${run.selection.variant}, k = ${run.selection.k}`, "warning-filter-clear", () => act.clearWarning(run), { secondary: true }));
   if (st.runs.length > 1) {
-    sec.append(dropdown(st.runs.map((r) => ({ value: r.runId, label: r.name ?? `${r.file} · ${r.runId}` })), run.runId, "explorer-run-select", (id) => act.focusRun(id), "Run whose queries are listed"));
+    sec.append(
+      dropdown(
+        st.runs.map((r) => ({ value: r.runId, label: r.name ?? `${r.file} · ${r.runId}` })),
+        run.runId,
+        "explorer-run-select",
+        (id) => act.focusRun(id),
+        "Run whose queries are listed",
+      ),
+    );
   }
   // While the next page is on its way the previous one of this run stays (marked busy) instead of
   // a "Loading" placeholder; only a run's very first page is waited for.
@@ -50,14 +58,27 @@ export function queryExplorer(st: ExplorerState, run: RunView, act: ExplorerActi
   const left = el("div", { class: "explorer-grid", testid: "query-grid-box", "aria-busy": fresh ? "false" : "true" });
   if (!page) left.append(el("p", { class: "icl-muted", testid: "queries-waiting" }, "Fetching the queries…"));
   else if (page.total === 0) {
-    left.append(el("p", { class: "icl-muted", testid: "queries-none" }, live ? `No query of ${run.selection.variant}, k = ${run.selection.k} is scored yet; this list fills as the run goes on.` : `No queries of ${run.selection.variant}, k = ${run.selection.k} in this run.`));
+    left.append(
+      el(
+        "p",
+        { class: "icl-muted", testid: "queries-none" },
+        live
+          ? `No query of ${run.selection.variant}, k = ${run.selection.k} is scored yet; this list fills as the run goes on.`
+          : `No queries of ${run.selection.variant}, k = ${run.selection.k} in this run.`,
+      ),
+    );
   } else {
     const selected = st.detail && st.detail.runId === run.runId ? String(st.detail.key) : st.reveal?.runId === run.runId ? String(st.reveal.key) : undefined;
     left.append(
       dataGrid<QueryRow>(
         page.rows,
         [
-          ...(filter ? [{ title: "variant", value: (r: QueryRow) => r.variant }, { title: "k", value: (r: QueryRow) => String(r.k) }] : []),
+          ...(filter
+            ? [
+                { title: "variant", value: (r: QueryRow) => r.variant },
+                { title: "k", value: (r: QueryRow) => String(r.k) },
+              ]
+            : []),
           { title: "#", value: (r) => String(r.queryIndex) },
           { title: "seed", value: (r) => String(r.seed) },
           { title: "input", value: (r) => r.input },
@@ -88,14 +109,27 @@ export function queryExplorer(st: ExplorerState, run: RunView, act: ExplorerActi
     right.dataset.key = String(d.key);
     right.append(
       el("h4", {}, `Query #${d.row.queryIndex} (${d.row.variant}, k = ${d.row.k}, seed ${d.row.seed})`),
-      el("p", {}, "Gold ", el("strong", {}, d.row.gold), d.goldAlt ? ` (original ${d.goldAlt})` : "", ", predicted ", el("strong", { class: d.row.correct ? "ok" : "bad" }, predictedText(d.row)), d.row.correct ? " ✓ right" : " ✗ wrong"),
+      el(
+        "p",
+        {},
+        "Gold ",
+        el("strong", {}, d.row.gold),
+        d.goldAlt ? ` (original ${d.goldAlt})` : "",
+        ", predicted ",
+        el("strong", { class: d.row.correct ? "ok" : "bad" }, predictedText(d.row)),
+        d.row.correct ? " ✓ right" : " ✗ wrong",
+      ),
     );
     const dw = detailWarnings(d);
     if (dw) right.append(dw);
     right.append(labelScores(d));
     right.append(el("h4", {}, "Prompt"));
     if (d.prompt !== undefined) right.append(el("pre", { class: "prompt", testid: "query-prompt", tabindex: 0, "aria-label": "The query's full prompt" }, d.prompt));
-    else right.append(el("p", { class: "icl-muted", testid: "query-prompt-note" }, d.promptNote ?? "prompt not available"), el("p", { class: "icl-muted small" }, `demos: ${d.demoIndices.join(", ") || "none"}`));
+    else
+      right.append(
+        el("p", { class: "icl-muted", testid: "query-prompt-note" }, d.promptNote ?? "prompt not available"),
+        el("p", { class: "icl-muted small" }, `demos: ${d.demoIndices.join(", ") || "none"}`),
+      );
   }
   layout.append(el("div", { class: "explorer-list" }, left, pager ?? ""), right);
   sec.append(layout);

@@ -65,7 +65,9 @@ function figureRow(run: RunView, f: Figure, onRun: (variant: string, k: number) 
           "div",
           { class: "figure-missing", testid: "figure-missing", "data-variants": f.missing.variants.join(",") },
           el("span", {}, `Missing runs: ${f.missing.text} `),
-          run.complete ? button("Run just these", "run-figure", () => send({ type: "runFigure", runId: run.runId, figure: f.id }), { title: `Add ${f.missing.variants.join(", ")} to this run` }) : undefined,
+          run.complete
+            ? button("Run just these", "run-figure", () => send({ type: "runFigure", runId: run.runId, figure: f.id }), { title: `Add ${f.missing.variants.join(", ")} to this run` })
+            : undefined,
         )
       : undefined,
     runs.length
@@ -90,7 +92,14 @@ function figureRow(run: RunView, f: Figure, onRun: (variant: string, k: number) 
       button("PNG", "export-png", () => exportPng(run, f), { secondary: true, title: `Save figure ${f.number} as PNG` }),
     ),
   );
-  const cards = el("div", { class: "figure-cards" }, ...f.verdicts.map((id) => run.verdicts.find((v) => v.id === id)).filter((v) => v !== undefined).map((v) => verdictCard(v, { collapseConditions: true })));
+  const cards = el(
+    "div",
+    { class: "figure-cards" },
+    ...f.verdicts
+      .map((id) => run.verdicts.find((v) => v.id === id))
+      .filter((v) => v !== undefined)
+      .map((v) => verdictCard(v, { collapseConditions: true })),
+  );
   // A two-panel figure needs the width: below 1500 px its card goes under it (media/webview.css).
   return el("section", { class: `figure-row panels-${f.panels.length}`, testid: "hypothesis-figure", "data-figure": f.id, "data-status": f.status }, left, cards);
 }
@@ -101,7 +110,11 @@ export function hypothesesView(run: RunView, onRun: (variant: string, k: number)
   const sec = el("section", { class: "hypotheses", testid: "hypotheses-view", "data-run-id": run.runId });
   sec.append(
     el("h2", {}, run.hypothesesFirst && run.study ? `${run.study}: the paper's figures` : "Li et al. 2024: the paper's figures"),
-    el("p", { class: "icl-muted small" }, `${run.file} · ${run.model} · ${run.records} records. One figure per claim of Li et al. (ACL 2024), with its verdict; estimates and 95% intervals are the run's (docs/STATISTICS.md).`),
+    el(
+      "p",
+      { class: "icl-muted small" },
+      `${run.file} · ${run.model} · ${run.records} records. One figure per claim of Li et al. (ACL 2024), with its verdict; estimates and 95% intervals are the run's (docs/STATISTICS.md).`,
+    ),
   );
   for (const f of run.figures) sec.append(figureRow(run, f, onRun));
   return sec;

@@ -99,12 +99,30 @@ function runColumn(run: RunView, index: number, explorer?: HTMLElement): HTMLEle
   accWrap.append(accCanvas);
   col.append(el("h3", {}, "Accuracy vs k"), accWrap);
   queueMicrotask(() => drawAccuracy(`accuracy:${run.runId}`, accCanvas, run.series, run.ks, run.baselines));
-  col.append(el("p", { class: "icl-muted small", testid: "baselines" }, `chance ${pct(run.baselines.chance)}${run.baselines.majority.length ? ` · majority ${run.baselines.majority.map((p) => `k=${p.k}: ${pct(p.acc)}`).join(", ")}` : ""}${run.baselines.logreg.length ? ` · logistic regression ${run.baselines.logreg.map((p) => `k=${p.k}: ${pct(p.acc)}`).join(", ")}` : ""}`));
+  col.append(
+    el(
+      "p",
+      { class: "icl-muted small", testid: "baselines" },
+      `chance ${pct(run.baselines.chance)}${run.baselines.majority.length ? ` · majority ${run.baselines.majority.map((p) => `k=${p.k}: ${pct(p.acc)}`).join(", ")}` : ""}${run.baselines.logreg.length ? ` · logistic regression ${run.baselines.logreg.map((p) => `k=${p.k}: ${pct(p.acc)}`).join(", ")}` : ""}`,
+    ),
+  );
 
   // Selection of variant and k for the detail views.
   const sel = run.selection;
-  const variantDd = dropdown(run.variants.map((v) => ({ value: v, label: v })), sel.variant, "variant-select", (v) => selectCell(run, v, sel.k), "Variant shown below");
-  const kDd = dropdown(run.ks.map((k) => ({ value: String(k), label: `k = ${k}` })), String(sel.k), "k-select", (k) => selectCell(run, sel.variant, Number(k)), "k shown below");
+  const variantDd = dropdown(
+    run.variants.map((v) => ({ value: v, label: v })),
+    sel.variant,
+    "variant-select",
+    (v) => selectCell(run, v, sel.k),
+    "Variant shown below",
+  );
+  const kDd = dropdown(
+    run.ks.map((k) => ({ value: String(k), label: `k = ${k}` })),
+    String(sel.k),
+    "k-select",
+    (k) => selectCell(run, sel.variant, Number(k)),
+    "k shown below",
+  );
   col.append(el("div", { class: "selectors" }, el("span", { "aria-hidden": "true" }, "Variant "), variantDd, el("span", { "aria-hidden": "true" }, " k "), kDd));
   // One run: its queries right below its selectors, so a query's detail is never pages away.
   if (explorer) col.append(explorer);
@@ -173,7 +191,14 @@ function runColumn(run: RunView, index: number, explorer?: HTMLElement): HTMLEle
 
   // Manifest.
   const det = el("details", { class: "manifest", testid: "manifest" }, el("summary", {}, "Run manifest"));
-  det.append(table(["field", "value"], run.manifest.map((m) => [m.name, m.value]), "manifest-table", "icl-table compact"));
+  det.append(
+    table(
+      ["field", "value"],
+      run.manifest.map((m) => [m.name, m.value]),
+      "manifest-table",
+      "icl-table compact",
+    ),
+  );
   col.append(det);
   return col;
 }
@@ -199,9 +224,23 @@ function render(): void {
   const f = focused();
   const single = state.runs.length === 1;
   const view = state.view ?? (f?.hypothesesFirst ? "hypotheses" : "runs");
-  app.append(viewTabs(view, (v) => { state.view = v; render(); }, f?.hypothesesFirst ? f.study : undefined));
+  app.append(
+    viewTabs(
+      view,
+      (v) => {
+        state.view = v;
+        render();
+      },
+      f?.hypothesesFirst ? f.study : undefined,
+    ),
+  );
   if (view === "hypotheses" && f) {
-    app.append(hypothesesView(f, (variant, k) => { state.view = "runs"; selectCell(f, variant, k); }));
+    app.append(
+      hypothesesView(f, (variant, k) => {
+        state.view = "runs";
+        selectCell(f, variant, k);
+      }),
+    );
     window.scrollTo(0, y);
     return;
   }
@@ -253,7 +292,7 @@ window.addEventListener("message", (ev: MessageEvent<ExtensionToPanel>) => {
       const f = focused();
       if (f && f.runId === m.run.runId && !(state.reveal?.runId === f.runId)) {
         const selChanged = !prev || prev.selection.variant !== m.run.selection.variant || prev.selection.k !== m.run.selection.k;
-        requestPage(f, selChanged ? 0 : state.page?.offset ?? 0);
+        requestPage(f, selChanged ? 0 : (state.page?.offset ?? 0));
       }
       break;
     }

@@ -12,7 +12,7 @@ const STATUS_TEXT: Record<string, string> = { running: "running", interrupted: "
 
 export function runHeader(run: RunView, probe: ProbeStatus, comparing: boolean): HTMLElement[] {
   const live = isBusy(probe) && probe.runId === run.runId;
-  const status = live ? "running" : run.status ?? (run.complete ? "complete" : "interrupted");
+  const status = live ? "running" : (run.status ?? (run.complete ? "complete" : "interrupted"));
   const head = el(
     "header",
     { class: "run-head" },
@@ -34,7 +34,13 @@ export function runHeader(run: RunView, probe: ProbeStatus, comparing: boolean):
   const out: HTMLElement[] = [head];
   if (live) out.push(el("div", { class: "progress", testid: "progress", role: "status", "aria-live": "polite" }, progressRing(), el("span", { testid: "progress-text" }, progressLine(probe))));
   else if (status === "interrupted" || status === "failed")
-    out.push(el("p", { class: "icl-muted small", testid: "run-partial-note" }, `This run was ${status === "failed" ? "stopped by an error" : "cancelled"}: the figures use the ${run.records} queries scored before it stopped.`));
+    out.push(
+      el(
+        "p",
+        { class: "icl-muted small", testid: "run-partial-note" },
+        `This run was ${status === "failed" ? "stopped by an error" : "cancelled"}: the figures use the ${run.records} queries scored before it stopped.`,
+      ),
+    );
   if (run.toy) out.push(toyBox(run.toy));
   return out;
 }

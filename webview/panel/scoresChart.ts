@@ -12,7 +12,11 @@ export const LOGIT_TITLE = "logit (1st token, raw)";
 
 export function labelScores(d: QueryDetail): HTMLElement {
   const wrap = el("div", { class: "chart chart-scores" });
-  const canvas = el("canvas", { testid: "label-scores-chart", role: "img", "aria-label": `Per-label probabilities of query ${d.row.queryIndex}: ${d.labels.map((l) => `${l.label} ${l.prob.toFixed(2)}`).join(", ")}; gold ${d.row.gold}` }) as HTMLCanvasElement;
+  const canvas = el("canvas", {
+    testid: "label-scores-chart",
+    role: "img",
+    "aria-label": `Per-label probabilities of query ${d.row.queryIndex}: ${d.labels.map((l) => `${l.label} ${l.prob.toFixed(2)}`).join(", ")}; gold ${d.row.gold}`,
+  }) as HTMLCanvasElement;
   wrap.append(canvas);
   queueMicrotask(() =>
     makeChart("labelScores", canvas, () => {
@@ -64,7 +68,11 @@ export function labelScores(d: QueryDetail): HTMLElement {
     "div",
     { class: "label-scores" },
     wrap,
-    el("p", { class: "icl-muted small", testid: "label-scores-note" }, `p: the label's probability renormalised over the ${d.labels.length} candidate labels (they sum to 1). log p: the sum of its tokens' log-probabilities after the prompt, not renormalised.${logits ? " logit: the model's raw score of the label's first token, before the softmax." : ""}`),
+    el(
+      "p",
+      { class: "icl-muted small", testid: "label-scores-note" },
+      `p: the label's probability renormalised over the ${d.labels.length} candidate labels (they sum to 1). log p: the sum of its tokens' log-probabilities after the prompt, not renormalised.${logits ? " logit: the model's raw score of the label's first token, before the softmax." : ""}`,
+    ),
     table(["label", P_TITLE, LOGP_TITLE, "tokens", ...(logits ? [LOGIT_TITLE] : [])], rows, "label-scores-table", "icl-table compact"),
   );
 }

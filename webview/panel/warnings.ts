@@ -25,7 +25,9 @@ export function warningsSection(run: RunView, active: string | undefined, onShow
   const list = el("div", { class: "warnings", testid: "warnings-list" });
   for (const c of w.codes) {
     const where = c.cells.map((x) => `${x.variant} k=${x.k}: ${x.queries}`).join(", ");
-    const counts = [c.queries ? `${c.queries} quer${c.queries === 1 ? "y" : "ies"}` : "", c.calibration ? `${c.calibration} calibration` : "", c.run ? `${c.run} about the run` : ""].filter(Boolean).join(", ");
+    const counts = [c.queries ? `${c.queries} quer${c.queries === 1 ? "y" : "ies"}` : "", c.calibration ? `${c.calibration} calibration` : "", c.run ? `${c.run} about the run` : ""]
+      .filter(Boolean)
+      .join(", ");
     list.append(
       el(
         "details",

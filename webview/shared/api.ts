@@ -9,10 +9,7 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-const api: VsCodeApi =
-  typeof acquireVsCodeApi === "function"
-    ? acquireVsCodeApi()
-    : { postMessage: () => undefined, setState: () => undefined, getState: () => undefined };
+const api: VsCodeApi = typeof acquireVsCodeApi === "function" ? acquireVsCodeApi() : { postMessage: () => undefined, setState: () => undefined, getState: () => undefined };
 
 export function send(m: WebviewToExtension): void {
   api.postMessage(m);

@@ -3,20 +3,7 @@
 // can read the plotted numbers inside the webview frame. A chart is made from a recipe (a
 // function that builds its configuration from the current theme), so a theme switch rebuilds
 // every chart with the new colours: tick labels, titles, grid lines, palette and baselines alike.
-import {
-  Chart,
-  LineController,
-  LineElement,
-  PointElement,
-  BarController,
-  BarElement,
-  LinearScale,
-  CategoryScale,
-  Filler,
-  Legend,
-  Tooltip,
-  type ChartConfiguration,
-} from "chart.js";
+import { Chart, LineController, LineElement, PointElement, BarController, BarElement, LinearScale, CategoryScale, Filler, Legend, Tooltip, type ChartConfiguration } from "chart.js";
 
 Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale, CategoryScale, Filler, Legend, Tooltip);
 

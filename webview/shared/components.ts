@@ -18,7 +18,11 @@ export function el(tag: string, attrs: Attrs = {}, ...children: (Node | string |
 
 export function button(label: string, testid: string, onClick: () => void, opts: { secondary?: boolean; title?: string; icon?: boolean } = {}): HTMLElement {
   // The accessible name is the visible text (the title only adds a tooltip); an icon's name is its title.
-  const b = el("vscode-button", { testid, appearance: opts.icon ? "icon" : opts.secondary ? "secondary" : "primary", title: opts.title, "aria-label": opts.icon ? opts.title ?? label : label }, label);
+  const b = el(
+    "vscode-button",
+    { testid, appearance: opts.icon ? "icon" : opts.secondary ? "secondary" : "primary", title: opts.title, "aria-label": opts.icon ? (opts.title ?? label) : label },
+    label,
+  );
   b.addEventListener("click", onClick);
   return b;
 }
@@ -54,14 +58,24 @@ export interface Column<T> {
 }
 
 /** A data grid built from toolkit grid rows; `onRow` fires on click, Enter or Space (the grid moves focus between cells with the arrow keys). */
-export function dataGrid<T>(rows: T[], columns: Column<T>[], testid: string, opts: { rowTestId: string; key: (r: T) => string; selected?: string; onRow?: (r: T) => void; label?: string }): HTMLElement {
+export function dataGrid<T>(
+  rows: T[],
+  columns: Column<T>[],
+  testid: string,
+  opts: { rowTestId: string; key: (r: T) => string; selected?: string; onRow?: (r: T) => void; label?: string },
+): HTMLElement {
   const grid = el("vscode-data-grid", { testid, "aria-label": opts.label ?? testid, "grid-template-columns": columns.map(() => "auto").join(" ") });
   const head = el("vscode-data-grid-row", { "row-type": "sticky-header" });
   columns.forEach((c, i) => head.append(el("vscode-data-grid-cell", { "cell-type": "columnheader", "grid-column": i + 1 }, c.title)));
   grid.append(head);
   for (const r of rows) {
     const key = opts.key(r);
-    const row = el("vscode-data-grid-row", { testid: opts.rowTestId, "data-key": key, class: key === opts.selected ? "selected" : undefined, "aria-selected": key === opts.selected ? "true" : "false" });
+    const row = el("vscode-data-grid-row", {
+      testid: opts.rowTestId,
+      "data-key": key,
+      class: key === opts.selected ? "selected" : undefined,
+      "aria-selected": key === opts.selected ? "true" : "false",
+    });
     columns.forEach((c, i) => row.append(el("vscode-data-grid-cell", { "grid-column": i + 1, class: c.className?.(r) }, c.value(r))));
     if (opts.onRow) {
       row.addEventListener("click", () => opts.onRow!(r));

@@ -10,7 +10,14 @@ export function verdictCard(v: VerdictCard, opts: { collapseConditions?: boolean
     ? el(
         "ul",
         { class: "verdict-conditions", testid: "verdict-conditions" },
-        ...v.conditions.map((c) => el("li", { class: `cond cond-${c.status}`, "data-status": c.status }, `${CONDITION_MARK[c.status] ?? "?"} ${c.text}`, el("span", { class: "icl-muted small" }, ` (${c.status}: ${c.detail})`))),
+        ...v.conditions.map((c) =>
+          el(
+            "li",
+            { class: `cond cond-${c.status}`, "data-status": c.status },
+            `${CONDITION_MARK[c.status] ?? "?"} ${c.text}`,
+            el("span", { class: "icl-muted small" }, ` (${c.status}: ${c.detail})`),
+          ),
+        ),
       )
     : undefined;
   return el(
@@ -20,6 +27,13 @@ export function verdictCard(v: VerdictCard, opts: { collapseConditions?: boolean
     el("p", {}, v.text),
     conditions && opts.collapseConditions ? el("details", {}, el("summary", { class: "icl-muted small" }, `${v.conditions.length} conditions checked`), conditions) : conditions,
     v.missing?.length ? el("p", { class: "icl-muted small", testid: "verdict-missing" }, `Not run: ${v.missing.join(", ")}`) : undefined,
-    v.numbers.length ? table(["", ""], v.numbers.map((n) => [n.name, n.value]), "verdict-numbers", "icl-table compact") : undefined,
+    v.numbers.length
+      ? table(
+          ["", ""],
+          v.numbers.map((n) => [n.name, n.value]),
+          "verdict-numbers",
+          "icl-table compact",
+        )
+      : undefined,
   );
 }

@@ -30,7 +30,14 @@ function modelSection(): HTMLElement {
     "section",
     { class: "model", testid: "model-status", "data-state": m.state, "aria-label": "Model" },
     el("h3", {}, "Model"),
-    el("div", { class: "row" }, el("span", { class: `dot state-${m.state}`, "aria-hidden": "true" }), el("strong", { testid: "model-name", title: m.path ?? "" }, m.name), " ", el("span", { class: "icl-muted" }, ENGINE_TEXT[m.state])),
+    el(
+      "div",
+      { class: "row" },
+      el("span", { class: `dot state-${m.state}`, "aria-hidden": "true" }),
+      el("strong", { testid: "model-name", title: m.path ?? "" }, m.name),
+      " ",
+      el("span", { class: "icl-muted" }, ENGINE_TEXT[m.state]),
+    ),
     m.detail ? el("p", { class: "icl-muted small", testid: "model-detail" }, m.detail) : undefined,
     m.source ? el("p", { class: "icl-muted small", testid: "model-source" }, `Set in: ${m.source}.`) : undefined,
     m.toy
@@ -45,7 +52,10 @@ function modelSection(): HTMLElement {
       "div",
       { class: "row" },
       button(m.toy ? "Pick a real model…" : "Select model", "select-model", () => send({ type: "action", action: "selectModel" }), { secondary: !m.toy }),
-      button("Open setting", "open-model-setting", () => send({ type: "action", action: "openModelSetting" }), { secondary: true, title: "Show iclProbe.modelPath where it lives (Remote settings in a remote window)" }),
+      button("Open setting", "open-model-setting", () => send({ type: "action", action: "openModelSetting" }), {
+        secondary: true,
+        title: "Show iclProbe.modelPath where it lives (Remote settings in a remote window)",
+      }),
       button("Run probe", "sidebar-run", () => send({ type: "action", action: "runProbe" }), { secondary: !!m.toy }),
     ),
   );
@@ -74,7 +84,13 @@ function historyItem(r: RunSummary): HTMLElement {
     el(
       "div",
       { class: "run-item-main", tabindex: 0, role: "button", "aria-pressed": r.runId === state.selected ? "true" : "false", title: `${name}: show its chart below` },
-      el("div", { class: "run-name", testid: "run-item-name" }, name, STATUS_TEXT[status] ? badge(STATUS_TEXT[status]) : undefined, r.warnings ? el("span", { class: "warn-badge", testid: "run-warnings", title: `${r.warnings} queries carry warnings (see the results panel)` }, `⚠ ${r.warnings}`) : undefined),
+      el(
+        "div",
+        { class: "run-name", testid: "run-item-name" },
+        name,
+        STATUS_TEXT[status] ? badge(STATUS_TEXT[status]) : undefined,
+        r.warnings ? el("span", { class: "warn-badge", testid: "run-warnings", title: `${r.warnings} queries carry warnings (see the results panel)` }, `⚠ ${r.warnings}`) : undefined,
+      ),
       el("div", { class: "icl-muted small" }, `${r.model} · ${r.records} queries`),
       best ? el("div", { class: "small", testid: "run-item-best", title: "best accuracy over k, per variant" }, `best: ${best}`) : undefined,
     ),

@@ -96,4 +96,3 @@ export function scoreBaselines(demos: readonly LabeledText[], queries: readonly 
     logregAccuracy: n ? logregCorrect / n : NaN,
   };
 }
-

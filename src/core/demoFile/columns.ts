@@ -87,7 +87,10 @@ export function resolveLabelMap(map: NonNullable<ProbeSettings["labelMap"]>, raw
 /** "0=negative,1=positive" -> {"0": "negative", "1": "positive"}, or a message saying what is wrong. */
 export function parseLabelMapText(v: string): Record<string, string> | string {
   const out: Record<string, string> = {};
-  for (const part of v.split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const part of v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf("=");
     if (eq <= 0 || eq === part.length - 1) return `"${part}" is not raw=class (e.g. 0=negative,1=positive)`;
     out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();

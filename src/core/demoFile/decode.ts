@@ -13,7 +13,7 @@ export interface DecodedText {
 }
 
 const MAGIC: { bytes: number[]; shape: string; hint: string }[] = [
-  { bytes: [0x50, 0x41, 0x52, 0x31], shape: "a Parquet file", hint: "Export it as CSV or JSON Lines first, e.g. with pandas: pd.read_parquet(FILE).to_json(OUT, orient=\"records\", lines=True)." },
+  { bytes: [0x50, 0x41, 0x52, 0x31], shape: "a Parquet file", hint: 'Export it as CSV or JSON Lines first, e.g. with pandas: pd.read_parquet(FILE).to_json(OUT, orient="records", lines=True).' },
   { bytes: [0x50, 0x4b, 0x03, 0x04], shape: "a zip archive (or an Excel .xlsx workbook)", hint: "Unpack it, or save the sheet as CSV, then open the CSV." },
   { bytes: [0x1f, 0x8b], shape: "a gzip-compressed file", hint: "Decompress it first (gunzip FILE), then open the result." },
   { bytes: [0x53, 0x51, 0x4c, 0x69, 0x74, 0x65, 0x20, 0x66], shape: "an SQLite database", hint: "Export the table as CSV first (sqlite3 -csv -header DB 'select ...' > out.csv)." },
@@ -51,7 +51,11 @@ export function decodeDemoBytes(bytes: Uint8Array): DecodedText {
     // UTF-16 without a byte-order mark: ASCII text has a zero in every other byte.
     if (z.odd > 0.3 && z.even < 0.05) return { text: new TextDecoder("utf-16le").decode(bytes), encoding: "utf-16le (no BOM)" };
     if (z.even > 0.3 && z.odd < 0.05) return { text: new TextDecoder("utf-16be").decode(bytes), encoding: "utf-16be (no BOM)" };
-    return { text: "", encoding: "binary", unsupported: { shape: "a binary file (it contains zero bytes)", hint: "Demonstration files are text: JSON Lines, a JSON array, CSV/TSV or LABEL:text lines. Export the data in one of these." } };
+    return {
+      text: "",
+      encoding: "binary",
+      unsupported: { shape: "a binary file (it contains zero bytes)", hint: "Demonstration files are text: JSON Lines, a JSON array, CSV/TSV or LABEL:text lines. Export the data in one of these." },
+    };
   }
   try {
     return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes), encoding: "utf-8" };
@@ -68,7 +72,7 @@ export function textNotData(text: string): { shape: string; hint: string } | und
     return { shape: "a Git LFS pointer, not the data itself", hint: "Fetch the real file (git lfs pull in the repository, or download the file itself rather than its pointer)." };
   }
   if (/^<!doctype html|^<html[\s>]/i.test(head)) {
-    return { shape: "an HTML page, not a data file", hint: "This is what a browser shows for the file; download the raw file instead (the \"raw\" or \"download\" link)." };
+    return { shape: "an HTML page, not a data file", hint: 'This is what a browser shows for the file; download the raw file instead (the "raw" or "download" link).' };
   }
   return undefined;
 }

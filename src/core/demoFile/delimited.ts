@@ -45,8 +45,8 @@ export function fieldSpans(raw: string, delimiter: string): { start: number; end
 }
 
 const PAPA_CODES: Record<string, { code: string; hint: string }> = {
-  MissingQuotes: { code: "csv-unclosed-quote", hint: "Close the quoted field with a double quote; write a quote inside a quoted field as two quotes (\"\")." },
-  InvalidQuotes: { code: "csv-malformed-quote", hint: "A quoted field must end with a quote right before the delimiter or line end; write a quote inside it as two quotes (\"\")." },
+  MissingQuotes: { code: "csv-unclosed-quote", hint: 'Close the quoted field with a double quote; write a quote inside a quoted field as two quotes ("").' },
+  InvalidQuotes: { code: "csv-malformed-quote", hint: 'A quoted field must end with a quote right before the delimiter or line end; write a quote inside it as two quotes ("").' },
 };
 
 const isNumeric = (s: string): boolean => /^\s*-?\d+(\.\d+)?\s*$/.test(s);
@@ -64,8 +64,8 @@ export function detectHeaderRow(sample: string[][], settings: ProbeSettings): { 
   const names = first.map((c) => c.trim().toLowerCase());
   if (names.some((n) => INPUT_KEYS.includes(n) || LABEL_KEYS.includes(n))) return { header: true, why: "the first row names the columns" };
   const named = [settings.columns?.input, settings.columns?.label].flatMap((spec) => (spec === undefined ? [] : planRefs(planField(spec))));
-  if (named.some((r) => "name" in r && names.includes(r.name.toLowerCase()))) return { header: true, why: "the first row has the columns named in \"columns\"" };
-  if (named.length && named.every((r) => "index" in r)) return { header: false, why: "\"columns\" refers to column numbers" };
+  if (named.some((r) => "name" in r && names.includes(r.name.toLowerCase()))) return { header: true, why: 'the first row has the columns named in "columns"' };
+  if (named.length && named.every((r) => "index" in r)) return { header: false, why: '"columns" refers to column numbers' };
   const data = sample.slice(1).filter((r) => r.length === first.length);
   if (data.length === 0) return { header: true, why: "one row only" };
   for (let c = 0; c < first.length; c++) {
@@ -132,7 +132,14 @@ export function readDelimited(ctx: ReadContext, delimiter: "," | "\t"): ReadResu
   const body = text.slice(base);
   if (body.trim() === "") {
     if (body === "" && info.line === undefined) return empty(kind);
-    sink.add({ line: 1, column: 1, severity: "error", code: "csv-missing-column", message: `the ${kind} file has no header row`, hint: `Start the file with a row naming the columns, e.g. "input${delimiter === "," ? "," : "\\t"}label".` });
+    sink.add({
+      line: 1,
+      column: 1,
+      severity: "error",
+      code: "csv-missing-column",
+      message: `the ${kind} file has no header row`,
+      hint: `Start the file with a row naming the columns, e.g. "input${delimiter === "," ? "," : "\\t"}label".`,
+    });
     return empty(kind);
   }
 
@@ -151,7 +158,15 @@ export function readDelimited(ctx: ReadContext, delimiter: "," | "\t"): ReadResu
       const cols = refs.map((r) => columnIndex(r, names, width));
       const bad = refs.filter((_, i) => cols[i] < 0);
       if (bad.length) {
-        sink.add({ ...ctx.settingsAt("columns"), severity: "error", code: "csv-missing-column", message: `"columns.${field}" names ${bad.map(refText).join(", ")}, which the ${kind} file does not have (it has ${shown})`, hint: names ? `Use one of the column names of line ${line}, or a column number from 1 to ${width}.` : `This file has no header row: refer to columns by number, e.g. "columns": {"input": 2, "label": 1}.` });
+        sink.add({
+          ...ctx.settingsAt("columns"),
+          severity: "error",
+          code: "csv-missing-column",
+          message: `"columns.${field}" names ${bad.map(refText).join(", ")}, which the ${kind} file does not have (it has ${shown})`,
+          hint: names
+            ? `Use one of the column names of line ${line}, or a column number from 1 to ${width}.`
+            : `This file has no header row: refer to columns by number, e.g. "columns": {"input": 2, "label": 1}.`,
+        });
         return undefined;
       }
       return plan.kind === "column" ? { kind: "column", col: cols[0] } : { kind: "template", plan, cols };
@@ -179,8 +194,17 @@ export function readDelimited(ctx: ReadContext, delimiter: "," | "\t"): ReadResu
         });
         return undefined;
       }
-      for (const [field, r, keys] of [["input", input, INPUT_KEYS], ["label", label, LABEL_KEYS]] as const) {
-        if (!r) sink.addLine(line, { severity: "error", code: "csv-missing-column", message: `the ${kind} header row has no ${field} column (columns: ${shown}; expected one of ${keys.join(", ")})`, hint: `Name it with "columns": {"${field}": "<column>"} (or --${field} on the command line), or rename the column to "${field}".` });
+      for (const [field, r, keys] of [
+        ["input", input, INPUT_KEYS],
+        ["label", label, LABEL_KEYS],
+      ] as const) {
+        if (!r)
+          sink.addLine(line, {
+            severity: "error",
+            code: "csv-missing-column",
+            message: `the ${kind} header row has no ${field} column (columns: ${shown}; expected one of ${keys.join(", ")})`,
+            hint: `Name it with "columns": {"${field}": "<column>"} (or --${field} on the command line), or rename the column to "${field}".`,
+          });
       }
       if (!input || !label) return undefined;
       return { input, label };
@@ -254,7 +278,14 @@ export function readDelimited(ctx: ReadContext, delimiter: "," | "\t"): ReadResu
         for (const e of errors.slice(0, 1)) {
           const known = PAPA_CODES[e.code];
           const pos = index.position(base + (typeof e.index === "number" ? e.index : start - base));
-          sink.add({ line: pos.line, column: pos.column, severity: "error", code: known?.code ?? "csv-error", message: `${kind}: ${printable(e.message)}`, hint: known?.hint ?? "Check the quoting and delimiters of this row." });
+          sink.add({
+            line: pos.line,
+            column: pos.column,
+            severity: "error",
+            code: known?.code ?? "csv-error",
+            message: `${kind}: ${printable(e.message)}`,
+            hint: known?.hint ?? "Check the quoting and delimiters of this row.",
+          });
         }
         return;
       }
@@ -271,7 +302,12 @@ export function readDelimited(ctx: ReadContext, delimiter: "," | "\t"): ReadResu
         const used = new Set<number>([cols.input, cols.label].flatMap((r) => (r.kind === "column" ? [r.col] : r.cols)));
         names.forEach((nm, i) => {
           if (!used.has(i) && nm !== "") {
-            sink.addLine(line, { severity: "info", code: "ignored-column", message: `column ${JSON.stringify(nm)} is not used`, hint: `Examples are read from the input and label columns; other columns are ignored.` });
+            sink.addLine(line, {
+              severity: "info",
+              code: "ignored-column",
+              message: `column ${JSON.stringify(nm)} is not used`,
+              hint: `Examples are read from the input and label columns; other columns are ignored.`,
+            });
           }
         });
         return;

@@ -7,7 +7,22 @@ import { FORMAT_NAMES } from "./shape";
 import { quote, type LineIndex, type ProblemSink } from "./text";
 
 /** Problems about one example (line): the ones a flood is made of. Header and whole-file problems never collapse. */
-const ROW_CODES = new Set(["invalid-json", "not-an-object", "missing-input", "missing-label", "empty-input", "empty-label", "non-string-input", "non-string-label", "unknown-label", "unmapped-label", "csv-unclosed-quote", "csv-malformed-quote", "csv-error", "not-label-text"]);
+const ROW_CODES = new Set([
+  "invalid-json",
+  "not-an-object",
+  "missing-input",
+  "missing-label",
+  "empty-input",
+  "empty-label",
+  "non-string-input",
+  "non-string-label",
+  "unknown-label",
+  "unmapped-label",
+  "csv-unclosed-quote",
+  "csv-malformed-quote",
+  "csv-error",
+  "not-label-text",
+]);
 
 /** The first lines that must all fail the same way before they are reported as one problem. */
 export const FLOOD_FIRST = 5;
@@ -32,7 +47,10 @@ function columnsSnippet(keys: string[], field?: "input" | "label"): string {
 }
 
 function hintFor(code: string, ctx: FloodContext, sample: Problem): string {
-  const keys = ctx.keys.slice(0, 12).map((k) => JSON.stringify(k)).join(", ");
+  const keys = ctx.keys
+    .slice(0, 12)
+    .map((k) => JSON.stringify(k))
+    .join(", ");
   const where = ctx.format === "csv" || ctx.format === "tsv" ? "columns" : "keys";
   switch (code) {
     case "missing-input":

@@ -109,9 +109,24 @@ export function readHeader(obj: Record<string, unknown>, line: number, index: Li
   if (version !== HEADER_VERSION) {
     const at = valueAt(HEADER_MARKER);
     if (typeof version !== "number") {
-      sink.add({ ...at, endLine: line, severity: "error", code: "invalid-setting", message: `"${HEADER_MARKER}" must be the format version number ${HEADER_VERSION}, not ${quote(version)}`, hint: `Write "${HEADER_MARKER}": ${HEADER_VERSION}.`, fix: { line, column: at.column, endColumn: at.endColumn, replacement: String(HEADER_VERSION), title: `Set "${HEADER_MARKER}" to ${HEADER_VERSION}` } });
+      sink.add({
+        ...at,
+        endLine: line,
+        severity: "error",
+        code: "invalid-setting",
+        message: `"${HEADER_MARKER}" must be the format version number ${HEADER_VERSION}, not ${quote(version)}`,
+        hint: `Write "${HEADER_MARKER}": ${HEADER_VERSION}.`,
+        fix: { line, column: at.column, endColumn: at.endColumn, replacement: String(HEADER_VERSION), title: `Set "${HEADER_MARKER}" to ${HEADER_VERSION}` },
+      });
     } else {
-      sink.add({ ...at, endLine: line, severity: "warning", code: "unsupported-version", message: `header format version ${version} is not known; reading it as version ${HEADER_VERSION}`, hint: `Write "${HEADER_MARKER}": ${HEADER_VERSION}, or update ICL Probe.` });
+      sink.add({
+        ...at,
+        endLine: line,
+        severity: "warning",
+        code: "unsupported-version",
+        message: `header format version ${version} is not known; reading it as version ${HEADER_VERSION}`,
+        hint: `Write "${HEADER_MARKER}": ${HEADER_VERSION}, or update ICL Probe.`,
+      });
     }
   }
 
@@ -135,7 +150,14 @@ export function readHeader(obj: Record<string, unknown>, line: number, index: Li
       continue;
     }
     if (info.written.has(settingsKey)) {
-      sink.add({ ...valueAt(key), endLine: line, severity: "warning", code: "duplicate-header-key", message: `"${key}" sets the same setting as "${info.written.get(settingsKey)}"; using "${key}"`, hint: "Keep only one of them." });
+      sink.add({
+        ...valueAt(key),
+        endLine: line,
+        severity: "warning",
+        code: "duplicate-header-key",
+        message: `"${key}" sets the same setting as "${info.written.get(settingsKey)}"; using "${key}"`,
+        hint: "Keep only one of them.",
+      });
     }
     const checked = checkSetting(settingsKey, obj[key]);
     for (const issue of checked.issues) {

@@ -71,7 +71,17 @@ export function parseDemoFile(text: string, path: string, overrides?: Partial<Pr
       settings: resolveSettings({}),
       examples: [],
       classes: [],
-      problems: [{ file: path, line: 1, column: 1, severity: "error", code: "internal-error", message: `ICL Probe could not read this file: ${detail}`, hint: "Please report this as a bug, with the file if you can." }],
+      problems: [
+        {
+          file: path,
+          line: 1,
+          column: 1,
+          severity: "error",
+          code: "internal-error",
+          message: `ICL Probe could not read this file: ${detail}`,
+          hint: "Please report this as a bug, with the file if you can.",
+        },
+      ],
     };
   }
 }
@@ -88,7 +98,15 @@ export function parseDemoBytes(bytes: Uint8Array, path: string, overrides?: Part
   file.encoding = decoded.encoding;
   if (decoded.encoding !== "utf-8") file.shape += `, ${decoded.encoding}`;
   if (decoded.encoding === "windows-1252") {
-    file.problems.unshift({ file: path, line: 1, column: 1, severity: "info", code: "not-utf8", message: "the file is not valid UTF-8; it was read as Windows-1252", hint: "Save it as UTF-8 if accented letters look wrong in the previews." });
+    file.problems.unshift({
+      file: path,
+      line: 1,
+      column: 1,
+      severity: "info",
+      code: "not-utf8",
+      message: "the file is not valid UTF-8; it was read as Windows-1252",
+      hint: "Save it as UTF-8 if accented letters look wrong in the previews.",
+    });
   }
   return file;
 }
@@ -148,7 +166,12 @@ function parse(raw: string, path: string, overrides?: Partial<ProbeSettings>): D
       const value = (overrides as Record<string, unknown>)[key];
       if (value === undefined) continue;
       if (!Object.prototype.hasOwnProperty.call(DEFAULT_SETTINGS, key)) {
-        addIssue(sink, { severity: "warning", code: "unknown-setting", message: `unknown setting ${JSON.stringify(key)}`, hint: `Known settings: ${Object.keys(DEFAULT_SETTINGS).join(", ")}.` }, at(), "settings override: ");
+        addIssue(
+          sink,
+          { severity: "warning", code: "unknown-setting", message: `unknown setting ${JSON.stringify(key)}`, hint: `Known settings: ${Object.keys(DEFAULT_SETTINGS).join(", ")}.` },
+          at(),
+          "settings override: ",
+        );
         continue;
       }
       const k = key as keyof ProbeSettings;
@@ -190,7 +213,16 @@ function parse(raw: string, path: string, overrides?: Partial<ProbeSettings>): D
   if (info.line !== found?.line) settings = resolveSettings(header, cleanOverrides);
 
   const mapped = applyLabelMap(read, settings, { sink, at: settingsAt("labelMap") });
-  const { examples, classes } = validateRows(mapped.rows, { index, sink, info, settings, overridden, locateLabel: read.locateLabel, declared: settings.classes ?? mapped.classes, lineFixes: format !== "json" });
+  const { examples, classes } = validateRows(mapped.rows, {
+    index,
+    sink,
+    info,
+    settings,
+    overridden,
+    locateLabel: read.locateLabel,
+    declared: settings.classes ?? mapped.classes,
+    lineFixes: format !== "json",
+  });
   collapseFloods({ sink, index, format, rows: mapped.rows, validLines: examples.map((e) => e.line), keys: read.keys, settings });
 
   // Editors and the CLI list problems in reading order; the sort is stable within a line.
@@ -204,11 +236,24 @@ function parse(raw: string, path: string, overrides?: Partial<ProbeSettings>): D
  * Raw labels -> class names through "labelMap". A raw label the map does not know is an error at
  * the label; the classes (in map order) count as declared when "labels" is absent.
  */
-function applyLabelMap(read: ReadResult, settings: ProbeSettings, ctx: { sink: ProblemSink; at: { line: number; column: number; endLine: number; endColumn: number } }): { rows: RawRow[]; classes?: string[]; note: string } {
+function applyLabelMap(
+  read: ReadResult,
+  settings: ProbeSettings,
+  ctx: { sink: ProblemSink; at: { line: number; column: number; endLine: number; endColumn: number } },
+): { rows: RawRow[]; classes?: string[]; note: string } {
   if (!settings.labelMap) return { rows: read.rows, note: "" };
-  const { lookup, classes, base, ambiguous } = resolveLabelMap(settings.labelMap, read.rows.map((r) => r.label));
+  const { lookup, classes, base, ambiguous } = resolveLabelMap(
+    settings.labelMap,
+    read.rows.map((r) => r.label),
+  );
   if (ambiguous) {
-    ctx.sink.add({ ...ctx.at, severity: "warning", code: "label-map-base", message: `"labelMap" is a list of ${classes.length} class names, but the labels include neither 0 nor ${classes.length}: it is read as counting from 0`, hint: `Write it as an object to be sure, e.g. "labelMap": {"1": ${JSON.stringify(classes[0])}, ...}.` });
+    ctx.sink.add({
+      ...ctx.at,
+      severity: "warning",
+      code: "label-map-base",
+      message: `"labelMap" is a list of ${classes.length} class names, but the labels include neither 0 nor ${classes.length}: it is read as counting from 0`,
+      hint: `Write it as an object to be sure, e.g. "labelMap": {"1": ${JSON.stringify(classes[0])}, ...}.`,
+    });
   }
   const rows: RawRow[] = [];
   const unknown = new Map<string, number>();
@@ -223,17 +268,21 @@ function applyLabelMap(read: ReadResult, settings: ProbeSettings, ctx: { sink: P
         ...(range ? { line: range.line, column: range.column, endLine: range.line, endColumn: range.endColumn } : { line: r.line, column: 1 }),
         severity: "error",
         code: "unmapped-label",
-        message: `label ${quote(r.label)} is not in "labelMap" (it maps ${[...lookup.keys()].slice(0, 8).map((k) => quote(k)).join(", ")}${lookup.size > 8 ? ", ..." : ""})`,
+        message: `label ${quote(r.label)} is not in "labelMap" (it maps ${[...lookup.keys()]
+          .slice(0, 8)
+          .map((k) => quote(k))
+          .join(", ")}${lookup.size > 8 ? ", ..." : ""})`,
         hint: `Add ${JSON.stringify(r.label)} to "labelMap", or fix the label.`,
       });
       continue;
     }
     rows.push({ ...r, label: cls, rawLabel: r.label });
   }
-  for (const [raw, n] of unknown) if (n > 1) {
-    const p = ctx.sink.problems.find((x) => x.code === "unmapped-label" && x.message.startsWith(`label ${quote(raw)}`));
-    if (p) p.message += ` (${n} lines have it; the first is reported)`;
-  }
+  for (const [raw, n] of unknown)
+    if (n > 1) {
+      const p = ctx.sink.problems.find((x) => x.code === "unmapped-label" && x.message.startsWith(`label ${quote(raw)}`));
+      if (p) p.message += ` (${n} lines have it; the first is reported)`;
+    }
   const note = `; labels mapped by "labelMap"${base !== undefined ? ` (class names in order, counting from ${base})` : ""}`;
   return { rows, classes, note };
 }
@@ -245,4 +294,3 @@ const MAPPING_CODES = new Set(["columns-needed", "csv-missing-column", "missing-
 export function needsColumnMapping(file: DemoFile): boolean {
   return file.problems.some((p) => p.severity === "error" && MAPPING_CODES.has(p.code));
 }
-

@@ -13,7 +13,7 @@ const PARSE_HINTS: Record<string, string> = {
   CommaExpected: "Separate the objects of the array (and the members of an object) with commas.",
   CloseBracketExpected: "The array is not closed: end the file with ].",
   CloseBraceExpected: "An object is not closed with }.",
-  PropertyNameExpected: "Keys need double quotes: {\"input\": \"...\", \"output\": \"...\"}.",
+  PropertyNameExpected: 'Keys need double quotes: {"input": "...", "output": "..."}.',
   ValueExpected: "A value is missing (or there is a trailing comma).",
   InvalidSymbol: "JSON needs double quotes around strings and keys.",
   UnexpectedEndOfString: "A string is never closed.",
@@ -51,7 +51,14 @@ export function readJsonArray(ctx: ReadContext): ReadResult {
   const tooDeep = nestingBeyond(text, MAX_DEPTH);
   if (tooDeep !== undefined) {
     const pos = index.position(tooDeep);
-    sink.add({ line: pos.line, column: pos.column, severity: "error", code: "invalid-json", message: `the JSON nests deeper than ${MAX_DEPTH} levels here`, hint: 'Examples are flat objects: [{"input": "...", "output": "..."}, ...].' });
+    sink.add({
+      line: pos.line,
+      column: pos.column,
+      severity: "error",
+      code: "invalid-json",
+      message: `the JSON nests deeper than ${MAX_DEPTH} levels here`,
+      hint: 'Examples are flat objects: [{"input": "...", "output": "..."}, ...].',
+    });
     return { rows: [], locateLabel: () => undefined, shape: "JSON (too deeply nested)", keys: [], attempted: 0 };
   }
   const errors: ParseError[] = [];
@@ -63,11 +70,27 @@ export function readJsonArray(ctx: ReadContext): ReadResult {
     const e = errors[0];
     const pos = index.position(e.offset);
     const name = printParseErrorCode(e.error);
-    sink.add({ line: pos.line, column: pos.column, endLine: pos.line, severity: "error", code: "invalid-json", message: `invalid JSON in the array: ${name.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()}`, hint: PARSE_HINTS[name] ?? "Check the JSON syntax here." });
+    sink.add({
+      line: pos.line,
+      column: pos.column,
+      endLine: pos.line,
+      severity: "error",
+      code: "invalid-json",
+      message: `invalid JSON in the array: ${name.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()}`,
+      hint: PARSE_HINTS[name] ?? "Check the JSON syntax here.",
+    });
     stopAt = e.offset;
   }
   if (!root || root.type !== "array") {
-    if (!errors.length) sink.add({ line: 1, column: 1, severity: "error", code: "not-an-object", message: "the file is JSON but not an array of objects", hint: 'Write the examples as [{"input": "...", "output": "..."}, ...] or as JSON Lines.' });
+    if (!errors.length)
+      sink.add({
+        line: 1,
+        column: 1,
+        severity: "error",
+        code: "not-an-object",
+        message: "the file is JSON but not an array of objects",
+        hint: 'Write the examples as [{"input": "...", "output": "..."}, ...] or as JSON Lines.',
+      });
     return { rows, locateLabel: () => undefined, shape: "JSON (not an array)", keys: [], attempted: 0 };
   }
   const plans = fieldPlans(ctx.settings);
@@ -88,7 +111,16 @@ export function readJsonArray(ctx: ReadContext): ReadResult {
     const { line } = index.position(el.offset);
     if (el.type !== "object") {
       const kind = el.type === "array" ? "an array" : el.type === "null" ? "null" : `a ${el.type}`;
-      sink.add({ line, column: index.position(el.offset).column, endLine: index.position(el.offset + el.length).line, endColumn: index.position(el.offset + el.length).column, severity: "error", code: "not-an-object", message: `this array element is ${kind}, not an object`, hint: 'Write each example as {"input": "...", "output": "..."}.' });
+      sink.add({
+        line,
+        column: index.position(el.offset).column,
+        endLine: index.position(el.offset + el.length).line,
+        endColumn: index.position(el.offset + el.length).column,
+        severity: "error",
+        code: "not-an-object",
+        message: `this array element is ${kind}, not an object`,
+        hint: 'Write each example as {"input": "...", "output": "..."}.',
+      });
       continue;
     }
     const obj = getNodeValue(el) as Record<string, unknown>;

@@ -14,7 +14,7 @@ export interface JsonSyntaxError {
   hint: string;
 }
 
-const HINT_DOUBLE_QUOTES = "JSON needs double quotes around strings and keys, e.g. {\"input\": \"...\", \"label\": \"...\"}.";
+const HINT_DOUBLE_QUOTES = 'JSON needs double quotes around strings and keys, e.g. {"input": "...", "label": "..."}.';
 const HINT_ONE_LINE = "Each example must be one complete JSON object on a single line; write line breaks inside strings as \\n.";
 
 function describe(s: string, i: number): string {
@@ -38,8 +38,7 @@ export function locateJsonError(s: string): JsonSyntaxError | undefined {
   let afterComma = false;
 
   const err = (offset: number, message: string, hint: string): JsonSyntaxError => ({ offset, message, hint });
-  const eof = (): JsonSyntaxError =>
-    err(n, stack.length ? "the line ends before the JSON value is complete" : "the line has no JSON value", HINT_ONE_LINE);
+  const eof = (): JsonSyntaxError => err(n, stack.length ? "the line ends before the JSON value is complete" : "the line has no JSON value", HINT_ONE_LINE);
 
   const scanString = (): JsonSyntaxError | undefined => {
     const start = i;
@@ -61,7 +60,7 @@ export function locateJsonError(s: string): JsonSyntaxError | undefined {
           continue;
         }
         if ('"\\/bfnrt'.indexOf(e) === -1) {
-          return err(i, `invalid escape '\\${e}' in a string`, "Valid escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX; write a backslash as \\\\.");
+          return err(i, `invalid escape '\\${e}' in a string`, 'Valid escapes are \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX; write a backslash as \\\\.');
         }
         i += 2;
         continue;
@@ -116,7 +115,11 @@ export function locateJsonError(s: string): JsonSyntaxError | undefined {
         continue;
       }
       const missingComma = c === '"' || c === "{" || c === "[" || /[0-9tfn-]/.test(c);
-      return err(i, `expected ',' or '${close}' but found ${describe(s, i)}`, missingComma ? "Separate the items with a comma." : `Close the ${top === 1 ? "object with '}'" : "array with ']'"} or add a comma.`);
+      return err(
+        i,
+        `expected ',' or '${close}' but found ${describe(s, i)}`,
+        missingComma ? "Separate the items with a comma." : `Close the ${top === 1 ? "object with '}'" : "array with ']'"} or add a comma.`,
+      );
     }
     if (i >= n) return eof();
     const c = s[i];
@@ -129,7 +132,7 @@ export function locateJsonError(s: string): JsonSyntaxError | undefined {
         continue;
       }
       if (c !== '"') {
-        return err(i, `expected a key in double quotes but found ${describe(s, i)}`, c === "'" ? HINT_DOUBLE_QUOTES : "Put every key in double quotes, e.g. \"label\".");
+        return err(i, `expected a key in double quotes but found ${describe(s, i)}`, c === "'" ? HINT_DOUBLE_QUOTES : 'Put every key in double quotes, e.g. "label".');
       }
       const e = scanString();
       if (e) return e;
@@ -137,7 +140,7 @@ export function locateJsonError(s: string): JsonSyntaxError | undefined {
       continue;
     }
     if (state === "colon") {
-      if (c !== ":") return err(i, `expected ':' after the key but found ${describe(s, i)}`, "Write each member as \"key\": value.");
+      if (c !== ":") return err(i, `expected ':' after the key but found ${describe(s, i)}`, 'Write each member as "key": value.');
       i++;
       state = "value";
       continue;

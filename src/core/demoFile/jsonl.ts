@@ -74,9 +74,12 @@ export function readJsonl(ctx: ReadContext, onLateHeader: (value: Record<string,
         severity: "error",
         code: "invalid-json",
         message: `invalid JSON: ${err ? err.message : e instanceof Error ? e.message : String(e)}`,
-        hint: looksDelimited && li === 0
-          ? "Each line of an .icl.jsonl file is a JSON object like {\"input\": \"...\", \"label\": \"...\"}; for comma- or tab-separated data use a .csv or .tsv file."
-          : err ? err.hint : "Write the example as {\"input\": \"...\", \"label\": \"...\"}.",
+        hint:
+          looksDelimited && li === 0
+            ? 'Each line of an .icl.jsonl file is a JSON object like {"input": "...", "label": "..."}; for comma- or tab-separated data use a .csv or .tsv file.'
+            : err
+              ? err.hint
+              : 'Write the example as {"input": "...", "label": "..."}.',
       });
       contentBefore = true;
       attempted++;
@@ -85,11 +88,21 @@ export function readJsonl(ctx: ReadContext, onLateHeader: (value: Record<string,
 
     if (isHeaderObject(value)) {
       if (info.line !== undefined) {
-        sink.addLine(line, { severity: "warning", code: "duplicate-header", message: `a second header line (the header is on line ${info.line}); this one is ignored`, hint: "Merge the settings into the first header line and delete this one." });
+        sink.addLine(line, {
+          severity: "warning",
+          code: "duplicate-header",
+          message: `a second header line (the header is on line ${info.line}); this one is ignored`,
+          hint: "Merge the settings into the first header line and delete this one.",
+        });
         continue;
       }
       if (contentBefore) {
-        sink.addLine(line, { severity: "warning", code: "header-not-first", message: "the header is not the first line of the file (its settings still apply)", hint: "Move this line to the top of the file, before the examples." });
+        sink.addLine(line, {
+          severity: "warning",
+          code: "header-not-first",
+          message: "the header is not the first line of the file (its settings still apply)",
+          hint: "Move this line to the top of the file, before the examples.",
+        });
       }
       onLateHeader(value, line);
       continue;
@@ -103,7 +116,10 @@ export function readJsonl(ctx: ReadContext, onLateHeader: (value: Record<string,
         severity: "error",
         code: "not-an-object",
         message: `this line is ${kind}, not a JSON object`,
-        hint: Array.isArray(value) && value.length === 2 ? `Write it as {"input": ${JSON.stringify(String(value[0]))}, "label": ${JSON.stringify(String(value[1]))}}.` : 'Write each example as {"input": "...", "label": "..."}.',
+        hint:
+          Array.isArray(value) && value.length === 2
+            ? `Write it as {"input": ${JSON.stringify(String(value[0]))}, "label": ${JSON.stringify(String(value[1]))}}.`
+            : 'Write each example as {"input": "...", "label": "..."}.',
       });
       continue;
     }
@@ -132,7 +148,10 @@ export function readJsonl(ctx: ReadContext, onLateHeader: (value: Record<string,
           severity: "info",
           code: "ignored-key",
           message: `key ${JSON.stringify(k)} is not used (first seen here; not reported again)`,
-          hint: plans.input || plans.label ? 'Examples are read from the keys named in "columns"; other keys are ignored.' : `Examples are read from one of ${INPUT_KEYS.map((x) => `"${x}"`).join(", ")} and one of ${LABEL_KEYS.map((x) => `"${x}"`).join(", ")}; other keys are ignored. To read other keys, map them: "columns": {"input": "...", "label": "..."}.`,
+          hint:
+            plans.input || plans.label
+              ? 'Examples are read from the keys named in "columns"; other keys are ignored.'
+              : `Examples are read from one of ${INPUT_KEYS.map((x) => `"${x}"`).join(", ")} and one of ${LABEL_KEYS.map((x) => `"${x}"`).join(", ")}; other keys are ignored. To read other keys, map them: "columns": {"input": "...", "label": "..."}.`,
         });
       }
     }

@@ -35,9 +35,21 @@ export function readLabelText(ctx: ReadContext): ReadResult {
     if (!plan) return partOf(m, { name: fallback });
     return plan.kind === "column" ? partOf(m, plan.ref) : fillTemplate(plan, (r) => partOf(m, r));
   };
-  const badPart = [plans.input, plans.label].some((p) => p && (p.kind === "column" ? [p.ref] : p.parts.filter((x): x is ColumnRef => typeof x !== "string")).some((r) => ("index" in r ? r.index >= parts.length : !parts.includes(r.name.trim().toLowerCase()))));
+  const badPart = [plans.input, plans.label].some(
+    (p) =>
+      p &&
+      (p.kind === "column" ? [p.ref] : p.parts.filter((x): x is ColumnRef => typeof x !== "string")).some((r) =>
+        "index" in r ? r.index >= parts.length : !parts.includes(r.name.trim().toLowerCase()),
+      ),
+  );
   if (badPart) {
-    sink.add({ ...ctx.settingsAt("columns"), severity: "error", code: "csv-missing-column", message: `"columns" names a part that ${trec ? "TREC-style COARSE:fine lines" : "LABEL:text lines"} do not have (they have ${parts.map((p) => `"${p}"`).join(", ")})`, hint: trec ? 'Use e.g. "columns": {"label": "{coarse}:{fine}"} for the fine classes.' : 'Use "label" and "text".' });
+    sink.add({
+      ...ctx.settingsAt("columns"),
+      severity: "error",
+      code: "csv-missing-column",
+      message: `"columns" names a part that ${trec ? "TREC-style COARSE:fine lines" : "LABEL:text lines"} do not have (they have ${parts.map((p) => `"${p}"`).join(", ")})`,
+      hint: trec ? 'Use e.g. "columns": {"label": "{coarse}:{fine}"} for the fine classes.' : 'Use "label" and "text".',
+    });
     return { rows, locateLabel: () => undefined, shape: "LABEL:text lines", keys: parts, attempted };
   }
   const expected = expectedText(plans, "column");
@@ -51,12 +63,17 @@ export function readLabelText(ctx: ReadContext): ReadResult {
     attempted++;
     const m = lineRegex.exec(text) ?? (trec ? LABEL_TEXT_LINE.exec(text) : null);
     if (!m) {
-      sink.addLine(line, { severity: "error", code: "not-label-text", message: trec ? "this line is not a COARSE:fine text line" : "this line is not a LABEL:text line", hint: trec ? 'Write it as e.g. "DESC:manner How did serfdom develop ?".' : 'Write it as the label, a colon, then the text: "positive: a gorgeous film".' });
+      sink.addLine(line, {
+        severity: "error",
+        code: "not-label-text",
+        message: trec ? "this line is not a COARSE:fine text line" : "this line is not a LABEL:text line",
+        hint: trec ? 'Write it as e.g. "DESC:manner How did serfdom develop ?".' : 'Write it as the label, a colon, then the text: "positive: a gorgeous film".',
+      });
       continue;
     }
     const isTrec = m.length === 4 && trec;
-    const input = isTrec ? read(m, plans.input, "text") : read(m, plans.input, "text") ?? m[2];
-    const label = isTrec ? read(m, plans.label, "coarse") : read(m, plans.label, "label") ?? m[1];
+    const input = isTrec ? read(m, plans.input, "text") : (read(m, plans.input, "text") ?? m[2]);
+    const label = isTrec ? read(m, plans.label, "coarse") : (read(m, plans.label, "label") ?? m[1]);
     if (isCleanRow(input, label)) {
       rows.push({ line, input: input as string, label: label as string });
       continue;

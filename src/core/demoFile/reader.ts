@@ -86,7 +86,12 @@ export function pickJsonField(obj: Record<string, unknown>, field: "input" | "la
 
 /** "expected" texts for missing-field messages under a mapping. */
 export function expectedText(plans: FieldPlans, container: "key" | "column"): { input?: string; label?: string } {
-  const one = (p: FieldPlan | undefined) => (p ? (p.kind === "column" ? `the ${container} ${"name" in p.ref ? JSON.stringify(p.ref.name) : `number ${p.ref.index + 1}`} (from "columns")` : `every ${container} of the template ${JSON.stringify(p.spec)}`) : undefined);
+  const one = (p: FieldPlan | undefined) =>
+    p
+      ? p.kind === "column"
+        ? `the ${container} ${"name" in p.ref ? JSON.stringify(p.ref.name) : `number ${p.ref.index + 1}`} (from "columns")`
+        : `every ${container} of the template ${JSON.stringify(p.spec)}`
+      : undefined;
   const out: { input?: string; label?: string } = {};
   const i = one(plans.input);
   const l = one(plans.label);

@@ -95,7 +95,13 @@ export function checkRow(f: RowFields, sink: ProblemSink): string | undefined {
     }
     if (value.trim() === "") {
       ok = false;
-      sink.add({ ...where(field), severity: "error", code: `empty-${field}`, message: `the ${name} is empty`, hint: field === "input" ? "Write the example text, or delete the line." : "Write the example's class, or delete the line." });
+      sink.add({
+        ...where(field),
+        severity: "error",
+        code: `empty-${field}`,
+        message: `the ${name} is empty`,
+        hint: field === "input" ? "Write the example text, or delete the line." : "Write the example's class, or delete the line.",
+      });
       continue;
     }
     if (field === "label" && value.trim() !== value) {

@@ -78,7 +78,6 @@ export function headerKeyOf(key: keyof ProbeSettings): string {
   return key === "classes" ? "labels" : key;
 }
 
-
 /** A problem with one setting, without a file position (callers place it). */
 export interface SettingIssue {
   /** Settings key the issue is about (undefined: the settings as a whole). */
@@ -135,21 +134,51 @@ export function checkTemplate(template: string): SettingIssue[] {
   const iIn = template.indexOf("{input}");
   const iLab = template.indexOf("{label}");
   if (iIn < 0) {
-    issues.push({ key: "template", severity: "error", code: "template-missing-input", message: "the template has no {input} placeholder", hint: 'Put {input} where the example text goes, e.g. "Review: {input}\\nSentiment: {label}".' });
+    issues.push({
+      key: "template",
+      severity: "error",
+      code: "template-missing-input",
+      message: "the template has no {input} placeholder",
+      hint: 'Put {input} where the example text goes, e.g. "Review: {input}\\nSentiment: {label}".',
+    });
   }
   if (iLab < 0) {
-    issues.push({ key: "template", severity: "error", code: "template-missing-label", message: "the template has no {label} placeholder", hint: 'Put {label} where the answer goes, e.g. "Review: {input}\\nSentiment: {label}".' });
+    issues.push({
+      key: "template",
+      severity: "error",
+      code: "template-missing-label",
+      message: "the template has no {label} placeholder",
+      hint: 'Put {label} where the answer goes, e.g. "Review: {input}\\nSentiment: {label}".',
+    });
   }
   if (iIn >= 0 && iLab >= 0 && iLab < iIn) {
-    issues.push({ key: "template", severity: "error", code: "template-label-before-input", message: "{label} comes before {input} in the template", hint: "The model predicts the label after reading the input: put {label} after {input}." });
+    issues.push({
+      key: "template",
+      severity: "error",
+      code: "template-label-before-input",
+      message: "{label} comes before {input} in the template",
+      hint: "The model predicts the label after reading the input: put {label} after {input}.",
+    });
   }
   if (iLab >= 0 && template.indexOf("{label}", iLab + 1) >= 0) {
-    issues.push({ key: "template", severity: "warning", code: "template-repeated-placeholder", message: "{label} appears more than once in the template", hint: "Keep one {label}: only the first is scored, later ones would show the answer in the query." });
+    issues.push({
+      key: "template",
+      severity: "warning",
+      code: "template-repeated-placeholder",
+      message: "{label} appears more than once in the template",
+      hint: "Keep one {label}: only the first is scored, later ones would show the answer in the query.",
+    });
   }
   const unknown = (template.match(/\{[A-Za-z_][A-Za-z0-9_]*\}/g) ?? []).filter((m) => m !== "{input}" && m !== "{label}");
   for (const u of new Set(unknown)) {
     const guess = closest(u.slice(1, -1), ["input", "label"]);
-    issues.push({ key: "template", severity: "warning", code: "template-unknown-placeholder", message: `unknown placeholder ${u} in the template (kept as literal text)`, hint: guess ? `Did you mean {${guess}}?` : "Only {input} and {label} are replaced." });
+    issues.push({
+      key: "template",
+      severity: "warning",
+      code: "template-unknown-placeholder",
+      message: `unknown placeholder ${u} in the template (kept as literal text)`,
+      hint: guess ? `Did you mean {${guess}}?` : "Only {input} and {label} are replaced.",
+    });
   }
   return issues;
 }
@@ -169,7 +198,12 @@ export function checkSetting(key: keyof ProbeSettings, value: unknown): CheckedS
       }
     case "separator":
     case "instruction":
-      if (typeof value !== "string") return { issues: [bad(key, `"${h}" must be a string, not ${typeName(value)}`, key === "separator" ? 'Write e.g. "separator": "\\n\\n".' : 'Write e.g. "instruction": "Classify the sentiment." or "".')] };
+      if (typeof value !== "string")
+        return {
+          issues: [
+            bad(key, `"${h}" must be a string, not ${typeName(value)}`, key === "separator" ? 'Write e.g. "separator": "\\n\\n".' : 'Write e.g. "instruction": "Classify the sentiment." or "".'),
+          ],
+        };
       return { value, issues: [] };
     case "classes": {
       if (value === undefined) return { value: undefined, issues: [] };
@@ -188,7 +222,13 @@ export function checkSetting(key: keyof ProbeSettings, value: unknown): CheckedS
         }
       });
       if (!issues.some((x) => x.severity === "error") && out.length < 2) {
-        issues.push({ key, severity: "error", code: "too-few-classes", message: `"labels" declares ${out.length} class${out.length === 1 ? "" : "es"}; a probe needs at least two`, hint: "List every class, e.g. \"labels\": [\"negative\", \"positive\"]." });
+        issues.push({
+          key,
+          severity: "error",
+          code: "too-few-classes",
+          message: `"labels" declares ${out.length} class${out.length === 1 ? "" : "es"}; a probe needs at least two`,
+          hint: 'List every class, e.g. "labels": ["negative", "positive"].',
+        });
       }
       return { value: issues.some((x) => x.severity === "error" && x.code === "invalid-setting") ? undefined : out, issues };
     }
@@ -206,7 +246,13 @@ export function checkSetting(key: keyof ProbeSettings, value: unknown): CheckedS
         }
         const prev = seen.get(word);
         if (prev !== undefined) {
-          issues.push({ key, severity: "error", code: "duplicate-verbalizer", message: `classes ${quote(prev)} and ${quote(cls)} have the same label word ${quote(word)}`, hint: "Give every class its own label word, or the scores cannot tell them apart." });
+          issues.push({
+            key,
+            severity: "error",
+            code: "duplicate-verbalizer",
+            message: `classes ${quote(prev)} and ${quote(cls)} have the same label word ${quote(word)}`,
+            hint: "Give every class its own label word, or the scores cannot tell them apart.",
+          });
           continue;
         }
         seen.set(word, cls);
@@ -224,7 +270,15 @@ export function checkSetting(key: keyof ProbeSettings, value: unknown): CheckedS
     case "selection":
       if (value !== "fixed" && value !== "per-query") {
         const guess = typeof value === "string" ? closest(value, ["fixed", "per-query"]) : undefined;
-        return { issues: [bad(key, `"selection" must be "fixed" or "per-query", not ${quote(value)}`, guess ? `Did you mean "${guess}"?` : '"fixed": one demo set per seed; "per-query": demos re-drawn for every query.')] };
+        return {
+          issues: [
+            bad(
+              key,
+              `"selection" must be "fixed" or "per-query", not ${quote(value)}`,
+              guess ? `Did you mean "${guess}"?` : '"fixed": one demo set per seed; "per-query": demos re-drawn for every query.',
+            ),
+          ],
+        };
       }
       return { value, issues: [] };
     case "balance":
@@ -233,7 +287,8 @@ export function checkSetting(key: keyof ProbeSettings, value: unknown): CheckedS
       return { value, issues: [] };
     case "variants": {
       const list = typeof value === "string" ? [value] : value;
-      if (!Array.isArray(list)) return { issues: [bad(key, `"variants" must be a list of variant ids, not ${typeName(value)}`, `Write e.g. "variants": ${JSON.stringify(DEFAULT_VARIANTS.slice(0, 3))}.`)] };
+      if (!Array.isArray(list))
+        return { issues: [bad(key, `"variants" must be a list of variant ids, not ${typeName(value)}`, `Write e.g. "variants": ${JSON.stringify(DEFAULT_VARIANTS.slice(0, 3))}.`)] };
       if (list.length === 0) return { issues: [bad(key, '"variants" is an empty list', 'Name at least one variant, e.g. "variants": ["gold"].')] };
       const issues: SettingIssue[] = [];
       const out: string[] = [];
@@ -246,7 +301,14 @@ export function checkSetting(key: keyof ProbeSettings, value: unknown): CheckedS
         const id = variantIdOf(v);
         if (!VARIANT_IDS.includes(id)) {
           const guess = closest(id, VARIANT_IDS);
-          issues.push({ key, item: idx, severity: "warning", code: "unknown-variant", message: `unknown variant ${quote(v)}`, hint: guess ? `Did you mean "${guess}"?` : `Known variants: ${VARIANT_IDS.join(", ")}.` });
+          issues.push({
+            key,
+            item: idx,
+            severity: "warning",
+            code: "unknown-variant",
+            message: `unknown variant ${quote(v)}`,
+            hint: guess ? `Did you mean "${guess}"?` : `Known variants: ${VARIANT_IDS.join(", ")}.`,
+          });
         }
         if (seen.has(v)) {
           issues.push({ key, item: idx, severity: "warning", code: "duplicate-value", message: `"variants" lists ${quote(v)} twice`, hint: "Remove the repeated variant." });
@@ -269,7 +331,15 @@ export function checkSetting(key: keyof ProbeSettings, value: unknown): CheckedS
     case "format":
       if (typeof value !== "string" || !(DEMO_FORMATS as readonly string[]).includes(value)) {
         const guess = typeof value === "string" ? closest(value, DEMO_FORMATS) : undefined;
-        return { issues: [bad(key, `"format" must be one of ${DEMO_FORMATS.map((f) => `"${f}"`).join(", ")}, not ${quote(value)}`, guess ? `Did you mean "${guess}"?` : "Leave it out to let ICL Probe recognise the shape.")] };
+        return {
+          issues: [
+            bad(
+              key,
+              `"format" must be one of ${DEMO_FORMATS.map((f) => `"${f}"`).join(", ")}, not ${quote(value)}`,
+              guess ? `Did you mean "${guess}"?` : "Leave it out to let ICL Probe recognise the shape.",
+            ),
+          ],
+        };
       }
       return { value, issues: [] };
     default:
@@ -289,7 +359,12 @@ export function validateSettings(settings: Partial<ProbeSettings> | Record<strin
     if (s[key] === undefined) continue;
     if (!(key in DEFAULT_SETTINGS)) {
       const guess = closest(key, Object.keys(DEFAULT_SETTINGS));
-      issues.push({ severity: "warning", code: "unknown-setting", message: `unknown setting ${quote(key)}`, hint: guess ? `Did you mean "${guess}"?` : `Known settings: ${Object.keys(DEFAULT_SETTINGS).join(", ")}.` });
+      issues.push({
+        severity: "warning",
+        code: "unknown-setting",
+        message: `unknown setting ${quote(key)}`,
+        hint: guess ? `Did you mean "${guess}"?` : `Known settings: ${Object.keys(DEFAULT_SETTINGS).join(", ")}.`,
+      });
       continue;
     }
     issues.push(...checkSetting(key as keyof ProbeSettings, s[key]).issues);
@@ -361,7 +436,13 @@ function checkWordLists(value: unknown): CheckedSetting {
   const out: NonNullable<ProbeSettings["wordLists"]> = {};
   for (const [relation, table] of Object.entries(value as Record<string, unknown>)) {
     if (!(WORD_LIST_RELATIONS as readonly string[]).includes(relation)) {
-      issues.push({ key, severity: "warning", code: "unknown-setting", message: `"wordLists" has an unknown list ${quote(relation)}`, hint: `Lists are ${WORD_LIST_RELATIONS.map((r) => `"${r}"`).join(", ")}.` });
+      issues.push({
+        key,
+        severity: "warning",
+        code: "unknown-setting",
+        message: `"wordLists" has an unknown list ${quote(relation)}`,
+        hint: `Lists are ${WORD_LIST_RELATIONS.map((r) => `"${r}"`).join(", ")}.`,
+      });
       continue;
     }
     if (table === null || typeof table !== "object" || Array.isArray(table)) {
@@ -403,7 +484,13 @@ function checkColumns(value: unknown): CheckedSetting {
   for (const [field, v] of Object.entries(value as Record<string, unknown>)) {
     if (field !== "input" && field !== "label") {
       const guess = closest(field, ["input", "label"]);
-      issues.push({ key, severity: "warning", code: "unknown-setting", message: `"columns" has an unknown entry ${quote(field)} (ignored)`, hint: guess ? `Did you mean "${guess}"?` : 'Only "input" and "label" are mapped.' });
+      issues.push({
+        key,
+        severity: "warning",
+        code: "unknown-setting",
+        message: `"columns" has an unknown entry ${quote(field)} (ignored)`,
+        hint: guess ? `Did you mean "${guess}"?` : 'Only "input" and "label" are mapped.',
+      });
       continue;
     }
     const issue = checkColumnSpec(field, v);
@@ -418,7 +505,16 @@ function checkLabelMap(value: unknown): CheckedSetting {
   const example = 'Write e.g. "labelMap": {"0": "negative", "1": "positive"}, or the class names in order: ["World", "Sports", "Business", "Sci/Tech"].';
   if (Array.isArray(value)) {
     const bads = value.filter((v) => typeof v !== "string" || v.trim() === "");
-    if (bads.length || value.length < 2) return { issues: [bad(key, value.length < 2 ? `"labelMap" lists ${value.length} class name${value.length === 1 ? "" : "s"}; it needs at least two` : `"labelMap" entry ${quote(bads[0])} is not a class name`, example)] };
+    if (bads.length || value.length < 2)
+      return {
+        issues: [
+          bad(
+            key,
+            value.length < 2 ? `"labelMap" lists ${value.length} class name${value.length === 1 ? "" : "s"}; it needs at least two` : `"labelMap" entry ${quote(bads[0])} is not a class name`,
+            example,
+          ),
+        ],
+      };
     const trimmed = value.map((v: string) => v.trim());
     const dup = trimmed.find((v, i) => trimmed.indexOf(v) !== i);
     if (dup !== undefined) return { issues: [bad(key, `"labelMap" lists ${quote(dup)} twice`, "Each line of a classes file names one class.")] };

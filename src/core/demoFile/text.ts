@@ -108,7 +108,7 @@ export function printable(s: string): string {
 export function quote(value: unknown, max = 40): string {
   let s: string;
   try {
-    s = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
+    s = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
   } catch {
     s = String(value);
   }
@@ -128,7 +128,10 @@ export type ProblemInput = Omit<Problem, "file" | "column"> & { column?: number 
 export class ProblemSink {
   readonly problems: Problem[] = [];
 
-  constructor(readonly file: string, readonly index: LineIndex) {}
+  constructor(
+    readonly file: string,
+    readonly index: LineIndex,
+  ) {}
 
   add(p: ProblemInput): Problem {
     const n = this.index.lineCount;

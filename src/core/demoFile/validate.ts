@@ -113,7 +113,11 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
     // One warning for all of them: they share the same place (the "labels" value).
     const missing = declared.filter((c) => !counts.has(c));
     if (missing.length) {
-      const shown = missing.slice(0, 10).map((c) => quote(c)).join(", ") + (missing.length > 10 ? ` and ${missing.length - 10} more` : "");
+      const shown =
+        missing
+          .slice(0, 10)
+          .map((c) => quote(c))
+          .join(", ") + (missing.length > 10 ? ` and ${missing.length - 10} more` : "");
       sink.add({
         ...settingRange(ctx, "classes"),
         severity: "warning",
@@ -139,7 +143,13 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
   for (const cls of Object.keys(settings.verbalizers)) {
     if (!classSet.has(cls)) {
       const guess = closest(cls, classes);
-      sink.add({ ...settingRange(ctx, "verbalizers"), severity: "warning", code: "verbalizer-unknown-class", message: `verbalizer for ${quote(cls)}, which is not a class of this file`, hint: guess ? `Did you mean ${quote(guess)}?` : `Classes: ${classes.map((c) => quote(c)).join(", ")}.` });
+      sink.add({
+        ...settingRange(ctx, "verbalizers"),
+        severity: "warning",
+        code: "verbalizer-unknown-class",
+        message: `verbalizer for ${quote(cls)}, which is not a class of this file`,
+        hint: guess ? `Did you mean ${quote(guess)}?` : `Classes: ${classes.map((c) => quote(c)).join(", ")}.`,
+      });
     }
   }
   const byWord = new Map<string, string>();
@@ -147,7 +157,13 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
     const word = settings.verbalizers[c] ?? c;
     const other = byWord.get(word);
     if (other !== undefined && (settings.verbalizers[c] !== undefined || settings.verbalizers[other] !== undefined)) {
-      sink.add({ ...settingRange(ctx, "verbalizers"), severity: "error", code: "duplicate-verbalizer", message: `classes ${quote(other)} and ${quote(c)} are both shown as ${quote(word)}`, hint: "Give every class its own label word, or the scores cannot tell them apart." });
+      sink.add({
+        ...settingRange(ctx, "verbalizers"),
+        severity: "error",
+        code: "duplicate-verbalizer",
+        message: `classes ${quote(other)} and ${quote(c)} are both shown as ${quote(word)}`,
+        hint: "Give every class its own label word, or the scores cannot tell them apart.",
+      });
     }
     byWord.set(word, c);
   }
@@ -182,7 +198,7 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
         severity: "error",
         code: "k-too-large",
         message: `k = ${big.join(", ")}${origin(ctx, "k")} ${big.length === 1 ? "needs" : "need"} more examples than the ${n} valid one${n === 1 ? "" : "s"}: every k must leave at least one query (k <= ${n - 1})`,
-        hint: kIssues[0].hint + (ctx.overridden.has("k") ? " Change the k setting." : " Set \"k\" in the header line."),
+        hint: kIssues[0].hint + (ctx.overridden.has("k") ? " Change the k setting." : ' Set "k" in the header line.'),
         fix,
       });
     }
@@ -192,7 +208,13 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
   // Only when "queries" was asked for explicitly: the default simply means "up to 64".
   const queriesSet = ctx.overridden.has("queries") || ctx.info.keys.has("queries");
   if (kIssues.length === 0 && queriesSet && settings.queries > left) {
-    sink.add({ ...settingRange(ctx, "queries"), severity: "info", code: "queries-capped", message: `queries = ${settings.queries}${origin(ctx, "queries")}, but only ${left} example${left === 1 ? " is" : "s are"} left after ${maxK} demonstration${maxK === 1 ? "" : "s"}; every one of them is used as a query`, hint: "Add examples for more queries, or lower \"queries\" to silence this note." });
+    sink.add({
+      ...settingRange(ctx, "queries"),
+      severity: "info",
+      code: "queries-capped",
+      message: `queries = ${settings.queries}${origin(ctx, "queries")}, but only ${left} example${left === 1 ? " is" : "s are"} left after ${maxK} demonstration${maxK === 1 ? "" : "s"}; every one of them is used as a query`,
+      hint: 'Add examples for more queries, or lower "queries" to silence this note.',
+    });
   }
 
   // 5. Duplicates and conflicting labels. Keyed by input only (plain strings from the parser,
@@ -229,7 +251,15 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
       continue;
     }
     const f = examples[first];
-    sink.add({ line: e.line, column: 1, endLine: e.line, severity: "warning", code: "conflicting-labels", message: `the same input is labelled ${quote(f.label)} on line ${f.line} and ${quote(e.label)} here`, hint: "Keep one label for this input; contradictory demonstrations blur what the probe measures." });
+    sink.add({
+      line: e.line,
+      column: 1,
+      endLine: e.line,
+      severity: "warning",
+      code: "conflicting-labels",
+      message: `the same input is labelled ${quote(f.label)} on line ${f.line} and ${quote(e.label)} here`,
+      hint: "Keep one label for this input; contradictory demonstrations blur what the probe measures.",
+    });
     list.push(i);
   }
 
@@ -277,7 +307,7 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
         severity: "error",
         code: "case-only-labels",
         message: `labels ${quote(rare)} (${counts.get(rare) ?? 0}x${line !== undefined ? `, first on line ${line}` : ""}) and ${quote(common)} (${counts.get(common) ?? 0}x${firstLine.has(common) ? `, first on line ${firstLine.get(common)}` : ""}) differ only in case`,
-        hint: `If they are one class, write ${quote(common)} everywhere${settings.labelMap ? " (or map both to it in \"labelMap\")" : ""}; if they are two, give one of them another label word with "verbalizers".`,
+        hint: `If they are one class, write ${quote(common)} everywhere${settings.labelMap ? ' (or map both to it in "labelMap")' : ""}; if they are two, give one of them another label word with "verbalizers".`,
         fix: range && row && fixable(row) ? { line: range.line, column: range.column, endColumn: range.endColumn, replacement: range.literal(common), title: `Change to ${quote(common)}` } : undefined,
       });
     }
@@ -302,7 +332,8 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
           code: "similar-labels",
           message: `labels ${quote(rare)} (${counts.get(rare)}x) and ${quote(common)} (${counts.get(common)}x) look like the same class`,
           hint: `If they are the same class, write ${quote(common)} everywhere; declare "labels" in a header line to catch such typos as errors.`,
-          fix: range && row && fixable(row) ? { line: range.line, column: range.column, endColumn: range.endColumn, replacement: range.literal(common), title: `Change to ${quote(common)}` } : undefined,
+          fix:
+            range && row && fixable(row) ? { line: range.line, column: range.column, endColumn: range.endColumn, replacement: range.literal(common), title: `Change to ${quote(common)}` } : undefined,
         });
       }
     }

@@ -11,7 +11,10 @@ import { createVariant, expandVariantKeys, type VariantContext, type VariantInst
 import { CONTENT_FREE_INPUTS } from "../calibration";
 
 export class PlanError extends Error {
-  constructor(message: string, readonly hint: string) {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
     super(message);
     this.name = "PlanError";
   }
@@ -58,9 +61,9 @@ export interface PlanInput {
 export function planExperiment({ file, settings }: PlanInput): ExperimentPlan {
   const examples = file.examples;
   const variants = expandVariantKeys(settings.variants);
-  if (variants.length === 0) throw new PlanError("no variants to run", "pass --variants gold,ra-string or set \"variants\" in the file header");
-  if (settings.k.length === 0) throw new PlanError("no k values to run", "pass --k 0,4,8 or set \"k\" in the file header");
-  if (settings.seeds.length === 0) throw new PlanError("no seeds to run", "pass --seeds 1,2,3 or set \"seeds\" in the file header");
+  if (variants.length === 0) throw new PlanError("no variants to run", 'pass --variants gold,ra-string or set "variants" in the file header');
+  if (settings.k.length === 0) throw new PlanError("no k values to run", 'pass --k 0,4,8 or set "k" in the file header');
+  if (settings.seeds.length === 0) throw new PlanError("no seeds to run", 'pass --seeds 1,2,3 or set "seeds" in the file header');
   const cells = gridCells(settings, variants);
   const maxK = Math.max(...cells.map(([, k]) => k));
   // One rule everywhere (parser note "queries-capped", docs): queries beyond the examples left
@@ -68,10 +71,7 @@ export function planExperiment({ file, settings }: PlanInput): ExperimentPlan {
   // the seed, a clean train/test split). Only a k that leaves no query at all is an error.
   const queries = Math.min(settings.queries, examples.length - maxK);
   if (queries < 1) {
-    throw new PlanError(
-      `${examples.length} examples are too few for k = ${maxK}: every k must leave at least one query`,
-      `use k values up to ${Math.max(0, examples.length - 1)}, or add examples`,
-    );
+    throw new PlanError(`${examples.length} examples are too few for k = ${maxK}: every k must leave at least one query`, `use k values up to ${Math.max(0, examples.length - 1)}, or add examples`);
   }
   const queryPools: Record<number, number[]> = {};
   for (const seed of settings.seeds) {
@@ -156,7 +156,8 @@ function gridCells(settings: ProbeSettings, variants: readonly string[]): [strin
   const seen = new Set<string>();
   for (const block of settings.grid) {
     for (const k of block.k) {
-      if (!settings.k.includes(k)) throw new PlanError(`the grid runs k = ${k}, which the settings' k (${settings.k.join(", ")}) does not list`, "build the grid and the settings together (src/core/study does)");
+      if (!settings.k.includes(k))
+        throw new PlanError(`the grid runs k = ${k}, which the settings' k (${settings.k.join(", ")}) does not list`, "build the grid and the settings together (src/core/study does)");
     }
     for (const v of expandVariantKeys(block.variants)) {
       if (!variants.includes(v)) throw new PlanError(`the grid runs ${v}, which the settings' variants do not list`, "build the grid and the settings together (src/core/study does)");

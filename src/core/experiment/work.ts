@@ -7,7 +7,11 @@
 import type { DemoFile, ProbeSettings } from "../types";
 import type { ExperimentPlan, PlanGroup } from "./plan";
 
-export function groupWork(file: Pick<DemoFile, "examples" | "classes">, settings: Pick<ProbeSettings, "template" | "separator" | "instruction" | "verbalizers">, group: Pick<PlanGroup, "demoIndices" | "queries" | "calibrationInputs">): number {
+export function groupWork(
+  file: Pick<DemoFile, "examples" | "classes">,
+  settings: Pick<ProbeSettings, "template" | "separator" | "instruction" | "verbalizers">,
+  group: Pick<PlanGroup, "demoIndices" | "queries" | "calibrationInputs">,
+): number {
   const ex = file.examples;
   const frame = settings.template.replace(/\{(input|label)\}/g, "").length + settings.separator.length;
   const labels = file.classes.reduce((a, cl) => a + (settings.verbalizers[cl] ?? cl).length + 1, 0);
@@ -51,6 +55,6 @@ export class WorkMeter {
   /** Seconds left, or undefined until some work was measured. */
   etaSeconds(): number | undefined {
     if (this.doneWork <= 0) return this.remaining === 0 && this.groupsMeasured > 0 ? 0 : undefined;
-    return (this.scoredMs / this.doneWork) * this.remaining / 1000;
+    return ((this.scoredMs / this.doneWork) * this.remaining) / 1000;
   }
 }

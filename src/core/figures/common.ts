@@ -75,7 +75,11 @@ export function missingText(variants: readonly string[], k: readonly number[]): 
 }
 
 /** Status and what to add, from the variants a figure needs and which of them ran. */
-export function completeness(needed: readonly string[], present: (v: string) => boolean, k: readonly number[]): { status: "complete" | "partial" | "missing"; missing?: { variants: string[]; k: number[]; text: string } } {
+export function completeness(
+  needed: readonly string[],
+  present: (v: string) => boolean,
+  k: readonly number[],
+): { status: "complete" | "partial" | "missing"; missing?: { variants: string[]; k: number[]; text: string } } {
   const absent = needed.filter((v) => !present(v));
   if (absent.length === 0) return { status: "complete" };
   return { status: absent.length === needed.length ? "missing" : "partial", missing: { variants: absent, k: [...k], text: missingText(absent, k) } };
@@ -89,7 +93,10 @@ export function completeness(needed: readonly string[], present: (v: string) => 
 export function correlationStats(n: Readonly<Record<string, number | string>>, prefix: string): { name: string; value: string }[] {
   const num = (key: string): number | undefined => (typeof n[`${prefix}${key}`] === "number" ? (n[`${prefix}${key}`] as number) : undefined);
   const rows: { name: string; value: string }[] = [];
-  for (const [name, sym] of [["Pearson r", "r"], ["Spearman rho", "rho"]] as const) {
+  for (const [name, sym] of [
+    ["Pearson r", "r"],
+    ["Spearman rho", "rho"],
+  ] as const) {
     const r = num(`within-seed ${name}`);
     if (r === undefined) continue;
     const lo = num(`${name} CI low`);

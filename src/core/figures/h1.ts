@@ -15,7 +15,10 @@ export function figureRaVsK(metrics: readonly VariantKMetrics[], ctx: FigureCont
   const c = completeness(needed, (v) => plainRuns(metrics, v).length > 0, ctx.kCurve);
   // A curve needs several k: one k is a point, not the paper's figure.
   const ks = new Set(series.flatMap((s) => s.points.map((p) => p.x)));
-  const fewK = c.status === "complete" && ks.size < 3 ? { status: "partial" as const, missing: { variants: needed, k: ctx.kCurve, text: `A curve needs several k (found ${ks.size}): run ${needed.join(", ")} at k = ${ctx.kCurve.join(", ")}.` } } : undefined;
+  const fewK =
+    c.status === "complete" && ks.size < 3
+      ? { status: "partial" as const, missing: { variants: needed, k: ctx.kCurve, text: `A curve needs several k (found ${ks.size}): run ${needed.join(", ")} at k = ${ctx.kCurve.join(", ")}.` } }
+      : undefined;
   return {
     id: "h1-ra-vs-k",
     number: 1,

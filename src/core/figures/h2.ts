@@ -77,8 +77,16 @@ export function figureIclVsLinear(metrics: readonly VariantKMetrics[], verdict: 
     };
   }
   const k = best.k;
-  const [icl] = poolDraws(best.pairs.map((p) => p.y), "g-token#* (pooled draws)", level);
-  const [linear] = poolDraws(best.pairs.map((p) => p.x), "g-linear#* (pooled draws)", level);
+  const [icl] = poolDraws(
+    best.pairs.map((p) => p.y),
+    "g-token#* (pooled draws)",
+    level,
+  );
+  const [linear] = poolDraws(
+    best.pairs.map((p) => p.x),
+    "g-linear#* (pooled draws)",
+    level,
+  );
   // The correlation and the ICL-below-least-squares test are the H2 verdict's (h2Linear.ts).
   const n = verdict?.numbers ?? {};
   const below = verdict?.conditions.find((c) => c.id === "icl-below-linear" && c.run?.k === k);
@@ -94,7 +102,10 @@ export function figureIclVsLinear(metrics: readonly VariantKMetrics[], verdict: 
     { name: "tau_g-ICL (g-token)", role: "model", line: false, points: [pointOfTested("in context (g-token)", icl.accuracy)] },
     { name: "tau_g-Linear (g-linear)", role: "baseline", line: false, points: [pointOfTested("least squares (g-linear)", linear.accuracy)] },
   ];
-  const runs: FigureRun[] = best.pairs.flatMap((p) => [{ variant: p.y.variant, k }, { variant: p.x.variant, k }]);
+  const runs: FigureRun[] = best.pairs.flatMap((p) => [
+    { variant: p.y.variant, k },
+    { variant: p.x.variant, k },
+  ]);
   const short = best.pairs.length < ctx.draws;
   return {
     ...base,
@@ -104,6 +115,14 @@ export function figureIclVsLinear(metrics: readonly VariantKMetrics[], verdict: 
     ],
     runs,
     status: short ? "partial" : "complete",
-    ...(short ? { missing: { variants: [range("g-token"), range("g-linear")], k: [k], text: `Only ${best.pairs.length} of ${ctx.draws} draws of g ran at k = ${k}: add ${range("g-token")} and ${range("g-linear")}.` } } : {}),
+    ...(short
+      ? {
+          missing: {
+            variants: [range("g-token"), range("g-linear")],
+            k: [k],
+            text: `Only ${best.pairs.length} of ${ctx.draws} draws of g ran at k = ${k}: add ${range("g-token")} and ${range("g-linear")}.`,
+          },
+        }
+      : {}),
   };
 }

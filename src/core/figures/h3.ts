@@ -59,8 +59,24 @@ export function figureRaVsG(metrics: readonly VariantKMetrics[], verdict: Verdic
   return {
     ...base,
     panels: [
-      { kind: "bins", title: "binned by tau_g-ICL", xLabel: "tau_g-ICL accuracy (bin)", yLabel: "mean tau_RA accuracy", bins: (verdict.bins ?? []).map((b) => ({ lo: b.lo, hi: b.hi, count: b.count, mean: b.meanRA })), refLines },
-      { kind: "scatter", title: "each g", xLabel: "tau_g-ICL accuracy", yLabel: "tau_RA accuracy", points: verdict.points.map((p) => ({ x: p.g, y: p.ra, draw: p.draw, seed: p.seed })), diagonal: true, stats, refLines },
+      {
+        kind: "bins",
+        title: "binned by tau_g-ICL",
+        xLabel: "tau_g-ICL accuracy (bin)",
+        yLabel: "mean tau_RA accuracy",
+        bins: (verdict.bins ?? []).map((b) => ({ lo: b.lo, hi: b.hi, count: b.count, mean: b.meanRA })),
+        refLines,
+      },
+      {
+        kind: "scatter",
+        title: "each g",
+        xLabel: "tau_g-ICL accuracy",
+        yLabel: "tau_RA accuracy",
+        points: verdict.points.map((p) => ({ x: p.g, y: p.ra, draw: p.draw, seed: p.seed })),
+        diagonal: true,
+        stats,
+        refLines,
+      },
     ],
     runs: verdict.runs.map((r) => ({ variant: r.variant, k: r.k })),
     status: short ? "partial" : "complete",
@@ -87,8 +103,21 @@ export function figureNaturalVsRandom(metrics: readonly VariantKMetrics[], ctx: 
   const random = randomSide(metrics, k, level);
   const categories = ["random (ra-string)", ...NATURAL.map((n) => n.name)];
   const series: FigureSeries[] = [
-    { name: "random g", role: "model", line: false, points: random ? [pointOfTested(categories[0], random.accuracy, { variant: random.variant.startsWith("ra-string#") ? "ra-string#*" : random.variant, k })] : [] },
-    { name: "natural g", role: "model", line: false, points: NATURAL.flatMap((n) => { const m = runAt(metrics, n.id, k); return m ? [pointOf(n.name, m)] : []; }) },
+    {
+      name: "random g",
+      role: "model",
+      line: false,
+      points: random ? [pointOfTested(categories[0], random.accuracy, { variant: random.variant.startsWith("ra-string#") ? "ra-string#*" : random.variant, k })] : [],
+    },
+    {
+      name: "natural g",
+      role: "model",
+      line: false,
+      points: NATURAL.flatMap((n) => {
+        const m = runAt(metrics, n.id, k);
+        return m ? [pointOf(n.name, m)] : [];
+      }),
+    },
   ];
   const gold = runAt(metrics, "gold", k);
   const chance = chanceOf(metrics);
@@ -100,8 +129,25 @@ export function figureNaturalVsRandom(metrics: readonly VariantKMetrics[], ctx: 
     title: "Natural g versus random g (H3)",
     caption: `Labels mapped to a synonym, an antonym or a related keyword (WordNet or the file's word lists) against random strings, at k = ${k}, with 95% intervals over seeds. Under H3 natural maps, which compose tasks the model knows, are easier than random ones; the verdict compares each with random g seed by seed.`,
     verdicts: ["H3-natural"],
-    panels: [{ kind: "points", title: `k = ${k}`, xLabel: "label map g", categories, yLabel: "accuracy", series, refLines: [...(chance === undefined ? [] : [{ name: "chance", y: chance }]), ...(gold ? [{ name: "gold", y: gold.accuracy.value }] : [])] }],
-    runs: [...runsOfSeries(series).filter((r) => r.variant !== "ra-string#*"), ...(random && random.variant.startsWith("ra-string#") ? drawRuns(metrics, "ra-string").filter((m) => m.k === k).map((m) => ({ variant: m.variant, k })) : [])],
+    panels: [
+      {
+        kind: "points",
+        title: `k = ${k}`,
+        xLabel: "label map g",
+        categories,
+        yLabel: "accuracy",
+        series,
+        refLines: [...(chance === undefined ? [] : [{ name: "chance", y: chance }]), ...(gold ? [{ name: "gold", y: gold.accuracy.value }] : [])],
+      },
+    ],
+    runs: [
+      ...runsOfSeries(series).filter((r) => r.variant !== "ra-string#*"),
+      ...(random && random.variant.startsWith("ra-string#")
+        ? drawRuns(metrics, "ra-string")
+            .filter((m) => m.k === k)
+            .map((m) => ({ variant: m.variant, k }))
+        : []),
+    ],
     ...c,
   };
 }
@@ -126,7 +172,20 @@ export function figureChain(metrics: readonly VariantKMetrics[], verdict: Verdic
     title: "Accuracy versus synonym-chain order m (H3)",
     caption: `Labels mapped through m hops of synonyms (m = 1: a synonym; m = 2: a synonym of it; ...), at k = ${k}. Under H3 accuracy stays above chance but falls as m grows (each hop composes one more pre-trained task); gold and random strings at the same k for reference.`,
     verdicts: ["H3-chain"],
-    panels: [{ kind: "points", title: `k = ${k}`, xLabel: "chain order m", yLabel: "accuracy", series, refLines: [...(chance === undefined ? [] : [{ name: "chance", y: chance }]), ...(gold ? [{ name: "gold", y: gold.accuracy.value }] : []), ...(random ? [{ name: "random (ra-string)", y: random.accuracy.value }] : [])] }],
+    panels: [
+      {
+        kind: "points",
+        title: `k = ${k}`,
+        xLabel: "chain order m",
+        yLabel: "accuracy",
+        series,
+        refLines: [
+          ...(chance === undefined ? [] : [{ name: "chance", y: chance }]),
+          ...(gold ? [{ name: "gold", y: gold.accuracy.value }] : []),
+          ...(random ? [{ name: "random (ra-string)", y: random.accuracy.value }] : []),
+        ],
+      },
+    ],
     runs: runsOfSeries(series),
     ...c,
   };

@@ -39,8 +39,24 @@ export interface LexiconTable {
 export function baseForms(word: string): string[] {
   const w = word.toLowerCase();
   const rules: [string, string][] = [
-    ["ies", "y"], ["ses", "s"], ["xes", "x"], ["zes", "z"], ["ches", "ch"], ["shes", "sh"], ["men", "man"], ["s", ""],
-    ["es", "e"], ["es", ""], ["ed", "e"], ["ed", ""], ["ing", "e"], ["ing", ""], ["er", ""], ["est", ""], ["er", "e"], ["est", "e"],
+    ["ies", "y"],
+    ["ses", "s"],
+    ["xes", "x"],
+    ["zes", "z"],
+    ["ches", "ch"],
+    ["shes", "sh"],
+    ["men", "man"],
+    ["s", ""],
+    ["es", "e"],
+    ["es", ""],
+    ["ed", "e"],
+    ["ed", ""],
+    ["ing", "e"],
+    ["ing", ""],
+    ["er", ""],
+    ["est", ""],
+    ["er", "e"],
+    ["est", "e"],
   ];
   const out = [w];
   for (const [suffix, repl] of rules) {

@@ -50,7 +50,11 @@ export interface LinearPair {
  * scores[q][c] = cosine(x_q W, candidates[c]).
  */
 export function gLinearScores(demos: readonly LinearPair[], queries: readonly (readonly number[])[], candidates: readonly (readonly number[])[], dim: number): number[][] {
-  const map = fitMinNormLeastSquares(demos.map((d) => d.x), demos.map((d) => d.y), dim);
+  const map = fitMinNormLeastSquares(
+    demos.map((d) => d.x),
+    demos.map((d) => d.y),
+    dim,
+  );
   return queries.map((x) => {
     const yhat = map.predict(x);
     return candidates.map((c) => cosine(yhat, c));
@@ -77,7 +81,13 @@ export function linearLabelScores(labels: readonly string[], scores: readonly nu
  * task's tokens (`embed`: token id -> its input-embedding row); candidates are `labels` (the
  * variant's label space, each a response token). A p of several tokens is their mean row.
  */
-export function linearGroupScores(task: LinearTask, demos: readonly PromptExample[], queryInputs: readonly string[], labels: readonly string[], embed: (id: number) => readonly number[]): LabelScore[][] {
+export function linearGroupScores(
+  task: LinearTask,
+  demos: readonly PromptExample[],
+  queryInputs: readonly string[],
+  labels: readonly string[],
+  embed: (id: number) => readonly number[],
+): LabelScore[][] {
   const prompt = (word: string): number[] => {
     const ids = task.inputTokens[word];
     if (!ids) throw new Error(`internal: g-linear has no tokens for the prompt '${word}'`);
@@ -90,6 +100,11 @@ export function linearGroupScores(task: LinearTask, demos: readonly PromptExampl
   };
   const candidates = labels.map(response);
   const dim = candidates[0]?.length ?? 0;
-  const scores = gLinearScores(demos.map((d) => ({ x: prompt(d.input), y: response(d.label) })), queryInputs.map(prompt), candidates, dim);
+  const scores = gLinearScores(
+    demos.map((d) => ({ x: prompt(d.input), y: response(d.label) })),
+    queryInputs.map(prompt),
+    candidates,
+    dim,
+  );
   return scores.map((s) => linearLabelScores(labels, s));
 }

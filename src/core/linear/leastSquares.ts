@@ -33,7 +33,10 @@ export interface LinearMap {
 export function fitMinNormLeastSquares(X: readonly (readonly number[])[], Y: readonly (readonly number[])[], dim: number): LinearMap {
   if (X.length !== Y.length) throw new RangeError(`least squares: ${X.length} prompt rows but ${Y.length} response rows`);
   const k = X.length;
-  for (const [name, M] of [["prompt", X], ["response", Y]] as const) {
+  for (const [name, M] of [
+    ["prompt", X],
+    ["response", Y],
+  ] as const) {
     for (const [i, row] of M.entries()) if (row.length !== dim) throw new RangeError(`least squares: ${name} row ${i} has ${row.length} values, expected ${dim}`);
   }
   const check = (x: readonly number[]) => {

@@ -84,7 +84,7 @@ function v2to3(doc: Json, file: string): Json {
     const cal = r.calibrated as { probs?: unknown } | undefined;
     if (cal && Array.isArray(cal.probs)) {
       const c = uniqueArgmax(cal.probs as number[]);
-      out.calibrated = { ...cal, predicted: c < 0 ? NO_PREDICTION : labels[c]?.label ?? NO_PREDICTION };
+      out.calibrated = { ...cal, predicted: c < 0 ? NO_PREDICTION : (labels[c]?.label ?? NO_PREDICTION) };
     }
     return out;
   });

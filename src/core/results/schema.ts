@@ -159,9 +159,7 @@ export const QueryRecordSchema = Type.Object(
     predicted: Str('The label with the highest logProb; "" (no prediction) when several labels tie for it (src/core/labelDecision.ts).'),
     tied: Opt(Type.Array(Type.String(), { minItems: 2, description: "Labels sharing the highest logProb, when two or more do (the query then counts as wrong)." })),
     goldRank: Type.Integer({ minimum: 1, description: "1-based rank of the gold label by logProb; equal scores count against it, so 1 means predicted === gold." }),
-    calibrated: Opt(
-      Type.Object({ predicted: Str(), probs: Type.Array(Type.Number()) }, { description: 'Contextual calibration, when enabled; predicted is "" on a tie.' }),
-    ),
+    calibrated: Opt(Type.Object({ predicted: Str(), probs: Type.Array(Type.Number()) }, { description: 'Contextual calibration, when enabled; predicted is "" on a tie.' })),
     warnings: Opt(Type.Array(ScoreWarningSchema, { description: "What the engine and the runner found about this query (absent when nothing)." })),
   },
   { description: "One scored query of a run: the unit of the results file." },

@@ -99,7 +99,11 @@ export const paWord: VariantDefinition = {
     const ci = classIndexer(ctx, this.id);
     return {
       ...base(ctx, this, draw, key),
-      mapping: { kind: "word", rows: cipher.entries().map(([from, to]) => ({ from, to })), warnings: ctx.examples ? [] : ["pa-word was created without the file's examples; the cipher table is filled as words are seen."] },
+      mapping: {
+        kind: "word",
+        rows: cipher.entries().map(([from, to]) => ({ from, to })),
+        warnings: ctx.examples ? [] : ["pa-word was created without the file's examples; the cipher table is filled as words are seen."],
+      },
       labelSpace: words.slice(),
       demos: (set: readonly Example[]) => set.map((e) => ({ input: cipher.encode(e.input), label: words[ci(e)] })),
       query: (q: Example) => ({ input: cipher.encode(q.input), gold: words[ci(q)] }),

@@ -15,7 +15,11 @@ export function classIndexer(ctx: VariantContext, variant: string): (e: Example)
   return (e) => {
     const i = idx.get(e.label);
     if (i === undefined) {
-      throw new VariantError(variant, `The example on line ${e.line} has label '${e.label}', which is not one of the classes (${ctx.classes.join(", ")}).`, "Fix the label or declare the class in the header.");
+      throw new VariantError(
+        variant,
+        `The example on line ${e.line} has label '${e.label}', which is not one of the classes (${ctx.classes.join(", ")}).`,
+        "Fix the label or declare the class in the header.",
+      );
     }
     return i;
   };

@@ -20,7 +20,12 @@ export const flipped: VariantDefinition = {
     requireClasses(ctx, this.id, 2);
     const words = labelWords(ctx);
     const p = derangement(rngFor(ctx.seed, "flipped", draw), words.length);
-    return labelMapInstance(ctx, base(ctx, this, draw, key), p.map((j) => ({ to: words[j] })), { keepAlt: true });
+    return labelMapInstance(
+      ctx,
+      base(ctx, this, draw, key),
+      p.map((j) => ({ to: words[j] })),
+      { keepAlt: true },
+    );
   },
 };
 
@@ -46,7 +51,11 @@ function abstractVariant(kind: "numbers" | "letters" | "symbols"): VariantDefini
       const alphabet = kind === "numbers" ? Array.from({ length: n }, (_, i) => String(i)) : kind === "letters" ? LETTERS : SYMBOLS;
       if (n > alphabet.length) throw new VariantError(this.id, `${this.id} has ${alphabet.length} distinct labels but the file has ${n} classes.`, "Use abstract-numbers.");
       const p = permutation(rngFor(ctx.seed, this.id, draw), n);
-      return labelMapInstance(ctx, base(ctx, this, draw, key), p.map((j) => ({ to: alphabet[j] })));
+      return labelMapInstance(
+        ctx,
+        base(ctx, this, draw, key),
+        p.map((j) => ({ to: alphabet[j] })),
+      );
     },
   };
 }
@@ -77,6 +86,10 @@ export const unrelated: VariantDefinition = {
     if (n > pool.length) throw new VariantError(this.id, `unrelated has ${pool.length} words for ${n} classes.`, "Use ra-string for many classes.");
     // The first n words (foo/bar for two classes, as in Wei et al.), assigned to classes by a seeded permutation.
     const p = permutation(rngFor(ctx.seed, this.id, draw), n);
-    return labelMapInstance(ctx, base(ctx, this, draw, key), p.map((j) => ({ to: pool[j] })));
+    return labelMapInstance(
+      ctx,
+      base(ctx, this, draw, key),
+      p.map((j) => ({ to: pool[j] })),
+    );
   },
 };

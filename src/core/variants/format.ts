@@ -5,7 +5,14 @@ import { VariantError, type VariantContext, type VariantDefinition, type Variant
 import { ENGLISH_WORDS } from "./wordBank";
 import type { PromptExample } from "../types";
 
-function formatInstance(def: VariantDefinition, ctx: VariantContext, draw: number, key: string, demo: (e: { input: string; label: string; index: number }, word: string) => PromptExample, rows: { from: string; to: string; note?: string }[] = []): VariantInstance {
+function formatInstance(
+  def: VariantDefinition,
+  ctx: VariantContext,
+  draw: number,
+  key: string,
+  demo: (e: { input: string; label: string; index: number }, word: string) => PromptExample,
+  rows: { from: string; to: string; note?: string }[] = [],
+): VariantInstance {
   requireClasses(ctx, def.id, 2);
   const words = labelWords(ctx);
   const ci = classIndexer(ctx, def.id);

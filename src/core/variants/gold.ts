@@ -11,6 +11,10 @@ export const gold: VariantDefinition = {
   source: "Min et al. 2022 (EMNLP); Pan et al. 2023 (Findings ACL): gold-label condition",
   create(ctx, draw, key) {
     requireClasses(ctx, this.id, 1);
-    return labelMapInstance(ctx, base(ctx, this, draw, key), labelWords(ctx).map((to) => ({ to })));
+    return labelMapInstance(
+      ctx,
+      base(ctx, this, draw, key),
+      labelWords(ctx).map((to) => ({ to })),
+    );
   },
 };

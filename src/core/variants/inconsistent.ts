@@ -62,7 +62,13 @@ function correctVariant(percent: number): VariantDefinition {
         mapping: { kind: "per-demo", rows: [], warnings: [] },
         labelSpace: words.slice(),
         demos: (set: readonly Example[]) => {
-          const keep = new Set(sample(rngFor(ctx.seed, "correct", percent, draw, ...set.map((e) => e.index)), set.map((_, i) => i), correctCount(percent, set.length)));
+          const keep = new Set(
+            sample(
+              rngFor(ctx.seed, "correct", percent, draw, ...set.map((e) => e.index)),
+              set.map((_, i) => i),
+              correctCount(percent, set.length),
+            ),
+          );
           return set.map((e, pos) => {
             const g = ci(e);
             if (keep.has(pos)) return { input: e.input, label: words[g] };

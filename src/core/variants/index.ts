@@ -106,7 +106,11 @@ export function createVariant(key: string, ctx: VariantContext): VariantInstance
   const def = BY_ID.get(id);
   if (!def) {
     const s = suggest(id);
-    throw new VariantError(id, `Unknown variant '${id}'.`, s.length ? `Did you mean ${s.map((x) => `'${x}'`).join(" or ")}? Known: ${VARIANTS.map((v) => v.id).join(", ")}.` : `Known variants: ${VARIANTS.map((v) => v.id).join(", ")}.`);
+    throw new VariantError(
+      id,
+      `Unknown variant '${id}'.`,
+      s.length ? `Did you mean ${s.map((x) => `'${x}'`).join(" or ")}? Known: ${VARIANTS.map((v) => v.id).join(", ")}.` : `Known variants: ${VARIANTS.map((v) => v.id).join(", ")}.`,
+    );
   }
   if (!Number.isFinite(ctx.seed)) throw new VariantError(id, `seed must be a finite number, got ${ctx.seed}.`);
   return def.create(ctx, draw ?? 0, key.trim());

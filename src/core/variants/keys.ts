@@ -65,4 +65,3 @@ export function expandVariantKeys(keys: readonly string[]): string[] {
   }
   return out;
 }
-

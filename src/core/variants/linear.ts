@@ -15,7 +15,11 @@ function inputTokensInContext(ctx: VariantContext, tokenizer: TokenizerAccess, w
   if (!ctx.settings) throw new VariantError(variant, `${variant} needs the template (ctx.settings) to find how the label words are tokenized as inputs.`);
   const { template, separator, instruction } = ctx.settings;
   if (!splitTemplate(template).before.includes("{input}")) {
-    throw new VariantError(variant, `${variant} needs an {input} placeholder before {label} in the template, where the label word is shown.`, 'Use a template like "Review: {input}\\nSentiment: {label}".');
+    throw new VariantError(
+      variant,
+      `${variant} needs an {input} placeholder before {label} in the template, where the label word is shown.`,
+      'Use a template like "Review: {input}\\nSentiment: {label}".',
+    );
   }
   return words.map((w) => {
     const segments: { text: string; kind: SegmentKind }[] = [];
@@ -23,7 +27,12 @@ function inputTokensInContext(ctx: VariantContext, tokenizer: TokenizerAccess, w
     segments.push(...templateSegments(splitTemplate(template).before.replace(/\s+$/u, ""), w, ""));
     const { tokens, kinds } = classifyTokens(tokenizer, segments);
     const ids = tokens.filter((_, i) => kinds[i] === "input");
-    if (ids.length === 0) throw new VariantError(variant, `${variant}: the label word '${w}' merges with the template text around it when tokenized, so it has no tokens of its own.`, "Put a space or a line break between the template text and {input}.");
+    if (ids.length === 0)
+      throw new VariantError(
+        variant,
+        `${variant}: the label word '${w}' merges with the template text around it when tokenized, so it has no tokens of its own.`,
+        "Put a space or a line break between the template text and {input}.",
+      );
     return ids;
   });
 }
@@ -41,7 +50,8 @@ export const gLinear: VariantDefinition = {
   id: "g-linear",
   family: "task",
   title: "tau_g-Linear: least squares on token embeddings",
-  description: "The pairs of g-token (label word -> random token, same g) learnt by linear regression on the model's input embeddings instead of in context (needs the model's tokenizer and embedding table).",
+  description:
+    "The pairs of g-token (label word -> random token, same g) learnt by linear regression on the model's input embeddings instead of in context (needs the model's tokenizer and embedding table).",
   source: "Li et al. 2024 (ACL), tau_g-Linear",
   needsTokenizer: true,
   create(ctx, draw, key) {
@@ -50,12 +60,18 @@ export const gLinear: VariantDefinition = {
     const words = labelWords(ctx);
     const inputs = inputTokensInContext(ctx, tokenizer, words, this.id);
     const picked = randomTokens(ctx, draw, this.id);
-    const inst = gTaskInstance(ctx, base(ctx, this, draw, key), picked.map((p) => ({ to: p.word, note: `token ${p.id}` })));
+    const inst = gTaskInstance(
+      ctx,
+      base(ctx, this, draw, key),
+      picked.map((p) => ({ to: p.word, note: `token ${p.id}` })),
+    );
     inst.mapping.kind = "token";
     const text = new Map(tokenizer.vocab.map((v) => [v.id, vocabSurface(v)]));
     inputs.forEach((ids, i) => {
       if (ids.length > 1) {
-        inst.mapping.warnings.push(`label word '${words[i]}' is ${ids.length} tokens in context (${ids.map((t) => JSON.stringify(text.get(t) ?? `#${t}`)).join(", ")}); g-linear represents it by the mean of their embeddings`);
+        inst.mapping.warnings.push(
+          `label word '${words[i]}' is ${ids.length} tokens in context (${ids.map((t) => JSON.stringify(text.get(t) ?? `#${t}`)).join(", ")}); g-linear represents it by the mean of their embeddings`,
+        );
       }
     });
     inst.linear = {

@@ -11,7 +11,11 @@ const SINGULAR: Record<Relation, string> = { synonyms: "synonym", antonyms: "ant
 function lexiconFor(ctx: VariantContext, relation: Relation, variant: string): Lexicon {
   const listed = ctx.wordLists?.[relation] && Object.keys(ctx.wordLists[relation]!).length > 0;
   if (!ctx.lexicon && !listed) {
-    throw new VariantError(variant, `${variant} needs the WordNet lexicon or user word lists, and neither was given.`, `Run from the extension/CLI (which load the WordNet table) or add "${relation}" word lists.`);
+    throw new VariantError(
+      variant,
+      `${variant} needs the WordNet lexicon or user word lists, and neither was given.`,
+      `Run from the extension/CLI (which load the WordNet table) or add "${relation}" word lists.`,
+    );
   }
   return withWordLists(ctx.lexicon, ctx.wordLists);
 }
@@ -70,10 +74,14 @@ export function naturalG(ctx: VariantContext, relation: Relation, draw: number, 
     const own = word.toLowerCase();
     const listed = fromWordList(ctx.wordLists, relation, word);
     const all = uniqueLower(lex[relation](word)).filter((c) => c.toLowerCase() !== own);
-    const where = listed ? "your word list" : ctx.lexicon?.source ?? "the lexicon";
+    const where = listed ? "your word list" : (ctx.lexicon?.source ?? "the lexicon");
     const allowed = relation === "antonyms" ? all : all.filter((c) => !isLabel(c));
     if (allowed.length === 0) {
-      throw new VariantError(variant, `every ${SINGULAR[relation]} of label '${word}' in ${where} (${all.join(", ")}) is another label; g would turn this task into a label swap.`, `Add other ${relation} for '${word}' in a word list.`);
+      throw new VariantError(
+        variant,
+        `every ${SINGULAR[relation]} of label '${word}' in ${where} (${all.join(", ")}) is another label; g would turn this task into a label swap.`,
+        `Add other ${relation} for '${word}' in a word list.`,
+      );
     }
     const labelFirst = relation === "antonyms" ? allowed.filter(isLabel) : [];
     const rest = allowed.filter((c) => !labelFirst.includes(c));

@@ -22,7 +22,8 @@ import { base, classIndexer, gTaskInstance, labelMapInstance, labelWords, requir
 import { VariantError, type VariantContext, type VariantDefinition, type VariantInstance } from "./types";
 
 export function needTokenizer(ctx: VariantContext, variant: string): TokenizerAccess {
-  if (!ctx.tokenizer) throw new VariantError(variant, `${variant} needs the model's tokenizer; load a model first (token-level variants run only with a model).`, "Load a GGUF model, then run this variant.");
+  if (!ctx.tokenizer)
+    throw new VariantError(variant, `${variant} needs the model's tokenizer; load a model first (token-level variants run only with a model).`, "Load a GGUF model, then run this variant.");
   return ctx.tokenizer;
 }
 
@@ -186,7 +187,10 @@ export const paToken: VariantDefinition = {
         kind: "token",
         rows: [
           ...[...keepTemplate].sort((a, b) => a - b).map((id) => ({ from: show(id), to: show(id), note: `kept: template token ${id}` })),
-          ...[...keepLabel].filter((id) => !keepTemplate.has(id)).sort((a, b) => a - b).map((id) => ({ from: show(id), to: show(id), note: `kept: label token ${id}` })),
+          ...[...keepLabel]
+            .filter((id) => !keepTemplate.has(id))
+            .sort((a, b) => a - b)
+            .map((id) => ({ from: show(id), to: show(id), note: `kept: label token ${id}` })),
           { from: "(every other normal token)", to: "(a random normal token)", note: `${ids.length} token ids permuted` },
         ],
         warnings: [],

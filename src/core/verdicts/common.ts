@@ -107,7 +107,10 @@ export function correlationText(c: WithinSeedCorrelation): string {
 /** A verdict's numbers for a within-seed Pearson r and Spearman rho, their one-sided p (> 0) and intervals; nothing where r is undefined. */
 export function correlationNumbers(prefix: string, pearson: WithinSeedCorrelation, spearman: WithinSeedCorrelation): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [name, sym, c] of [["Pearson r", "r", pearson], ["Spearman rho", "rho", spearman]] as const) {
+  for (const [name, sym, c] of [
+    ["Pearson r", "r", pearson],
+    ["Spearman rho", "rho", spearman],
+  ] as const) {
     if (Number.isNaN(c.r)) continue;
     out[`${prefix}within-seed ${name}`] = c.r;
     if (c.interval) {
@@ -161,18 +164,18 @@ export function pText(t: Tested, p: number, threshold: number): string {
 }
 
 /** A one-sided condition "value > null" (or "<" with direction "less") judged at `threshold`. */
-export function testCondition(
-  id: string,
-  text: string,
-  t: Tested,
-  threshold: number,
-  direction: "greater" | "less",
-  run?: VerdictRun,
-  level = 0.95,
-): VerdictCondition {
+export function testCondition(id: string, text: string, t: Tested, threshold: number, direction: "greater" | "less", run?: VerdictRun, level = 0.95): VerdictCondition {
   const p = direction === "greater" ? t.pGreater : t.pLess;
   const status: ConditionStatus = !canReject(t, threshold) ? "untestable" : p < threshold ? "pass" : "fail";
-  const reason = status !== "untestable" ? {} : { reason: t.method === "sign-flip-seeds" ? `${t.units} seeds; the threshold ${fthr(threshold)} needs at least ${seedsNeeded(threshold)}` : `${t.units} distinct prompts are too few for the threshold ${fthr(threshold)}` };
+  const reason =
+    status !== "untestable"
+      ? {}
+      : {
+          reason:
+            t.method === "sign-flip-seeds"
+              ? `${t.units} seeds; the threshold ${fthr(threshold)} needs at least ${seedsNeeded(threshold)}`
+              : `${t.units} distinct prompts are too few for the threshold ${fthr(threshold)}`,
+        };
   return { id, text, status, detail: `${estimateText(t, level)}; ${pText(t, p, threshold)}`, ...reason, ...(run ? { run } : {}) };
 }
 
@@ -195,7 +198,14 @@ export function pick(metrics: readonly VariantKMetrics[], ids: readonly string[]
 
 export function notRun(id: string, hypothesis: Hypothesis, title: string, missing: string[], what: string): Verdict {
   return {
-    id, hypothesis, status: "not-run", title, missing, runs: [], numbers: {}, conditions: [],
+    id,
+    hypothesis,
+    status: "not-run",
+    title,
+    missing,
+    runs: [],
+    numbers: {},
+    conditions: [],
     text: `Not run: ${what} Add the variant${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (with k > 0) and run again.`,
   };
 }
@@ -206,4 +216,3 @@ export function failedText(conditions: readonly VerdictCondition[]): string {
   if (bad.length === 0) return "every condition passed";
   return bad.map((c) => (c.status === "fail" ? `${c.text}: not shown (${c.detail})` : `${c.text}: could not be tested (${c.reason ?? c.detail})`)).join("; ");
 }
-

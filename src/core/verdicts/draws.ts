@@ -87,8 +87,14 @@ export function poolDraws(runs: readonly VariantKMetrics[], name: string, level:
     const chance = rs.reduce((a, r) => a + r.chance, 0) / rs.length;
     const bySeed = new Map([...seeds.entries()].map(([s, a]) => [s, a.sum / a.n]));
     const only = [...seeds.values()][0];
-    const accuracy = seeds.size > 1 ? seedInference([...bySeed.keys()].sort((a, b) => a - b).map((s) => bySeed.get(s)!), chance, level) : promptInference(only.successes, only.prompts, chance, level);
+    const accuracy =
+      seeds.size > 1
+        ? seedInference(
+            [...bySeed.keys()].sort((a, b) => a - b).map((s) => bySeed.get(s)!),
+            chance,
+            level,
+          )
+        : promptInference(only.successes, only.prompts, chance, level);
     return { variant: name, k, accuracy, bySeed, chance };
   });
 }
-

@@ -2,10 +2,7 @@
 // tokens) is learnt, i.e. significantly above chance at some k > 0; consistent when no run is above
 // chance and every run's interval stays below chance + margin; inconclusive otherwise.
 import type { VariantKMetrics } from "../metrics";
-import {
-  DEFAULT_ALPHA, estimateText, failedText, fthr, notRun, pick, pText, runName, runsOf, testCondition, untestable,
-  type Verdict, type VerdictCondition, type VerdictOptions,
-} from "./common";
+import { DEFAULT_ALPHA, estimateText, failedText, fthr, notRun, pick, pText, runName, runsOf, testCondition, untestable, type Verdict, type VerdictCondition, type VerdictOptions } from "./common";
 
 const RA_RANDOM = ["ra-string", "ra-token"];
 
@@ -20,7 +17,10 @@ export function h1(metrics: readonly VariantKMetrics[], opts: VerdictOptions = {
   }
   const m = runs.length;
   const threshold = alpha / m;
-  const above = runs.map((r) => ({ r, c: testCondition("above-chance", `${runName(r)} is above chance (${r.chance.toFixed(2)})`, r.accuracy, threshold, "greater", { variant: r.variant, k: r.k }, level) }));
+  const above = runs.map((r) => ({
+    r,
+    c: testCondition("above-chance", `${runName(r)} is above chance (${r.chance.toFixed(2)})`, r.accuracy, threshold, "greater", { variant: r.variant, k: r.k }, level),
+  }));
   const near: VerdictCondition[] = runs.map((r) => {
     const run = { variant: r.variant, k: r.k };
     const text = `${runName(r)} stays near chance (upper ${Math.round(level * 100)}% bound below ${(r.chance + margin).toFixed(2)})`;
@@ -46,7 +46,9 @@ export function h1(metrics: readonly VariantKMetrics[], opts: VerdictOptions = {
   const bestText = `${runName(best)}: ${estimateText(best.accuracy, level)}, ${pText(best.accuracy, best.accuracy.pAboveChance, threshold)}`;
   if (passed.length) {
     return {
-      ...base, status: "contradicted", conditions: above.map((a) => a.c),
+      ...base,
+      status: "contradicted",
+      conditions: above.map((a) => a.c),
       text:
         `tau_RA is learnt: ${bestText}, significantly above chance ${best.chance.toFixed(2)} (${testText}); ${passed.length} of ${m} run${m > 1 ? "s" : ""} pass${passed.length === 1 ? "es" : ""}. ` +
         `The labels were replaced by random strings or tokens the model cannot have seen paired with this task in pre-training, so this contradicts H1 (task selection) for this model and task.` +
@@ -56,14 +58,18 @@ export function h1(metrics: readonly VariantKMetrics[], opts: VerdictOptions = {
   const conditions = [...above.map((a) => a.c), ...near];
   if (above.every((a) => a.c.status === "fail") && near.every((c) => c.status === "pass")) {
     return {
-      ...base, status: "consistent", conditions,
+      ...base,
+      status: "consistent",
+      conditions,
       text:
         `No tau_RA run is significantly above chance (${testText}), and every run's upper ${Math.round(level * 100)}% bound stays below chance + ${margin}; ` +
         `closest: ${bestText}. The model does not learn the remapped labels here, which is consistent with H1 (task selection).`,
     };
   }
   return {
-    ...base, status: "inconclusive", conditions,
+    ...base,
+    status: "inconclusive",
+    conditions,
     text:
       `Inconclusive: no tau_RA run is shown above chance (${testText}), but the data cannot show that it stays near chance either. Closest: ${bestText}. ` +
       `Open: ${failedText(conditions.filter((c) => c.id === "near-chance" || c.status === "untestable"))}. Add seeds (the units of replication), queries or larger k.`,

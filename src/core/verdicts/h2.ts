@@ -17,8 +17,20 @@ import type { VariantKMetrics } from "../metrics";
 import { accuracyBySeed, compareSeries, logregBySeed, seriesVs } from "../compare";
 import { linearEvidence, type LinearEvidence } from "./h2Linear";
 import {
-  DEFAULT_ALPHA, estimateText, failedText, fthr, notCondition, notRun, pick, runName, runsOf, testCondition, untestable,
-  type Verdict, type VerdictCondition, type VerdictOptions,
+  DEFAULT_ALPHA,
+  estimateText,
+  failedText,
+  fthr,
+  notCondition,
+  notRun,
+  pick,
+  runName,
+  runsOf,
+  testCondition,
+  untestable,
+  type Verdict,
+  type VerdictCondition,
+  type VerdictOptions,
 } from "./common";
 import { parseVariantKey } from "../variants/keys";
 
@@ -62,11 +74,25 @@ function combine(pa: Verdict, g: LinearEvidence): Verdict {
   const gMissing = "g-token and g-linear (tau_g-Linear, at the same k > 0)";
   if (g.status === "not-run") {
     if (pa.status !== "not-run") return { ...pa, missing: [...(pa.missing ?? []), gMissing] };
-    return notRun("H2", "H2", TITLE, ["pa-word", "pa-token", "g-token", "g-linear"], "no tau_PA run (pa-word or pa-token) and no tau_g-ICL / tau_g-Linear pair (g-token and g-linear at the same k > 0).");
+    return notRun(
+      "H2",
+      "H2",
+      TITLE,
+      ["pa-word", "pa-token", "g-token", "g-linear"],
+      "no tau_PA run (pa-word or pa-token) and no tau_g-ICL / tau_g-Linear pair (g-token and g-linear at the same k > 0).",
+    );
   }
   const gText = `tau_g-Linear: ${g.text}`;
   if (pa.status === "not-run") {
-    return { ...pa, status: g.status, text: `${gText} (No tau_PA run: add pa-word or pa-token for the other test of H2.)`, conditions: g.conditions, numbers: g.numbers, runs: g.runs, missing: pa.missing };
+    return {
+      ...pa,
+      status: g.status,
+      text: `${gText} (No tau_PA run: add pa-word or pa-token for the other test of H2.)`,
+      conditions: g.conditions,
+      numbers: g.numbers,
+      runs: g.runs,
+      missing: pa.missing,
+    };
   }
   const both = { ...pa, text: `tau_PA: ${pa.text} ${gText}`, conditions: [...pa.conditions, ...g.conditions], numbers: { ...pa.numbers, ...g.numbers }, runs: [...pa.runs, ...g.runs] };
   if (pa.status === g.status) return both;
@@ -91,7 +117,9 @@ function paVerdict(metrics: readonly VariantKMetrics[], opts: VerdictOptions = {
     const g1 = gold
       ? testCondition("gold-above-chance", `gold at k = ${pa.k} is above chance`, gold.accuracy, threshold, "greater", goldRun, level)
       : untestable("gold-above-chance", `gold at k = ${pa.k} is above chance`, `gold was not run at k = ${pa.k}`, goldRun);
-    const g2 = gold ? notBelowLogreg(gold, threshold, level) : untestable("not-below-logreg", `gold at k = ${pa.k} is not below logistic regression on the same demos`, `gold was not run at k = ${pa.k}`, goldRun);
+    const g2 = gold
+      ? notBelowLogreg(gold, threshold, level)
+      : untestable("not-below-logreg", `gold at k = ${pa.k} is not below logistic regression on the same demos`, `gold was not run at k = ${pa.k}`, goldRun);
     const lr = logregBySeed(pa);
     const lrVs = lr && seriesVs(lr, pa.chance, level);
     const l1text = `logistic regression on ${runName(pa)}'s demos is above chance`;
@@ -126,7 +154,10 @@ function paVerdict(metrics: readonly VariantKMetrics[], opts: VerdictOptions = {
   if (learnt.length) {
     const c = learnt[0];
     return {
-      ...base, ...missingGold, status: "consistent", numbers: numbersOf(c),
+      ...base,
+      ...missingGold,
+      status: "consistent",
+      numbers: numbersOf(c),
       text:
         `ICL learns the ciphered task: ${runName(c.pa)} is above chance (${c.p1.detail}) ` +
         `and is not below logistic regression on the same demos (${lrAcc(c)}; ${c.p2.detail}). ${testText}. ` +
@@ -137,7 +168,10 @@ function paVerdict(metrics: readonly VariantKMetrics[], opts: VerdictOptions = {
   if (against.length) {
     const c = against[0];
     return {
-      ...base, ...missingGold, status: "contradicted", numbers: numbersOf(c),
+      ...base,
+      ...missingGold,
+      status: "contradicted",
+      numbers: numbersOf(c),
       text:
         `At k = ${c.pa.k} gold is learnt (${c.gold ? estimateText(c.gold.accuracy, level) : "n/a"}, above chance and not below logistic regression) ` +
         `and logistic regression learns the ciphered demos (${lrAcc(c)}), but ${runName(c.pa)} gives ${estimateText(c.pa.accuracy, level)}, significantly below logistic regression (${c.p2.detail}). ` +
@@ -147,7 +181,10 @@ function paVerdict(metrics: readonly VariantKMetrics[], opts: VerdictOptions = {
   const c = [...checks].sort((a, b) => score(b) - score(a) || byK(a, b))[0];
   const kConds = [c.g1, c.g2, c.l1, c.p1, c.p2];
   return {
-    ...base, ...missingGold, status: "inconclusive", numbers: numbersOf(c),
+    ...base,
+    ...missingGold,
+    status: "inconclusive",
+    numbers: numbersOf(c),
     text:
       `Inconclusive: at no k is tau_PA learnt (above chance and not below logistic regression), nor is it shown below logistic regression while gold is learnt and the cipher is learnable. ` +
       `Closest, ${runName(c.pa)}: ICL ${estimateText(c.pa.accuracy, level)}, logistic regression ${lrAcc(c)}. Open at this k: ${failedText(kConds)}. ${testText}.`,

@@ -22,8 +22,21 @@ import type { VariantKMetrics } from "../metrics";
 import { compareSeries, seriesVs, type SeedSeries } from "../compare";
 import { withinSeedCorrelation } from "../stats/correlation";
 import {
-  DEFAULT_ALPHA, correlationNumbers, correlationText, estimateText, f2, failedText, fp, fthr, notCondition, testCondition, untestable,
-  type VerdictCondition, type VerdictOptions, type VerdictRun, type VerdictStatus,
+  DEFAULT_ALPHA,
+  correlationNumbers,
+  correlationText,
+  estimateText,
+  f2,
+  failedText,
+  fp,
+  fthr,
+  notCondition,
+  testCondition,
+  untestable,
+  type VerdictCondition,
+  type VerdictOptions,
+  type VerdictRun,
+  type VerdictStatus,
 } from "./common";
 import { parseVariantKey } from "../variants/keys";
 
@@ -140,7 +153,9 @@ export function linearEvidence(metrics: readonly VariantKMetrics[], opts: Verdic
     const linRun = { variant: pairs[0].lin.variant, k };
     const l1text = `${linName} (least squares on the input embeddings) is above chance`;
     const linVs = pairs.length === 1 ? pairs[0].lin.accuracy : seriesVs(lin, pairs[0].lin.chance, level);
-    const l1 = linVs ? testCondition("linear-above-chance", l1text, linVs, threshold, "greater", linRun, level) : untestable("linear-above-chance", l1text, "one seed: the draws of g pooled per seed need at least 2 seeds", linRun);
+    const l1 = linVs
+      ? testCondition("linear-above-chance", l1text, linVs, threshold, "greater", linRun, level)
+      : untestable("linear-above-chance", l1text, "one seed: the draws of g pooled per seed need at least 2 seeds", linRun);
     const diff = compareSeries(icl, lin, level);
     const b1text = `${iclName} is below ${linName} on the same pairs`;
     const iclRun = { variant: pairs[0].icl.variant, k };
@@ -157,7 +172,8 @@ export function linearEvidence(metrics: readonly VariantKMetrics[], opts: Verdic
   const conditions = [...checks.flatMap((c) => [c.g1, c.l1, c.b1]), corr.condition];
   const runs: VerdictRun[] = checks.flatMap((c) => [...c.pairs.flatMap((p) => [p.icl, p.lin]), ...(c.gold ? [c.gold] : [])]).map((m) => ({ variant: m.variant, k: m.k }));
   const testText = `one-sided tests at ${alpha} Bonferroni-corrected over ${ks.length} k value${ks.length > 1 ? "s" : ""} with both (threshold ${fthr(threshold)}); tau_g-ICL vs tau_g-Linear paired by seed (same demos, same g)`;
-  const acc = (ms: readonly VariantKMetrics[]): string => (ms.length === 1 ? estimateText(ms[0].accuracy, level) : `${f2(ms.reduce((s, m) => s + m.accuracy.value, 0) / ms.length)} (mean of ${ms.length} draws)`);
+  const acc = (ms: readonly VariantKMetrics[]): string =>
+    ms.length === 1 ? estimateText(ms[0].accuracy, level) : `${f2(ms.reduce((s, m) => s + m.accuracy.value, 0) / ms.length)} (mean of ${ms.length} draws)`;
   const numbersOf = (c: (typeof checks)[number]): Record<string, number | string> => ({
     "tau_g run": `k = ${c.k}`,
     "tau_g-ICL accuracy": c.pairs.reduce((s, p) => s + p.icl.accuracy.value, 0) / c.pairs.length,
@@ -170,7 +186,10 @@ export function linearEvidence(metrics: readonly VariantKMetrics[], opts: Verdic
   if (against.length) {
     const c = against[0];
     return {
-      status: "contradicted", conditions, runs, numbers: numbersOf(c),
+      status: "contradicted",
+      conditions,
+      runs,
+      numbers: numbersOf(c),
       text:
         `On the same single-token pairs, least squares on the model's input embeddings learns what ICL does not: at k = ${c.k}, ${c.iclName} gives ${acc(c.pairs.map((p) => p.icl))} and ${c.linName} ${acc(c.pairs.map((p) => p.lin))}, ` +
         `ICL significantly below it (${c.b1.detail}), while gold is learnt at this k (${c.g1.detail}). ${testText}. ${corr.sentence} ` +
@@ -181,7 +200,10 @@ export function linearEvidence(metrics: readonly VariantKMetrics[], opts: Verdic
   if (along.length && corr.condition.status === "pass") {
     const c = along[0];
     return {
-      status: "consistent", conditions: [...conditions, c.nb], runs, numbers: numbersOf(c),
+      status: "consistent",
+      conditions: [...conditions, c.nb],
+      runs,
+      numbers: numbersOf(c),
       text:
         `ICL keeps up with least squares on the same single-token pairs: at k = ${c.k}, ${c.iclName} gives ${acc(c.pairs.map((p) => p.icl))}, not below ${c.linName} (${acc(c.pairs.map((p) => p.lin))}; ${c.nb.detail}), ` +
         `and the two rise and fall together across g. ${corr.sentence} ${testText}. This is what a gradient-descent-like learner would do: consistent with H2 (meta-learning).`,
@@ -189,7 +211,10 @@ export function linearEvidence(metrics: readonly VariantKMetrics[], opts: Verdic
   }
   const c = [...checks].sort((a, b) => b.k - a.k)[0];
   return {
-    status: "inconclusive", conditions, runs, numbers: numbersOf(c),
+    status: "inconclusive",
+    conditions,
+    runs,
+    numbers: numbersOf(c),
     text:
       `Inconclusive: at no k is tau_g-ICL shown below tau_g-Linear while gold is learnt and least squares learns the pairs, nor is it shown keeping up with it and correlating across g. ` +
       `At k = ${c.k}: ${c.iclName} ${acc(c.pairs.map((p) => p.icl))}, ${c.linName} ${acc(c.pairs.map((p) => p.lin))}. Open: ${failedText([c.g1, c.l1, c.b1, corr.condition])}. ${testText}.`,

@@ -6,8 +6,24 @@ import type { VariantKMetrics } from "../metrics";
 import { compareSeries } from "../compare";
 import { spearmanExactPValue, spearmanRho, withinSeedCorrelation } from "../stats/correlation";
 import {
-  DEFAULT_ALPHA, correlationNumbers, correlationText, estimateText, f2, failedText, fp, fthr, notRun, pick, runName, runsOf, testCondition, untestable,
-  type CorrelationBin, type Verdict, type VerdictCondition, type VerdictOptions,
+  DEFAULT_ALPHA,
+  correlationNumbers,
+  correlationText,
+  estimateText,
+  f2,
+  failedText,
+  fp,
+  fthr,
+  notRun,
+  pick,
+  runName,
+  runsOf,
+  testCondition,
+  untestable,
+  type CorrelationBin,
+  type Verdict,
+  type VerdictCondition,
+  type VerdictOptions,
 } from "./common";
 import { drawPairs, poolDraws, sideOf, type Side } from "./draws";
 
@@ -40,17 +56,18 @@ export function h3Natural(metrics: readonly VariantKMetrics[], opts: VerdictOpti
     const run = { variant: n.variant, k: n.k };
     const name = `${n.variant} vs ${r.variant} at k = ${n.k}`;
     const seedsNote = "a comparison pairs seeds: needs at least 2 seeds";
-    const better: VerdictCondition = d ? testCondition("natural-beats-random", `${name}: natural above random`, d, threshold, "greater", run, level) : untestable("natural-beats-random", `${name}: natural above random`, seedsNote, run);
-    const worse: VerdictCondition = d ? testCondition("random-beats-natural", `${name}: random above natural`, d, threshold, "less", run, level) : untestable("random-beats-natural", `${name}: random above natural`, seedsNote, run);
+    const better: VerdictCondition = d
+      ? testCondition("natural-beats-random", `${name}: natural above random`, d, threshold, "greater", run, level)
+      : untestable("natural-beats-random", `${name}: natural above random`, seedsNote, run);
+    const worse: VerdictCondition = d
+      ? testCondition("random-beats-natural", `${name}: random above natural`, d, threshold, "less", run, level)
+      : untestable("random-beats-natural", `${name}: random above natural`, seedsNote, run);
     return { n, r, d, better, worse };
   });
   const conditions = tests.flatMap((t) => [t.better, t.worse]);
   const testText = `one-sided tests on the per-seed differences at ${alpha}, Bonferroni-corrected over ${m} comparison${m > 1 ? "s" : ""} (threshold ${fthr(threshold)})`;
   const usedK = new Set(pairs.map((p) => p.n.k));
-  const runs = [
-    ...runsOf(naturals.filter((x) => usedK.has(x.k))),
-    ...runsOf(plainRandom.length ? plainRandom.filter((x) => usedK.has(x.k)) : drawRuns.filter((x) => usedK.has(x.k))),
-  ];
+  const runs = [...runsOf(naturals.filter((x) => usedK.has(x.k))), ...runsOf(plainRandom.length ? plainRandom.filter((x) => usedK.has(x.k)) : drawRuns.filter((x) => usedK.has(x.k)))];
   const numbersOf = (t: (typeof tests)[number]): Record<string, number | string> => ({
     comparison: `${t.n.variant} vs ${t.r.variant} at k = ${t.n.k}`,
     "natural accuracy": t.n.accuracy.estimate,
@@ -70,7 +87,9 @@ export function h3Natural(metrics: readonly VariantKMetrics[], opts: VerdictOpti
   if (wins.length) {
     const t = wins[0];
     return {
-      ...base, status: "consistent", numbers: numbersOf(t),
+      ...base,
+      status: "consistent",
+      numbers: numbersOf(t),
       text: `A natural label map beats random strings: ${pairText(t, t.better)} (${testText}); ${wins.length} of ${m} comparisons significant${partial}. Natural label maps being easier than random ones is consistent with H3 (structured task selection).`,
     };
   }
@@ -78,13 +97,17 @@ export function h3Natural(metrics: readonly VariantKMetrics[], opts: VerdictOpti
   if (losses.length) {
     const t = losses[0];
     return {
-      ...base, status: "contradicted", numbers: numbersOf(t),
+      ...base,
+      status: "contradicted",
+      numbers: numbersOf(t),
       text: `Random strings beat the natural map: ${pairText(t, t.worse)} (${testText})${partial}. No natural map is significantly better. This contradicts the H3 prediction that composing pre-trained tasks makes natural maps easier.`,
     };
   }
   const t = [...tests].sort((a, b) => (a.d?.pGreater ?? 1) - (b.d?.pGreater ?? 1))[0];
   return {
-    ...base, status: "inconclusive", numbers: numbersOf(t),
+    ...base,
+    status: "inconclusive",
+    numbers: numbersOf(t),
     text: `Inconclusive: no natural map is shown better or worse than random strings. Closest: ${pairText(t, t.better)} (${testText})${partial}.`,
   };
 }
@@ -110,7 +133,9 @@ export function h3Chain(metrics: readonly VariantKMetrics[], opts: VerdictOption
   const pDecay = spearmanExactPValue(orders, accs, "less");
   const threshold = alpha / chain.length;
   const trend: VerdictCondition = {
-    id: "decreasing-trend", text: `accuracy decreases with order m at k = ${k}`, status: 1 / factorial(chain.length) >= alpha ? "untestable" : pDecay < alpha ? "pass" : "fail",
+    id: "decreasing-trend",
+    text: `accuracy decreases with order m at k = ${k}`,
+    status: 1 / factorial(chain.length) >= alpha ? "untestable" : pDecay < alpha ? "pass" : "fail",
     detail: `Spearman rho = ${f2(rho)}, exact one-sided permutation ${fp(pDecay)} over ${chain.length} orders (threshold ${alpha}; the smallest possible p is 1/${chain.length}! = ${fthr(1 / factorial(chain.length))})`,
   };
   const above = chain.map((m) => testCondition("above-chance", `${runName(m)} is above chance`, m.accuracy, threshold, "greater", { variant: m.variant, k: m.k }, level));
@@ -130,7 +155,11 @@ export function h3Chain(metrics: readonly VariantKMetrics[], opts: VerdictOption
   const partial = missing.length ? ` Not run: ${missing.join(", ")}.` : "";
   const base = { id: "H3-chain", hypothesis: "H3" as const, title, numbers, conditions, runs: runsOf(chain), missing: missing.length ? missing : undefined };
   if (conditions.every((c) => c.status === "pass")) {
-    return { ...base, status: "consistent", text: `The ${trendText}, and it stays ${chanceText}. Composed synonym maps remain learnable but get harder with each hop, consistent with H3 (structured task selection).${partial}` };
+    return {
+      ...base,
+      status: "consistent",
+      text: `The ${trendText}, and it stays ${chanceText}. Composed synonym maps remain learnable but get harder with each hop, consistent with H3 (structured task selection).${partial}`,
+    };
   }
   return { ...base, status: "inconclusive", text: `Inconclusive: the ${trendText}. Open: ${failedText(conditions)}.${partial}` };
 }
@@ -182,11 +211,19 @@ export function h3Correlation(metrics: readonly VariantKMetrics[], opts: Verdict
   }
   const seeds = new Set(points.map((p) => p.seed)).size;
   const text = `tau_RA accuracy rises with tau_g-ICL accuracy across g at k = ${k}`;
-  const pairing = { "tau_RA": fam.ra, "tau_g-ICL": fam.g };
+  const pairing = { tau_RA: fam.ra, "tau_g-ICL": fam.g };
   if (points.length < 4) {
     const c = untestable("positive-correlation", text, `${points.length} function${points.length === 1 ? "" : "s"} g ran as both with the same seed; at least 4 are needed`);
     return {
-      id: "H3-correlation", hypothesis: "H3", status: "inconclusive", title, runs, bins, points, conditions: [c], missing: missingDraws ?? [draws],
+      id: "H3-correlation",
+      hypothesis: "H3",
+      status: "inconclusive",
+      title,
+      runs,
+      bins,
+      points,
+      conditions: [c],
+      missing: missingDraws ?? [draws],
       numbers: { k, ...pairing, "draws of g": pairs.length, "functions g (draw x seed)": points.length },
       text: `Inconclusive: only ${points.length} random function${points.length === 1 ? "" : "s"} g ran as both tau_RA (${fam.ra}#n) and tau_g-ICL (${fam.g}#n) with the same seed at k = ${k}; a correlation test needs at least 4 (the paper used many; default ${wanted} draws).`,
     };
@@ -197,12 +234,20 @@ export function h3Correlation(metrics: readonly VariantKMetrics[], opts: Verdict
   const pc = withinSeedCorrelation(x, y, strata, { level });
   const rho = withinSeedCorrelation(x, y, strata, { level, ranks: true });
   const pos: VerdictCondition = {
-    id: "positive-correlation", text, status: Number.isNaN(pc.r) ? "untestable" : pc.pGreater < alpha ? "pass" : "fail",
+    id: "positive-correlation",
+    text,
+    status: Number.isNaN(pc.r) ? "untestable" : pc.pGreater < alpha ? "pass" : "fail",
     detail: Number.isNaN(pc.r)
       ? "no accuracy varies across g within a seed"
       : `within-seed Pearson r = ${correlationText(pc)}, one-sided permutation ${fp(pc.pGreater)}; Spearman rho = ${correlationText(rho)}, ${fp(rho.pGreater)} (threshold ${alpha}; ${pc.draws} permutations within ${pc.strata} seed${pc.strata === 1 ? "" : "s"}; intervals: stratified bootstrap over g within seeds)`,
   };
-  const neg: VerdictCondition = { ...pos, id: "negative-correlation", text: `tau_RA accuracy falls with tau_g-ICL accuracy across g at k = ${k}`, status: Number.isNaN(pc.r) ? "untestable" : pc.pLess < alpha ? "pass" : "fail", detail: Number.isNaN(pc.r) ? pos.detail : `one-sided permutation ${fp(pc.pLess)} for a negative r` };
+  const neg: VerdictCondition = {
+    ...pos,
+    id: "negative-correlation",
+    text: `tau_RA accuracy falls with tau_g-ICL accuracy across g at k = ${k}`,
+    status: Number.isNaN(pc.r) ? "untestable" : pc.pLess < alpha ? "pass" : "fail",
+    detail: Number.isNaN(pc.r) ? pos.detail : `one-sided permutation ${fp(pc.pLess)} for a negative r`,
+  };
   const numbers: Record<string, number | string> = {
     k,
     ...pairing,
@@ -213,11 +258,21 @@ export function h3Correlation(metrics: readonly VariantKMetrics[], opts: Verdict
   };
   const corrText =
     `Across ${points.length} random functions g at k = ${k} (${pairs.length} draw${pairs.length === 1 ? "" : "s"} x ${seeds} seed${seeds === 1 ? "" : "s"}; each seed draws its own g), tau_RA accuracy (${fam.ra}#n) vs tau_g-ICL accuracy (${fam.g}#n) for the same g: ${pos.detail}. Binned by tau_g accuracy: ` +
-    bins.filter((b) => b.count > 0).map((b) => `${f2(b.lo)}-${f2(b.hi)}: ${f2(b.meanRA)} (${b.count})`).join("; ") + ".";
+    bins
+      .filter((b) => b.count > 0)
+      .map((b) => `${f2(b.lo)}-${f2(b.hi)}: ${f2(b.meanRA)} (${b.count})`)
+      .join("; ") +
+    ".";
   const base = { id: "H3-correlation", hypothesis: "H3" as const, title, numbers, runs, bins, points, conditions: [pos, neg], missing: missingDraws };
   if (Number.isNaN(pc.r)) return { ...base, status: "inconclusive", text: `${corrText} No accuracy varies across g within a seed, so no correlation can be computed; inconclusive.${short}` };
-  if (pos.status === "pass") return { ...base, status: "consistent", text: `${corrText} The positive correlation means g that are easy to apply as a task are also easy to learn as a label map, consistent with H3 (structured task selection).${short}` };
-  if (neg.status === "pass") return { ...base, status: "contradicted", text: `${corrText} The correlation is significantly negative, which contradicts the H3 prediction of a positive relation.${short}` };
+  if (pos.status === "pass")
+    return {
+      ...base,
+      status: "consistent",
+      text: `${corrText} The positive correlation means g that are easy to apply as a task are also easy to learn as a label map, consistent with H3 (structured task selection).${short}`,
+    };
+  if (neg.status === "pass")
+    return { ...base, status: "contradicted", text: `${corrText} The correlation is significantly negative, which contradicts the H3 prediction of a positive relation.${short}` };
   return { ...base, status: "inconclusive", text: `${corrText} Neither a positive nor a negative correlation is shown: inconclusive at this sample size.${short}` };
 }
 

@@ -15,7 +15,7 @@ export const compareRuns: CommandModule = (s) =>
         : (
             await vscode.window.showQuickPick(
               candidates.map((r) => ({ label: names.get(r.runId) ?? r.runId, description: `${r.results.records.length} queries${r.live ? " · running" : ""}`, runId: r.runId })),
-              { title: `Compare ${base ? names.get(base) ?? base : "the shown run"} with which run?` },
+              { title: `Compare ${base ? (names.get(base) ?? base) : "the shown run"} with which run?` },
             )
           )?.runId;
     if (!other) return;

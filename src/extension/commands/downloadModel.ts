@@ -61,33 +61,33 @@ async function run(s: Services, t: Target): Promise<void> {
   let got = 0;
   let total = 0;
   try {
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `ICL Probe: downloading ${t.name}`, cancellable: true },
-      (progress, token) => {
-        const ac = new AbortController();
-        token.onCancellationRequested(() => ac.abort());
-        let lastPct = 0;
-        return download({
-          uri: t.uri,
-          dirPath,
-          ...(t.fileName ? { fileName: t.fileName } : {}),
-          ...(t.sha256 ? { sha256: t.sha256 } : {}),
-          signal: ac.signal,
-          childScript: findChildScript(s.context.extensionPath),
-          onStart: (size, already) => {
-            total = size;
-            if (already > 0) log().info(`resuming the download of ${t.uri} at ${formatBytes(already)} of ${formatBytes(size)}`);
-          },
-          onProgress: (p) => {
-            got = p.downloadedBytes;
-            total = p.totalBytes;
-            const pct = p.totalBytes ? (100 * p.downloadedBytes) / p.totalBytes : 0;
-            progress.report({ increment: pct - lastPct, message: `${formatBytes(p.downloadedBytes)} of ${formatBytes(p.totalBytes)}${p.etaSeconds !== undefined ? ` · ${formatDuration(p.etaSeconds)} left` : ""}` });
-            lastPct = pct;
-          },
-        });
-      },
-    );
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ICL Probe: downloading ${t.name}`, cancellable: true }, (progress, token) => {
+      const ac = new AbortController();
+      token.onCancellationRequested(() => ac.abort());
+      let lastPct = 0;
+      return download({
+        uri: t.uri,
+        dirPath,
+        ...(t.fileName ? { fileName: t.fileName } : {}),
+        ...(t.sha256 ? { sha256: t.sha256 } : {}),
+        signal: ac.signal,
+        childScript: findChildScript(s.context.extensionPath),
+        onStart: (size, already) => {
+          total = size;
+          if (already > 0) log().info(`resuming the download of ${t.uri} at ${formatBytes(already)} of ${formatBytes(size)}`);
+        },
+        onProgress: (p) => {
+          got = p.downloadedBytes;
+          total = p.totalBytes;
+          const pct = p.totalBytes ? (100 * p.downloadedBytes) / p.totalBytes : 0;
+          progress.report({
+            increment: pct - lastPct,
+            message: `${formatBytes(p.downloadedBytes)} of ${formatBytes(p.totalBytes)}${p.etaSeconds !== undefined ? ` · ${formatDuration(p.etaSeconds)} left` : ""}`,
+          });
+          lastPct = pct;
+        },
+      });
+    });
     log().info(`downloaded ${result.path} (${result.header.architecture}, ${result.header.quantization}${t.sha256 ? ", sha256 checked" : ""})`);
     const c = await vscode.window.showInformationMessage(
       `Downloaded ${result.path} (${formatBytes(result.header.sizeBytes)}, ${result.header.architecture}, ${result.header.quantization}${t.sha256 ? ", sha256 checked" : ""}).`,
@@ -98,7 +98,9 @@ async function run(s: Services, t: Target): Promise<void> {
     const kept = partialDownloads(dirPath, started).length > 0;
     const sofar = got > 0 ? ` after ${formatBytes(got)}${total ? ` of ${formatBytes(total)}` : ""}` : "";
     if (e instanceof DownloadError && e.code === "cancelled") {
-      const msg = kept ? `Download of ${t.name} cancelled${sofar}; the part saved so far is kept, and downloading it again resumes from there.` : `Download of ${t.name} cancelled${sofar}; nothing was kept.`;
+      const msg = kept
+        ? `Download of ${t.name} cancelled${sofar}; the part saved so far is kept, and downloading it again resumes from there.`
+        : `Download of ${t.name} cancelled${sofar}; nothing was kept.`;
       if ((await vscode.window.showInformationMessage(msg, "Download again")) === "Download again") await run(s, t);
       return;
     }

@@ -18,16 +18,30 @@ async function askColumns(file: DemoFile): Promise<ProbeSettings["columns"] | un
   if (fields.length === 0) return undefined;
   const headerless = fields.every((f, i) => f === String(i + 1));
   const items = fields.map((f) => ({ label: headerless ? `column ${f}` : f, field: f }));
-  const inputs = await vscode.window.showQuickPick(items, { title: `Import ${basename(file.path)}: which column(s) hold the input?`, placeHolder: "Pick one, or several to join (title + description)", canPickMany: true, ignoreFocusOut: true });
+  const inputs = await vscode.window.showQuickPick(items, {
+    title: `Import ${basename(file.path)}: which column(s) hold the input?`,
+    placeHolder: "Pick one, or several to join (title + description)",
+    canPickMany: true,
+    ignoreFocusOut: true,
+  });
   if (!inputs || inputs.length === 0) return undefined;
   let input: string | number = inputs.length === 1 ? (headerless ? Number(inputs[0].field) : inputs[0].field) : inputs.map((i) => `{${i.field}}`).join(". ");
   if (inputs.length > 1) {
-    const t = await vscode.window.showInputBox({ title: "How are the columns joined?", value: String(input), prompt: "A template: {column} is replaced by the column's text", ignoreFocusOut: true, validateInput: (v) => (/\{[^{}]+\}/.test(v) ? undefined : "Name at least one column in braces, e.g. {2}. {3}") });
+    const t = await vscode.window.showInputBox({
+      title: "How are the columns joined?",
+      value: String(input),
+      prompt: "A template: {column} is replaced by the column's text",
+      ignoreFocusOut: true,
+      validateInput: (v) => (/\{[^{}]+\}/.test(v) ? undefined : "Name at least one column in braces, e.g. {2}. {3}"),
+    });
     if (t === undefined) return undefined;
     input = t;
   }
   const picked = new Set(inputs.map((i) => i.field));
-  const label = await vscode.window.showQuickPick(items.filter((i) => !picked.has(i.field)), { title: `Import ${basename(file.path)}: which column holds the label?`, ignoreFocusOut: true });
+  const label = await vscode.window.showQuickPick(
+    items.filter((i) => !picked.has(i.field)),
+    { title: `Import ${basename(file.path)}: which column holds the label?`, ignoreFocusOut: true },
+  );
   if (!label) return undefined;
   return { input, label: headerless ? Number(label.field) : label.field };
 }
@@ -41,7 +55,13 @@ export const importDataset: CommandModule = () =>
         ? arg
         : active?.scheme === "file" && IMPORTABLE.test(active.fsPath) && !/\.icl\.jsonl$/i.test(active.fsPath)
           ? active
-          : (await vscode.window.showOpenDialog({ title: "ICL Probe: import a data set", canSelectMany: false, filters: { "Data sets": ["jsonl", "json", "csv", "tsv", "tab", "txt", "label", "ndjson"], "All files": ["*"] } }))?.[0];
+          : (
+              await vscode.window.showOpenDialog({
+                title: "ICL Probe: import a data set",
+                canSelectMany: false,
+                filters: { "Data sets": ["jsonl", "json", "csv", "tsv", "tab", "txt", "label", "ndjson"], "All files": ["*"] },
+              })
+            )?.[0];
     if (!source) return;
     try {
       const bytes = await vscode.workspace.fs.readFile(source);
@@ -81,7 +101,10 @@ export const importDataset: CommandModule = () =>
       const fitting = file.settings.k.filter((k) => k <= file.examples.length - 1);
       const name = basename(source.fsPath).replace(/\.(icl\.jsonl|jsonl|ndjson|json|csv|tsv|tab|txt|label)$/i, "") || "data";
       const target = vscode.Uri.file(join(dirname(source.fsPath), `${name}.icl.jsonl`));
-      const exists = await vscode.workspace.fs.stat(target).then(() => true, () => false);
+      const exists = await vscode.workspace.fs.stat(target).then(
+        () => true,
+        () => false,
+      );
       if (exists && target.fsPath !== source.fsPath) {
         const c = await vscode.window.showWarningMessage(`${basename(target.fsPath)} exists. Replace it?`, { modal: true }, "Replace");
         if (c !== "Replace") return;

@@ -20,4 +20,25 @@ import { openModelSetting } from "./openModelSetting";
 import { chooseStudy, runStudy } from "./runStudy";
 import { setServerApiKey } from "./setServerApiKey";
 
-export const COMMANDS: readonly CommandModule[] = [runProbe, runVariants, previewVariant, selectModel, downloadModel, showResults, exportResults, openReport, cancelProbe, chooseLensVariant, showLog, importDataset, showQuery, compareRuns, removeRun, openExample, openModelSetting, runStudy, chooseStudy, setServerApiKey];
+export const COMMANDS: readonly CommandModule[] = [
+  runProbe,
+  runVariants,
+  previewVariant,
+  selectModel,
+  downloadModel,
+  showResults,
+  exportResults,
+  openReport,
+  cancelProbe,
+  chooseLensVariant,
+  showLog,
+  importDataset,
+  showQuery,
+  compareRuns,
+  removeRun,
+  openExample,
+  openModelSetting,
+  runStudy,
+  chooseStudy,
+  setServerApiKey,
+];

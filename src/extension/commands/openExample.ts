@@ -13,7 +13,11 @@ import type { CommandModule } from "../services";
 export const openExample: CommandModule = (s) =>
   vscode.commands.registerCommand("iclProbe.openExample", async (nameArg?: unknown) => {
     const dir = join(s.context.extensionPath, "examples");
-    const available = existsSync(dir) ? readdirSync(dir).filter((f) => /\.icl\.(jsonl|csv|tsv)$/.test(f)).sort() : [];
+    const available = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => /\.icl\.(jsonl|csv|tsv)$/.test(f))
+          .sort()
+      : [];
     if (available.length === 0) return void vscode.window.showErrorMessage(`No examples found in ${dir}: reinstall the extension.`);
     const made = toyNotice(s.models.current().path)?.example;
     let name = typeof nameArg === "string" && available.includes(nameArg) ? nameArg : undefined;

@@ -15,7 +15,11 @@ export const removeRun: CommandModule = (s) =>
     const folder = run.path ? dirname(run.path) : undefined;
     const ok =
       confirmArg === true ||
-      (await vscode.window.showWarningMessage(`Delete the run ${name}?`, { modal: true, detail: folder ? `Its folder ${folder} (results.json, CSV files, report) is deleted.` : "It was never saved; it is removed from the list." }, "Delete")) === "Delete";
+      (await vscode.window.showWarningMessage(
+        `Delete the run ${name}?`,
+        { modal: true, detail: folder ? `Its folder ${folder} (results.json, CSV files, report) is deleted.` : "It was never saved; it is removed from the list." },
+        "Delete",
+      )) === "Delete";
     if (!ok) return;
     if (folder) {
       try {

@@ -16,7 +16,12 @@ export const runVariants: CommandModule = (s) =>
       detail: `${v.family} · ${v.description}${v.needsLexicon ? " (needs WordNet)" : ""}`,
       picked: current.has(v.id),
     }));
-    const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: "ICL Probe: variants to run", placeHolder: "Pick the variants (header defaults are preselected)", matchOnDetail: true });
+    const picked = await vscode.window.showQuickPick(items, {
+      canPickMany: true,
+      title: "ICL Probe: variants to run",
+      placeHolder: "Pick the variants (header defaults are preselected)",
+      matchOnDetail: true,
+    });
     if (!picked || picked.length === 0) return;
     await s.controller.request({ uri, variants: picked.map((p) => p.label) });
   });
