@@ -68,6 +68,22 @@ test("probe flow in a real VS Code", { skip: why, timeout: 420_000 }, async (t) 
           throw new Error(`${(e as Error).message}\n${m.problems.join("\n")}`);
         });
         assert.ok(match.chart, "accuracy chart found");
+        // @vscode/webview-ui-toolkit is archived upstream (docs/ARCHITECTURE.md, "The webview
+        // toolkit"): its custom elements must still be defined and render their shadow DOM here.
+        const toolkit = await panel.evaluate(() =>
+          ["vscode-button", "vscode-data-grid", "vscode-data-grid-row", "vscode-data-grid-cell", "vscode-dropdown", "vscode-divider"].map((tag) => {
+            const first = document.querySelector(tag);
+            return { tag, defined: customElements.get(tag) !== undefined, present: first !== null, rendered: (first?.shadowRoot?.childNodes.length ?? 0) > 0 };
+          }),
+        );
+        for (const c of toolkit) {
+          assert.ok(c.defined, `the toolkit defines <${c.tag}>`);
+          if (c.present) assert.ok(c.rendered, `<${c.tag}> renders its shadow DOM`);
+        }
+        assert.ok(
+          toolkit.find((c) => c.tag === "vscode-button")?.present && toolkit.find((c) => c.tag === "vscode-data-grid")?.present,
+          `the panel uses the toolkit's button and grid: ${JSON.stringify(toolkit)}`,
+        );
         await sleep(500);
         await session.shot("results-panel");
       }),
