@@ -84,7 +84,9 @@ test("first steps in a real VS Code: walkthrough, toy notice, model setup", { sk
         const rows = page.locator(".quick-input-list .monaco-list-row");
         await rows.first().waitFor({ timeout: 15_000 });
         if (toy) assert.match((await rows.first().innerText()).replace(/\s+/g, " "), /toy-lookup\.icl\.jsonl.*made for icl-toy\.gguf/, "the toy's own example comes first");
-        await rows.first().click();
+        // Enter takes the focused first row. A click waited 30 s for the row to be "stable" on an
+        // idle machine (the walkthrough behind it was still animating the expanded step).
+        await page.keyboard.press("Enter");
         const opened = toy ? "toy-lookup.icl.jsonl" : ".icl.jsonl";
         await waitUntil(async () => (await page.locator(".tab.active", { hasText: opened }).count()) > 0, `${opened} in the editor`, 15_000);
 

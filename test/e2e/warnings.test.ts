@@ -42,7 +42,17 @@ test("warnings in a real VS Code: a label that merges with the template", { skip
         const withAny = records.filter((r) => r.warnings?.length).length;
         assert.equal(await badge.getAttribute("data-count"), String(withAny), "the badge counts the queries that carry warnings");
         assert.match(await badge.innerText(), new RegExp(`⚠\\s*${withAny}`));
-        await badge.scrollIntoViewIfNeeded();
+        // The panel redraws once more when the finished run's last snapshot lands; a scroll that
+        // meets the old element is tried again on the new one.
+        await waitUntil(
+          () =>
+            badge.scrollIntoViewIfNeeded({ timeout: 2_000 }).then(
+              () => true,
+              () => undefined,
+            ),
+          "the warnings badge in view",
+          15_000,
+        );
         await sleep(300);
         await session.shot("warnings-badge");
         const row = panel.locator('[data-testid="warning-row"][data-code="boundary-merge"]');
