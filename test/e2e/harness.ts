@@ -404,13 +404,23 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 
 /** Opens a workspace file by name through Quick Open (Ctrl+P). */
 export async function openFile(page: Page, name: string): Promise<void> {
-  await focusWorkbench(page);
-  await page.keyboard.press("Control+P");
-  const input = quickInput(page);
-  await input.waitFor();
-  await input.fill(name);
-  const row = page.locator(".quick-input-list .monaco-list-row", { hasText: name.split("/").pop()! }).first();
-  await row.waitFor({ timeout: 15_000 });
+  // A file the test wrote a moment ago may not be in Quick Open's file index yet (seen in
+  // scenario 9c): ask again, up to three times, before giving up.
+  for (let attempt = 1; ; attempt++) {
+    await focusWorkbench(page);
+    await page.keyboard.press("Control+P");
+    const input = quickInput(page);
+    await input.waitFor();
+    await input.fill(name);
+    const row = page.locator(".quick-input-list .monaco-list-row", { hasText: name.split("/").pop()! }).first();
+    try {
+      await row.waitFor({ timeout: 15_000 });
+      break;
+    } catch (e) {
+      await page.keyboard.press("Escape");
+      if (attempt >= 3) throw e;
+    }
+  }
   await page.keyboard.press("Enter");
   await page.locator(".tab.active", { hasText: name.split("/").pop()! }).waitFor();
   await page.locator(".monaco-editor .view-lines").first().waitFor();
