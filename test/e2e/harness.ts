@@ -468,15 +468,49 @@ export async function codeLensTitles(page: Page): Promise<string[]> {
 
 /** Clicks a code lens of the active editor group's editor. */
 export async function clickCodeLens(page: Page, text: string | RegExp): Promise<void> {
-  // Lenses above line 1 are only rendered while the top of the file is in view.
-  const lines = page.locator(".editor-group-container.active .monaco-editor .view-lines").first();
-  if (await lines.isVisible().catch(() => false)) {
-    await lines.click();
-    await page.keyboard.press("Control+Home");
-  }
   const lens = page.locator(".editor-group-container.active .monaco-editor .codelens-decoration a", { hasText: text }).first();
-  await lens.waitFor({ timeout: 30_000 });
+  // Lenses above line 1 live in a content widget that Monaco hides while the top of the file is
+  // out of view or the editor is not laid out yet; a CI run saw the lens stay hidden for 30 s
+  // after one Ctrl+Home. So bring the top into view again between shorter waits.
+  for (let attempt = 1; ; attempt++) {
+    await revealTopOfActiveEditor(page);
+    try {
+      await lens.waitFor({ timeout: 10_000 });
+      break;
+    } catch (e) {
+      if (attempt >= 3) throw new Error(`${(e as Error).message}\nthe active editor: ${await describeActiveEditor(page)}`);
+    }
+  }
   await lens.click();
+}
+
+/** Focuses the active editor and scrolls it to its first line. */
+async function revealTopOfActiveEditor(page: Page): Promise<void> {
+  const lines = page.locator(".editor-group-container.active .monaco-editor .view-lines").first();
+  if (!(await lines.isVisible().catch(() => false))) return;
+  await lines.click();
+  await page.keyboard.press("Control+Home");
+  await lines.hover().catch(() => undefined);
+  await page.mouse.wheel(0, -10_000);
+}
+
+/** What a failed lens wait saw: the tab, the editor's size and scroll position. */
+async function describeActiveEditor(page: Page): Promise<string> {
+  return page
+    .evaluate(() => {
+      const group = document.querySelector(".editor-group-container.active");
+      const editor = group?.querySelector(".monaco-editor");
+      const box = editor?.getBoundingClientRect();
+      const scroll = editor?.querySelector(".monaco-scrollable-element .lines-content") as HTMLElement | null | undefined;
+      return JSON.stringify({
+        groups: document.querySelectorAll(".editor-group-container").length,
+        tab: group?.querySelector(".tab.active")?.textContent?.trim(),
+        editor: box ? [Math.round(box.width), Math.round(box.height)] : null,
+        linesTop: scroll?.style.top,
+        lenses: [...(group?.querySelectorAll(".codelens-decoration a") ?? [])].map((a) => `${a.textContent?.trim()} (${getComputedStyle(a.closest(".codelens-decoration") ?? a).visibility})`),
+      });
+    })
+    .catch((e: unknown) => `unreadable (${String(e)})`);
 }
 
 /**
