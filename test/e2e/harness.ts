@@ -405,7 +405,7 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 /** Opens a workspace file by name through Quick Open (Ctrl+P). */
 export async function openFile(page: Page, name: string): Promise<void> {
   // A file the test wrote a moment ago may not be in Quick Open's file index yet (seen in
-  // scenario 9c): ask again, up to three times, before giving up.
+  // scenario 19c): ask again, up to three times, before giving up.
   for (let attempt = 1; ; attempt++) {
     await focusWorkbench(page);
     await page.keyboard.press("Control+P");

@@ -37,7 +37,7 @@ test("import a headerless CSV in a real VS Code", { skip: why, timeout: 360_000 
     writeFileSync(join(s.workspace, "news.csv"), newsCsv());
     const target = join(s.workspace, "news.icl.jsonl");
 
-    await t.test("import: quick picks for columns and class names write a ready demo file", () =>
+    await t.test("21a: import: quick picks for columns and class names write a ready demo file", () =>
       step(session, "import-a", async () => {
         await openFile(page, "news.csv");
         await runCommand(page, "ICL Probe: Import Dataset...");
@@ -80,7 +80,7 @@ test("import a headerless CSV in a real VS Code", { skip: why, timeout: 360_000 
       }),
     );
 
-    await t.test("import: the imported file probes to completion", () =>
+    await t.test("21b: import: the imported file probes to completion", () =>
       step(session, "import-b", async () => {
         const before = resultsFiles(session.workspace);
         await clickCodeLens(page, /run probe/i);

@@ -53,7 +53,7 @@ test("served model from the editor: key command, server picker entry, probe", { 
     writeSmallDemo(s.workspace, DEMO);
     const input = page.locator(".quick-input-widget .quick-input-box input").first();
 
-    await t.test("1: Set API Key for Server... stores the key for that server", () =>
+    await t.test("20a: Set API Key for Server... stores the key for that server", () =>
       step(session, "key", async () => {
         // Opening a demo file activates the extension (its commands are then in the palette).
         await openFile(page, DEMO);
@@ -72,7 +72,7 @@ test("served model from the editor: key command, server picker entry, probe", { 
       }),
     );
 
-    await t.test("2: Select Model... -> OpenAI-compatible server... selects the served model", () =>
+    await t.test("20b: Select Model... -> OpenAI-compatible server... selects the served model", () =>
       step(session, "picker", async () => {
         await runCommand(page, "ICL Probe: Select Model...");
         await pickQuickItem(page, /OpenAI-compatible server/);
@@ -95,7 +95,7 @@ test("served model from the editor: key command, server picker entry, probe", { 
       }),
     );
 
-    await t.test("3: the probe asks first (estimate above the threshold), shows tok/s and req/s, runs through the server; the results name it and nothing written holds the key", () =>
+    await t.test("20c: the probe asks first (estimate above the threshold), shows tok/s and req/s, runs through the server; the results name it and nothing written holds the key", () =>
       step(session, "probe", async () => {
         const before = resultsFiles(session.workspace);
         const scoredBefore = (await server!.stats()).requests["/v1/completions"] ?? 0;
@@ -150,7 +150,7 @@ test("served model from the editor: key command, server picker entry, probe", { 
       }),
     );
 
-    await t.test("4: Cancel during a probe whose requests hang on the server closes them at once; the run is kept as cancelled", () =>
+    await t.test("20d: Cancel during a probe whose requests hang on the server closes them at once; the run is kept as cancelled", () =>
       step(session, "cancel", async () => {
         // Every scoring request after the first two hangs for 10 minutes (far beyond the test's
         // timeout): only a cancel that aborts the requests in flight can end this run.

@@ -1,11 +1,11 @@
 // Scenario 9: the Li et al. study from the command palette, and the Hypotheses view.
-// 9a *ICL Probe: Run the Li et al. Study* (small counts through iclProbe.study.*) says how many
+// 19a *ICL Probe: Run the Li et al. Study* (small counts through iclProbe.study.*) says how many
 //    queries it scores and, once the first demo set is measured, how long that takes; the results
 //    file is a complete study run; the panel opens on the Hypotheses view, and each of the six
 //    figures draws exactly the numbers recomputed from the results JSON on disk (read from the SVG
 //    marks inside the webview, as the accuracy chart is read from its Chart.js objects);
-// 9b a figure's SVG and another's PNG (2x the figure's size) are saved through the save dialog;
-// 9c a plain probe (gold, ra-string) shows figure 1 as partial; "Run just these" adds ra-token to
+// 19b a figure's SVG and another's PNG (2x the figure's size) are saved through the save dialog;
+// 19c a plain probe (gold, ra-string) shows figure 1 as partial; "Run just these" adds ra-token to
 //    the same run (its earlier records kept) and the figure becomes complete.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -62,8 +62,8 @@ test("the Li et al. study and the Hypotheses view in a real VS Code", { skip: wh
     const page = s.page;
     writeSmallDemo(s.workspace, DEMO);
 
-    await t.test("9a: Run the Li et al. Study: the count, the measured estimate, and six figures drawing the results' numbers", () =>
-      step(session, "scenario9a", async () => {
+    await t.test("19a: Run the Li et al. Study: the count, the measured estimate, and six figures drawing the results' numbers", () =>
+      step(session, "scenario19a", async () => {
         await openFile(page, DEMO);
         const before = resultsFiles(session.workspace);
         await runCommand(page, "ICL Probe: Run the Li et al. Study");
@@ -173,9 +173,9 @@ test("the Li et al. study and the Hypotheses view in a real VS Code", { skip: wh
       }),
     );
 
-    await t.test("9b: a figure is saved as SVG, another as PNG, through the save dialog", () =>
-      step(session, "scenario9b", async () => {
-        assert.ok(panel && study, "scenario 9a produced the view");
+    await t.test("19b: a figure is saved as SVG, another as PNG, through the save dialog", () =>
+      step(session, "scenario19b", async () => {
+        assert.ok(panel && study, "scenario 19a produced the view");
         await panel.locator('[data-figure="h1-ra-vs-k"] [data-testid="export-svg"]').first().click();
         const input = page.locator(".quick-input-widget .quick-input-box input").first();
         // The save dialog is ready once it shows its default file name (filling it earlier races it).
@@ -204,8 +204,8 @@ test("the Li et al. study and the Hypotheses view in a real VS Code", { skip: wh
       }),
     );
 
-    await t.test("9c: a figure with missing runs says what to add; Run just these adds them to the same run", () =>
-      step(session, "scenario9c", async () => {
+    await t.test("19c: a figure with missing runs says what to add; Run just these adds them to the same run", () =>
+      step(session, "scenario19c", async () => {
         // A second demo file: the example with a plain probe's header (gold and ra-string only).
         const lines = readFileSync(join(session.workspace, DEMO), "utf8").split("\n");
         lines[0] = JSON.stringify({ ...JSON.parse(lines[0]), k: [0, 2, 4], seeds: [1, 2], queries: 4, variants: ["gold", "ra-string"] });
