@@ -21,6 +21,7 @@ import { startBenchEngine, type BenchEngine } from "../src/engine/benchClient";
 import { defaultModelPath } from "../src/engine/defaultModel";
 import { packageRoot } from "../src/node/packageRoot";
 import type { ScoringMode, TextScoreItem } from "../src/engine/protocol";
+import { defined } from "../src/core/defined";
 import { randomLlamaSpec, smolLm135mShape, syntheticVocab, wordVocab, writeGguf, type VocabSpec } from "../src/gguf";
 
 function hashText(s: string): number {
@@ -130,11 +131,13 @@ function probeVocab(probe: Probe, size: number): VocabSpec {
   const seen = new Set(v.tokens);
   const filler = syntheticVocab(size, 135);
   for (let i = 0; i < filler.tokens.length && v.tokens.length < size; i++) {
-    if (seen.has(filler.tokens[i])) continue;
-    seen.add(filler.tokens[i]);
-    v.tokens.push(filler.tokens[i]);
-    v.scores.push(filler.scores[i]);
-    v.types.push(filler.types[i]);
+    // The writer's vocabularies hold one score and one type per token.
+    const token = defined(filler.tokens[i], "filler token");
+    if (seen.has(token)) continue;
+    seen.add(token);
+    v.tokens.push(token);
+    v.scores.push(defined(filler.scores[i], "filler score"));
+    v.types.push(defined(filler.types[i], "filler token type"));
   }
   return v;
 }
@@ -236,6 +239,8 @@ async function benchModel(name: string, path: string, probe: Probe): Promise<Mod
         deviation: 0,
       });
     }
+    // One engine per mode, at least one mode.
+    const firstRun = defined(acc[0], "the first mode's run");
     for (const k of STANDARD_PROBE.k) {
       const kMin = new Map<ModeRun, number>();
       const kSeconds = new Map<ModeRun, number>();
@@ -265,22 +270,23 @@ async function benchModel(name: string, path: string, probe: Probe): Promise<Mod
             kMin.set(a, (kMin.get(a) ?? 0) + r.stats.minimumTokens);
             r.items.forEach((it, i) => {
               const lps = it.labels.map((l) => l.logProb);
-              const first = acc[0].scores.get(it.id);
-              if (a === acc[0]) a.scores.set(it.id, lps);
-              else if (first) lps.forEach((x, j) => (a.deviation = Math.max(a.deviation, Math.abs(x - first[j]))));
+              const first = firstRun.scores.get(it.id);
+              if (a === firstRun) a.scores.set(it.id, lps);
+              else if (first) lps.forEach((x, j) => (a.deviation = Math.max(a.deviation, Math.abs(x - defined(first[j], `first mode's label ${j}`)))));
               if (g.variant === "gold") {
                 const gk = a.gold.get(g.k) ?? { right: 0, n: 0 };
-                gk.right += it.predicted === g.items[i].gold ? 1 : 0;
+                gk.right += it.predicted === defined(g.items[i], "the scored item").gold ? 1 : 0;
                 gk.n++;
                 a.gold.set(g.k, gk);
               }
             });
           }
         }
-        const sample = cell[0].items.slice(0, NAIVE_SAMPLE);
+        // Every (variant, k) has a group per seed.
+        const sample = defined(cell[0], `a group of ${variant} at k=${k}`).items.slice(0, NAIVE_SAMPLE);
         const timed = async (naive: "plain" | "per-query") => {
           const s0 = performance.now();
-          await acc[0].c.scoreReference(sample, naive);
+          await firstRun.c.scoreReference(sample, naive);
           return (performance.now() - s0) / sample.length;
         };
         kNaiveMs += (await timed("plain")) * cellQueries;
@@ -289,15 +295,19 @@ async function benchModel(name: string, path: string, probe: Probe): Promise<Mod
         kQueries += cellQueries;
       }
       for (const a of acc) {
+        // Every mode scored every group of this k and measured its raw rate above.
+        const min = defined(kMin.get(a), "minimum tokens of this k");
+        const seconds = defined(kSeconds.get(a), "seconds of this k");
+        const raw = defined(raws.get(a), "raw rate of this k");
         a.naiveMs += kNaiveMs;
         a.perQueryMs += kPerQueryMs;
         a.naiveSample += kSample;
-        a.minimum += kMin.get(a)!;
+        a.minimum += min;
         a.queries += kQueries;
-        a.seconds += kSeconds.get(a)!;
-        a.idealSeconds += kMin.get(a)! / raws.get(a)!;
+        a.seconds += seconds;
+        a.idealSeconds += min / raw;
         process.stderr.write(
-          `[${name}/${a.mode}] k=${k}: ${kQueries} queries in ${kSeconds.get(a)!.toFixed(1)} s (plain loop ~${(kNaiveMs / 1000).toFixed(0)} s, lm-eval-style ~${(kPerQueryMs / 1000).toFixed(0)} s), raw ${raws.get(a)!.toFixed(0)} tok/s, min tokens ${kMin.get(a)}\n`,
+          `[${name}/${a.mode}] k=${k}: ${kQueries} queries in ${seconds.toFixed(1)} s (plain loop ~${(kNaiveMs / 1000).toFixed(0)} s, lm-eval-style ~${(kPerQueryMs / 1000).toFixed(0)} s), raw ${raw.toFixed(0)} tok/s, min tokens ${min}\n`,
         );
       }
     }
@@ -428,9 +438,9 @@ function taskTable(rows: TaskFigures[]): void {
     ["x lm-eval-style", (f) => (f.perQueryMsPerQuery ? (f.perQueryMsPerQuery / f.msPerQuery).toFixed(1) + "x" : "-")],
     ["x plain", (f) => (f.plainMsPerQuery ? (f.plainMsPerQuery / f.msPerQuery).toFixed(1) + "x" : "-")],
   ];
-  const widths = cols.map(([c, f]) => Math.max(c.length, ...rows.map((r) => f(r).length)));
-  console.log("\n" + cols.map(([c], i) => c.padEnd(widths[i])).join("  "));
-  for (const r of rows) console.log(cols.map(([, f], i) => f(r).padEnd(widths[i])).join("  "));
+  const sized = cols.map(([c, f]) => ({ c, f, w: Math.max(c.length, ...rows.map((r) => f(r).length)) }));
+  console.log("\n" + sized.map(({ c, w }) => c.padEnd(w)).join("  "));
+  for (const r of rows) console.log(sized.map(({ f, w }) => f(r).padEnd(w)).join("  "));
 }
 
 function table(rows: Record<string, ModelFigures>): void {
@@ -451,11 +461,10 @@ function table(rows: Record<string, ModelFigures>): void {
     ["threads", (f) => String(f.threads)],
     ["max |dlogProb| vs first mode", (f) => f.maxDeviationFromFirstMode.toExponential(1)],
   ];
-  const names = Object.keys(rows);
   const w0 = Math.max(...cols.map(([c]) => c.length));
-  const widths = names.map((n) => Math.max(n.length, ...cols.map(([, f]) => f(rows[n]).length)));
-  console.log("\n" + "".padEnd(w0) + "  " + names.map((n, i) => n.padStart(widths[i])).join("  "));
-  for (const [c, f] of cols) console.log(c.padEnd(w0) + "  " + names.map((n, i) => f(rows[n]).padStart(widths[i])).join("  "));
+  const columns = Object.entries(rows).map(([n, fig]) => ({ n, fig, w: Math.max(n.length, ...cols.map(([, f]) => f(fig).length)) }));
+  console.log("\n" + "".padEnd(w0) + "  " + columns.map(({ n, w }) => n.padStart(w)).join("  "));
+  for (const [c, f] of cols) console.log(c.padEnd(w0) + "  " + columns.map(({ fig, w }) => f(fig).padStart(w)).join("  "));
 }
 
 export async function run(): Promise<object> {
@@ -496,7 +505,8 @@ export async function run(): Promise<object> {
     console.log(`[qwen-0.5b] skipped: ${skipped["qwen-0.5b"]}`);
   }
   for (const name of new Set(Object.keys(perModel).map((n) => n.split("/")[0]))) {
-    const [first, ...rest] = MODES.map((m) => perModel[`${name}/${m}`]).filter(Boolean);
+    const [first, ...rest] = MODES.map((m) => perModel[`${name}/${m}`]).filter((f): f is ModelFigures => f !== undefined);
+    if (!first) continue;
     for (const f of rest)
       console.log(
         `[${name}] ${first.mode} vs ${f.mode}: time ${(first.seconds / f.seconds).toFixed(2)}x, peak RSS ${first.peakRssMb.toFixed(0)} vs ${f.peakRssMb.toFixed(0)} MB, KV ${first.kvCacheMb.toFixed(1)} vs ${f.kvCacheMb.toFixed(1)} MB`,

@@ -14,6 +14,7 @@
 import type { LabelScore } from "../core/types";
 import type { ScoreWarning } from "../core/warnings";
 import { decideLabels, goldRankOf } from "../core/labelDecision";
+import { defined } from "../core/defined";
 import { EngineFailure, isTokenItem, type DemoSpan, type ItemScore, type ScoreItem, type ScoreStats } from "./protocol";
 
 /**
@@ -121,7 +122,7 @@ export function prepareItem(tok: Tokenizer, item: ScoreItem, index: number, pref
     groupKey = "t:" + item.prefixTokens.join(",");
     labelSep = "";
     labels = item.labels.map((label, i) => {
-      const lt = item.labelTokens[i];
+      const lt = defined(item.labelTokens[i], `label token list ${i}`); // lengths checked above
       if (lt.length === 0) throw new EngineFailure("invalid-request", `score item "${item.id}": label "${label}" has no tokens.`);
       // The caller found the divergence point by joint tokenization of the text (core/tokenizer.ts).
       const start = prompt.length - (item.labelOverlap?.[i] ?? 0);
@@ -173,7 +174,7 @@ export function prepareItem(tok: Tokenizer, item: ScoreItem, index: number, pref
   // Labels sharing a first token: their first-token log-probs are identical by construction.
   const byFirst = new Map<number, string[]>();
   for (const l of labels) {
-    const t = l.full[l.start];
+    const t = defined(l.full[l.start], "a label's first token"); // start < full.length: a label adds tokens
     byFirst.set(t, [...(byFirst.get(t) ?? []), l.label]);
   }
   for (const [t, ls] of byFirst)
@@ -260,7 +261,7 @@ export function overflowError(opts: { id: string; length: number; limit: number;
     // Conservative: the largest k such that the k LONGEST demos plus the rest of the prompt fit.
     let k = 0;
     let sum = fixed;
-    while (k < lens.length && sum + lens[k] <= opts.limit) sum += lens[k++];
+    while (k < lens.length && sum + lens[k]! <= opts.limit) sum += lens[k++]!;
     kNote = ` With these demos the largest k that fits is ${k} (of ${lens.length}).`;
   }
   return new EngineFailure(
@@ -336,7 +337,7 @@ export class PrefixCache {
     if (prefix.length > 0) want.push(prefix.length);
     const lcp = commonPrefixLength(this.tokens, prefix);
     let keep = 0;
-    for (let i = 0; i < want.length && i < this.cuts.length && want[i] === this.cuts[i] && want[i] <= lcp; i++) keep = want[i];
+    for (let i = 0; i < want.length && i < this.cuts.length && want[i] === this.cuts[i] && want[i]! <= lcp; i++) keep = want[i]!;
     if (keep === prefix.length && this.tokens.length === keep) return;
     await this.rollback(keep);
     for (const end of want) if (end > keep) await this.evaluateChunk(prefix.slice(this.tokens.length, end), new Map());
@@ -375,13 +376,13 @@ export class PrefixCache {
     for (const [p, toks] of need) {
       const d = this.dists.get(p);
       if (!covers(d, toks)) throw new EngineFailure("internal", `no logits for tokens ${fmt(toks)} at position ${p} after evaluation`);
-      out.set(p, d!);
+      out.set(p, d);
     }
     return out;
   }
 }
 
-function covers(d: NextTokenLogits | undefined, tokens: readonly number[]): boolean {
+function covers(d: NextTokenLogits | undefined, tokens: readonly number[]): d is NextTokenLogits {
   return d !== undefined && tokens.every((t) => d.logits.has(t));
 }
 
@@ -406,14 +407,14 @@ export function labelLogitRequests(it: PreparedItem): Map<number, number[]>[] {
       const k = key(l, i);
       let set = byPrefix.get(k);
       if (!set) byPrefix.set(k, (set = new Set()));
-      set.add(l.full[i]);
+      set.add(l.full[i]!); // i < l.full.length, the loop's bound
     }
   return it.labels.map((l) => {
     const need = new Map<number, number[]>();
     for (let i = l.start; i < l.full.length; i++)
       need.set(
         i - 1,
-        [...byPrefix.get(key(l, i))!].sort((a, b) => a - b),
+        [...defined(byPrefix.get(key(l, i)), "the token set of a label prefix put in the loop above")].sort((a, b) => a - b),
       );
     return need;
   });
@@ -440,10 +441,11 @@ export function minimumTokens(items: PreparedItem[]): number {
     for (const l of it.labels) {
       let node = root;
       for (let i = 0; i < l.full.length - 1; i++) {
-        let next = node.get(l.full[i]);
+        const t = l.full[i]!; // i < l.full.length - 1, the loop's bound
+        let next = node.get(t);
         if (!next) {
           next = new Map();
-          node.set(l.full[i], next);
+          node.set(t, next);
           count++;
         }
         node = next;
@@ -480,7 +482,7 @@ function queryStart(it: PreparedItem): number {
 /** Lexicographic order of token sequences: sorting prompts by it visits their trie depth-first. */
 export function compareTokens(a: readonly number[], b: readonly number[]): number {
   const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
   return a.length - b.length;
 }
 
@@ -517,11 +519,12 @@ export function scoreQuery(it: PreparedItem, tokenLogProb: TokenLogProb, firstTo
     let first = 0;
     const clamped: number[] = [];
     for (let i = l.start; i < l.full.length; i++) {
+      const token = l.full[i]!; // i < l.full.length, the loop's bound
       let lp = tokenLogProb(li, i);
       // Same rule as clamping the probability at PROB_FLOOR: log is monotonic.
       if (!(lp >= LOG_PROB_FLOOR)) {
         lp = LOG_PROB_FLOOR;
-        clamped.push(l.full[i]);
+        clamped.push(token);
       }
       if (i === l.start) first = lp;
       logProb += lp;
@@ -540,7 +543,7 @@ export function scoreQuery(it: PreparedItem, tokenLogProb: TokenLogProb, firstTo
     scores.push({ label: l.label, logProb, meanLogProb: logProb / n, firstTokenLogProb: first, tokens: n, prob: 0, ...(logit === undefined ? {} : { firstTokenLogit: logit }) });
   });
   const probs = softmax(scores.map((s) => s.logProb));
-  scores.forEach((s, i) => (s.prob = probs[i]));
+  scores.forEach((s, i) => (s.prob = defined(probs[i], `softmax of label ${i}`)));
   // The same rule as the records (src/core/labelDecision.ts): a tie is no prediction.
   const d = decideLabels(scores);
   return {
@@ -584,7 +587,7 @@ export async function scorePrepared(
 
   for (const group of groups.values()) {
     hooks.checkCancelled?.(done, items.length);
-    const prefix = group[0].groupPrefix;
+    const prefix = defined(group[0], "a group's first item").groupPrefix; // a group is made by its first item
     // Lexicographic token order: a deterministic order, whatever order the items came in.
     const ordered = naive ? group : [...group].sort((a, b) => compareTokens(a.prompt, b.prompt));
     for (const it of ordered) {
@@ -602,15 +605,18 @@ export async function scorePrepared(
       const dists: Map<number, NextTokenLogits>[] = [];
       for (const [li, l] of it.labels.entries()) {
         if (naive === "plain") await cache.rollback(0);
-        dists.push(await cache.ensure(l.full, l.full.length - 1, needs[li]));
+        dists.push(await cache.ensure(l.full, l.full.length - 1, defined(needs[li], `logit requests of label ${li}`)));
       }
-      const at = (li: number, i: number) => dists[li].get(i - 1)!;
-      results[it.index] = scoreQuery(
+      // ensure() returned every position asked for in needs, which covers each label's tokens.
+      const at = (li: number, i: number) => defined(defined(dists[li], `logits of label ${li}`).get(i - 1), `logits at position ${i - 1} of label ${li}`);
+      const label = (li: number) => defined(it.labels[li], `label ${li}`);
+      const score = scoreQuery(
         it,
-        (li, i) => logProbOf(at(li, i), it.labels[li].full[i]),
-        (li) => at(li, it.labels[li].start).logits.get(it.labels[li].full[it.labels[li].start]),
+        (li, i) => logProbOf(at(li, i), defined(label(li).full[i], `token ${i} of label ${li}`)),
+        (li) => at(li, label(li).start).logits.get(defined(label(li).full[label(li).start], `first token of label ${li}`)),
       );
-      hooks.onItem?.(results[it.index]);
+      results[it.index] = score;
+      hooks.onItem?.(score);
       hooks.onProgress?.(++done, items.length);
     }
   }

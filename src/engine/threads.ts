@@ -4,6 +4,7 @@
 // of times slower (measured on this project's 2-core test machine).
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { defined } from "../core/defined";
 
 /** Counts distinct (physical id, core id) pairs in /proc/cpuinfo text; 0 when it has none. */
 export function physicalCoresFromCpuinfo(cpuinfo: string): number {
@@ -46,10 +47,11 @@ export const SMALL_MODEL_BYTES = 64 * 1024 * 1024;
 export function cpuJiffiesFromProcStat(text: string): { busy: number; total: number } | undefined {
   const m = /^cpu\s+(.*)$/m.exec(text);
   if (!m) return undefined;
-  const f = m[1].trim().split(/\s+/).map(Number);
+  const f = defined(m[1], "the cpu line's fields").trim().split(/\s+/).map(Number);
   if (f.length < 4 || f.some((x) => !Number.isFinite(x))) return undefined;
   // user nice system idle iowait irq softirq steal (guest time is already inside user and nice).
-  const [user, nice, system, idle, iowait = 0, irq = 0, softirq = 0, steal = 0] = f;
+  // The first four are present (length checked above); the defaults only satisfy the type.
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = f;
   const busy = user + nice + system + irq + softirq + steal;
   return { busy, total: busy + idle + iowait };
 }

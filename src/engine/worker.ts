@@ -25,6 +25,7 @@ import { BENCH_ENV, type BenchRequest, type BenchResults, type MemoryResult, typ
 import { backendFor, tokenizerFor } from "./llamaAdapter";
 import { CHUNK_TOKENS, demoTokenLengths, longestSequence, overflowError, prepareItem, PrefixCache, scorePrepared } from "./scorer";
 import { defaultThreads, measureBusyCpus, physicalCores } from "./threads";
+import { defined } from "../core/defined";
 
 let nlc: NodeLlamaCpp | undefined;
 let llama: Llama | undefined;
@@ -216,7 +217,13 @@ async function score(id: number, items: { items: ScoreItem[]; stream?: boolean }
   const limit = loadOpts.contextSize ?? mdl.trainContextSize;
   const longest = longestSequence(prepared);
   if (longest.item && longest.length > limit) {
-    throw overflowError({ id: longest.item.id, length: longest.length, limit, fileName: basename(modelPath), demoTokenLengths: demoTokenLengths(tok, items.items[longest.item.index]) });
+    throw overflowError({
+      id: longest.item.id,
+      length: longest.length,
+      limit,
+      fileName: basename(modelPath),
+      demoTokenLengths: demoTokenLengths(tok, defined(items.items[longest.item.index], "the longest prepared item's request item")),
+    });
   }
   if (prepared.length === 0)
     return { items: [], stats: { items: 0, groups: 0, evaluatedTokens: 0, minimumTokens: 0, plannedTokens: 0, distributions: 0, contextSize: context?.contextSize ?? 0, ms: 0 } };
@@ -283,12 +290,17 @@ function memory(): MemoryResult {
 
 const TOKEN_TYPES: Record<number, VocabTokenType> = { 1: "normal", 2: "unknown", 3: "control", 4: "user", 5: "unused", 6: "byte" };
 
+/** A token's type name; a file whose token_type list is short or holds an unknown code reads as "normal". */
+function typeName(code: number | undefined): VocabTokenType {
+  return (code === undefined ? undefined : TOKEN_TYPES[code]) ?? "normal";
+}
+
 function vocab(): VocabEntry[] {
   const mdl = requireModel(false);
   const g = mdl.fileInfo.metadata.tokenizer?.ggml as unknown as { tokens?: string[]; token_type?: number[] } | undefined;
   const pieces = g?.tokens ?? [];
   const types = g?.token_type ?? [];
-  return pieces.map((piece, id) => ({ id, piece, text: mdl.detokenize([id as Token], true), type: TOKEN_TYPES[types[id]] ?? "normal" }));
+  return pieces.map((piece, id) => ({ id, piece, text: mdl.detokenize([id as Token], true), type: typeName(types[id]) }));
 }
 
 /** Bench-only requests, answered only by a worker started for benchmarking (benchProtocol.ts). */
