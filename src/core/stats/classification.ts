@@ -2,6 +2,7 @@
 // for the top score, src/core/labelDecision.ts) is no label: it is counted apart, per gold label,
 // and is a miss (a false negative of the gold, a false positive of no class).
 import { NO_PREDICTION } from "../labelDecision";
+import { defined } from "../defined";
 
 export interface ConfusionMatrix {
   /** Row/column labels in order. */
@@ -31,12 +32,19 @@ export function confusionMatrix(gold: readonly string[], predicted: readonly str
     return i;
   };
   const pairs: [number, number][] = [];
-  for (let i = 0; i < gold.length; i++) pairs.push([ensure(gold[i]), predicted[i] === NO_PREDICTION ? -1 : ensure(predicted[i])]);
+  gold.forEach((g, i) => {
+    const p = defined(predicted[i], "prediction of a gold label"); // the lengths are equal (checked above)
+    pairs.push([ensure(g), p === NO_PREDICTION ? -1 : ensure(p)]);
+  });
   const counts = order.map(() => new Array<number>(order.length).fill(0));
   const ties = new Array<number>(order.length).fill(0);
+  // ensure() gave every g and p an index below order.length, the size of counts and ties.
   for (const [g, p] of pairs) {
-    if (p < 0) ties[g]++;
-    else counts[g][p]++;
+    if (p < 0) ties[g] = defined(ties[g], "tie count") + 1;
+    else {
+      const row = defined(counts[g], "confusion row");
+      row[p] = defined(row[p], "confusion cell") + 1;
+    }
   }
   return { labels: order, counts, ...(ties.some((t) => t > 0) ? { ties } : {}) };
 }
@@ -63,13 +71,15 @@ export function macroF1FromConfusion(cm: ConfusionMatrix): number {
   let sum = 0;
   let classes = 0;
   for (let c = 0; c < L; c++) {
-    const tp = cm.counts[c][c];
+    const row = defined(cm.counts[c], "confusion row");
+    const tp = defined(row[c], "confusion diagonal");
     let fn = cm.ties?.[c] ?? 0;
     let fp = 0;
+    // counts is L x L (one row and one column per label), so j < L indexes both.
     for (let j = 0; j < L; j++) {
       if (j === c) continue;
-      fn += cm.counts[c][j];
-      fp += cm.counts[j][c];
+      fn += row[j]!;
+      fp += cm.counts[j]![c]!;
     }
     const denom = 2 * tp + fp + fn;
     if (denom === 0) continue;
@@ -106,13 +116,14 @@ export function macroF1FromCounts(counts: ArrayLike<number>, L: number, cols = L
   let sum = 0;
   let classes = 0;
   for (let c = 0; c < L; c++) {
-    const tp = counts[c * cols + c];
+    const tp = defined(counts[c * cols + c], "count table diagonal");
     let fn = 0;
     let fp = 0;
+    // The table is L x cols and c < L, j < cols: every index is below L * cols.
     for (let j = 0; j < cols; j++) {
       if (j === c) continue;
-      fn += counts[c * cols + j];
-      if (j < L) fp += counts[j * cols + c];
+      fn += counts[c * cols + j]!;
+      if (j < L) fp += counts[j * cols + c]!;
     }
     const denom = 2 * tp + fp + fn;
     if (denom === 0) continue;
@@ -131,21 +142,22 @@ export function macroF1FromIndices(L: number, gold: ArrayLike<number>, pred: Arr
   const tp = new Float64Array(L);
   const fp = new Float64Array(L);
   const fn = new Float64Array(L);
+  // Label indices are below L, the length of tp, fp and fn; i is below both lengths (one per query).
   for (let i = 0; i < gold.length; i++) {
-    const g = gold[i];
-    const p = pred[i];
-    if (p === g) tp[g]++;
+    const g = gold[i]!;
+    const p = pred[i]!;
+    if (p === g) tp[g]!++;
     else {
-      fn[g]++;
-      if (p >= 0) fp[p]++;
+      fn[g]!++;
+      if (p >= 0) fp[p]!++;
     }
   }
   let sum = 0;
   let classes = 0;
   for (let c = 0; c < L; c++) {
-    const denom = 2 * tp[c] + fp[c] + fn[c];
+    const denom = 2 * tp[c]! + fp[c]! + fn[c]!;
     if (denom === 0) continue;
-    sum += (2 * tp[c]) / denom;
+    sum += (2 * tp[c]!) / denom;
     classes++;
   }
   return classes === 0 ? NaN : sum / classes;

@@ -1,11 +1,12 @@
 // Correlations and their randomization tests (the H3 correlation study and the chain trend).
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
+import { defined } from "../defined";
 
 function checkPairs(x: readonly number[], y: readonly number[]): void {
   if (x.length !== y.length) throw new RangeError(`correlation: x and y differ in length (${x.length} vs ${y.length})`);
-  for (let i = 0; i < x.length; i++) {
-    if (!Number.isFinite(x[i]) || !Number.isFinite(y[i])) throw new RangeError(`correlation: non-finite value at index ${i}`);
+  for (const [i, xi] of x.entries()) {
+    if (!Number.isFinite(xi) || !Number.isFinite(y[i])) throw new RangeError(`correlation: non-finite value at index ${i}`);
   }
 }
 
@@ -16,9 +17,10 @@ export function pearsonR(x: readonly number[], y: readonly number[]): number {
   if (n < 2) return NaN;
   let mx = 0;
   let my = 0;
+  // checkPairs made x and y the same length n.
   for (let i = 0; i < n; i++) {
-    mx += x[i];
-    my += y[i];
+    mx += x[i]!;
+    my += y[i]!;
   }
   mx /= n;
   my /= n;
@@ -26,8 +28,8 @@ export function pearsonR(x: readonly number[], y: readonly number[]): number {
   let sxx = 0;
   let syy = 0;
   for (let i = 0; i < n; i++) {
-    const dx = x[i] - mx;
-    const dy = y[i] - my;
+    const dx = x[i]! - mx;
+    const dy = y[i]! - my;
     sxy += dx * dy;
     sxx += dx * dx;
     syy += dy * dy;
@@ -41,14 +43,16 @@ export function pearsonR(x: readonly number[], y: readonly number[]): number {
  * "average"), e.g. [10, 20, 20, 30] -> [1, 2.5, 2.5, 4].
  */
 export function averageRanks(values: readonly number[]): number[] {
-  const order = values.map((v, i) => i).sort((a, b) => values[a] - values[b] || a - b);
+  // Sort the values with their positions (the sort's tie-break keeps it stable and seed-free).
+  const order = values.map((v, i) => ({ v, i })).sort((a, b) => a.v - b.v || a.i - b.i);
   const ranks = new Array<number>(values.length);
   let i = 0;
   while (i < order.length) {
+    const first = order[i]!;
     let j = i;
-    while (j + 1 < order.length && values[order[j + 1]] === values[order[i]]) j++;
+    while (j + 1 < order.length && order[j + 1]!.v === first.v) j++;
     const avg = (i + j) / 2 + 1;
-    for (let t = i; t <= j; t++) ranks[order[t]] = avg;
+    for (let t = i; t <= j; t++) ranks[order[t]!.i] = avg;
     i = j + 1;
   }
   return ranks;
@@ -86,8 +90,9 @@ export function stratifiedPermutationCorrelation(x: readonly number[], y: readon
   const centred = (v: readonly number[]): number[] => {
     const out = new Array<number>(v.length);
     for (const idx of groups.values()) {
-      const mean = idx.reduce((a, i) => a + v[i], 0) / idx.length;
-      for (const i of idx) out[i] = v[i] - mean;
+      // idx holds positions below strata.length, which is v's length (checked above).
+      const mean = idx.reduce((a, i) => a + v[i]!, 0) / idx.length;
+      for (const i of idx) out[i] = v[i]! - mean;
     }
     return out;
   };
@@ -99,7 +104,7 @@ export function stratifiedPermutationCorrelation(x: readonly number[], y: readon
   // With centred x, r orders the permutations as sum(cx * y) does (the norms do not change).
   const dot = (yy: readonly number[]): number => {
     let s = 0;
-    for (let i = 0; i < cx.length; i++) s += cx[i] * yy[i];
+    for (let i = 0; i < cx.length; i++) s += cx[i]! * yy[i]!;
     return s;
   };
   const observed = dot(cy);
@@ -111,12 +116,13 @@ export function stratifiedPermutationCorrelation(x: readonly number[], y: readon
   for (let b = 0; b < draws; b++) {
     for (const idx of groups.values()) {
       // Fisher-Yates within the stratum.
+      // t and u are below idx.length; idx's positions are below perm.length.
       for (let t = idx.length - 1; t > 0; t--) {
         const u = uniformInt(rng, 0, t);
-        const i = idx[t];
-        const j = idx[u];
-        const tmp = perm[i];
-        perm[i] = perm[j];
+        const i = idx[t]!;
+        const j = idx[u]!;
+        const tmp = perm[i]!;
+        perm[i] = perm[j]!;
         perm[j] = tmp;
       }
     }
@@ -152,13 +158,15 @@ export function spearmanExactPValue(x: readonly number[], y: readonly number[], 
     if (alternative === "less" ? r <= observed + eps : r >= observed - eps) hits++;
   };
   visit();
+  // i < n and j <= i index c and perm, both of length n.
   let i = 0;
   while (i < n) {
-    if (c[i] < i) {
-      const j = i % 2 === 0 ? 0 : c[i];
-      [perm[j], perm[i]] = [perm[i], perm[j]];
+    const ci = c[i]!;
+    if (ci < i) {
+      const j = i % 2 === 0 ? 0 : ci;
+      [perm[j], perm[i]] = [perm[i]!, perm[j]!];
       visit();
-      c[i]++;
+      c[i] = ci + 1;
       i = 0;
     } else {
       c[i] = 0;
@@ -186,27 +194,31 @@ export function ranksWithinStrata(values: readonly number[], strata: readonly nu
     if (g) g.push(i);
     else groups.set(s, [i]);
   });
-  for (const idx of groups.values()) averageRanks(idx.map((i) => values[i])).forEach((r, j) => (out[idx[j]] = r));
+  for (const idx of groups.values()) {
+    const ranks = averageRanks(idx.map((i) => defined(values[i], "value of a stratum's point")));
+    idx.forEach((i, j) => (out[i] = defined(ranks[j], "rank of a stratum's point")));
+  }
   return out;
 }
 
 /** Pearson r of the values centred within their stratum (the within-seed correlation); NaN when nothing varies within a stratum. */
 export function withinStrataR(x: readonly number[], y: readonly number[], strata: readonly number[]): number {
   const sums = new Map<number, { n: number; x: number; y: number }>();
+  // x, y and strata have one entry per point (the callers check the lengths).
   strata.forEach((s, i) => {
     const t = sums.get(s) ?? { n: 0, x: 0, y: 0 };
     t.n++;
-    t.x += x[i];
-    t.y += y[i];
+    t.x += x[i]!;
+    t.y += y[i]!;
     sums.set(s, t);
   });
   let sxy = 0;
   let sxx = 0;
   let syy = 0;
   for (let i = 0; i < x.length; i++) {
-    const t = sums.get(strata[i])!;
-    const dx = x[i] - t.x / t.n;
-    const dy = y[i] - t.y / t.n;
+    const t = defined(sums.get(strata[i]!), "a point's stratum sums");
+    const dx = x[i]! - t.x / t.n;
+    const dy = y[i]! - t.y / t.n;
     sxy += dx * dy;
     sxx += dx * dx;
     syy += dy * dy;
@@ -263,8 +275,8 @@ export function stratifiedBootstrapInterval(
   const ry = new Float64Array(n);
   // For rho, each point's value as the index of its distinct value within its stratum: a
   // resample's within-stratum average ranks then follow from counts, without sorting.
-  const xr = blocks.map((idx) => new DistinctRanks(idx.map((i) => x[i])));
-  const yr = blocks.map((idx) => new DistinctRanks(idx.map((i) => y[i])));
+  const xr = blocks.map((idx) => new DistinctRanks(idx.map((i) => defined(x[i], "x of a stratum's point"))));
+  const yr = blocks.map((idx) => new DistinctRanks(idx.map((i) => defined(y[i], "y of a stratum's point"))));
   const picked = new Int32Array(n);
   const rng = xoroshiro128plus(opts.seed ?? 20240605);
   const rs: number[] = [];
@@ -273,9 +285,10 @@ export function stratifiedBootstrapInterval(
     for (const idx of blocks) {
       for (let j = 0; j < idx.length; j++) {
         const u = uniformInt(rng, 0, idx.length - 1);
+        const i = idx[u]!; // u < idx.length; idx's positions are below x.length = y.length
         picked[t] = u;
-        bx[t] = x[idx[u]];
-        by[t] = y[idx[u]];
+        bx[t] = x[i]!;
+        by[t] = y[i]!;
         t++;
       }
     }
@@ -283,8 +296,8 @@ export function stratifiedBootstrapInterval(
     if (opts.ranks) {
       let start = 0;
       blocks.forEach((idx, g) => {
-        xr[g].rank(picked, start, idx.length, rx);
-        yr[g].rank(picked, start, idx.length, ry);
+        defined(xr[g], "x ranks of a stratum").rank(picked, start, idx.length, rx);
+        defined(yr[g], "y ranks of a stratum").rank(picked, start, idx.length, ry);
         start += idx.length;
       });
       r = blockR(rx, ry, blocks);
@@ -295,7 +308,7 @@ export function stratifiedBootstrapInterval(
   rs.sort((a, b) => a - b);
   const a = (1 - level) / 2;
   // Percentile interval: the (B+1)a-th and (B+1)(1-a)-th order statistics (Davison & Hinkley 1997, 5.2).
-  const at = (q: number): number => rs[Math.min(rs.length - 1, Math.max(0, Math.round((rs.length + 1) * q) - 1))];
+  const at = (q: number): number => defined(rs[Math.min(rs.length - 1, Math.max(0, Math.round((rs.length + 1) * q) - 1))], "bootstrap order statistic");
   return { lo: at(a), hi: at(1 - a), level, resamples: rs.length, method: "stratified-bootstrap-percentile" };
 }
 
@@ -309,15 +322,16 @@ function blockR(x: Float64Array, y: Float64Array, blocks: readonly (readonly num
     const end = start + idx.length;
     let mx = 0;
     let my = 0;
+    // The blocks' lengths sum to x.length = y.length, so i < end stays in range.
     for (let i = start; i < end; i++) {
-      mx += x[i];
-      my += y[i];
+      mx += x[i]!;
+      my += y[i]!;
     }
     mx /= idx.length;
     my /= idx.length;
     for (let i = start; i < end; i++) {
-      const dx = x[i] - mx;
-      const dy = y[i] - my;
+      const dx = x[i]! - mx;
+      const dy = y[i]! - my;
       sxy += dx * dy;
       sxx += dx * dx;
       syy += dy * dy;
@@ -338,20 +352,22 @@ class DistinctRanks {
   constructor(values: readonly number[]) {
     const distinct = [...new Set(values)].sort((a, b) => a - b);
     const at = new Map(distinct.map((v, i) => [v, i]));
-    this.level = Int32Array.from(values.map((v) => at.get(v)!));
+    this.level = Int32Array.from(values.map((v) => defined(at.get(v), "a value's distinct index")));
     this.counts = new Float64Array(distinct.length);
     this.ranks = new Float64Array(distinct.length);
   }
   /** Average ranks of the resampled points picked[start..start+m) (indices into this stratum), written into out[start..]. */
   rank(picked: Int32Array, start: number, m: number, out: Float64Array): void {
+    // picked[start..start+m) are indices into this stratum (below level.length); levels are below counts.length = ranks.length.
     this.counts.fill(0);
-    for (let j = 0; j < m; j++) this.counts[this.level[picked[start + j]]]++;
+    for (let j = 0; j < m; j++) this.counts[this.level[picked[start + j]!]!]!++;
     let below = 0;
     for (let d = 0; d < this.counts.length; d++) {
-      this.ranks[d] = below + (this.counts[d] + 1) / 2;
-      below += this.counts[d];
+      const count = this.counts[d]!;
+      this.ranks[d] = below + (count + 1) / 2;
+      below += count;
     }
-    for (let j = 0; j < m; j++) out[start + j] = this.ranks[this.level[picked[start + j]]];
+    for (let j = 0; j < m; j++) out[start + j] = this.ranks[this.level[picked[start + j]!]!]!;
   }
 }
 

@@ -21,6 +21,7 @@ import betainc from "@stdlib/math-base-special-betainc";
 import betaincinv from "@stdlib/math-base-special-betaincinv";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import type { Interval } from "./intervals";
+import { defined } from "../defined";
 
 /** Up to this many units every sign pattern is enumerated (2^14 = 16,384); beyond, a seeded random sample of that size. */
 export const EXACT_SIGN_FLIP_MAX_UNITS = 14;
@@ -71,13 +72,14 @@ export interface SignFlipDistribution {
  * Crossing point of one pattern over the sorted values s (ascending): the smallest d with
  * sum_{A} (d - s_i)_+ >= sum_{B} (s_i - d)_+, where `inB[i]` marks B. -Infinity when B is empty.
  */
+// The two loops below run per sign pattern (up to 2^14 of them) with k, i < n = s.length = inB.length.
 function crossing(s: Float64Array, inB: Uint8Array): number {
   const n = s.length;
   let totalB = 0;
   let countB = 0;
   for (let i = 0; i < n; i++) {
     if (inB[i]) {
-      totalB += s[i];
+      totalB += s[i]!;
       countB++;
     }
   }
@@ -90,7 +92,7 @@ function crossing(s: Float64Array, inB: Uint8Array): number {
   let prevD = NaN;
   let prevG = NaN;
   for (let k = 0; k < n; k++) {
-    const d = s[k];
+    const d = s[k]!;
     if (inB[k]) {
       cBle++;
       sBle += d;
@@ -110,16 +112,17 @@ function crossing(s: Float64Array, inB: Uint8Array): number {
       sA += d;
     }
   }
-  return s[n - 1];
+  return defined(s[n - 1], "largest value"); // B is not empty, so n > 0
 }
 
 function crossingsOf(values: readonly number[], patterns: (visit: (inB: Uint8Array) => void) => void, count: number, order: number[]): Float64Array {
-  const s = Float64Array.from(order, (i) => values[i]);
+  const s = Float64Array.from(order, (i) => defined(values[i], "value in sorted order"));
   const out = new Float64Array(count);
   const sortedB = new Uint8Array(values.length);
   let j = 0;
   patterns((inB) => {
-    for (let r = 0; r < order.length; r++) sortedB[r] = inB[order[r]];
+    // order is a permutation of the value positions, each below inB.length.
+    for (let r = 0; r < order.length; r++) sortedB[r] = inB[order[r]!]!;
     out[j++] = crossing(s, sortedB);
   });
   return out.sort();
@@ -152,11 +155,11 @@ export function signFlipDistribution(values: readonly number[], seed = SIGN_FLIP
       visit(inB);
     }
   };
-  const asc = values.map((_, i) => i).sort((a, b) => values[a] - values[b] || a - b);
+  const asc = values.map((_, i) => i).sort((a, b) => values[a]! - values[b]! || a - b);
   const lower = crossingsOf(values, gen, count, asc);
   // Mirror: p_less(d) on x equals p_greater(-d) on -x; the same patterns are replayed.
   const mirrored = values.map((v) => -v);
-  const descIdx = mirrored.map((_, i) => i).sort((a, b) => mirrored[a] - mirrored[b] || a - b);
+  const descIdx = mirrored.map((_, i) => i).sort((a, b) => mirrored[a]! - mirrored[b]! || a - b);
   const mirroredCross = crossingsOf(mirrored, gen, count, descIdx);
   const upper = Float64Array.from(mirroredCross, (c) => -c); // descending
   return { values: [...values], patterns: count, exact, lowerCrossings: lower, upperCrossings: upper };
@@ -169,7 +172,8 @@ export function signFlipPGreater(dist: SignFlipDistribution, d: number): number 
   let hi = a.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (a[mid] <= d + EPS) lo = mid + 1;
+    if (a[mid]! <= d + EPS)
+      lo = mid + 1; // mid < hi <= a.length
     else hi = mid;
   }
   return lo / dist.patterns;
@@ -182,7 +186,8 @@ export function signFlipPLess(dist: SignFlipDistribution, d: number): number {
   let hi = a.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (a[mid] >= d - EPS) lo = mid + 1;
+    if (a[mid]! >= d - EPS)
+      lo = mid + 1; // mid < hi <= a.length
     else hi = mid;
   }
   return lo / dist.patterns;
@@ -197,7 +202,8 @@ export function signFlipInterval(dist: SignFlipDistribution, level = 0.95): Inte
   const j = Math.floor(beta * dist.patterns + 1e-9); // 0-based index of the (floor(beta N) + 1)-th order statistic
   const lo = dist.lowerCrossings[j];
   const hi = dist.upperCrossings[j];
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return undefined;
+  // j is past the crossings when the level asks for more patterns than there are: no interval then.
+  if (lo === undefined || hi === undefined || !Number.isFinite(lo) || !Number.isFinite(hi)) return undefined;
   return { lo, hi, level, method: "sign-flip-seeds" };
 }
 
