@@ -16,6 +16,7 @@
 // Only classes present in the demos are modelled (as sklearn's classes_); other labels of the
 // label space get probability 0. With k = 0 the model is uniform over the label space (chance).
 import { Vocabulary, type SparseVector } from "./features";
+import { defined } from "../defined";
 
 export interface LabeledText {
   input: string;
@@ -63,37 +64,39 @@ export class LogRegModel {
     const scores = scoresOf(this.vocab.vectorize(input), this.weights, this.bias, C, this.vocab.size);
     softmaxInPlace(scores);
     const out = new Array<number>(L).fill(0);
-    for (let c = 0; c < C; c++) out[this.labels.indexOf(this.classes[c])] = scores[c];
+    this.classes.forEach((cls, c) => (out[this.labels.indexOf(cls)] = defined(scores[c], "score of a modelled class")));
     return out;
   }
 
   /** The most probable label (earliest in label order on ties). */
   predict(input: string): string {
-    return this.labels[argmax(this.probabilities(input))];
+    return defined(this.labels[argmax(this.probabilities(input))], "most probable label");
   }
 
   /** Label and probabilities. */
   predictWithProbs(input: string): Prediction {
     const p = this.probabilities(input);
     const probs: Record<string, number> = {};
-    this.labels.forEach((l, i) => (probs[l] = p[i]));
-    return { label: this.labels[argmax(p)], probs };
+    this.labels.forEach((l, i) => (probs[l] = defined(p[i], "probability of a label")));
+    return { label: defined(this.labels[argmax(p)], "most probable label"), probs };
   }
 }
 
 /** Index of the largest value, the first one on ties. */
 export function argmax(values: readonly number[]): number {
   let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
   return best;
 }
 
+// The numeric loops below index typed arrays within their lengths: W is C x D, b and s have C
+// entries, x.ids / x.values are parallel with ids below D, and loops run to the array's length.
 function scoresOf(x: SparseVector, W: Float64Array, b: Float64Array, C: number, D: number): Float64Array {
   const s = Float64Array.from(b);
   for (let c = 0; c < C; c++) {
     const row = c * D;
-    let acc = s[c];
-    for (let j = 0; j < x.ids.length; j++) acc += W[row + x.ids[j]] * x.values[j];
+    let acc = s[c]!;
+    for (let j = 0; j < x.ids.length; j++) acc += W[row + x.ids[j]!]! * x.values[j]!;
     s[c] = acc;
   }
   return s;
@@ -102,13 +105,14 @@ function scoresOf(x: SparseVector, W: Float64Array, b: Float64Array, C: number, 
 /** In-place softmax; returns log-sum-exp of the input. */
 function softmaxInPlace(s: Float64Array): number {
   let m = -Infinity;
-  for (let i = 0; i < s.length; i++) if (s[i] > m) m = s[i];
+  for (let i = 0; i < s.length; i++) if (s[i]! > m) m = s[i]!;
   let z = 0;
   for (let i = 0; i < s.length; i++) {
-    s[i] = Math.exp(s[i] - m);
-    z += s[i];
+    const e = Math.exp(s[i]! - m);
+    s[i] = e;
+    z += e;
   }
-  for (let i = 0; i < s.length; i++) s[i] /= z;
+  for (let i = 0; i < s.length; i++) s[i]! /= z;
   return m + Math.log(z);
 }
 
@@ -132,29 +136,30 @@ export function trainLogReg(demos: readonly LabeledText[], labels?: readonly str
     // Nothing to separate: uniform (k = 0) or always the single class.
     return new LogRegModel(space, classes, vocab, new Float64Array(C * D), new Float64Array(C), 0, true, 0);
   }
-  const X = demos.map((d) => vocab.vectorize(d.input));
-  const y = demos.map((d) => classes.indexOf(d.label));
+  // Every demo label is a class, so each gold index is below C.
+  const train = demos.map((d) => ({ x: vocab.vectorize(d.input), gold: classes.indexOf(d.label) }));
   const nW = C * D;
+  // theta and grad hold nW weights then C biases; s has C entries; x's ids are below D.
   const objective = (theta: Float64Array, grad: Float64Array): number => {
     let f = 0;
     for (let i = 0; i < nW; i++) {
-      f += 0.5 * theta[i] * theta[i];
-      grad[i] = theta[i];
+      const w = theta[i]!;
+      f += 0.5 * w * w;
+      grad[i] = w;
     }
     for (let c = 0; c < C; c++) grad[nW + c] = 0;
     const W = theta.subarray(0, nW);
     const b = theta.subarray(nW);
-    for (let i = 0; i < X.length; i++) {
-      const s = scoresOf(X[i], W, b, C, D);
+    for (const { x, gold } of train) {
+      const s = scoresOf(x, W, b, C, D);
       softmaxInPlace(s); // s now holds probabilities
       // cross-entropy = lse - raw score of the gold class = -log p_gold
-      f += opts.C * -Math.log(Math.max(s[y[i]], 1e-300));
+      f += opts.C * -Math.log(Math.max(s[gold]!, 1e-300));
       for (let c = 0; c < C; c++) {
-        const r = opts.C * (s[c] - (c === y[i] ? 1 : 0));
-        grad[nW + c] += r;
+        const r = opts.C * (s[c]! - (c === gold ? 1 : 0));
+        grad[nW + c]! += r;
         const row = c * D;
-        const x = X[i];
-        for (let j = 0; j < x.ids.length; j++) grad[row + x.ids[j]] += r * x.values[j];
+        for (let j = 0; j < x.ids.length; j++) grad[row + x.ids[j]!]! += r * x.values[j]!;
       }
     }
     return f;
@@ -172,13 +177,13 @@ interface LbfgsResult {
 
 function dot(a: Float64Array, b: Float64Array): number {
   let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!; // a and b have the same length
   return s;
 }
 
 function maxAbs(a: Float64Array): number {
   let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
   return m;
 }
 
@@ -195,27 +200,33 @@ function lbfgs(fg: (x: Float64Array, g: Float64Array) => number, x0: Float64Arra
   const Y: Float64Array[] = [];
   const rho: number[] = [];
   const alpha = new Float64Array(memory);
+  // S, Y and rho always have the same length (at most memory); every vector has n entries.
   let iter = 0;
   for (; iter < maxIter; iter++) {
     if (maxAbs(g) < tol) return { x, f, iterations: iter, converged: true };
     // Two-loop recursion: d = -H g
     const d = Float64Array.from(g);
     for (let i = S.length - 1; i >= 0; i--) {
-      alpha[i] = rho[i] * dot(S[i], d);
-      for (let j = 0; j < n; j++) d[j] -= alpha[i] * Y[i][j];
+      const Yi = Y[i]!;
+      const ai = rho[i]! * dot(S[i]!, d);
+      alpha[i] = ai;
+      for (let j = 0; j < n; j++) d[j]! -= ai * Yi[j]!;
     }
-    const gamma = S.length ? dot(S[S.length - 1], Y[S.length - 1]) / dot(Y[Y.length - 1], Y[Y.length - 1]) : 1 / Math.max(1, Math.sqrt(dot(g, g)));
-    for (let j = 0; j < n; j++) d[j] *= gamma;
+    const sLast = S[S.length - 1];
+    const yLast = Y[Y.length - 1];
+    const gamma = sLast && yLast ? dot(sLast, yLast) / dot(yLast, yLast) : 1 / Math.max(1, Math.sqrt(dot(g, g)));
+    for (let j = 0; j < n; j++) d[j]! *= gamma;
     for (let i = 0; i < S.length; i++) {
-      const beta = rho[i] * dot(Y[i], d);
-      for (let j = 0; j < n; j++) d[j] += S[i][j] * (alpha[i] - beta);
+      const Si = S[i]!;
+      const beta = rho[i]! * dot(Y[i]!, d);
+      for (let j = 0; j < n; j++) d[j]! += Si[j]! * (alpha[i]! - beta);
     }
-    for (let j = 0; j < n; j++) d[j] = -d[j];
+    for (let j = 0; j < n; j++) d[j] = -d[j]!;
     let slope = dot(g, d);
     if (!(slope < 0)) {
       // Not a descent direction (numerical trouble): restart from steepest descent.
       S.length = Y.length = rho.length = 0;
-      for (let j = 0; j < n; j++) d[j] = -g[j] / Math.max(1, Math.sqrt(dot(g, g)));
+      for (let j = 0; j < n; j++) d[j] = -g[j]! / Math.max(1, Math.sqrt(dot(g, g)));
       slope = dot(g, d);
     }
     let t = 1;
@@ -223,7 +234,7 @@ function lbfgs(fg: (x: Float64Array, g: Float64Array) => number, x0: Float64Arra
     const gn = new Float64Array(n);
     let fn = Infinity;
     for (let ls = 0; ls < 50; ls++) {
-      for (let j = 0; j < n; j++) xn[j] = x[j] + t * d[j];
+      for (let j = 0; j < n; j++) xn[j] = x[j]! + t * d[j]!;
       fn = fg(xn, gn);
       if (fn <= f + 1e-4 * t * slope) break;
       t *= 0.5;
@@ -232,8 +243,8 @@ function lbfgs(fg: (x: Float64Array, g: Float64Array) => number, x0: Float64Arra
     const s = new Float64Array(n);
     const yv = new Float64Array(n);
     for (let j = 0; j < n; j++) {
-      s[j] = xn[j] - x[j];
-      yv[j] = gn[j] - g[j];
+      s[j] = xn[j]! - x[j]!;
+      yv[j] = gn[j]! - g[j]!;
     }
     const sy = dot(s, yv);
     if (sy > 1e-12) {

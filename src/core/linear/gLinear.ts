@@ -16,12 +16,15 @@ import type { LabelScore, PromptExample } from "../types";
 import type { LinearTask } from "../variants/types";
 import { probsFromLogProbs } from "../calibration";
 import { fitMinNormLeastSquares } from "./leastSquares";
+import { defined } from "../defined";
 
 /** Mean of embedding rows (a multi-token prompt is represented by the mean of its tokens' rows). */
 export function meanRow(rows: readonly (readonly number[])[]): number[] {
-  if (rows.length === 0) throw new RangeError("meanRow: no rows");
-  const out = new Array<number>(rows[0].length).fill(0);
-  for (const r of rows) r.forEach((v, i) => (out[i] += v / rows.length));
+  const first = rows[0];
+  if (first === undefined) throw new RangeError("meanRow: no rows");
+  const out = new Array<number>(first.length).fill(0);
+  // Embedding rows all have the model's width, first.length.
+  for (const r of rows) r.forEach((v, i) => (out[i]! += v / rows.length));
   return out;
 }
 
@@ -30,10 +33,13 @@ export function cosine(a: readonly number[], b: readonly number[]): number {
   let ab = 0;
   let aa = 0;
   let bb = 0;
+  // a and b are vectors of one width: i < a.length indexes both.
   for (let i = 0; i < a.length; i++) {
-    ab += a[i] * b[i];
-    aa += a[i] * a[i];
-    bb += b[i] * b[i];
+    const ai = a[i]!;
+    const bi = b[i]!;
+    ab += ai * bi;
+    aa += ai * ai;
+    bb += bi * bi;
   }
   return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
 }
@@ -70,8 +76,10 @@ export function gLinearScores(demos: readonly LinearPair[], queries: readonly (r
 export function linearLabelScores(labels: readonly string[], scores: readonly number[]): LabelScore[] {
   const probs = probsFromLogProbs(scores);
   return labels.map((label, i) => {
-    const lp = Math.log(probs[i]);
-    return { label, logProb: lp, meanLogProb: lp, firstTokenLogProb: lp, tokens: 1, prob: probs[i], score: scores[i] };
+    const score = defined(scores[i], "cosine of a label");
+    const prob = defined(probs[i], "softmax of a label's cosine");
+    const lp = Math.log(prob);
+    return { label, logProb: lp, meanLogProb: lp, firstTokenLogProb: lp, tokens: 1, prob, score };
   });
 }
 
