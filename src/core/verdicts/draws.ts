@@ -6,6 +6,7 @@ import { accuracyBySeed, type SeedSeries } from "../compare";
 import { promptInference, seedInference, type Tested } from "../stats/inference";
 import type { VerdictRun } from "./common";
 import { parseVariantKey } from "../variants/keys";
+import { defined } from "../defined";
 
 /** One function g: the accuracies of the two ids for one draw within one seed. */
 export interface DrawPoint {
@@ -86,15 +87,15 @@ export function poolDraws(runs: readonly VariantKMetrics[], name: string, level:
     }
     const chance = rs.reduce((a, r) => a + r.chance, 0) / rs.length;
     const bySeed = new Map([...seeds.entries()].map(([s, a]) => [s, a.sum / a.n]));
-    const only = [...seeds.values()][0];
-    const accuracy =
-      seeds.size > 1
-        ? seedInference(
-            [...bySeed.keys()].sort((a, b) => a - b).map((s) => bySeed.get(s)!),
-            chance,
-            level,
-          )
-        : promptInference(only.successes, only.prompts, chance, level);
+    // One seed: its distinct prompts are the units (the runs picked have scored queries, so there is a seed).
+    const only = seeds.size > 1 ? undefined : defined([...seeds.values()][0], "seed of the pooled draws");
+    const accuracy = only
+      ? promptInference(only.successes, only.prompts, chance, level)
+      : seedInference(
+          [...bySeed].sort(([a], [b]) => a - b).map(([, acc]) => acc),
+          chance,
+          level,
+        );
     return { variant: name, k, accuracy, bySeed, chance };
   });
 }

@@ -2,6 +2,7 @@
 // tokens) is learnt, i.e. significantly above chance at some k > 0; consistent when no run is above
 // chance and every run's interval stays below chance + margin; inconclusive otherwise.
 import type { VariantKMetrics } from "../metrics";
+import { defined } from "../defined";
 import { DEFAULT_ALPHA, estimateText, failedText, fthr, notRun, pick, pText, runName, runsOf, testCondition, untestable, type Verdict, type VerdictCondition, type VerdictOptions } from "./common";
 
 const RA_RANDOM = ["ra-string", "ra-token"];
@@ -30,7 +31,7 @@ export function h1(metrics: readonly VariantKMetrics[], opts: VerdictOptions = {
   });
   const testText = `one-sided tests at ${alpha} Bonferroni-corrected over the ${m} tau_RA run${m > 1 ? "s" : ""} with k > 0 (threshold ${fthr(threshold)})`;
   const passed = above.filter((a) => a.c.status === "pass");
-  const best = [...(passed.length ? passed : above)].sort((a, b) => a.r.accuracy.pAboveChance - b.r.accuracy.pAboveChance || b.r.k - a.r.k)[0].r;
+  const best = defined([...(passed.length ? passed : above)].sort((a, b) => a.r.accuracy.pAboveChance - b.r.accuracy.pAboveChance || b.r.k - a.r.k)[0], "best tau_RA run").r; // runs is not empty (above)
   const numbers: Record<string, number | string> = {
     "best run": runName(best),
     accuracy: best.accuracy.value,

@@ -33,6 +33,7 @@ import {
   type VerdictOptions,
 } from "./common";
 import { parseVariantKey } from "../variants/keys";
+import { defined } from "../defined";
 
 const PA = ["pa-word", "pa-token"];
 
@@ -150,9 +151,9 @@ function paVerdict(metrics: readonly VariantKMetrics[], opts: VerdictOptions = {
   });
   const base = { id: "H2", hypothesis: "H2" as const, title, conditions, runs: runsOf([...runs, ...checks.flatMap((c) => (c.gold ? [c.gold] : []))]) };
   const missingGold = checks.some((c) => !c.gold) ? { missing: ["gold (at the tau_PA runs' k)"] } : {};
-  const learnt = checks.filter((c) => c.p1.status === "pass" && c.p2.status === "pass").sort(byK);
-  if (learnt.length) {
-    const c = learnt[0];
+  const learnt = checks.filter((c) => c.p1.status === "pass" && c.p2.status === "pass").sort(byK)[0];
+  if (learnt) {
+    const c = learnt;
     return {
       ...base,
       ...missingGold,
@@ -164,9 +165,9 @@ function paVerdict(metrics: readonly VariantKMetrics[], opts: VerdictOptions = {
         `Learning a task whose inputs were never seen in pre-training is consistent with H2 (meta-learning).`,
     };
   }
-  const against = checks.filter((c) => c.g1.status === "pass" && c.g2.status === "pass" && c.l1.status === "pass" && c.p2.status === "fail").sort(byK);
-  if (against.length) {
-    const c = against[0];
+  const against = checks.filter((c) => c.g1.status === "pass" && c.g2.status === "pass" && c.l1.status === "pass" && c.p2.status === "fail").sort(byK)[0];
+  if (against) {
+    const c = against;
     return {
       ...base,
       ...missingGold,
@@ -178,7 +179,7 @@ function paVerdict(metrics: readonly VariantKMetrics[], opts: VerdictOptions = {
         `${testText}. ICL handles the task but not its ciphered inputs, which a general learning algorithm would pick up as a bag-of-words learner does: this contradicts H2 (meta-learning) for this model and task.`,
     };
   }
-  const c = [...checks].sort((a, b) => score(b) - score(a) || byK(a, b))[0];
+  const c = defined([...checks].sort((a, b) => score(b) - score(a) || byK(a, b))[0], "tau_PA check to report");
   const kConds = [c.g1, c.g2, c.l1, c.p1, c.p2];
   return {
     ...base,

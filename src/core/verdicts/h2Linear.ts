@@ -39,6 +39,7 @@ import {
   type VerdictStatus,
 } from "./common";
 import { parseVariantKey } from "../variants/keys";
+import { defined } from "../defined";
 
 export const TAU_G_ICL = "g-token";
 export const TAU_G_LINEAR = "g-linear";
@@ -73,7 +74,8 @@ function seriesOf(pairs: readonly Pair[], side: "icl" | "lin"): SeedSeries {
 
 /** "g-token at k = 8" for one draw; "g-token#* (3 draws) at k = 8" for several. */
 function sideName(pairs: readonly Pair[], side: "icl" | "lin", k: number): string {
-  if (pairs.length === 1) return `${pairs[0][side].variant} at k = ${k}`;
+  const [only, ...more] = pairs;
+  if (only && more.length === 0) return `${only[side].variant} at k = ${k}`;
   return `${side === "icl" ? TAU_G_ICL : TAU_G_LINEAR}#* (${pairs.length} draws) at k = ${k}`;
 }
 
@@ -82,7 +84,10 @@ function correlation(pairs: readonly Pair[], k: number, alpha: number, level: nu
   const points: { seed: number; lin: number; icl: number }[] = [];
   for (const p of pairs) {
     const icl = new Map(p.icl.perSeed.map((s) => [s.seed, s.accuracy]));
-    for (const s of p.lin.perSeed) if (icl.has(s.seed)) points.push({ seed: s.seed, lin: s.accuracy, icl: icl.get(s.seed)! });
+    for (const s of p.lin.perSeed) {
+      const iclAccuracy = icl.get(s.seed);
+      if (iclAccuracy !== undefined) points.push({ seed: s.seed, lin: s.accuracy, icl: iclAccuracy });
+    }
   }
   const text = `tau_g-ICL accuracy rises with tau_g-Linear accuracy across g at k = ${k}`;
   const numbers: Record<string, number | string> = { "tau_g correlation k": k, "tau_g functions g (draw x seed)": points.length };
@@ -136,11 +141,12 @@ export function linearEvidence(metrics: readonly VariantKMetrics[], opts: Verdic
   if (byK.size === 0) {
     return { status: "not-run", conditions: [], numbers: {}, runs: [], text: `no ${TAU_G_ICL} and ${TAU_G_LINEAR} run (or draws #n of both) at the same k > 0.` };
   }
-  const ks = [...byK.keys()].sort((a, b) => a - b);
+  const ks = [...byK].sort(([a], [b]) => a - b);
   const threshold = alpha / ks.length;
   const golds = metrics.filter((m) => m.variant === "gold" && m.n > 0);
-  const checks = ks.map((k) => {
-    const pairs = byK.get(k)!;
+  const checks = ks.map(([k, pairs]) => {
+    // Every list in byK got its first pair when it was made.
+    const first = defined(pairs[0], "first tau_g pair at a k");
     const icl = seriesOf(pairs, "icl");
     const lin = seriesOf(pairs, "lin");
     const iclName = sideName(pairs, "icl", k);
@@ -150,15 +156,15 @@ export function linearEvidence(metrics: readonly VariantKMetrics[], opts: Verdic
     const g1 = gold
       ? testCondition("gold-above-chance", `gold at k = ${k} is above chance`, gold.accuracy, threshold, "greater", goldRun, level)
       : untestable("gold-above-chance", `gold at k = ${k} is above chance`, `gold was not run at k = ${k}`, goldRun);
-    const linRun = { variant: pairs[0].lin.variant, k };
+    const linRun = { variant: first.lin.variant, k };
     const l1text = `${linName} (least squares on the input embeddings) is above chance`;
-    const linVs = pairs.length === 1 ? pairs[0].lin.accuracy : seriesVs(lin, pairs[0].lin.chance, level);
+    const linVs = pairs.length === 1 ? first.lin.accuracy : seriesVs(lin, first.lin.chance, level);
     const l1 = linVs
       ? testCondition("linear-above-chance", l1text, linVs, threshold, "greater", linRun, level)
       : untestable("linear-above-chance", l1text, "one seed: the draws of g pooled per seed need at least 2 seeds", linRun);
     const diff = compareSeries(icl, lin, level);
     const b1text = `${iclName} is below ${linName} on the same pairs`;
-    const iclRun = { variant: pairs[0].icl.variant, k };
+    const iclRun = { variant: first.icl.variant, k };
     const below = diff && testCondition("icl-below-linear", b1text, diff, threshold, "less", iclRun, level);
     const b1 = below
       ? { ...below, detail: `tau_g-ICL minus tau_g-Linear ${below.detail}` }
@@ -167,13 +173,15 @@ export function linearEvidence(metrics: readonly VariantKMetrics[], opts: Verdic
     return { k, pairs, iclName, linName, gold, g1, l1, b1, nb };
   });
   // The correlation across g: at the k with the most functions g (ties: the larger k).
-  const corrK = [...ks].sort((a, b) => byK.get(b)!.length - byK.get(a)!.length || b - a)[0];
-  const corr = correlation(byK.get(corrK)!, corrK, alpha, level);
+  const [corrK, corrPairs] = defined([...ks].sort(([a, pa], [b, pb]) => pb.length - pa.length || b - a)[0], "k with the most functions g"); // byK is not empty (above)
+  const corr = correlation(corrPairs, corrK, alpha, level);
   const conditions = [...checks.flatMap((c) => [c.g1, c.l1, c.b1]), corr.condition];
   const runs: VerdictRun[] = checks.flatMap((c) => [...c.pairs.flatMap((p) => [p.icl, p.lin]), ...(c.gold ? [c.gold] : [])]).map((m) => ({ variant: m.variant, k: m.k }));
   const testText = `one-sided tests at ${alpha} Bonferroni-corrected over ${ks.length} k value${ks.length > 1 ? "s" : ""} with both (threshold ${fthr(threshold)}); tau_g-ICL vs tau_g-Linear paired by seed (same demos, same g)`;
-  const acc = (ms: readonly VariantKMetrics[]): string =>
-    ms.length === 1 ? estimateText(ms[0].accuracy, level) : `${f2(ms.reduce((s, m) => s + m.accuracy.value, 0) / ms.length)} (mean of ${ms.length} draws)`;
+  const acc = (ms: readonly VariantKMetrics[]): string => {
+    const [only, ...more] = ms;
+    return only && more.length === 0 ? estimateText(only.accuracy, level) : `${f2(ms.reduce((s, m) => s + m.accuracy.value, 0) / ms.length)} (mean of ${ms.length} draws)`;
+  };
   const numbersOf = (c: (typeof checks)[number]): Record<string, number | string> => ({
     "tau_g run": `k = ${c.k}`,
     "tau_g-ICL accuracy": c.pairs.reduce((s, p) => s + p.icl.accuracy.value, 0) / c.pairs.length,
@@ -182,9 +190,9 @@ export function linearEvidence(metrics: readonly VariantKMetrics[], opts: Verdic
     "tau_g threshold": threshold,
     ...corr.numbers,
   });
-  const against = checks.filter((c) => c.g1.status === "pass" && c.l1.status === "pass" && c.b1.status === "pass").sort((a, b) => b.k - a.k);
-  if (against.length) {
-    const c = against[0];
+  const against = checks.filter((c) => c.g1.status === "pass" && c.l1.status === "pass" && c.b1.status === "pass").sort((a, b) => b.k - a.k)[0];
+  if (against) {
+    const c = against;
     return {
       status: "contradicted",
       conditions,
@@ -196,9 +204,9 @@ export function linearEvidence(metrics: readonly VariantKMetrics[], opts: Verdic
         `A gradient-descent-like learner on the demos would do about as well as linear regression here, so this contradicts H2 (meta-learning) for this model and task.`,
     };
   }
-  const along = checks.filter((c) => c.nb.status === "pass").sort((a, b) => b.k - a.k);
-  if (along.length && corr.condition.status === "pass") {
-    const c = along[0];
+  const along = checks.filter((c) => c.nb.status === "pass").sort((a, b) => b.k - a.k)[0];
+  if (along && corr.condition.status === "pass") {
+    const c = along;
     return {
       status: "consistent",
       conditions: [...conditions, c.nb],
@@ -209,7 +217,7 @@ export function linearEvidence(metrics: readonly VariantKMetrics[], opts: Verdic
         `and the two rise and fall together across g. ${corr.sentence} ${testText}. This is what a gradient-descent-like learner would do: consistent with H2 (meta-learning).`,
     };
   }
-  const c = [...checks].sort((a, b) => b.k - a.k)[0];
+  const c = defined([...checks].sort((a, b) => b.k - a.k)[0], "tau_g check at the largest k");
   return {
     status: "inconclusive",
     conditions,

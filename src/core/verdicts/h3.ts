@@ -26,6 +26,7 @@ import {
   type VerdictOptions,
 } from "./common";
 import { drawPairs, poolDraws, sideOf, type Side } from "./draws";
+import { defined } from "../defined";
 
 const NATURAL = ["ra-synonym", "ra-antonym", "ra-keyword"];
 const CHAIN = ["ra-chain-1", "ra-chain-2", "ra-chain-3", "ra-chain-4", "ra-chain-5"];
@@ -84,8 +85,9 @@ export function h3Natural(metrics: readonly VariantKMetrics[], opts: VerdictOpti
   const pairText = (t: (typeof tests)[number], c: VerdictCondition): string =>
     `${t.n.variant} ${estimateText(t.n.accuracy, level)} vs ${t.r.variant} ${estimateText(t.r.accuracy, level)} at k = ${t.n.k}; difference ${c.detail}`;
   const wins = tests.filter((t) => t.better.status === "pass").sort((a, b) => a.d!.pGreater - b.d!.pGreater);
-  if (wins.length) {
-    const t = wins[0];
+  const bestWin = wins[0];
+  if (bestWin) {
+    const t = bestWin;
     return {
       ...base,
       status: "consistent",
@@ -93,9 +95,9 @@ export function h3Natural(metrics: readonly VariantKMetrics[], opts: VerdictOpti
       text: `A natural label map beats random strings: ${pairText(t, t.better)} (${testText}); ${wins.length} of ${m} comparisons significant${partial}. Natural label maps being easier than random ones is consistent with H3 (structured task selection).`,
     };
   }
-  const losses = tests.filter((t) => t.worse.status === "pass").sort((a, b) => a.d!.pLess - b.d!.pLess);
-  if (losses.length) {
-    const t = losses[0];
+  const bestLoss = tests.filter((t) => t.worse.status === "pass").sort((a, b) => a.d!.pLess - b.d!.pLess)[0];
+  if (bestLoss) {
+    const t = bestLoss;
     return {
       ...base,
       status: "contradicted",
@@ -103,7 +105,7 @@ export function h3Natural(metrics: readonly VariantKMetrics[], opts: VerdictOpti
       text: `Random strings beat the natural map: ${pairText(t, t.worse)} (${testText})${partial}. No natural map is significantly better. This contradicts the H3 prediction that composing pre-trained tasks makes natural maps easier.`,
     };
   }
-  const t = [...tests].sort((a, b) => (a.d?.pGreater ?? 1) - (b.d?.pGreater ?? 1))[0];
+  const t = defined([...tests].sort((a, b) => (a.d?.pGreater ?? 1) - (b.d?.pGreater ?? 1))[0], "closest comparison"); // pairs is not empty (above)
   return {
     ...base,
     status: "inconclusive",
@@ -122,7 +124,7 @@ export function h3Chain(metrics: readonly VariantKMetrics[], opts: VerdictOption
   const atK = (k: number): VariantKMetrics[] => runs.filter((r) => r.k === k).sort((a, b) => CHAIN.indexOf(a.variant) - CHAIN.indexOf(b.variant));
   const k = ks.sort((a, b) => atK(b).length - atK(a).length || b - a)[0];
   const chain = k === undefined ? [] : atK(k);
-  if (chain.length < 3) {
+  if (k === undefined || chain.length < 3) {
     const missing = CHAIN.filter((id) => !chain.some((m) => m.variant === id));
     return notRun("H3-chain", "H3", title, missing, `a decay over m needs at least 3 chain orders at the same k (found ${chain.length}${k !== undefined ? ` at k = ${k}` : ""}).`);
   }
@@ -132,6 +134,7 @@ export function h3Chain(metrics: readonly VariantKMetrics[], opts: VerdictOption
   // Exact permutation over the orders: under "no trend" the order labels are exchangeable (every order saw the same seeds and demos).
   const pDecay = spearmanExactPValue(orders, accs, "less");
   const threshold = alpha / chain.length;
+  const chance = defined(chain[0], "first chain order").chance; // every order is the same task, so the same chance
   const trend: VerdictCondition = {
     id: "decreasing-trend",
     text: `accuracy decreases with order m at k = ${k}`,
@@ -145,12 +148,12 @@ export function h3Chain(metrics: readonly VariantKMetrics[], opts: VerdictOption
     k,
     orders: orders.join(", "),
     accuracies: accs.map(f2).join(", "),
-    chance: chain[0].chance,
+    chance,
     "Spearman rho": rho,
     "p decay (exact)": pDecay,
     "orders above chance": `${above.filter((c) => c.status === "pass").length} of ${chain.length}`,
   };
-  const trendText = `accuracy by order m = ${orders.join(", ")}: ${accs.map(f2).join(", ")} (k = ${k}, chance ${f2(chain[0].chance)}); ${trend.detail}`;
+  const trendText = `accuracy by order m = ${orders.join(", ")}: ${accs.map(f2).join(", ")} (k = ${k}, chance ${f2(chance)}); ${trend.detail}`;
   const chanceText = `above chance at every order (one-sided tests at ${alpha}, Bonferroni over ${chain.length} orders, threshold ${fthr(threshold)})`;
   const partial = missing.length ? ` Not run: ${missing.join(", ")}.` : "";
   const base = { id: "H3-chain", hypothesis: "H3" as const, title, numbers, conditions, runs: runsOf(chain), missing: missing.length ? missing : undefined };
@@ -184,17 +187,20 @@ export function h3Correlation(metrics: readonly VariantKMetrics[], opts: Verdict
   const wanted = opts.correlationDraws ?? 50;
   const nb = opts.bins ?? 5;
   const title = "H3 structured task selection: does tau_RA accuracy track tau_g-ICL accuracy across random g?";
-  const families = CORRELATION_FAMILIES.map((f) => ({ ...f, best: drawPairs(metrics, f.ra, f.g)[0] })).filter((f) => f.best);
+  const families = CORRELATION_FAMILIES.flatMap((f) => {
+    const best = drawPairs(metrics, f.ra, f.g)[0];
+    return best ? [{ ...f, best }] : [];
+  });
+  const fam = families.sort((a, b) => b.best.pairs.length - a.best.pairs.length || b.best.k - a.best.k)[0];
   // The range form is what a user can paste into --variants or the header (expandVariantKeys).
   const rangeOf = (ra: string, g: string): string => `${ra}#0..${wanted - 1} and ${g}#0..${wanted - 1}`;
-  if (families.length === 0) {
+  if (!fam) {
     const v = notRun("H3-correlation", "H3", title, [rangeOf("ra-token", "g-token")], "");
     v.text = `Not run: no random function g was run both as tau_RA (ra-token#n or ra-string#n) and as tau_g-ICL (g-token#n or g-string#n, the same n) at the same k. Add ${rangeOf("ra-token", "g-token")} (or ${rangeOf("ra-string", "g-string")}; same k > 0 for both) and run again.`;
     return v;
   }
-  const fam = families.sort((a, b) => b.best!.pairs.length - a.best!.pairs.length || b.best!.k - a.best!.k)[0];
-  const { k, pairs } = fam.best!;
-  const points = fam.best!.points.map((p) => ({ draw: p.draw, seed: p.seed, g: p.y, ra: p.x }));
+  const { k, pairs } = fam.best;
+  const points = fam.best.points.map((p) => ({ draw: p.draw, seed: p.seed, g: p.y, ra: p.x }));
   const draws = rangeOf(fam.ra, fam.g);
   const x = points.map((p) => p.g);
   const y = points.map((p) => p.ra);
@@ -205,9 +211,9 @@ export function h3Correlation(metrics: readonly VariantKMetrics[], opts: Verdict
   for (let b = 0; b < nb; b++) {
     const lo = b / nb;
     const hi = (b + 1) / nb;
-    const idx = x.map((v, i) => i).filter((i) => (b === nb - 1 ? x[i] >= lo && x[i] <= hi : x[i] >= lo && x[i] < hi));
+    const inBin = points.filter((p) => (b === nb - 1 ? p.g >= lo && p.g <= hi : p.g >= lo && p.g < hi));
     const mean = (vs: number[]): number => (vs.length ? vs.reduce((s, v) => s + v, 0) / vs.length : NaN);
-    bins.push({ lo, hi, count: idx.length, meanRA: mean(idx.map((i) => y[i])), meanG: mean(idx.map((i) => x[i])) });
+    bins.push({ lo, hi, count: inBin.length, meanRA: mean(inBin.map((p) => p.ra)), meanG: mean(inBin.map((p) => p.g)) });
   }
   const seeds = new Set(points.map((p) => p.seed)).size;
   const text = `tau_RA accuracy rises with tau_g-ICL accuracy across g at k = ${k}`;
