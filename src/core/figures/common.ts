@@ -18,7 +18,7 @@ export interface FigureContext {
 
 export function contextOf(metrics: readonly VariantKMetrics[], study?: { k?: number; kCurve?: number[]; draws?: number }): FigureContext {
   const ks = [...new Set(metrics.map((m) => m.k))].sort((a, b) => a - b);
-  const mainK = study?.k ?? (ks.length ? ks[ks.length - 1] : 32);
+  const mainK = study?.k ?? ks[ks.length - 1] ?? 32; // the largest k run, else 32
   return { mainK, kCurve: study?.kCurve?.length ? [...study.kCurve] : ks.length > 1 ? ks : [0, 4, 8, 16, mainK].filter((k, i, a) => a.indexOf(k) === i), draws: study?.draws ?? 50 };
 }
 

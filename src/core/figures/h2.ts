@@ -5,8 +5,9 @@
 // Figure 3: tau_g-ICL versus tau_g-Linear across random g: if ICL were gradient-descent-like
 // learning, it would match least squares on the same pairs and the two would correlate across g.
 import type { VariantKMetrics } from "../metrics";
+import { defined } from "../defined";
 import { logregBySeed, seriesVs } from "../compare";
-import { drawPairs, poolDraws } from "../verdicts/draws";
+import { drawPairs, poolDraws, type Side } from "../verdicts/draws";
 import type { Verdict } from "../verdicts/common";
 import { estimateText } from "../verdicts/common";
 import { chanceOf, completeness, correlationStats, curve, drawRuns, plainRuns, pointOfTested, runsOfSeries, type FigureContext } from "./common";
@@ -77,15 +78,15 @@ export function figureIclVsLinear(metrics: readonly VariantKMetrics[], verdict: 
     };
   }
   const k = best.k;
-  const [icl] = poolDraws(
+  // best's pairs all ran at k, so each side pools into one Side.
+  const pooled = (runs: VariantKMetrics[], name: string): Side => defined(poolDraws(runs, name, level)[0], `${name} at k = ${k}`);
+  const icl = pooled(
     best.pairs.map((p) => p.y),
     "g-token#* (pooled draws)",
-    level,
   );
-  const [linear] = poolDraws(
+  const linear = pooled(
     best.pairs.map((p) => p.x),
     "g-linear#* (pooled draws)",
-    level,
   );
   // The correlation and the ICL-below-least-squares test are the H2 verdict's (h2Linear.ts).
   const n = verdict?.numbers ?? {};

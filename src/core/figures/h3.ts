@@ -101,13 +101,14 @@ function randomSide(metrics: readonly VariantKMetrics[], k: number, level: numbe
 export function figureNaturalVsRandom(metrics: readonly VariantKMetrics[], ctx: FigureContext, level = 0.95): Figure {
   const k = naturalK(metrics, ctx);
   const random = randomSide(metrics, k, level);
-  const categories = ["random (ra-string)", ...NATURAL.map((n) => n.name)];
+  const randomCategory = "random (ra-string)";
+  const categories = [randomCategory, ...NATURAL.map((n) => n.name)];
   const series: FigureSeries[] = [
     {
       name: "random g",
       role: "model",
       line: false,
-      points: random ? [pointOfTested(categories[0], random.accuracy, { variant: random.variant.startsWith("ra-string#") ? "ra-string#*" : random.variant, k })] : [],
+      points: random ? [pointOfTested(randomCategory, random.accuracy, { variant: random.variant.startsWith("ra-string#") ? "ra-string#*" : random.variant, k })] : [],
     },
     {
       name: "natural g",
