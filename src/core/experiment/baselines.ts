@@ -3,7 +3,7 @@
 // src/core/classifiers (fixed hyperparameters). Chance is 1 / #labels and needs no record.
 import type { BaselineRecord } from "../results/schema";
 import type { DemoFile } from "../types";
-import type { ExperimentPlan, PlanGroup, VariantCache } from "./plan";
+import { exampleAt, examplesAt, type ExperimentPlan, type PlanGroup, type VariantCache } from "./plan";
 import { scoreBaselines } from "../classifiers";
 
 export interface GroupBaseline {
@@ -15,8 +15,8 @@ export interface GroupBaseline {
 /** Baselines of one demo set (k = 0: scoreBaselines credits the expected chance count). */
 export function groupBaseline(g: PlanGroup, file: Pick<DemoFile, "examples" | "classes">, variants: VariantCache): GroupBaseline {
   const v = variants.get(g.variant, g.seed);
-  const demos = v.demos(g.demoIndices.map((i) => file.examples[i]));
-  const queries = g.queries.map((qi) => v.query(file.examples[qi]));
+  const demos = v.demos(examplesAt(file.examples, g.demoIndices));
+  const queries = g.queries.map((qi) => v.query(exampleAt(file.examples, qi)));
   const s = scoreBaselines(demos, queries, v.labelSpace);
   return { n: s.n, majorityCorrect: s.majorityCorrect, logregCorrect: s.logregCorrect };
 }

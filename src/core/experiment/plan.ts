@@ -9,6 +9,7 @@ import { buildPrompt } from "../prompt";
 import { createVariant, expandVariantKeys, type VariantContext, type VariantInstance } from "../variants";
 
 import { CONTENT_FREE_INPUTS } from "../calibration";
+import { defined } from "../defined";
 
 export class PlanError extends Error {
   constructor(
@@ -107,8 +108,8 @@ export function planExperiment({ file, settings }: PlanInput): ExperimentPlan {
 
   for (const [variant, k] of cells) {
     for (const seed of settings.seeds) {
-      const poolIdx = queryPools[seed];
-      const pool = poolIdx.map((i) => examples[i]);
+      const poolIdx = defined(queryPools[seed], "query pool of a seed"); // drawn for every seed above
+      const pool = examplesAt(examples, poolIdx);
       if (settings.selection === "fixed") {
         const demoIndices = demoSet(k, seed, undefined, pool);
         assertNoLeak(demoIndices, poolIdx, variant, k, seed);
@@ -171,6 +172,16 @@ function gridCells(settings: ProbeSettings, variants: readonly string[]): [strin
   const missing = variants.find((v) => !out.some(([x]) => x === v));
   if (missing) throw new PlanError(`${missing} is in the settings' variants but in no block of the grid`, "add it to a block, or drop it from the variants");
   return out;
+}
+
+/** The example at a plan index: plan indices are positions in the file's examples, so a miss is an internal error. */
+export function exampleAt(examples: readonly Example[], index: number): Example {
+  return defined(examples[index], `example #${index} of the plan`);
+}
+
+/** The examples at plan indices, in their order (see exampleAt). */
+export function examplesAt(examples: readonly Example[], indices: readonly number[]): Example[] {
+  return indices.map((i) => exampleAt(examples, i));
 }
 
 function assertNoLeak(demos: number[], queries: number[], variant: string, k: number, seed: number): void {
@@ -245,7 +256,7 @@ export function materializeGroup(
 ): MaterializedItem[] {
   const v = variants.get(group.variant, group.seed);
   const ex = file.examples;
-  const demos = v.demos(group.demoIndices.map((i) => ex[i]));
+  const demos = v.demos(examplesAt(ex, group.demoIndices));
   const items: MaterializedItem[] = [];
   group.calibrationInputs.forEach((input, i) => {
     const p = buildPrompt(plan.settings, demos, input, v.labelSpace);
@@ -253,7 +264,7 @@ export function materializeGroup(
   });
   for (const qi of group.queries) {
     if (skip?.(qi)) continue;
-    const q = v.query(ex[qi]);
+    const q = v.query(exampleAt(ex, qi));
     const p = buildPrompt(plan.settings, demos, q.input, v.labelSpace);
     items.push({
       id: `${group.id}|q${qi}`,

@@ -5,7 +5,7 @@
 // (same file, same tokenizer: proportional on average); prefix and query characters cost about
 // the same per character, an approximation the measured rate absorbs as the run goes on.
 import type { DemoFile, ProbeSettings } from "../types";
-import type { ExperimentPlan, PlanGroup } from "./plan";
+import { examplesAt, type ExperimentPlan, type PlanGroup } from "./plan";
 
 export function groupWork(
   file: Pick<DemoFile, "examples" | "classes">,
@@ -16,8 +16,8 @@ export function groupWork(
   const frame = settings.template.replace(/\{(input|label)\}/g, "").length + settings.separator.length;
   const labels = file.classes.reduce((a, cl) => a + (settings.verbalizers[cl] ?? cl).length + 1, 0);
   let w = settings.instruction.length;
-  for (const i of group.demoIndices) w += frame + ex[i].input.length + ex[i].label.length;
-  for (const q of group.queries) w += frame + ex[q].input.length + labels;
+  for (const d of examplesAt(ex, group.demoIndices)) w += frame + d.input.length + d.label.length;
+  for (const q of examplesAt(ex, group.queries)) w += frame + q.input.length + labels;
   for (const input of group.calibrationInputs) w += frame + input.length + labels;
   return w;
 }
