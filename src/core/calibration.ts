@@ -7,6 +7,7 @@
 // normalising instead of a softmax keeps q a distribution with the same argmax.
 import type { LabelScore, QueryRecord } from "./types";
 import { NO_PREDICTION, uniqueArgmax } from "./labelDecision";
+import { defined } from "./defined";
 
 /** The content-free inputs of Zhao et al. (2021). */
 export const CONTENT_FREE_INPUTS: readonly string[] = ["N/A", "", "[MASK]"];
@@ -36,13 +37,14 @@ export function probsFromLogProbs(logProbs: readonly number[]): number[] {
  * the same number of labels.
  */
 export function contentFreePrior(contentFreeProbs: readonly (readonly number[])[]): number[] {
-  if (contentFreeProbs.length === 0) throw new RangeError("contentFreePrior: no content-free scores (score 'N/A', '' and '[MASK]' with the same demos)");
-  const L = contentFreeProbs[0].length;
+  const first = contentFreeProbs[0];
+  if (first === undefined) throw new RangeError("contentFreePrior: no content-free scores (score 'N/A', '' and '[MASK]' with the same demos)");
+  const L = first.length;
   const pcf = new Array<number>(L).fill(0);
   for (const row of contentFreeProbs) {
     if (row.length !== L) throw new RangeError(`contentFreePrior: rows have ${L} and ${row.length} labels`);
     const p = normalise(row);
-    for (let i = 0; i < L; i++) pcf[i] += p[i] / contentFreeProbs.length;
+    for (let i = 0; i < L; i++) pcf[i]! += p[i]! / contentFreeProbs.length; // p and pcf have L entries
   }
   return pcf;
 }
@@ -61,7 +63,7 @@ export interface CalibratedPrediction {
 export function calibrate(probs: readonly number[], pcf: readonly number[]): CalibratedPrediction {
   if (probs.length !== pcf.length) throw new RangeError(`calibrate: ${probs.length} label probabilities but p_cf has ${pcf.length}`);
   const p = normalise(probs);
-  const q = normalise(p.map((x, i) => x / Math.max(pcf[i], 1e-300)));
+  const q = normalise(p.map((x, i) => x / Math.max(defined(pcf[i], "p_cf of a label"), 1e-300)));
   return { probs: q, predicted: uniqueArgmax(q) };
 }
 
@@ -75,5 +77,5 @@ export function calibrateLabelScores(labels: readonly LabelScore[], contentFree:
     labels.map((l) => l.prob),
     pcf,
   );
-  return { predicted: c.predicted < 0 ? NO_PREDICTION : labels[c.predicted].label, probs: c.probs };
+  return { predicted: c.predicted < 0 ? NO_PREDICTION : defined(labels[c.predicted], "calibrated prediction").label, probs: c.probs };
 }

@@ -8,6 +8,7 @@
 //  - goldRank = 1 + the number of OTHER labels scoring at least as high as the gold, so
 //    goldRank === 1 exactly when the gold is the only maximum, i.e. exactly when predicted === gold.
 import type { ScoreWarning } from "./warnings";
+import { defined } from "./defined";
 
 /** `predicted` of a query whose top score is shared by several labels (never a valid label). */
 export const NO_PREDICTION = "";
@@ -35,13 +36,16 @@ export function topIndices(values: readonly number[]): number[] {
 /** Index of the unique maximum, or -1 when several values share it (or the list is empty). */
 export function uniqueArgmax(values: readonly number[]): number {
   const top = topIndices(values);
-  return top.length === 1 ? top[0] : -1;
+  return top.length === 1 ? defined(top[0], "unique maximum") : -1;
 }
 
 export function decideLabels(labels: readonly { label: string; logProb: number }[]): LabelDecision {
   const top = topIndices(labels.map((l) => l.logProb));
-  if (top.length === 1) return { predicted: labels[top[0]].label };
-  return { predicted: NO_PREDICTION, tied: top.map((i) => labels[i].label) };
+  // topIndices gives indices into labels.
+  const names = top.map((i) => defined(labels[i], "top-scoring label").label);
+  const [only, ...others] = names;
+  if (only !== undefined && others.length === 0) return { predicted: only };
+  return { predicted: NO_PREDICTION, tied: names };
 }
 
 /** 1 + the number of other labels with logProb >= the gold's (labels.length when gold is absent). */

@@ -17,6 +17,7 @@ import { macroF1FromIndices, type ConfusionMatrix } from "./stats/classification
 import { classTables, type ClassTables } from "./results/classTables";
 import type { BaselineRecord } from "./results/schema";
 import { NO_PREDICTION } from "./labelDecision";
+import { defined } from "./defined";
 import { warningCodes, type WarningCode } from "./warnings";
 
 /** Baseline scores of one (variant, k, seed) demo set, exactly as the results file stores them. */
@@ -152,7 +153,13 @@ function lazyConfusion(m: VariantKMetrics, labels: string[], gold: number[], pre
   let cached: ConfusionMatrix | undefined;
   let tables: ClassTables | undefined;
   Object.defineProperty(m, "confusion", { enumerable: false, configurable: true, get: () => (cached ??= confusionOf(labels, gold, pred)) });
-  const pairs = (): { gold: string; predicted: string }[] => gold.map((g, i) => ({ gold: labels[g], predicted: pred[i] < 0 ? NO_PREDICTION : labels[pred[i]] }));
+  // gold and pred are parallel label indices (pred -1 for a tie).
+  const label = (i: number): string => defined(labels[i], "label of a record");
+  const pairs = (): { gold: string; predicted: string }[] =>
+    gold.map((g, i) => {
+      const p = defined(pred[i], "prediction of a record");
+      return { gold: label(g), predicted: p < 0 ? NO_PREDICTION : label(p) };
+    });
   Object.defineProperty(m, "classTables", { enumerable: false, configurable: true, get: () => (tables ??= classTables(pairs(), labels)) });
 }
 
@@ -161,9 +168,12 @@ function confusionOf(labels: string[], gold: ArrayLike<number>, pred: ArrayLike<
   const L = labels.length;
   const counts = labels.map(() => new Array<number>(L).fill(0));
   const ties = new Array<number>(L).fill(0);
+  // One pass over the records: i below both (parallel) lengths, label indices below L.
   for (let i = 0; i < gold.length; i++) {
-    if (pred[i] < 0) ties[gold[i]]++;
-    else counts[gold[i]][pred[i]]++;
+    const g = gold[i]!;
+    const p = pred[i]!;
+    if (p < 0) ties[g]!++;
+    else counts[g]![p]!++;
   }
   return { labels: [...labels], counts, ...(ties.some((t) => t > 0) ? { ties } : {}) };
 }
@@ -298,16 +308,15 @@ export function aggregate(records: readonly QueryRecord[], opts: AggregateOption
     const allPred: number[] = [];
     for (const seed of seeds) {
       const s = g.seeds.get(seed)!;
-      for (let i = 0; i < s.n; i++) {
-        allGold.push(s.gold[i]);
-        allPred.push(s.pred[i]);
-      }
+      // s.gold and s.pred grow with s.n, one entry per record.
+      for (const v of s.gold) allGold.push(v);
+      for (const v of s.pred) allPred.push(v);
     }
     // Linear in the records: the dense L x L confusion is built only when someone reads it.
     const predicted = new Float64Array(g.labels.length);
-    for (const p of allPred) if (p >= 0) predicted[p]++;
+    for (const p of allPred) if (p >= 0) predicted[p]!++; // label indices are below labels.length
     const predictionShare: Record<string, number> = {};
-    g.labels.forEach((l, j) => (predictionShare[l] = predicted[j] / g.n));
+    g.labels.forEach((l, j) => (predictionShare[l] = predicted[j]! / g.n));
     const m: VariantKMetrics = {
       variant: g.variant,
       k: g.k,

@@ -50,7 +50,8 @@ function splitmix32(x: number): number {
  */
 export function rngFor(...parts: (string | number)[]): RandomGenerator {
   const h = hashSeed(...parts);
-  const state: number[] = [0, 1, 2, 3].map((i) => splitmix32((h + Math.imul(i, 0x632be5ab)) | 0));
+  const word = (i: number): number => splitmix32((h + Math.imul(i, 0x632be5ab)) | 0);
+  const state: [number, number, number, number] = [word(0), word(1), word(2), word(3)];
   if ((state[0] | state[1] | state[2] | state[3]) === 0) state[0] = 1; // xoroshiro's state must not be all zero
   return xoroshiro128plusFromState(state);
 }
@@ -70,16 +71,19 @@ export function intBetween(rng: RandomGenerator, lo: number, hi: number): number
 /** One element chosen uniformly. Throws on an empty array. */
 export function pick<T>(rng: RandomGenerator, items: readonly T[]): T {
   if (items.length === 0) throw new Error("pick: empty array");
-  return items[intBelow(rng, items.length)];
+  // The index is below the length. A ! rather than defined(): T may itself include undefined.
+  return items[intBelow(rng, items.length)]!;
 }
+
+// shuffle and sample swap within out (i, j < out.length); ! as in pick.
 
 /** A shuffled copy (Fisher-Yates, from the end). The input is not modified. */
 export function shuffle<T>(rng: RandomGenerator, items: readonly T[]): T[] {
   const out = items.slice();
   for (let i = out.length - 1; i > 0; i--) {
     const j = intBelow(rng, i + 1);
-    const t = out[i];
-    out[i] = out[j];
+    const t = out[i]!;
+    out[i] = out[j]!;
     out[j] = t;
   }
   return out;
@@ -91,8 +95,8 @@ export function sample<T>(rng: RandomGenerator, items: readonly T[], m: number):
   const out = items.slice();
   for (let i = 0; i < m; i++) {
     const j = i + intBelow(rng, out.length - i);
-    const t = out[i];
-    out[i] = out[j];
+    const t = out[i]!;
+    out[i] = out[j]!;
     out[j] = t;
   }
   return out.slice(0, m);

@@ -89,7 +89,8 @@ export function selectDemos(opts: SelectDemosOptions): Example[] {
   const chosen: Example[] = [];
   for (let round = 0; chosen.length < k; round++) {
     for (const q of queues) {
-      if (round < q.length && chosen.length < k) chosen.push(q[round]);
+      const e = q[round]; // undefined once this class's queue is used up
+      if (e !== undefined && chosen.length < k) chosen.push(e);
     }
   }
   return shuffle(rngFor("demo-order", ...streamParts, k), chosen);

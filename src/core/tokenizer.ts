@@ -6,6 +6,7 @@
 // (cachedTokenizer + withTokenizer below turn the async engine call into retry rounds).
 import { shuffle, type RandomGenerator } from "./rng";
 import type { ScoreWarning } from "./warnings";
+import { defined } from "./defined";
 
 export type VocabTokenType = "normal" | "control" | "byte" | "unknown" | "user" | "unused";
 
@@ -70,7 +71,7 @@ export function cachedTokenizer(vocab: readonly VocabEntry[], cache: ReadonlyMap
     if (missing.length) throw new MissingTokenization(missing);
     return texts.map((t) => cache.get(t)!.slice());
   };
-  return { vocab, tokenize: (t) => many([t])[0], tokenizeMany: many };
+  return { vocab, tokenize: (t) => defined(many([t])[0], "tokenization of the text"), tokenizeMany: many };
 }
 
 /**
@@ -93,7 +94,7 @@ export async function withTokenizer<T>(
       if (!(e instanceof MissingTokenization)) throw e;
       const got = await fetch(e.texts);
       if (got.length !== e.texts.length) throw new Error(`tokenizer returned ${got.length} results for ${e.texts.length} texts`);
-      e.texts.forEach((t, i) => cache.set(t, got[i]));
+      e.texts.forEach((t, i) => cache.set(t, defined(got[i], "fetched tokenization"))); // lengths checked above
     }
   }
   throw new Error(`withTokenizer: still missing tokenizations after ${maxRounds} rounds`);
@@ -188,7 +189,8 @@ export function pickLabelTokens(opts: {
   const candidates = shuffle(rng, pool);
   const maxChecks = Math.min(candidates.length, opts.maxChecks ?? 4000);
   const chosen: { id: number; word: string }[] = [];
-  const [base] = tokenizeAll(tokenizer, [context]);
+  // tokenizeAll gives one tokenization per text (here and below).
+  const base = defined(tokenizeAll(tokenizer, [context])[0], "tokenization of the context");
   for (let i = 0; i < maxChecks && chosen.length < count;) {
     const batch = candidates.slice(i, Math.min(maxChecks, i + Math.max(8, (count - chosen.length) * 4)));
     i += batch.length;
@@ -197,7 +199,7 @@ export function pickLabelTokens(opts: {
       batch.map((c) => context + labelSep + c.word),
     );
     batch.forEach((c, j) => {
-      const t = toks[j];
+      const t = defined(toks[j], "tokenization of a candidate label");
       if (chosen.length < count && t.length === base.length + 1 && t[t.length - 1] === c.id && base.every((b, x) => t[x] === b)) chosen.push(c);
     });
   }
@@ -235,7 +237,7 @@ export function classifyTokens(tok: TokenizerAccess, segments: readonly { text: 
   const kinds: SegmentKind[] = new Array(tokens.length);
   let start = 0;
   segments.forEach((s, j) => {
-    const end = j === segments.length - 1 ? tokens.length : Math.max(start, commonPrefix(all[j], tokens));
+    const end = j === segments.length - 1 ? tokens.length : Math.max(start, commonPrefix(defined(all[j], "tokenization of a segment prefix"), tokens));
     for (let x = start; x < end; x++) kinds[x] = s.kind;
     start = end;
   });
@@ -267,7 +269,7 @@ export function permutableIds(vocab: readonly VocabEntry[], keep: ReadonlySet<nu
 /** A seeded bijection on `ids`: ids[i] -> shuffled[i]. */
 export function tokenPermutation(rng: RandomGenerator, ids: readonly number[]): Map<number, number> {
   const shuffled = shuffle(rng, ids);
-  return new Map(ids.map((id, i) => [id, shuffled[i]]));
+  return new Map(ids.map((id, i) => [id, defined(shuffled[i], "shuffled id")]));
 }
 
 /** Applies the permutation; ids outside it (kept, control, byte tokens) stay. */
@@ -291,7 +293,10 @@ export function promptTokenTexts(prompt: { prefix: string; query: string; labelS
  * merge into one token, the prefix is shortened to the common tokens and `warnings` says so.
  */
 export function splitPromptTokens(tok: TokenizerAccess, prompt: { prefix: string; query: string; labelSep: string; labels: readonly string[] }): TokenPrompt {
-  const [pre, pq, ...full] = tokenizeAll(tok, promptTokenTexts(prompt));
+  const all = tokenizeAll(tok, promptTokenTexts(prompt));
+  const pre = defined(all[0], "tokenization of the prefix");
+  const pq = defined(all[1], "tokenization of prefix + query");
+  const full = all.slice(2);
   const warnings: ScoreWarning[] = [];
   const prefixTokens = prompt.prefix === "" ? [] : pre;
   let cut = prefixTokens.length;

@@ -5,6 +5,7 @@
 // explain a code in the same words (docs/ENGINE.md quotes it; a unit test keeps them in step).
 import type { QueryRecord, RunWarning, RunWarnings, ScoreWarning, WarningCount } from "./results/schema";
 export type { RunWarning, RunWarnings, ScoreWarning, WarningCount } from "./results/schema";
+import { defined } from "./defined";
 
 export const WARNING_CODES = [
   "boundary-merge",
@@ -179,7 +180,7 @@ export function summarizeWarnings(
       if (i === undefined) {
         e.cellIndex.set(key, e.cells.length);
         e.cells.push({ variant: r.variant, k: r.k, queries: 1 });
-      } else e.cells[i].queries++;
+      } else defined(e.cells[i], "warning cell").queries++;
     }
   }
   for (const c of calibration) for (const code of warningCodes(c.warnings)) entry(code).calibration++;
