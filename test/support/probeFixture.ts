@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { randomLlamaSpec } from "../../src/gguf/llamaSpec";
 import { wordVocab } from "../../src/gguf/vocab";
 import { writeGguf } from "../../src/gguf/writer";
+import { at } from "./at";
 
 const NOUNS = ["film", "plot", "cast", "music", "story", "ending", "scene", "actor"];
 const ADJ = ["great", "awful", "lovely", "boring", "superb", "dull", "moving", "weak"];
@@ -15,7 +16,7 @@ export function probeDemoText(n = 40): string {
   const lines = [JSON.stringify({ "icl-probe": 1, template: "Review: {input}\nSentiment: {label}", separator: "\n\n" })];
   for (let i = 0; i < n; i++) {
     // i = 8b + a gives the pair (noun a, adjective (a + b) mod 8): 40 distinct inputs.
-    const a = ADJ[(i + Math.floor(i / 8)) % ADJ.length];
+    const a = at(ADJ, (i + Math.floor(i / 8)) % ADJ.length);
     const good = ["great", "lovely", "superb", "moving"].includes(a);
     lines.push(JSON.stringify({ input: `the ${NOUNS[i % NOUNS.length]} was ${a}`, label: good ? "positive" : "negative" }));
   }

@@ -14,6 +14,7 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { loadNodeLlamaCpp, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token } from "../../src/engine/esm";
+import { at } from "./at";
 
 export type ServerMode = "vllm" | "sglang" | "llamacpp";
 
@@ -325,7 +326,7 @@ export async function startLoopbackServer(opts: LoopbackOptions): Promise<Loopba
   const stats = (): ServerStats => ({ requests: { ...requests }, faultsFired: [...fired], busyMs: ev.busyMs, evaluatedTokens: ev.evaluatedTokens, positions, maxInFlight, closedEarly });
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse, raw: string): Promise<void> => {
-    const path = (req.url ?? "/").split("?")[0];
+    const path = at((req.url ?? "/").split("?"), 0);
     if (path === "/_control/faults" && req.method === "POST") {
       faults = (JSON.parse(raw) as { faults: Fault[] }).faults;
       counts = {};

@@ -5,19 +5,20 @@ import type { ResultsFile } from "../../src/core/results/schema";
 import type { LabelScore, QueryRecord } from "../../src/core/types";
 import { decideLabels, goldRankOf, tieWarning } from "../../src/core/labelDecision";
 import { summarizeWarnings } from "../../src/core/warnings";
+import { at } from "./at";
 
 function scores(labels: string[], logProbs: number[]): LabelScore[] {
   const m = Math.max(...logProbs);
   const e = logProbs.map((l) => Math.exp(l - m));
   const s = e.reduce((a, b) => a + b, 0);
-  return labels.map((label, i) => ({ label, logProb: logProbs[i], meanLogProb: logProbs[i], firstTokenLogProb: logProbs[i], tokens: 1, prob: e[i] / s }));
+  return labels.map((label, i) => ({ label, logProb: logProbs[i], meanLogProb: logProbs[i], firstTokenLogProb: logProbs[i], tokens: 1, prob: at(e, i) / s }));
 }
 
 function rec(variant: string, k: number, seed: number, q: number, gold: string, labels: string[], logProbs: number[], input = `input ${q}, "quoted"`): QueryRecord {
   const ls = scores(labels, logProbs);
   const d = decideLabels(ls);
   const r: QueryRecord = { variant, k, seed, queryIndex: q, demoIndices: k ? [10, 11, 12, 13].slice(0, k) : [], input, gold, labels: ls, predicted: d.predicted, goldRank: goldRankOf(ls, gold) };
-  if (d.tied) Object.assign(r, { tied: d.tied, warnings: [tieWarning(d.tied, logProbs[labels.indexOf(d.tied[0])])] });
+  if (d.tied) Object.assign(r, { tied: d.tied, warnings: [tieWarning(d.tied, at(logProbs, labels.indexOf(at(d.tied, 0))))] });
   return r;
 }
 

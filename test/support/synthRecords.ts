@@ -1,6 +1,7 @@
 // Synthetic query records with known statistics, for the inference and verdict tests.
 import type { QueryRecord } from "../../src/core/types";
 import type { BaselineInput } from "../../src/core/metrics";
+import { at } from "./at";
 
 const LABELS2 = ["A", "B"];
 
@@ -15,7 +16,7 @@ export function cell(variant: string, k: number, seed: number, correct: number, 
   const out: QueryRecord[] = [];
   for (let i = 0; i < n; i++) {
     const p = i % distinct; // prompt id
-    const gold = labels[p % labels.length];
+    const gold = at(labels, p % labels.length);
     // Prompt p is right when p < correct * distinct / n (duplicates agree).
     const ok = distinct === n ? i < correct : p < Math.round((correct * distinct) / n);
     const predicted = ok ? gold : labels[(labels.indexOf(gold) + 1) % labels.length];
