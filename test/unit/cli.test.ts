@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../support/cliRun";
 import { fixtureResults } from "../support/resultsFixture";
+import { at } from "../support/at";
 
 const dir = mkdtempSync(join(tmpdir(), "icl-cli-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -71,7 +72,7 @@ test("preview prints the exact prompt and the mapping table, without a model", a
   assert.match(r.out, /variant\s+ra-string: /);
   assert.match(r.out, /seed 7, k = 2, demos #\d+ #\d+, query #\d+ \(line \d+\)/);
   assert.match(r.out, /mapping \(label\)\n {2}negative -> [a-z]+\n {2}positive -> [a-z]+/);
-  const prompt = r.out.split("----- prompt (exact text; the label follows it) -----\n")[1].split("\n----- end of prompt -----")[0];
+  const prompt = at(at(r.out.split("----- prompt (exact text; the label follows it) -----\n"), 1).split("\n----- end of prompt -----"), 0);
   // Two demos and the query, the template intact, labels replaced, no trailing space.
   assert.equal((prompt.match(/^Review: movie \d+ was (fine|bad)$/gm) ?? []).length, 3);
   assert.equal((prompt.match(/^Sentiment: [a-z]+$/gm) ?? []).length, 2);
@@ -107,7 +108,7 @@ test("report writes a self-contained page; an invalid results file exits 2 namin
   assert.equal(r.code, 0, r.err);
   assert.match(readFileSync(join(dir, "r.html"), "utf8"), /<canvas id="chart-acc">/);
   const bad = fixtureResults() as unknown as { records: { goldRank: unknown }[] };
-  bad.records[2].goldRank = 0;
+  at(bad.records, 2).goldRank = 0;
   writeFileSync(res, JSON.stringify(bad));
   const b = await cli("report", res);
   assert.equal(b.code, 2);

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../support/cliRun";
 import { parseDemoFile } from "../../src/core/demoFile";
+import { at } from "../support/at";
 
 const dir = mkdtempSync(join(tmpdir(), "icl-import-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,7 +23,7 @@ function imported(path: string) {
     [],
     text.slice(0, 400),
   );
-  assert.match(text.split("\n")[0], /^# imported by icl-probe from /);
+  assert.match(at(text.split("\n"), 0), /^# imported by icl-probe from /);
   return f;
 }
 
@@ -34,7 +35,7 @@ test("SST-2-like TSV with 0/1 labels: --label-map names the classes", async () =
   assert.match(r.err, /read .*train\.tsv as TSV with a header row, 2 columns \(input "sentence", label "label"\); labels mapped by "labelMap": 30 examples, 2 classes/);
   const f = imported(join(dir, "train.icl.jsonl"));
   assert.deepEqual(f.classes, ["negative", "positive"]);
-  assert.deepEqual([f.examples[1].input, f.examples[1].label], ["review number 1 shines", "positive"]);
+  assert.deepEqual([at(f.examples, 1).input, at(f.examples, 1).label], ["review number 1 shines", "positive"]);
   // A second import refuses to overwrite without --force.
   const again = await cli("import", src, "--label-map", "0=negative,1=positive");
   assert.equal(again.code, 1);
@@ -56,8 +57,8 @@ test("AG-News-like headerless quoted CSV with classes 1..4: one problem, then --
   assert.equal(r.code, 0, r.err);
   const f = imported(join(dir, "ag.icl.jsonl"));
   assert.deepEqual(f.classes, ["World", "Sports", "Business", "Sci/Tech"]);
-  assert.equal(f.examples[2].input, 'Headline 2, with a comma. Body text of story 2 says "quoted" things.');
-  assert.equal(f.examples[2].label, "Business");
+  assert.equal(at(f.examples, 2).input, 'Headline 2, with a comma. Body text of story 2 says "quoted" things.');
+  assert.equal(at(f.examples, 2).label, "Business");
   assert.equal(f.settings.template, "News: {input}\nNews type: {label}");
 });
 
@@ -68,9 +69,9 @@ test("TREC-like COARSE:fine lines, coarse and fine", async () => {
   assert.equal((await cli("import", src)).code, 0);
   const f = imported(join(dir, "train_5500.icl.jsonl"));
   assert.deepEqual(f.classes, ["DESC", "ENTY", "HUM", "LOC", "NUM", "ABBR"]);
-  assert.equal(f.examples[0].input, "What is question number 0 ?");
+  assert.equal(at(f.examples, 0).input, "What is question number 0 ?");
   assert.equal((await cli("import", src, "--label", "{coarse}:{fine}", "--out", join(dir, "fine.icl.jsonl"))).code, 0);
-  assert.equal(imported(join(dir, "fine.icl.jsonl")).examples[3].label, "LOC:city");
+  assert.equal(at(imported(join(dir, "fine.icl.jsonl")).examples, 3).label, "LOC:city");
 });
 
 test("JSON arrays of {input, output} word pairs with hundreds of distinct outputs", async () => {
@@ -100,5 +101,5 @@ test("UTF-16 (BOM) CSV export imports as text", async () => {
   const r = await cli("import", src);
   assert.equal(r.code, 0, r.err);
   assert.match(r.err, /utf-16le/);
-  assert.equal(imported(join(dir, "export.icl.jsonl")).examples[3].input, "café 3");
+  assert.equal(at(imported(join(dir, "export.icl.jsonl")).examples, 3).input, "café 3");
 });

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { warningLines } from "../../src/cli/warnings";
 import { fixtureResults } from "../support/resultsFixture";
+import { at } from "../support/at";
 
 test("warningLines: counts, where, an example and what to do per code", () => {
   const lines = warningLines(fixtureResults());
@@ -23,7 +24,7 @@ test("warningLines: run-level warnings are listed with their messages; no warnin
     summary: [{ code: "variant-fallback", queries: 0, occurrences: 0, calibration: 0, run: 1, cells: [] }],
   };
   const lines = warningLines(r);
-  assert.match(lines[0], /0 of 20 queries carry warnings, 1 about the run/);
+  assert.match(at(lines, 0), /0 of 20 queries carry warnings, 1 about the run/);
   assert.ok(lines.includes("    ra-token (seed 1): took every word-like token"));
   assert.deepEqual(warningLines({ ...r, warnings: { run: [], summary: [] } }), []);
 });

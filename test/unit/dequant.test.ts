@@ -8,6 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { canDequantize, DEQUANT_TYPES, dequantize, encodeValues, float32ToBF16, float32ToF16, GGML_TYPES, mulberry32, rowBytes, UnsupportedTensorTypeError, type DequantType } from "../../src/gguf";
+import { at } from "../support/at";
 
 const id = (t: DequantType): number => GGML_TYPES[t].id;
 const h = (x: number): number => float32ToF16(x);
@@ -136,11 +137,11 @@ test("hand-built blocks decode to the values ggml's format defines (every suppor
   // value = d sc_s q - dmin m_s.
   const sc = [1, 5, 17, 63, 33, 48, 20, 7];
   const mn = [0, 63, 2, 40, 16, 31, 50, 1];
-  const scaleBytes = (b: Buffer, at: number) => {
+  const scaleBytes = (b: Buffer, off: number) => {
     for (let j = 0; j < 4; j++) {
-      b[at + j] = sc[j] | ((sc[j + 4] >> 4) << 6);
-      b[at + j + 4] = mn[j] | ((mn[j + 4] >> 4) << 6);
-      b[at + j + 8] = (sc[j + 4] & 15) | ((mn[j + 4] & 15) << 4);
+      b[off + j] = at(sc, j) | ((at(sc, j + 4) >> 4) << 6);
+      b[off + j + 4] = at(mn, j) | ((at(mn, j + 4) >> 4) << 6);
+      b[off + j + 8] = (at(sc, j + 4) & 15) | ((at(mn, j + 4) & 15) << 4);
     }
   };
   // Element e (0..255) gets quant qk(e); 4-bit quants: 64-element chunk c uses bytes 32c..32c+31,
@@ -156,7 +157,7 @@ test("hand-built blocks decode to the values ggml's format defines (every suppor
     }),
     256,
   );
-  for (let e = 0; e < 256; e++) assert.equal(q4k[e], 0.5 * sc[e >> 5] * qk(e, 4) - 0.25 * mn[e >> 5], `Q4_K element ${e}`);
+  for (let e = 0; e < 256; e++) assert.equal(q4k[e], 0.5 * at(sc, e >> 5) * qk(e, 4) - 0.25 * at(mn, e >> 5), `Q4_K element ${e}`);
   // Q5_K adds qh[32] before qs: the fifth bit of element 64c + l is bit 2c of qh[l], of 64c + 32 + l bit 2c + 1.
   const q5k = dequantize(
     id("Q5_K"),
@@ -169,12 +170,12 @@ test("hand-built blocks decode to the values ggml's format defines (every suppor
           const lo = qk(64 * c + l, 5);
           const hi = qk(64 * c + 32 + l, 5);
           b[48 + 32 * c + l] = (lo & 15) | ((hi & 15) << 4);
-          b[16 + l] |= ((lo >> 4) << (2 * c)) | ((hi >> 4) << (2 * c + 1));
+          b[16 + l] = at(b, 16 + l) | ((lo >> 4) << (2 * c)) | ((hi >> 4) << (2 * c + 1));
         }
     }),
     256,
   );
-  for (let e = 0; e < 256; e++) assert.equal(q5k[e], 0.5 * sc[e >> 5] * qk(e, 5) - 0.25 * mn[e >> 5], `Q5_K element ${e}`);
+  for (let e = 0; e < 256; e++) assert.equal(q5k[e], 0.5 * at(sc, e >> 5) * qk(e, 5) - 0.25 * at(mn, e >> 5), `Q5_K element ${e}`);
 
   // Q6_K: ql[128], qh[64], int8 scales[16] (one per 16 elements), f16 d last; value = d sc (q - 32).
   // 128-element half h: ql[64h + l] = q(128h + l) low | q(128h + 64 + l) low << 4,
@@ -197,7 +198,7 @@ test("hand-built blocks decode to the values ggml's format defines (every suppor
     }),
     256,
   );
-  for (let e = 0; e < 256; e++) assert.equal(q6k[e], 0.125 * sc6[e >> 4] * (q6(e) - 32), `Q6_K element ${e}`);
+  for (let e = 0; e < 256; e++) assert.equal(q6k[e], 0.125 * at(sc6, e >> 4) * (q6(e) - 32), `Q6_K element ${e}`);
 });
 
 /** Deterministic test rows: normal-ish values with a few outliers, some blocks all zero or one-signed. */
@@ -209,7 +210,7 @@ function testRow(n: number, seed: number): Float32Array {
     out[i] = g * 0.05 * (r() < 0.02 ? 8 : 1);
   }
   out.fill(0, 256, 288); // an all-zero block (and part of a K super-block)
-  for (let i = 288; i < 320; i++) out[i] = Math.abs(out[i]) + 0.01; // a block of positive values only
+  for (let i = 288; i < 320; i++) out[i] = Math.abs(at(out, i)) + 0.01; // a block of positive values only
   return out;
 }
 
@@ -227,9 +228,9 @@ function bound(type: DequantType, x: Float32Array, i: number): number {
     case "F32":
       return 0;
     case "F16":
-      return Math.abs(x[i]) * F16_REL + 2 ** -25;
+      return Math.abs(at(x, i)) * F16_REL + 2 ** -25;
     case "BF16":
-      return Math.abs(x[i]) * 2 ** -8;
+      return Math.abs(at(x, i)) * 2 ** -8;
     case "Q8_0":
       return (amax(span(32)) / 127) * (0.5 + 127 * F16_REL);
     case "Q4_0":
@@ -283,11 +284,11 @@ test("every dequantizer returns the project's quantized rows within the type's e
       assert.equal(bytes.length, rowBytes(id(type), n), `${type}: row size`);
       const y = dequantize(id(type), bytes, n);
       for (let i = 0; i < n; i++) {
-        const err = Math.abs(y[i] - x[i]);
+        const err = Math.abs(at(y, i) - at(x, i));
         assert.ok(err <= bound(type, x, i), `${type} seed ${seed} value ${i}: ${y[i]} vs ${x[i]} (error ${err}, bound ${bound(type, x, i)})`);
         worst = Math.max(worst, err / 0.05);
-        sq += (y[i] - x[i]) ** 2;
-        ref += x[i] ** 2;
+        sq += (at(y, i) - at(x, i)) ** 2;
+        ref += at(x, i) ** 2;
       }
     }
     lines.push(`${type}: max |error| ${worst.toExponential(2)} x sigma, relative RMS error ${Math.sqrt(sq / ref).toExponential(2)}`);
@@ -299,11 +300,11 @@ test("the 32-value quantizers are ggml's reference ones: extreme values hit the 
   const x = Float32Array.from({ length: 32 }, (_, i) => (i - 10) / 10); // max |x| = 2.1 at i = 31
   const q40 = encodeValues("Q4_0", x);
   assert.equal(q40.readUInt16LE(0), float32ToF16(2.1 / -8), "Q4_0 d = max / -8");
-  assert.equal(q40[2 + 15] >> 4, 0, "the largest value gets q = 0 (d is negative)");
+  assert.equal(at(q40, 2 + 15) >> 4, 0, "the largest value gets q = 0 (d is negative)");
   const q41 = encodeValues("Q4_1", x);
   assert.equal(q41.readUInt16LE(2), float32ToF16(-1), "Q4_1 m = min");
-  assert.equal(q41[2 + 2] & 0xf, 0, "the minimum gets q = 0");
-  assert.equal(q41[4 + 15] >> 4, 15, "the maximum gets q = 15");
+  assert.equal(at(q41, 2 + 2) & 0xf, 0, "the minimum gets q = 0");
+  assert.equal(at(q41, 4 + 15) >> 4, 15, "the maximum gets q = 15");
   const q50 = encodeValues("Q5_0", x);
   assert.equal(q50.readUInt16LE(0), float32ToF16(2.1 / -16));
   assert.equal(float32ToBF16(1 + 2 ** -8), 0x3f80, "BF16 rounds half to even");

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { buildPrompt } from "../../src/core/prompt";
 import { demoSpans } from "../../src/engine/items";
+import { at } from "../support/at";
 
 const settings = { template: "Review: {input}\nSentiment: {label}", separator: "\n\n", instruction: "Classify." };
 
@@ -16,11 +17,11 @@ test("spans cover each demo and point at its label", () => {
   const p = buildPrompt(settings, demos, "meh", ["negative", "positive"]);
   const spans = demoSpans(settings, demos, p);
   assert.equal(spans.length, 3);
-  assert.equal(p.prefix.slice(spans[0].start, spans[0].end), "Review: great positive fun\nSentiment: positive");
+  assert.equal(p.prefix.slice(at(spans, 0).start, at(spans, 0).end), "Review: great positive fun\nSentiment: positive");
   // The label offset is the label slot, not the word "positive" inside the input.
-  assert.equal(spans[0].labelStart, p.prefix.indexOf("Sentiment: positive") + "Sentiment: ".length);
-  assert.equal(p.prefix.slice(spans[1].labelStart!, spans[1].labelStart! + "negative".length), "negative");
-  assert.equal(spans[1].label, "negative");
-  assert.equal(spans[2].labelStart, undefined, "an inputs-only demo shows no label");
-  assert.ok(spans[1].start > spans[0].end && spans[2].start > spans[1].end);
+  assert.equal(at(spans, 0).labelStart, p.prefix.indexOf("Sentiment: positive") + "Sentiment: ".length);
+  assert.equal(p.prefix.slice(at(spans, 1).labelStart!, at(spans, 1).labelStart! + "negative".length), "negative");
+  assert.equal(at(spans, 1).label, "negative");
+  assert.equal(at(spans, 2).labelStart, undefined, "an inputs-only demo shows no label");
+  assert.ok(at(spans, 1).start > at(spans, 0).end && at(spans, 2).start > at(spans, 1).end);
 });

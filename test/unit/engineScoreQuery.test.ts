@@ -4,6 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { LOG_PROB_FLOOR, prepareItem, scoreQuery, type Tokenizer } from "../../src/engine/scorer";
+import { at } from "../support/at";
+import { defined } from "../../src/core/defined";
 
 /** One token per character (code + 2), BOS 1. */
 const charTokenizer: Tokenizer = { bosToPrepend: 1, tokenize: (t) => [...t].map((c) => c.charCodeAt(0) + 2) };
@@ -22,10 +24,11 @@ test("scoreQuery sums each label's token log-probs after the divergence point an
   const seen: string[] = [];
   const s = scoreQuery(it, (li, i) => {
     seen.push(`${li}:${i}`);
-    return table[`${li}:${i}`];
+    return defined(table[`${li}:${i}`], `the test's log-prob for label ${li} at position ${i}`);
   });
   assert.deepEqual(seen, ["0:4", "0:5", "0:6", "1:4", "1:5"]);
   const [ab, c] = s.labels;
+  assert.ok(ab && c, "scores for both labels");
   assert.equal(ab.logProb, -1.75);
   assert.equal(ab.meanLogProb, -1.75 / 3);
   assert.equal(ab.firstTokenLogProb, -0.5);
@@ -45,8 +48,8 @@ test("scoreQuery sums each label's token log-probs after the divergence point an
 test("scoreQuery clamps an underflowed token (-Infinity or NaN) to log(PROB_FLOOR) and says so", () => {
   const it = prepareItem(charTokenizer, { id: "q", prefix: "", query: "y", labelSep: "", labels: ["a", "b"] }, 0);
   const s = scoreQuery(it, (li) => (li === 0 ? -Infinity : NaN));
-  assert.equal(s.labels[0].logProb, LOG_PROB_FLOOR);
-  assert.equal(s.labels[1].logProb, LOG_PROB_FLOOR);
+  assert.equal(at(s.labels, 0).logProb, LOG_PROB_FLOOR);
+  assert.equal(at(s.labels, 1).logProb, LOG_PROB_FLOOR);
   assert.equal(s.predicted, "", "a tie is no prediction (src/core/labelDecision.ts), never the first label");
   assert.deepEqual(s.tied, ["a", "b"]);
   assert.deepEqual(

@@ -21,6 +21,7 @@ import { EngineFailure, type ScoreItem } from "../../src/engine/protocol";
 import { cpuJiffiesFromProcStat, defaultThreads, measureBusyCpus, physicalCoresFromCpuinfo } from "../../src/engine/threads";
 import { resolveWorkerPath } from "../../src/engine/client";
 import { defaultModelPath } from "../../src/engine/defaultModel";
+import { at } from "../support/at";
 
 const MERGED_AB = 1000;
 const VOCAB = 1001;
@@ -57,7 +58,7 @@ class FakeBackend implements SequenceBackend {
   dist(ctx: number[], wanted: readonly number[]): NextTokenLogits {
     const logits = Array.from({ length: VOCAB }, (_, t) => 6 * hash(ctx, t));
     const z = logits.reduce((a, l) => a + Math.exp(l), 0);
-    return { logits: new Map(wanted.map((t) => [t, t === this.zeroToken ? -Infinity : logits[t]])), logNormaliser: Math.log(z) };
+    return { logits: new Map(wanted.map((t) => [t, t === this.zeroToken ? -Infinity : at(logits, t)])), logNormaliser: Math.log(z) };
   }
   async evaluate(tokens: number[], want: LogitRequests) {
     this.calls++;
@@ -96,8 +97,8 @@ test("the per-query reference (lm-eval style) gives the from-scratch scores and 
   const perQuery = await run(items(), "per-query");
   for (let i = 0; i < 4; i++)
     assert.deepEqual(
-      perQuery.results[i].labels.map((l) => l.logProb),
-      plain.results[i].labels.map((l) => l.logProb),
+      at(perQuery.results, i).labels.map((l) => l.logProb),
+      at(plain.results, i).labels.map((l) => l.logProb),
     );
   // Per query: its prompt once plus the label tokens after it (shared ones once), against
   // every label's whole sequence in the plain loop.
@@ -115,17 +116,17 @@ test("prefix reuse gives exactly the from-scratch scores on a state-dependent fa
   const naive = await run(items(), true);
   assert.equal(reuse.results.length, 4);
   for (let i = 0; i < 4; i++) {
-    assert.equal(reuse.results[i].id, items()[i].id, "results keep input order");
-    assert.deepEqual(reuse.results[i].labelTokenIds, naive.results[i].labelTokenIds);
+    assert.equal(at(reuse.results, i).id, at(items(), i).id, "results keep input order");
+    assert.deepEqual(at(reuse.results, i).labelTokenIds, at(naive.results, i).labelTokenIds);
     for (let j = 0; j < 3; j++) {
-      const a = reuse.results[i].labels[j];
-      const b = naive.results[i].labels[j];
+      const a = at(at(reuse.results, i).labels, j);
+      const b = at(at(naive.results, i).labels, j);
       assert.ok(Math.abs(a.logProb - b.logProb) < 1e-12, `${a.label}: ${a.logProb} vs ${b.logProb}`);
       assert.ok(a.logProb < 0 && Number.isFinite(a.logProb));
       assert.equal(a.tokens, 1 + a.label.length);
       assert.ok(Math.abs(a.meanLogProb - a.logProb / a.tokens) < 1e-12);
     }
-    const probSum = reuse.results[i].labels.reduce((s, l) => s + l.prob, 0);
+    const probSum = at(reuse.results, i).labels.reduce((s, l) => s + l.prob, 0);
     assert.ok(Math.abs(probSum - 1) < 1e-9);
   }
 });
@@ -172,7 +173,10 @@ test("each prefix is evaluated once: evaluated tokens follow the canonical plan,
 test("predicted label, gold rank and shared-first-token warnings", async () => {
   const reuse = await run(items(), false);
   for (const r of reuse.results) {
-    const best = [...r.labels].sort((a, b) => b.logProb - a.logProb)[0];
+    const best = at(
+      [...r.labels].sort((a, b) => b.logProb - a.logProb),
+      0,
+    );
     assert.equal(r.predicted, best.label);
     // "negative" and "neutral" both start with "ne": same first character token.
     assert.ok(
@@ -187,44 +191,44 @@ test("predicted label, gold rank and shared-first-token warnings", async () => {
       JSON.stringify(r.warnings),
     );
   }
-  const a1 = reuse.results[0];
+  const a1 = at(reuse.results, 0);
   const gold = a1.labels.find((l) => l.label === "positive")!.logProb;
   assert.equal(a1.goldRank, 1 + a1.labels.filter((l) => l.logProb > gold).length);
-  assert.equal(reuse.results[3].goldRank, undefined);
+  assert.equal(at(reuse.results, 3).goldRank, undefined);
 });
 
 test("boundary merge: the label is scored from the divergence point, with a warning, and matches from-scratch", async () => {
   const merge: ScoreItem[] = [{ id: "m", prefix: "xx ", query: "q a", labelSep: "", labels: ["bc", "cc"] }];
   const reuse = await run(merge, false);
   const naive = await run(merge, true);
-  const r = reuse.results[0];
+  const r = at(reuse.results, 0);
   assert.ok(
     r.warnings.some((w) => w.code === "boundary-merge" && /label "bc": joint tokenization changes the prompt's last 1 token/.test(w.message) && w.labels?.[0] === "bc"),
     JSON.stringify(r.warnings),
   );
-  assert.equal(r.labelTokenIds[0][0], MERGED_AB, "the merged token is part of the scored continuation");
-  assert.equal(r.labels[0].tokens, 2);
-  assert.equal(r.labels[1].tokens, 2);
-  for (let j = 0; j < 2; j++) assert.ok(Math.abs(r.labels[j].logProb - naive.results[0].labels[j].logProb) < 1e-12);
+  assert.equal(at(r.labelTokenIds, 0)[0], MERGED_AB, "the merged token is part of the scored continuation");
+  assert.equal(at(r.labels, 0).tokens, 2);
+  assert.equal(at(r.labels, 1).tokens, 2);
+  for (let j = 0; j < 2; j++) assert.ok(Math.abs(at(r.labels, j).logProb - at(at(naive.results, 0).labels, j).logProb) < 1e-12);
 });
 
 test("BOS is prepended only when the tokenizer says so", async () => {
-  const withBos = prepareItem(fakeTokenizer(1), items()[0], 0);
-  const without = prepareItem(fakeTokenizer(null), items()[0], 0);
+  const withBos = prepareItem(fakeTokenizer(1), at(items(), 0), 0);
+  const without = prepareItem(fakeTokenizer(null), at(items(), 0), 0);
   assert.equal(withBos.prompt[0], 1);
   assert.equal(withBos.prompt.length, without.prompt.length + 1);
   const tokItem: ScoreItem = { id: "t", prefixTokens: [5, 6], queryTokens: [7], labelTokens: [[8], [9, 10]], labels: ["x", "y"] };
-  assert.deepEqual(prepareItem(fakeTokenizer(1), tokItem, 0).labels[1].full, [1, 5, 6, 7, 9, 10]);
-  assert.deepEqual(prepareItem(fakeTokenizer(null), tokItem, 0).labels[0].full, [5, 6, 7, 8]);
+  assert.deepEqual(at(prepareItem(fakeTokenizer(1), tokItem, 0).labels, 1).full, [1, 5, 6, 7, 9, 10]);
+  assert.deepEqual(at(prepareItem(fakeTokenizer(null), tokItem, 0).labels, 0).full, [5, 6, 7, 8]);
 });
 
 test("token items score like the equivalent text items", async () => {
   const tok = fakeTokenizer();
   const t = items()[0] as { prefix: string; query: string; labels: string[] };
   const tokenItem: ScoreItem = { id: "t", prefixTokens: tok.tokenize(t.prefix), queryTokens: tok.tokenize(t.query), labelTokens: t.labels.map((l) => tok.tokenize(" " + l)), labels: t.labels };
-  const a = await run([items()[0]], false);
+  const a = await run([at(items(), 0)], false);
   const b = await run([tokenItem], false);
-  for (let j = 0; j < 3; j++) assert.ok(Math.abs(a.results[0].labels[j].logProb - b.results[0].labels[j].logProb) < 1e-12);
+  for (let j = 0; j < 3; j++) assert.ok(Math.abs(at(at(a.results, 0).labels, j).logProb - at(at(b.results, 0).labels, j).logProb) < 1e-12);
 });
 
 test("a probability that underflows to 0 is clamped and reported", async () => {
@@ -233,12 +237,12 @@ test("a probability that underflows to 0 is clamped and reported", async () => {
   backend.zeroToken = tok.tokenize("z")[0];
   const cache = new PrefixCache(backend);
   const { results } = await scorePrepared(cache, [prepareItem(tok, { id: "u", prefix: "p ", query: "q", labelSep: " ", labels: ["zz", "yy"] }, 0)]);
-  const z = results[0].labels[0];
+  const z = at(at(results, 0).labels, 0);
   // Tokens " ", "z", "z": the two z's are clamped, the space has a normal probability.
   assert.ok(z.logProb <= 2 * Math.log(PROB_FLOOR) && z.logProb > 2 * Math.log(PROB_FLOOR) - 20, String(z.logProb));
   assert.ok(Number.isFinite(z.logProb));
-  assert.ok(results[0].warnings.some((w) => w.code === "prob-underflow" && /label "zz": 2 token probabilities underflowed to 0/.test(w.message) && w.tokens?.length === 2));
-  assert.equal(results[0].predicted, "yy");
+  assert.ok(at(results, 0).warnings.some((w) => w.code === "prob-underflow" && /label "zz": 2 token probabilities underflowed to 0/.test(w.message) && w.tokens?.length === 2));
+  assert.equal(at(results, 0).predicted, "yy");
 });
 
 test("cancellation stops before the next query and leaves the cache consistent", async () => {
@@ -259,7 +263,7 @@ test("cancellation stops before the next query and leaves the cache consistent",
   assert.equal(done, 1);
   const again = await scorePrepared(cache, prepared);
   const naive = await run(items(), true);
-  for (let i = 0; i < 4; i++) for (let j = 0; j < 3; j++) assert.ok(Math.abs(again.results[i].labels[j].logProb - naive.results[i].labels[j].logProb) < 1e-12);
+  for (let i = 0; i < 4; i++) for (let j = 0; j < 3; j++) assert.ok(Math.abs(at(at(again.results, i).labels, j).logProb - at(at(naive.results, i).labels, j).logProb) < 1e-12);
 });
 
 test("invalid items get invalid-request errors naming the item", () => {
@@ -360,9 +364,9 @@ test("a query's numbers do not depend on the cache's history or its neighbours: 
   // One query alone, the queries in another order, after another request (a warm engine), and
   // the group split over two requests (a resumed run) all give the same numbers, bit for bit.
   for (const [name, got] of [
-    ["alone", await score([all[2]])],
+    ["alone", await score([at(all, 2)])],
     ["reversed", await score([...all].reverse())],
-    ["warm", await score(all, [all[1], all[3]])],
+    ["warm", await score(all, [at(all, 1), at(all, 3)])],
     ["split", await score(all.slice(2), all.slice(0, 2))],
   ] as const)
     for (const [id, lps] of got) assert.deepEqual(lps, whole.get(id), `${name}: ${id}`);
@@ -400,7 +404,7 @@ test("short-prefix groups (small k) run on the one sequence too: from-scratch sc
   const list: ScoreItem[] = Array.from({ length: 16 }, (_, i) => ({ id: `p${i}`, prefix: "R: ok\n", query: `Q${"xyz".slice(0, i % 3)} ${i}`, labelSep: " ", labels: ["pos", "neg"] }));
   const reuse = await run(list, false);
   const naive = await run(list, true);
-  for (let i = 0; i < 16; i++) for (let j = 0; j < 2; j++) assert.equal(reuse.results[i].labels[j].logProb, naive.results[i].labels[j].logProb);
+  for (let i = 0; i < 16; i++) for (let j = 0; j < 2; j++) assert.equal(at(at(reuse.results, i).labels, j).logProb, at(at(naive.results, i).labels, j).logProb);
   assert.equal(reuse.stats.evaluatedTokens, plannedTokens(list));
 });
 
@@ -408,9 +412,9 @@ test("labels that tokenize identically tie: no prediction, the gold ranked behin
   // 99 ("c") and 99 + 999 ("ъ") map to the same fake token, so both labels are the same tokens.
   const twin = String.fromCharCode(99 + 999);
   const { results } = await run([{ id: "t", prefix: "p ", query: "q", labelSep: " ", labels: ["c", twin, "d"], gold: "c" }], false);
-  const r = results[0];
-  assert.equal(r.labels[0].logProb, r.labels[1].logProb);
-  if (r.labels[2].logProb < r.labels[0].logProb) {
+  const r = at(results, 0);
+  assert.equal(at(r.labels, 0).logProb, at(r.labels, 1).logProb);
+  if (at(r.labels, 2).logProb < at(r.labels, 0).logProb) {
     assert.equal(r.predicted, "");
     assert.deepEqual(r.tied, ["c", twin]);
     assert.equal(r.goldRank, 2);
@@ -420,7 +424,7 @@ test("labels that tokenize identically tie: no prediction, the gold ranked behin
     assert.equal(r.tied, undefined);
   }
   // With only the twins the tie is certain.
-  const only = (await run([{ id: "t2", prefix: "p ", query: "q", labelSep: " ", labels: [twin, "c"], gold: "c" }], false)).results[0];
+  const only = at((await run([{ id: "t2", prefix: "p ", query: "q", labelSep: " ", labels: [twin, "c"], gold: "c" }], false)).results, 0);
   assert.equal(only.predicted, "");
   assert.deepEqual(only.tied, [twin, "c"]);
   assert.equal(only.goldRank, 2);
@@ -433,9 +437,9 @@ test("demo label merge: a demo label that merges with the text after it is repor
   const item: ScoreItem = { id: "m", prefix, query: "Q", labelSep: " ", labels: ["xa", "yy"], demos: [{ start: 0, end: 5, labelStart: 2, label: "xa" }] };
   const ws = prepareItem(tok, item, 0).warnings.filter((w) => w.code === "demo-label-merge");
   assert.equal(ws.length, 1, JSON.stringify(ws));
-  assert.equal(ws[0].demo, 1);
-  assert.deepEqual(ws[0].labels, ["xa"]);
-  assert.deepEqual(ws[0].tokens, [MERGED_AB]);
+  assert.equal(at(ws, 0).demo, 1);
+  assert.deepEqual(at(ws, 0).labels, ["xa"]);
+  assert.deepEqual(at(ws, 0).tokens, [MERGED_AB]);
 });
 
 test("label-context-tokens: a label whose tokens after the prompt match neither the label alone nor labelSep+label", () => {
@@ -487,10 +491,10 @@ test("token items with labelOverlap are scored from the divergence point, like t
     labels: ["bc", "cc"],
   };
   assert.deepEqual(tokenItem.labelOverlap, [1, 0]);
-  const a = (await run([text], false)).results[0];
-  const b = (await run([tokenItem], false)).results[0];
+  const a = at((await run([text], false)).results, 0);
+  const b = at((await run([tokenItem], false)).results, 0);
   assert.deepEqual(b.labelTokenIds, a.labelTokenIds);
-  for (let j = 0; j < 2; j++) assert.ok(Math.abs(a.labels[j].logProb - b.labels[j].logProb) < 1e-12);
+  for (let j = 0; j < 2; j++) assert.ok(Math.abs(at(a.labels, j).logProb - at(b.labels, j).logProb) < 1e-12);
   assert.deepEqual(
     b.warnings.filter((w) => w.code === "boundary-merge").map((w) => w.labels),
     [["bc"]],
@@ -508,7 +512,7 @@ test("only the label tokens' logits are read, once per shared position; firstTok
   }
   const tok = fakeTokenizer();
   const backend = new Recording();
-  const it = prepareItem(tok, items()[0], 0);
+  const it = prepareItem(tok, at(items(), 0), 0);
   const { results } = await scorePrepared(new PrefixCache(backend), [it]);
   // One read per distinct label prefix, asking for exactly the tokens that follow it in some
   // label: the first read serves every label's first token, and labels sharing leading tokens
@@ -517,7 +521,7 @@ test("only the label tokens' logits are read, once per shared position; firstTok
   for (const l of it.labels)
     for (let i = l.start; i < l.full.length; i++) {
       const k = l.full.slice(0, i).join(",");
-      expected.set(k, (expected.get(k) ?? new Set()).add(l.full[i]));
+      expected.set(k, (expected.get(k) ?? new Set()).add(at(l.full, i)));
     }
   const norm = (ws: number[][]) => ws.map((w) => [...w].sort((a, b) => a - b).join(",")).sort();
   assert.deepEqual(norm(backend.asked), norm([...expected.values()].map((w) => [...w])));
@@ -525,11 +529,12 @@ test("only the label tokens' logits are read, once per shared position; firstTok
     backend.asked.some((w) => w.length > 1),
     "some read serves several labels",
   );
-  const firsts = [...new Set(it.labels.map((l) => l.full[l.start]))];
+  const firsts = [...new Set(it.labels.map((l) => at(l.full, l.start)))];
   const ctx = it.prompt;
   const d = backend.dist(ctx, firsts);
-  for (const [li, l] of results[0].labels.entries()) {
-    const t = it.labels[li].full[it.labels[li].start];
+  for (const [li, l] of at(results, 0).labels.entries()) {
+    const prepared = at(it.labels, li);
+    const t = at(prepared.full, prepared.start);
     assert.equal(l.firstTokenLogit, d.logits.get(t));
     assert.ok(Math.abs(l.firstTokenLogProb - (d.logits.get(t)! - d.logNormaliser)) < 1e-12);
   }

@@ -18,6 +18,7 @@ import {
   TokenType,
   wordVocab,
 } from "../../src/gguf";
+import { at } from "../support/at";
 
 /** A minimal independent GGUF reader, enough to check what the writer put where. */
 function readGguf(buf: Buffer) {
@@ -178,7 +179,7 @@ test("Q8_0 blocks: f16 scale = max|x|/127, int8 = round(x/scale), round-trip wit
     const scale = f16ToFloat32(buf.readUInt16LE(Math.floor(i / 32) * Q8_0_BLOCK_BYTES));
     // Half a quantisation step, plus the f16 rounding of the scale (quants use the exact scale,
     // as ggml does): at most 127 * 2^-11 relative to the scale.
-    assert.ok(Math.abs(back[i] - vals[i]) <= scale * (0.5 + 127 * 2 ** -11), `value ${i}: ${back[i]} vs ${vals[i]}`);
+    assert.ok(Math.abs(at(back, i) - at(vals, i)) <= scale * (0.5 + 127 * 2 ** -11), `value ${i}: ${back[i]} vs ${vals[i]}`);
   }
   // An all-zero block has scale 0 and zero quants.
   const z = Buffer.alloc(Q8_0_BLOCK_BYTES, 0xff);
@@ -190,9 +191,9 @@ test("Q8_0 tensors are stored as 34-byte blocks in the file", () => {
   const vals = Float32Array.from({ length: 64 }, (_, i) => i - 32);
   const buf = encodeGguf({ metadata: [], tensors: [{ name: "q", dims: [32, 2], type: "Q8_0", data: vals }] });
   const r = readGguf(buf);
-  assert.equal(r.tensors[0].type, 8);
+  assert.equal(at(r.tensors, 0).type, 8);
   const back = dequantize(8, buf.subarray(r.dataStart, r.dataStart + 68), 64);
-  for (let i = 0; i < 64; i++) assert.ok(Math.abs(back[i] - vals[i]) < 0.2);
+  for (let i = 0; i < 64; i++) assert.ok(Math.abs(at(back, i) - at(vals, i)) < 0.2);
 });
 
 test("wordVocab: specials, 256 bytes, ▁, every prefix of ▁word, scores = length, types", () => {

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { at } from "../support/at";
 
 const root = join(__dirname, "..", "..", "..");
 
@@ -54,7 +55,7 @@ function layerOf(file: string): string | undefined {
 function importedLayers(file: string): string[] {
   const out: string[] = [];
   for (const m of readFileSync(file, "utf8").matchAll(/(?:from\s+|import\s*\(\s*)["'](\.{1,2}\/[^"']+)["']/g)) {
-    const layer = layerOf(join(file, "..", m[1]));
+    const layer = layerOf(join(file, "..", at(m, 1)));
     if (layer) out.push(layer);
   }
   return out;
@@ -75,8 +76,8 @@ test("layers import only the layers below them (no cycles between report and run
 test("the layer rule sees an upward import", () => {
   const f = join(root, "src", "report", "x.ts");
   assert.deepEqual(
-    [...`import { writeFileAtomic } from "../runner/checkpoint";`.matchAll(/(?:from\s+|import\s*\(\s*)["'](\.{1,2}\/[^"']+)["']/g)].map((m) => layerOf(join(f, "..", m[1]))),
+    [...`import { writeFileAtomic } from "../runner/checkpoint";`.matchAll(/(?:from\s+|import\s*\(\s*)["'](\.{1,2}\/[^"']+)["']/g)].map((m) => layerOf(join(f, "..", at(m, 1)))),
     ["runner"],
   );
-  assert.ok(!MAY_IMPORT.report.includes("runner"));
+  assert.ok(MAY_IMPORT.report?.includes("runner") === false, "report is listed and may not import runner");
 });

@@ -15,10 +15,12 @@ test("package-lock.json has an entry for every node-llama-cpp platform package (
     packages: Record<string, { version?: string; optional?: boolean; os?: string[]; cpu?: string[]; optionalDependencies?: Record<string, string> }>;
   };
   const nlc = lock.packages["node_modules/node-llama-cpp"];
+  assert.ok(nlc, "package-lock.json has node-llama-cpp");
   const names = Object.keys(nlc.optionalDependencies ?? {});
   assert.ok(names.length >= 10, `node-llama-cpp lists ${names.length} platform packages`);
   for (const name of names) {
     const e = lock.packages[`node_modules/${name}`];
+    assert.ok(e, `package-lock.json has ${name}`);
     assert.equal(e.version, nlc.optionalDependencies![name], name);
     assert.equal(e.optional, true, name);
     assert.ok(e.os?.length && e.cpu?.length, `${name} has os and cpu`);

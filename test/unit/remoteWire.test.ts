@@ -16,6 +16,7 @@ import {
   vllmCompletionRequest,
   WireError,
 } from "../../src/remote/wire";
+import { at } from "../support/at";
 
 const dir = join(__dirname, "..", "..", "..", "test", "fixtures", "remote");
 const fixture = (name: string) => JSON.parse(readFileSync(join(dir, name), "utf8")) as { source: string; request: Record<string, unknown>; response: unknown };
@@ -24,6 +25,7 @@ test("vLLM prompt_logprobs: each prompt's positions in choice order, NaN for the
   const f = fixture("vllm-completion-prompt-logprobs.json");
   const seqs = f.request.prompt as number[][];
   const [a, b] = parseVllmCompletion(f.response, seqs);
+  assert.ok(a && b, "log-probs for both prompts");
   assert.ok(Number.isNaN(a[0]));
   assert.deepEqual([...a.slice(1)], [-9.123456789, -11.56789]);
   assert.deepEqual([...b.slice(1)], [-4.25, -1.5, -0.0625]);
@@ -34,6 +36,7 @@ test("vLLM choices are matched by their index, not their order", () => {
   const body = f.response as { choices: unknown[] };
   const swapped = { ...body, choices: [body.choices[1], body.choices[0]] };
   const [a, b] = parseVllmCompletion(swapped, f.request.prompt as number[][]);
+  assert.ok(a && b, "log-probs for both prompts");
   assert.equal(a[2], -11.56789);
   assert.equal(b[3], -0.0625);
 });
@@ -41,13 +44,14 @@ test("vLLM choices are matched by their index, not their order", () => {
 test("vLLM echo + logprobs (OpenAI's legacy form) is read from logprobs.token_logprobs", () => {
   const f = fixture("vllm-completion-echo.json");
   const [a] = parseVllmCompletion(f.response, f.request.prompt as number[][]);
+  assert.ok(a, "log-probs for the prompt");
   assert.deepEqual([...a.slice(1)], [-4.25, -1.5, -0.0625]);
 });
 
 test("a prompt_logprobs entry for another token than the prompt's is malformed", () => {
   const f = fixture("vllm-completion-prompt-logprobs.json");
   const seqs = (f.request.prompt as number[][]).map((s) => [...s]);
-  seqs[1][2] = 767;
+  at(seqs, 1)[2] = 767;
   assert.throws(
     () => parseVllmCompletion(f.response, seqs),
     (e: unknown) => e instanceof WireError && e.kind === "malformed" && /token 767/.test(e.message),
@@ -66,17 +70,19 @@ test("SGLang input_token_logprobs are placed on the prompt's last positions and 
   const f = fixture("sglang-generate-logprobs.json");
   const seqs = f.request.input_ids as number[][];
   const [a, b] = parseSglangGenerate(f.response, seqs);
+  assert.ok(a && b, "log-probs for both inputs");
   assert.deepEqual([...a.slice(0, 4)].map(Number.isNaN), [true, true, true, true]);
   assert.deepEqual([...a.slice(4)], [-3.375, -2.0, -1.25, -0.5]);
   assert.deepEqual([...b.slice(4)], [-7.125, -0.875]);
   const bad = seqs.map((s) => [...s]);
-  bad[0][6] = 2970;
+  at(bad, 0)[6] = 2970;
   assert.throws(() => parseSglangGenerate(f.response, bad), /position 6 holds 2970/);
 });
 
 test("older SGLang (list starting one position later) aligns from the end too", () => {
   const f = fixture("sglang-generate-logprobs-older.json");
   const [a] = parseSglangGenerate(f.response, f.request.input_ids as number[][]);
+  assert.ok(a, "log-probs for the input");
   assert.ok(Number.isNaN(a[4]));
   assert.deepEqual([...a.slice(5)], [-2.0, -1.25, -0.5]);
 });
@@ -141,6 +147,7 @@ test("a real SGLang /get_model_info answer is recognised as SGLang; vLLM's /v1/m
 test("a real SGLang single-prompt tokenize answer gives its token list (count agrees)", () => {
   const f = fixture("sglang-tokenize-single-pr23981.json");
   const [t] = parseTokenize(f.response, 1);
+  assert.ok(t, "the prompt's token list");
   const body = f.response as { count: number; tokens: number[] };
   assert.equal(t.length, body.count);
   assert.deepEqual(t.slice(0, 3), [248045, 8678, 198]);

@@ -27,6 +27,7 @@ import {
 } from "../../src/core/tokenizer";
 import { rngFor } from "../../src/core/rng";
 import type { Example } from "../../src/core/types";
+import { at } from "../support/at";
 
 const W = "\u2581";
 const PIECES = [
@@ -116,7 +117,7 @@ test("tokenSurface and labelTokenCandidates: only normal, word-like, word-initia
   const words = c.map((x) => x.word);
   assert.ok(words.includes("apple") && words.includes("Review"));
   assert.ok(!words.includes("positive") && !words.includes("12") && !words.includes("ing") && !words.includes("a"));
-  assert.ok(c.every((x) => VOCAB[x.id].type === "normal" && VOCAB[x.id].text === W + x.word));
+  assert.ok(c.every((x) => at(VOCAB, x.id).type === "normal" && at(VOCAB, x.id).text === W + x.word));
   assert.deepEqual(
     c.map((x) => x.id),
     [...c.map((x) => x.id)].sort((a, b) => a - b),
@@ -134,20 +135,20 @@ test("the raw piece is preferred over detokenized text (which drops the leading 
   const bare: TokenizerAccess = { vocab: engineStyle.map(({ piece: _p, ...rest }) => rest), tokenize };
   const v = createVariant("ra-token", ctx(2, bare));
   assert.equal(v.labelSpace.length, 2);
-  v.mapping.rows.forEach((r) => assert.equal(VOCAB[Number(r.note!.slice(6))].text, W + r.to));
+  v.mapping.rows.forEach((r) => assert.equal(at(VOCAB, Number(r.note!.slice(6))).text, W + r.to));
 });
 
 test("ra-token: distinct normal tokens, single token in context, deterministic per seed", () => {
   const v = createVariant("ra-token", ctx(1));
   assert.equal(v.mapping.kind, "token");
   assert.equal(new Set(v.labelSpace).size, 2);
-  const p = buildPrompt(SETTINGS, [], EX[0].input, v.labelSpace);
+  const p = buildPrompt(SETTINGS, [], at(EX, 0).input, v.labelSpace);
   for (const [i, label] of v.labelSpace.entries()) {
     const base = tokenize(p.prefix + p.query);
     const full = tokenize(p.prefix + p.query + p.labelSep + label);
     assert.deepEqual(full.slice(0, base.length), base);
     assert.equal(full.length, base.length + 1, `${label} is not one token in context`);
-    assert.equal(v.mapping.rows[i].note, `token ${full[full.length - 1]}`);
+    assert.equal(at(v.mapping.rows, i).note, `token ${full[full.length - 1]}`);
     assert.ok(!["positive", "negative"].includes(label));
   }
   assert.deepEqual(createVariant("ra-token", ctx(1)).labelSpace, v.labelSpace);
@@ -155,7 +156,7 @@ test("ra-token: distinct normal tokens, single token in context, deterministic p
   assert.ok(seen.size > 1);
   // ra-token demos and queries use the token words consistently.
   const demos = v.demos(EX);
-  EX.forEach((e, i) => assert.equal(demos[i].label, v.query(e).gold));
+  EX.forEach((e, i) => assert.equal(at(demos, i).label, v.query(e).gold));
 });
 
 test("ra-token never picks a token, or a word, that occurs in the file (inputs, labels, template, instruction) in context", () => {
@@ -192,7 +193,7 @@ test("ra-token on a vocabulary without word markers says so (a variant-fallback)
   const bare: TokenizerAccess = { vocab: engineStyle, tokenize };
   const v = createVariant("ra-token", ctx(2, bare));
   assert.equal(v.mapping.warnings.length, 1);
-  assert.match(v.mapping.warnings[0], /no word-boundary markers/);
+  assert.match(at(v.mapping.warnings, 0), /no word-boundary markers/);
   assert.deepEqual(createVariant("ra-token", ctx(2)).mapping.warnings, [], "the normal vocabulary falls back to nothing");
 });
 
@@ -263,12 +264,12 @@ test("classifyTokens labels each in-context token by its segment", () => {
   );
   const { tokens, kinds } = classifyTokens(TOK, segs);
   assert.deepEqual(tokens, tokenize("Review: the film\nSentiment: positive"));
-  const at = (piece: string) => kinds[tokens.indexOf(id(piece))];
-  assert.equal(at(W + "Review"), "template");
-  assert.equal(at(W + "the"), "input");
-  assert.equal(at(W + "film"), "input");
-  assert.equal(at("Sentiment"), "template");
-  assert.equal(at(W + "positive"), "label");
+  const kindOf = (piece: string) => kinds[tokens.indexOf(id(piece))];
+  assert.equal(kindOf(W + "Review"), "template");
+  assert.equal(kindOf(W + "the"), "input");
+  assert.equal(kindOf(W + "film"), "input");
+  assert.equal(kindOf("Sentiment"), "template");
+  assert.equal(kindOf(W + "positive"), "label");
 });
 
 test("pa-token: permutes input tokens only; template (in-context ids), label and byte tokens stay", () => {
@@ -280,10 +281,10 @@ test("pa-token: permutes input tokens only; template (in-context ids), label and
   const demos = v.demos(EX.slice(0, 2));
   assert.deepEqual(
     demos.map((d) => d.input),
-    [EX[0].input, EX[1].input],
+    [at(EX, 0).input, at(EX, 1).input],
     "the text stays; the permutation is applied to tokens",
   );
-  const q = v.query(EX[2]);
+  const q = v.query(at(EX, 2));
   const prompt = buildPrompt(SETTINGS, demos, q.input, v.labelSpace);
   const t = v.tokens!(prompt);
   const plain = splitPromptTokens(TOK, prompt);
@@ -295,16 +296,16 @@ test("pa-token: permutes input tokens only; template (in-context ids), label and
   const permuted = [...t.prefixTokens, ...t.queryTokens];
   let changed = 0;
   all.forEach((tokId, i) => {
-    if (keep.has(tokId)) assert.equal(permuted[i], tokId, `kept token ${VOCAB[tokId].text} was permuted`);
+    if (keep.has(tokId)) assert.equal(permuted[i], tokId, `kept token ${at(VOCAB, tokId).text} was permuted`);
     else if (permuted[i] !== tokId) changed++;
-    assert.equal(VOCAB[permuted[i]].type, VOCAB[tokId].type);
+    assert.equal(at(VOCAB, at(permuted, i)).type, at(VOCAB, tokId).type);
   });
   assert.ok(changed >= 6, `only ${changed} input tokens changed`);
   // Consistent: the same input token maps to the same substitute everywhere.
   const subst = new Map<number, number>();
   all.forEach((tokId, i) => {
     if (subst.has(tokId)) assert.equal(subst.get(tokId), permuted[i]);
-    subst.set(tokId, permuted[i]);
+    subst.set(tokId, at(permuted, i));
   });
   assert.deepEqual(createVariant("pa-token", ctx(7)).tokens!(prompt), t);
   assert.notDeepEqual(createVariant("pa-token", ctx(8)).tokens!(prompt), t);
@@ -327,7 +328,7 @@ test("pa-token through the engine-style cache: created and applied in rounds, sa
   const prompt = buildPrompt(
     SETTINGS,
     EX.slice(0, 2).map((e) => ({ input: e.input, label: e.label })),
-    EX[2].input,
+    at(EX, 2).input,
     ["negative", "positive"],
   );
   const viaEngine = await withTokenizer(VOCAB, fetch, (tok) => createVariant("pa-token", ctx(2, tok)).tokens!(prompt), cache);
