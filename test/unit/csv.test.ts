@@ -6,6 +6,7 @@ import { scoresCsv, SCORE_COLUMNS, summaryCsv, SUMMARY_COLUMNS } from "../../src
 import type { SummaryRow } from "../../src/core/results/summary";
 import { analyseRun } from "../../src/core/analysis";
 import { fixtureResults } from "../support/resultsFixture";
+import { at } from "../support/at";
 
 test("scores CSV has one row per query x label with exact values", () => {
   const r = fixtureResults();
@@ -18,20 +19,20 @@ test("scores CSV has one row per query x label with exact values", () => {
     r.records.reduce((a, x) => a + x.labels.length, 0),
   );
   // Row order: records in order, labels in order.
-  const rec = r.records[11];
+  const rec = at(r.records, 11);
   const rows = parsed.data.filter((d) => d.variant === "gold" && d.k === "4" && d.seed === "2" && d.query_index === "3");
   assert.equal(rows.length, 2);
-  assert.equal(rows[0].input, "line one\nline two, with comma", "newline and comma survive quoting");
-  assert.equal(rows[1].label, "positive");
-  assert.equal(rows[1].is_gold, "1");
-  assert.equal(Number(rows[1].prob), rec.labels[1].prob, "full precision");
-  assert.equal(Number(rows[1].log_prob), -0.3);
-  assert.equal(rows[0].predicted, rec.predicted);
-  assert.equal(rows[0].correct, rec.predicted === rec.gold ? "1" : "0");
-  assert.equal(rows[0].demo_indices, "10 11 12 13");
-  assert.equal(rows[0].calibrated_prob, "");
+  assert.equal(at(rows, 0).input, "line one\nline two, with comma", "newline and comma survive quoting");
+  assert.equal(at(rows, 1).label, "positive");
+  assert.equal(at(rows, 1).is_gold, "1");
+  assert.equal(Number(at(rows, 1).prob), at(rec.labels, 1).prob, "full precision");
+  assert.equal(Number(at(rows, 1).log_prob), -0.3);
+  assert.equal(at(rows, 0).predicted, rec.predicted);
+  assert.equal(at(rows, 0).correct, rec.predicted === rec.gold ? "1" : "0");
+  assert.equal(at(rows, 0).demo_indices, "10 11 12 13");
+  assert.equal(at(rows, 0).calibrated_prob, "");
   // A quote in an input is doubled, not lost.
-  assert.equal(parsed.data[0].input, 'input 0, "quoted"');
+  assert.equal(at(parsed.data, 0).input, 'input 0, "quoted"');
 });
 
 test("summary CSV writes every column, empty for missing numbers", () => {
@@ -58,7 +59,7 @@ test("summary CSV writes every column, empty for missing numbers", () => {
   };
   const parsed = Papa.parse<Record<string, string>>(summaryCsv([row]), { header: true, skipEmptyLines: true });
   assert.deepEqual(parsed.meta.fields, [...SUMMARY_COLUMNS]);
-  const d = parsed.data[0];
+  const d = at(parsed.data, 0);
   assert.equal(d.accuracy, "0.875");
   assert.equal(d.interval, "sign-flip-seeds");
   assert.equal(d.accuracy_low, "", "2 seeds: no interval");
@@ -70,7 +71,7 @@ test("summary CSV writes every column, empty for missing numbers", () => {
   assert.equal(d.label_share, "negative=0.3750 positive=0.6250");
   assert.equal(d.warnings, "");
   const withWarnings = Papa.parse<Record<string, string>>(summaryCsv([{ ...row, warnings: { "label-tie": 2, "boundary-merge": 8 } }]), { header: true, skipEmptyLines: true });
-  assert.equal(withWarnings.data[0].warnings, "boundary-merge=8 label-tie=2", "codes in table order with their query counts");
+  assert.equal(at(withWarnings.data, 0).warnings, "boundary-merge=8 label-tie=2", "codes in table order with their query counts");
 });
 
 test("scores CSV: a tie has an empty prediction and lists the tied labels; warnings per row concern its label or the query", () => {

@@ -6,6 +6,7 @@ import { parseDemoFile } from "../../src/core/demoFile";
 
 const isRunnable = (f: { problems: { severity: string }[] }) => !f.problems.some((p) => p.severity === "error");
 import type { DemoFile, Problem } from "../../src/core/types";
+import { at } from "../support/at";
 
 const P = "demo.icl.jsonl";
 const lines = (...ls: string[]) => ls.join("\n");
@@ -15,7 +16,7 @@ const parse = (text: string) => parseDemoFile(text, P);
 function only(file: DemoFile, code: string): Problem {
   const found = file.problems.filter((p) => p.code === code);
   assert.equal(found.length, 1, `expected one '${code}', got ${JSON.stringify(file.problems.map((p) => `${p.line}:${p.column} ${p.code}`))}`);
-  return found[0];
+  return at(found, 0, code);
 }
 /** 1-based column of `needle` in `line`. */
 const col = (line: string, needle: string) => {
@@ -52,7 +53,7 @@ test("reads examples with every alias pair, skipping blank and comment lines", (
   assert.equal(f.headerLine, undefined);
   assert.deepEqual(
     f.problems.filter((p) => p.severity === "error"),
-    [{ file: P, line: 1, column: 1, endLine: 1, endColumn: 57, severity: "error", code: "k-too-large", message: f.problems[0].message, hint: f.problems[0].hint, fix: f.problems[0].fix }],
+    [{ file: P, line: 1, column: 1, endLine: 1, endColumn: 57, severity: "error", code: "k-too-large", message: at(f.problems, 0).message, hint: at(f.problems, 0).hint, fix: at(f.problems, 0).fix }],
   );
 });
 
@@ -142,7 +143,7 @@ test("non-object lines are errors", () => {
     ["42", "a number"],
     ['"just text"', "a string"],
     ["null", "null"],
-  ]) {
+  ] as const) {
     const p = only(parse(lines(ex("x", "a"), ex("y", "b"), text)), "not-an-object");
     assert.deepEqual([p.line, p.column, p.endColumn], [3, 1, text.length + 1]);
     assert.match(p.message, new RegExp(kind));
@@ -160,18 +161,18 @@ test("missing, empty and non-string fields", () => {
     '{"input": "x", "label": null}',
   ];
   const f = parse(lines(ex("p", "a"), ex("q", "b"), ...rows));
-  const at = (code: string) => f.problems.filter((p) => p.code === code).map((p) => [p.line, p.column, p.endColumn]);
-  assert.deepEqual(at("missing-input"), [[3, 1, rows[0].length + 1]]);
-  assert.deepEqual(at("missing-label"), [[4, 1, rows[1].length + 1]]);
-  assert.deepEqual(at("empty-input"), [[5, col(rows[2], '""'), col(rows[2], '""') + 2]]);
-  assert.deepEqual(at("empty-label"), [[6, col(rows[3], '"  "'), col(rows[3], '"  "') + 4]]);
-  assert.deepEqual(at("non-string-label"), [
-    [7, col(rows[4], "true}"), col(rows[4], "true}") + 4],
-    [9, col(rows[6], "null"), col(rows[6], "null") + 4],
+  const problemsAt = (code: string) => f.problems.filter((p) => p.code === code).map((p) => [p.line, p.column, p.endColumn]);
+  assert.deepEqual(problemsAt("missing-input"), [[3, 1, at(rows, 0).length + 1]]);
+  assert.deepEqual(problemsAt("missing-label"), [[4, 1, at(rows, 1).length + 1]]);
+  assert.deepEqual(problemsAt("empty-input"), [[5, col(at(rows, 2), '""'), col(at(rows, 2), '""') + 2]]);
+  assert.deepEqual(problemsAt("empty-label"), [[6, col(at(rows, 3), '"  "'), col(at(rows, 3), '"  "') + 4]]);
+  assert.deepEqual(problemsAt("non-string-label"), [
+    [7, col(at(rows, 4), "true}"), col(at(rows, 4), "true}") + 4],
+    [9, col(at(rows, 6), "null"), col(at(rows, 6), "null") + 4],
   ]);
-  assert.deepEqual(at("non-string-input"), [[8, col(rows[5], '["x"]'), col(rows[5], '["x"]') + 5]]);
+  assert.deepEqual(problemsAt("non-string-input"), [[8, col(at(rows, 5), '["x"]'), col(at(rows, 5), '["x"]') + 5]]);
   const bool = f.problems.find((p) => p.code === "non-string-label" && p.line === 7)!;
-  assert.deepEqual(bool.fix, { line: 7, column: col(rows[4], "true}"), endColumn: col(rows[4], "true}") + 4, replacement: '"true"', title: "Write true as a string" });
+  assert.deepEqual(bool.fix, { line: 7, column: col(at(rows, 4), "true}"), endColumn: col(at(rows, 4), "true}") + 4, replacement: '"true"', title: "Write true as a string" });
   assert.equal(f.examples.length, 2);
 });
 
@@ -198,14 +199,14 @@ test("a label outside the declared set: fix with the closest label when close", 
   const f = parse(lines(header, ex("a", "negative"), typo, ex("b", "positive"), far, word));
   const ps = f.problems.filter((p) => p.code === "unknown-label");
   assert.equal(ps.length, 3);
-  assert.deepEqual([ps[0].line, ps[0].column, ps[0].endColumn], [3, col(typo, '"positve"'), col(typo, '"positve"') + 9]);
-  assert.deepEqual(ps[0].fix, { line: 3, column: col(typo, '"positve"'), endColumn: col(typo, '"positve"') + 9, replacement: '"positive"', title: "Change to 'positive'" });
-  assert.equal(ps[1].line, 5);
-  assert.equal(ps[1].fix, undefined);
-  assert.match(ps[1].hint, /add 'neutral' to "labels"/);
-  assert.equal(ps[2].line, 6);
-  assert.match(ps[2].hint, /label word of class 'negative'/);
-  assert.equal(ps[2].fix?.replacement, '"negative"');
+  assert.deepEqual([at(ps, 0).line, at(ps, 0).column, at(ps, 0).endColumn], [3, col(typo, '"positve"'), col(typo, '"positve"') + 9]);
+  assert.deepEqual(at(ps, 0).fix, { line: 3, column: col(typo, '"positve"'), endColumn: col(typo, '"positve"') + 9, replacement: '"positive"', title: "Change to 'positive'" });
+  assert.equal(at(ps, 1).line, 5);
+  assert.equal(at(ps, 1).fix, undefined);
+  assert.match(at(ps, 1).hint, /add 'neutral' to "labels"/);
+  assert.equal(at(ps, 2).line, 6);
+  assert.match(at(ps, 2).hint, /label word of class 'negative'/);
+  assert.equal(at(ps, 2).fix?.replacement, '"negative"');
   assert.deepEqual(
     f.examples.map((e) => e.line),
     [2, 4],
@@ -233,8 +234,8 @@ test("k larger than the examples allow: per entry in the header, one problem for
       [1, col(h, "4]"), col(h, "4]") + 1],
     ],
   );
-  assert.match(ps[0].message, /k = 5 needs at least 6 examples .* only 4 valid examples/);
-  assert.deepEqual(ps[0].fix, { line: 1, column: col(h, "["), endColumn: col(h, "]") + 1, replacement: "[0,2]", title: "Set k to [0,2]" });
+  assert.match(at(ps, 0).message, /k = 5 needs at least 6 examples .* only 4 valid examples/);
+  assert.deepEqual(at(ps, 0).fix, { line: 1, column: col(h, "["), endColumn: col(h, "]") + 1, replacement: "[0,2]", title: "Set k to [0,2]" });
   // k = n - 1 is allowed: it leaves exactly one query.
   assert.equal(parse(lines('{"icl-probe": 1, "k": [3]}', ex("a", "x"), ex("b", "y"), ex("c", "x"), ex("d", "y"))).problems.filter((p) => p.code === "k-too-large").length, 0);
 
@@ -251,7 +252,7 @@ test("template without {input} or {label}, or with them in the wrong order", () 
     ["Review: {text}\nSentiment: {label}", "template-missing-input"],
     ["Review: {input}\nSentiment:", "template-missing-label"],
     ["{label}: {input}", "template-label-before-input"],
-  ]) {
+  ] as const) {
     const h = mk(t);
     const f = parse(lines(h, ex("a", "x"), ex("b", "y")));
     const p = only(f, code);
@@ -291,9 +292,9 @@ test("unknown header key: warning at the key with the closest known key", () => 
       [1, col(h, '"colour"'), col(h, '"colour"') + 8, "warning"],
     ],
   );
-  assert.match(ps[0].hint, /Did you mean "labels"\?/);
-  assert.deepEqual(ps[0].fix, { line: 1, column: col(h, '"lables"'), endColumn: col(h, '"lables"') + 8, replacement: '"labels"', title: 'Rename to "labels"' });
-  assert.equal(ps[1].fix, undefined);
+  assert.match(at(ps, 0).hint, /Did you mean "labels"\?/);
+  assert.deepEqual(at(ps, 0).fix, { line: 1, column: col(h, '"lables"'), endColumn: col(h, '"lables"') + 8, replacement: '"labels"', title: 'Rename to "labels"' });
+  assert.equal(at(ps, 1).fix, undefined);
 });
 
 test("duplicate examples and conflicting labels are warnings on the later line", () => {
@@ -338,7 +339,7 @@ test("label whitespace, classes without examples, similar undeclared labels", ()
   const f = parse(lines('{"icl-probe": 1, "labels": ["x", "y", "z"], "k": [0]}', row, ex("b", "y")));
   const ws = only(f, "label-whitespace");
   assert.deepEqual([ws.line, ws.column, ws.fix?.replacement], [2, col(row, '" x "'), '"x"']);
-  assert.equal(f.examples[0].label, "x");
+  assert.equal(at(f.examples, 0).label, "x");
   const empty = only(f, "class-without-examples");
   assert.match(empty.message, /'z'/);
 

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import Papa from "papaparse";
 import { parseDemoFile, detectFormat } from "../../src/core/demoFile";
 import type { DemoFile, Problem } from "../../src/core/types";
+import { at } from "../support/at";
 
 const csv = (...ls: string[]) => parseDemoFile(ls.join("\n"), "demo.csv");
 const HEADER = '{"icl-probe": 1, "k": [0, 1], "queries": 1}';
@@ -12,7 +13,7 @@ const HEADER = '{"icl-probe": 1, "k": [0, 1], "queries": 1}';
 function only(file: DemoFile, code: string): Problem {
   const found = file.problems.filter((p) => p.code === code);
   assert.equal(found.length, 1, `expected one '${code}', got ${JSON.stringify(file.problems.map((p) => `${p.line}:${p.column} ${p.code}`))}`);
-  return found[0];
+  return at(found, 0, code);
 }
 
 test("format from the file name", () => {
@@ -135,7 +136,7 @@ test("TSV: tabs separate, commas are plain text, quoted tabs work", () => {
 });
 
 test("CSV written by papaparse.unparse reads back with the right lines", () => {
-  const rows = [
+  const rows: [string, string][] = [
     ["input", "label"],
     ['a "quoted" word', "x"],
     ["two\nlines", "y"],

@@ -5,6 +5,8 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseDemoFile } from "../../src/core/demoFile";
 import { MEMORISED } from "../../src/gguf/memoriser";
+import { at } from "../support/at";
+import { defined } from "../../src/core/defined";
 
 const dir = join(__dirname, "..", "..", "..", "examples");
 const load = (name: string) => parseDemoFile(readFileSync(join(dir, name), "utf8"), name);
@@ -76,8 +78,8 @@ test("docs/DEMO_FILES.md documents every problem code the parser can emit", () =
   const codes = new Set<string>();
   for (const f of readdirSync(src).filter((n) => n.endsWith(".ts"))) {
     const text = readFileSync(join(src, f), "utf8");
-    for (const m of text.matchAll(/code: "([a-z-]+)"/g)) codes.add(m[1]);
-    for (const m of text.matchAll(/code: "(csv-[a-z-]+)"|\?\? "(csv-[a-z-]+)"/g)) codes.add(m[1] ?? m[2]);
+    for (const m of text.matchAll(/code: "([a-z-]+)"/g)) codes.add(at(m, 1));
+    for (const m of text.matchAll(/code: "(csv-[a-z-]+)"|\?\? "(csv-[a-z-]+)"/g)) codes.add(defined(m[1] ?? m[2], "the matched csv code"));
     if (text.includes("code: `missing-${field}`")) for (const x of ["missing", "empty", "non-string"]) for (const fld of ["input", "label"]) codes.add(`${x}-${fld}`);
   }
   assert.ok(codes.size > 30, `found only ${codes.size} codes`);

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { parseDemoFile, HEADER_KEYS, locateJsonError } from "../../src/core/demoFile";
 import type { DemoFile, ProbeSettings } from "../../src/core/types";
+import { at } from "../support/at";
 
 const root = join(__dirname, "..", "..", "..");
 const PATHS = ["f.icl.jsonl", "f.csv", "f.tsv"];
@@ -24,7 +25,7 @@ function editorLines(text: string): string[] {
 function assertInBounds(text: string, file: DemoFile): void {
   const lines = editorLines(text);
   const inLine = (line: number) => Number.isInteger(line) && line >= 1 && line <= lines.length;
-  const inCol = (line: number, column: number) => Number.isInteger(column) && column >= 1 && column <= lines[line - 1].length + 1;
+  const inCol = (line: number, column: number) => Number.isInteger(column) && column >= 1 && column <= at(lines, line - 1).length + 1;
   for (const p of file.problems) {
     const where = `${p.code} at ${p.line}:${p.column} (${lines.length} lines)`;
     assert.notEqual(p.code, "internal-error", p.message);
@@ -56,7 +57,7 @@ function check(text: string, path: string, overrides?: Partial<ProbeSettings>): 
 test("the bounds check itself rejects out-of-range positions (it is not vacuous)", () => {
   const text = "ab\ncd";
   const good = parseDemoFile(text, "b.icl.jsonl");
-  const bad = (patch: object) => ({ ...good, problems: [{ ...good.problems[0], ...patch }] });
+  const bad = (patch: object) => ({ ...good, problems: [{ ...at(good.problems, 0, "problem"), ...patch }] });
   assert.doesNotThrow(() => assertInBounds(text, good));
   assert.throws(() => assertInBounds(text, bad({ line: 3 })));
   assert.throws(() => assertInBounds(text, bad({ line: 1, column: 4 })));
@@ -162,11 +163,11 @@ function mutate(text: string, muts: Mutation[]): string {
         t = lines.join("\n");
         break;
       case "duplicate-line":
-        lines.splice(i, 0, lines[i]);
+        lines.splice(i, 0, at(lines, i));
         t = lines.join("\n");
         break;
       case "swap-lines":
-        [lines[i], lines[j]] = [lines[j], lines[i]];
+        [lines[i], lines[j]] = [at(lines, j), at(lines, i)];
         t = lines.join("\n");
         break;
       case "insert": {
@@ -187,12 +188,14 @@ function mutate(text: string, muts: Mutation[]): string {
   return t;
 }
 
-const EXAMPLES: [string, string][] = [
-  ["sentiment.icl.jsonl", "s.icl.jsonl"],
-  ["topic.icl.jsonl", "t.icl.jsonl"],
-  ["capitals.icl.jsonl", "c.icl.jsonl"],
-  ["sentiment.csv", "s.csv"],
-].map(([f, p]) => [readFileSync(join(root, "examples", f), "utf8"), p]);
+const EXAMPLES: [string, string][] = (
+  [
+    ["sentiment.icl.jsonl", "s.icl.jsonl"],
+    ["topic.icl.jsonl", "t.icl.jsonl"],
+    ["capitals.icl.jsonl", "c.icl.jsonl"],
+    ["sentiment.csv", "s.csv"],
+  ] as const
+).map(([f, p]) => [readFileSync(join(root, "examples", f), "utf8"), p]);
 
 test("mutated example files: no crash, positions in bounds, examples match their lines", () => {
   fc.assert(
@@ -203,7 +206,7 @@ test("mutated example files: no crash, positions in bounds, examples match their
         // Every accepted example is exactly what its line says.
         const lines = editorLines(mutated);
         for (const e of file.examples) {
-          const obj = JSON.parse(lines[e.line - 1]) as Record<string, unknown>;
+          const obj = JSON.parse(at(lines, e.line - 1)) as Record<string, unknown>;
           const input = obj.input ?? obj.text ?? obj.prompt ?? obj.x;
           const label = obj.label ?? obj.response ?? obj.y;
           assert.equal(input, e.input);

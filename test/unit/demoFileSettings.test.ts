@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { DEFAULT_SETTINGS, parseDemoFile, resolveSettings, serializeHeader, validateSettings } from "../../src/core/demoFile";
+import { at } from "../support/at";
 
 const ex = (input: string, label: string) => JSON.stringify({ input, label });
 
@@ -43,8 +44,8 @@ test("validateSettings reports bad values, unknown keys and k against the exampl
   assert.equal(k.item, 1);
   assert.match(k.message, /k = 40 needs at least 41 examples/);
   const unknown = validateSettings({ seed: [1] } as never);
-  assert.equal(unknown[0].code, "unknown-setting");
-  assert.match(unknown[0].hint, /"seeds"/);
+  assert.equal(at(unknown, 0).code, "unknown-setting");
+  assert.match(at(unknown, 0).hint, /"seeds"/);
   const variants = validateSettings({ variants: ["gold", "ra-strng", "ra-string#3", "Bad Id"] });
   assert.deepEqual(
     variants.map((v) => [v.code, v.item]),
@@ -53,7 +54,7 @@ test("validateSettings reports bad values, unknown keys and k against the exampl
       ["invalid-setting", 3],
     ],
   );
-  assert.match(variants[0].hint, /ra-string/);
+  assert.match(at(variants, 0).hint, /ra-string/);
 });
 
 test("serializeHeader writes a header that parses back to the same settings", () => {

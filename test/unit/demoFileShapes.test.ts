@@ -5,12 +5,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { decodeDemoBytes, parseDemoBytes, parseDemoFile, printable } from "../../src/core/demoFile";
 import type { DemoFile, ProbeSettings } from "../../src/core/types";
+import { at } from "../support/at";
 
 const errors = (f: DemoFile) => f.problems.filter((p) => p.severity === "error");
 const only = (f: DemoFile, code: string) => {
   const ps = f.problems.filter((p) => p.code === code);
   assert.equal(ps.length, 1, `expected one ${code}, got ${JSON.stringify(f.problems.map((p) => [p.code, p.line, p.message]))}`);
-  return ps[0];
+  return at(ps, 0, code);
 };
 
 // --- SST-2 (GLUE): a TSV with a header row "sentence\tlabel" and 0/1 labels -------------------
@@ -33,7 +34,7 @@ test("SST-2-like TSV: header row sentence/label, 0/1 labels read as classes with
   assert.match(f.shape, /^TSV with a header row, 2 columns \(input "sentence", label "label"\)/);
   assert.equal(f.examples.length, 8);
   assert.deepEqual(f.classes, ["0", "1"]);
-  assert.equal(f.examples[0].input, "hide new secretions from the parental units ");
+  assert.equal(at(f.examples, 0).input, "hide new secretions from the parental units ");
   const w = only(f, "numeric-labels");
   assert.equal(w.line, 2);
 });
@@ -97,9 +98,9 @@ test("AG-News-like CSV with columns + classes-file label map: title and descript
   assert.deepEqual(errors(f), []);
   assert.match(f.shape, /^headerless CSV, 3 columns \(input "\{2\}\. \{3\}", label column 1\); labels mapped by "labelMap" \(class names in order, counting from 1\)/);
   assert.deepEqual(f.classes, ["World", "Sports", "Business", "Sci/Tech"]);
-  assert.equal(f.examples[0].label, "Business");
-  assert.equal(f.examples[0].input, "Wall St. Bears Claw Back Into the Black (Reuters). Reuters - Short-sellers, Wall Street's dwindling\\band of ultra-cynics, are seeing green again.");
-  assert.equal(f.examples[2].input.includes('"the first"'), true);
+  assert.equal(at(f.examples, 0).label, "Business");
+  assert.equal(at(f.examples, 0).input, "Wall St. Bears Claw Back Into the Black (Reuters). Reuters - Short-sellers, Wall Street's dwindling\\band of ultra-cynics, are seeing green again.");
+  assert.equal(at(f.examples, 2).input.includes('"the first"'), true);
   assert.deepEqual(
     f.examples.map((e) => e.line),
     [2, 3, 4, 5, 6, 7, 8, 9],
@@ -144,13 +145,13 @@ test("TREC-like COARSE:fine lines: coarse classes by default, the question as in
   assert.equal(f.format, "label-text");
   assert.match(f.shape, /^TREC-style COARSE:fine lines \(input "text", label "coarse"\)/);
   assert.deepEqual(f.classes, ["DESC", "ENTY", "ABBR", "HUM", "NUM", "LOC"]);
-  assert.equal(f.examples[0].input, "How did serfdom develop in and then leave Russia ?");
+  assert.equal(at(f.examples, 0).input, "How did serfdom develop in and then leave Russia ?");
   // Fine classes through a label template; verbose class names through a label map.
   const fine = parseDemoFile(TREC, "train_5500.label", { columns: { label: "{coarse}:{fine}" }, k: [0] });
-  assert.equal(fine.examples[1].label, "ENTY:cremat");
+  assert.equal(at(fine.examples, 1).label, "ENTY:cremat");
   const named = parseDemoFile(TREC, "t.txt", { labelMap: { ABBR: "abbreviation", DESC: "description", ENTY: "entity", HUM: "human", LOC: "location", NUM: "number" }, k: [0] });
   assert.deepEqual(errors(named), []);
-  assert.equal(named.examples[0].label, "description");
+  assert.equal(at(named.examples, 0).label, "description");
   // Even under an .icl.jsonl name, such content is read as what it is.
   assert.equal(parseDemoFile(TREC, "trec.icl.jsonl", { k: [0] }).format, "label-text");
 });
@@ -183,8 +184,8 @@ test("JSON array of {input, output} word pairs, 196 distinct outputs (pretty-pri
   assert.match(f.shape, /^JSON array of 196 objects \(input "input", label "output"\)/);
   assert.equal(f.classes.length, 196);
   const lines = text.split("\n");
-  for (const e of [f.examples[0], f.examples[57], f.examples[195]])
-    assert.ok(lines[e.line - 1].trim() === "{" && lines[e.line].includes(JSON.stringify(e.input)), `example ${e.index} on line ${e.line}`);
+  for (const e of [0, 57, 195].map((i) => at(f.examples, i, "example")))
+    assert.ok(at(lines, e.line - 1).trim() === "{" && at(lines, e.line).includes(JSON.stringify(e.input)), `example ${e.index} on line ${e.line}`);
 });
 
 test("JSON array with 1,727 distinct outputs, on one line; a .jsonl name does not matter", () => {
@@ -214,12 +215,14 @@ test("JSON Lines with text/label, sentence/label, question/answer, input/output 
     ["sentence", "label"],
     ["question", "answer"],
     ["input", "output"],
-  ]) {
-    const text = [
-      ["a fine film", "good"],
-      ["a dull film", "bad"],
-      ["witty", "good"],
-    ]
+  ] as const) {
+    const text = (
+      [
+        ["a fine film", "good"],
+        ["a dull film", "bad"],
+        ["witty", "good"],
+      ] as const
+    )
       .map(([i, l]) => JSON.stringify({ [ik]: i, [lk]: l, idx: 1 }))
       .join("\n");
     const f = parseDemoFile(text, "d.jsonl", { k: [0] });
@@ -284,8 +287,8 @@ test("files that are not text data: one problem naming what they are", () => {
     const bytes = typeof content === "string" ? new TextEncoder().encode(content) : Uint8Array.from(content);
     const f = parseDemoBytes(bytes, "x.jsonl");
     assert.equal(f.problems.length, 1, String(re));
-    assert.equal(f.problems[0].code, "unsupported-shape");
-    assert.match(f.problems[0].message, re);
+    assert.equal(at(f.problems, 0).code, "unsupported-shape");
+    assert.match(at(f.problems, 0).message, re);
   }
 });
 
@@ -302,16 +305,16 @@ test("UTF-16 with a BOM (spreadsheet exports), and Windows-1252 text, are decode
   assert.deepEqual(errors(f), []);
   assert.equal(f.encoding, "utf-16le");
   assert.match(f.shape, /, utf-16le$/);
-  assert.equal(f.examples[0].input, "café crème");
+  assert.equal(at(f.examples, 0).input, "café crème");
   const be = new Uint8Array(le.length);
   be[0] = 0xfe;
   be[1] = 0xff;
-  for (let i = 2; i < le.length; i += 2) [be[i], be[i + 1]] = [le[i + 1], le[i]];
+  for (let i = 2; i < le.length; i += 2) [be[i], be[i + 1]] = [at(le, i + 1), at(le, i)];
   assert.equal(decodeDemoBytes(be).text, text);
   const latin = Uint8Array.from([...text].map((c) => c.charCodeAt(0)));
   const w = parseDemoBytes(latin, "export.csv", { k: [0] });
   assert.equal(w.encoding, "windows-1252");
-  assert.equal(w.examples[1].input, "naïve plot");
+  assert.equal(at(w.examples, 1).input, "naïve plot");
   assert.equal(only(w, "not-utf8").severity, "info");
 });
 
