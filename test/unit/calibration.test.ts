@@ -3,9 +3,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { calibrate, contentFreePrior, normalise, probsFromLogProbs, calibrateLabelScores, CONTENT_FREE_INPUTS } from "../../src/core/calibration";
 import type { LabelScore } from "../../src/core/types";
+import { at } from "../support/at";
 
 const near = (a: readonly number[], b: readonly number[], tol = 1e-12): void =>
-  assert.ok(a.length === b.length && a.every((x, i) => Math.abs(x - b[i]) <= tol), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+  assert.ok(a.length === b.length && a.every((x, i) => Math.abs(x - at(b, i)) <= tol), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
 
 test("p_cf is the mean of renormalised content-free probabilities", () => {
   // rows .7/.3, .9/.1 and raw 2/2 (-> .5/.5): mean = (.7+.9+.5)/3 = .7, (.3+.1+.5)/3 = .3
@@ -43,7 +44,8 @@ test("helpers: normalise, softmax of log-probs, record field", () => {
   // log .2, log .6 -> .25, .75
   near(probsFromLogProbs([Math.log(0.2), Math.log(0.6)]), [0.25, 0.75]);
   near(probsFromLogProbs([-1000, -1000 + Math.log(3)]), [0.25, 0.75]);
-  const ls = (probs: number[]): LabelScore[] => probs.map((p, i) => ({ label: ["neg", "pos"][i], prob: p, logProb: Math.log(p), meanLogProb: Math.log(p), firstTokenLogProb: Math.log(p), tokens: 1 }));
+  const ls = (probs: number[]): LabelScore[] =>
+    probs.map((p, i) => ({ label: at(["neg", "pos"], i), prob: p, logProb: Math.log(p), meanLogProb: Math.log(p), firstTokenLogProb: Math.log(p), tokens: 1 }));
   const rec = calibrateLabelScores(ls([0.6, 0.4]), [ls([0.7, 0.3]), ls([0.9, 0.1]), ls([0.8, 0.2])]);
   // p_cf = (.8, .2) -> as above
   assert.equal(rec.predicted, "pos");

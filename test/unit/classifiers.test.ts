@@ -4,6 +4,8 @@ import assert from "node:assert/strict";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { ngramCounts, words, Vocabulary, majorityLabel, chanceAccuracy, trainLogReg, scoreBaselines, type LabeledText } from "../../src/core/classifiers";
+import { at } from "../support/at";
+import { defined } from "../../src/core/defined";
 
 test("n-gram features: words, word bigrams, char_wb 1-4-grams", () => {
   assert.deepEqual(words("Hello, WORLD! it's"), ["hello", "world", "it's"]);
@@ -54,8 +56,8 @@ test("logistic regression matches the hand-solved two-word problem", () => {
   ]);
   assert.ok(m.converged, `converged after ${m.iterations}`);
   const p = m.probabilities("x");
-  assert.ok(Math.abs(p[0] - 0.88029) < 1e-5, `p(A|x) = ${p[0]}`);
-  assert.ok(Math.abs(m.probabilities("y")[1] - 0.88029) < 1e-5);
+  assert.ok(Math.abs(at(p, 0) - 0.88029) < 1e-5, `p(A|x) = ${p[0]}`);
+  assert.ok(Math.abs(at(m.probabilities("y"), 1) - 0.88029) < 1e-5);
   const m1 = trainLogReg(
     [
       { input: "x", label: "A" },
@@ -64,10 +66,10 @@ test("logistic regression matches the hand-solved two-word problem", () => {
     undefined,
     { C: 1 },
   );
-  assert.ok(Math.abs(m1.probabilities("x")[0] - 0.644094) < 1e-5, `C=1: ${m1.probabilities("x")[0]}`);
+  assert.ok(Math.abs(at(m1.probabilities("x"), 0) - 0.644094) < 1e-5, `C=1: ${m1.probabilities("x")[0]}`);
   // An input with only the shared pad feature is undecided: 0.5 / 0.5 (tie -> first label).
   const q = m.predictWithProbs("z");
-  assert.ok(Math.abs(q.probs.A - 0.5) < 1e-6 && q.label === "A");
+  assert.ok(Math.abs(defined(q.probs.A, "the probability of A") - 0.5) < 1e-6 && q.label === "A");
 });
 
 /** Synthetic sentiment: class words decide the label, filler words are noise. */
@@ -80,9 +82,9 @@ function synthetic(seed: number, n: number, classWords = 6, fillers = 6): Labele
   for (let i = 0; i < n; i++) {
     const label = uniformInt(rng, 0, 1) ? "positive" : "negative";
     const ws: string[] = [];
-    for (let j = 0; j < fillers; j++) ws.push(filler[uniformInt(rng, 0, filler.length - 1)]);
+    for (let j = 0; j < fillers; j++) ws.push(at(filler, uniformInt(rng, 0, filler.length - 1)));
     const cls = label === "positive" ? pos : neg;
-    ws.splice(uniformInt(rng, 0, ws.length), 0, cls[uniformInt(rng, 0, cls.length - 1)]);
+    ws.splice(uniformInt(rng, 0, ws.length), 0, at(cls, uniformInt(rng, 0, cls.length - 1)));
     out.push({ input: ws.join(" "), label });
   }
   return out;
@@ -96,8 +98,8 @@ test("logistic regression learns a separable task from 16 demos", () => {
   const acc = scoreBaselines(demos, queries, labels).logregAccuracy;
   assert.ok(acc >= 0.9, `accuracy ${acc}`);
   // deterministic: same demos, same probabilities
-  const a = trainLogReg(demos, labels).probabilities(queries[0].input);
-  const b = trainLogReg(demos, labels).probabilities(queries[0].input);
+  const a = trainLogReg(demos, labels).probabilities(at(queries, 0).input);
+  const b = trainLogReg(demos, labels).probabilities(at(queries, 0).input);
   assert.deepEqual(a, b);
 });
 
@@ -108,7 +110,7 @@ test("logistic regression stays near chance on shuffled labels", () => {
   for (let r = 0; r < reps; r++) {
     const rng = xoroshiro128plus(100 + r);
     // Labels drawn independently of the inputs: nothing to learn.
-    const demos = synthetic(300 + r, 16).map((d) => ({ input: d.input, label: labels[uniformInt(rng, 0, 1)] }));
+    const demos = synthetic(300 + r, 16).map((d) => ({ input: d.input, label: at(labels, uniformInt(rng, 0, 1)) }));
     const queries = synthetic(500 + r, 100).map((q) => ({ input: q.input, gold: q.label }));
     total += scoreBaselines(demos, queries, labels).logregAccuracy;
   }

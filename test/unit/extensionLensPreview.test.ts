@@ -11,6 +11,7 @@ import { applyFix, fixEdit } from "../../src/extension/problemFix";
 import { buildPreview, promptForRecord } from "../../src/extension/previewText";
 import { ResultsStore, runIdFor } from "../../src/extension/resultsStore";
 import { makeRecords } from "../support/extensionFixtures";
+import { at } from "../support/at";
 
 const TEXT = [
   JSON.stringify({
@@ -43,16 +44,16 @@ test("header lenses sit above the header line; Cancel probe while one runs; the 
     plain.map((l) => l.command),
     ["iclProbe.runProbe", "iclProbe.previewVariant", "iclProbe.previewVariant", "iclProbe.selectModel"],
   );
-  assert.deepEqual(plain[1].args, [undefined, "ra-string"]);
-  assert.deepEqual(plain[2].args, [undefined, "pa-word"]);
-  assert.ok(plain[3].title.includes("toy.gguf"));
-  assert.equal(lensSpecs(file, "m", undefined, true)[0].command, "iclProbe.cancelProbe");
+  assert.deepEqual(at(plain, 1).args, [undefined, "ra-string"]);
+  assert.deepEqual(at(plain, 2).args, [undefined, "pa-word"]);
+  assert.ok(at(plain, 3).title.includes("toy.gguf"));
+  assert.equal(at(lensSpecs(file, "m", undefined, true), 0).command, "iclProbe.cancelProbe");
   const withRun = lensSpecs(file, "toy.gguf", { variant: "gold", k: 2, run: "s.icl.jsonl · 2026-12-01 12:03:04" });
   assert.equal(withRun.length, 5, "one lens for the results, none per query line");
   assert.ok(withRun.every((l) => l.line === 0));
-  assert.equal(withRun[4].title, "$(eye) gold, k=2");
-  assert.match(withRun[4].tooltip ?? "", /gold at k=2 from s\.icl\.jsonl · 2026-12-01 12:03:04/);
-  const noted = lensSpecs(file, "toy.gguf", { variant: "gold", k: 2, run: "a", note: "a newer run (b) was cancelled" })[4];
+  assert.equal(at(withRun, 4).title, "$(eye) gold, k=2");
+  assert.match(at(withRun, 4).tooltip ?? "", /gold at k=2 from s\.icl\.jsonl · 2026-12-01 12:03:04/);
+  const noted = at(lensSpecs(file, "toy.gguf", { variant: "gold", k: 2, run: "a", note: "a newer run (b) was cancelled" }), 4);
   assert.match(noted.title, /\$\(warning\)/);
   assert.match(noted.tooltip ?? "", /newer run \(b\) was cancelled/);
 });
@@ -101,13 +102,13 @@ test("results store scans results.json files and reports bad ones", () => {
     store.onDidChange((id) => changes.push(id));
     assert.equal(store.scan(dir), 0);
     assert.equal(store.loadErrors.length, 1);
-    assert.match(store.loadErrors[0], /not valid JSON/);
+    assert.match(at(store.loadErrors, 0), /not valid JSON/);
     assert.equal(runIdFor(join(good, "results.json"), dir), "sent/2026-01-01T00-00-00");
     const records = makeRecords({ variants: ["gold"], ks: [1], seeds: [1], queries: 2, labels: ["a", "b"], correct: () => true });
     store.put({ runId: "live", results: { records, manifest: { demoFile: { path: "/w/x.icl.jsonl" } } }, live: true });
     assert.equal(store.latestFor("/w/x.icl.jsonl")?.runId, "live");
     assert.deepEqual(changes, ["live"]);
-    assert.equal(store.summaries()[0].complete, false);
+    assert.equal(at(store.summaries(), 0).complete, false);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -127,6 +128,6 @@ test("quick fixes from Problem.fix remove their problem", () => {
   assert.equal(e.line, 2);
   assert.match(e.title, /negative/);
   const fixed = applyFix(text, e);
-  assert.ok(fixed.split("\n")[2].includes('"negative"'));
+  assert.ok(at(fixed.split("\n"), 2).includes('"negative"'));
   assert.equal(parseDemoFile(fixed, "/w/f.icl.jsonl").problems.filter((p) => p.code === "unknown-label").length, 0);
 });

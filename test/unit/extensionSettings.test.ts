@@ -84,7 +84,7 @@ test("one variant-key grammar: the setting's pattern in package.json is the core
   const pkg = JSON.parse(readFileSync(join(__dirname, "..", "..", "..", "package.json"), "utf8")) as {
     contributes: { configuration: { properties: Record<string, { items?: { pattern?: string } }> } };
   };
-  assert.equal(pkg.contributes.configuration.properties["iclProbe.defaultVariants"].items?.pattern, VARIANT_KEY_PATTERN);
+  assert.equal(pkg.contributes.configuration.properties["iclProbe.defaultVariants"]?.items?.pattern, VARIANT_KEY_PATTERN);
   for (const ok of ["gold", "ra-string#3", "ra-string#0..49", "ra-chain-2"]) assert.equal(validateSetting("defaultVariants", [ok]), undefined, ok);
   for (const bad of ["Gold", "ra-string#", "ra-string#0..", "#3", "ra string"]) assert.match(validateSetting("defaultVariants", [bad]) ?? "", /variant keys/, bad);
 });

@@ -7,6 +7,7 @@ import { accuracyDatasets } from "../../src/shared/chartData";
 import { toVerdictCard } from "../../src/shared/verdictCards";
 import { analyseRun, metricsAt } from "../../src/core/analysis";
 import { makeRecords } from "../support/extensionFixtures";
+import { at } from "../support/at";
 
 test("accuracy series are the summary rows: estimate, interval where there is one, records", () => {
   const recs = makeRecords({
@@ -32,7 +33,7 @@ test("accuracy series are the summary rows: estimate, interval where there is on
   }
   // Two seeds give no interval: the point has none and the chart draws no band for it.
   const two = analyseRun({ records: makeRecords({ variants: ["gold"], ks: [0], seeds: [1, 2], queries: 10, labels: ["a", "b"], correct: () => true }) });
-  const p = accuracySeries(two).series[0].points[0];
+  const p = at(at(accuracySeries(two).series, 0).points, 0);
   assert.equal(p.lo, undefined);
   assert.ok(!accuracyDatasets(accuracySeries(two).series, [0], baselineLines(two)).some((d) => d.kind === "band-lo"));
 });
@@ -106,9 +107,9 @@ test("a 20,000-record run is reduced to what is drawn; grid pages are bounded", 
   const page = queryPage("r1", recs, "gold", 8, 100, 50);
   assert.equal(page.total, 800);
   assert.equal(page.rows.length, 50);
-  assert.equal(page.rows[0].k, 8);
-  assert.equal(page.rows[0].variant, "gold");
-  assert.equal(recs[page.rows[0].key].queryIndex, page.rows[0].queryIndex);
+  assert.equal(at(page.rows, 0).k, 8);
+  assert.equal(at(page.rows, 0).variant, "gold");
+  assert.equal(at(recs, at(page.rows, 0).key).queryIndex, at(page.rows, 0).queryIndex);
   assert.equal(queryPage("r1", recs, "gold", 8, 0, 100000).rows.length, 500, "page size is capped");
 });
 
@@ -124,7 +125,7 @@ test("query detail carries every label score of the record", () => {
   assert.equal(queryDetail("r", recs, 99), undefined);
   // The raw first-token logit passes through where the record has it, and is absent where not.
   assert.ok(d.labels.every((l) => !("firstTokenLogit" in l)));
-  recs[2].labels[1].firstTokenLogit = 3.25;
+  at(at(recs, 2).labels, 1).firstTokenLogit = 3.25;
   assert.deepEqual(
     queryDetail("r", recs, 2)!.labels.map((l) => l.firstTokenLogit),
     [undefined, 3.25],

@@ -11,6 +11,7 @@ import type { QueryRecord } from "../../src/core/types";
 import { figureCss, figureSvg, PAPER_THEME } from "../../src/shared/figureSvg";
 import { groupRuns, runsText } from "../../src/shared/figureRuns";
 import { makeRecords } from "../support/extensionFixtures";
+import { at } from "../support/at";
 
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
 const L = ["negative", "positive"];
@@ -80,15 +81,15 @@ test("six figures in the paper's order, each naming its verdicts; complete when 
 
 test("figure 1: tau_RA and gold over k are the core's accuracies and intervals, with chance", () => {
   const a = analysed();
-  const f = points(a.figures[0]);
+  const f = points(at(a.figures, 0));
   assert.deepEqual(
     f.series.map((s) => s.name),
     ["tau_RA, random strings (ra-string)", "tau_RA, random tokens (ra-token)", "gold labels"],
   );
   for (const [s, v] of [
-    [f.series[0], "ra-string"],
-    [f.series[1], "ra-token"],
-    [f.series[2], "gold"],
+    [at(f.series, 0), "ra-string"],
+    [at(f.series, 1), "ra-token"],
+    [at(f.series, 2), "gold"],
   ] as const) {
     assert.deepEqual(
       s.points.map((p) => p.x),
@@ -108,7 +109,7 @@ test("figure 1: tau_RA and gold over k are the core's accuracies and intervals, 
 
 test("figure 2: logistic regression on tau_PA's demos is the seed-level inference of compare.ts", () => {
   const a = analysed();
-  const f = points(a.figures[1]);
+  const f = points(at(a.figures, 1));
   const lr = f.series.find((s) => s.name === "logistic regression on pa-word's demos")!;
   assert.equal(lr.role, "baseline");
   assert.deepEqual(
@@ -126,7 +127,7 @@ test("figure 2: logistic regression on tau_PA's demos is the seed-level inferenc
 
 test("figures 3 and 4: one point per random g (draw x seed), from the paired draws and the H3 verdict", () => {
   const a = analysed();
-  const f3 = a.figures[2];
+  const f3 = at(a.figures, 2);
   const sc = f3.panels[0] as ScatterPanel;
   assert.equal(sc.points.length, 4 * SEEDS.length);
   for (const p of sc.points) {
@@ -154,7 +155,7 @@ test("figures 3 and 4: one point per random g (draw x seed), from the paired dra
   assert.deepEqual(means.categories, ["in context (g-token)", "least squares (g-linear)"]);
 
   const v = a.verdicts.find((x) => x.id === "H3-correlation")!;
-  const f4 = a.figures[3];
+  const f4 = at(a.figures, 3);
   const bins = f4.panels[0] as BinsPanel;
   const sc4 = f4.panels[1] as ScatterPanel;
   assert.deepEqual(
@@ -174,25 +175,25 @@ test("figures 3 and 4: one point per random g (draw x seed), from the paired dra
 
 test("figures 5 and 6: natural vs random g at one k, and the chain over m, with intervals", () => {
   const a = analysed();
-  const f5 = points(a.figures[4]);
+  const f5 = points(at(a.figures, 4));
   assert.deepEqual(f5.categories, ["random (ra-string)", "synonym", "antonym", "keyword"]);
-  const random = f5.series[0].points[0];
+  const random = at(at(f5.series, 0).points, 0);
   assert.equal(random.y, metricsAt(a, "ra-string", 8)!.accuracy.value);
   assert.deepEqual(
-    f5.series[1].points.map((p) => [p.x, p.y]),
+    at(f5.series, 1).points.map((p) => [p.x, p.y]),
     ["ra-synonym", "ra-antonym", "ra-keyword"].map((v, i) => [["synonym", "antonym", "keyword"][i], metricsAt(a, v, 8)!.accuracy.value]),
   );
   assert.deepEqual(
     f5.refLines.map((r) => r.name),
     ["chance", "gold"],
   );
-  const f6 = points(a.figures[5]);
+  const f6 = points(at(a.figures, 5));
   assert.deepEqual(
-    f6.series[0].points.map((p) => p.x),
+    at(f6.series, 0).points.map((p) => p.x),
     [1, 2, 3, 4, 5],
   );
   assert.deepEqual(
-    f6.series[0].points.map((p) => p.y),
+    at(f6.series, 0).points.map((p) => p.y),
     [1, 2, 3, 4, 5].map((m) => metricsAt(a, `ra-chain-${m}`, 8)!.accuracy.value),
   );
   assert.deepEqual(
@@ -205,6 +206,7 @@ test("missing runs: each figure says which variants to add, at which k", () => {
   const { records } = studyRecords();
   const some = analyseRun({ records: records.filter((r) => r.variant === "gold" || r.variant === "ra-string"), manifest: { study: { k: 32, kCurve: [0, 8, 32], draws: 50 } } });
   const [f1, f2, f3, f4, f5, f6] = some.figures;
+  assert.ok(f1 && f2 && f3 && f4 && f5 && f6, `six figures, got ${some.figures.length}`);
   assert.equal(f1.status, "partial");
   assert.deepEqual(f1.missing, { variants: ["ra-token"], k: [0, 8, 32], text: "Add ra-token at k = 0, 8, 32." });
   assert.equal(f2.status, "partial");
@@ -218,8 +220,8 @@ test("missing runs: each figure says which variants to add, at which k", () => {
   // Fewer draws than the study planned: partial, with the draws still to add.
   const { records: all, baselines } = studyRecords();
   const short = analyseRun({ records: all, baselines, manifest: { study: { ...study, draws: 10 } } });
-  assert.equal(short.figures[3].status, "partial");
-  assert.match(short.figures[3].missing!.text, /Only 4 of 10 draws/);
+  assert.equal(at(short.figures, 3).status, "partial");
+  assert.match(at(short.figures, 3).missing!.text, /Only 4 of 10 draws/);
   // An empty run: nothing drawn, everything to add.
   const empty = analyseRun({ records: [] });
   assert.ok(empty.figures.every((f) => f.status === "missing" && f.missing && f.missing.variants.length > 0));
@@ -233,7 +235,7 @@ test("the SVG draws the figure's numbers: one mark per point, with its values in
     assert.doesNotMatch(svg, /\sstyle=/, "no inline style attributes (content security policies refuse them)");
     assert.match(svg, new RegExp(`^<svg [^>]*data-figure="${f.id}" data-status="complete"`));
     const marks: Record<string, string>[] = [...svg.matchAll(/<(circle|rect) data-mark="(point|bin)"([^>]*)>/g)].map((m) =>
-      Object.fromEntries([...m[3].matchAll(/data-([a-z]+)="([^"]*)"/g)].map((x) => [x[1], unescape(x[2])])),
+      Object.fromEntries([...at(m, 3).matchAll(/data-([a-z]+)="([^"]*)"/g)].map((x) => [x[1], unescape(at(x, 2))])),
     );
     const expected: Record<string, string>[] = f.panels.flatMap((p): Record<string, string>[] =>
       p.kind === "points"
@@ -244,10 +246,10 @@ test("the SVG draws the figure's numbers: one mark per point, with its values in
     );
     assert.equal(marks.length, expected.length, `${f.id}: one mark per point`);
     expected.forEach((e, i) => {
-      for (const [k, v] of Object.entries(e)) assert.equal(marks[i][k], v, `${f.id} mark ${i} ${k}`);
+      for (const [k, v] of Object.entries(e)) assert.equal(at(marks, i)[k], v, `${f.id} mark ${i} ${k}`);
     });
   }
-  const f1 = figureSvg(a.figures[0], { title: true, fixedSize: true });
+  const f1 = figureSvg(at(a.figures, 0), { title: true, fixedSize: true });
   assert.match(f1, /width="440" height="\d+(\.\d+)?"/);
   assert.match(f1, /<text[^>]*>Figure 1\. tau_RA accuracy versus k \(H1\)<\/text>/);
   assert.match(f1, /fill="#ffffff"/, "an exported file has a white background");
@@ -255,13 +257,13 @@ test("the SVG draws the figure's numbers: one mark per point, with its values in
 
 test("the SVG escapes text and exposes every colour role to a page's CSS", () => {
   const a = analysed();
-  const f = structuredClone(a.figures[0]);
-  (f.panels[0] as PointsPanel).series[0].name = `<script>"&'`;
+  const f = structuredClone(at(a.figures, 0));
+  at((f.panels[0] as PointsPanel).series, 0).name = `<script>"&'`;
   const svg = figureSvg(f);
   assert.ok(!svg.includes("<script>"));
   assert.match(svg, /&lt;script&gt;&quot;&amp;&#39;/);
   const css = figureCss({ fg: "var(--fg)", muted: "m", grid: "g", bg: "b", palette: PAPER_THEME.palette });
-  for (const role of [...svg.matchAll(/class="([^"]+)"/g)].flatMap((m) => m[1].split(" ")).filter((c) => /^[fs]-/.test(c))) assert.ok(css.includes(`.${role}{`), `${role} is styled`);
+  for (const role of [...svg.matchAll(/class="([^"]+)"/g)].flatMap((m) => at(m, 1).split(" ")).filter((c) => /^[fs]-/.test(c))) assert.ok(css.includes(`.${role}{`), `${role} is styled`);
 });
 
 test("runs behind a figure are grouped for display: draws as a range", () => {

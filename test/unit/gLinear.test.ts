@@ -17,8 +17,9 @@ import { aggregate } from "../../src/core/metrics";
 import { scoresCsv } from "../../src/core/results/csv";
 import type { ResultsFile } from "../../src/core/results/schema";
 import Papa from "papaparse";
+import { at } from "../support/at";
 
-const close = (a: readonly number[], b: readonly number[], tol = 1e-9, what = "") => a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) <= tol, `${what}[${i}]: ${v} vs ${b[i]}`));
+const close = (a: readonly number[], b: readonly number[], tol = 1e-9, what = "") => a.forEach((v, i) => assert.ok(Math.abs(v - at(b, i)) <= tol, `${what}[${i}]: ${v} vs ${b[i]}`));
 
 test("least squares: closed forms (square, over- and under-determined, rank-deficient, k = 0)", () => {
   // Square and invertible: W = X^-1 Y, so the fit reproduces Y and predicts x X^-1 Y.
@@ -40,7 +41,7 @@ test("least squares: closed forms (square, over- and under-determined, rank-defi
   // Over-determined, one dimension: w = sum(x y) / sum(x^2) (the normal equation).
   const xs = [1, 2, 3, 4];
   const ys = [2.1, 3.9, 6.2, 7.8];
-  const w = xs.reduce((s, x, i) => s + x * ys[i], 0) / xs.reduce((s, x) => s + x * x, 0);
+  const w = xs.reduce((s, x, i) => s + x * at(ys, i), 0) / xs.reduce((s, x) => s + x * x, 0);
   close(
     fitMinNormLeastSquares(
       xs.map((x) => [x]),
@@ -126,19 +127,19 @@ function table(n: number, d: number, seed: number): number[][] {
 /** Accuracy of g-linear: demos (p index -> r index), queries (p index), candidates = all responses. */
 function accuracy(P: number[][], R: number[][], g: (p: number) => number, demoPs: number[], queryPs: number[]): number {
   const scores = gLinearScores(
-    demoPs.map((p) => ({ x: P[p], y: R[g(p)] })),
-    queryPs.map((p) => P[p]),
+    demoPs.map((p) => ({ x: at(P, p), y: at(R, g(p)) })),
+    queryPs.map((p) => at(P, p)),
     R,
-    P[0].length,
+    at(P, 0).length,
   );
-  return queryPs.filter((p, i) => uniqueArgmax(scores[i]) === g(p)).length / queryPs.length;
+  return queryPs.filter((p, i) => uniqueArgmax(at(scores, i)) === g(p)).length / queryPs.length;
 }
 
 test("g-linear is 100% where g is exactly linear, also for prompts not among the demos", () => {
   const D = 8;
   const P = table(40, D, 1);
   const A = table(D, D, 2); // r = p A
-  const R = P.map((p) => A[0].map((_, j) => p.reduce((s, v, i) => s + v * A[i][j], 0)));
+  const R = P.map((p) => at(A, 0).map((_, j) => p.reduce((s, v, i) => s + v * at(at(A, i), j), 0)));
   const demos = Array.from({ length: 12 }, (_, i) => i); // k = 12 >= D: the demos span the space
   const unseen = Array.from({ length: 28 }, (_, i) => 12 + i);
   assert.equal(
@@ -164,7 +165,7 @@ test("g-linear is 100% for any g when every query's prompt occurs in the demos a
       accuracy(
         P,
         R,
-        (p) => gOf[p],
+        (p) => at(gOf, p),
         demos,
         Array.from({ length: 10 }, (_, i) => i),
       ),
@@ -183,46 +184,52 @@ test("g-linear is near chance for a random g on prompts that never occur in the 
   const gOf = P.map(() => intBelow(r, C));
   const demos = Array.from({ length: 32 }, (_, i) => i);
   const queries = Array.from({ length: 400 }, (_, i) => 32 + i);
-  const acc = accuracy(P, R, (p) => gOf[p], demos, queries);
+  const acc = accuracy(P, R, (p) => at(gOf, p), demos, queries);
   // Chance 0.1; 400 queries: a 99.9% binomial interval is about 0.06-0.15.
   assert.ok(acc > 0.05 && acc < 0.16, `accuracy ${acc} on unseen prompts, chance ${1 / C}`);
 });
 
 test("cosine, not dot product: a larger wrong candidate does not win an exact interpolation", () => {
   // Prompt e1 -> response [1, 0]; the other candidate [3, 1] has a larger dot product with it (3 > 1).
-  const s = gLinearScores(
-    [
-      { x: [1, 0], y: [1, 0] },
-      { x: [0, 1], y: [3, 1] },
-    ],
-    [[1, 0]],
-    [
-      [1, 0],
-      [3, 1],
-    ],
-    2,
-  )[0];
-  assert.ok(s[0] > s[1]);
+  const s = at(
+    gLinearScores(
+      [
+        { x: [1, 0], y: [1, 0] },
+        { x: [0, 1], y: [3, 1] },
+      ],
+      [[1, 0]],
+      [
+        [1, 0],
+        [3, 1],
+      ],
+      2,
+    ),
+    0,
+  );
+  assert.ok(at(s, 0) > at(s, 1));
   assert.equal(cosine([0, 0], [1, 2]), 0);
   // Label scores: score = cosine; prob = softmax of the scores; logProb = log(prob); ranks as usual.
   const ls = linearLabelScores(["a", "b"], [0.9, 0.1]);
-  assert.equal(ls[0].score, 0.9);
-  assert.ok(Math.abs(ls[0].prob - 1 / (1 + Math.exp(-0.8))) < 1e-12);
-  assert.ok(Math.abs(ls[0].logProb - Math.log(ls[0].prob)) < 1e-15);
+  assert.equal(at(ls, 0).score, 0.9);
+  assert.ok(Math.abs(at(ls, 0).prob - 1 / (1 + Math.exp(-0.8))) < 1e-12);
+  assert.ok(Math.abs(at(ls, 0).logProb - Math.log(at(ls, 0).prob)) < 1e-15);
   assert.equal(goldRankOf(ls, "a"), 1);
   assert.equal(goldRankOf(ls, "b"), 2);
   // k = 0: a zero prediction ties every candidate: no prediction (the project's tie rule).
   const zero = linearLabelScores(
     ["a", "b"],
-    gLinearScores(
-      [],
-      [[1, 0]],
-      [
-        [1, 0],
-        [0, 1],
-      ],
-      2,
-    )[0],
+    at(
+      gLinearScores(
+        [],
+        [[1, 0]],
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        2,
+      ),
+      0,
+    ),
   );
   assert.deepEqual(
     zero.map((l) => l.score),
@@ -309,7 +316,7 @@ test("g-linear#n: g-token#n's pairs (same g), with the token ids to embed; sever
 test("linearGroupScores: a demo set of the variant, scored from an embedding table by token id", () => {
   const lin = createVariant("g-linear", ctx(4, ["negative", "neutral", "positive"]));
   const rows = table(200, 12, 9);
-  const embed = (id: number) => rows[id];
+  const embed = (id: number) => at(rows, id, "embedding row");
   const ex = (label: string, i: number): Example => ({ index: i, line: i + 1, input: `x${i}`, label });
   // Every class among the demos: interpolation, so every query is right.
   const demos = lin.demos([ex("negative", 0), ex("positive", 1), ex("neutral", 2), ex("positive", 3)]);
@@ -326,8 +333,8 @@ test("linearGroupScores: a demo set of the variant, scored from an embedding tab
       labels.map((l) => l.label),
       lin.labelSpace,
     );
-    assert.equal(decideLabels(labels).predicted, queries[i].gold);
-    assert.ok(Math.abs(labels.find((l) => l.label === queries[i].gold)!.score! - 1) < 1e-9, "an interpolated prompt predicts its response exactly");
+    assert.equal(decideLabels(labels).predicted, at(queries, i).gold);
+    assert.ok(Math.abs(labels.find((l) => l.label === at(queries, i).gold)!.score! - 1) < 1e-9, "an interpolated prompt predicts its response exactly");
   });
   // Deterministic: the same demo set gives bit-identical scores.
   assert.deepEqual(
@@ -350,7 +357,7 @@ test("g-linear records in the results views: accuracy as usual, its cosine in th
     records.map((r) => r.predicted),
     ["foo", "foo"],
   );
-  const m = aggregate(records)[0];
+  const m = at(aggregate(records), 0);
   assert.equal(m.accuracy.value, 0.5);
   assert.ok(Number.isNaN(m.meanGoldLogProb), "a cosine normalisation is not a log-probability");
   const rows = Papa.parse<Record<string, string>>(scoresCsv({ records } as unknown as ResultsFile), { header: true }).data.filter((r) => r.variant);

@@ -14,6 +14,7 @@ test("repeated prompts: 144 queries of 12 distinct prompts are 12 units (p about
   // One seed, a file that repeats each of 12 inputs 12 times; half the distinct prompts are right.
   const recs = cell("ra-string", 8, 1, 72, 144, { labels: LABELS4, distinct: 12 });
   const [m] = aggregate(recs);
+  assert.ok(m, "metrics for the ra-string k=8 cell");
   assert.equal(m.n, 144);
   assert.equal(m.prompts, 12);
   assert.equal(m.accuracy.units, 12);
@@ -32,6 +33,7 @@ test("repeated prompts: 144 queries of 12 distinct prompts are 12 units (p about
 test("one lucky seed: 7 seeds at chance and one perfect seed is not 'above chance'", () => {
   const recs = [...cell("ra-string", 8, 1, 48, 48, { labels: LABELS4 }), ...[2, 3, 4, 5, 6, 7, 8].flatMap((s) => cell("ra-string", 8, s, 12, 48, { labels: LABELS4 }))];
   const [m] = aggregate(recs);
+  assert.ok(m, "metrics for the ra-string k=8 cell");
   // Pooled over the 384 queries: 132 right against 96 expected, a tiny binomial p.
   assert.ok(binomialUpperTail(132, 384, 0.25) < 1e-4);
   // Over seeds: only the sign of the lucky seed matters (the others sit exactly at chance): p = 1/2.
@@ -44,12 +46,14 @@ test("one lucky seed: 7 seeds at chance and one perfect seed is not 'above chanc
 test("a real effect across seeds: 8 seeds all above chance give p = 1/256; the same effect with 3 seeds is 'inconclusive: 3 seeds'", () => {
   const acc = [0.6, 0.65, 0.58, 0.7, 0.62, 0.66, 0.59, 0.64];
   const [m] = aggregate(seeds("ra-string", 8, acc, 48, { labels: LABELS4 }));
+  assert.ok(m, "metrics for 8 seeds of ra-string k=8");
   assert.equal(m.accuracy.pAboveChance, 1 / 256);
   assert.ok(m.accuracy.interval!.lo > 0.25);
   const mean = acc.map((a) => Math.round(a * 48) / 48).reduce((a, b) => a + b, 0) / 8;
   assert.ok(Math.abs(m.accuracy.value - mean) < 1e-12);
   assert.equal(h1([m]).status, "contradicted");
   const [three] = aggregate(seeds("ra-string", 8, acc.slice(0, 3), 48, { labels: LABELS4 }));
+  assert.ok(three, "metrics for 3 seeds of ra-string k=8");
   const v = h1([three]);
   assert.equal(v.status, "inconclusive");
   assert.match(v.text, /inconclusive: 3 seeds/);
@@ -60,7 +64,9 @@ test("the summary row quotes estimate, interval and p from the same inference", 
   const recs = seeds("gold", 4, [0.6, 0.65, 0.58, 0.7, 0.62, 0.66], 48, { labels: LABELS4 });
   const results = { records: recs, baselines: [], manifest: { settings: { variants: ["gold"] } } } as unknown as ResultsFile;
   const [row] = analyseRun(results).summary;
+  assert.ok(row, "a summary row for the run");
   const [m] = aggregate(recs);
+  assert.ok(m, "metrics for the run's records");
   assert.equal(row.accuracy.value, m.accuracy.value);
   assert.equal(row.accuracy.low, m.accuracy.interval!.lo);
   assert.equal(row.pAboveChance, m.accuracy.pAboveChance);

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { parseDemoFile } from "../../src/core/demoFile";
 import { defaultK, lineHover, lineResults, pickLineRun } from "../../src/extension/lineResults";
 import { makeRecords } from "../support/extensionFixtures";
+import { at } from "../support/at";
 
 const TEXT = [
   JSON.stringify({ "icl-probe": 1, template: "Review: {input}\nSentiment: {label}", labels: ["negative", "positive"], k: [0, 2], seeds: [1, 2], queries: 3, variants: ["gold"] }),
@@ -25,7 +26,7 @@ test("one seed: the mark, the prediction and its p; the variant and k are named"
     "example i is on 0-based line i + 1 (header on line 0)",
   );
   for (const l of lines) {
-    const r = records[l.seeds[0].key];
+    const r = at(records, at(l.seeds, 0).key);
     assert.equal(r.variant, "gold");
     assert.equal(r.k, 2);
     assert.equal(l.mark, r.predicted === r.gold ? "right" : "wrong");
@@ -57,12 +58,12 @@ test("a tie reads as a tie; the hover links each seed's record to the results pa
   const records = makeRecords({ variants: ["gold"], ks: [2], seeds: [1], queries: 3, labels: ["negative", "positive"], correct: () => true }).map((r, i) =>
     i === 0 ? { ...r, predicted: "", tied: ["negative", "positive"] } : r,
   );
-  const l = lineResults(file, records, "gold", 2)[0];
+  const l = at(lineResults(file, records, "gold", 2), 0);
   assert.equal(l.text, "gold, k=2: ✗ tie (negative, positive)");
   const md = lineHover(l, "s/2026", "gold", 2);
   assert.match(md, /seed 1: ✗ wrong, predicted \*\*tie \(negative, positive\)\*\*/);
   assert.ok(md.includes(`command:iclProbe.showQuery?${encodeURIComponent(JSON.stringify(["s/2026", 0]))}`));
-  assert.match(lineResults(file, records, "gold", 2, { partial: true })[1].text, /^partial run · gold, k=2: ✓/);
+  assert.match(at(lineResults(file, records, "gold", 2, { partial: true }), 1).text, /^partial run · gold, k=2: ✓/);
 });
 
 test("the lines show the newest complete run; a newer cancelled run is named, not shown", () => {

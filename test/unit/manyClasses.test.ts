@@ -15,6 +15,7 @@ import { analyseRun } from "../../src/core/analysis";
 import { macroF1FromConfusion, macroF1FromIndices, confusionMatrix } from "../../src/core/stats/classification";
 import { fixtureResults } from "../support/resultsFixture";
 import { classLabels, manyClassRun } from "../support/manyClasses";
+import { at } from "../support/at";
 
 const L = 1727;
 const labels = classLabels(L);
@@ -58,7 +59,7 @@ test("the panel's confusion for many classes is the top confusions, not the matr
 
 test("aggregation is linear in the classes: no dense matrix unless asked; macro-F1 unchanged", () => {
   const r = manyClassResults(["gold"], [0], 30);
-  const m = aggregate(r.records)[0];
+  const m = at(aggregate(r.records), 0);
   assert.ok(!Object.keys(m).includes("confusion"), "the confusion matrix is not built eagerly");
   const gold = r.records.map((x) => x.gold);
   const pred = r.records.map((x) => x.predicted);

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { aggregate, summariseBaselines } from "../../src/core/metrics";
 import type { QueryRecord } from "../../src/core/types";
+import { at } from "../support/at";
 
 const close = (a: number, b: number, tol = 1e-9, what = ""): void => assert.ok(Math.abs(a - b) <= tol, `${what} expected ${b}, got ${a}`);
 
@@ -39,6 +40,7 @@ const goldRecords = (): QueryRecord[] => [
 
 test("accuracy (sign-flip over seeds), macro-F1, ranks, shares, confusion by hand", () => {
   const [m] = aggregate(goldRecords());
+  assert.ok(m, "metrics for gold k=4");
   assert.equal(m.variant, "gold");
   assert.equal(m.k, 4);
   assert.equal(m.n, 8);
@@ -55,8 +57,8 @@ test("accuracy (sign-flip over seeds), macro-F1, ranks, shares, confusion by han
   assert.equal(m.accuracy.minP, 0.25);
   assert.equal(m.accuracy.interval, undefined, "2 seeds support no 95% interval");
   // seed 1: neg TP2 FP1 FN0 -> .8, pos TP1 FP0 FN1 -> 2/3 => .733333; seed 2: .5 and .5 => .5
-  close(m.macroF1.perSeed[0].value, (0.8 + 2 / 3) / 2, 1e-12, "f1 seed 1");
-  close(m.macroF1.perSeed[1].value, 0.5, 1e-12, "f1 seed 2");
+  close(at(m.macroF1.perSeed, 0).value, (0.8 + 2 / 3) / 2, 1e-12, "f1 seed 1");
+  close(at(m.macroF1.perSeed, 1).value, 0.5, 1e-12, "f1 seed 2");
   close(m.macroF1.value, ((0.8 + 2 / 3) / 2 + 0.5) / 2, 1e-12, "f1 mean");
   assert.equal(m.macroF1.interval, undefined, "same method as accuracy: no interval from 2 seeds");
   // ranks: 5 correct at 1, 3 wrong at 2 -> 11/8; gold log-probs 5 x -.5 and 3 x -1.5 -> -7/8
@@ -78,6 +80,7 @@ test("accuracy (sign-flip over seeds), macro-F1, ranks, shares, confusion by han
 
 test("single seed: distinct prompts are the units (exact binomial, Clopper-Pearson); no macro-F1 interval", () => {
   const [m] = aggregate(goldRecords().slice(0, 4));
+  assert.ok(m, "metrics for gold k=4, seed 1");
   assert.equal(m.accuracy.method, "exact-binomial-prompts");
   assert.equal(m.accuracy.units, 4);
   assert.equal(m.accuracy.value, 0.75);
@@ -90,14 +93,16 @@ test("single seed: distinct prompts are the units (exact binomial, Clopper-Pears
 test("identical prompts count once: a record's prompt is its demo set and query text", () => {
   const same = (ok: boolean, demo: number[] = [7, 8]): QueryRecord => ({ ...rec("gold", 2, 1, "neg", ok ? "neg" : "pos"), input: "dup", demoIndices: demo });
   const [m] = aggregate([same(true), same(true), same(true), rec("gold", 2, 1, "pos", "neg"), same(true, [9, 10])]);
+  assert.ok(m, "metrics for gold k=2");
   // prompts: "dup" with demos 7,8 (3 records, right), one other input (wrong), "dup" with demos 9,10 (right)
   assert.equal(m.n, 5);
   assert.equal(m.prompts, 3);
   assert.equal(m.accuracy.units, 3);
   close(m.accuracy.value, 2 / 3, 1e-12);
-  assert.equal(m.perSeed[0].correct, 4, "record counts stay as they are (confusion, shares)");
+  assert.equal(at(m.perSeed, 0).correct, 4, "record counts stay as they are (confusion, shares)");
   // duplicates that disagree count as a fraction of a prompt
   const [h] = aggregate([same(true), same(false)]);
+  assert.ok(h, "metrics for gold k=2");
   assert.equal(h.prompts, 1);
   assert.equal(h.accuracy.value, 0.5);
 });
@@ -121,7 +126,7 @@ test("ordering, calibrated, goldAlt, 3-label chance and baselines", () => {
     ms.map((m) => `${m.variant}@${m.k}`),
     ["flipped@0", "flipped@8", "gold@4"],
   );
-  const f8 = ms[1];
+  const f8 = at(ms, 1);
   assert.equal(f8.chance, 1 / 3);
   assert.deepEqual(f8.labels, labels3);
   // calibrated predictions: a (gold a) right, a (gold b) wrong -> 1/2
@@ -130,9 +135,9 @@ test("ordering, calibrated, goldAlt, 3-label chance and baselines", () => {
   // vs goldAlt: b==b right, b vs c wrong -> 1/2
   assert.equal(f8.alt!.value, 0.5);
   assert.equal(f8.accuracy.value, 0.5);
-  assert.equal(ms[0].alt!.value, 0);
-  assert.equal(ms[0].calibrated, undefined);
-  const b = ms[2].baselines!;
+  assert.equal(at(ms, 0).alt!.value, 0);
+  assert.equal(at(ms, 0).calibrated, undefined);
+  const b = at(ms, 2).baselines!;
   // pooled: majority 4/8, logreg 7/8
   assert.equal(b.n, 8);
   assert.equal(b.majority, 0.5);
@@ -141,7 +146,7 @@ test("ordering, calibrated, goldAlt, 3-label chance and baselines", () => {
     b.perSeed.map((s) => s.logreg),
     [0.75, 1],
   );
-  assert.equal(ms[0].baselines, undefined);
+  assert.equal(at(ms, 0).baselines, undefined);
 });
 
 test("baseline summary sums records of the same seed; bad input gets a clear error", () => {
@@ -159,9 +164,9 @@ test("20,000 records aggregate (linear pass; correctness at scale)", () => {
   const labels = ["w", "x", "y", "z"];
   const records: QueryRecord[] = [];
   for (let i = 0; i < 20000; i++) {
-    const gold = labels[i % 4];
-    const predicted = i % 5 === 0 ? labels[(i + 1) % 4] : gold; // 80% correct
-    records.push(rec(`v${i % 5}`, [0, 4, 8, 16][i % 4], i % 10, gold, predicted, {}, labels));
+    const gold = at(labels, i % 4);
+    const predicted = i % 5 === 0 ? at(labels, (i + 1) % 4) : gold; // 80% correct
+    records.push(rec(`v${i % 5}`, at([0, 4, 8, 16], i % 4), i % 10, gold, predicted, {}, labels));
   }
   const ms = aggregate(records);
   assert.equal(
@@ -181,6 +186,7 @@ test("ties (no prediction) count as wrong, as misses of the gold in macro-F1, an
     rec("gold", 2, 1, "pos", "", { tied: ["neg", "pos"], goldRank: 2 }),
   ];
   const [m] = aggregate(recs);
+  assert.ok(m, "metrics for gold k=2");
   assert.deepEqual(m.labels, ["neg", "pos"], "a tie is not a label");
   assert.equal(m.accuracy.correct, 2);
   assert.deepEqual(m.confusion.counts, [

@@ -5,6 +5,8 @@ import fc from "fast-check";
 import { parseDemoFile } from "../../src/core/demoFile";
 import { planExperiment, materializeGroup, PlanError, VariantCache } from "../../src/core/experiment/plan";
 import type { ProbeSettings } from "../../src/core/types";
+import { at } from "../support/at";
+import { defined } from "../../src/core/defined";
 
 function demoText(n: number): string {
   const lines = [];
@@ -33,7 +35,7 @@ test("same inputs give the same plan and the same prompts", () => {
   const va = new VariantCache(a.file, a.settings);
   const vb = new VariantCache(b.file, b.settings);
   for (let i = 0; i < pa.groups.length; i++) {
-    assert.deepEqual(materializeGroup(pa, pa.groups[i], a.file, va), materializeGroup(pb, pb.groups[i], b.file, vb));
+    assert.deepEqual(materializeGroup(pa, at(pa.groups, i), a.file, va), materializeGroup(pb, at(pb.groups, i), b.file, vb));
   }
 });
 
@@ -72,7 +74,7 @@ test("per-query selection: one group per query, demos re-drawn and never contain
   assert.equal(plan.groups.length, 2 * 6);
   for (const g of plan.groups) {
     assert.equal(g.queries.length, 1);
-    assert.ok(!g.demoIndices.includes(g.queries[0]));
+    assert.ok(!g.demoIndices.includes(at(g.queries, 0)));
   }
   const seed1 = plan.groups.filter((g) => g.seed === 1).map((g) => g.demoIndices.join(","));
   assert.ok(new Set(seed1).size > 1, "demo sets differ between queries");
@@ -97,7 +99,7 @@ test("materialized groups: calibration inputs first, one prefix per group, gold 
   assert.equal(new Set(items.map((i) => i.prefix)).size, 1, "all items of a group share the demo prefix");
   for (const it of items.filter((i) => i.kind === "query")) {
     assert.ok(it.labels.includes(it.gold));
-    const original = file.examples[it.queryIndex].label;
+    const original = at(file.examples, it.queryIndex).label;
     assert.equal(it.goldAlt, original, "flipped keeps the original label as goldAlt");
     assert.notEqual(it.gold, original);
     assert.ok(!/\s$/.test(it.prefix + it.query), "the prompt never ends with whitespace");
@@ -112,7 +114,7 @@ test("--queries beyond the pool is capped (one rule with the parser's queries-ca
     const { file, settings } = setup(12, { queries: 10, k: [4], selection });
     const plan = planExperiment({ file, settings });
     assert.equal(plan.queriesPerSeed, 8);
-    for (const seed of settings.seeds) assert.equal(plan.queryPools[seed].length, 8);
+    for (const seed of settings.seeds) assert.equal(defined(plan.queryPools[seed], `seed ${seed}'s query pool`).length, 8);
   }
   const { file, settings } = setup(12, { queries: 10, k: [4] });
   assert.throws(

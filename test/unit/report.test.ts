@@ -12,6 +12,7 @@ import { buildReportData } from "../../src/report/model";
 import { analyseRun } from "../../src/core/analysis";
 import { toVerdictCard } from "../../src/shared/verdictCards";
 import { fixtureResults } from "../support/resultsFixture";
+import { at } from "../support/at";
 
 const CHROMIUM = "/usr/bin/chromium";
 const dir = mkdtempSync(join(tmpdir(), "icl-report-"));
@@ -19,7 +20,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 test("the page is self-contained: Chart.js inlined, no external resources, data embedded safely", () => {
   const r = fixtureResults();
-  r.records[0].input = "</script><script>alert(1)</script>";
+  at(r.records, 0).input = "</script><script>alert(1)</script>";
   const html = renderReport(r);
   assert.ok(html.length > 150_000, "Chart.js is inlined");
   assert.doesNotMatch(html, /<script[^>]+src=/i);
@@ -131,7 +132,7 @@ test("Chromium renders the charts with the numbers of results.json", async (t) =
       wrows.map((x) => x.code),
       ["boundary-merge", "label-tie"],
     );
-    assert.match(wrows[0].text, /label merges with the prompt[\s\S]*Separate the label from the text before it/);
+    assert.match(at(wrows, 0).text, /label merges with the prompt[\s\S]*Separate the label from the text before it/);
     assert.ok(await page.$eval("#warnings-banner a", (a) => (a as HTMLAnchorElement).getAttribute("href") === "#warning-boundary-merge"));
   } finally {
     await browser.close();
@@ -143,6 +144,7 @@ test("report data: warnings per code with meaning, action, where and example que
   assert.equal(d.warnings.queries, 2);
   assert.equal(d.warnings.records, 20);
   const [bm, tie] = d.warnings.codes;
+  assert.ok(bm && tie, "two warning codes");
   assert.equal(bm.code, "boundary-merge");
   assert.deepEqual(bm.cells, [{ variant: "gold", k: 4, queries: 1 }]);
   assert.match(bm.action, /space/);

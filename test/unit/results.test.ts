@@ -8,6 +8,7 @@ import { parseResults } from "../../src/core/results/load";
 import { ResultsError } from "../../src/core/results/migrate";
 import { ResultsFileSchema } from "../../src/core/results/schema";
 import { fixtureResults } from "../support/resultsFixture";
+import { at } from "../support/at";
 
 const root = join(__dirname, "..", "..", "..");
 
@@ -19,7 +20,7 @@ test("a valid current-version file round-trips", () => {
 
 test("an invalid file names the file and the first failing path", () => {
   const r = fixtureResults() as unknown as { records: { labels: { prob: unknown }[] }[] };
-  r.records[3].labels[1].prob = "high";
+  at(at(r.records, 3).labels, 1).prob = "high";
   assert.throws(
     () => parseResults(JSON.stringify(r), "/tmp/run/results.json"),
     (e: unknown) =>
@@ -72,9 +73,9 @@ test("version 1 files are migrated: probabilities, gold rank, status and progres
   };
   const r = parseResults(JSON.stringify(v1), "old.json");
   assert.equal(r.schemaVersion, 3);
-  assert.equal(r.records[0].goldRank, 2);
-  assert.ok(Math.abs(r.records[0].labels[0].prob - 0.75) < 1e-12, "0.6 / (0.6 + 0.2)");
-  assert.ok(Math.abs(r.records[0].labels[1].prob - 0.25) < 1e-12);
+  assert.equal(at(r.records, 0).goldRank, 2);
+  assert.ok(Math.abs(at(at(r.records, 0).labels, 0).prob - 0.75) < 1e-12, "0.6 / (0.6 + 0.2)");
+  assert.ok(Math.abs(at(at(r.records, 0).labels, 1).prob - 0.25) < 1e-12);
   assert.equal(r.manifest.status, "complete");
   assert.deepEqual(r.manifest.progress, { done: 1, total: 2 });
   assert.equal(r.manifest.engine.threads, 4);
@@ -106,8 +107,8 @@ test("version 2 files are migrated: ties re-derived (no prediction, rank against
   // Records without ties keep their prediction and rank.
   const want = fixtureResults();
   r.records.forEach((x, i) => {
-    assert.equal(x.predicted, want.records[i].predicted, `record ${i}`);
-    assert.equal(x.goldRank, want.records[i].goldRank, `record ${i}`);
+    assert.equal(x.predicted, at(want.records, i).predicted, `record ${i}`);
+    assert.equal(x.goldRank, at(want.records, i).goldRank, `record ${i}`);
   });
   assert.deepEqual(
     r.warnings?.run.map((w) => w.code),
@@ -124,9 +125,9 @@ test("version 2 files are migrated: ties re-derived (no prediction, rank against
 
 test("a warning with an unknown code (a newer build) still loads; a malformed code does not", () => {
   const r = fixtureResults();
-  r.records[0].warnings = [{ code: "future-code" as never, message: "something new" }];
-  assert.equal(parseResults(JSON.stringify(r), "new.json").records[0].warnings?.[0].code, "future-code");
-  r.records[0].warnings = [{ code: "Not A Code" as never, message: "x" }];
+  at(r.records, 0).warnings = [{ code: "future-code" as never, message: "something new" }];
+  assert.equal(at(parseResults(JSON.stringify(r), "new.json").records, 0).warnings?.[0]?.code, "future-code");
+  at(r.records, 0).warnings = [{ code: "Not A Code" as never, message: "x" }];
   assert.throws(() => parseResults(JSON.stringify(r), "bad.json"), /bad\.json: at \/records\/0\/warnings\/0\/code: invalid results file/);
 });
 

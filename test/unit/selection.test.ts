@@ -4,9 +4,10 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { drawQueries, selectDemos } from "../../src/core/selection";
 import type { Example } from "../../src/core/types";
+import { at } from "../support/at";
 
 function examples(n: number, classes = ["a", "b"], skew = 0): Example[] {
-  return Array.from({ length: n }, (_, i) => ({ index: i, line: i + 2, input: `text ${i}`, label: i < skew ? classes[0] : classes[i % classes.length] }));
+  return Array.from({ length: n }, (_, i) => ({ index: i, line: i + 2, input: `text ${i}`, label: at(classes, i < skew ? 0 : i % classes.length) }));
 }
 
 test("drawQueries: n distinct examples sorted by index, deterministic per seed", () => {
@@ -53,7 +54,7 @@ test("property: no query is ever among its own demos, demos are distinct", () =>
       const nq = Math.floor(n / 3);
       const pool = drawQueries({ examples: ex, n: nq, seed });
       const k = Math.min(5, n - nq - 1); // the query itself is also set aside
-      for (const q of pool.length ? pool : [ex[0]]) {
+      for (const q of pool.length ? pool : [at(ex, 0)]) {
         const d = selectDemos({ examples: ex, k, seed, mode, balance, queryIndex: q.index, queryPool: pool, classes: ["x", "y", "z"] });
         assert.equal(d.length, k);
         assert.equal(new Set(d.map((e) => e.index)).size, k);

@@ -2,6 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { confusionMatrix, accuracy, macroF1, labelShares, macroF1FromConfusion, meanGoldRank, meanGoldLogProb, goldLogProb } from "../../src/core/stats";
+import { at } from "../support/at";
 
 test("confusion matrix keeps the given order and appends unseen labels", () => {
   const cm = confusionMatrix(["a", "a", "b", "b", "c"], ["a", "b", "b", "b", "a"], ["b", "a"]);
@@ -57,7 +58,7 @@ test("mean gold rank and gold log-prob", () => {
   // ranks (1 + 2 + 3) / 3 = 2 ; log-probs (-0.2 + -1.0) / 2 = -0.6
   assert.equal(meanGoldRank(qs), 2);
   assert.ok(Math.abs(meanGoldLogProb(qs) - -0.6) < 1e-12);
-  assert.equal(goldLogProb(qs[2]), undefined);
+  assert.equal(goldLogProb(at(qs, 2)), undefined);
   assert.ok(Number.isNaN(meanGoldRank([])));
   assert.ok(Number.isNaN(meanGoldLogProb([])));
 });

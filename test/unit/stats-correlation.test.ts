@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { pearsonR, spearmanRho, averageRanks, spearmanExactPValue, stratifiedPermutationCorrelation, macroF1FromCounts } from "../../src/core/stats";
 import { ranksWithinStrata, stratifiedBootstrapInterval, withinSeedCorrelation, withinStrataR } from "../../src/core/stats";
+import { at } from "../support/at";
 
 const close = (actual: number, expected: number, tol: number, what = ""): void => assert.ok(Math.abs(actual - expected) <= tol, `${what} expected ${expected} +/- ${tol}, got ${actual}`);
 
@@ -67,8 +68,8 @@ test("stratified permutation correlation: a seed effect is not a correlation; a 
   [0.2, 0.5, 0.8].forEach((shift, s) => {
     for (let i = 0; i < 8; i++) {
       strata.push(s);
-      x.push(shift + noise[i]);
-      y.push(shift + noise2[(i + 3 * s) % 8]);
+      x.push(shift + at(noise, i));
+      y.push(shift + at(noise2, (i + 3 * s) % 8));
     }
   });
   assert.ok(pearsonR(x, y) > 0.9, "pooled r is dominated by the seed effect");
@@ -77,7 +78,7 @@ test("stratified permutation correlation: a seed effect is not a correlation; a 
   assert.ok(confounded.pGreater > 0.05, `p ${confounded.pGreater}`);
   assert.equal(confounded.strata, 3);
   // A real relation inside every seed: y = x + small noise.
-  const y2 = x.map((v, i) => v + noise2[i % 8] / 4);
+  const y2 = x.map((v, i) => v + at(noise2, i % 8) / 4);
   const real = stratifiedPermutationCorrelation(x, y2, strata, { draws: 1999 });
   assert.ok(real.r > 0.8 && real.pGreater < 0.001, JSON.stringify(real));
   assert.equal(real.pGreater, 1 / 2000, "no permutation beats the observed ordering");
@@ -93,7 +94,7 @@ test("within-strata r is Pearson r of the stratum-centred values; ranks are take
   const x = [0.1, 0.3, 0.2, 0.7, 0.9, 0.8];
   const y = [0.2, 0.5, 0.1, 0.6, 0.9, 0.95];
   const strata = [1, 1, 1, 2, 2, 2];
-  const centred = (v: number[]) => v.map((a, i) => a - (i < 3 ? (v[0] + v[1] + v[2]) / 3 : (v[3] + v[4] + v[5]) / 3));
+  const centred = (v: number[]) => v.map((a, i) => a - (i < 3 ? (at(v, 0) + at(v, 1) + at(v, 2)) / 3 : (at(v, 3) + at(v, 4) + at(v, 5)) / 3));
   close(withinStrataR(x, y, strata), pearsonR(centred(x), centred(y)), 1e-12, "within r");
   close(withinStrataR(x, y, [0, 0, 0, 0, 0, 0]), pearsonR(x, y), 1e-12, "one stratum: plain r");
   assert.equal(withinStrataR(x, y, strata), stratifiedPermutationCorrelation(x, y, strata, { draws: 9 }).r);
@@ -122,8 +123,8 @@ test("stratified bootstrap interval for a within-seed r: deterministic, around r
   // 3 seeds x 20 functions g; each seed shifts both accuracies (a seed effect the centring removes).
   const strata = Array.from({ length: 60 }, (_, i) => Math.floor(i / 20));
   const one = normalPairs(60, 0.5, 7);
-  const x = one.x.map((v, i) => v + 3 * strata[i]);
-  const y = one.y.map((v, i) => v - 2 * strata[i]);
+  const x = one.x.map((v, i) => v + 3 * at(strata, i));
+  const y = one.y.map((v, i) => v - 2 * at(strata, i));
   const ci = stratifiedBootstrapInterval(x, y, strata)!;
   assert.deepEqual(ci, stratifiedBootstrapInterval(x, y, strata), "seeded: the same data give the same interval");
   const r = withinStrataR(x, y, strata);

@@ -16,6 +16,7 @@ import {
   signFlipPLess,
   EXACT_SIGN_FLIP_MAX_UNITS,
 } from "../../src/core/stats";
+import { at } from "../support/at";
 
 const close = (actual: number, expected: number, tol: number, what = ""): void => assert.ok(Math.abs(actual - expected) <= tol, `${what} expected ${expected} +/- ${tol}, got ${actual}`);
 
@@ -26,7 +27,7 @@ function bruteGreater(xs: number[], d: number): number {
   const obs = xs.reduce((a, x) => a + (x - d), 0);
   for (let mask = 0; mask < 2 ** n; mask++) {
     let s = 0;
-    for (let i = 0; i < n; i++) s += ((mask >>> i) & 1 ? -1 : 1) * Math.abs(xs[i] - d);
+    for (let i = 0; i < n; i++) s += ((mask >>> i) & 1 ? -1 : 1) * Math.abs(at(xs, i) - d);
     if (s >= obs - 1e-12) hits++;
   }
   return hits / 2 ** n;

@@ -16,6 +16,7 @@ import {
   signFlipPLess,
 } from "../../src/core/stats";
 import { calibrate } from "../../src/core/calibration";
+import { at } from "../support/at";
 
 const runs = { numRuns: 200, seed: 42 };
 
@@ -130,7 +131,7 @@ test("calibration returns a distribution and is the identity for a uniform p_cf"
       const sum = q.probs.reduce((a, b) => a + b, 0);
       const u = calibrate(p.slice(0, L), new Array(L).fill(1 / L));
       const sp = p.slice(0, L).reduce((a, b) => a + b, 0);
-      return Math.abs(sum - 1) < 1e-9 && q.probs.every((v) => v >= 0) && u.probs.every((v, i) => Math.abs(v - p[i] / sp) < 1e-9);
+      return Math.abs(sum - 1) < 1e-9 && q.probs.every((v) => v >= 0) && u.probs.every((v, i) => Math.abs(v - at(p, i) / sp) < 1e-9);
     }),
     runs,
   );

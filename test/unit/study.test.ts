@@ -12,6 +12,8 @@ import { studyPlanText } from "../../src/core/study/describe";
 import { FIGURE_IDS } from "../../src/core/figures/types";
 import { expandVariantKeys, getVariant } from "../../src/core/variants";
 import type { ProbeSettings } from "../../src/core/types";
+import { at } from "../support/at";
+import { defined } from "../../src/core/defined";
 
 const root = join(__dirname, "..", "..", "..");
 const sentiment = readFileSync(join(root, "examples", "sentiment.icl.jsonl"), "utf8");
@@ -64,7 +66,7 @@ test("Li et al. 2024 defaults: k = 32 plus the tau_RA k curve, 10 seeds, 50 pair
     [[32], [32], [32], [0, 4, 8, 16, 32]],
   );
   assert.deepEqual(r.overrides.variants.slice(0, 3), ["gold", "ra-string", "ra-token"]);
-  assert.deepEqual([plan.groups[0].variant, plan.groups[0].k], ["ra-synonym", 32]);
+  assert.deepEqual([at(plan.groups, 0).variant, at(plan.groups, 0).k], ["ra-synonym", 32]);
   const draws = r.grid.find((g) => g.variants.some((v) => v.startsWith("g-token")))!;
   assert.deepEqual(draws.k, [32]);
   assert.ok(draws.variants.includes("ra-token#0..49") && draws.variants.includes("g-token#0..49"));
@@ -124,7 +126,7 @@ test("options override the defaults; the plan caps queries to the file as for an
     file.problems.some((p) => p.code === "queries-capped"),
     "the parser says the queries are capped",
   );
-  assert.equal(planExperiment({ file, settings: withStudyGrid(file.settings, small) }).queryPools[1].length, 50 - 32);
+  assert.equal(defined(planExperiment({ file, settings: withStudyGrid(file.settings, small) }).queryPools[1], "seed 1's query pool").length, 50 - 32);
   const o = resolveStudy(li, { seeds: [3, 4], k: 8, kCurve: [0, 2, 8], draws: 1 });
   assert.deepEqual(o.overrides.k, [0, 2, 8]);
   assert.deepEqual(o.overrides.seeds, [3, 4]);

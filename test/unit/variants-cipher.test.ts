@@ -7,6 +7,7 @@ import { createVariant, WordCipher, wordTypes, WORD_RE } from "../../src/core/va
 import { buildPrompt } from "../../src/core/prompt";
 import { loadLexicon } from "../../src/node/lexicon";
 import type { Example } from "../../src/core/types";
+import { at } from "../support/at";
 
 const EX: Example[] = ["A gorgeous, witty film.", "The film is dull; the plot isn't.", "THE worst film of 2023!", "well-made and witty", "Dull, dull, dull.", "Café crème in 2023"].map(
   (input, index) => ({ index, line: index + 1, input, label: index % 2 ? "negative" : "positive" }),
@@ -25,15 +26,15 @@ test("the same word type gets the same cipher in demos and queries, with its cas
   const demos = v.demos(EX);
   const film = table.get("film")!;
   const dull = table.get("dull")!;
-  assert.equal(demos[0].input, `${cap(table.get("a")!)} ${table.get("gorgeous")}, ${table.get("witty")} ${film}.`);
-  assert.equal(demos[2].input, `${table.get("the")!.toUpperCase()} ${table.get("worst")} ${film} ${table.get("of")} ${table.get("2023")}!`);
-  assert.equal(demos[4].input, `${cap(dull)}, ${dull}, ${dull}.`);
-  assert.equal(demos[3].input, `${table.get("well")}-${table.get("made")} ${table.get("and")} ${table.get("witty")}`);
-  assert.equal(v.query(EX[1]).input, demos[1].input, "a query is ciphered exactly like a demo");
-  assert.equal(v.query(EX[1]).gold, "negative", "labels are kept");
-  assert.ok(demos.every((d, i) => d.label === EX[i].label));
+  assert.equal(at(demos, 0).input, `${cap(table.get("a")!)} ${table.get("gorgeous")}, ${table.get("witty")} ${film}.`);
+  assert.equal(at(demos, 2).input, `${table.get("the")!.toUpperCase()} ${table.get("worst")} ${film} ${table.get("of")} ${table.get("2023")}!`);
+  assert.equal(at(demos, 4).input, `${cap(dull)}, ${dull}, ${dull}.`);
+  assert.equal(at(demos, 3).input, `${table.get("well")}-${table.get("made")} ${table.get("and")} ${table.get("witty")}`);
+  assert.equal(v.query(at(EX, 1)).input, at(demos, 1).input, "a query is ciphered exactly like a demo");
+  assert.equal(v.query(at(EX, 1)).gold, "negative", "labels are kept");
+  assert.ok(demos.every((d, i) => d.label === at(EX, i).label));
   // Template text is untouched: only the inputs change.
-  const p = buildPrompt({ template: "Review: {input}\nSentiment: {label}", separator: "\n\n", instruction: "" }, demos.slice(0, 1), v.query(EX[1]).input, v.labelSpace);
+  const p = buildPrompt({ template: "Review: {input}\nSentiment: {label}", separator: "\n\n", instruction: "" }, demos.slice(0, 1), v.query(at(EX, 1)).input, v.labelSpace);
   assert.ok(p.prefix.startsWith("Review: ") && p.prefix.includes("\nSentiment: positive"));
 });
 
@@ -54,7 +55,7 @@ test("the table does not depend on which demos come first or on the example orde
   const a = createVariant("pa-word", ctx);
   const b = createVariant("pa-word", { ...ctx, examples: [...EX].reverse() });
   assert.deepEqual(a.mapping, b.mapping);
-  const shuffled = [EX[3], EX[0], EX[5]];
+  const shuffled = [3, 0, 5].map((i) => at(EX, i));
   assert.deepEqual(b.demos(shuffled), a.demos(shuffled));
   assert.notDeepEqual(createVariant("pa-word", { ...ctx, seed: 6 }).mapping, a.mapping);
 });
@@ -77,7 +78,7 @@ test("property: encoding preserves everything but the words, and equal words enc
       const inWords = text.match(WORD_RE) ?? [];
       const outWords = out.match(WORD_RE) ?? [];
       assert.equal(outWords.length, inWords.length);
-      inWords.forEach((w, i) => inWords.forEach((u, j) => assert.equal(w.toLowerCase() === u.toLowerCase(), outWords[i].toLowerCase() === outWords[j].toLowerCase())));
+      inWords.forEach((w, i) => inWords.forEach((u, j) => assert.equal(w.toLowerCase() === u.toLowerCase(), at(outWords, i).toLowerCase() === at(outWords, j).toLowerCase())));
     }),
     { numRuns: 200 },
   );

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { createVariant, VariantError, type VariantContext } from "../../src/core/variants";
 import { lexiconFromTable } from "../../src/core/lexicon";
 import { loadLexicon } from "../../src/node/lexicon";
+import { at } from "../support/at";
 
 const lexicon = loadLexicon();
 const sst2 = (seed: number, extra: Partial<VariantContext> = {}): VariantContext => ({ seed, classes: ["negative", "positive"], lexicon, ...extra });
@@ -43,7 +44,7 @@ test("no antonym in WordNet: a clear VariantError; a user word list fixes it", (
   const wordLists = { antonyms: { business: ["leisure"], science: ["art"], sports: ["work"], world: ["home"] } };
   const v = createVariant("ra-antonym", { seed: 1, classes: ["world", "sports", "business", "science"], lexicon, wordLists });
   assert.deepEqual(v.labelSpace, ["home", "work", "leisure", "art"]);
-  assert.equal(v.mapping.rows[0].note, "word list");
+  assert.equal(at(v.mapping.rows, 0).note, "word list");
   // Without lexicon and word lists the variant says what it needs.
   assert.throws(() => createVariant("ra-synonym", { seed: 1, classes: ["a", "b"] }), /needs the WordNet lexicon or user word lists/);
 });
@@ -81,7 +82,7 @@ test("ra-chain-m: m hops, no repeated word, each hop a WordNet synonym, determin
           assert.equal(new Set(chain.map((c) => c.toLowerCase())).size, m + 1, `repeat in ${chain}`);
           for (let h = 1; h <= m; h++)
             assert.ok(
-              lexicon.synonyms(chain[h - 1]).some((s) => s.toLowerCase() === chain[h].toLowerCase()),
+              lexicon.synonyms(at(chain, h - 1)).some((s) => s.toLowerCase() === at(chain, h).toLowerCase()),
               `${chain[h]} is not a synonym of ${chain[h - 1]}`,
             );
           ends.add(r.to.toLowerCase());

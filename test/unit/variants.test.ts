@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { VARIANTS, VariantError, correctCount, createVariant, getVariant, parseVariantKey, type VariantContext, type VariantInstance } from "../../src/core/variants";
 import { lexiconFromTable } from "../../src/core/lexicon";
 import type { Example } from "../../src/core/types";
+import { at } from "../support/at";
 
 const CLASSES = ["neg", "pos"];
 const VERB = { neg: "negative", pos: "positive" };
@@ -22,7 +23,7 @@ const LEX = lexiconFromTable({
 });
 
 function makeExamples(n: number, classes = CLASSES): Example[] {
-  return Array.from({ length: n }, (_, i) => ({ index: i, line: i + 1, input: `The film ${i} was, well, film ${i % 3}!`, label: classes[(i * 7 + 3) % classes.length] }));
+  return Array.from({ length: n }, (_, i) => ({ index: i, line: i + 1, input: `The film ${i} was, well, film ${i % 3}!`, label: at(classes, (i * 7 + 3) % classes.length) }));
 }
 const EX = makeExamples(24);
 const ctx = (seed: number, extra: Partial<VariantContext> = {}): VariantContext => ({
@@ -124,7 +125,7 @@ test("every gold answer is in the label space; consistent and task variants are 
     for (const q of EX) assert.ok(v.labelSpace.includes(v.query(q).gold), `${id}: gold ${v.query(q).gold} not in ${v.labelSpace}`);
     if (v.family === "consistent" || v.family === "task" || v.family === "reference") {
       const demos = v.demos(EX);
-      EX.forEach((e, i) => assert.equal(demos[i].label, v.query(e).gold, `${id}: demo label and query gold differ for class ${e.label}`));
+      EX.forEach((e, i) => assert.equal(at(demos, i).label, v.query(e).gold, `${id}: demo label and query gold differ for class ${e.label}`));
       assert.equal(v.mapping.rows.length, CLASSES.length);
       v.mapping.rows.forEach((r, i) => assert.equal(r.to, v.labelSpace[i]));
     }
@@ -141,10 +142,10 @@ test("property: over random class sets and seeds, consistent maps are injective 
       assert.equal(new Set(v.labelSpace).size, classes.length);
       const byClass = new Map<string, string>();
       v.demos(ex).forEach((d, i) => {
-        const prev = byClass.get(ex[i].label);
+        const prev = byClass.get(at(ex, i).label);
         if (prev !== undefined) assert.equal(d.label, prev);
-        byClass.set(ex[i].label, d.label);
-        assert.equal(v.query(ex[i]).gold, d.label);
+        byClass.set(at(ex, i).label, d.label);
+        assert.equal(v.query(at(ex, i)).gold, d.label);
       });
       if (id === "ra-string" || id === "g-string") assert.ok(v.labelSpace.every((l) => !classes.includes(l)));
       if (id === "flipped") classes.forEach((c, i) => assert.notEqual(v.labelSpace[i], c));
@@ -170,12 +171,12 @@ test("random-labels: drawn per demo, independent of the other demos; queries kee
   const v = createVariant("random-labels", ctx(11));
   const a = v.demos(EX.slice(0, 10));
   const b = v.demos([...EX.slice(5, 15)].reverse());
-  for (let i = 5; i < 10; i++) assert.equal(a[i].label, b[14 - i].label, "a demo's random label must not depend on the others");
+  for (let i = 5; i < 10; i++) assert.equal(at(a, i).label, at(b, 14 - i).label, "a demo's random label must not depend on the others");
   const labels = v.demos(EX).map((d) => d.label);
   assert.ok(labels.includes("negative") && labels.includes("positive"));
   const agree = EX.filter((e, i) => labels[i] === VERB[e.label as "neg" | "pos"]).length;
   assert.ok(agree > 3 && agree < 21, `random labels agree with gold ${agree}/24 times`);
-  assert.equal(v.query(EX[0]).gold, VERB[EX[0].label as "neg" | "pos"]);
+  assert.equal(v.query(at(EX, 0)).gold, VERB[at(EX, 0).label as "neg" | "pos"]);
   assert.equal(v.mapping.kind, "per-demo");
 });
 
@@ -186,7 +187,7 @@ test("x%-correct: exactly round(x% of k) demos keep gold, the others are wrong",
       const ex = makeExamples(24, classes);
       const v = createVariant(`correct-${x}`, { seed, classes });
       const demos = v.demos(ex.slice(0, k));
-      const correct = demos.filter((d, i) => d.label === ex[i].label).length;
+      const correct = demos.filter((d, i) => d.label === at(ex, i).label).length;
       assert.equal(correct, correctCount(x, k));
       assert.equal(correct, Math.floor((x * k) / 100 + 0.5));
     }),
@@ -217,7 +218,7 @@ test("format ablations: labels-only / inputs-only flags; no-label-space uses ran
   const demos = v.demos(EX);
   assert.ok(demos.every((d) => words.includes(d.label) && !["negative", "positive"].includes(d.label)));
   assert.deepEqual(v.labelSpace, ["negative", "positive"]);
-  assert.equal(v.query(EX[0]).gold, VERB[EX[0].label as "neg" | "pos"]);
+  assert.equal(v.query(at(EX, 0)).gold, VERB[at(EX, 0).label as "neg" | "pos"]);
 });
 
 test("ra-string: pronounceable CVCVC strings of configurable length, no collisions, never a label", () => {
@@ -248,8 +249,8 @@ test("tau_g: ra-X#n and g-X#n share g; g tasks use the label word as input", () 
       const demos = g.demos(EX.slice(0, 4));
       EX.slice(0, 4).forEach((e, i) => {
         const word = VERB[e.label as "neg" | "pos"];
-        assert.equal(demos[i].input, word);
-        assert.equal(demos[i].label, ra.query(e).gold);
+        assert.equal(at(demos, i).input, word);
+        assert.equal(at(demos, i).label, ra.query(e).gold);
         assert.deepEqual(g.query(e), { input: word, gold: ra.query(e).gold });
       });
     }

@@ -7,6 +7,7 @@ import { parseVariantKey } from "../../src/core/variants/keys";
 import { verdicts, h1, h2, h3Natural, h3Chain, h3Correlation, type Verdict } from "../../src/core/verdicts";
 import type { QueryRecord } from "../../src/core/types";
 import { cell, logreg, seeds } from "../support/synthRecords";
+import { at } from "../support/at";
 
 const metricsOf = (records: QueryRecord[], baselines?: BaselineInput[]) => aggregate(records, { baselines });
 const cond = (v: Verdict, id: string, variant?: string) => v.conditions.filter((c) => c.id === id && (!variant || c.run?.variant === variant));
@@ -21,12 +22,12 @@ test("H1 contradicted: 6 seeds all above chance just pass (p = 1/64); one seed b
   assert.equal(pass.status, "contradicted");
   assert.match(pass.text, /contradicts H1/);
   assert.match(pass.text, /exact sign-flip test over 6 seeds/);
-  assert.equal(cond(pass, "above-chance")[0].status, "pass");
+  assert.equal(at(cond(pass, "above-chance"), 0).status, "pass");
   assert.equal(pass.numbers["p (> chance)"], 1 / 64);
 
   const fail = h1(metricsOf(seeds("ra-string", 8, [0.7, 0.7, 0.7, 0.7, 0.7, 0.45])));
   assert.notEqual(fail.status, "contradicted");
-  assert.equal(cond(fail, "above-chance")[0].status, "fail");
+  assert.equal(at(cond(fail, "above-chance"), 0).status, "fail");
   assert.equal(fail.numbers["p (> chance)"], 2 / 64);
 });
 
@@ -36,7 +37,7 @@ test("H1 with too few seeds: 'inconclusive: 5 seeds' instead of a p-value, howev
   assert.match(v.text, /inconclusive: 5 seeds/);
   assert.match(v.text, /at least 6 seeds/);
   assert.doesNotMatch(v.text, /p = /, "no p-value is quoted");
-  assert.equal(cond(v, "above-chance")[0].status, "untestable");
+  assert.equal(at(cond(v, "above-chance"), 0).status, "untestable");
 });
 
 test("H1 Bonferroni over k: 6 seeds pass one run alone but not the threshold of two (0.0125 needs 7 seeds)", () => {
@@ -59,13 +60,13 @@ test("H1 consistent: not above chance and the upper bound just below chance + 0.
   // 6 seeds: the 95% upper bound is the second largest crossing point; with these values it is below .6
   const ok = h1(metricsOf(seeds("ra-string", 8, [0.5, 0.52, 0.48, 0.5, 0.55, 0.47])));
   assert.equal(ok.status, "consistent", ok.text);
-  const near = cond(ok, "near-chance")[0];
+  const near = at(cond(ok, "near-chance"), 0);
   assert.equal(near.status, "pass");
   assert.match(ok.text, /consistent with H1/);
   const wide = h1(metricsOf(seeds("ra-string", 8, [0.5, 0.52, 0.48, 0.5, 0.75, 0.3])));
   assert.equal(wide.status, "inconclusive");
-  assert.equal(cond(wide, "near-chance")[0].status, "fail");
-  assert.equal(cond(wide, "above-chance")[0].status, "fail");
+  assert.equal(at(cond(wide, "near-chance"), 0).status, "fail");
+  assert.equal(at(cond(wide, "above-chance"), 0).status, "fail");
 });
 
 test("H1 with one seed: distinct prompts are the units (62/100 passes, 60/100 just fails)", () => {
@@ -124,14 +125,14 @@ test("H2 guard: gold itself below logistic regression at that k is not a contrad
 test("H2 guard: gold not above chance, or the cipher not learnable by logistic regression, blocks the contradiction", () => {
   const noGold = h2Case({ gold: 0.5, goldLR: 0.5, pa: 0.45, paLR: 0.85 });
   assert.equal(noGold.status, "inconclusive");
-  assert.equal(cond(noGold, "gold-above-chance")[0].status, "fail");
+  assert.equal(at(cond(noGold, "gold-above-chance"), 0).status, "fail");
   const unlearnable = h2Case({ gold: 0.9, goldLR: 0.85, pa: 0.4, paLR: [0.5, 0.52, 0.48, 0.5, 0.51, 0.49, 0.5] });
   assert.equal(unlearnable.status, "inconclusive");
-  assert.equal(cond(unlearnable, "logreg-above-chance")[0].status, "fail");
+  assert.equal(at(cond(unlearnable, "logreg-above-chance"), 0).status, "fail");
   const noGoldRun = h2Case({ pa: 0.55, paLR: 0.85 });
   assert.equal(noGoldRun.status, "inconclusive");
   assert.deepEqual(noGoldRun.missing, ["gold (at the tau_PA runs' k)", "g-token and g-linear (tau_g-Linear, at the same k > 0)"]);
-  assert.equal(cond(noGoldRun, "gold-above-chance")[0].status, "untestable");
+  assert.equal(at(cond(noGoldRun, "gold-above-chance"), 0).status, "untestable");
 });
 
 test("H2 consistent: tau_PA above chance and not below logistic regression; just fails when it is below", () => {
@@ -197,11 +198,11 @@ test("H3 chain: a decay over 5 orders just passes (1/120); 4 orders cannot reach
 
   const four = h3Chain(metricsOf([0.95, 0.9, 0.85, 0.8].flatMap((a, i) => seeds(`ra-chain-${i + 1}`, 16, eight(a)))));
   assert.equal(four.status, "inconclusive");
-  assert.equal(cond(four, "decreasing-trend")[0].status, "untestable");
+  assert.equal(at(cond(four, "decreasing-trend"), 0).status, "untestable");
 
   const flat = h3Chain(metricsOf([0.8, 0.82, 0.79, 0.81, 0.8].flatMap((a, i) => seeds(`ra-chain-${i + 1}`, 16, eight(a)))));
   assert.equal(flat.status, "inconclusive");
-  assert.equal(cond(flat, "decreasing-trend")[0].status, "fail");
+  assert.equal(at(cond(flat, "decreasing-trend"), 0).status, "fail");
   // decays, but the last orders fall to chance
   const toChance = h3Chain(metricsOf([0.9, 0.75, 0.6, 0.52, 0.5].flatMap((a, i) => seeds(`ra-chain-${i + 1}`, 16, eight(a)))));
   assert.equal(toChance.status, "inconclusive");
@@ -211,7 +212,7 @@ test("H3 chain: a decay over 5 orders just passes (1/120); 4 orders cannot reach
 test("H3 correlation study: within-seed permutation test; not-run, consistent, contradicted, inconclusive, bins", () => {
   const none = h3Correlation(metricsOf(cell("ra-string", 16, 1, 60, 100)));
   assert.equal(none.status, "not-run");
-  assert.match(none.missing![0], /ra-token#0\.\.49 and g-token#0\.\.49/);
+  assert.match(at(none.missing!, 0), /ra-token#0\.\.49 and g-token#0\.\.49/);
   assert.match(none.text, /ra-string#0\.\.49 and g-string#0\.\.49/, "the string draws are named as the alternative");
 
   const gAcc = [50, 55, 60, 65, 70, 75, 80, 85, 90, 95];
@@ -220,7 +221,8 @@ test("H3 correlation study: within-seed permutation test; not-run, consistent, c
   assert.equal(v.status, "consistent", v.text);
   assert.ok((v.numbers["within-seed Pearson r"] as number) > 0.9);
   // r comes with the stratified bootstrap interval (stats/correlation.ts), Spearman's rho beside it.
-  const [lo, r, hi] = ["Pearson r CI low", "within-seed Pearson r", "Pearson r CI high"].map((key) => v.numbers[key] as number);
+  const num = (key: string) => v.numbers[key] as number;
+  const [lo, r, hi] = [num("Pearson r CI low"), num("within-seed Pearson r"), num("Pearson r CI high")];
   assert.ok(lo <= r && r <= hi && hi <= 1 && lo > 0.5, `${lo} ${r} ${hi}`);
   assert.match(v.text, /within-seed Pearson r = \d\.\d\d \(95% CI \d\.\d\d to \d\.\d\d\), one-sided permutation p = [\d.]+; Spearman rho = /);
   assert.equal(typeof v.numbers["within-seed Spearman rho"], "number");
@@ -230,7 +232,7 @@ test("H3 correlation study: within-seed permutation test; not-run, consistent, c
     v.bins!.map((b) => b.count),
     [0, 0, 2, 4, 4],
   );
-  assert.ok(Math.abs(v.bins![2].meanRA - 0.665) < 1e-12);
+  assert.ok(Math.abs(at(v.bins!, 2).meanRA - 0.665) < 1e-12);
   assert.match(v.text, /one-sided permutation/);
 
   const neg = gAcc.flatMap((g, d) => [...cell(`g-string#${d}`, 16, 1, g, 100), ...cell(`ra-string#${d}`, 16, 1, 150 - g, 100)]);
@@ -244,21 +246,21 @@ test("H3 correlation study: within-seed permutation test; not-run, consistent, c
   // Two seeds whose demo sets shift both accuracies, with no relation inside a seed: the pooled
   // correlation is a seed effect; the within-seed test does not call it a correlation.
   const shift = [0, 1, 2, 3].flatMap((d) => [
-    ...cell(`g-string#${d}`, 16, 1, [30, 34, 31, 33][d], 100),
-    ...cell(`ra-string#${d}`, 16, 1, [32, 30, 34, 31][d], 100),
-    ...cell(`g-string#${d}`, 16, 2, [80, 84, 81, 83][d], 100),
-    ...cell(`ra-string#${d}`, 16, 2, [82, 80, 84, 81][d], 100),
+    ...cell(`g-string#${d}`, 16, 1, at([30, 34, 31, 33], d), 100),
+    ...cell(`ra-string#${d}`, 16, 1, at([32, 30, 34, 31], d), 100),
+    ...cell(`g-string#${d}`, 16, 2, at([80, 84, 81, 83], d), 100),
+    ...cell(`ra-string#${d}`, 16, 2, at([82, 80, 84, 81], d), 100),
   ]);
   const sv = h3Correlation(metricsOf(shift), { correlationDraws: 4 });
   assert.equal(sv.numbers["functions g (draw x seed)"], 8);
   assert.equal(sv.numbers.seeds, 2);
   assert.notEqual(sv.status, "consistent");
 
-  const noise = [60, 55, 70, 52, 65, 58, 61, 57].flatMap((g, d) => [...cell(`g-string#${d}`, 16, 1, g, 100), ...cell(`ra-string#${d}`, 16, 1, [60, 58, 62, 63, 59, 64, 57, 61][d], 100)]);
+  const noise = [60, 55, 70, 52, 65, 58, 61, 57].flatMap((g, d) => [...cell(`g-string#${d}`, 16, 1, g, 100), ...cell(`ra-string#${d}`, 16, 1, at([60, 58, 62, 63, 59, 64, 57, 61], d), 100)]);
   const iv = h3Correlation(metricsOf(noise));
   assert.equal(iv.status, "inconclusive");
   assert.match(iv.text, /Only 8 of the 50 planned draws/);
-  assert.ok(iv.missing && /42 more draws/.test(iv.missing[0]));
+  assert.ok(iv.missing && /42 more draws/.test(at(iv.missing, 0)));
 
   // The paper's draws: each label -> a random single token, ra-token#n / g-token#n (sharing g).
   // With both families present, the one with more draws is used; the points are the verdict's.

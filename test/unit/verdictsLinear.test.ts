@@ -8,6 +8,7 @@ import { h2, type Verdict } from "../../src/core/verdicts";
 import { linearEvidence } from "../../src/core/verdicts/h2Linear";
 import type { QueryRecord } from "../../src/core/types";
 import { logreg, seeds } from "../support/synthRecords";
+import { at } from "../support/at";
 
 const metricsOf = (records: QueryRecord[], baselines?: BaselineInput[]) => aggregate(records, { baselines });
 const cond = (v: { conditions: Verdict["conditions"] }, id: string) => v.conditions.filter((c) => c.id === id);
@@ -26,28 +27,28 @@ test("tau_g-ICL significantly below tau_g-Linear while gold is learnt: evidence 
     v.conditions.map((c) => `${c.id}:${c.status}`),
     ["gold-above-chance:pass", "linear-above-chance:pass", "icl-below-linear:pass", "tau-g-correlation:untestable"],
   );
-  assert.match(cond(v, "icl-below-linear")[0].detail, /tau_g-ICL minus tau_g-Linear -0\.40 .*exact sign-flip test over 7 seeds/);
-  assert.match(cond(v, "tau-g-correlation")[0].reason!, /one function g per seed: a within-seed correlation needs several draws of g per seed/);
+  assert.match(at(cond(v, "icl-below-linear"), 0).detail, /tau_g-ICL minus tau_g-Linear -0\.40 .*exact sign-flip test over 7 seeds/);
+  assert.match(at(cond(v, "tau-g-correlation"), 0).reason!, /one function g per seed: a within-seed correlation needs several draws of g per seed/);
   // Two seeds of seven where ICL matches least squares: p = 4/128 > 0.025, the paired test just fails.
   const reversed = [...seeds("gold", 8, S7(0.9)), ...seeds("g-token", 8, [0.55, 0.55, 0.55, 0.55, 0.55, 0.99, 0.99]), ...seeds("g-linear", 8, S7(0.95, 0))];
   const r = h2(metricsOf(reversed));
   assert.equal(r.status, "inconclusive", r.text);
-  assert.equal(cond(r, "icl-below-linear")[0].status, "fail");
+  assert.equal(at(cond(r, "icl-below-linear"), 0).status, "fail");
 });
 
 test("guards: no gold run, gold at chance, least squares at chance, or one seed never give a contradiction", () => {
   const noGold = h2(metricsOf([...seeds("g-token", 8, S7(0.55)), ...seeds("g-linear", 8, S7(0.95, 0.005))]));
   assert.equal(noGold.status, "inconclusive");
-  assert.equal(cond(noGold, "gold-above-chance")[0].status, "untestable");
+  assert.equal(at(cond(noGold, "gold-above-chance"), 0).status, "untestable");
   const goldChance = h2(metricsOf([...seeds("gold", 8, S7(0.5)), ...seeds("g-token", 8, S7(0.45)), ...seeds("g-linear", 8, S7(0.95, 0.005))]));
   assert.equal(goldChance.status, "inconclusive");
-  assert.equal(cond(goldChance, "gold-above-chance")[0].status, "fail");
+  assert.equal(at(cond(goldChance, "gold-above-chance"), 0).status, "fail");
   const linChance = h2(metricsOf([...seeds("gold", 8, S7(0.9)), ...seeds("g-token", 8, S7(0.3)), ...seeds("g-linear", 8, S7(0.5))]));
   assert.equal(linChance.status, "inconclusive");
-  assert.equal(cond(linChance, "linear-above-chance")[0].status, "fail");
+  assert.equal(at(cond(linChance, "linear-above-chance"), 0).status, "fail");
   const one = h2(metricsOf([...seeds("gold", 8, [0.9]), ...seeds("g-token", 8, [0.5]), ...seeds("g-linear", 8, [1])]));
   assert.equal(one.status, "inconclusive");
-  assert.match(cond(one, "icl-below-linear")[0].reason!, /1 seed: the comparison pairs seeds and needs at least 2/);
+  assert.match(at(cond(one, "icl-below-linear"), 0).reason!, /1 seed: the comparison pairs seeds and needs at least 2/);
 });
 
 /** Draws g-token#n / g-linear#n over 7 seeds: accuracies vary with the draw; ICL = Linear + shift(seed). */
@@ -73,27 +74,27 @@ test("ICL keeps up with least squares and correlates with it across g: evidence 
   assert.equal(e.status, "consistent", e.text);
   assert.match(e.text, /consistent with H2/);
   assert.match(e.text, /g-token#\* \(5 draws\) at k = 8/);
-  const c = cond(e, "tau-g-correlation")[0];
+  const c = at(cond(e, "tau-g-correlation"), 0);
   assert.equal(c.status, "pass");
   // Every seed's points lie on one increasing line: every resample gives r = 1, a zero-width interval.
   assert.match(c.detail, /within-seed Pearson r = 1\.00 \(95% CI 1\.00 to 1\.00\), one-sided permutation p = 0\.00010; Spearman rho = 1\.00 \(95% CI 1\.00 to 1\.00\), p = 0\.00010/);
   assert.ok(Math.abs((e.numbers["tau_g Pearson r CI low"] as number) - 1) < 1e-12);
   assert.match(c.detail, /intervals: stratified bootstrap over g within seeds/);
-  assert.equal(cond(e, "icl-not-below-linear")[0].status, "pass");
+  assert.equal(at(cond(e, "icl-not-below-linear"), 0).status, "pass");
   assert.equal(e.numbers["tau_g functions g (draw x seed)"], 35);
   // The same draws with ICL's accuracy unrelated to least squares' across g: no correlation, inconclusive.
   const flat: QueryRecord[] = [...seeds("gold", 8, S7(0.9))];
-  for (let d = 0; d < 5; d++) flat.push(...seeds(`g-linear#${d}`, 8, S7(0.6 + 0.06 * d)), ...seeds(`g-token#${d}`, 8, S7(0.6 + 0.06 * [3, 0, 2, 4, 1][d])));
+  for (let d = 0; d < 5; d++) flat.push(...seeds(`g-linear#${d}`, 8, S7(0.6 + 0.06 * d)), ...seeds(`g-token#${d}`, 8, S7(0.6 + 0.06 * at([3, 0, 2, 4, 1], d))));
   const f = linearEvidence(metricsOf(flat));
   assert.equal(f.status, "inconclusive", f.text);
-  assert.equal(cond(f, "tau-g-correlation")[0].status, "fail");
+  assert.equal(at(cond(f, "tau-g-correlation"), 0).status, "fail");
 });
 
 test("least squares that interpolates every g (accuracy 1.00 for all) leaves the correlation untestable, and says why", () => {
   const recs: QueryRecord[] = [...seeds("gold", 8, S7(0.9))];
   for (let d = 0; d < 5; d++) recs.push(...seeds(`g-linear#${d}`, 8, S7(1, 0)), ...seeds(`g-token#${d}`, 8, S7(0.5 + 0.05 * d)));
   const e = linearEvidence(metricsOf(recs));
-  const c = cond(e, "tau-g-correlation")[0];
+  const c = at(cond(e, "tau-g-correlation"), 0);
   assert.equal(c.status, "untestable");
   assert.match(c.reason!, /does not vary across g within a seed \(least squares often interpolates/);
   assert.equal(e.status, "contradicted", "ICL is still significantly below least squares");

@@ -12,6 +12,7 @@ import { toCalibrationRecord, toQueryRecord } from "../../src/core/experiment/re
 import { calibrate } from "../../src/core/calibration";
 import type { MaterializedItem, PlanGroup } from "../../src/core/experiment/plan";
 import type { LabelScore } from "../../src/core/types";
+import { at } from "../support/at";
 
 const ls = (pairs: [string, number][]): LabelScore[] => pairs.map(([label, logProb]) => ({ label, logProb, meanLogProb: logProb, firstTokenLogProb: logProb, tokens: 1, prob: 0.5 }));
 const w = (code: ScoreWarning["code"], labels?: string[]): ScoreWarning => ({ code, message: `${code} found`, ...(labels ? { labels } : {}) });
@@ -55,7 +56,7 @@ test("summarizeWarnings: records, occurrences, calibration and run warnings per 
       ["variant-fallback", 0, 0, 0, 1],
     ],
   );
-  assert.deepEqual(s[0].cells, [
+  assert.deepEqual(at(s, 0).cells, [
     { variant: "gold", k: 0, queries: 2 },
     { variant: "gold", k: 4, queries: 1 },
   ]);
@@ -138,7 +139,7 @@ test("property: predicted === gold exactly when goldRank === 1, on scores with m
   fc.assert(
     fc.property(fc.array(fc.integer({ min: -3, max: 0 }), { minLength: 1, maxLength: 6 }), fc.nat(), (scores, g) => {
       const labels = ls(scores.map((s, i) => [`l${i}`, s]));
-      const gold = labels[g % labels.length].label;
+      const gold = at(labels, g % labels.length).label;
       const d = decideLabels(labels);
       const rank = goldRankOf(labels, gold);
       assert.equal(d.predicted === gold, rank === 1);
@@ -170,7 +171,7 @@ test("toQueryRecord: a tie is no prediction, wrong, ranked against the gold, wit
     r.warnings?.map((x) => x.code),
     ["boundary-merge", "label-tie"],
   );
-  assert.deepEqual(r.warnings?.[1].labels, ["a", "b"]);
+  assert.deepEqual(r.warnings?.[1]?.labels, ["a", "b"]);
   assert.match(r.warnings![1].message, /labels "a", "b" tie for the highest score \(logProb -1\.5000\)/);
   const ok = toQueryRecord(
     group,

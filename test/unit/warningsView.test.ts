@@ -8,6 +8,7 @@ import { buildRunView, queryDetail, queryPage, toRow } from "../../src/shared/vi
 import type { ResultsLike } from "../../src/shared/resultsShape";
 import { analyseRun } from "../../src/core/analysis";
 import { fixtureResults as fixtureFile } from "../support/resultsFixture";
+import { at } from "../support/at";
 
 /** The results file as the editor reads it (leniently typed). */
 const fixtureResults = () => fixtureFile() as unknown as ResultsLike & ReturnType<typeof fixtureFile>;
@@ -23,8 +24,8 @@ test("warningsView: queries with warnings, one row per code with meaning, action
       ["label-tie", 1, "warning"],
     ],
   );
-  assert.match(v.codes[0].action, /space/);
-  assert.deepEqual(v.codes[1].cells, [{ variant: "ra-string", k: 0, queries: 1 }]);
+  assert.match(at(v.codes, 0).action, /space/);
+  assert.deepEqual(at(v.codes, 1).cells, [{ variant: "ra-string", k: 0, queries: 1 }]);
   // A file without a stored summary (written by hand, or an older build's live snapshot) is counted from its records.
   const { warnings: _w, ...bare } = r;
   assert.deepEqual(
@@ -35,7 +36,7 @@ test("warningsView: queries with warnings, one row per code with meaning, action
     run: [{ code: "variant-fallback", message: "pa-word (seed 1): no examples", variant: "pa-word", seed: 1 }],
     summary: [{ code: "variant-fallback", queries: 0, occurrences: 0, calibration: 0, run: 1, cells: [] }],
   };
-  assert.deepEqual(warningsView(r).codes[0].runMessages, ["pa-word (seed 1): no examples"]);
+  assert.deepEqual(at(warningsView(r).codes, 0).runMessages, ["pa-word (seed 1): no examples"]);
   // buildRunView leaves warnings to the panel (the statistics views stay apart).
   const f = fixtureResults();
   assert.equal(buildRunView("run1", f, analyseRun(f)).warnings, undefined);
@@ -46,11 +47,11 @@ test("warningQueryPage: the queries carrying one code, across variants and k, wi
   const page = warningQueryPage("run1", r.records, "label-tie", 0, 100, { variant: "gold", k: 0 });
   assert.equal(page.warning, "label-tie");
   assert.equal(page.total, 1);
-  const row = page.rows[0];
+  const row = at(page.rows, 0);
   assert.deepEqual([row.variant, row.k, row.queryIndex, row.predicted, row.correct], ["ra-string", 0, 3, "", false]);
   assert.deepEqual(row.tied, ["bamok", "tusef"]);
   assert.deepEqual(row.warnings, ["label-tie"]);
-  assert.equal(r.records[row.key].queryIndex, 3, "the key is the record's index");
+  assert.equal(at(r.records, row.key).queryIndex, 3, "the key is the record's index");
   assert.equal(warningQueryPage("run1", r.records, "prob-underflow", 0, 100, { variant: "gold", k: 0 }).total, 0);
   // The plain cell page marks rows with warnings too, and carries no filter.
   const cell = queryPage("run1", r.records, "gold", 4, 0, 100);
@@ -60,7 +61,7 @@ test("warningQueryPage: the queries carrying one code, across variants and k, wi
     [[1, 3, ["boundary-merge"]]],
   );
   const d = queryDetail("run1", r.records, cell.rows.find((x) => x.warnings)!.key)!;
-  assert.equal(d.warnings?.[0].code, "boundary-merge");
+  assert.equal(d.warnings?.[0]?.code, "boundary-merge");
   assert.match(d.warnings![0].message, /label "positive"/);
-  assert.equal(toRow(r.records[0], 0).warnings, undefined, "no warnings, no field");
+  assert.equal(toRow(at(r.records, 0), 0).warnings, undefined, "no warnings, no field");
 });

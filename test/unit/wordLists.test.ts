@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseDemoFile } from "../../src/core/demoFile";
 import { VariantCache } from "../../src/core/experiment/plan";
+import { at } from "../support/at";
 
 const header = (wordLists: unknown) =>
   JSON.stringify({ "icl-probe": 1, labels: ["negative", "positive"], k: [2], seeds: [1], queries: 2, wordLists }) +
@@ -24,7 +25,7 @@ test("wordLists from the header drive ra-synonym and ra-antonym without WordNet"
   assert.deepEqual(syn.labelSpace, ["grim", "upbeat"]);
   const ant = cache.get("ra-antonym", 1);
   assert.deepEqual(ant.labelSpace, ["cheerful", "gloomy"]);
-  assert.equal(ant.query(file.examples[1]).gold, "gloomy");
+  assert.equal(ant.query(at(file.examples, 1)).gold, "gloomy");
 });
 
 test("a malformed wordLists value is an error on the header line; an unknown list is a warning", () => {
