@@ -5,7 +5,7 @@
 // every step ggml does in float), so values match what llama.cpp itself computes
 // (test/model/dequant.test.ts checks that against llama.cpp on files of every type).
 import { describeGgmlType, GGML_TYPES, ggmlTypeName, type GgmlTypeName } from "./ggmlTypes";
-import { f16ToFloat32 } from "./quant";
+import { f16ToFloat32, float32FromBits } from "./quant";
 
 /** Types whose rows can be decoded. */
 export const DEQUANT_TYPES = ["F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"] as const satisfies readonly GgmlTypeName[];
@@ -26,8 +26,6 @@ const fr = Math.fround;
 
 type Decoder = (b: DataView, at: number, out: Float32Array, o: number) => void;
 
-const bf16Bits = new Uint32Array(1);
-const bf16Value = new Float32Array(bf16Bits.buffer);
 const f16 = (b: DataView, at: number): number => f16ToFloat32(b.getUint16(at, true));
 
 /** One block of each type: reads its bytes at `at`, writes its values at out[o..]. */
@@ -39,8 +37,7 @@ const DECODERS: Record<DequantType, Decoder> = {
     out[o] = f16(b, at);
   },
   BF16: (b, at, out, o) => {
-    bf16Bits[0] = b.getUint16(at, true) << 16;
-    out[o] = bf16Value[0];
+    out[o] = float32FromBits(b.getUint16(at, true) << 16);
   },
   Q8_0: (b, at, out, o) => {
     const d = f16(b, at);

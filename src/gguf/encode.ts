@@ -7,7 +7,7 @@ type Encoder = (values: ArrayLike<number>, out: Buffer, offset?: number) => void
 
 const ENCODERS = {
   F32: (values, out, offset = 0) => {
-    for (let i = 0; i < values.length; i++) out.writeFloatLE(values[i], offset + 4 * i);
+    for (let i = 0; i < values.length; i++) out.writeFloatLE(values[i]!, offset + 4 * i);
   },
   F16: encodeF16,
   BF16: encodeBF16,

@@ -125,7 +125,7 @@ export function noise(key: number, i: number): number {
 /** The storage type for one tensor: 1-D norms stay F32 (as llama.cpp's converters do). */
 function storageType(dims: readonly number[], type: TensorType): TensorType {
   if (dims.length === 1) return "F32";
-  if (type === "Q8_0" && dims[0] % Q8_0_BLOCK !== 0) return "F16"; // Q8_0 rows need 32 | width
+  if (type === "Q8_0" && (dims[0] ?? 1) % Q8_0_BLOCK !== 0) return "F16"; // Q8_0 rows need 32 | width
   return type;
 }
 

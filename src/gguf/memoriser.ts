@@ -140,7 +140,9 @@ export function memoriserSpec(): GgufSpec {
 export function memoriserLogProbs(vocab: VocabSpec, token: number): Float64Array {
   const { dim } = MEMORISER_SHAPE;
   const { A, B } = MEMORISER_CONSTANTS;
-  const c = memorisedClass(vocab.tokens[token]);
+  const text = vocab.tokens[token];
+  if (text === undefined) throw new RangeError(`token ${token} is outside the memoriser's vocabulary (${vocab.tokens.length} tokens)`);
+  const c = memorisedClass(text);
   const scale = 1 / Math.sqrt((1 + A * A) / dim + (MEMORISER_SHAPE.rmsEps ?? 1e-5));
   const logits = new Float64Array(vocab.tokens.length);
   vocab.tokens.forEach((t, i) => {

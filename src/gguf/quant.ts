@@ -8,13 +8,24 @@
 export const Q8_0_BLOCK = 32;
 export const Q8_0_BLOCK_BYTES = 34;
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
+// A 4-byte scratch for reinterpreting float32 bits (the same byte order on both sides, so it cancels out).
+const scratch = new DataView(new ArrayBuffer(4));
+
+/** The IEEE 754 binary32 bits of `value` rounded to float32. */
+export function float32Bits(value: number): number {
+  scratch.setFloat32(0, value);
+  return scratch.getUint32(0);
+}
+
+/** The float32 whose IEEE 754 binary32 bits are `bits` (the inverse of float32Bits). */
+export function float32FromBits(bits: number): number {
+  scratch.setUint32(0, bits);
+  return scratch.getFloat32(0);
+}
 
 /** float32 -> IEEE 754 binary16 bits, round to nearest even (as numpy/ggml's F16C path do). */
 export function float32ToF16(value: number): number {
-  f32[0] = value;
-  const x = u32[0];
+  const x = float32Bits(value);
   const sign = (x >>> 16) & 0x8000;
   const exp = (x >>> 23) & 0xff;
   let mant = x & 0x7fffff;
@@ -50,7 +61,7 @@ export function f16ToFloat32(h: number): number {
 
 /** Encodes values as little-endian F16 into `out` at byte `offset`. */
 export function encodeF16(values: ArrayLike<number>, out: Buffer, offset = 0): void {
-  for (let i = 0; i < values.length; i++) out.writeUInt16LE(float32ToF16(values[i]), offset + 2 * i);
+  for (let i = 0; i < values.length; i++) out.writeUInt16LE(float32ToF16(values[i]!), offset + 2 * i);
 }
 
 /** Encodes values (length a multiple of 32) as Q8_0 blocks into `out` at byte `offset`. */
@@ -60,14 +71,14 @@ export function encodeQ8_0(values: ArrayLike<number>, out: Buffer, offset = 0): 
   }
   for (let b = 0; b < values.length / Q8_0_BLOCK; b++) {
     let amax = 0;
-    for (let j = 0; j < Q8_0_BLOCK; j++) amax = Math.max(amax, Math.abs(values[b * Q8_0_BLOCK + j]));
+    for (let j = 0; j < Q8_0_BLOCK; j++) amax = Math.max(amax, Math.abs(values[b * Q8_0_BLOCK + j]!));
     const d = amax / 127;
     const id = d ? 1 / d : 0;
     const base = offset + b * Q8_0_BLOCK_BYTES;
     out.writeUInt16LE(float32ToF16(d), base);
     for (let j = 0; j < Q8_0_BLOCK; j++) {
       // Math.round rounds .5 up, C's roundf rounds away from zero: match roundf.
-      const v = values[b * Q8_0_BLOCK + j] * id;
+      const v = values[b * Q8_0_BLOCK + j]! * id;
       out.writeInt8(Math.max(-128, Math.min(127, Math.sign(v) * Math.round(Math.abs(v)))), base + 2 + j);
     }
   }
@@ -75,21 +86,22 @@ export function encodeQ8_0(values: ArrayLike<number>, out: Buffer, offset = 0): 
 
 /** float32 -> bfloat16 bits: round to nearest even, NaN kept quiet (ggml_compute_fp32_to_bf16). */
 export function float32ToBF16(value: number): number {
-  f32[0] = value;
-  const x = u32[0];
+  const x = float32Bits(value);
   if ((x & 0x7fffffff) > 0x7f800000) return ((x >>> 16) | 64) & 0xffff;
   return ((x + (0x7fff + ((x >>> 16) & 1))) >>> 16) & 0xffff;
 }
 
 /** Encodes values as little-endian BF16 into `out` at byte `offset`. */
 export function encodeBF16(values: ArrayLike<number>, out: Buffer, offset = 0): void {
-  for (let i = 0; i < values.length; i++) out.writeUInt16LE(float32ToBF16(values[i]), offset + 2 * i);
+  for (let i = 0; i < values.length; i++) out.writeUInt16LE(float32ToBF16(values[i]!), offset + 2 * i);
 }
 
 const fr = Math.fround;
 /** C's (int) cast of a float: truncation toward zero. */
 const trunc = Math.trunc;
 
+// The quantizers' per-value reads (`values[...]!`) stay below the block count checked here and
+// the block's 32 values, so they are never out of range.
 function requireBlocks(values: ArrayLike<number>, type: string): number {
   if (values.length % 32 !== 0) throw new Error(`${type} needs a multiple of 32 values per row, got ${values.length}`);
   return values.length / 32;
@@ -100,7 +112,7 @@ function signedMax(values: ArrayLike<number>, start: number): { max: number; ama
   let amax = 0;
   let max = 0;
   for (let j = 0; j < 32; j++) {
-    const v = fr(values[start + j]);
+    const v = fr(values[start + j]!);
     if (amax < Math.abs(v)) {
       amax = Math.abs(v);
       max = v;
@@ -113,7 +125,7 @@ function minMax(values: ArrayLike<number>, start: number): { min: number; max: n
   let min = Infinity;
   let max = -Infinity;
   for (let j = 0; j < 32; j++) {
-    const v = fr(values[start + j]);
+    const v = fr(values[start + j]!);
     if (v < min) min = v;
     if (v > max) max = v;
   }
@@ -129,8 +141,8 @@ export function encodeQ4_0(values: ArrayLike<number>, out: Buffer, offset = 0): 
     const base = offset + b * 18;
     out.writeUInt16LE(float32ToF16(d), base);
     for (let j = 0; j < 16; j++) {
-      const x0 = fr(fr(values[b * 32 + j]) * id);
-      const x1 = fr(fr(values[b * 32 + 16 + j]) * id);
+      const x0 = fr(fr(values[b * 32 + j]!) * id);
+      const x1 = fr(fr(values[b * 32 + 16 + j]!) * id);
       const q0 = Math.min(15, trunc(fr(x0 + 8.5)));
       const q1 = Math.min(15, trunc(fr(x1 + 8.5)));
       out[base + 2 + j] = q0 | (q1 << 4);
@@ -148,20 +160,22 @@ export function encodeQ4_1(values: ArrayLike<number>, out: Buffer, offset = 0): 
     out.writeUInt16LE(float32ToF16(d), base);
     out.writeUInt16LE(float32ToF16(min), base + 2);
     for (let j = 0; j < 16; j++) {
-      const x0 = fr(fr(fr(values[b * 32 + j]) - min) * id);
-      const x1 = fr(fr(fr(values[b * 32 + 16 + j]) - min) * id);
+      const x0 = fr(fr(fr(values[b * 32 + j]!) - min) * id);
+      const x1 = fr(fr(fr(values[b * 32 + 16 + j]!) - min) * id);
       out[base + 4 + j] = Math.min(15, trunc(fr(x0 + 0.5))) | (Math.min(15, trunc(fr(x1 + 0.5))) << 4);
     }
   }
 }
 
 /** Packs 32 five-bit values: low nibbles in qs (j and j + 16 share a byte), fifth bits in a u32 qh. */
-function packQ5(q: number[], out: Buffer, qhAt: number, qsAt: number): void {
+function packQ5(q: readonly number[], out: Buffer, qhAt: number, qsAt: number): void {
   let qh = 0;
   for (let j = 0; j < 16; j++) {
-    out[qsAt + j] = (q[j] & 0x0f) | ((q[j + 16] & 0x0f) << 4);
-    qh |= ((q[j] & 0x10) >>> 4) << j;
-    qh |= ((q[j + 16] & 0x10) >>> 4) << (j + 16);
+    const lo = q[j]!;
+    const hi = q[j + 16]!;
+    out[qsAt + j] = (lo & 0x0f) | ((hi & 0x0f) << 4);
+    qh |= ((lo & 0x10) >>> 4) << j;
+    qh |= ((hi & 0x10) >>> 4) << (j + 16);
   }
   out.writeUInt32LE(qh >>> 0, qhAt);
 }
@@ -174,7 +188,7 @@ export function encodeQ5_0(values: ArrayLike<number>, out: Buffer, offset = 0): 
     const id = d ? fr(1 / d) : 0;
     const base = offset + b * 22;
     out.writeUInt16LE(float32ToF16(d), base);
-    const q = Array.from({ length: 32 }, (_, j) => Math.min(31, trunc(fr(fr(fr(values[b * 32 + j]) * id) + 16.5))));
+    const q = Array.from({ length: 32 }, (_, j) => Math.min(31, trunc(fr(fr(fr(values[b * 32 + j]!) * id) + 16.5))));
     packQ5(q, out, base + 2, base + 6);
   }
 }
@@ -192,7 +206,7 @@ export function encodeQ5_1(values: ArrayLike<number>, out: Buffer, offset = 0): 
     const base = offset + b * 24;
     out.writeUInt16LE(float32ToF16(d), base);
     out.writeUInt16LE(float32ToF16(min), base + 2);
-    const q = Array.from({ length: 32 }, (_, j) => Math.min(31, trunc(fr(fr(fr(fr(values[b * 32 + j]) - min) * id) + 0.5))));
+    const q = Array.from({ length: 32 }, (_, j) => Math.min(31, trunc(fr(fr(fr(fr(values[b * 32 + j]!) - min) * id) + 0.5))));
     packQ5(q, out, base + 4, base + 8);
   }
 }

@@ -102,8 +102,8 @@ export function pseudoWord(rand: () => number, maxSyllables = 4): string {
   const n = 1 + Math.floor(rand() * maxSyllables);
   let w = "";
   for (let i = 0; i < n; i++) {
-    w += CONSONANTS[Math.floor(rand() * CONSONANTS.length)] + VOWELS[Math.floor(rand() * VOWELS.length)];
-    if (rand() < 0.3) w += CONSONANTS[Math.floor(rand() * CONSONANTS.length)];
+    w += CONSONANTS.charAt(Math.floor(rand() * CONSONANTS.length)) + VOWELS.charAt(Math.floor(rand() * VOWELS.length));
+    if (rand() < 0.3) w += CONSONANTS.charAt(Math.floor(rand() * CONSONANTS.length));
   }
   return w;
 }

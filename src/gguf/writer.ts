@@ -170,8 +170,8 @@ function writeScalar(sink: ByteSink, type: ScalarType, value: GgufScalar, key: s
 
 interface Layout {
   header: Buffer;
-  offsets: number[];
-  sizes: number[];
+  /** Each tensor with its data offset and byte size, in file order. */
+  placed: { tensor: GgufTensor; offset: number; size: number }[];
   dataSize: number;
   alignment: number;
 }
@@ -188,8 +188,7 @@ function layout(spec: GgufSpec): Layout {
     metadata.push(kv.u32("general.alignment", alignment));
   }
   const names = new Set<string>();
-  const sizes: number[] = [];
-  const offsets: number[] = [];
+  const placed: Layout["placed"] = [];
   let dataSize = 0;
   for (const t of spec.tensors) {
     if (names.has(t.name)) throw new Error(`tensor ${t.name} appears twice`);
@@ -199,9 +198,8 @@ function layout(spec: GgufSpec): Layout {
     }
     if (!t.data && !t.fill) throw new Error(`tensor ${t.name} has neither data nor fill`);
     dataSize = align(dataSize, alignment);
-    offsets.push(dataSize);
     const size = tensorByteSize(t);
-    sizes.push(size);
+    placed.push({ tensor: t, offset: dataSize, size });
     dataSize += size;
   }
   const s = new ByteSink();
@@ -220,17 +218,17 @@ function layout(spec: GgufSpec): Layout {
       writeScalar(s, m.type, m.value, m.key);
     }
   }
-  spec.tensors.forEach((t, i) => {
+  for (const { tensor: t, offset } of placed) {
     s.str(t.name);
     s.u32(t.dims.length);
     for (const d of t.dims) s.u64(d);
     s.u32(GGML_TYPES[t.type].id);
-    s.u64(offsets[i]);
-  });
+    s.u64(offset);
+  }
   const header = s.concat();
   const padded = Buffer.alloc(align(header.length, alignment));
   header.copy(padded);
-  return { header: padded, offsets, sizes, dataSize, alignment };
+  return { header: padded, placed, dataSize, alignment };
 }
 
 /** Rows encoded per chunk when streaming (keeps memory small for big tensors). */
@@ -255,11 +253,11 @@ function emitAll(spec: GgufSpec, emit: (b: Buffer) => void): number {
   const l = layout(spec);
   emit(l.header);
   let pos = 0;
-  spec.tensors.forEach((t, i) => {
-    if (l.offsets[i] > pos) emit(Buffer.alloc(l.offsets[i] - pos));
-    encodeTensor(t, emit);
-    pos = l.offsets[i] + l.sizes[i];
-  });
+  for (const { tensor, offset, size } of l.placed) {
+    if (offset > pos) emit(Buffer.alloc(offset - pos));
+    encodeTensor(tensor, emit);
+    pos = offset + size;
+  }
   // Pad the file end too, as gguf-py does, so that concatenated readers never read short.
   const end = align(pos, l.alignment);
   if (end > pos) emit(Buffer.alloc(end - pos));
