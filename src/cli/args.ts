@@ -1,6 +1,7 @@
 // Command-line parsing for icl-probe (node:util parseArgs: no extra dependency). Pure apart from
 // the types: returns a parsed command or a UsageError, so it is unit-tested without spawning.
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { defined } from "../core/defined";
 import type { ProbeSettings, SelectionMode } from "../core/types";
 import { parseLabelMapText } from "../core/demoFile/columns";
 import type { ScoringMode } from "../core/results/schema";
@@ -196,7 +197,7 @@ function intList(name: string, v: string, min: number): number[] {
   return parts.flatMap((p) => {
     const m = /^(-?\d+)\.\.(-?\d+)$/.exec(p);
     if (!m) return [one(p)];
-    const [a, b] = [one(m[1]), one(m[2])];
+    const [a, b] = [one(defined(m[1], "range start")), one(defined(m[2], "range end"))];
     if (b < a || b - a >= 10_000) throw new UsageError(`--${name}: the range "${p}" must run upwards over at most 10000 values`);
     return Array.from({ length: b - a + 1 }, (_, i) => a + i);
   });
@@ -209,7 +210,7 @@ function figureList(v: string): FigureId[] {
     .map((s) => s.trim())
     .filter(Boolean)
     .map((f) => {
-      if (/^[1-6]$/.test(f)) return FIGURE_IDS[Number(f) - 1];
+      if (/^[1-6]$/.test(f)) return defined(FIGURE_IDS[Number(f) - 1], `figure ${f}`);
       if ((FIGURE_IDS as readonly string[]).includes(f)) return f as FigureId;
       throw new UsageError(`--figures: "${f}" is neither a figure number 1-6 nor one of ${FIGURE_IDS.join(", ")}`);
     });
@@ -232,9 +233,10 @@ export function parseCommand(argv: string[]): Command {
     }
   };
   const onePositional = (positionals: string[], what: string): string => {
-    if (positionals.length === 0) throw new UsageError(`${cmd}: missing ${what}`);
-    if (positionals.length > 1) throw new UsageError(`${cmd}: unexpected argument "${positionals[1]}" (one ${what} at a time)`);
-    return positionals[0];
+    const [first, second] = positionals;
+    if (first === undefined) throw new UsageError(`${cmd}: missing ${what}`);
+    if (second !== undefined) throw new UsageError(`${cmd}: unexpected argument "${second}" (one ${what} at a time)`);
+    return first;
   };
   switch (cmd) {
     case "run": {

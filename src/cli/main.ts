@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { EXIT, USAGE, UsageError, parseCommand, type Command } from "./args";
+import { defined } from "../core/defined";
 import type { DemoFile, Problem, ProbeSettings } from "../core/types";
 import { parseDemoBytes, printable } from "../core/demoFile";
 import { toIclJsonl } from "../core/demoFile/serialize";
@@ -203,9 +204,11 @@ function defaultOutDir(demoPath: string): string {
 /** argv without `name <value>` / `name=value` (the resume hint re-adds --out with the absolute path). */
 function withoutOption(argv: string[], name: string): string[] {
   const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === name) i++;
-    else if (!argv[i].startsWith(name + "=")) out.push(argv[i]);
+  let valueNext = false;
+  for (const arg of argv) {
+    if (valueNext) valueNext = false;
+    else if (arg === name) valueNext = true;
+    else if (!arg.startsWith(name + "=")) out.push(arg);
   }
   return out;
 }
@@ -471,13 +474,15 @@ export function printSummary(analysis: RunAnalysis, results: ResultsFile, io: Io
     );
   }
   if (opts.collapseDraws) {
-    const groups = new Map<string, typeof all>();
+    const groups = new Map<string, { id: string; k: string; rows: typeof all }>();
     for (const r of all.filter((x) => /#\d+$/.test(x.variant))) {
-      const key = `${r.variant.replace(/#\d+$/, "")}|${r.k}`;
-      groups.set(key, [...(groups.get(key) ?? []), r]);
+      const id = r.variant.replace(/#\d+$/, "");
+      const key = `${id}|${r.k}`;
+      const group = groups.get(key) ?? { id, k: String(r.k), rows: [] };
+      group.rows.push(r);
+      groups.set(key, group);
     }
-    for (const [key, g] of groups) {
-      const [id, k] = key.split("|");
+    for (const { id, k, rows: g } of groups.values()) {
       const accs = g.map((r) => r.accuracy.value);
       io.out(`${`${id}#n`.padEnd(18)} ${k.padStart(3)}  ${g.length} draws of g: accuracy ${pct(Math.min(...accs))} to ${pct(Math.max(...accs))} (each in summary.csv; across g: figures 3 and 4)`);
     }
@@ -542,9 +547,10 @@ async function preview(cmd: Extract<Command, { cmd: "preview" }>, io: Io): Promi
   const lexicon = readsLexicon(id) ? tryLoadLexicon() : undefined;
   const variants = new VariantCache(file, settings, lexicon ? { lexicon } : {});
   const qn = cmd.query ?? 0;
-  const pool = plan.queryPools[seed];
-  if (qn >= pool.length) throw new UsageError(`--query ${qn}: the run has ${pool.length} queries per seed (0..${pool.length - 1})`);
-  const group = plan.groups.find((g) => g.queries.includes(pool[qn]))!;
+  const pool = defined(plan.queryPools[seed], `query pool of seed ${seed}`);
+  const query = pool[qn];
+  if (query === undefined) throw new UsageError(`--query ${qn}: the run has ${pool.length} queries per seed (0..${pool.length - 1})`);
+  const group = plan.groups.find((g) => g.queries.includes(query))!;
   // With --model: the model's tokenizer (loaded alone, no weights needed) for token ids and token-level variants.
   let engine: EngineClient | undefined;
   try {
@@ -570,12 +576,13 @@ async function preview(cmd: Extract<Command, { cmd: "preview" }>, io: Io): Promi
         );
       }
     }
-    const item = materializeGroup(plan, { ...group, queries: [pool[qn]], calibrationInputs: [] }, file, variants)[0];
+    const item = defined(materializeGroup(plan, { ...group, queries: [query], calibrationInputs: [] }, file, variants)[0], "the previewed query");
+    const example = (i: number) => defined(file.examples[i], `example #${i}`);
     const v = variants.get(cmd.variant, seed);
     const out = (line: string) => io.out(printable(line));
     out(`variant   ${v.key}: ${v.title} (${v.family})`);
     out(`read as   ${file.shape}`);
-    out(`seed ${seed}, k = ${k}, demos ${group.demoIndices.map((i) => `#${i}`).join(" ") || "(none)"}, query #${item.queryIndex} (line ${file.examples[item.queryIndex].line})`);
+    out(`seed ${seed}, k = ${k}, demos ${group.demoIndices.map((i) => `#${i}`).join(" ") || "(none)"}, query #${item.queryIndex} (line ${example(item.queryIndex).line})`);
     out(`gold      ${JSON.stringify(item.gold)}${item.goldAlt !== undefined ? `  (also ${JSON.stringify(item.goldAlt)})` : ""}`);
     out(
       `labels    ${item.labels
@@ -585,7 +592,7 @@ async function preview(cmd: Extract<Command, { cmd: "preview" }>, io: Io): Promi
     );
     out("");
     out("----- prompt (exact text; the label follows it) -----");
-    const prompt = buildPrompt(settings, v.demos(group.demoIndices.map((i) => file.examples[i])), item.input, v.labelSpace);
+    const prompt = buildPrompt(settings, v.demos(group.demoIndices.map(example)), item.input, v.labelSpace);
     io.out(printable(renderPromptText(prompt)));
     out("----- end of prompt -----");
     if (engine && vocab) await printTokens(engine, vocab, prompt, v, cmd.full, out);
@@ -626,16 +633,17 @@ async function printTokens(
     out(`prefix    ${t.prefixTokens.length} tokens`);
     out(`query     ${tok(t.queryTokens.slice(-PREVIEW_TOKENS))}${t.queryTokens.length > PREVIEW_TOKENS ? ` (last ${PREVIEW_TOKENS} of ${t.queryTokens.length})` : ""}`);
     const n = full ? t.labelTokens.length : Math.min(PREVIEW_ROWS, t.labelTokens.length);
-    for (let i = 0; i < n; i++) out(`label     ${JSON.stringify(prompt.labels[i])}: ${tok(t.labelTokens[i])}`);
+    for (const [i, ids] of t.labelTokens.slice(0, n).entries()) out(`label     ${JSON.stringify(prompt.labels[i])}: ${tok(ids)}`);
     return;
   }
   const text = prompt.prefix + prompt.query;
   const labels = full ? prompt.labels : prompt.labels.slice(0, PREVIEW_ROWS);
-  const [base, ...withLabels] = await engine.tokenize([text, ...labels.map((l) => text + prompt.labelSep + l)]);
+  const tokenized = await engine.tokenize([text, ...labels.map((l) => text + prompt.labelSep + l)]);
+  const base = defined(tokenized[0], "the prompt's tokens");
   out(`----- tokens (the prompt is ${base.length} tokens; its last ${Math.min(PREVIEW_TOKENS, base.length)}) -----`);
   out(`prompt    ... ${tok(base.slice(-PREVIEW_TOKENS))}`);
   labels.forEach((l, i) => {
-    const full = withLabels[i];
+    const full = defined(tokenized[i + 1], `the tokens of label ${JSON.stringify(l)}`);
     let d = 0;
     while (d < base.length && d < full.length && base[d] === full[d]) d++;
     out(`label     ${JSON.stringify(l)}: ${tok(full.slice(d))}${d < base.length ? `   (merges with the prompt's last ${base.length - d} token(s))` : ""}`);
