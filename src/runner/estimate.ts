@@ -3,6 +3,7 @@
 // the runner builds them (materializeGroup); tokens are estimated from the characters with the
 // server's own tokenizer's ratio on a sample, so no full tokenization is needed up front.
 import type { DemoFile, ProbeSettings } from "../core/types";
+import { defined } from "../core/defined";
 import { planExperiment, materializeGroup, VariantCache } from "../core/experiment/plan";
 import { getVariant, type VariantContext } from "../core/variants";
 import { tryLoadLexicon } from "../node/lexicon";
@@ -64,7 +65,7 @@ export async function describeEstimate(
   tokenize: (texts: string[]) => Promise<readonly (readonly number[])[]>,
 ): Promise<{ text: string; requests: number; tokens: number }> {
   const est = estimateWork(file, settings, perRequest);
-  const sampleTokens = est.sample ? (await tokenize([est.sample]))[0].length : 0;
+  const sampleTokens = est.sample ? defined((await tokenize([est.sample]))[0], "the sample prompt's tokens").length : 0;
   const tokens = estimatedTokens(est, sampleTokens);
   const t = tokens >= 1e6 ? `${(tokens / 1e6).toFixed(1)}M` : fmt(tokens);
   return { text: `about ${fmt(est.requests)} scoring requests (${fmt(est.sequences)} label sequences), ~${t} prompt tokens`, requests: est.requests, tokens };

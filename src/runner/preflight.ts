@@ -7,6 +7,7 @@
 //  - prompts longer than the context: the cells (variant, k, seed) and the largest k that fits;
 //    skipped with a recorded reason or the run stops, as the user chooses.
 import type { DemoFile, ProbeSettings } from "../core/types";
+import { defined } from "../core/defined";
 import type { ExperimentPlan, PlanGroup, VariantCache } from "../core/experiment/plan";
 import { buildPrompt, renderDemo } from "../core/prompt";
 import { createVariant, getVariant, labelWords, VariantError, type VariantContext } from "../core/variants";
@@ -72,19 +73,21 @@ export async function checkLabelTokens(file: Pick<DemoFile, "path" | "examples" 
   const words = labelWords({ seed: 0, classes: file.classes, verbalizers: settings.verbalizers });
   const sep = labelSepOf(settings);
   const ids = await tokenize(words.map((w) => sep + w));
-  const seen = new Map<string, number>();
+  const seen = new Map<string, { cls: string; word: string }>();
   const clashes: string[] = [];
   const lineOf = (cls: string) => file.examples.find((e) => e.label === cls)?.line;
-  ids.forEach((seq, i) => {
+  for (const [i, seq] of ids.entries()) {
+    const label = { cls: defined(file.classes[i], `class ${i}`), word: defined(words[i], `label word of class ${i}`) };
     const key = seq.join(",");
-    const j = seen.get(key);
-    if (j === undefined) {
-      seen.set(key, i);
-      return;
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, label);
+      continue;
     }
-    const [a, b] = [file.classes[j], file.classes[i]];
-    clashes.push(`${file.path}:${lineOf(a) ?? 1}: label '${words[j]}' and ${file.path}:${lineOf(b) ?? 1}: label '${words[i]}' are the same tokens [${seq.join(", ")}] for this model`);
-  });
+    clashes.push(
+      `${file.path}:${lineOf(first.cls) ?? 1}: label '${first.word}' and ${file.path}:${lineOf(label.cls) ?? 1}: label '${label.word}' are the same tokens [${seq.join(", ")}] for this model`,
+    );
+  }
   if (clashes.length) {
     throw new PreflightError(
       "labels-share-tokens",
@@ -124,22 +127,23 @@ export async function findOverflows(
   const s = plan.settings;
   const counts = new Map<string, number>();
   const need = new Set<string>();
+  const example = (i: number) => defined(file.examples[i], `example #${i}`);
   const render = (g: PlanGroup) => {
     const v = variants.get(g.variant, g.seed);
     if (v.tokens) return undefined; // token-level prompts are measured by the engine (demoTokenLengths)
-    const demos = v.demos(g.demoIndices.map((i) => file.examples[i]));
+    const demos = v.demos(g.demoIndices.map(example));
     const demoTexts = demos.map((d) => renderDemo(s.template, d) + s.separator);
     const instr = s.instruction !== "" ? s.instruction + s.separator : "";
     const queries = g.queries.map((q) => {
-      const p = buildPrompt(s, [], v.query(file.examples[q]).input, v.labelSpace);
+      const p = buildPrompt(s, [], v.query(example(q)).input, v.labelSpace);
       return p.query;
     });
     const sep = buildPrompt(s, [], "x", v.labelSpace).labelSep;
     const labels = v.labelSpace.map((l) => sep + l);
     return { v, demos, demoTexts, instr, queries, labels };
   };
-  const rendered = plan.groups.map(render);
-  for (const r of rendered) {
+  const rendered = plan.groups.map((g) => ({ g, r: render(g) }));
+  for (const { r } of rendered) {
     if (!r) continue;
     for (const t of [...r.demoTexts, r.instr, ...r.queries, ...r.labels]) if (!counts.has(t)) need.add(t);
   }
@@ -147,23 +151,23 @@ export async function findOverflows(
   for (let i = 0; i < list.length; i += 2000) {
     const chunk = list.slice(i, i + 2000);
     const ids = await tokenize(chunk);
-    chunk.forEach((t, j) => counts.set(t, ids[j].length));
+    for (const [j, t] of chunk.entries()) counts.set(t, defined(ids[j], `the tokens of text ${i + j}`).length);
   }
   const len = (t: string) => counts.get(t) ?? 0;
   const out: OverflowCell[] = [];
   const bos = addsBos ? 1 : 0;
-  for (let gi = 0; gi < plan.groups.length; gi++) {
-    const r = rendered[gi];
+  /** The index of the longest text in tokens (the first on ties; 0 for none). */
+  const longest = (texts: readonly string[]) => texts.reduce((best, t, i) => (len(t) > best.tokens ? { i, tokens: len(t) } : best), { i: 0, tokens: -Infinity }).i;
+  for (const { g, r } of rendered) {
     if (!r) continue;
-    const g = plan.groups[gi];
     const demoLens = r.demoTexts.map(len);
     const prefix = bos + len(r.instr) + demoLens.reduce((a, b) => a + b, 0);
-    const worstQ = r.queries.reduce((best, q, i) => (len(q) > len(r.queries[best]) ? i : best), 0);
-    const worstL = r.labels.reduce((best, l, i) => (len(l) > len(r.labels[best]) ? i : best), 0);
+    const worstQ = longest(r.queries);
+    const worstL = longest(r.labels);
     let total = prefix + len(r.queries[worstQ] ?? "") + len(r.labels[worstL] ?? "");
     if (total > limit - EXACT_MARGIN) {
-      const p = buildPrompt(s, r.demos, r.v.query(file.examples[g.queries[worstQ]]).input, r.v.labelSpace);
-      const [whole] = await tokenize([p.prefix + p.query + p.labelSep + r.v.labelSpace[worstL]]);
+      const p = buildPrompt(s, r.demos, r.v.query(example(defined(g.queries[worstQ], "the longest query"))).input, r.v.labelSpace);
+      const whole = defined((await tokenize([p.prefix + p.query + p.labelSep + defined(r.v.labelSpace[worstL], "the longest label")]))[0], "the longest prompt's tokens");
       total = bos + whole.length;
     }
     if (total <= limit) continue;
@@ -171,7 +175,11 @@ export async function findOverflows(
     const sorted = [...demoLens].sort((a, b) => b - a);
     let k = 0;
     let sum = total - prefix + bos + len(r.instr);
-    while (k < sorted.length && sum + sorted[k] <= limit) sum += sorted[k++];
+    for (const d of sorted) {
+      if (sum + d > limit) break;
+      sum += d;
+      k++;
+    }
     out.push({ variant: g.variant, k: g.k, seed: g.seed, tokens: total, largestK: k });
   }
   // One entry per cell (per-query selection has a group per query): the longest.

@@ -3,6 +3,7 @@
 // extension and the tests share this code and own the engine's lifetime.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { defined } from "../core/defined";
 import type { DemoFile, LabelScore, ProbeSettings, QueryRecord } from "../core/types";
 import { EngineFailure, type EmbeddingRows, type ItemScore, type ModelInfo, type ScoreItem, type TextScoreItem, type TokenScoreItem } from "../engine/protocol";
 import { linearGroupScores } from "../core/linear/gLinear";
@@ -379,7 +380,7 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
         // tau_g-Linear: least squares on the model's input embeddings, no language-model scoring
         // (and so no calibration inputs).
         const qs = items.filter((i) => i.kind === "query");
-        const demos = inst.demos(group.demoIndices.map((i) => config.file.examples[i]));
+        const demos = inst.demos(group.demoIndices.map((i) => defined(config.file.examples[i], `demo example #${i}`)));
         const rows = variants.embeddings.get(`${group.variant}|${group.seed}`)!;
         const scored = linearGroupScores(
           inst.linear,
@@ -389,7 +390,7 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
           (id) => rows.get(id)!,
         );
         qs.forEach((item, j) => {
-          const r = toQueryRecord(group, item, scored[j], []);
+          const r = toQueryRecord(group, item, defined(scored[j], `tau_g-Linear scores of query ${item.id}`), []);
           records.set(recordKey(r), r);
           journal?.append([{ type: "record", fingerprint, record: r }]);
         });
@@ -440,8 +441,9 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
         const tb = performance.now();
         let scored: ItemScore[];
         // The group's items share one prefix, so its demo spans are located once.
-        const spans = demoSpans(config.settings, batch[0].demos, batch[0]);
-        if (spans.length < batch[0].demos.length) for (const b of batch) found.set(b.id, [spansMissing(spans.length, batch[0].demos.length)]);
+        const first = defined(batch[0], "the batch's first item");
+        const spans = demoSpans(config.settings, first.demos, first);
+        if (spans.length < first.demos.length) for (const b of batch) found.set(b.id, [spansMissing(spans.length, first.demos.length)]);
         const scoreItems: ScoreItem[] = inst.tokens
           ? await Promise.all(batch.map((b) => tokenScoreItem(b, spans, inst.tokens!.bind(inst), variants.tokens!, found)))
           : batch.map((b) => toScoreItem(b, spans));
@@ -602,7 +604,7 @@ async function prepareVariants(plan: ExperimentPlan, config: RunConfig, engine: 
       const ids = [...new Set([...Object.values(linear.inputTokens).flat(), ...Object.values(linear.responseTokens)])];
       try {
         const got = await engine.tokenEmbeddings(ids);
-        cache.embeddings.set(`${variant}|${seed}`, new Map(ids.map((id, i) => [id, got.rows[i]])));
+        cache.embeddings.set(`${variant}|${seed}`, new Map(ids.map((id, i) => [id, defined(got.rows[i], `the input embedding row of token ${id}`)])));
       } catch (e) {
         if (!(e instanceof EngineFailure && e.code === "unsupported")) throw e;
         cache.skipped.set(variant, `${variant} skipped: ${e.message}`);
