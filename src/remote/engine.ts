@@ -8,6 +8,7 @@
 // retried (retry.ts); a cancel aborts every request in flight. See docs/REMOTE.md.
 import { createHash } from "node:crypto";
 import { setMaxListeners } from "node:events";
+import { defined } from "../core/defined";
 import type { ModelManifest, RunManifest } from "../core/results/schema";
 import { EngineFailure, type ItemScore, type ModelInfo, type ScoreItem, type ScoreResult } from "../engine/protocol";
 import { compareTokens, demoTokenLengths, longestSequence, minimumTokens, overflowError, prepareItem, scoreQuery, type PreparedItem } from "../engine/scorer";
@@ -68,11 +69,12 @@ class RateMeter {
   record(tokens: number): void {
     const now = performance.now();
     this.events.push({ t: now, tokens });
-    while (this.events.length && now - this.events[0].t > this.windowMs) this.events.shift();
+    while (this.events[0] && now - this.events[0].t > this.windowMs) this.events.shift();
   }
   rates(): { tokensPerSecond: number; requestsPerSecond: number } | undefined {
-    if (this.events.length < 2) return undefined;
-    const span = (performance.now() - this.events[0].t) / 1000;
+    const first = this.events[0];
+    if (!first || this.events.length < 2) return undefined;
+    const span = (performance.now() - first.t) / 1000;
     if (span <= 0) return undefined;
     return { tokensPerSecond: this.events.reduce((a, e) => a + e.tokens, 0) / span, requestsPerSecond: this.events.length / span };
   }
@@ -193,8 +195,8 @@ export class RemoteEngine {
   }
 
   private async init(maxModelLen: number | undefined): Promise<void> {
-    const plain = (await this.tokenizeOnServer([PROBE_TEXT], false))[0];
-    const special = (await this.tokenizeOnServer([PROBE_TEXT], true))[0];
+    const plain = defined((await this.tokenizeOnServer([PROBE_TEXT], false))[0], "the probe text's tokens");
+    const special = defined((await this.tokenizeOnServer([PROBE_TEXT], true))[0], "the probe text's tokens with special tokens");
     // BOS rule: what add_special_tokens puts before the text (its one token), as the local
     // engine prepends BOS exactly when the model asks for it.
     let bos: number | null = null;
@@ -206,14 +208,14 @@ export class RemoteEngine {
           `${this.spec.host}'s tokenizer adds ${extra} special tokens before the text (${special.slice(0, extra).join(", ")}); ICL Probe supports a single BOS token.`,
           "Probe a base model whose tokenizer adds at most a BOS token.",
         );
-      bos = special[0];
+      bos = defined(special[0], "the BOS token");
     }
     this.tok = new RemoteTokenizer((texts) => this.tokenizeOnServer(texts, false), bos);
     this.probeTokens = plain;
     // One scoring request on the probe text: the server must return prompt log-probs.
     const seq = bos === null ? plain : [bos, ...plain];
     if (seq.length < 2) throw new EngineFailure("remote-unsupported", `${this.spec.host}'s tokenizer turned "${PROBE_TEXT}" into ${seq.length} token(s).`);
-    const [lps] = await this.logProbs([seq], [1], "check prompt log-probs");
+    const lps = defined((await this.logProbs([seq], [1], "check prompt log-probs"))[0], "the test request's log-probs");
     for (let i = 1; i < seq.length; i++)
       if (!Number.isFinite(lps[i]))
         throw new EngineFailure("remote-unsupported", `${this.spec.host} returned no log-prob for prompt position ${i} of a test request.`, "Use vLLM or SGLang (docs/REMOTE.md).");
@@ -288,7 +290,7 @@ export class RemoteEngine {
         this.pool.run(async () => {
           const body = await this.call("POST", "/tokenize", { model: this.model, prompt: t, add_special_tokens: addSpecial }, "tokenize", { signal });
           this.stats.tokenizeRequests++;
-          return this.wire(() => parseTokenize(body, 1))[0];
+          return defined(this.wire(() => parseTokenize(body, 1))[0], "the /tokenize answer's token list");
         }),
       ),
     );
@@ -413,7 +415,7 @@ export class RemoteEngine {
       const limit = this.maxModelLen - 1; // one generated token (max_tokens 1) must fit too
       const longest = longestSequence(prepared);
       if (longest.item && longest.length > limit) {
-        const lens = await this.tok.run((tok) => demoTokenLengths(tok, items[longest.item!.index]));
+        const lens = await this.tok.run((tok) => demoTokenLengths(tok, defined(items[longest.item!.index], "the longest item")));
         throw overflowError({ id: longest.item.id, length: longest.length, limit, fileName: `${this.model} on ${this.spec.host}`, demoTokenLengths: lens });
       }
       // Depth-first token order within each demo set: queries sharing a prefix go out together.
@@ -430,7 +432,7 @@ export class RemoteEngine {
               if (abort.signal.aborted) throw failure ?? new RemoteHttpError("aborted", "cancelled");
               const lps = await this.scoreSequences(it, abort.signal);
               sent += it.labels.reduce((a, l) => a + l.full.length, 0);
-              const s = this.cpu(() => scoreQuery(it, (li, i) => lps[li][i]));
+              const s = this.cpu(() => scoreQuery(it, (li, i) => defined(lps[li]?.[i], `log-prob of label ${li} at position ${i}`)));
               results[it.index] = s;
               opts.onItem?.(s);
               opts.onProgress?.(++done, prepared.length);
@@ -480,7 +482,8 @@ export class RemoteEngine {
         signal,
       );
       labels.forEach((l, j) => {
-        for (let i = l.start; i < l.full.length; i++) if (Number.isNaN(lps[j][i])) throw new RemoteHttpError("malformed", `the answer for query "${it.id}" has no log-prob at position ${i}`);
+        const got = defined(lps[j], `log-probs of label ${j}`);
+        for (let i = l.start; i < l.full.length; i++) if (Number.isNaN(got[i])) throw new RemoteHttpError("malformed", `the answer for query "${it.id}" has no log-prob at position ${i}`);
       });
       out.push(...lps);
       const tokens = seqs.reduce((a, s) => a + s.length, 0);

@@ -7,6 +7,7 @@
 // vLLM does not). A trailing /v1 is optional: both servers are addressed from their root.
 // The model after "#" is the served model name; without it the server's only model is used.
 // Pure: no network here, so the rules are unit-tested.
+import { defined } from "../core/defined";
 
 export type RemoteApi = "vllm" | "sglang";
 
@@ -65,7 +66,7 @@ export function parseRemoteSpec(spec: string): RemoteSpec {
   let api: RemoteSpec["api"] = "auto";
   const pre = PREFIX.exec(s);
   if (pre) {
-    api = pre[1].toLowerCase() as RemoteApi;
+    api = defined(pre[1], "the API prefix").toLowerCase() as RemoteApi;
     s = s.slice(pre[0].length);
   }
   const hash = s.indexOf("#");

@@ -4,6 +4,7 @@
 // round (concurrently), then it runs again, until nothing is missing. core's withTokenizer does
 // the same one text per round; this records them all instead, so a demo set's ~260 texts cost
 // a few rounds rather than hundreds. The cache lives as long as the engine (one run in the CLI).
+import { defined } from "../core/defined";
 import type { Tokenizer } from "../engine/scorer";
 
 /** Texts fetched per round are bounded by the run; the cache is dropped past this many tokens. */
@@ -77,10 +78,11 @@ export class RemoteTokenizer {
       if (signal?.aborted) throw Object.assign(new Error("cancelled"), { name: "AbortError" });
       const got = await this.fetch(need);
       if (got.length !== need.length) throw new Error(`the tokenizer answered ${got.length} token lists for ${need.length} texts`);
-      need.forEach((t, i) => {
-        this.cache.set(t, got[i]);
-        this.cachedTokens += got[i].length;
-      });
+      for (const [i, t] of need.entries()) {
+        const tokens = defined(got[i], `token list ${i} of the tokenizer's answer`);
+        this.cache.set(t, tokens);
+        this.cachedTokens += tokens.length;
+      }
     }
     throw new Error(`tokenization still incomplete after ${MAX_ROUNDS} rounds`);
   }
