@@ -3,7 +3,7 @@
 import { intBetween, rngFor } from "../rng";
 import type { Lexicon } from "../lexicon";
 import type { Example } from "../types";
-import { base, classIndexer, labelWords, requireClasses } from "./common";
+import { base, classWordOf, labelWords, requireClasses } from "./common";
 import { pronounceable } from "./randomString";
 import type { VariantContext, VariantDefinition, VariantInstance } from "./types";
 
@@ -96,7 +96,7 @@ export const paWord: VariantDefinition = {
     const avoid = new Set(words.map((w) => w.toLowerCase()));
     const vocabulary = wordTypes((ctx.examples ?? []).map((e) => e.input));
     const cipher = new WordCipher(ctx.seed, draw, avoid, ctx.lexicon, vocabulary);
-    const ci = classIndexer(ctx, this.id);
+    const wordOf = classWordOf(ctx, this.id);
     return {
       ...base(ctx, this, draw, key),
       mapping: {
@@ -105,8 +105,8 @@ export const paWord: VariantDefinition = {
         warnings: ctx.examples ? [] : ["pa-word was created without the file's examples; the cipher table is filled as words are seen."],
       },
       labelSpace: words.slice(),
-      demos: (set: readonly Example[]) => set.map((e) => ({ input: cipher.encode(e.input), label: words[ci(e)] })),
-      query: (q: Example) => ({ input: cipher.encode(q.input), gold: words[ci(q)] }),
+      demos: (set: readonly Example[]) => set.map((e) => ({ input: cipher.encode(e.input), label: wordOf(e) })),
+      query: (q: Example) => ({ input: cipher.encode(q.input), gold: wordOf(q) }),
     };
   },
 };

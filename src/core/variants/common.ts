@@ -2,11 +2,12 @@
 // shapes most variants are (a consistent label map; a tau_g task over label words).
 import type { Example, MappingTable, PromptExample, VariantFamily } from "../types";
 import { VariantError, type VariantContext, type VariantInstance, type VariantQuery } from "./types";
+import { defined } from "../defined";
 
 /** Label word of each class, in class order. */
 export function labelWords(ctx: VariantContext): string[] {
   const v = ctx.verbalizers ?? ctx.settings?.verbalizers ?? {};
-  return ctx.classes.map((c) => (Object.prototype.hasOwnProperty.call(v, c) ? v[c] : c));
+  return ctx.classes.map((c) => (Object.prototype.hasOwnProperty.call(v, c) ? v[c] : undefined) ?? c);
 }
 
 /** Index of the example's class; a clear error for a label outside the class list. */
@@ -23,6 +24,13 @@ export function classIndexer(ctx: VariantContext, variant: string): (e: Example)
     }
     return i;
   };
+}
+
+/** Label word of the example's class, with classIndexer's error for a label outside the classes. */
+export function classWordOf(ctx: VariantContext, variant: string): (e: Example) => string {
+  const words = labelWords(ctx);
+  const ci = classIndexer(ctx, variant);
+  return (e) => defined(words[ci(e)], "label word of a class"); // one word per class
 }
 
 export function requireClasses(ctx: VariantContext, variant: string, min: number): void {
@@ -66,19 +74,22 @@ export function labelMapInstance(ctx: VariantContext, b: Base, rows: LabelMapRow
   const lower = to.map((t) => t.toLowerCase());
   if (new Set(lower).size !== lower.length) throw new Error(`internal: ${b.key} produced a non-injective label map ${JSON.stringify(to)}`);
   const ci = classIndexer(ctx, b.id);
+  // rows has one entry per class (words' order); class indices come from ci.
+  const wordOf = (i: number): string => defined(words[i], "label word of a class");
+  const toOf = (i: number): string => defined(to[i], "remapped label of a class");
   const mapping: MappingTable = {
     kind: "label",
-    rows: rows.map((r, i) => ({ from: words[i], to: r.to, ...(r.chain ? { chain: r.chain } : {}), ...(r.note ? { note: r.note } : {}) })),
+    rows: rows.map((r, i) => ({ from: wordOf(i), to: r.to, ...(r.chain ? { chain: r.chain } : {}), ...(r.note ? { note: r.note } : {}) })),
     warnings: opts.warnings ?? [],
   };
   return {
     ...b,
     mapping,
     labelSpace: to.slice(),
-    demos: (set) => set.map((e) => ({ input: e.input, label: to[ci(e)] })),
+    demos: (set) => set.map((e) => ({ input: e.input, label: toOf(ci(e)) })),
     query: (q): VariantQuery => {
       const i = ci(q);
-      return opts.keepAlt ? { input: q.input, gold: to[i], goldAlt: words[i] } : { input: q.input, gold: to[i] };
+      return opts.keepAlt ? { input: q.input, gold: toOf(i), goldAlt: wordOf(i) } : { input: q.input, gold: toOf(i) };
     },
   };
 }
@@ -91,9 +102,21 @@ export function gTaskInstance(ctx: VariantContext, b: Base, rows: LabelMapRow[])
   const words = labelWords(ctx);
   const inner = labelMapInstance(ctx, b, rows);
   const ci = classIndexer(ctx, b.id);
+  // One row per class, in words' order (as labelMapInstance).
+  const pair = (e: Example): { input: string; to: string } => {
+    const i = ci(e);
+    return { input: defined(words[i], "label word of a class"), to: defined(rows[i], "label map row of a class").to };
+  };
   return {
     ...inner,
-    demos: (set): PromptExample[] => set.map((e) => ({ input: words[ci(e)], label: rows[ci(e)].to })),
-    query: (q) => ({ input: words[ci(q)], gold: rows[ci(q)].to }),
+    demos: (set): PromptExample[] =>
+      set.map((e) => {
+        const p = pair(e);
+        return { input: p.input, label: p.to };
+      }),
+    query: (q) => {
+      const p = pair(q);
+      return { input: p.input, gold: p.to };
+    },
   };
 }

@@ -1,8 +1,14 @@
 // Consistent remaps of the label words that need no lexicon: flipped, abstract, unrelated.
 // Each is a bijection class -> new label, used in every demo and as the gold answer.
 import { derangement, permutation, rngFor } from "../rng";
-import { base, labelMapInstance, labelWords, requireClasses } from "./common";
+import { base, labelMapInstance, labelWords, requireClasses, type LabelMapRow } from "./common";
 import { VariantError, type VariantDefinition } from "./types";
+import { defined } from "../defined";
+
+/** Rows of a label map that shows class i as labels[p[i]] (p a permutation of the classes, labels at least as many). */
+function permutedRows(p: readonly number[], labels: readonly string[]): LabelMapRow[] {
+  return p.map((j) => ({ to: defined(labels[j], "label at a permuted index") }));
+}
 
 /**
  * flipped (Wei et al. 2023, "Larger language models do in-context learning differently"):
@@ -20,12 +26,7 @@ export const flipped: VariantDefinition = {
     requireClasses(ctx, this.id, 2);
     const words = labelWords(ctx);
     const p = derangement(rngFor(ctx.seed, "flipped", draw), words.length);
-    return labelMapInstance(
-      ctx,
-      base(ctx, this, draw, key),
-      p.map((j) => ({ to: words[j] })),
-      { keepAlt: true },
-    );
+    return labelMapInstance(ctx, base(ctx, this, draw, key), permutedRows(p, words), { keepAlt: true });
   },
 };
 
@@ -51,11 +52,7 @@ function abstractVariant(kind: "numbers" | "letters" | "symbols"): VariantDefini
       const alphabet = kind === "numbers" ? Array.from({ length: n }, (_, i) => String(i)) : kind === "letters" ? LETTERS : SYMBOLS;
       if (n > alphabet.length) throw new VariantError(this.id, `${this.id} has ${alphabet.length} distinct labels but the file has ${n} classes.`, "Use abstract-numbers.");
       const p = permutation(rngFor(ctx.seed, this.id, draw), n);
-      return labelMapInstance(
-        ctx,
-        base(ctx, this, draw, key),
-        p.map((j) => ({ to: alphabet[j] })),
-      );
+      return labelMapInstance(ctx, base(ctx, this, draw, key), permutedRows(p, alphabet));
     },
   };
 }
@@ -86,10 +83,6 @@ export const unrelated: VariantDefinition = {
     if (n > pool.length) throw new VariantError(this.id, `unrelated has ${pool.length} words for ${n} classes.`, "Use ra-string for many classes.");
     // The first n words (foo/bar for two classes, as in Wei et al.), assigned to classes by a seeded permutation.
     const p = permutation(rngFor(ctx.seed, this.id, draw), n);
-    return labelMapInstance(
-      ctx,
-      base(ctx, this, draw, key),
-      p.map((j) => ({ to: pool[j] })),
-    );
+    return labelMapInstance(ctx, base(ctx, this, draw, key), permutedRows(p, pool));
   },
 };

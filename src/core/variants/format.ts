@@ -1,6 +1,6 @@
 // Format ablations (Min et al. 2022): what part of the demonstrations matters.
 import { pick, rngFor, sample } from "../rng";
-import { base, classIndexer, labelWords, requireClasses } from "./common";
+import { base, classWordOf, labelWords, requireClasses } from "./common";
 import { VariantError, type VariantContext, type VariantDefinition, type VariantInstance } from "./types";
 import { ENGLISH_WORDS } from "./wordBank";
 import type { PromptExample } from "../types";
@@ -15,13 +15,13 @@ function formatInstance(
 ): VariantInstance {
   requireClasses(ctx, def.id, 2);
   const words = labelWords(ctx);
-  const ci = classIndexer(ctx, def.id);
+  const wordOf = classWordOf(ctx, def.id);
   return {
     ...base(ctx, def, draw, key),
     mapping: { kind: rows.length ? "per-demo" : "none", rows, warnings: [] },
     labelSpace: words.slice(),
-    demos: (set) => set.map((e) => demo(e, words[ci(e)])),
-    query: (q) => ({ input: q.input, gold: words[ci(q)] }),
+    demos: (set) => set.map((e) => demo(e, wordOf(e))),
+    query: (q) => ({ input: q.input, gold: wordOf(q) }),
   };
 }
 

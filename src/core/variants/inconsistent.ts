@@ -2,7 +2,8 @@
 // Kept apart from the consistent remaps: they probe task recognition, not mapping learning.
 import { intBelow, pick, rngFor, sample } from "../rng";
 import type { Example } from "../types";
-import { base, classIndexer, labelWords, requireClasses } from "./common";
+import { base, classIndexer, classWordOf, labelWords, requireClasses } from "./common";
+import { defined } from "../defined";
 import type { VariantContext, VariantDefinition, VariantInstance } from "./types";
 
 /**
@@ -20,17 +21,17 @@ export const randomLabels: VariantDefinition = {
   create(ctx, draw, key) {
     requireClasses(ctx, this.id, 2);
     const words = labelWords(ctx);
-    const ci = classIndexer(ctx, this.id);
+    const wordOf = classWordOf(ctx, this.id);
     return {
       ...base(ctx, this, draw, key),
       mapping: { kind: "per-demo", rows: [], warnings: [] },
       labelSpace: words.slice(),
       demos: (set) =>
         set.map((e) => {
-          ci(e);
+          wordOf(e); // a label outside the classes is an error here too
           return { input: e.input, label: pick(rngFor(ctx.seed, "random-labels", draw, e.index), words) };
         }),
-      query: (q) => ({ input: q.input, gold: words[ci(q)] }),
+      query: (q) => ({ input: q.input, gold: wordOf(q) }),
     };
   },
 };
@@ -57,6 +58,9 @@ function correctVariant(percent: number): VariantDefinition {
       requireClasses(ctx, this.id, 2);
       const words = labelWords(ctx);
       const ci = classIndexer(ctx, this.id);
+      const wordOf = classWordOf(ctx, this.id);
+      // Indices below words.length: the gold g, and w < length - 1 shifted past g.
+      const word = (i: number): string => defined(words[i], "label word of a class");
       return {
         ...base(ctx, this, draw, key),
         mapping: { kind: "per-demo", rows: [], warnings: [] },
@@ -71,12 +75,12 @@ function correctVariant(percent: number): VariantDefinition {
           );
           return set.map((e, pos) => {
             const g = ci(e);
-            if (keep.has(pos)) return { input: e.input, label: words[g] };
+            if (keep.has(pos)) return { input: e.input, label: word(g) };
             const w = intBelow(rngFor(ctx.seed, "wrong-label", draw, e.index), words.length - 1);
-            return { input: e.input, label: words[w >= g ? w + 1 : w] };
+            return { input: e.input, label: word(w >= g ? w + 1 : w) };
           });
         },
-        query: (q: Example) => ({ input: q.input, gold: words[ci(q)] }),
+        query: (q: Example) => ({ input: q.input, gold: wordOf(q) }),
       };
     },
   };

@@ -16,6 +16,7 @@ import { VariantError, type VariantContext, type VariantDefinition, type Variant
 export * from "./types";
 export * from "./keys";
 import { parseVariantKey, variantIdOf } from "./keys";
+import { editDistance } from "../demoFile/text";
 export { correctCount } from "./inconsistent";
 export { pronounceable, randomStringG } from "./randomString";
 export { randomTokenG } from "./token";
@@ -75,20 +76,7 @@ export function readsLexicon(key: string): boolean {
 
 /** Nearest known ids for an unknown one (edit distance), for "did you mean" hints. */
 function suggest(id: string): string[] {
-  const d = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      let prev = row[0];
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const cur = row[j];
-        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-        prev = cur;
-      }
-    }
-    return row[b.length];
-  };
-  return VARIANTS.map((v) => [v.id, d(id, v.id)] as const)
+  return VARIANTS.map((v) => [v.id, editDistance(id, v.id)] as const)
     .filter(([, x]) => x <= 3)
     .sort((a, b) => a[1] - b[1])
     .slice(0, 3)

@@ -4,6 +4,7 @@
 // variant's random function) or `<id>#<a>..<b>` (draws a to b, expanded by expandVariantKeys).
 // It needs nothing of the variant library but its error type, so any layer can use it.
 import { VariantError } from "./types";
+import { defined } from "../defined";
 
 /** Any variant key as a user may write it: an id, one draw or a range of draws. */
 export const VARIANT_KEY_PATTERN = "^[a-z0-9][a-z0-9-]*(#[0-9]{1,6}(\\.\\.[0-9]{1,6})?)?$";
@@ -55,7 +56,8 @@ export function expandVariantKeys(keys: readonly string[]): string[] {
       add(key);
       continue;
     }
-    const [, id, a, b] = m;
+    const [, idGroup, a, b] = m;
+    const id = defined(idGroup, "variant id of a draw range"); // the pattern's groups always match
     const from = Number(a);
     const to = Number(b);
     if (to < from || to - from >= 10_000) {

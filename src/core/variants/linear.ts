@@ -5,6 +5,7 @@ import { classifyTokens, templateSegments, vocabSurface, type SegmentKind, type 
 import { base, gTaskInstance, labelWords, requireClasses } from "./common";
 import { needTokenizer, randomTokens } from "./token";
 import { VariantError, type VariantContext, type VariantDefinition } from "./types";
+import { defined } from "../defined";
 
 /**
  * The token ids of each label word at the query's input position, from the in-context
@@ -75,7 +76,7 @@ export const gLinear: VariantDefinition = {
       }
     });
     inst.linear = {
-      inputTokens: Object.fromEntries(words.map((w, i) => [w, inputs[i]])),
+      inputTokens: Object.fromEntries(words.map((w, i) => [w, defined(inputs[i], "tokens of a label word")])), // one per word
       responseTokens: Object.fromEntries(picked.map((p) => [p.word, p.id])),
     };
     return inst;

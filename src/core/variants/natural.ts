@@ -5,6 +5,7 @@ import { rngFor, shuffle } from "../rng";
 import { fromWordList, withWordLists, type Lexicon, type Relation } from "../lexicon";
 import { base, gTaskInstance, labelMapInstance, labelWords, matchCase, requireClasses, type LabelMapRow } from "./common";
 import { VariantError, type VariantContext, type VariantDefinition } from "./types";
+import { defined } from "../defined";
 
 const SINGULAR: Record<Relation, string> = { synonyms: "synonym", antonyms: "antonym", keywords: "keyword" };
 
@@ -87,14 +88,15 @@ export function naturalG(ctx: VariantContext, relation: Relation, draw: number, 
     const rest = allowed.filter((c) => !labelFirst.includes(c));
     const rng = rngFor(ctx.seed, `g-${relation}`, draw, i);
     const order = listed ? [...labelFirst, ...shuffle(rng, rest)] : [...labelFirst, ...shuffle(rng, rest.slice(0, top)), ...rest.slice(top)];
-    return { order, note: listed ? "word list" : lex.source };
+    return { word, order, note: listed ? "word list" : lex.source };
   });
   const used = new Set<string>();
   const choice: string[] = [];
   let budget = 100_000;
   const assign = (i: number): boolean => {
-    if (i === words.length) return true;
-    for (const c of prefs[i].order) {
+    const pref = prefs[i];
+    if (pref === undefined) return true; // past the last label: every label has its word
+    for (const c of pref.order) {
       const l = c.toLowerCase();
       if (used.has(l)) continue;
       if (--budget < 0) return false;
@@ -106,10 +108,10 @@ export function naturalG(ctx: VariantContext, relation: Relation, draw: number, 
     return false;
   };
   if (!assign(0)) {
-    const lists = words.map((w, i) => `${w}: ${prefs[i].order.slice(0, 4).join("/")}`).join("; ");
+    const lists = prefs.map((p) => `${p.word}: ${p.order.slice(0, 4).join("/")}`).join("; ");
     throw new VariantError(variant, `the ${relation} of the labels cannot be assigned one-to-one (${lists}); g would map two labels to the same word.`, `Add more ${relation} in a word list.`);
   }
-  return words.map((w, i) => ({ to: matchCase(w, choice[i]), note: prefs[i].note }));
+  return prefs.map((p, i) => ({ to: matchCase(p.word, defined(choice[i], "word assigned to a label")), note: p.note }));
 }
 
 function naturalVariants(relation: Relation, name: string) {
@@ -177,11 +179,12 @@ export function synonymChains(ctx: VariantContext, m: number, draw: number, vari
     const visit = (chain: string[]): string[] | undefined => {
       if (chain.length > deepest.length) deepest = chain;
       if (chain.length === m + 1) {
-        const end = chain[m].toLowerCase();
+        const end = defined(chain[m], "end of the chain").toLowerCase();
         return labelsLower.has(end) || ends.has(end) ? undefined : chain;
       }
       const inChain = new Set(chain.map((c) => c.toLowerCase()));
-      for (const next of ordered(chain[chain.length - 1], chain.length)) {
+      for (const next of ordered(defined(chain[chain.length - 1], "last word of the chain"), chain.length)) {
+        // a chain starts with its label
         if (inChain.has(next.toLowerCase())) continue;
         if (--budget < 0) return undefined;
         const found = visit([...chain, next]);
@@ -193,12 +196,13 @@ export function synonymChains(ctx: VariantContext, m: number, draw: number, vari
     if (!chain) {
       const why =
         deepest.length < m + 1
-          ? `the chain ${deepest.join(" -> ")} cannot be extended: '${deepest[deepest.length - 1]}' has no synonym not already in the chain`
+          ? `the chain ${deepest.join(" -> ")} cannot be extended: '${defined(deepest[deepest.length - 1], "last word of the deepest chain")}' has no synonym not already in the chain`
           : `every ${m}-hop chain ends on another label or on a word used for another label`;
       throw new VariantError(variant, `cannot build a ${m}-hop synonym chain for label '${w0}' from ${lex.source}: ${why}.`, `Add synonyms for the last word in a word list, or use a smaller m.`);
     }
-    ends.add(chain[m].toLowerCase());
-    return { to: matchCase(w0, chain[m]), chain: chain.map((c, i) => (i === 0 ? c : matchCase(w0, c))) };
+    const end = defined(chain[m], "end of the chain"); // visit returns only chains of m + 1 words
+    ends.add(end.toLowerCase());
+    return { to: matchCase(w0, end), chain: chain.map((c, i) => (i === 0 ? c : matchCase(w0, c))) };
   });
 }
 

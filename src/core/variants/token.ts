@@ -18,7 +18,8 @@ import {
   type SegmentKind,
   type TokenizerAccess,
 } from "../tokenizer";
-import { base, classIndexer, gTaskInstance, labelMapInstance, labelWords, requireClasses, type LabelMapRow } from "./common";
+import { base, classWordOf, gTaskInstance, labelMapInstance, labelWords, requireClasses, type LabelMapRow } from "./common";
+import { defined } from "../defined";
 import { VariantError, type VariantContext, type VariantDefinition, type VariantInstance } from "./types";
 
 export function needTokenizer(ctx: VariantContext, variant: string): TokenizerAccess {
@@ -30,6 +31,11 @@ export function needTokenizer(ctx: VariantContext, variant: string): TokenizerAc
 /** A sample input per class (the first example of that class), for in-context probes. */
 function sampleInputs(ctx: VariantContext): string[] {
   return ctx.classes.map((c) => ctx.examples?.find((e) => e.label === c)?.input ?? "x");
+}
+
+/** The first class's sample input ("x", as for a class without examples, when there are no classes). */
+function sampleInput(ctx: VariantContext): string {
+  return sampleInputs(ctx)[0] ?? "x";
 }
 
 /**
@@ -65,7 +71,7 @@ function fileTexts(ctx: VariantContext): string[] {
     texts.push(renderDemo(template, { input: e.input, label: word }) + sep);
     if (e.label !== word) texts.push(renderDemo(template, { input: e.input, label: e.label }) + sep);
   }
-  const sample = sampleInputs(ctx)[0];
+  const sample = sampleInput(ctx);
   for (const w of new Set([...words, ...ctx.classes])) texts.push(renderDemo(template, { input: sample, label: w }));
   return texts;
 }
@@ -77,7 +83,7 @@ export function randomTokens(ctx: VariantContext, draw: number, variant: string,
   let context = "Answer:";
   let labelSep = " ";
   if (ctx.settings) {
-    const p = buildPrompt(ctx.settings, [], sampleInputs(ctx)[0], []);
+    const p = buildPrompt(ctx.settings, [], sampleInput(ctx), []);
     context = p.prefix + p.query;
     labelSep = p.labelSep;
   }
@@ -167,10 +173,10 @@ export const paToken: VariantDefinition = {
     const segments: { text: string; kind: SegmentKind }[] = [];
     if (instruction !== "") segments.push({ text: instruction + separator, kind: "template" });
     words.forEach((w, i) => {
-      segments.push(...templateSegments(template, inputs[i], w));
+      segments.push(...templateSegments(template, defined(inputs[i], "sample input of a class"), w)); // one per class
       if (separator !== "") segments.push({ text: separator, kind: "template" });
     });
-    segments.push(...templateSegments(splitTemplate(template).before + "{label}", inputs[0], words[0]));
+    segments.push(...templateSegments(splitTemplate(template).before + "{label}", sampleInput(ctx), defined(words[0], "first label word"))); // at least 2 classes
     const { tokens, kinds } = classifyTokens(tokenizer, segments);
     const keepTemplate = new Set<number>();
     const keepLabel = new Set<number>();
@@ -180,7 +186,7 @@ export const paToken: VariantDefinition = {
     const perm = tokenPermutation(rngFor(ctx.seed, "pa-token", draw), ids);
     const text = new Map(tokenizer.vocab.map((v) => [v.id, vocabSurface(v)]));
     const show = (id: number) => JSON.stringify(text.get(id) ?? `#${id}`);
-    const ci = classIndexer(ctx, this.id);
+    const wordOf = classWordOf(ctx, this.id);
     return {
       ...base(ctx, this, draw, key),
       mapping: {
@@ -196,8 +202,8 @@ export const paToken: VariantDefinition = {
         warnings: [],
       },
       labelSpace: words.slice(),
-      demos: (set) => set.map((e) => ({ input: e.input, label: words[ci(e)] })),
-      query: (q) => ({ input: q.input, gold: words[ci(q)] }),
+      demos: (set) => set.map((e) => ({ input: e.input, label: wordOf(e) })),
+      query: (q) => ({ input: q.input, gold: wordOf(q) }),
       tokens(prompt) {
         const split = splitPromptTokens(tokenizer, prompt);
         return { ...split, prefixTokens: permuteTokens(split.prefixTokens, perm), queryTokens: permuteTokens(split.queryTokens, perm) };
