@@ -3,6 +3,7 @@
 // template joining several columns ("{title}. {description}", "{2}. {3}"), so real data sets open
 // as they are instead of being renamed by hand. Also the label map (raw label -> class name).
 import type { ProbeSettings } from "../types";
+import { defined } from "../defined";
 
 /** One column: by name (case-insensitive for CSV headers) or by 0-based position. */
 export type ColumnRef = { name: string } | { index: number };
@@ -25,7 +26,7 @@ export function planField(spec: string | number): FieldPlan {
   let last = 0;
   for (const m of spec.matchAll(PLACEHOLDER)) {
     if (m.index! > last) parts.push(spec.slice(last, m.index));
-    parts.push(refOf(m[1]));
+    parts.push(refOf(defined(m[1], "placeholder name"))); // the pattern's group always matches
     last = m.index! + m[0].length;
   }
   if (last < spec.length) parts.push(spec.slice(last));

@@ -10,6 +10,7 @@ import { fillTemplate, planField, planRefs, refText, type ColumnRef, type FieldP
 import { expectedText, fieldPlans, type ReadContext, type ReadResult } from "./reader";
 import { INPUT_KEYS, LABEL_KEYS, checkRow, isCleanRow, type FieldRange, type RawRow } from "./rows";
 import { printable, quote } from "./text";
+import { defined } from "../defined";
 
 /** Writes a value as a CSV/TSV field, quoting only when needed. */
 export function delimitedLiteral(delimiter: string): (s: string) => string {
@@ -68,14 +69,16 @@ export function detectHeaderRow(sample: string[][], settings: ProbeSettings): { 
   if (named.length && named.every((r) => "index" in r)) return { header: false, why: '"columns" refers to column numbers' };
   const data = sample.slice(1).filter((r) => r.length === first.length);
   if (data.length === 0) return { header: true, why: "one row only" };
-  for (let c = 0; c < first.length; c++) {
-    if (!isNumeric(first[c]) && first[c].trim() !== "" && data.filter((r) => isNumeric(r[c])).length >= 0.8 * data.length) return { header: true, why: `column ${c + 1} holds numbers below a name` };
+  // data keeps only rows as wide as the first, so r[c] is a cell.
+  for (const [c, name] of first.entries()) {
+    if (!isNumeric(name) && name.trim() !== "" && data.filter((r) => isNumeric(defined(r[c], "cell of a full-width row"))).length >= 0.8 * data.length)
+      return { header: true, why: `column ${c + 1} holds numbers below a name` };
   }
   if (first.every(looksLikeName)) {
-    const longBelow = first.some((_, c) => {
+    const longBelow = first.some((name, c) => {
       const vals = data.map((r) => r[c] ?? "");
       const mean = vals.reduce((a, v) => a + v.length, 0) / Math.max(1, vals.length);
-      return mean > 2 * first[c].length && vals.some((v) => /\s/.test(v.trim()));
+      return mean > 2 * name.length && vals.some((v) => /\s/.test(v.trim()));
     });
     if (longBelow) return { header: true, why: "the first row holds short names above longer text" };
   }
@@ -88,11 +91,12 @@ export function detectHeaderRow(sample: string[][], settings: ProbeSettings): { 
  */
 export function inferLabelColumn(sample: string[][], width: number): number | undefined {
   if (width !== 2 || sample.length < 2) return undefined;
-  const stats = [0, 1].map((c) => {
+  const stats = (c: number): { distinct: number; mean: number } => {
     const vals = sample.map((r) => (r[c] ?? "").trim());
     return { distinct: new Set(vals).size, mean: vals.reduce((a, v) => a + v.length, 0) / vals.length };
-  });
-  const [a, b] = stats;
+  };
+  const a = stats(0);
+  const b = stats(1);
   if (a.distinct < b.distinct && a.mean <= b.mean) return 0;
   if (b.distinct < a.distinct && b.mean <= a.mean) return 1;
   if (a.mean * 3 <= b.mean) return 0;
@@ -126,7 +130,8 @@ export function readDelimited(ctx: ReadContext, delimiter: "," | "\t"): ReadResu
   const text = index.text;
   const kind = delimiter === "," ? "CSV" : "TSV";
   const literal = delimitedLiteral(delimiter);
-  const base = info.line !== undefined ? (info.line < index.lineCount ? index.starts[info.line] : text.length) : 0;
+  // The table starts on the line after the header line (starts[info.line]), or at the end when that is the last line.
+  const base = info.line !== undefined ? (index.starts[info.line] ?? text.length) : 0;
   const rows: RawRow[] = [];
   const empty = (shape: string): ReadResult => ({ rows, locateLabel: () => undefined, shape, keys: [], attempted: 0 });
   const body = text.slice(base);
@@ -156,7 +161,7 @@ export function readDelimited(ctx: ReadContext, delimiter: "," | "\t"): ReadResu
     const fromPlan = (field: "input" | "label", plan: FieldPlan): Resolved | undefined => {
       const refs = planRefs(plan);
       const cols = refs.map((r) => columnIndex(r, names, width));
-      const bad = refs.filter((_, i) => cols[i] < 0);
+      const bad = refs.filter((r) => columnIndex(r, names, width) < 0);
       if (bad.length) {
         sink.add({
           ...ctx.settingsAt("columns"),
@@ -169,7 +174,7 @@ export function readDelimited(ctx: ReadContext, delimiter: "," | "\t"): ReadResu
         });
         return undefined;
       }
-      return plan.kind === "column" ? { kind: "column", col: cols[0] } : { kind: "template", plan, cols };
+      return plan.kind === "column" ? { kind: "column", col: defined(cols[0], "column of a one-column field") } : { kind: "template", plan, cols };
     };
     let input: Resolved | undefined;
     let label: Resolved | undefined;
@@ -289,7 +294,7 @@ export function readDelimited(ctx: ReadContext, delimiter: "," | "\t"): ReadResu
         }
         return;
       }
-      if (!Array.isArray(row) || (row.length === 1 && row[0].trim() === "")) return; // blank line
+      if (!Array.isArray(row) || (row.length === 1 && defined(row[0], "the row's one cell").trim() === "")) return; // blank line
 
       if (!decided) {
         decided = true;
@@ -314,7 +319,7 @@ export function readDelimited(ctx: ReadContext, delimiter: "," | "\t"): ReadResu
       }
       if (!cols) return;
       attempted++;
-      const rawEnd = text[end - 1] === "\n" ? end - 1 : end;
+      const rawEnd = text.charAt(end - 1) === "\n" ? end - 1 : end;
       const input = cellsOf(row, cols.input);
       const label = cellsOf(row, cols.label);
       if (isCleanRow(input, label)) {

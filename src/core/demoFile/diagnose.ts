@@ -89,14 +89,15 @@ function hintFor(code: string, ctx: FloodContext, sample: Problem): string {
 export function collapseFloods(ctx: FloodContext): void {
   const problems = ctx.sink.problems;
   const errors = problems.filter((p) => p.severity === "error" && ROW_CODES.has(p.code)).sort((a, b) => a.line - b.line || a.column - b.column);
-  if (errors.length < 3) return;
+  const first = errors[0];
+  if (first === undefined || errors.length < 3) return;
   const firstRow = ctx.validLines.length ? Math.min(...ctx.validLines.slice(0, 50)) : Infinity;
-  const code = errors[0].code;
+  const code = first.code;
   const same = errors.filter((p) => p.code === code);
   const head = errors.slice(0, FLOOD_FIRST);
   const floods = same.length >= FLOOD_FIRST ? head.every((p) => p.code === code && p.line < firstRow) : ctx.validLines.length === 0 && same.length === errors.length;
   if (!floods) return;
-  const first = same[0];
+  // same keeps errors' order and first has its code, so first is also the first of same.
   const n = same.length;
   const total = n + ctx.validLines.length;
   const collapsed: Problem = {

@@ -2,7 +2,7 @@
 // probe settings. Each key is checked on its own so one bad value never hides the others, and
 // every problem points at the key or value it is about.
 import type { ProbeSettings } from "../types";
-import { findMember, scanMembers, type MemberSpan } from "./jsonSyntax";
+import { findMember, lastMember, scanMembers, type MemberSpan } from "./jsonSyntax";
 import { HEADER_KEYS, HEADER_MARKER, HEADER_VERSION, checkSetting, type SettingIssue } from "./settings";
 import { closest, quote, type LineIndex, type ProblemSink } from "./text";
 
@@ -44,8 +44,8 @@ function itemSpans(valueText: string): { start: number; end: number }[] {
     else if ((c === "," || c === "]") && depth === 0) {
       let s = start;
       let e = i;
-      while (s < e && /\s/.test(valueText[s])) s++;
-      while (e > s && /\s/.test(valueText[e - 1])) e--;
+      while (s < e && /\s/.test(valueText.charAt(s))) s++;
+      while (e > s && /\s/.test(valueText.charAt(e - 1))) e--;
       out.push({ start: s, end: e });
       start = i + 1;
     }
@@ -93,10 +93,7 @@ export function addIssue(sink: ProblemSink, issue: SettingIssue, at: { line: num
 export function readHeader(obj: Record<string, unknown>, line: number, index: LineIndex, sink: ProblemSink, info: HeaderInfo): Partial<ProbeSettings> {
   const text = index.lineText(line);
   const members = scanMembers(text);
-  const memberOf = (key: string): MemberSpan | undefined => {
-    for (let j = members.length - 1; j >= 0; j--) if (members[j].key === key) return members[j];
-    return undefined;
-  };
+  const memberOf = (key: string): MemberSpan | undefined => lastMember(members, key);
   const whole = { line, column: 1, endColumn: text.length + 1 };
   const valueAt = (key: string) => {
     const m = memberOf(key);

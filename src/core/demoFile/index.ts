@@ -128,8 +128,7 @@ function unsupportedFile(path: string, u: { shape: string; hint: string }, encod
 
 /** The first line that is not blank or a comment, if it is a JSON header object: its line and value. */
 function findHeaderLine(index: LineIndex): { line: number; value: Record<string, unknown> } | undefined {
-  for (let i = 0; i < index.lineCount; i++) {
-    const l = index.lines[i];
+  for (const [i, l] of index.lines.entries()) {
     if (isCommentOrBlank(l)) continue;
     if (!l.trimStart().startsWith("{")) return undefined;
     try {

@@ -6,6 +6,7 @@ import { getNodeValue, parseTree, printParseErrorCode, type Node, type ParseErro
 import { checkRow, isCleanRow, type FieldRange, type RawRow } from "./rows";
 import { KeyCollector, expectedText, fieldPlans, pickJsonField, type ReadContext, type ReadResult } from "./reader";
 import { keysDescription } from "./jsonl";
+import { defined } from "../defined";
 
 const jsonLiteral = (s: string) => JSON.stringify(s);
 
@@ -44,7 +45,7 @@ export function readJsonArray(ctx: ReadContext): ReadResult {
   // The header line (if any) is blanked with spaces, so that offsets stay those of the file.
   let text = index.text;
   if (info.line !== undefined) {
-    const start = index.starts[info.line - 1];
+    const start = defined(index.starts[info.line - 1], "start of the header line");
     const len = index.lineText(info.line).length;
     text = text.slice(0, start) + " ".repeat(len) + text.slice(start + len);
   }
@@ -66,8 +67,8 @@ export function readJsonArray(ctx: ReadContext): ReadResult {
   const rows: RawRow[] = [];
   const keys = new KeyCollector();
   let stopAt = Infinity;
-  if (errors.length) {
-    const e = errors[0];
+  const e = errors[0];
+  if (e) {
     const pos = index.position(e.offset);
     const name = printParseErrorCode(e.error);
     sink.add({

@@ -19,7 +19,7 @@ const HINT_ONE_LINE = "Each example must be one complete JSON object on a single
 
 function describe(s: string, i: number): string {
   if (i >= s.length) return "the end of the line";
-  const c = s[i];
+  const c = s.charAt(i); // in range (checked above)
   if (/[A-Za-z_]/.test(c)) {
     const m = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(s.slice(i, i + 30));
     return `'${m ? m[0] : c}'`;
@@ -102,7 +102,7 @@ export function locateJsonError(s: string): JsonSyntaxError | undefined {
       const top = stack[stack.length - 1];
       const close = top === 1 ? "}" : "]";
       if (i >= n) return eof();
-      const c = s[i];
+      const c = s.charAt(i); // i < n here
       if (c === ",") {
         i++;
         afterComma = true;
@@ -122,7 +122,7 @@ export function locateJsonError(s: string): JsonSyntaxError | undefined {
       );
     }
     if (i >= n) return eof();
-    const c = s[i];
+    const c = s.charAt(i); // i < n here
     if (state === "key" || state === "key-or-close") {
       if (c === "}") {
         if (state === "key") return err(i, "a trailing comma before '}'", "Remove the comma before '}'.");
@@ -227,7 +227,7 @@ export function scanMembers(s: string): MemberSpan[] {
     if (s[i] === "{" || s[i] === "[") {
       let depth = 0;
       while (i < n) {
-        const c = s[i];
+        const c = s.charAt(i); // i < n here
         if (c === '"') {
           if (!skipString()) return false;
           continue;
@@ -245,7 +245,7 @@ export function scanMembers(s: string): MemberSpan[] {
       return false;
     }
     const start = i;
-    while (i < n && !/[\s,}\]]/.test(s[i])) i++;
+    while (i < n && !/[\s,}\]]/.test(s.charAt(i))) i++;
     return i > start;
   };
 
@@ -279,7 +279,12 @@ export function scanMembers(s: string): MemberSpan[] {
 
 /** The span of the LAST member named `key` (JSON.parse keeps the last duplicate). */
 export function findMember(s: string, key: string): MemberSpan | undefined {
-  const members = scanMembers(s);
-  for (let j = members.length - 1; j >= 0; j--) if (members[j].key === key) return members[j];
-  return undefined;
+  return lastMember(scanMembers(s), key);
+}
+
+/** The last of `members` named `key` (JSON.parse keeps the last duplicate). */
+export function lastMember(members: readonly MemberSpan[], key: string): MemberSpan | undefined {
+  let last: MemberSpan | undefined;
+  for (const m of members) if (m.key === key) last = m;
+  return last;
 }

@@ -56,8 +56,7 @@ export function readJsonl(ctx: ReadContext, onLateHeader: (value: Record<string,
   let firstInputKey: string | undefined;
   let firstLabelKey: string | undefined;
 
-  for (let li = 0; li < lines.length; li++) {
-    const text = lines[li];
+  for (const [li, text] of lines.entries()) {
     const line = li + 1;
     if (isCommentOrBlank(text) || line === info.line) continue;
 

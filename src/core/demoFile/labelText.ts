@@ -7,6 +7,7 @@ import { fillTemplate, type ColumnRef, type FieldPlan } from "./columns";
 import { isCommentOrBlank } from "./jsonl";
 import { expectedText, fieldPlans, type ReadContext, type ReadResult } from "./reader";
 import { checkRow, isCleanRow, type FieldRange, type RawRow } from "./rows";
+import { defined } from "../defined";
 
 /** TREC style: an upper-case coarse class, a colon, a fine class, a space, the text. */
 export const TREC_LINE = /^([A-Z][A-Z_]*):(\S+)\s+(\S.*)$/;
@@ -56,9 +57,8 @@ export function readLabelText(ctx: ReadContext): ReadResult {
   // The label sits at the start of the line (plain, or coarse) when the mapping reads it from there.
   const labelAtStart = !plans.label || (plans.label.kind === "column" && "name" in plans.label.ref && ["label", "coarse"].includes(plans.label.ref.name.toLowerCase()));
   const lineRegex = trec ? TREC_LINE : LABEL_TEXT_LINE;
-  for (let li = 0; li < index.lineCount; li++) {
+  for (const [li, text] of index.lines.entries()) {
     const line = li + 1;
-    const text = index.lines[li];
     if (line === info.line || isCommentOrBlank(text)) continue;
     attempted++;
     const m = lineRegex.exec(text) ?? (trec ? LABEL_TEXT_LINE.exec(text) : null);
@@ -78,7 +78,8 @@ export function readLabelText(ctx: ReadContext): ReadResult {
       rows.push({ line, input: input as string, label: label as string });
       continue;
     }
-    const locate = (field: "input" | "label"): FieldRange | undefined => (field === "label" && labelAtStart ? { line, column: 1, endColumn: m[1].length + 1, literal: (s) => s } : undefined);
+    const locate = (field: "input" | "label"): FieldRange | undefined =>
+      field === "label" && labelAtStart ? { line, column: 1, endColumn: defined(m[1], "label of the line").length + 1, literal: (s) => s } : undefined;
     const trimmed = checkRow({ line, input, label, locate, container: "column", expected }, sink);
     if (trimmed !== undefined) rows.push({ line, input: input as string, label: trimmed });
   }

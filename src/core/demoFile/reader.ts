@@ -42,7 +42,7 @@ const hasOwn = Object.prototype.hasOwnProperty;
 
 /** The first of `keys` that `obj` has as an own property. */
 export function firstKey(obj: object, keys: readonly string[]): string | undefined {
-  for (let i = 0; i < keys.length; i++) if (hasOwn.call(obj, keys[i])) return keys[i];
+  for (const k of keys) if (hasOwn.call(obj, k)) return k;
   return undefined;
 }
 

@@ -25,22 +25,24 @@ export function detectShape(index: LineIndex, path: string, skipLine: number | u
   const named = byName(path);
   if (named === "csv" || named === "tsv") return named;
   const lines: string[] = [];
-  for (let i = 0; i < index.lineCount && lines.length < SAMPLE; i++) {
+  for (const [i, l] of index.lines.entries()) {
+    if (lines.length >= SAMPLE) break;
     if (i + 1 === skipLine) continue;
-    const l = index.lines[i];
     if (!isCommentOrBlank(l)) lines.push(l);
   }
-  if (lines.length === 0) return named === "json" ? "json" : "jsonl";
-  if (lines[0].trimStart().startsWith("[")) return "json";
+  const first = lines[0];
+  if (first === undefined) return named === "json" ? "json" : "jsonl";
+  if (first.trimStart().startsWith("[")) return "json";
   if (lines.some((l) => l.trimStart().startsWith("{"))) return "jsonl";
   // No line starts an object: LABEL:text, TSV or CSV when every sampled line agrees (for a file
   // named .jsonl/.json, at least three lines must agree before its name is overruled).
   if (named && lines.length < 3) return named;
   if (lines.every((l) => LABEL_TEXT_LINE.test(l)) && !lines.every((l) => l.includes("\t"))) return "label-text";
-  const tabs = lines.map((l) => l.split("\t").length);
-  if (tabs[0] >= 2 && tabs.every((t) => t === tabs[0])) return "tsv";
+  const tabs = first.split("\t").length;
+  if (tabs >= 2 && lines.every((l) => l.split("\t").length === tabs)) return "tsv";
   const rows = Papa.parse<string[]>(lines.join("\n"), { delimiter: ",", quoteChar: '"' }).data;
-  if (rows.length && rows[0].length >= 2 && rows.filter((r) => r.length === rows[0].length).length >= 0.9 * rows.length) return "csv";
+  const row0 = rows[0];
+  if (row0 && row0.length >= 2 && rows.filter((r) => r.length === row0.length).length >= 0.9 * rows.length) return "csv";
   return named ?? "jsonl";
 }
 

@@ -1,6 +1,7 @@
 // Text helpers shared by the demo-file readers: line splitting, offset -> line/column, edit
 // distance and the problem collector that keeps every position inside the text.
 import type { Problem } from "../types";
+import { defined } from "../defined";
 
 /**
  * Normalises line breaks to "\n". VS Code counts "\r\n", "\r" and "\n" each as one line break,
@@ -19,11 +20,11 @@ export class LineIndex {
 
   constructor(readonly text: string) {
     this.lines = text.split("\n");
-    this.starts = new Array<number>(this.lines.length);
+    this.starts = [];
     let offset = 0;
-    for (let i = 0; i < this.lines.length; i++) {
-      this.starts[i] = offset;
-      offset += this.lines[i].length + 1;
+    for (const line of this.lines) {
+      this.starts.push(offset);
+      offset += line.length + 1;
     }
   }
 
@@ -36,12 +37,13 @@ export class LineIndex {
     const o = Math.max(0, Math.min(offset, this.text.length));
     let lo = 0;
     let hi = this.starts.length - 1;
+    // lo <= mid <= hi stay within starts, which has an entry for every line (at least one).
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= o) lo = mid;
+      if (this.starts[mid]! <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: o - this.starts[lo] + 1 };
+    return { line: lo + 1, column: o - defined(this.starts[lo], "start of a line") + 1 };
   }
 
   /** Text of a 1-based line ("" outside the file). */
@@ -58,16 +60,17 @@ export function editDistance(a: string, b: string): number {
   let prev = new Array<number>(b.length + 1);
   let cur = new Array<number>(b.length + 1);
   for (let j = 0; j <= b.length; j++) prev[j] = j;
+  // prev and cur have b.length + 1 entries and j <= b.length.
   for (let i = 1; i <= a.length; i++) {
     cur[0] = i;
     const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
       const cost = ca === b.charCodeAt(j - 1) ? 0 : 1;
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
     }
     [prev, cur] = [cur, prev];
   }
-  return prev[b.length];
+  return prev[b.length]!;
 }
 
 /**

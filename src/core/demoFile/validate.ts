@@ -5,6 +5,7 @@ import { type HeaderInfo, headerValueRange } from "./header";
 import type { FieldRange, RawRow } from "./rows";
 import { checkK, headerKeyOf, serializeHeader } from "./settings";
 import { closest, editDistance, quote, type LineIndex, type ProblemSink } from "./text";
+import { defined } from "../defined";
 
 /** A class count ratio (largest / smallest) at or above this is reported as unbalanced. */
 export const UNBALANCED_RATIO = 3;
@@ -170,7 +171,8 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
 
   // 4. k must leave at least one query; queries beyond what is left are capped.
   const kIssues = checkK(settings.k, n);
-  if (kIssues.length) {
+  const firstIssue = kIssues[0];
+  if (firstIssue) {
     const fitting = settings.k.filter((k) => k <= n - 1);
     const half = Math.floor((n - 1) / 2);
     const suggestion = fitting.length && Math.max(...fitting) >= half ? fitting : [...fitting, half].filter((v, i, a) => a.indexOf(v) === i).sort((a, b) => a - b);
@@ -198,7 +200,7 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
         severity: "error",
         code: "k-too-large",
         message: `k = ${big.join(", ")}${origin(ctx, "k")} ${big.length === 1 ? "needs" : "need"} more examples than the ${n} valid one${n === 1 ? "" : "s"}: every k must leave at least one query (k <= ${n - 1})`,
-        hint: kIssues[0].hint + (ctx.overridden.has("k") ? " Change the k setting." : ' Set "k" in the header line.'),
+        hint: firstIssue.hint + (ctx.overridden.has("k") ? " Change the k setting." : ' Set "k" in the header line.'),
         fix,
       });
     }
@@ -218,24 +220,23 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
   }
 
   // 5. Duplicates and conflicting labels. Keyed by input only (plain strings from the parser,
-  // no concatenated keys) and mapped to an example index (no object per example); the rare
-  // repeated input keeps a short list of the indices seen with it.
-  const firstByInput = new Map<string, number>();
-  const repeats = new Map<string, number[]>();
-  for (let i = 0; i < examples.length; i++) {
-    const e = examples[i];
+  // no concatenated keys) and mapped to the example itself (no new object per example); the rare
+  // repeated input keeps a short list of the examples seen with it.
+  const firstByInput = new Map<string, Example>();
+  const repeats = new Map<string, Example[]>();
+  for (const [i, e] of examples.entries()) {
     const first = firstByInput.get(e.input);
     if (first === undefined) {
-      firstByInput.set(e.input, i);
+      firstByInput.set(e.input, e);
       continue;
     }
     let list = repeats.get(e.input);
     if (!list) repeats.set(e.input, (list = [first]));
-    const same = list.find((j) => examples[j].label === e.label);
+    const same = list.find((x) => x.label === e.label);
     if (same !== undefined) {
       // Clearing the line deletes the example (blank lines are skipped); only offered when the
       // example sits on one line (not a multi-line CSV row).
-      const r = exampleRows[i];
+      const r = defined(exampleRows[i], "row of an example"); // pushed together with the example
       const oneLine = ctx.lineFixes !== false && (r.start === undefined || r.end === undefined || ctx.index.position(r.end).line === e.line);
       const len = ctx.index.lineText(e.line).length;
       sink.add({
@@ -244,29 +245,28 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
         endLine: e.line,
         severity: "warning",
         code: "duplicate-example",
-        message: `duplicate of the example on line ${examples[same].line}`,
+        message: `duplicate of the example on line ${same.line}`,
         hint: "Delete one copy: a repeated example can be both a demonstration and its own query.",
         fix: oneLine ? { line: e.line, column: 1, endColumn: len + 1, replacement: "", title: "Delete this duplicate" } : undefined,
       });
       continue;
     }
-    const f = examples[first];
     sink.add({
       line: e.line,
       column: 1,
       endLine: e.line,
       severity: "warning",
       code: "conflicting-labels",
-      message: `the same input is labelled ${quote(f.label)} on line ${f.line} and ${quote(e.label)} here`,
+      message: `the same input is labelled ${quote(first.label)} on line ${first.line} and ${quote(e.label)} here`,
       hint: "Keep one label for this input; contradictory demonstrations blur what the probe measures.",
     });
-    list.push(i);
+    list.push(e);
   }
 
   // 6. Balance.
   if (present.length >= 2) {
-    let maxC = present[0];
-    let minC = present[0];
+    let maxC = defined(present[0], "a present class");
+    let minC = maxC;
     for (const c of present) {
       if (counts.get(c)! > counts.get(maxC)!) maxC = c;
       if (counts.get(c)! < counts.get(minC)!) minC = c;
@@ -315,10 +315,8 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
 
   // 8. Undeclared labels that look like typos of each other ("positive" / "positve").
   if (!declared && classes.length <= 200) {
-    for (let i = 0; i < classes.length; i++) {
-      for (let j = i + 1; j < classes.length; j++) {
-        const a = classes[i];
-        const b = classes[j];
+    for (const [i, a] of classes.entries()) {
+      for (const b of classes.slice(i + 1)) {
         if (caseOnly.has(a) && caseOnly.has(b) && a.toLowerCase() === b.toLowerCase()) continue;
         const similar = Math.min(a.length, b.length) >= 5 && editDistance(a, b) <= 1;
         if (!similar) continue;
@@ -342,7 +340,7 @@ export function validateRows(rows: RawRow[], ctx: Ctx): Validated {
   // 9. Class numbers as labels (GLUE's 0/1, AG News' 1..4): the model would be asked to answer
   // with a digit. Runnable, but one warning says how to name the classes.
   if (!settings.labelMap && classes.length >= 2 && classes.every((c) => /^\d+$/.test(c)) && Object.keys(settings.verbalizers).length === 0) {
-    const first = examples[0];
+    const first = defined(examples[0], "first example"); // there are classes, so examples
     const row = exampleRows[0];
     const range = row ? labelRange(row) : undefined;
     const sorted = [...classes].sort((x, y) => Number(x) - Number(y));
