@@ -153,29 +153,27 @@ function paVerdict(metrics: readonly VariantKMetrics[], opts: VerdictOptions = {
   const missingGold = checks.some((c) => !c.gold) ? { missing: ["gold (at the tau_PA runs' k)"] } : {};
   const learnt = checks.filter((c) => c.p1.status === "pass" && c.p2.status === "pass").sort(byK)[0];
   if (learnt) {
-    const c = learnt;
     return {
       ...base,
       ...missingGold,
       status: "consistent",
-      numbers: numbersOf(c),
+      numbers: numbersOf(learnt),
       text:
-        `ICL learns the ciphered task: ${runName(c.pa)} is above chance (${c.p1.detail}) ` +
-        `and is not below logistic regression on the same demos (${lrAcc(c)}; ${c.p2.detail}). ${testText}. ` +
+        `ICL learns the ciphered task: ${runName(learnt.pa)} is above chance (${learnt.p1.detail}) ` +
+        `and is not below logistic regression on the same demos (${lrAcc(learnt)}; ${learnt.p2.detail}). ${testText}. ` +
         `Learning a task whose inputs were never seen in pre-training is consistent with H2 (meta-learning).`,
     };
   }
   const against = checks.filter((c) => c.g1.status === "pass" && c.g2.status === "pass" && c.l1.status === "pass" && c.p2.status === "fail").sort(byK)[0];
   if (against) {
-    const c = against;
     return {
       ...base,
       ...missingGold,
       status: "contradicted",
-      numbers: numbersOf(c),
+      numbers: numbersOf(against),
       text:
-        `At k = ${c.pa.k} gold is learnt (${c.gold ? estimateText(c.gold.accuracy, level) : "n/a"}, above chance and not below logistic regression) ` +
-        `and logistic regression learns the ciphered demos (${lrAcc(c)}), but ${runName(c.pa)} gives ${estimateText(c.pa.accuracy, level)}, significantly below logistic regression (${c.p2.detail}). ` +
+        `At k = ${against.pa.k} gold is learnt (${against.gold ? estimateText(against.gold.accuracy, level) : "n/a"}, above chance and not below logistic regression) ` +
+        `and logistic regression learns the ciphered demos (${lrAcc(against)}), but ${runName(against.pa)} gives ${estimateText(against.pa.accuracy, level)}, significantly below logistic regression (${against.p2.detail}). ` +
         `${testText}. ICL handles the task but not its ciphered inputs, which a general learning algorithm would pick up as a bag-of-words learner does: this contradicts H2 (meta-learning) for this model and task.`,
     };
   }

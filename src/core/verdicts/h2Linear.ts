@@ -192,28 +192,26 @@ export function linearEvidence(metrics: readonly VariantKMetrics[], opts: Verdic
   });
   const against = checks.filter((c) => c.g1.status === "pass" && c.l1.status === "pass" && c.b1.status === "pass").sort((a, b) => b.k - a.k)[0];
   if (against) {
-    const c = against;
     return {
       status: "contradicted",
       conditions,
       runs,
-      numbers: numbersOf(c),
+      numbers: numbersOf(against),
       text:
-        `On the same single-token pairs, least squares on the model's input embeddings learns what ICL does not: at k = ${c.k}, ${c.iclName} gives ${acc(c.pairs.map((p) => p.icl))} and ${c.linName} ${acc(c.pairs.map((p) => p.lin))}, ` +
-        `ICL significantly below it (${c.b1.detail}), while gold is learnt at this k (${c.g1.detail}). ${testText}. ${corr.sentence} ` +
+        `On the same single-token pairs, least squares on the model's input embeddings learns what ICL does not: at k = ${against.k}, ${against.iclName} gives ${acc(against.pairs.map((p) => p.icl))} and ${against.linName} ${acc(against.pairs.map((p) => p.lin))}, ` +
+        `ICL significantly below it (${against.b1.detail}), while gold is learnt at this k (${against.g1.detail}). ${testText}. ${corr.sentence} ` +
         `A gradient-descent-like learner on the demos would do about as well as linear regression here, so this contradicts H2 (meta-learning) for this model and task.`,
     };
   }
   const along = checks.filter((c) => c.nb.status === "pass").sort((a, b) => b.k - a.k)[0];
   if (along && corr.condition.status === "pass") {
-    const c = along;
     return {
       status: "consistent",
-      conditions: [...conditions, c.nb],
+      conditions: [...conditions, along.nb],
       runs,
-      numbers: numbersOf(c),
+      numbers: numbersOf(along),
       text:
-        `ICL keeps up with least squares on the same single-token pairs: at k = ${c.k}, ${c.iclName} gives ${acc(c.pairs.map((p) => p.icl))}, not below ${c.linName} (${acc(c.pairs.map((p) => p.lin))}; ${c.nb.detail}), ` +
+        `ICL keeps up with least squares on the same single-token pairs: at k = ${along.k}, ${along.iclName} gives ${acc(along.pairs.map((p) => p.icl))}, not below ${along.linName} (${acc(along.pairs.map((p) => p.lin))}; ${along.nb.detail}), ` +
         `and the two rise and fall together across g. ${corr.sentence} ${testText}. This is what a gradient-descent-like learner would do: consistent with H2 (meta-learning).`,
     };
   }

@@ -87,22 +87,20 @@ export function h3Natural(metrics: readonly VariantKMetrics[], opts: VerdictOpti
   const wins = tests.filter((t) => t.better.status === "pass").sort((a, b) => a.d!.pGreater - b.d!.pGreater);
   const bestWin = wins[0];
   if (bestWin) {
-    const t = bestWin;
     return {
       ...base,
       status: "consistent",
-      numbers: numbersOf(t),
-      text: `A natural label map beats random strings: ${pairText(t, t.better)} (${testText}); ${wins.length} of ${m} comparisons significant${partial}. Natural label maps being easier than random ones is consistent with H3 (structured task selection).`,
+      numbers: numbersOf(bestWin),
+      text: `A natural label map beats random strings: ${pairText(bestWin, bestWin.better)} (${testText}); ${wins.length} of ${m} comparisons significant${partial}. Natural label maps being easier than random ones is consistent with H3 (structured task selection).`,
     };
   }
   const bestLoss = tests.filter((t) => t.worse.status === "pass").sort((a, b) => a.d!.pLess - b.d!.pLess)[0];
   if (bestLoss) {
-    const t = bestLoss;
     return {
       ...base,
       status: "contradicted",
-      numbers: numbersOf(t),
-      text: `Random strings beat the natural map: ${pairText(t, t.worse)} (${testText})${partial}. No natural map is significantly better. This contradicts the H3 prediction that composing pre-trained tasks makes natural maps easier.`,
+      numbers: numbersOf(bestLoss),
+      text: `Random strings beat the natural map: ${pairText(bestLoss, bestLoss.worse)} (${testText})${partial}. No natural map is significantly better. This contradicts the H3 prediction that composing pre-trained tasks makes natural maps easier.`,
     };
   }
   const t = defined([...tests].sort((a, b) => (a.d?.pGreater ?? 1) - (b.d?.pGreater ?? 1))[0], "closest comparison"); // pairs is not empty (above)
