@@ -5,6 +5,7 @@
 // run never replaces it silently (the header lens says it is there). Pure (unit-tested); the
 // decorations in lineDecorations.ts only draw these.
 import type { DemoFile, QueryRecord } from "../core/types";
+import { defined } from "../core/defined";
 
 export type LineMark = "right" | "wrong" | "mixed";
 
@@ -60,13 +61,13 @@ export function lineResults(file: Pick<DemoFile, "examples">, records: readonly 
     const mark: LineMark = right === seeds.length ? "right" : right === 0 ? "wrong" : "mixed";
     const where = `${opts.partial ? "partial run · " : ""}${variant}, k=${k}`;
     let what: string;
-    if (seeds.length === 1) {
-      const s = seeds[0];
-      what = s.predicted === "" ? prediction(s) : `${s.predicted} (p ${s.prob.toFixed(2)})`;
+    const only = seeds.length === 1 ? seeds[0] : undefined;
+    if (only) {
+      what = only.predicted === "" ? prediction(only) : `${only.predicted} (p ${only.prob.toFixed(2)})`;
     } else {
       const preds = new Map<string, number>();
       for (const s of seeds) preds.set(prediction(s), (preds.get(prediction(s)) ?? 0) + 1);
-      const top = [...preds.entries()].sort((a, b) => b[1] - a[1])[0][0];
+      const [top] = defined([...preds.entries()].sort((a, b) => b[1] - a[1])[0], "the most frequent prediction");
       what = `${right} of ${seeds.length} seeds right${preds.size === 1 ? ` · ${mark === "right" ? "" : "predicted "}${top}` : ""}`;
     }
     out.push({ line: ex.line - 1, mark, text: `${where}: ${MARK[mark]} ${what}`, seeds });

@@ -216,13 +216,14 @@ async function pickServer(models: ModelRegistry, secrets: vscode.SecretStorage):
     return false;
   }
   if (!model) {
-    if (served.length === 0) {
+    const [first] = served;
+    if (!first) {
       await showError(`Cannot use the server at ${spec.host}`, new Error("it serves no model"));
       return false;
     }
     model =
       served.length === 1
-        ? served[0].id
+        ? first.id
         : (
             await vscode.window.showQuickPick(
               served.map((m) => ({ label: m.id, description: m.maxModelLen ? `context ${m.maxModelLen} tokens` : undefined })),

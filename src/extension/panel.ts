@@ -255,9 +255,10 @@ export class ResultsPanel implements vscode.Disposable {
         if (!e || !d) break;
         const man = e.results.manifest as { demoFile?: { path?: string }; settings?: ProbeSettings } | undefined;
         const path = man?.demoFile?.path;
-        if (path && man?.settings) {
+        const record = e.results.records[m.key];
+        if (path && man?.settings && record) {
           try {
-            const r = promptForRecord(readFileSync(path, "utf8"), path, man.settings, e.results.records[m.key]);
+            const r = promptForRecord(readFileSync(path, "utf8"), path, man.settings, record);
             d.prompt = r.prompt;
             d.promptNote = r.note;
           } catch (err) {

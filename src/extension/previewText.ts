@@ -57,9 +57,9 @@ export function buildPreview(req: PreviewRequest): string {
     const group = plan.groups[0];
     const cache = new VariantCache(file, settings, req.lexicon ? { lexicon: req.lexicon } : {});
     const inst = cache.get(req.variant, seed);
-    const items = materializeGroup(plan, group, file, cache).filter((i) => i.kind === "query");
+    const items = group ? materializeGroup(plan, group, file, cache).filter((i) => i.kind === "query") : [];
     const first = items[0];
-    if (!first) {
+    if (!group || !first) {
       out.push("No query in the plan.");
       return out.join("\n") + "\n";
     }
@@ -107,13 +107,14 @@ export function promptForRecord(
   const def = getVariant(record.variant);
   if (!def) return { note: `unknown variant ${record.variant}` };
   if (def.needsTokenizer) return { note: `${record.variant} works on token ids; its prompt is not rebuilt without the model` };
-  const ex = file.examples;
-  if (record.demoIndices.some((i) => !ex[i]) || !ex[record.queryIndex]) return { note: "the demo file changed since the run; its examples no longer match the record" };
+  const demoExamples = record.demoIndices.flatMap((i) => file.examples[i] ?? []);
+  const queryExample = file.examples[record.queryIndex];
+  if (demoExamples.length < record.demoIndices.length || !queryExample) return { note: "the demo file changed since the run; its examples no longer match the record" };
   try {
     const cache = new VariantCache(file, settings, lexicon ? { lexicon } : {});
     const v = cache.get(record.variant, record.seed);
-    const demos = v.demos(record.demoIndices.map((i) => ex[i]));
-    const q = v.query(ex[record.queryIndex]);
+    const demos = v.demos(demoExamples);
+    const q = v.query(queryExample);
     return { prompt: renderPromptText(buildPrompt(settings, demos, q.input, v.labelSpace)) };
   } catch (e) {
     return { note: `cannot rebuild the prompt: ${(e as Error).message}` };

@@ -33,6 +33,7 @@ import { describeSpec, isRemoteSpec, parseRemoteSpec } from "../remote/spec";
 import { unsupportedOnServer } from "../remote/limits";
 import { rateText, remoteSummary } from "../remote/summary";
 import { describeEstimate } from "../runner/estimate";
+import { defined } from "../core/defined";
 
 /** The engine as the controller uses it (EngineClient satisfies it); isolated for tests. */
 export interface ProbeEngine extends EngineLike {
@@ -253,7 +254,7 @@ export class ProbeController implements vscode.Disposable {
       };
       const p = await prepareRun({ path, content: text, ...how, modelPath: model.path, remote: !!model.remote, outDir, ...(model.remote ? { checkSettings } : {}) });
       if (!p.ready) {
-        const first = p.errors[0];
+        const first = defined(p.errors[0], "the first error of a file that is not ready");
         // Columns that were not recognised: a quick pick maps them (Import Dataset).
         const mapping = needsColumnMapping(p.file) ? ["Map columns..."] : [];
         // Notifications are never awaited here: run() must return (and free the probe slot and the
@@ -364,10 +365,11 @@ export class ProbeController implements vscode.Disposable {
           { engine, signal: abort.signal, outDir, onProgress, onOverflow: s.onOverflow, resume: !!req.into, onSnapshot, snapshotEveryMs: 1000 },
         );
         const skipped = outcome.results.manifest.skipped ?? [];
-        if (skipped.length) {
+        const [firstSkipped] = skipped;
+        if (firstSkipped) {
           for (const c of skipped) log().warn(`skipped ${c.variant}${c.k !== undefined ? ` k=${c.k} seed ${c.seed}` : ""}: ${c.reason}`);
           void vscode.window
-            .showWarningMessage(`ICL Probe: ${skipped.length} part(s) of the grid were skipped (${[...new Set(skipped.map((c) => c.variant))].join(", ")}): ${skipped[0].reason}`, "Show log")
+            .showWarningMessage(`ICL Probe: ${skipped.length} part(s) of the grid were skipped (${[...new Set(skipped.map((c) => c.variant))].join(", ")}): ${firstSkipped.reason}`, "Show log")
             .then((c) => {
               if (c === "Show log") log().show(true);
             });

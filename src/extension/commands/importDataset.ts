@@ -24,8 +24,9 @@ async function askColumns(file: DemoFile): Promise<ProbeSettings["columns"] | un
     canPickMany: true,
     ignoreFocusOut: true,
   });
-  if (!inputs || inputs.length === 0) return undefined;
-  let input: string | number = inputs.length === 1 ? (headerless ? Number(inputs[0].field) : inputs[0].field) : inputs.map((i) => `{${i.field}}`).join(". ");
+  const [only, ...more] = inputs ?? [];
+  if (!inputs || !only) return undefined;
+  let input: string | number = more.length === 0 ? (headerless ? Number(only.field) : only.field) : inputs.map((i) => `{${i.field}}`).join(". ");
   if (inputs.length > 1) {
     const t = await vscode.window.showInputBox({
       title: "How are the columns joined?",
@@ -93,8 +94,8 @@ export const importDataset: CommandModule = () =>
       }
       // k is a probe setting: the default k values that do not fit are left out, as the CLI does.
       const errors = file.problems.filter((p) => p.severity === "error" && !(p.code === "k-too-large" && !file.header.k));
-      if (errors.length) {
-        const first = errors[0];
+      const [first] = errors;
+      if (first) {
         void vscode.window.showErrorMessage(`Cannot import ${basename(source.fsPath)}: line ${first.line}: ${first.message} ${first.hint}`);
         return;
       }

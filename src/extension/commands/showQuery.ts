@@ -3,6 +3,7 @@
 // k, the grid page holding it, its per-label scores and prompt in view).
 import * as vscode from "vscode";
 import type { CommandModule } from "../services";
+import { defined } from "../../core/defined";
 
 export const showQuery: CommandModule = (s) =>
   vscode.Disposable.from(
@@ -14,6 +15,6 @@ export const showQuery: CommandModule = (s) =>
       const ed = vscode.window.activeTextEditor;
       const hit = ed && s.lines.at(ed);
       if (!hit) return void vscode.window.showInformationMessage("No probe result on this line: put the cursor on a query line of a demo file that was probed.");
-      s.panel.reveal(hit.view.runId, hit.line.seeds[0].key);
+      s.panel.reveal(hit.view.runId, defined(hit.line.seeds[0], "the first seed of a marked line").key);
     }),
   );
