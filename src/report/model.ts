@@ -2,6 +2,7 @@
 // same object is embedded in the page as JSON, so a test can compare it with results.json and
 // with what Chart.js actually rendered.
 import type { ResultsFile } from "../core/results/schema";
+import { defined } from "../core/defined";
 import type { SummaryRow } from "../core/results/summary";
 import { analyseRun, metricsAt, type RunAnalysis } from "../core/analysis";
 import { toVerdictCard, type VerdictCard } from "../shared/verdictCards";
@@ -75,7 +76,7 @@ export function buildReportData(results: ResultsFile, analysis: RunAnalysis = an
     const rows = summary.filter((s) => s.variant === v);
     const k = Math.max(...rows.map((r) => r.k));
     const recs = results.records.filter((r) => r.variant === v && r.k === k);
-    const labels = rows[rows.length - 1].labels;
+    const labels = defined(rows[rows.length - 1], `a summary row of ${v}`).labels;
     const m = metricsAt(analysis, v, k)!;
     if (labels.length <= MATRIX_MAX_CLASSES) {
       const cm = m.confusion;
@@ -100,7 +101,9 @@ export function buildReportData(results: ResultsFile, analysis: RunAnalysis = an
         for (const r of recs) {
           const s = r.labels.find((l) => l.label === label);
           if (!s) continue;
-          (r.gold === label ? whenGold : whenNotGold)[bin(s.prob)]++;
+          const counts = r.gold === label ? whenGold : whenNotGold;
+          const b = bin(s.prob);
+          counts[b] = defined(counts[b], "a probability bin") + 1;
         }
         return { label, whenGold, whenNotGold };
       }),

@@ -22,8 +22,9 @@ export function groupRuns(runs: readonly FigureRun[]): RunGroup[] {
   }
   return [...out.values()].map((g) => {
     const d = [...g.draws].sort((a, b) => a - b);
-    const contiguous = d.length > 1 && d[d.length - 1] - d[0] === d.length - 1;
-    const label = d.length === 0 ? g.id : d.length === 1 ? `${g.id}${d[0]}` : contiguous ? `${g.id}${d[0]}..${d[d.length - 1]}` : `${g.id}n (${d.length} draws)`;
+    const [first] = d;
+    const last = d[d.length - 1];
+    const label = first === undefined || last === undefined ? g.id : d.length === 1 ? `${g.id}${first}` : last - first === d.length - 1 ? `${g.id}${first}..${last}` : `${g.id}n (${d.length} draws)`;
     return { label, variant: g.variant, k: [...g.k].sort((a, b) => a - b) };
   });
 }

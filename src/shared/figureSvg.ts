@@ -9,6 +9,7 @@
 // colour role (t-fg, l-grid, s-c0, f-c0...), so a page restyles them with CSS for its own theme
 // (FIGURE_CSS): webview and report policies refuse inline style attributes, not classes.
 import type { BinsPanel, Figure, FigurePanel, FigureSeries, PointsPanel, ScatterPanel } from "../core/figures/types";
+import { defined } from "../core/defined";
 
 export interface FigureTheme {
   fg: string;
@@ -69,7 +70,7 @@ type Paint = { value: string; role: string };
 const fgOf = (t: FigureTheme): Paint => ({ value: t.fg, role: "fg" });
 const mutedOf = (t: FigureTheme): Paint => ({ value: t.muted, role: "muted" });
 const gridOf = (t: FigureTheme): Paint => ({ value: t.grid, role: "grid" });
-const seriesPaint = (t: FigureTheme, i: number): Paint => ({ value: t.palette[i % t.palette.length], role: `c${i % t.palette.length}` });
+const seriesPaint = (t: FigureTheme, i: number): Paint => ({ value: defined(t.palette[i % t.palette.length], "a colour of the figure palette"), role: `c${i % t.palette.length}` });
 
 function text(x: number, y: number, s: string, t: FigureTheme, o: { anchor?: "start" | "middle" | "end"; size?: number; color?: Paint; rotate?: boolean; weight?: string } = {}): string {
   const tr = o.rotate ? ` transform="rotate(-90 ${c(x)} ${c(y)})"` : "";
@@ -130,8 +131,8 @@ function pointsPanel(p: PointsPanel, b: Box, t: FigureTheme, colorBase: number):
     cats.forEach((cat, i) => parts.push(text(b.x + band * (i + 0.5), b.y + b.h + 16, cat, t, { anchor: "middle", size: 10 })));
   } else {
     const xs = [...new Set(p.series.flatMap((s) => s.points.map((q) => Number(q.x))))].sort((a, b2) => a - b2);
-    const lo = xs.length ? xs[0] : 0;
-    const hi = xs.length ? xs[xs.length - 1] : 1;
+    const lo = xs[0] ?? 0;
+    const hi = xs[xs.length - 1] ?? 1;
     const span = hi - lo || 1;
     const pad = xs.length > 1 ? 0.04 * b.w : b.w / 2;
     x = (v) => (xs.length > 1 ? b.x + pad + ((Number(v) - lo) / span) * (b.w - 2 * pad) : b.x + b.w / 2);

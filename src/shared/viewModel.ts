@@ -337,8 +337,7 @@ export function queryPage(runId: string, records: readonly QueryRecord[], varian
   let total = 0;
   const lim = Math.max(1, Math.min(500, Math.floor(limit)));
   const off = Math.max(0, Math.floor(offset));
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i];
+  for (const [i, r] of records.entries()) {
     if (r.variant !== variant || r.k !== k) continue;
     if (total >= off && rows.length < lim) rows.push(toRow(r, i));
     total++;

@@ -61,9 +61,9 @@ export function warningQueryPage(runId: string, records: readonly QueryRecord[],
   const off = Math.max(0, Math.floor(offset));
   const rows = [];
   let total = 0;
-  for (let i = 0; i < records.length; i++) {
-    if (!warningCodes(records[i].warnings).includes(code as never)) continue;
-    if (total >= off && rows.length < lim) rows.push(toRow(records[i], i));
+  for (const [i, r] of records.entries()) {
+    if (!warningCodes(r.warnings).includes(code as never)) continue;
+    if (total >= off && rows.length < lim) rows.push(toRow(r, i));
     total++;
   }
   return { runId, variant: selection.variant, k: selection.k, offset: off, total, rows, warning: code };
