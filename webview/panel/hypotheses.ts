@@ -4,6 +4,7 @@
 // missing with a button that runs just those, and SVG / PNG export. Receives view models only:
 // every number drawn comes with the figure.
 import type { Figure } from "../../src/core/figures/types.js";
+import { defined } from "../../src/core/defined.js";
 import type { RunView } from "../../src/shared/viewModel.js";
 import { figureSvg } from "../../src/shared/figureSvg.js";
 import { groupRuns } from "../../src/shared/figureRuns.js";
@@ -76,10 +77,11 @@ function figureRow(run: RunView, f: Figure, onRun: (variant: string, k: number) 
           { class: "figure-runs small", testid: "figure-runs" },
           "Runs: ",
           ...runs.flatMap((g, i) => {
-            const a = el("a", { href: "#", "data-variant": g.variant, "data-k": g.k[g.k.length - 1] }, `${g.label} at k = ${g.k.join(", ")}`);
+            const largestK = defined(g.k[g.k.length - 1], `the largest k of ${g.label}`);
+            const a = el("a", { href: "#", "data-variant": g.variant, "data-k": largestK }, `${g.label} at k = ${g.k.join(", ")}`);
             a.addEventListener("click", (ev) => {
               ev.preventDefault();
-              onRun(g.variant, g.k[g.k.length - 1]);
+              onRun(g.variant, largestK);
             });
             return i ? ["; ", a] : [a];
           }),

@@ -3,6 +3,7 @@
 // can read the plotted numbers inside the webview frame. A chart is made from a recipe (a
 // function that builds its configuration from the current theme), so a theme switch rebuilds
 // every chart with the new colours: tick labels, titles, grid lines, palette and baselines alike.
+import { defined } from "../../src/core/defined.js";
 import { Chart, LineController, LineElement, PointElement, BarController, BarElement, LinearScale, CategoryScale, Filler, Legend, Tooltip, type ChartConfiguration } from "chart.js";
 
 Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale, CategoryScale, Filler, Legend, Tooltip);
@@ -19,19 +20,26 @@ function cssVar(name: string, fallback: string): string {
   return v || fallback;
 }
 
-const PALETTE_VARS = ["--vscode-charts-blue", "--vscode-charts-orange", "--vscode-charts-green", "--vscode-charts-red", "--vscode-charts-purple", "--vscode-charts-yellow"];
-const PALETTE_FALLBACK = ["#3794ff", "#d18616", "#388a34", "#f14c4c", "#b180d7", "#cca700"];
+/** The theme's chart colours, each with the colour used where the theme does not set it. */
+const PALETTE: readonly (readonly [cssName: string, fallback: string])[] = [
+  ["--vscode-charts-blue", "#3794ff"],
+  ["--vscode-charts-orange", "#d18616"],
+  ["--vscode-charts-green", "#388a34"],
+  ["--vscode-charts-red", "#f14c4c"],
+  ["--vscode-charts-purple", "#b180d7"],
+  ["--vscode-charts-yellow", "#cca700"],
+];
 
 export function palette(i: number): string {
-  const n = PALETTE_VARS.length;
-  return cssVar(PALETTE_VARS[i % n], PALETTE_FALLBACK[i % n]);
+  const [name, fallback] = defined(PALETTE[i % PALETTE.length], "a chart colour");
+  return cssVar(name, fallback);
 }
 
 /** Colour with alpha for interval bands (color-mix keeps it theme-driven). */
 export function translucent(color: string, alpha: number): string {
   const m = /^#([0-9a-f]{6})$/i.exec(color);
   if (m) {
-    const n = parseInt(m[1], 16);
+    const n = parseInt(defined(m[1], "the colour's hex digits"), 16);
     return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
   }
   return `color-mix(in srgb, ${color} ${Math.round(alpha * 100)}%, transparent)`;
