@@ -11,6 +11,7 @@ import type { QueryRecord } from "../src/core/types";
 import { buildRunView, queryPage, summarizeRun } from "../src/shared/viewModel";
 import { accuracyDatasets } from "../src/shared/chartData";
 import { analyseRun } from "../src/core/analysis";
+import { defined } from "../src/core/defined";
 
 const root = join(__dirname, "..", "..");
 
@@ -99,10 +100,10 @@ function makeRecords(n: number): QueryRecord[] {
   const labels = ["negative", "positive", "neutral"];
   const out: QueryRecord[] = [];
   for (let i = 0; out.length < n; i++) {
-    const variant = variants[i % variants.length];
-    const k = ks[Math.floor(i / variants.length) % ks.length];
-    const gold = labels[i % 3];
-    const predicted = labels[(i * 7) % 5 < 3 ? i % 3 : (i + 1) % 3];
+    const variant = defined(variants[i % variants.length], "a variant");
+    const k = defined(ks[Math.floor(i / variants.length) % ks.length], "a k");
+    const gold = defined(labels[i % 3], "a gold label");
+    const predicted = defined(labels[(i * 7) % 5 < 3 ? i % 3 : (i + 1) % 3], "a predicted label");
     out.push({
       variant,
       k,

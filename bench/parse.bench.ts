@@ -2,6 +2,7 @@
 // CSV), parsed in memory; median of several runs. Goal: well under one second per file.
 import { performance } from "node:perf_hooks";
 import { parseDemoFile } from "../src/core/demoFile";
+import { defined } from "../src/core/defined";
 
 const LINES = 100_000;
 const RUNS = 5;
@@ -15,13 +16,13 @@ function generate(n: number): { input: string; label: string }[] {
   return Array.from({ length: n }, (_, i) => {
     const len = 6 + (next() % 14);
     const words = Array.from({ length: len }, () => WORDS[next() % WORDS.length]);
-    return { input: `${i} ${words.join(" ")}`, label: LABELS[i % LABELS.length] };
+    return { input: `${i} ${words.join(" ")}`, label: defined(LABELS[i % LABELS.length], "a label") };
   });
 }
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  return defined(s[Math.floor(s.length / 2)], "the median of the timed runs");
 }
 
 function time(text: string, path: string): { ms: number; examples: number; errors: number } {

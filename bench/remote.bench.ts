@@ -24,6 +24,7 @@ import type { ResultsFile } from "../src/core/results/schema";
 import { spawnLoopbackServer } from "../test/support/remoteServerProcess";
 import { STANDARD_PROBE } from "./engine.bench";
 import { probeFileText } from "./runner.bench";
+import { defined } from "../src/core/defined";
 
 const QUERIES = Number(process.env.ICL_BENCH_QUERIES ?? STANDARD_PROBE.queries);
 const FORMATS = (process.env.ICL_BENCH_REMOTE_FORMATS ?? "vllm,sglang").split(",").map((s) => s.trim()) as ("vllm" | "sglang")[];
@@ -107,7 +108,9 @@ export async function run(): Promise<object> {
     const [a, b] = rows.filter((r) => r.format === format);
     if (!a || !b) continue;
     let max = 0;
-    a.results.records.forEach((x, i) => x.labels.forEach((l, j) => (max = Math.max(max, Math.abs(l.logProb - b.results.records[i].labels[j].logProb)))));
+    a.results.records.forEach((x, i) =>
+      x.labels.forEach((l, j) => (max = Math.max(max, Math.abs(l.logProb - defined(b.results.records[i]?.labels[j], `label ${j} of record ${i} of the second run`).logProb)))),
+    );
     console.log(`${format}: max |Δ logProb| between 1 and ${DEFAULT_CONCURRENCY} in flight: ${max.toExponential(2)}`);
   }
   return {

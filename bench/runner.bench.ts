@@ -31,7 +31,7 @@ export function probeFileText(root: string): { text: string; note: string } {
   const lines = readFileSync(join(root, STANDARD_PROBE.file), "utf8")
     .split("\n")
     .filter((l) => l.trim());
-  const header = lines[0].includes('"icl-probe"') ? [lines.shift()!] : [];
+  const header = lines[0]?.includes('"icl-probe"') ? [lines.shift()!] : [];
   const pos = ["wonderful", "moving", "clever", "gorgeous", "charming", "gripping", "funny", "brilliant"];
   const neg = ["tedious", "clumsy", "dull", "shallow", "messy", "bland", "grating", "forgettable"];
   const nouns = ["script", "cast", "story", "ending", "score", "pacing", "dialogue", "direction"];
