@@ -110,60 +110,36 @@ class ByteSink {
   }
 }
 
+/** Byte size and encoder of every fixed-size scalar type (little-endian, as GGUF stores them). */
+const FIXED_SCALARS: Record<Exclude<ScalarType, GgufValueType.STRING>, [bytes: number, write: (b: Buffer, v: GgufScalar) => void]> = {
+  [GgufValueType.BOOL]: [1, (b, v) => b.writeUInt8(v ? 1 : 0)],
+  [GgufValueType.UINT8]: [1, (b, v) => b.writeUInt8(Number(v))],
+  [GgufValueType.INT8]: [1, (b, v) => b.writeInt8(Number(v))],
+  [GgufValueType.UINT16]: [2, (b, v) => b.writeUInt16LE(Number(v))],
+  [GgufValueType.INT16]: [2, (b, v) => b.writeInt16LE(Number(v))],
+  [GgufValueType.UINT32]: [4, (b, v) => b.writeUInt32LE(Number(v))],
+  [GgufValueType.INT32]: [4, (b, v) => b.writeInt32LE(Number(v))],
+  [GgufValueType.FLOAT32]: [4, (b, v) => b.writeFloatLE(Number(v))],
+  [GgufValueType.UINT64]: [8, (b, v) => b.writeBigUInt64LE(BigInt(v as number | bigint))],
+  [GgufValueType.INT64]: [8, (b, v) => b.writeBigInt64LE(BigInt(v as number | bigint))],
+  [GgufValueType.FLOAT64]: [8, (b, v) => b.writeDoubleLE(Number(v))],
+};
+
 function writeScalar(sink: ByteSink, type: ScalarType, value: GgufScalar, key: string): void {
   const bad = () => new Error(`metadata ${key}: value ${String(value)} does not fit type ${GgufValueType[type]}`);
-  let b: Buffer;
-  switch (type) {
-    case GgufValueType.STRING:
-      if (typeof value !== "string") throw bad();
-      sink.str(value);
-      return;
-    case GgufValueType.BOOL:
-      b = Buffer.alloc(1);
-      b.writeUInt8(value ? 1 : 0);
-      break;
-    case GgufValueType.UINT8:
-      b = Buffer.alloc(1);
-      b.writeUInt8(Number(value));
-      break;
-    case GgufValueType.INT8:
-      b = Buffer.alloc(1);
-      b.writeInt8(Number(value));
-      break;
-    case GgufValueType.UINT16:
-      b = Buffer.alloc(2);
-      b.writeUInt16LE(Number(value));
-      break;
-    case GgufValueType.INT16:
-      b = Buffer.alloc(2);
-      b.writeInt16LE(Number(value));
-      break;
-    case GgufValueType.UINT32:
-      b = Buffer.alloc(4);
-      b.writeUInt32LE(Number(value));
-      break;
-    case GgufValueType.INT32:
-      b = Buffer.alloc(4);
-      b.writeInt32LE(Number(value));
-      break;
-    case GgufValueType.FLOAT32:
-      b = Buffer.alloc(4);
-      b.writeFloatLE(Number(value));
-      break;
-    case GgufValueType.UINT64:
-      b = Buffer.alloc(8);
-      b.writeBigUInt64LE(BigInt(value as number | bigint));
-      break;
-    case GgufValueType.INT64:
-      b = Buffer.alloc(8);
-      b.writeBigInt64LE(BigInt(value as number | bigint));
-      break;
-    case GgufValueType.FLOAT64:
-      b = Buffer.alloc(8);
-      b.writeDoubleLE(Number(value));
-      break;
-    default:
-      throw bad();
+  if (type === GgufValueType.STRING) {
+    if (typeof value !== "string") throw bad();
+    sink.str(value);
+    return;
+  }
+  const fixed = FIXED_SCALARS[type];
+  if (!fixed) throw bad();
+  const [bytes, write] = fixed;
+  const b = Buffer.alloc(bytes);
+  try {
+    write(b, value);
+  } catch {
+    throw bad();
   }
   sink.push(b);
 }

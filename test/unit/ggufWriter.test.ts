@@ -153,6 +153,7 @@ test("bad specs are rejected with the tensor or key named", () => {
   assert.throws(() => encodeGguf({ metadata: [kv.u32("k", 1), kv.u32("k", 2)], tensors: [] }), /k appears twice/);
   assert.throws(() => encodeGguf({ metadata: [], tensors: [{ name: "q", dims: [48, 2], type: "Q8_0", data: new Float32Array(96) }] }), /tensor q: Q8_0 needs an innermost dimension divisible by 32/);
   assert.throws(() => encodeGguf({ metadata: [{ key: "s", type: GgufValueType.STRING, value: 3 }], tensors: [] }), /metadata s/);
+  assert.throws(() => encodeGguf({ metadata: [{ key: "n", type: GgufValueType.UINT8, value: 300 }], tensors: [] }), /metadata n: value 300 does not fit type UINT8/);
 });
 
 test("F16 conversion: exact values, rounding to nearest even, subnormals, overflow", () => {
