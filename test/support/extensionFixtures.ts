@@ -1,5 +1,6 @@
 // Synthetic query records for the extension/webview unit tests (deterministic, no model).
 import type { QueryRecord } from "../../src/core/types";
+import { at } from "./at";
 
 /** Deterministic records: `correct(i)` decides whether record i is right. */
 export function makeRecords(opts: {
@@ -15,9 +16,9 @@ export function makeRecords(opts: {
     for (const k of opts.ks)
       for (const seed of opts.seeds)
         for (let q = 0; q < opts.queries; q++) {
-          const gold = opts.labels[q % opts.labels.length];
+          const gold = at(opts.labels, q % opts.labels.length);
           const ok = opts.correct(variant, k, q + seed * opts.queries);
-          const predicted = ok ? gold : opts.labels[(q + 1) % opts.labels.length];
+          const predicted = ok ? gold : at(opts.labels, (q + 1) % opts.labels.length);
           const labels = opts.labels.map((l) => ({
             label: l,
             logProb: l === predicted ? -0.2 : -2,

@@ -4,6 +4,7 @@
 import type { ResultsFile } from "../../src/core/results/schema";
 import type { QueryRecord } from "../../src/core/types";
 import { fixtureResults } from "./resultsFixture";
+import { at } from "./at";
 
 export function classLabels(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `word${i}`);
@@ -17,8 +18,8 @@ export function manyClassRun(n: number, variants: string[], ks: number[], querie
   for (const variant of variants)
     for (const k of ks)
       for (let q = 0; q < queries; q++) {
-        const gold = labels[(q * 37) % n];
-        const predicted = q % 3 === 0 ? labels[(((q * 37) % n) + 1) % n] : gold;
+        const gold = at(labels, (q * 37) % n);
+        const predicted = q % 3 === 0 ? at(labels, (((q * 37) % n) + 1) % n) : gold;
         const ls = labels.map((label) => ({
           label,
           logProb: label === predicted ? -0.5 : -9 - (label.length % 3),

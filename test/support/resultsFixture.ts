@@ -11,7 +11,10 @@ function scores(labels: string[], logProbs: number[]): LabelScore[] {
   const m = Math.max(...logProbs);
   const e = logProbs.map((l) => Math.exp(l - m));
   const s = e.reduce((a, b) => a + b, 0);
-  return labels.map((label, i) => ({ label, logProb: logProbs[i], meanLogProb: logProbs[i], firstTokenLogProb: logProbs[i], tokens: 1, prob: at(e, i) / s }));
+  return labels.map((label, i) => {
+    const logProb = at(logProbs, i, "log-prob");
+    return { label, logProb, meanLogProb: logProb, firstTokenLogProb: logProb, tokens: 1, prob: at(e, i) / s };
+  });
 }
 
 function rec(variant: string, k: number, seed: number, q: number, gold: string, labels: string[], logProbs: number[], input = `input ${q}, "quoted"`): QueryRecord {

@@ -19,7 +19,7 @@ export function cell(variant: string, k: number, seed: number, correct: number, 
     const gold = at(labels, p % labels.length);
     // Prompt p is right when p < correct * distinct / n (duplicates agree).
     const ok = distinct === n ? i < correct : p < Math.round((correct * distinct) / n);
-    const predicted = ok ? gold : labels[(labels.indexOf(gold) + 1) % labels.length];
+    const predicted = ok ? gold : at(labels, (labels.indexOf(gold) + 1) % labels.length);
     out.push({
       variant,
       k,
