@@ -12,6 +12,7 @@ import { parseResults } from "../../src/core/results/load";
 import Papa from "papaparse";
 import { writeProbeFiles } from "../support/probeFixture";
 import { arrowDemoText } from "../support/warningFixture";
+import { at } from "../support/at";
 
 const root = join(__dirname, "..", "..", "..");
 const CLI = join(root, "out", "src", "cli", "main.js");
@@ -76,7 +77,9 @@ test("SIGINT stops cleanly (exit 130), keeps what was done, and the printed resu
   assert.ok(existsSync(join(out, "report.html")), "a partial report is written too");
   const hint = /Resume with:\n\s+icl-probe (.+)\n/.exec(stderr);
   assert.ok(hint, stderr);
-  const args = hint[1].split(" ").map((a) => a.replace(/^'(.*)'$/, "$1"));
+  const args = at(hint, 1)
+    .split(" ")
+    .map((a) => a.replace(/^'(.*)'$/, "$1"));
   assert.deepEqual(args.slice(-3), ["--out", out, "--resume"]);
   const resumed = runCli(args);
   assert.equal(resumed.status, 0, resumed.stderr);

@@ -25,6 +25,7 @@ import { randomLlamaSpec } from "../../src/gguf/llamaSpec";
 import { wordVocab } from "../../src/gguf/vocab";
 import { writeGguf } from "../../src/gguf/writer";
 import { scratchScores } from "../support/scratchScores";
+import { at } from "../support/at";
 
 const TOL = 1e-4;
 const dir = mkdtempSync(join(tmpdir(), "icl-determinism-"));
@@ -130,11 +131,11 @@ for (const m of MODELS) {
       const s = ref.get(keyOf(r));
       assert.ok(s, `no reference for ${keyOf(r)}`);
       r.labels.forEach((l, j) => {
-        assert.equal(l.label, s.labels[j].label);
-        assert.equal(l.tokens, s.labels[j].tokens, `${keyOf(r)} ${l.label}: token count`);
-        const d = Math.max(Math.abs(l.logProb - s.labels[j].logProb), Math.abs(l.firstTokenLogProb - s.labels[j].firstTokenLogProb));
+        assert.equal(l.label, at(s.labels, j).label);
+        assert.equal(l.tokens, at(s.labels, j).tokens, `${keyOf(r)} ${l.label}: token count`);
+        const d = Math.max(Math.abs(l.logProb - at(s.labels, j).logProb), Math.abs(l.firstTokenLogProb - at(s.labels, j).firstTokenLogProb));
         worst = Math.max(worst, d);
-        assert.ok(d <= TOL, `${keyOf(r)} label ${JSON.stringify(l.label)}: engine ${l.logProb} vs from scratch ${s.labels[j].logProb} (|diff| ${d.toExponential(2)})`);
+        assert.ok(d <= TOL, `${keyOf(r)} label ${JSON.stringify(l.label)}: engine ${l.logProb} vs from scratch ${at(s.labels, j).logProb} (|diff| ${d.toExponential(2)})`);
       });
     }
     // Raw logits beside the log-probs: each label's first-token logit minus its first-token

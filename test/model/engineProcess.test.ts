@@ -10,6 +10,7 @@ import { EngineClient } from "../../src/engine/client";
 import { startBenchEngine } from "../../src/engine/benchClient";
 import { EngineFailure, type ScoreItem } from "../../src/engine/protocol";
 import { writeBadModelFixtures, writeMissingKeyGguf, writeTinyModel } from "../../src/gguf/fixtures";
+import { at } from "../support/at";
 
 const dir = mkdtempSync(join(tmpdir(), "icl-engine-"));
 const bad = writeBadModelFixtures(dir);
@@ -72,6 +73,7 @@ test("each bad file gets its own clear error, and the same engine then loads a g
   const info = await c.load(tiny);
   assert.equal(info.fileName, "tiny.gguf");
   const [r] = await c.score(items(1));
+  assert.ok(r, "a score for the one item");
   assert.equal(r.labels.length, 2);
   await c.dispose();
   assert.equal(c.alive, false);
@@ -82,6 +84,7 @@ test("a vocab-only file loads with vocabOnly: tokenize works, score says why not
   const info = await c.load(bad.vocabOnly, { vocabOnly: true });
   assert.equal(info.vocabOnly, true);
   const [toks] = await c.tokenize(["hello world"]);
+  assert.ok(toks, "tokens for the one text");
   assert.ok(toks.length >= 2);
   await rejectsWith(c.score(items(1)), "vocab-only", /loaded as vocabulary only/);
   await rejectsWith(c.score(items(1)), "vocab-only", /vocab-only\.gguf/);
@@ -103,7 +106,8 @@ test("a native abort (malformed file past the pre-check) rejects with 'crashed' 
   const fresh = await start();
   await fresh.load(tiny);
   const [r] = await fresh.score(items(1));
-  assert.ok(Number.isFinite(r.labels[0].logProb));
+  assert.ok(r, "a score for the one item");
+  assert.ok(Number.isFinite(at(r.labels, 0).logProb));
   await fresh.dispose();
 });
 
@@ -189,12 +193,12 @@ test("pipelined requests are answered in order with their own results", async ()
   const [i1, t, s, i2, v, m] = await Promise.all([load, tok, scored, info, vocab, mem]);
   assert.equal(i1.fileName, "tiny.gguf");
   assert.equal(t.length, 2);
-  if (i1.addsBos) assert.equal(t[0][0], i1.bos);
+  if (i1.addsBos) assert.equal(at(t, 0)[0], i1.bos);
   assert.equal(s.items.length, 4);
   assert.deepEqual([...streamed].sort(), ["q0", "q1", "q2", "q3"], "each item was streamed before the result");
   assert.equal(s.stats.groups, 1);
   assert.ok(s.stats.evaluatedTokens <= s.stats.plannedTokens!, `${s.stats.evaluatedTokens} > ${s.stats.plannedTokens}`);
-  assert.ok(i2.contextSize >= s.items[0].promptTokens);
+  assert.ok(i2.contextSize >= at(s.items, 0).promptTokens);
   assert.equal(v.length, i1.vocabSize);
   assert.ok(v.some((e) => e.type === "control") && v.some((e) => e.type === "byte") && v.some((e) => e.type === "normal"));
   const pos = v.find((e) => e.piece === "\u2581positive");

@@ -17,6 +17,7 @@ import { EngineClient } from "../../src/engine/client";
 import { startBenchEngine, type BenchEngine } from "../../src/engine/benchClient";
 import { defaultModelPath } from "../../src/engine/defaultModel";
 import type { ItemScore, ScoreItem, TextScoreItem } from "../../src/engine/protocol";
+import { at } from "../support/at";
 
 const TOL = 1e-4;
 const shared = process.env.ICL_SHARED_MODELS;
@@ -54,7 +55,7 @@ function storyItems(n: number): TextScoreItem[] {
 
 function maxDiff(a: ItemScore[], b: ItemScore[]): number {
   let m = 0;
-  a.forEach((r, i) => r.labels.forEach((l, j) => (m = Math.max(m, Math.abs(l.logProb - b[i].labels[j].logProb), Math.abs(l.firstTokenLogProb - b[i].labels[j].firstTokenLogProb)))));
+  a.forEach((r, i) => r.labels.forEach((l, j) => (m = Math.max(m, Math.abs(l.logProb - at(at(b, i).labels, j).logProb), Math.abs(l.firstTokenLogProb - at(at(b, i).labels, j).firstTokenLogProb)))));
   return m;
 }
 
@@ -108,9 +109,11 @@ test("llama-2-tiny-random (32k vocab): prefix reuse equals from scratch; label t
   assert.equal(info.bos, 1);
   const item: TextScoreItem = { id: "x", prefix: "Review: fine\nSentiment: positive\n", query: "Review: dull\nSentiment:", labelSep: " ", labels: ["positive", "negative"] };
   const [r] = await c.score([item]);
+  assert.ok(r, "a score for the one item");
   const [prompt, full0, full1, alone, withSep] = await c.tokenize([item.prefix + item.query, item.prefix + item.query + " positive", item.prefix + item.query + " negative", "positive", " positive"], {
     addBos: true,
   });
+  assert.ok(prompt && full0 && full1 && alone && withSep, "tokens for all five texts");
   assert.equal(r.promptTokens, prompt.length);
   assert.equal(prompt[0], 1, "BOS first");
   assert.deepEqual(r.labelTokenIds[0], full0.slice(prompt.length));
@@ -136,12 +139,14 @@ test("demo label check and boundary merges on a real SentencePiece vocabulary", 
     demos: [{ start: 0, end: prefix.length - 2, labelStart: prefix.indexOf("positive"), label: "positive" }],
   };
   const [r] = await c.score([item]);
+  assert.ok(r, "a score for the one item");
   assert.ok(
     r.warnings.some((w) => w.code === "demo-label-tokens" && /label "positive" is tokenized as \[.*\] in demo 1 but as \[.*\] after the query/.test(w.message)),
     JSON.stringify(r.warnings),
   );
   // A prompt that ends in a space merges with the label ("▁" + "positive" -> "▁positive").
   const [m] = await c.score([{ id: "m", prefix: "", query: "Sentiment: ", labelSep: "", labels: ["positive", "negative"] }]);
+  assert.ok(m, "a score for the one item");
   assert.ok(
     m.warnings.some((w) => w.code === "boundary-merge" && /joint tokenization changes the prompt's last 1 token/.test(w.message)),
     JSON.stringify(m.warnings),
@@ -161,7 +166,7 @@ test("embedded model (models/icl-toy.gguf): prefix reuse equals from scratch", a
   for (let g = 0; g < 2; g++) {
     let prefix = "";
     for (let d = 0; d < 6; d++) prefix += `${words[(d + g) % words.length]} -> ${words[(d * 3 + 1) % 4]}\n`;
-    for (let q = 0; q < 4; q++) items.push({ id: `${g}.${q}`, prefix, query: `${words[(q * 2 + g) % words.length]} ->`, labelSep: " ", labels: [words[1], words[2], words[3]] });
+    for (let q = 0; q < 4; q++) items.push({ id: `${g}.${q}`, prefix, query: `${words[(q * 2 + g) % words.length]} ->`, labelSep: " ", labels: [at(words, 1), at(words, 2), at(words, 3)] });
   }
   await reuseEqualsScratch(p, items);
 });

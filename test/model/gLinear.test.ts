@@ -15,6 +15,7 @@ import { aggregate } from "../../src/core/metrics";
 import { decideLabels } from "../../src/core/labelDecision";
 import { runExperiment, type EngineLike } from "../../src/runner/run";
 import type { QueryRecord } from "../../src/core/types";
+import { at } from "../support/at";
 
 const root = join(__dirname, "..", "..", "..");
 const clients: EngineClient[] = [];
@@ -129,11 +130,11 @@ test("an engine without embeddings (a remote backend) runs everything else and s
   const out = await runExperiment(cfg, { engine: remoteLike });
   assert.equal(out.status, "complete", out.error?.message);
   assert.equal(out.skipped.length, 1);
-  assert.equal(out.skipped[0].variant, "g-linear");
-  assert.match(out.skipped[0].reason, /g-linear skipped: this engine cannot read the model's input embeddings/);
+  assert.equal(at(out.skipped, 0).variant, "g-linear");
+  assert.match(at(out.skipped, 0).reason, /g-linear skipped: this engine cannot read the model's input embeddings/);
   assert.deepEqual(
     out.results.warnings?.run.filter((w) => w.code === "variant-skipped"),
-    [{ code: "variant-skipped", message: out.skipped[0].reason, variant: "g-linear" }],
+    [{ code: "variant-skipped", message: at(out.skipped, 0).reason, variant: "g-linear" }],
   );
   assert.deepEqual([...new Set(out.results.records.map((r) => r.variant))], ["g-token"]);
   assert.deepEqual(out.results.manifest.progress, { done: 8, total: 8 });

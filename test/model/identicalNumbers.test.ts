@@ -13,6 +13,7 @@ import { parseResults } from "../../src/core/results/load";
 import { analyseRun } from "../../src/core/analysis";
 import { buildRunView } from "../../src/shared/viewModel";
 import type { ReportData } from "../../src/report/model";
+import { at } from "../support/at";
 
 const root = join(__dirname, "..", "..", "..");
 const dir = mkdtempSync(join(tmpdir(), "icl-identical-"));
@@ -32,20 +33,26 @@ test("the CLI summary, summary.csv, the report and the panel show identical numb
   const results = parseResults(readFileSync(join(out, "results.json"), "utf8"), "results.json");
   const html = readFileSync(join(out, "report.html"), "utf8");
   const data = JSON.parse(
-    /<script id="icl-data" type="application\/json">([\s\S]*?)<\/script>/
-      .exec(html)![1]
+    at(/<script id="icl-data" type="application\/json">([\s\S]*?)<\/script>/.exec(html)!, 1)
       .replace(/\\u003c/g, "<")
       .replace(/\\u003e/g, ">")
       .replace(/\\u0026/g, "&"),
   ) as ReportData;
-  const table = /<table id="summary">([\s\S]*?)<\/table>/.exec(html)![1];
-  const tableRows = [...table.matchAll(/<tr><td class="l">([\s\S]*?)<\/tr>/g)].map((m) => [...m[0].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => c[1].replace(/<[^>]+>/g, "").trim()));
+  const table = at(/<table id="summary">([\s\S]*?)<\/table>/.exec(html)!, 1);
+  const tableRows = [...table.matchAll(/<tr><td class="l">([\s\S]*?)<\/tr>/g)].map((m) =>
+    [...m[0].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) =>
+      at(c, 1)
+        .replace(/<[^>]+>/g, "")
+        .trim(),
+    ),
+  );
   // The panel: the extension loads results.json and projects its analysis.
   const view = buildRunView("run", results as never, analyseRun(results));
   const cliLines = r.out.split("\n");
 
   for (const row of csv) {
     const v = row.variant;
+    assert.ok(v, "the CSV row names its variant");
     const k = Number(row.k);
     const acc = Number(row.accuracy);
     const lo = Number(row.accuracy_low);
@@ -59,7 +66,7 @@ test("the CLI summary, summary.csv, the report and the panel show identical numb
     const point = view.series.find((s) => s.variant === v)!.points.find((x) => x.k === k)!;
     assert.deepEqual([point.acc, point.lo, point.hi], [acc, lo, hi], `panel ${v} k=${k}`);
     // Report table and CLI line: the same numbers at the precision they print.
-    const cells = tableRows.find((c) => c[0].startsWith(v + " ") && c[1] === String(k))!;
+    const cells = tableRows.find((c) => at(c, 0).startsWith(v + " ") && c[1] === String(k))!;
     assert.equal(cells[4], pct(acc));
     assert.equal(cells[5], `${pct(lo)}–${pct(hi)}`);
     const line = cliLines.find((l) => new RegExp(`^${v.replace(/[-]/g, "\\-")}\\s+${k}\\s`).test(l))!;
@@ -67,7 +74,7 @@ test("the CLI summary, summary.csv, the report and the panel show identical numb
     const printed = line.match(/\d+\.\d%/g)!.map((s) => s.trim());
     assert.deepEqual(printed.slice(0, 3), [pct(acc), pct(lo), pct(hi)], `CLI ${v} k=${k}: ${line}`);
     assert.ok(line.includes(` ${cells[6]} `), `CLI p "${cells[6]}" as in the report: ${line}`);
-    if (!cells[6].startsWith("n/a")) assert.ok(Math.abs(Number(cells[6]) - p) <= 0.5 * 10 ** (Math.floor(Math.log10(p)) - 1) + 1e-12, `p ${cells[6]} vs ${p}`);
+    if (!at(cells, 6).startsWith("n/a")) assert.ok(Math.abs(Number(cells[6]) - p) <= 0.5 * 10 ** (Math.floor(Math.log10(p)) - 1) + 1e-12, `p ${cells[6]} vs ${p}`);
   }
   // Verdicts: the report's and the panel's cards are the same objects; the CLI prints each text whole.
   assert.deepEqual(view.verdicts, data.verdicts);

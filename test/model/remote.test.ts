@@ -19,6 +19,7 @@ import { RemoteEngine } from "../../src/remote/engine";
 import { main, type Io } from "../../src/cli/main";
 import { spawnLoopbackServer, type LoopbackProcess } from "../support/remoteServerProcess";
 import type { LoopbackOptions } from "../support/remoteServer";
+import { at } from "../support/at";
 
 const root = join(__dirname, "..", "..", "..");
 const MODEL = join(root, "models", "icl-toy.gguf");
@@ -62,17 +63,17 @@ function compare(a: ResultsFile, b: ResultsFile): number {
   assert.equal(a.records.length, b.records.length);
   let max = 0;
   a.records.forEach((r, i) => {
-    const q = b.records[i];
+    const q = at(b.records, i);
     assert.deepEqual([r.variant, r.k, r.seed, r.queryIndex], [q.variant, q.k, q.seed, q.queryIndex]);
     assert.equal(r.predicted, q.predicted, `record ${i}`);
     assert.equal(r.goldRank, q.goldRank, `record ${i}`);
     r.labels.forEach((l, j) => {
-      assert.equal(l.label, q.labels[j].label);
-      assert.equal(l.tokens, q.labels[j].tokens);
-      max = Math.max(max, Math.abs(l.logProb - q.labels[j].logProb), Math.abs(l.prob - q.labels[j].prob));
+      assert.equal(l.label, at(q.labels, j).label);
+      assert.equal(l.tokens, at(q.labels, j).tokens);
+      max = Math.max(max, Math.abs(l.logProb - at(q.labels, j).logProb), Math.abs(l.prob - at(q.labels, j).prob));
     });
   });
-  (a.calibration ?? []).forEach((c, i) => c.labels.forEach((l, j) => (max = Math.max(max, Math.abs(l.logProb - b.calibration![i].labels[j].logProb)))));
+  (a.calibration ?? []).forEach((c, i) => c.labels.forEach((l, j) => (max = Math.max(max, Math.abs(l.logProb - at(at(b.calibration!, i).labels, j).logProb)))));
   return max;
 }
 

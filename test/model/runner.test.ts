@@ -14,6 +14,7 @@ import { recordKey } from "../../src/core/results/schema";
 import { runExperiment, RunError, type ProgressEvent } from "../../src/runner/run";
 import { writeOutputs } from "../../src/runner/outputs";
 import { writeProbeFiles } from "../support/probeFixture";
+import { at } from "../support/at";
 
 const dir = mkdtempSync(join(tmpdir(), "icl-runner-"));
 const { model, demo } = writeProbeFiles(dir);
@@ -78,7 +79,7 @@ test("a complete run: every planned query once, in plan order, with calibration,
   assert.equal(m.engine.version, "3.22.1");
   assert.ok(m.endedAt && m.endedAt >= m.startedAt);
   // Progress: monotone, ends at total, names variant and k.
-  for (let i = 1; i < events.length; i++) assert.ok(events[i].done >= events[i - 1].done);
+  for (let i = 1; i < events.length; i++) assert.ok(at(events, i).done >= at(events, i - 1).done);
   assert.equal(events.at(-1)!.done, plan.totalQueries);
   assert.ok(events.some((e) => e.variant === "ra-string" && e.k === 3));
   assert.ok(events.some((e) => e.etaSeconds !== undefined));
@@ -109,7 +110,7 @@ test("token-level variants: ra-token labels are single vocabulary tokens, pa-tok
   const pa = out.results.records.filter((r) => r.variant === "pa-token");
   assert.equal(ra.length, 3);
   assert.equal(pa.length, 3);
-  const raLabels = ra[0].labels.map((l) => l.label);
+  const raLabels = at(ra, 0).labels.map((l) => l.label);
   const words = cfg.file.classes;
   assert.ok(raLabels.every((l) => !words.includes(l)));
   assert.equal(new Set(raLabels).size, 2, "distinct tokens per class");

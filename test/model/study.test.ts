@@ -12,6 +12,7 @@ import { analyseRun } from "../../src/core/analysis";
 import { FIGURE_IDS, type Figure, type PointsPanel } from "../../src/core/figures/types";
 import { recordKey, type ResultsFile } from "../../src/core/results/schema";
 import { runCli } from "../support/cliRun";
+import { at } from "../support/at";
 
 const root = join(__dirname, "..", "..", "..");
 const DEMO = join(root, "examples", "sentiment.icl.jsonl");
@@ -48,10 +49,10 @@ async function checkStudy(model: string, name: string): Promise<void> {
   );
   for (const f of figs) assert.ok(existsSync(join(out, "figures", `${f.number}-${f.id}.svg`)), `figure ${f.number} written`);
   // Figure 1's marks are the summary's accuracies.
-  const f1 = figs[0].panels[0] as PointsPanel;
+  const f1 = at(figs, 0).panels[0] as PointsPanel;
   for (const s of f1.series) for (const p of s.points) assert.equal(p.y, analysis.summary.find((x) => x.variant === p.run!.variant && x.k === p.run!.k)!.accuracy.value);
   // Figure 4: one point per random g = draw x seed.
-  assert.equal((figs[3].panels[1] as { points: unknown[] }).points.length, 3 * 2);
+  assert.equal((at(figs, 3).panels[1] as { points: unknown[] }).points.length, 3 * 2);
   // The report shows all six figures, each with its verdict card and its marks.
   const html = readFileSync(join(out, "report.html"), "utf8");
   assert.deepEqual(

@@ -12,6 +12,7 @@ import { loadNodeLlamaCpp, type Llama, type LlamaModel } from "../../src/engine/
 import { tokenizerFor } from "../../src/engine/llamaAdapter";
 import { prepareItem, type Tokenizer } from "../../src/engine/scorer";
 import type { TextScoreItem } from "../../src/engine/protocol";
+import { at } from "../support/at";
 
 const shared = process.env.ICL_SHARED_MODELS;
 const VOCABS = ["ggml-vocab-llama-spm", "ggml-vocab-gpt-2", "ggml-vocab-phi-3"] as const;
@@ -49,7 +50,10 @@ function readVectors(path: string): { text: string; ids: number[] }[] {
   const inputs = readFileSync(`${path}.inp`, "utf8").split("\n__ggml_vocab_test__\n");
   const lines = readFileSync(`${path}.out`, "utf8").split("\n");
   const n = Math.min(lines.length - 1, inputs.length);
-  return Array.from({ length: n }, (_, i) => ({ text: inputs[i], ids: lines[i].trim() ? lines[i].trim().split(/\s+/).map(Number) : [] }));
+  return Array.from({ length: n }, (_, i) => {
+    const ids = at(lines, i, "line of ids").trim();
+    return { text: at(inputs, i, "input"), ids: ids ? ids.split(/\s+/).map(Number) : [] };
+  });
 }
 
 for (const name of VOCABS) {
@@ -99,6 +103,7 @@ test("leading space: label tokens from joint tokenization (SentencePiece '▁pos
     if (!v) return t.skip(SKIP);
     const p = prepareItem(v.tok, item("Review: dull\nSentiment:", " "), 0);
     const [pos] = p.labels;
+    assert.ok(pos, `${name}: the label "positive" is prepared`);
     const labelTokens = pos.full.slice(pos.start);
     assert.equal(pos.start, p.prompt.length, `${name}: no boundary merge`);
     assert.equal(labelTokens.length, 1, `${name}: "positive" after a space is one token`);
@@ -119,6 +124,7 @@ test("newline before labels: the newline token, then the word's no-space form", 
     if (!v) return t.skip(SKIP);
     const p = prepareItem(v.tok, item("Review: dull\nSentiment:", "\n"), 0);
     const [pos] = p.labels;
+    assert.ok(pos, `${name}: the label "positive" is prepared`);
     const labelTokens = pos.full.slice(pos.start);
     const nl = name === "ggml-vocab-gpt-2" ? 198 : 13; // "Ċ" / "<0x0A>"
     assert.equal(labelTokens[0], nl, `${name}: first label token is the newline`);
@@ -134,6 +140,7 @@ test("a prompt ending in a space merges with the label: scored from the divergen
     if (!v) return t.skip(SKIP);
     const p = prepareItem(v.tok, item("Review: dull\nSentiment: ", ""), 0);
     const [pos] = p.labels;
+    assert.ok(pos, `${name}: the label "positive" is prepared`);
     assert.ok(pos.start < p.prompt.length, `${name}: the trailing space token is replaced`);
     assert.ok(
       p.warnings.some((w) => w.code === "boundary-merge" && /label "positive": joint tokenization changes the prompt's last 1 token/.test(w.message)),

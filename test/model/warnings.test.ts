@@ -23,6 +23,7 @@ import { writeGguf } from "../../src/gguf/writer";
 import type { ScoreItem } from "../../src/engine/protocol";
 import type { QueryRecord } from "../../src/core/types";
 import { arrowDemoText } from "../support/warningFixture";
+import { at } from "../support/at";
 
 const dir = mkdtempSync(join(tmpdir(), "icl-warnings-"));
 const engines: EngineClient[] = [];
@@ -70,8 +71,8 @@ test("icl-toy: a label that merges with the template gets a boundary-merge warni
       [[">"]],
       `${r.variant} k=${r.k} q${r.queryIndex}: ${JSON.stringify(r.warnings)}`,
     );
-    assert.match(merges[0].message, /label ">": joint tokenization changes the prompt's last 1 token/);
-    assert.ok(merges[0].tokens?.length, "the merged token ids");
+    assert.match(at(merges, 0).message, /label ">": joint tokenization changes the prompt's last 1 token/);
+    assert.ok(at(merges, 0).tokens?.length, "the merged token ids");
   }
   // The demos show ">" merged the same way as after the query: no demo warning.
   assert.ok(!recs.some((r) => codesOf(r).some((c) => c.startsWith("demo-"))), "the demo check ran and found nothing to report");
@@ -112,17 +113,19 @@ test("icl-toy: a pa-token item split at the divergence point scores exactly like
   const text: ScoreItem = { id: "text", prefix: prompt.prefix, query: prompt.query, labelSep: prompt.labelSep, labels: prompt.labels };
   const tokens: ScoreItem = { id: "tokens", prefixTokens: split.prefixTokens, queryTokens: split.queryTokens, labelTokens: split.labelTokens, labelOverlap: split.labelOverlap, labels: prompt.labels };
   const [a, b] = await engine.score([text, tokens]);
+  assert.ok(a && b, "scores for the text and the token item");
   assert.deepEqual(b.labelTokenIds, a.labelTokenIds);
-  for (let j = 0; j < 2; j++) assert.ok(Math.abs(a.labels[j].logProb - b.labels[j].logProb) < 1e-4, `${a.labels[j].label}: ${a.labels[j].logProb} vs ${b.labels[j].logProb}`);
+  for (let j = 0; j < 2; j++) assert.ok(Math.abs(at(a.labels, j).logProb - at(b.labels, j).logProb) < 1e-4, `${at(a.labels, j).label}: ${at(a.labels, j).logProb} vs ${at(b.labels, j).logProb}`);
   assert.deepEqual(
     b.warnings.filter((w) => w.code === "boundary-merge").map((w) => w.labels),
     [[">"]],
   );
   // Without the overlap (the old behaviour) the merged token would follow the unmerged "-": "-" + "->".
-  const old = (await engine.score([{ ...tokens, id: "old", labelOverlap: undefined } as ScoreItem]))[0];
-  const [scored] = await engine.detokenize([[...split.prefixTokens, ...split.queryTokens, ...split.labelTokens[0]]]);
+  const old = at(await engine.score([{ ...tokens, id: "old", labelOverlap: undefined } as ScoreItem]), 0);
+  const [scored] = await engine.detokenize([[...split.prefixTokens, ...split.queryTokens, ...at(split.labelTokens, 0)]]);
+  assert.ok(scored !== undefined, "the detokenized prompt");
   assert.match(scored, /--> ?$|- ?->$/, `the old scored text doubled the dash: ${JSON.stringify(scored)}`);
-  assert.ok(Math.abs(old.labels[0].logProb - a.labels[0].logProb) > 1e-3, "and its score differed from the text path's");
+  assert.ok(Math.abs(at(old.labels, 0).logProb - at(a.labels, 0).logProb) > 1e-3, "and its score differed from the text path's");
 });
 
 test("the runner sends the demos' spans: a context overflow names the largest k that fits, and that k runs", { skip: existsSync(TOY) ? false : `${TOY} missing` }, async () => {
@@ -166,7 +169,7 @@ test("a model that cannot tell labels apart: every query is a tie, scored wrong,
   const o = await runExperiment(probe(lines.join("\n") + "\n", join(dir, "uniform.icl.jsonl"), { variants: ["gold"], k: [2], seeds: [1], queries: 6 }, model), { engine });
   assert.equal(o.status, "complete", o.error?.message);
   for (const r of o.results.records) {
-    assert.equal(r.labels[0].logProb, r.labels[1].logProb);
+    assert.equal(at(r.labels, 0).logProb, at(r.labels, 1).logProb);
     assert.equal(r.predicted, "", "no prediction on a tie");
     assert.deepEqual(r.tied, ["positive", "negative"]);
     assert.equal(r.goldRank, 2);
@@ -205,7 +208,7 @@ test("real GPT-2 BPE (vocab only): the pa-token split's scored text is exactly p
   );
   assert.deepEqual(split.labelOverlap, [1, 0], "GPT-2 merges ':' and '-' into ':-' (the '+1' label does not merge)");
   const prompts = [...split.prefixTokens, ...split.queryTokens];
-  const scored = await engine.detokenize(split.labelTokens.map((lt, i) => [...prompts.slice(0, prompts.length - split.labelOverlap[i]), ...lt]));
+  const scored = await engine.detokenize(split.labelTokens.map((lt, i) => [...prompts.slice(0, prompts.length - at(split.labelOverlap, i)), ...lt]));
   assert.deepEqual(
     scored,
     prompt.labels.map((l) => prompt.prefix + prompt.query + prompt.labelSep + l),
