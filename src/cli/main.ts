@@ -7,7 +7,7 @@ import { defined } from "../core/defined";
 import type { DemoFile, Problem, ProbeSettings } from "../core/types";
 import { parseDemoBytes, printable } from "../core/demoFile";
 import { toIclJsonl } from "../core/demoFile/serialize";
-import { PlanError, planExperiment, materializeGroup, VariantCache } from "../core/experiment/plan";
+import { PlanError, planExperiment, materializeGroup, exampleAt, examplesAt, VariantCache } from "../core/experiment/plan";
 import { buildPrompt, renderPromptText } from "../core/prompt";
 import { VariantError, createVariant, getVariant, parseVariantKey, readsLexicon, type VariantInstance } from "../core/variants";
 import { withTokenizer, type VocabEntry } from "../core/tokenizer";
@@ -577,12 +577,11 @@ async function preview(cmd: Extract<Command, { cmd: "preview" }>, io: Io): Promi
       }
     }
     const item = defined(materializeGroup(plan, { ...group, queries: [query], calibrationInputs: [] }, file, variants)[0], "the previewed query");
-    const example = (i: number) => defined(file.examples[i], `example #${i}`);
     const v = variants.get(cmd.variant, seed);
     const out = (line: string) => io.out(printable(line));
     out(`variant   ${v.key}: ${v.title} (${v.family})`);
     out(`read as   ${file.shape}`);
-    out(`seed ${seed}, k = ${k}, demos ${group.demoIndices.map((i) => `#${i}`).join(" ") || "(none)"}, query #${item.queryIndex} (line ${example(item.queryIndex).line})`);
+    out(`seed ${seed}, k = ${k}, demos ${group.demoIndices.map((i) => `#${i}`).join(" ") || "(none)"}, query #${item.queryIndex} (line ${exampleAt(file.examples, item.queryIndex).line})`);
     out(`gold      ${JSON.stringify(item.gold)}${item.goldAlt !== undefined ? `  (also ${JSON.stringify(item.goldAlt)})` : ""}`);
     out(
       `labels    ${item.labels
@@ -592,7 +591,7 @@ async function preview(cmd: Extract<Command, { cmd: "preview" }>, io: Io): Promi
     );
     out("");
     out("----- prompt (exact text; the label follows it) -----");
-    const prompt = buildPrompt(settings, v.demos(group.demoIndices.map(example)), item.input, v.labelSpace);
+    const prompt = buildPrompt(settings, v.demos(examplesAt(file.examples, group.demoIndices)), item.input, v.labelSpace);
     io.out(printable(renderPromptText(prompt)));
     out("----- end of prompt -----");
     if (engine && vocab) await printTokens(engine, vocab, prompt, v, cmd.full, out);

@@ -8,7 +8,7 @@
 //    skipped with a recorded reason or the run stops, as the user chooses.
 import type { DemoFile, ProbeSettings } from "../core/types";
 import { defined } from "../core/defined";
-import type { ExperimentPlan, PlanGroup, VariantCache } from "../core/experiment/plan";
+import { exampleAt, examplesAt, type ExperimentPlan, type PlanGroup, type VariantCache } from "../core/experiment/plan";
 import { buildPrompt, renderDemo } from "../core/prompt";
 import { createVariant, getVariant, labelWords, VariantError, type VariantContext } from "../core/variants";
 import type { SkippedCell } from "../core/results/schema";
@@ -127,15 +127,14 @@ export async function findOverflows(
   const s = plan.settings;
   const counts = new Map<string, number>();
   const need = new Set<string>();
-  const example = (i: number) => defined(file.examples[i], `example #${i}`);
   const render = (g: PlanGroup) => {
     const v = variants.get(g.variant, g.seed);
     if (v.tokens) return undefined; // token-level prompts are measured by the engine (demoTokenLengths)
-    const demos = v.demos(g.demoIndices.map(example));
+    const demos = v.demos(examplesAt(file.examples, g.demoIndices));
     const demoTexts = demos.map((d) => renderDemo(s.template, d) + s.separator);
     const instr = s.instruction !== "" ? s.instruction + s.separator : "";
     const queries = g.queries.map((q) => {
-      const p = buildPrompt(s, [], v.query(example(q)).input, v.labelSpace);
+      const p = buildPrompt(s, [], v.query(exampleAt(file.examples, q)).input, v.labelSpace);
       return p.query;
     });
     const sep = buildPrompt(s, [], "x", v.labelSpace).labelSep;
@@ -166,7 +165,7 @@ export async function findOverflows(
     const worstL = longest(r.labels);
     let total = prefix + len(r.queries[worstQ] ?? "") + len(r.labels[worstL] ?? "");
     if (total > limit - EXACT_MARGIN) {
-      const p = buildPrompt(s, r.demos, r.v.query(example(defined(g.queries[worstQ], "the longest query"))).input, r.v.labelSpace);
+      const p = buildPrompt(s, r.demos, r.v.query(exampleAt(file.examples, defined(g.queries[worstQ], "the longest query"))).input, r.v.labelSpace);
       const whole = defined((await tokenize([p.prefix + p.query + p.labelSep + defined(r.v.labelSpace[worstL], "the longest label")]))[0], "the longest prompt's tokens");
       total = bos + whole.length;
     }

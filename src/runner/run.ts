@@ -10,7 +10,7 @@ import { linearGroupScores } from "../core/linear/gLinear";
 import { getVariant, readsLexicon, type VariantContext } from "../core/variants";
 import { tokenizeAll, withTokenizer, type VocabEntry } from "../core/tokenizer";
 import { tryLoadLexicon } from "../node/lexicon";
-import { planExperiment, materializeGroup, VariantCache, withoutVariants, type ExperimentPlan, type MaterializedItem, type PlanGroup } from "../core/experiment/plan";
+import { planExperiment, materializeGroup, examplesAt, VariantCache, withoutVariants, type ExperimentPlan, type MaterializedItem, type PlanGroup } from "../core/experiment/plan";
 import { createVariant, VariantError, type VariantInstance } from "../core/variants";
 import { PreflightError, checkLabelTokens, dropGroups, findOverflows, overflowMessage, type OverflowPolicy } from "./preflight";
 import { toCalibrationRecord, toQueryRecord } from "../core/experiment/records";
@@ -380,7 +380,7 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
         // tau_g-Linear: least squares on the model's input embeddings, no language-model scoring
         // (and so no calibration inputs).
         const qs = items.filter((i) => i.kind === "query");
-        const demos = inst.demos(group.demoIndices.map((i) => defined(config.file.examples[i], `demo example #${i}`)));
+        const demos = inst.demos(examplesAt(config.file.examples, group.demoIndices));
         const rows = variants.embeddings.get(`${group.variant}|${group.seed}`)!;
         const scored = linearGroupScores(
           inst.linear,
