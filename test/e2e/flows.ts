@@ -119,6 +119,7 @@ export function accuracyByVariantK(records: readonly QueryRecord[]): Map<string,
   const sums = new Map<string, Map<number, number[]>>();
   for (const [cell, acc] of accuracyBySeed(records)) {
     const [variant, k] = cell.split("|");
+    if (variant === undefined) throw new Error(`accuracyBySeed's cell ${cell} has no variant`);
     const byK = sums.get(variant) ?? new Map<number, number[]>();
     sums.set(variant, byK);
     byK.set(Number(k), [...(byK.get(Number(k)) ?? []), acc]);

@@ -17,6 +17,7 @@ import { missingPrerequisite, notificationTexts, openFile, pickQuickItem, runCom
 import { missingModel, modelSettings, resultsFiles, runIdOf, waitForNewResults, writeSmallDemo, type ResultsOnDisk } from "./flows";
 import { chartColours, clearNotifications, openSidebar, startProbe, panelFrame, samples, setSettings, setTheme, sidebarFrame, textContrast } from "./views";
 import { axeViolations, serious } from "./axe";
+import { at } from "../support/at";
 
 const why = missingPrerequisite() ?? missingModel();
 const BIG = { "iclProbe.seeds": Array.from({ length: 20 }, (_, i) => i + 1), "iclProbe.queries": 60, "iclProbe.k": [0, 2, 4, 8] };
@@ -69,7 +70,7 @@ test("results panel in a real VS Code at 1280 x 800", { skip: why, timeout: 600_
         assert.ok(await inView(panel, '[data-testid="label-scores-chart"]'), "its per-label chart is in view");
         assert.equal(await panel.locator('[data-testid="query-row"].selected').getAttribute("data-key"), String(key), "the row stays selected");
         const prompt = await panel.locator('[data-testid="query-prompt"]').innerText();
-        assert.ok(prompt.includes(first.data.records[key].input), "the detail shows the picked query's prompt");
+        assert.ok(prompt.includes(at(first.data.records, key).input), "the detail shows the picked query's prompt");
         await session.shot("query-detail-in-view");
       }),
     );
@@ -82,7 +83,7 @@ test("results panel in a real VS Code at 1280 x 800", { skip: why, timeout: 600_
         // A query far down the file, of the cell the lines show (gold at its largest k).
         const cell = first.data.records.map((r, key) => ({ r, key })).filter(({ r }) => r.variant === "gold" && r.k === 8);
         const lineOf = (input: string) => text.findIndex((l) => l.trim().startsWith("{") && (JSON.parse(l) as { input?: string }).input === input) + 1;
-        const [viaHover, viaCommand] = [cell[cell.length - 3], cell[cell.length - 8]];
+        const [viaHover, viaCommand] = [at(cell, cell.length - 3, "gold k=8 query"), at(cell, cell.length - 8, "gold k=8 query")];
         // Go to Line (Ctrl+G), typed as a user types it, until the status bar says the cursor is there.
         const goTo = async (line: number) => {
           for (let attempt = 0; attempt < 3; attempt++) {
@@ -135,7 +136,7 @@ test("results panel in a real VS Code at 1280 x 800", { skip: why, timeout: 600_
           assert.ok(rec, `record ${key} exists`);
           assert.deepEqual(
             { input: rec.input, variant: rec.variant, k: rec.k },
-            { input: (JSON.parse(text[line - 1]) as { input: string }).input, variant: "gold", k: 8 },
+            { input: (JSON.parse(at(text, line - 1)) as { input: string }).input, variant: "gold", k: 8 },
             `record ${key} is line ${line}'s query at gold, k=8`,
           );
           return key;
@@ -261,7 +262,7 @@ test("results panel in a real VS Code at 1280 x 800", { skip: why, timeout: 600_
           assert.equal(v.loading, false, "no Loading... while the run goes on");
           assert.doesNotMatch(v.model, /queries/, "the header does not repeat a record count while running");
         }
-        const last = seen[seen.length - 1];
+        const last = at(seen, seen.length - 1);
         assert.match(last.panelLine, /^\d+ of 9600 queries/);
         assert.match(last.sideLine, new RegExp(`sentiment\\.icl\\.jsonl: \\d+ of 9600 queries`), "the side panel says the count the same way");
         await session.shot("one-progress-count");

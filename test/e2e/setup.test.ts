@@ -237,13 +237,13 @@ test("first steps in a real VS Code: walkthrough, toy notice, model setup", { sk
               };
               const c = [...(w.__iclCharts ?? [])].find((x) => x.canvas?.isConnected && x.canvas.getAttribute("data-testid") === "sidebar-accuracy-chart");
               return c
-                ? { x: c.options.scales.x.title, y: c.options.scales.y.title, legend: c.options.plugins.legend.display !== false, items: (c.legend?.legendItems ?? []).map((i) => i.text) }
+                ? { x: c.options.scales.x?.title, y: c.options.scales.y?.title, legend: c.options.plugins.legend.display !== false, items: (c.legend?.legendItems ?? []).map((i) => i.text) }
                 : undefined;
             }),
           "the side panel's chart",
           15_000,
         );
-        assert.deepEqual([chart.x.display, chart.y.display, chart.x.text, chart.y.text], [true, true, "k", "accuracy"], "axis titles");
+        assert.deepEqual([chart.x?.display, chart.y?.display, chart.x?.text, chart.y?.text], [true, true, "k", "accuracy"], "axis titles");
         assert.ok(chart.legend, "the legend is shown");
         for (const v of variants) assert.ok(chart.items.includes(v), `the legend lists ${v}: ${chart.items.join(", ")}`);
         await sleep(300);

@@ -14,6 +14,7 @@ import { dirname, join } from "node:path";
 import type { Frame } from "playwright-core";
 import { findWebview, missingPrerequisite, openFile, runCommand, sleep, startSession, step, waitUntil, type Session } from "./harness";
 import { accuracyBySeed, accuracyByVariantK, close, missingModel, modelSettings, resultsFiles, toastsText, waitForNewResults, writeSmallDemo, type ResultsOnDisk } from "./flows";
+import { at } from "../support/at";
 
 const why = missingPrerequisite() ?? missingModel();
 const DEMO = "sentiment.icl.jsonl";
@@ -116,7 +117,7 @@ test("the Li et al. study and the Hypotheses view in a real VS Code", { skip: wh
             const variant = m.attrs.variant;
             const k = Number(m.attrs.k);
             assert.ok(variant, `${id}: every mark names its run (${JSON.stringify(m.attrs)})`);
-            const expected = /logistic regression/.test(m.attrs.series) ? logregOf(study, variant, k) : byVK.get(variant)?.get(k);
+            const expected = /logistic regression/.test(m.attrs.series ?? "") ? logregOf(study, variant, k) : byVK.get(variant)?.get(k);
             assert.ok(expected !== undefined && close(Number(m.attrs.y), expected, 1e-9), `${id} ${m.attrs.series} ${variant} k=${k}: drawn ${m.attrs.y}, recomputed ${expected}`);
             checked++;
           }
@@ -127,7 +128,7 @@ test("the Li et al. study and the Hypotheses view in a real VS Code", { skip: wh
         for (const [id, xId, yId] of [
           ["h2-icl-vs-linear", "g-linear", "g-token"],
           ["h3-ra-vs-g", "g-token", "ra-token"],
-        ]) {
+        ] as const) {
           const pts = marks(id, "scatter");
           assert.equal(pts.length, 3 * 2, `${id}: 3 draws x 2 seeds`);
           for (const m of pts) {
@@ -208,7 +209,7 @@ test("the Li et al. study and the Hypotheses view in a real VS Code", { skip: wh
       step(session, "scenario19c", async () => {
         // A second demo file: the example with a plain probe's header (gold and ra-string only).
         const lines = readFileSync(join(session.workspace, DEMO), "utf8").split("\n");
-        lines[0] = JSON.stringify({ ...JSON.parse(lines[0]), k: [0, 2, 4], seeds: [1, 2], queries: 4, variants: ["gold", "ra-string"] });
+        lines[0] = JSON.stringify({ ...JSON.parse(at(lines, 0)), k: [0, 2, 4], seeds: [1, 2], queries: 4, variants: ["gold", "ra-string"] });
         writeFileSync(join(session.workspace, "plain.icl.jsonl"), lines.join("\n"));
         await openFile(page, "plain.icl.jsonl");
         const before = resultsFiles(session.workspace);

@@ -124,7 +124,8 @@ export async function chartColours(frame: Frame, testid: string): Promise<{ tick
     const w = window as unknown as { __iclCharts?: Set<{ canvas: HTMLCanvasElement | null; scales: Record<string, { options: { ticks: { color: unknown }; title: { color: unknown } } }> }> };
     const c = [...(w.__iclCharts ?? [])].find((x) => x.canvas?.isConnected && x.canvas.getAttribute("data-testid") === id);
     if (!c) throw new Error(`no live chart ${id}`);
-    const y = c.scales.y.options;
+    const y = c.scales.y?.options;
+    if (!y) throw new Error(`chart ${id} has no y scale`);
     return {
       ticks: String(y.ticks.color),
       title: String(y.title.color),
@@ -147,7 +148,8 @@ function contrastOnce(frame: Frame, selector: string): Promise<{ ratio: number; 
     .evaluate((e) => {
       const parse = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
       const lum = (rgb: number[]) => {
-        const [r, g, b] = rgb.slice(0, 3).map((v) => {
+        // A colour that does not parse gives NaN, which textContrast reads again.
+        const [r = NaN, g = NaN, b = NaN] = rgb.slice(0, 3).map((v) => {
           const x = v / 255;
           return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
         });
@@ -158,13 +160,13 @@ function contrastOnce(frame: Frame, selector: string): Promise<{ ratio: number; 
       for (let n: Element | null = e; n; n = n.parentElement) {
         const b = getComputedStyle(n).backgroundColor;
         const p = parse(b);
-        if (p.length >= 3 && (p.length < 4 || p[3] > 0.5)) {
+        if (p.length >= 3 && (p[3] ?? 1) > 0.5) {
           bg = b;
           break;
         }
       }
-      const [l1, l2] = [lum(parse(color)), lum(parse(bg))].sort((a, b) => b - a);
-      return { ratio: (l1 + 0.05) / (l2 + 0.05), color, background: bg };
+      const [text, back] = [lum(parse(color)), lum(parse(bg))];
+      return { ratio: (Math.max(text, back) + 0.05) / (Math.min(text, back) + 0.05), color, background: bg };
     });
 }
 

@@ -11,6 +11,7 @@ import { chartsIn, clickCodeLens, findWebview, missingPrerequisite, openFile, sl
 import { missingModel, modelSettings, resultsFiles, waitForNewResults, type ResultsOnDisk } from "./flows";
 import { arrowDemoText } from "../support/warningFixture";
 import type { ScoreWarning } from "../../src/core/warnings";
+import { at } from "../support/at";
 
 const why = missingPrerequisite() ?? missingModel();
 const DEMO = "arrows.icl.jsonl";
@@ -100,8 +101,8 @@ test("warnings in a real VS Code: a label that merges with the template", { skip
         const variants = new Set<string>();
         for (let i = 0; i < n; i++) {
           const key = Number(await rows.nth(i).getAttribute("data-key"));
-          assert.ok(codesOn(records[key]).has("boundary-merge"), `row ${i} (record ${key}) carries the warning on disk`);
-          variants.add(records[key].variant);
+          assert.ok(codesOn(at(records, key)).has("boundary-merge"), `row ${i} (record ${key}) carries the warning on disk`);
+          variants.add(at(records, key).variant);
         }
         assert.deepEqual([...variants].sort(), ["flipped", "gold"], "both variants' queries are listed");
         await sleep(300);
@@ -116,12 +117,12 @@ test("warnings in a real VS Code: a label that merges with the template", { skip
           15_000,
         );
         const shown = await items.evaluateAll((li) => li.map((x) => ({ code: x.getAttribute("data-code"), text: (x as HTMLElement).innerText })));
-        const want = records[key].warnings ?? [];
+        const want = at(records, key).warnings ?? [];
         assert.deepEqual(
           shown.map((x) => x.code),
           want.map((w) => w.code),
         );
-        shown.forEach((x, i) => assert.ok(x.text.replace(/\s+/g, " ").includes(want[i].message.replace(/\s+/g, " ")), `message ${i}: ${x.text}`));
+        shown.forEach((x, i) => assert.ok(x.text.replace(/\s+/g, " ").includes(at(want, i).message.replace(/\s+/g, " ")), `message ${i}: ${x.text}`));
         await panel.locator('[data-testid="query-warnings"]').scrollIntoViewIfNeeded();
         await sleep(300);
         await session.shot("query-warning-detail");
