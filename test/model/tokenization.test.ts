@@ -156,7 +156,7 @@ test("labels sharing a first token are reported ('very good' / 'very bad' in bot
     const v = await tokenizer(name);
     if (!v) return t.skip(SKIP);
     const p = prepareItem(v.tok, item("Review: dull\nSentiment:", " ", ["very good", "very bad", "not bad"]), 0);
-    const firsts = p.labels.map((l) => l.full[l.start]);
+    const firsts = p.labels.map((l) => at(l.full, l.start, "first label token"));
     assert.equal(firsts[0], firsts[1], `${name}: "very" is the shared first token`);
     assert.notEqual(firsts[0], firsts[2]);
     assert.ok(

@@ -65,7 +65,7 @@ test("fixed selection: one group per variant x k x seed, demos shared across var
     ],
   );
   // Different seeds draw different query pools (30 examples: a collision would be a bug in seeding).
-  assert.notDeepEqual(plan.queryPools[1], plan.queryPools[2]);
+  assert.notDeepEqual(defined(plan.queryPools[1], "seed 1's query pool"), defined(plan.queryPools[2], "seed 2's query pool"));
 });
 
 test("per-query selection: one group per query, demos re-drawn and never containing the query", () => {
