@@ -13,8 +13,6 @@
 // ICL_BENCH_QUERIES shrinks the probe; ICL_BENCH_REMOTE_FORMATS=vllm|sglang runs one format.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { parseDemoFile } from "../src/core/demoFile";
-import { planExperiment } from "../src/core/experiment/plan";
 import { defaultModelPath } from "../src/engine/defaultModel";
 import { packageRoot } from "../src/node/packageRoot";
 import { runExperiment } from "../src/runner/run";
@@ -23,10 +21,9 @@ import { DEFAULT_CONCURRENCY } from "../src/remote/spec";
 import type { ResultsFile } from "../src/core/results/schema";
 import { spawnLoopbackServer } from "../test/support/remoteServerProcess";
 import { STANDARD_PROBE } from "./engine.bench";
-import { probeFileText } from "./runner.bench";
+import { probeFileText, standardProbe } from "./runner.bench";
 import { defined } from "../src/core/defined";
 
-const QUERIES = Number(process.env.ICL_BENCH_QUERIES ?? STANDARD_PROBE.queries);
 const FORMATS = (process.env.ICL_BENCH_REMOTE_FORMATS ?? "vllm,sglang").split(",").map((s) => s.trim()) as ("vllm" | "sglang")[];
 
 interface Row {
@@ -49,17 +46,7 @@ export async function run(): Promise<object> {
   }
   const { text, note } = probeFileText(root);
   const demoPath = join(root, STANDARD_PROBE.file);
-  const overrides = {
-    variants: [...STANDARD_PROBE.variants],
-    k: [...STANDARD_PROBE.k],
-    seeds: [...STANDARD_PROBE.seeds],
-    queries: QUERIES,
-    selection: "fixed" as const,
-    balance: false,
-    calibrate: false,
-  };
-  const file = parseDemoFile(text, demoPath, overrides);
-  const plan = planExperiment({ file, settings: file.settings });
+  const { file, plan } = standardProbe(text, demoPath);
   console.log(`standard probe: ${note}; ${plan.totalQueries} queries in ${plan.groups.length} demo sets; loopback server with icl-toy.gguf (exact mode)`);
 
   const rows: Row[] = [];

@@ -12,7 +12,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseDemoFile } from "../src/core/demoFile";
-import { planExperiment, VariantCache } from "../src/core/experiment/plan";
+import { planExperiment, VariantCache, type ExperimentPlan } from "../src/core/experiment/plan";
+import type { DemoFile } from "../src/core/types";
 import { computeBaselines } from "../src/core/experiment/baselines";
 import { EngineClient } from "../src/engine/client";
 import { defaultModelPath } from "../src/engine/defaultModel";
@@ -46,6 +47,23 @@ export function probeFileText(root: string): { text: string; note: string } {
   return { text: [...header, ...lines, ...extra].join("\n") + "\n", note: `${lines.length} examples${extra.length ? ` + ${extra.length} synthetic` : ""}` };
 }
 
+/** The standard probe's file and plan (its variants, k, seeds; fixed demo sets, no balancing or calibration). */
+export function standardProbe(text: string, demoPath: string): { file: DemoFile; plan: ExperimentPlan } {
+  const overrides = {
+    variants: [...STANDARD_PROBE.variants],
+    k: [...STANDARD_PROBE.k],
+    seeds: [...STANDARD_PROBE.seeds],
+    queries: QUERIES,
+    selection: "fixed" as const,
+    balance: false,
+    calibrate: false,
+  };
+  const file = parseDemoFile(text, demoPath, overrides);
+  const errors = file.problems.filter((p) => p.severity === "error");
+  if (errors.length) throw new Error(`standard probe file: ${errors.map((e) => e.message).join("; ")}`);
+  return { file, plan: planExperiment({ file, settings: file.settings }) };
+}
+
 function fallbackModel(dir: string, text: string): string {
   const words = [...new Set(text.match(/[A-Za-z]+|[^\sA-Za-z]/g) ?? [])];
   const p = join(dir, "bench-random.gguf");
@@ -63,19 +81,7 @@ export async function run(): Promise<object> {
     const embedded = defaultModelPath(__dirname);
     const modelPath = existsSync(embedded) ? embedded : fallbackModel(dir, text);
     const modelName = existsSync(embedded) ? "icl-toy.gguf (embedded)" : "random-weight word-vocabulary model (embedded model absent)";
-    const overrides = {
-      variants: [...STANDARD_PROBE.variants],
-      k: [...STANDARD_PROBE.k],
-      seeds: [...STANDARD_PROBE.seeds],
-      queries: QUERIES,
-      selection: "fixed" as const,
-      balance: false,
-      calibrate: false,
-    };
-    const file = parseDemoFile(text, demoPath, overrides);
-    const errors = file.problems.filter((p) => p.severity === "error");
-    if (errors.length) throw new Error(`standard probe file: ${errors.map((e) => e.message).join("; ")}`);
-    const plan = planExperiment({ file, settings: file.settings });
+    const { file, plan } = standardProbe(text, demoPath);
     console.log(`standard probe: ${note}; ${plan.totalQueries} queries in ${plan.groups.length} demo sets; model ${modelName}`);
 
     const engine = await EngineClient.start();
@@ -104,11 +110,11 @@ export async function run(): Promise<object> {
       "--model",
       modelPath,
       "--variants",
-      overrides.variants.join(","),
+      STANDARD_PROBE.variants.join(","),
       "--k",
-      overrides.k.join(","),
+      STANDARD_PROBE.k.join(","),
       "--seeds",
-      overrides.seeds.join(","),
+      STANDARD_PROBE.seeds.join(","),
       "--queries",
       String(QUERIES),
       "--out",
