@@ -60,6 +60,13 @@ test("results panel in a real VS Code at 1280 x 800", { skip: why, timeout: 600_
         panel = await panelFrame(page);
         const rows = panel.locator('[data-testid="query-row"]');
         await waitUntil(async () => (await rows.count()) === 60, "the 60 queries of gold, k = 8 in the grid", 30_000);
+        // The grid fills from live snapshots; the finished run's last one redraws it (a run saw
+        // row 46 detached right after the count reached 60). Pick once the run is shown as done.
+        await waitUntil(
+          async () => ((await panel!.locator('[data-testid="progress"]').count()) === 0 && /queries$/.test(await panel!.locator('[data-testid="run-model"]').first().innerText()) ? true : undefined),
+          "the panel to show the finished run",
+          30_000,
+        );
         const row = rows.nth(45);
         await row.scrollIntoViewIfNeeded();
         const key = Number(await row.getAttribute("data-key"));
