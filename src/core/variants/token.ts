@@ -18,7 +18,7 @@ import {
   type SegmentKind,
   type TokenizerAccess,
 } from "../tokenizer";
-import { base, classWordOf, gTaskInstance, labelMapInstance, labelWords, requireClasses, type LabelMapRow } from "./common";
+import { base, classWordOf, gTaskInstance, labelMapInstance, labelWords, requireClasses, type Base, type LabelMapRow } from "./common";
 import { defined } from "../defined";
 import { VariantError, type VariantContext, type VariantDefinition, type VariantInstance } from "./types";
 
@@ -115,13 +115,22 @@ export const raToken: VariantDefinition = {
   source: "Li et al. 2024 (ACL), tau_RA with random vocabulary tokens",
   needsTokenizer: true,
   create(ctx, draw, key) {
-    requireClasses(ctx, this.id, 2);
-    const notes: string[] = [];
-    const inst = labelMapInstance(ctx, base(ctx, this, draw, key), randomTokenG(ctx, draw, this.id, notes), { warnings: notes });
-    inst.mapping.kind = "token";
-    return inst;
+    return randomTokenInstance(ctx, this, draw, key, (b, g) => labelMapInstance(ctx, b, g));
   },
 };
+
+/**
+ * ra-token and g-token for a draw: the same random-token g (so that the two pair up by draw),
+ * built into the variant's instance, marked as a token mapping, g's notes kept as its warnings.
+ */
+function randomTokenInstance(ctx: VariantContext, def: VariantDefinition, draw: number, key: string, build: (b: Base, g: LabelMapRow[]) => VariantInstance): VariantInstance {
+  requireClasses(ctx, def.id, 2);
+  const notes: string[] = [];
+  const inst = build(base(ctx, def, draw, key), randomTokenG(ctx, draw, def.id, notes));
+  inst.mapping.kind = "token";
+  inst.mapping.warnings.push(...notes);
+  return inst;
+}
 
 /**
  * g-token (Li et al. 2024 ACL, tau_g-ICL with single tokens): the input is the original label
@@ -136,12 +145,7 @@ export const gToken: VariantDefinition = {
   source: "Li et al. 2024 (ACL), tau_g-ICL with random vocabulary tokens",
   needsTokenizer: true,
   create(ctx, draw, key) {
-    requireClasses(ctx, this.id, 2);
-    const notes: string[] = [];
-    const inst = gTaskInstance(ctx, base(ctx, this, draw, key), randomTokenG(ctx, draw, this.id, notes));
-    inst.mapping.kind = "token";
-    inst.mapping.warnings.push(...notes);
-    return inst;
+    return randomTokenInstance(ctx, this, draw, key, (b, g) => gTaskInstance(ctx, b, g));
   },
 };
 
