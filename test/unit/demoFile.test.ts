@@ -5,19 +5,14 @@ import assert from "node:assert/strict";
 import { parseDemoFile } from "../../src/core/demoFile";
 
 const isRunnable = (f: { problems: { severity: string }[] }) => !f.problems.some((p) => p.severity === "error");
-import type { DemoFile, Problem } from "../../src/core/types";
 import { at } from "../support/at";
+import { onlyProblem as only } from "../support/problems";
 
 const P = "demo.icl.jsonl";
 const lines = (...ls: string[]) => ls.join("\n");
 const ex = (input: string, label: string) => JSON.stringify({ input, label });
 const parse = (text: string) => parseDemoFile(text, P);
 
-function only(file: DemoFile, code: string): Problem {
-  const found = file.problems.filter((p) => p.code === code);
-  assert.equal(found.length, 1, `expected one '${code}', got ${JSON.stringify(file.problems.map((p) => `${p.line}:${p.column} ${p.code}`))}`);
-  return at(found, 0, code);
-}
 /** 1-based column of `needle` in `line`. */
 const col = (line: string, needle: string) => {
   const i = line.indexOf(needle);

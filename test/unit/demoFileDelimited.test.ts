@@ -4,17 +4,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import Papa from "papaparse";
 import { parseDemoFile, detectFormat } from "../../src/core/demoFile";
-import type { DemoFile, Problem } from "../../src/core/types";
-import { at } from "../support/at";
+import { onlyProblem as only } from "../support/problems";
 
 const csv = (...ls: string[]) => parseDemoFile(ls.join("\n"), "demo.csv");
 const HEADER = '{"icl-probe": 1, "k": [0, 1], "queries": 1}';
-
-function only(file: DemoFile, code: string): Problem {
-  const found = file.problems.filter((p) => p.code === code);
-  assert.equal(found.length, 1, `expected one '${code}', got ${JSON.stringify(file.problems.map((p) => `${p.line}:${p.column} ${p.code}`))}`);
-  return at(found, 0, code);
-}
 
 test("format from the file name", () => {
   assert.equal(detectFormat("a/b.CSV"), "csv");

@@ -6,13 +6,9 @@ import assert from "node:assert/strict";
 import { decodeDemoBytes, parseDemoBytes, parseDemoFile, printable } from "../../src/core/demoFile";
 import type { DemoFile, ProbeSettings } from "../../src/core/types";
 import { at } from "../support/at";
+import { onlyProblem as only } from "../support/problems";
 
 const errors = (f: DemoFile) => f.problems.filter((p) => p.severity === "error");
-const only = (f: DemoFile, code: string) => {
-  const ps = f.problems.filter((p) => p.code === code);
-  assert.equal(ps.length, 1, `expected one ${code}, got ${JSON.stringify(f.problems.map((p) => [p.code, p.line, p.message]))}`);
-  return at(ps, 0, code);
-};
 
 // --- SST-2 (GLUE): a TSV with a header row "sentence\tlabel" and 0/1 labels -------------------
 const SST2_ROWS = [
