@@ -97,7 +97,11 @@ export class EngineClient {
       execArgv: [],
       serialization: "json",
       stdio: ["ignore", "pipe", "pipe", "ipc"],
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: "1", [BENCH_ENV]: opts.bench ? "1" : "" },
+      // One libuv thread-pool thread: node-llama-cpp reads each output's logits in a pool job,
+      // and two reads of one multi-sequence batch at once race in llama.cpp's in-place output
+      // reorder (issue 9; fast mode decodes several sequences together). The worker does one
+      // thing at a time anyway, so a single pool thread costs it nothing.
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: "1", UV_THREADPOOL_SIZE: "1", [BENCH_ENV]: opts.bench ? "1" : "" },
     });
     const client = new EngineClient(child, log);
     await new Promise<void>((resolve, reject) => {

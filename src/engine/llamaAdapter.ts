@@ -46,3 +46,18 @@ export function backendFor(seq: LlamaContextSequence): SequenceBackend {
     },
   };
 }
+
+/**
+ * Copies `source`'s KV state to `target` up to `upTo` tokens (fast mode's prefix sharing) with
+ * node-llama-cpp 3.22.1's internal `_copyStateFromOtherSequence` (llama_memory_seq_cp): a copy,
+ * so the target's prefix has the source's numbers exactly. Internal API, hence this one wrapper
+ * and a loud failure when it is missing or does not leave `upTo` tokens (a changed version).
+ */
+export async function copySequenceState(target: LlamaContextSequence, source: LlamaContextSequence, upTo: number): Promise<void> {
+  const copy = (target as unknown as { _copyStateFromOtherSequence?: (s: LlamaContextSequence, upTo: number) => Promise<boolean> })._copyStateFromOtherSequence;
+  if (typeof copy !== "function")
+    throw new EngineFailure("internal", "fast mode needs node-llama-cpp's sequence state copy (_copyStateFromOtherSequence, 3.22.1), which this node-llama-cpp lacks.", "Use exact mode, or the pinned node-llama-cpp 3.22.1.");
+  const ok = await copy.call(target, source, upTo);
+  if (!ok || target.nextTokenIndex !== upTo)
+    throw new EngineFailure("internal", `fast mode: copying a ${upTo}-token prefix between sequences left ${target.nextTokenIndex} tokens.`, "Use exact mode, and report this with the node-llama-cpp version.");
+}

@@ -63,8 +63,14 @@ export interface ModelInfo {
   contextSize: number;
   /** llama.cpp batch size of the current context (0 before the first score; absent for a remote server). */
   batchSize?: number;
-  /** Sequences in the context (0 before the first score; the scorer uses one). */
+  /** Sequences in the context (0 before the first score): 1 in exact mode; in fast mode the lanes whose queries are decoded together. */
   sequences: number;
+  /**
+   * Fast mode: the largest |Δ logProb| (nats) from exact mode that the benchmark measured for
+   * this mode (docs/ENGINE.md "Scoring modes"); a measured figure, not a guarantee. Absent in
+   * exact mode.
+   */
+  measuredDeviationFromExact?: number;
   /** Estimated KV-cache bytes of the current context (F32 or F16 per the mode). */
   kvCacheBytes: number;
 }

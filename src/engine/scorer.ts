@@ -315,6 +315,29 @@ export class PrefixCache {
     this.cuts = [];
   }
 
+  /**
+   * Whether the sequence already holds `prefix` exactly as ensurePrefix would leave it (same
+   * tokens, cut the same way), so that ensurePrefix evaluates nothing.
+   */
+  holdsPrefix(prefix: readonly number[]): boolean {
+    const want = prefixCuts(prefix, this.chunk);
+    if (this.tokens.length < prefix.length || commonPrefixLength(this.tokens, prefix) < prefix.length) return false;
+    return want.every((c, i) => this.cuts[i] === c);
+  }
+
+  /**
+   * Takes over `source`'s first `upTo` tokens: `copy` copies the KV state (the backend's job),
+   * then this mirror takes the source's tokens, cuts and logits below `upTo`. The numbers of a
+   * copied prefix are the source's exactly (a copy, not an evaluation).
+   */
+  async adopt(source: PrefixCache, upTo: number, copy: () => Promise<void>): Promise<void> {
+    this.reset();
+    await copy();
+    this.tokens = source.tokens.slice(0, upTo);
+    this.cuts = source.cuts.filter((c) => c <= upTo);
+    for (const [p, d] of source.dists) if (p < upTo) this.dists.set(p, d);
+  }
+
   /** Erases tokens from `from` on (rollback after a query). */
   async rollback(from: number): Promise<void> {
     if (from >= this.tokens.length) return;
@@ -332,9 +355,7 @@ export class PrefixCache {
    * sequence held before.
    */
   async ensurePrefix(prefix: readonly number[]): Promise<void> {
-    const want: number[] = [];
-    for (let c = this.chunk; c < prefix.length; c += this.chunk) want.push(c);
-    if (prefix.length > 0) want.push(prefix.length);
+    const want = prefixCuts(prefix, this.chunk);
     const lcp = commonPrefixLength(this.tokens, prefix);
     let keep = 0;
     for (let i = 0; i < want.length && i < this.cuts.length && want[i] === this.cuts[i] && want[i]! <= lcp; i++) keep = want[i]!;
@@ -380,6 +401,14 @@ export class PrefixCache {
     }
     return out;
   }
+}
+
+/** Where ensurePrefix cuts a prefix: at multiples of `chunk` and at its end. */
+function prefixCuts(prefix: readonly number[], chunk: number): number[] {
+  const want: number[] = [];
+  for (let c = chunk; c < prefix.length; c += chunk) want.push(c);
+  if (prefix.length > 0) want.push(prefix.length);
+  return want;
 }
 
 function covers(d: NextTokenLogits | undefined, tokens: readonly number[]): d is NextTokenLogits {
@@ -559,18 +588,63 @@ export function scoreQuery(it: PreparedItem, tokenLogProb: TokenLogProb, firstTo
 }
 
 /**
+ * One query from its group's canonical prefix: the prefix (kept when cached), then all of the
+ * query's own tokens, then its labels' tokens. Every query starts from the canonical prefix and
+ * evaluates all of its own tokens, so on one sequence its numbers are a function of the item
+ * alone: the same in a resumed run, in a request of other queries, or after another run on a
+ * warm engine. (Sharing the tokens two queries have in common beyond the prefix would make them
+ * depend on the neighbour.) `naive` as in scorePrepared.
+ */
+export async function scoreOne(cache: PrefixCache, it: PreparedItem, naive?: "plain" | "per-query"): Promise<ItemScore> {
+  const start = queryStart(it);
+  if (!naive) {
+    await cache.ensurePrefix(it.groupPrefix);
+    await cache.rollback(start);
+  } else if (naive === "per-query") await cache.rollback(0);
+  const needs = labelLogitRequests(it);
+  const dists: Map<number, NextTokenLogits>[] = [];
+  for (const [li, l] of it.labels.entries()) {
+    if (naive === "plain") await cache.rollback(0);
+    dists.push(await cache.ensure(l.full, l.full.length - 1, defined(needs[li], `logit requests of label ${li}`)));
+  }
+  // ensure() returned every position asked for in needs, which covers each label's tokens.
+  const at = (li: number, i: number) => defined(defined(dists[li], `logits of label ${li}`).get(i - 1), `logits at position ${i - 1} of label ${li}`);
+  const label = (li: number) => defined(it.labels[li], `label ${li}`);
+  return scoreQuery(
+    it,
+    (li, i) => logProbOf(at(li, i), defined(label(li).full[i], `token ${i} of label ${li}`)),
+    (li) => at(li, label(li).start).logits.get(defined(label(li).full[label(li).start], `first token of label ${li}`)),
+  );
+}
+
+/** Items grouped by identical prefix, in first-seen order, each group's queries in lexicographic token order (unless `keepOrder`). */
+export function planGroups(items: PreparedItem[], keepOrder = false): PreparedItem[][] {
+  const groups = new Map<string, PreparedItem[]>();
+  for (const it of items) groups.set(it.groupKey, [...(groups.get(it.groupKey) ?? []), it]);
+  // Lexicographic token order: a deterministic order, whatever order the items came in.
+  return [...groups.values()].map((g) => (keepOrder ? g : [...g].sort((a, b) => compareTokens(a.prompt, b.prompt))));
+}
+
+/** The request's token accounting (see ScoreStats). */
+export function scoreStats(items: PreparedItem[], groups: number, evaluatedTokens: number, distributions: number): Omit<ScoreStats, "contextSize" | "ms"> {
+  return { items: items.length, groups, evaluatedTokens, minimumTokens: minimumTokens(items), plannedTokens: plannedTokens(items), distributions };
+}
+
+/**
  * Scores prepared items group by group on one sequence: each distinct prefix is evaluated once,
  * each query's own tokens once. Results keep input order. `naive` selects a from-scratch
  * reference: "plain", every label's whole sequence evaluated from an empty KV cache;
  * "per-query" (lm-evaluation-harness style), each query's prompt from an empty cache once and its
  * labels from there, labels sharing leading tokens sharing their evaluation.
  *
- * One sequence on purpose. Spreading a group's queries over several sequences of one context
- * (decoded together in one batch) was nondeterministic and, at times, wrong by whole nats
- * (issue 9, docs/ENGINE.md "Why one sequence"): node-llama-cpp 3.21.1 reads each output's
- * logits in its own thread-pool job, and llama.cpp reorders a multi-sequence batch's logits
- * in place on first access, so concurrent reads raced; and even with the reads serialised, the
- * batch composition depended on timing, which changes float rounding from run to run.
+ * One sequence on purpose (exact mode). Spreading a group's queries over several sequences of
+ * one context, as they became ready, was nondeterministic and, at times, wrong by whole nats
+ * (issue 9, docs/ENGINE.md "Why one sequence"): node-llama-cpp reads each output's logits in
+ * its own thread-pool job, and llama.cpp reorders a multi-sequence batch's logits in place on
+ * first access, so concurrent reads raced; and even with the reads serialised, the batch
+ * composition depended on timing, which changes float rounding from run to run. Fast mode's
+ * batched scorer (batchedScorer.ts) fixes both and is opt-in, because a query's numbers there
+ * depend on its batch neighbours.
  */
 export async function scorePrepared(
   cache: PrefixCache,
@@ -578,57 +652,20 @@ export async function scorePrepared(
   hooks: ScoreHooks = {},
   naive?: "plain" | "per-query",
 ): Promise<{ results: ItemScore[]; stats: Omit<ScoreStats, "contextSize" | "ms"> }> {
-  const groups = new Map<string, PreparedItem[]>();
-  for (const it of items) groups.set(it.groupKey, [...(groups.get(it.groupKey) ?? []), it]);
+  const groups = planGroups(items, naive !== undefined);
   const results: ItemScore[] = new Array(items.length);
   const evaluated0 = cache.evaluated;
   const dist0 = cache.distributions;
   let done = 0;
-
-  for (const group of groups.values()) {
+  for (const group of groups) {
     hooks.checkCancelled?.(done, items.length);
-    const prefix = defined(group[0], "a group's first item").groupPrefix; // a group is made by its first item
-    // Lexicographic token order: a deterministic order, whatever order the items came in.
-    const ordered = naive ? group : [...group].sort((a, b) => compareTokens(a.prompt, b.prompt));
-    for (const it of ordered) {
+    for (const it of group) {
       hooks.checkCancelled?.(done, items.length);
-      // Every query starts from the canonical prefix and evaluates all of its own tokens, so its
-      // numbers are a function of the item alone: the same in a resumed run, in a request of
-      // other queries, or after another run on a warm engine. (Sharing the tokens two queries
-      // have in common beyond the prefix would make them depend on the neighbour.)
-      const start = queryStart(it);
-      if (!naive) {
-        await cache.ensurePrefix(prefix);
-        await cache.rollback(start);
-      } else if (naive === "per-query") await cache.rollback(0);
-      const needs = labelLogitRequests(it);
-      const dists: Map<number, NextTokenLogits>[] = [];
-      for (const [li, l] of it.labels.entries()) {
-        if (naive === "plain") await cache.rollback(0);
-        dists.push(await cache.ensure(l.full, l.full.length - 1, defined(needs[li], `logit requests of label ${li}`)));
-      }
-      // ensure() returned every position asked for in needs, which covers each label's tokens.
-      const at = (li: number, i: number) => defined(defined(dists[li], `logits of label ${li}`).get(i - 1), `logits at position ${i - 1} of label ${li}`);
-      const label = (li: number) => defined(it.labels[li], `label ${li}`);
-      const score = scoreQuery(
-        it,
-        (li, i) => logProbOf(at(li, i), defined(label(li).full[i], `token ${i} of label ${li}`)),
-        (li) => at(li, label(li).start).logits.get(defined(label(li).full[label(li).start], `first token of label ${li}`)),
-      );
+      const score = await scoreOne(cache, it, naive);
       results[it.index] = score;
       hooks.onItem?.(score);
       hooks.onProgress?.(++done, items.length);
     }
   }
-  return {
-    results,
-    stats: {
-      items: items.length,
-      groups: groups.size,
-      evaluatedTokens: cache.evaluated - evaluated0,
-      minimumTokens: minimumTokens(items),
-      plannedTokens: plannedTokens(items),
-      distributions: cache.distributions - dist0,
-    },
-  };
+  return { results, stats: scoreStats(items, groups.length, cache.evaluated - evaluated0, cache.distributions - dist0) };
 }

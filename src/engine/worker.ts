@@ -22,8 +22,9 @@ import {
   type ScoringMode,
 } from "./protocol";
 import { BENCH_ENV, type BenchRequest, type BenchResults, type MemoryResult, type ReferenceMode, type ThroughputResult } from "./benchProtocol";
-import { backendFor, tokenizerFor } from "./llamaAdapter";
-import { CHUNK_TOKENS, demoTokenLengths, longestSequence, overflowError, prepareItem, PrefixCache, scorePrepared } from "./scorer";
+import { backendFor, copySequenceState, tokenizerFor } from "./llamaAdapter";
+import { CHUNK_TOKENS, demoTokenLengths, longestSequence, overflowError, prepareItem, PrefixCache, scorePrepared, type ScoreHooks } from "./scorer";
+import { FAST_LANES, FAST_MODE_MEASURED_DEVIATION, Lockstep, scoreBatched } from "./batchedScorer";
 import { defaultThreads, measureBusyCpus, physicalCores } from "./threads";
 import { defined } from "../core/defined";
 
@@ -37,6 +38,8 @@ let quantization: string | undefined;
 let context: LlamaContext | undefined;
 let sequence: LlamaContextSequence | undefined;
 let cache: PrefixCache | undefined;
+/** Fast mode: every sequence of the context (lane 0 is `sequence`), their caches and their lockstep. */
+let lanes: { sequences: LlamaContextSequence[]; caches: PrefixCache[]; lockstep: Lockstep } | undefined;
 let threads = 1;
 let threadsReason = "";
 let version = "";
@@ -69,6 +72,7 @@ function requireModel(forScoring: boolean): LlamaModel {
 
 async function disposeContext(): Promise<void> {
   cache = undefined;
+  lanes = undefined;
   sequence = undefined;
   if (context) await context.dispose().catch(() => undefined);
   context = undefined;
@@ -171,8 +175,10 @@ function info(): ModelInfo {
     flashAttention: false,
     contextSize: ctx,
     batchSize: context?.batchSize ?? 0,
-    sequences: context ? 1 : 0,
-    kvCacheBytes: Math.round(2 * layers * ctx * headDim * kvHeads * (kvType === "F32" ? 4 : 2)),
+    sequences: context ? (lanes?.sequences.length ?? 1) : 0,
+    ...(mode === "fast" ? { measuredDeviationFromExact: FAST_MODE_MEASURED_DEVIATION } : {}),
+    // Every sequence holds its own cells (node-llama-cpp allocates contextSize per sequence).
+    kvCacheBytes: Math.round(2 * layers * ctx * (lanes?.sequences.length ?? 1) * headDim * kvHeads * (kvType === "F32" ? 4 : 2)),
   };
 }
 
@@ -184,11 +190,13 @@ async function ensureContext(needed: number): Promise<void> {
   await disposeContext();
   // Round up so that slightly longer batches do not recreate the context.
   const size = loadOpts.contextSize ?? Math.min(limit, Math.max(256, Math.ceil(needed / 256) * 256));
+  const fast = scoringMode() === "fast";
   context = await mdl.createContext({
     contextSize: size,
-    // One sequence: the scorer never decodes two sequences in one batch (scorer.scorePrepared
-    // says why), and a context with more sequences would only hold idle KV memory.
-    sequences: 1,
+    // Exact mode: one sequence, the scorer never decodes two sequences in one batch
+    // (scorer.scorePrepared says why). Fast mode: FAST_LANES sequences whose queries the
+    // batched scorer decodes together, in batches fixed by the plan (batchedScorer.ts).
+    sequences: fast ? FAST_LANES : 1,
     threads,
     // The scorer never decodes more than CHUNK_TOKENS at once, and llama.cpp's compute buffers
     // grow with the batch (n_batch x vocabulary x 4 bytes for the logits): sized to the work.
@@ -199,8 +207,24 @@ async function ensureContext(needed: number): Promise<void> {
     // Exact mode keeps K and V in F32; fast mode leaves llama.cpp's F16 default (docs/ENGINE.md).
     ...(scoringMode() === "exact" ? { experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32" } : {}),
   });
-  sequence = context.getSequence();
-  cache = new PrefixCache(backendFor(sequence), Math.min(CHUNK_TOKENS, context.batchSize));
+  const chunk = Math.min(CHUNK_TOKENS, context.batchSize);
+  if (fast) {
+    const lockstep = new Lockstep();
+    const sequences = Array.from({ length: FAST_LANES }, () => defined(context, "the context").getSequence());
+    const caches = sequences.map((s, i) => new PrefixCache(lockstep.wrap(i, backendFor(s)), chunk));
+    lanes = { sequences, caches, lockstep };
+    sequence = defined(sequences[0], "lane 0");
+    cache = defined(caches[0], "lane 0's cache");
+  } else {
+    sequence = context.getSequence();
+    cache = new PrefixCache(backendFor(sequence), chunk);
+  }
+}
+
+/** Fast mode: copies lane `from`'s KV state to lane `to`, up to `upTo` tokens. */
+async function copyLane(to: number, from: number, upTo: number): Promise<void> {
+  const l = defined(lanes, "fast mode's lanes");
+  await copySequenceState(defined(l.sequences[to], `lane ${to}`), defined(l.sequences[from], `lane ${from}`), upTo);
 }
 
 function scoringMode(): ScoringMode {
@@ -228,25 +252,23 @@ async function score(id: number, items: { items: ScoreItem[]; stream?: boolean }
   if (prepared.length === 0)
     return { items: [], stats: { items: 0, groups: 0, evaluatedTokens: 0, minimumTokens: 0, plannedTokens: 0, distributions: 0, contextSize: context?.contextSize ?? 0, ms: 0 } };
   await ensureContext(longest.length);
+  const hooks: ScoreHooks = {
+    checkCancelled: (done, total) => {
+      if (cancelled.has(id)) throw new EngineFailure("cancelled", `Scoring was cancelled after ${done} of ${total} queries.`);
+    },
+    onProgress: (done, total) => send({ type: "event", id, event: { kind: "progress", done, total } }),
+    onItem: items.stream ? (item) => send({ type: "event", id, event: { kind: "item", item } }) : undefined,
+  };
   try {
-    const { results, stats } = await scorePrepared(
-      cache!,
-      prepared,
-      {
-        checkCancelled: (done, total) => {
-          if (cancelled.has(id)) throw new EngineFailure("cancelled", `Scoring was cancelled after ${done} of ${total} queries.`);
-        },
-        onProgress: (done, total) => send({ type: "event", id, event: { kind: "progress", done, total } }),
-        onItem: items.stream ? (item) => send({ type: "event", id, event: { kind: "item", item } }) : undefined,
-      },
-      reference,
-    );
+    // The bench's from-scratch references run on lane 0 alone, as in exact mode.
+    const { results, stats } =
+      lanes && !reference ? await scoreBatched(lanes.caches, lanes.lockstep, copyLane, prepared, hooks) : await scorePrepared(cache!, prepared, hooks, reference);
     return { items: results, stats: { ...stats, contextSize: context!.contextSize, ms: performance.now() - t0 } };
   } catch (e) {
     // After anything but a clean cancel the KV state may not match the cache's view: start over.
     if (!(e instanceof EngineFailure && e.code === "cancelled")) {
-      await sequence?.clearHistory().catch(() => undefined);
-      cache?.reset();
+      for (const s of lanes?.sequences ?? (sequence ? [sequence] : [])) await s.clearHistory().catch(() => undefined);
+      for (const c of lanes?.caches ?? (cache ? [cache] : [])) c.reset();
     }
     throw e;
   }

@@ -172,6 +172,10 @@ export function engineManifest(info: ModelInfo): EngineManifest {
     flashAttention: info.flashAttention,
     batchSize: info.batchSize,
     contextSize: info.contextSize,
+    // Local engine, once a context exists: the sequences whose queries were decoded together
+    // (1 in exact mode), and fast mode's measured deviation from exact mode.
+    ...(info.mode && info.sequences > 0 ? { sequences: info.sequences } : {}),
+    ...(info.measuredDeviationFromExact !== undefined ? { measuredDeviationFromExact: info.measuredDeviationFromExact } : {}),
   };
 }
 

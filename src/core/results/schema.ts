@@ -210,7 +210,7 @@ export type SkippedCell = Static<typeof SkippedCellSchema>;
 const SCORING_MODES = ["exact", "fast"] as const;
 export const ScoringModeSchema = StringEnum(SCORING_MODES, {
   description:
-    'How label scores are computed (docs/ENGINE.md "Scoring modes"): "exact" (the default) keeps the KV cache in F32 and agrees with a from-scratch evaluation to ~1e-5; "fast" uses the F16 KV cache.',
+    'How label scores are computed (docs/ENGINE.md "Scoring modes"): "exact" (the default) keeps the KV cache in F32 and agrees with a from-scratch evaluation to ~1e-5; "fast" uses the F16 KV cache and decodes several queries per batch from a shared demo prefix.',
 });
 export type ScoringMode = Static<typeof ScoringModeSchema>;
 
@@ -225,6 +225,18 @@ export const EngineManifestSchema = Type.Object(
     flashAttention: Opt(Type.Boolean({ description: "v3: whether flash attention was on (always false today)." })),
     batchSize: Opt(Type.Integer({ description: "v3: llama.cpp batch size of the largest context the run used." })),
     contextSize: Opt(Type.Integer({ description: "v3: largest context size (tokens) the run used; the engine sizes it to the longest prompt." })),
+    sequences: Opt(
+      Type.Integer({
+        minimum: 1,
+        description: "v3, local engine: KV-cache sequences of the context; queries on different sequences were decoded in one batch (1 in exact mode; the fast mode's lanes, 8).",
+      }),
+    ),
+    measuredDeviationFromExact: Opt(
+      Type.Number({
+        minimum: 0,
+        description: 'v3, fast mode: the largest |logProb difference| (nats) from exact mode that the benchmark measured for this mode (docs/ENGINE.md "Scoring modes"); a measured figure, not a guarantee. Absent in exact mode.',
+      }),
+    ),
     concurrency: Opt(Type.Integer({ minimum: 1, description: "Remote: requests in flight at most." })),
   },
   { description: "The engine configuration that produced the scores (node-llama-cpp, or the server that scored). Fields marked v3 are absent in older files." },
