@@ -41,6 +41,8 @@ export const STANDARD_PROBE = {
 
 const env = process.env;
 const QUERIES = Number(env.ICL_BENCH_QUERIES ?? STANDARD_PROBE.queries);
+/** The k values run (ICL_BENCH_K, default the standard probe's): fewer k, more queries per demo set, for a run where queries dominate. */
+const K_VALUES: readonly number[] = env.ICL_BENCH_K ? env.ICL_BENCH_K.split(",").map(Number) : STANDARD_PROBE.k;
 /** Queries per (variant, k) cell timed in each baseline loop (the first seed's group). */
 const NAIVE_SAMPLE = Number(env.ICL_BENCH_NAIVE_SAMPLE ?? 3);
 
@@ -73,7 +75,7 @@ function buildProbe(): Probe {
   let examples: Example[];
   let settings;
   let classes: string[];
-  const need = QUERIES + Math.max(...STANDARD_PROBE.k);
+  const need = QUERIES + Math.max(...K_VALUES);
   if (existsSync(path)) {
     const file = parseDemoFile(readFileSync(path, "utf8"), path);
     examples = file.examples;
@@ -94,7 +96,7 @@ function buildProbe(): Probe {
   const groups: Probe["groups"] = [];
   for (const seed of STANDARD_PROBE.seeds) {
     const queries = drawQueries({ examples, n: QUERIES, seed });
-    for (const k of STANDARD_PROBE.k) {
+    for (const k of K_VALUES) {
       const demos = selectDemos({ examples, k, seed, mode: "fixed", balance: false, queryPool: queries });
       for (const key of STANDARD_PROBE.variants) {
         const v = createVariant(key, { seed, classes, settings, examples });
@@ -151,6 +153,33 @@ function smolModel(probe: Probe): string {
   if (!existsSync(p) || statSync(p).size < 50e6) {
     const t0 = performance.now();
     writeGguf(p, randomLlamaSpec({ ...shape, vocab, type: "Q8_0", seed: 135, name: "random-smollm-135m-shape" }));
+    console.log(`wrote ${p} (${(statSync(p).size / 2 ** 20).toFixed(0)} MB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  return p;
+}
+
+/**
+ * Qwen2.5-0.5B's dimensions (Qwen/Qwen2.5-0.5B config.json: hidden 896, 24 layers, 14 heads,
+ * 2 KV heads, intermediate 4864, vocab 151,936, rope theta 1e6, tied embeddings), written as a
+ * llama-architecture model (no QKV biases). All 24 layers take minutes per mode on 2 shared
+ * cores, so the bench keeps the 152k vocabulary (the embedding table and the output matrix, the
+ * part that vocabulary size costs) and ICL_BENCH_152K_LAYERS layers (default 4); the row's name
+ * says how many.
+ */
+const QWEN_LAYERS = Number(env.ICL_BENCH_152K_LAYERS ?? 4);
+function qwenShape() {
+  return { vocab: 151936, dim: 896, layers: QWEN_LAYERS, heads: 14, kvHeads: 2, ff: 4864, context: 2048, ropeFreqBase: 1e6, rmsEps: 1e-6 };
+}
+
+/** The random-weight 152k-vocabulary Q8_0 model (see qwenShape), written once to the temp dir (not committed). */
+function qwenModel(probe: Probe): string {
+  const shape = qwenShape();
+  const vocab = probeVocab(probe, shape.vocab);
+  const key = hashText(vocab.tokens.join("\u0000")).toString(16);
+  const p = join(tmpdir(), `icl-probe-bench-qwen05b-${shape.layers}l-q8_0-${key}.gguf`);
+  if (!existsSync(p) || statSync(p).size < 100e6) {
+    const t0 = performance.now();
+    writeGguf(p, randomLlamaSpec({ ...shape, vocab, type: "Q8_0", seed: 152, name: `random-qwen2.5-0.5b-shape-${shape.layers}-layers` }));
     console.log(`wrote ${p} (${(statSync(p).size / 2 ** 20).toFixed(0)} MB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
   return p;
@@ -241,7 +270,7 @@ async function benchModel(name: string, path: string, probe: Probe): Promise<Mod
     }
     // One engine per mode, at least one mode.
     const firstRun = defined(acc[0], "the first mode's run");
-    for (const k of STANDARD_PROBE.k) {
+    for (const k of K_VALUES) {
       const kMin = new Map<ModeRun, number>();
       const kSeconds = new Map<ModeRun, number>();
       const raws = new Map<ModeRun, number>();
@@ -376,7 +405,11 @@ export interface TaskFigures {
  * on samples; the plain loop is not run for 1,000 labels (1,000 whole prompts per query).
  */
 async function labelTasks(name: string, path: string, probe: Probe): Promise<TaskFigures[]> {
-  const base = probe.groups.find((g) => g.seed === STANDARD_PROBE.seeds[0] && g.k === 8 && g.variant === "gold")!.items.slice(0, TASK_QUERIES);
+  const taskK = K_VALUES.includes(8) ? 8 : Math.max(...K_VALUES);
+  const base = defined(
+    probe.groups.find((g) => g.seed === STANDARD_PROBE.seeds[0] && g.k === taskK && g.variant === "gold"),
+    `the gold group of seed ${STANDARD_PROBE.seeds[0]} at k=${taskK}`,
+  ).items.slice(0, TASK_QUERIES);
   const words = [...new Set(probe.groups.flatMap((g) => g.items.flatMap((it) => (it.prefix + it.query).match(/[a-z]+/g) ?? [])))].sort();
   const many: string[] = [];
   // Distinct pairs, the first word cycling fastest so that first tokens spread over the words.
@@ -471,38 +504,36 @@ export async function run(): Promise<object> {
   const probe = buildProbe();
   const nQueries = probe.groups.reduce((s, g) => s + g.items.length, 0);
   console.log(
-    `standard probe: ${probe.source}; ${STANDARD_PROBE.k.length} k x ${STANDARD_PROBE.variants.length} variants x ${STANDARD_PROBE.seeds.length} seeds x ${QUERIES} queries = ${nQueries} queries, 2 labels each`,
+    `standard probe: ${probe.source}; ${K_VALUES.length} k (${K_VALUES.join(", ")}) x ${STANDARD_PROBE.variants.length} variants x ${STANDARD_PROBE.seeds.length} seeds x ${QUERIES} queries = ${nQueries} queries, 2 labels each`,
   );
   console.log(
     `baselines: the plain loop and the lm-eval-style loop, each timed on ${NAIVE_SAMPLE} queries of every (variant, k) cell right after the cell is scored, in the first mode's engine, extrapolated per query to the cell`,
   );
-  const models: [string, string | undefined][] = [
-    ["icl-toy", existsSync(defaultModelPath(__dirname)) ? defaultModelPath(__dirname) : undefined],
-    ["smollm-135m-q8", undefined],
+  // The 0.5B shape with a 152k vocabulary: a real file from the shared models folder when it
+  // holds one, otherwise the writer's random model of that vocabulary with fewer layers.
+  const shared = env.ICL_SHARED_MODELS;
+  const qwenFile = shared && existsSync(shared) ? readdirSync(shared).find((f) => /qwen.*0\.5b.*\.gguf$/i.test(f)) : undefined;
+  const qwenName = qwenFile ? "qwen-0.5b" : `qwen-152k-${QWEN_LAYERS}l`;
+  const models: [string, () => string | undefined][] = [
+    ["icl-toy", () => (existsSync(defaultModelPath(__dirname)) ? defaultModelPath(__dirname) : undefined)],
+    ["smollm-135m-q8", () => smolModel(probe)],
+    [qwenName, () => (qwenFile && shared ? join(shared, qwenFile) : qwenModel(probe))],
   ];
   const only = env.ICL_BENCH_MODELS?.split(",");
   const perModel: Record<string, ModelFigures> = {};
   const tasks: TaskFigures[] = [];
   const skipped: Record<string, string> = {};
-  for (const [name, p] of models) {
-    if (only && !only.includes(name)) continue;
-    if (name === "icl-toy" && !p) {
+  for (const [name, pathOf] of models) {
+    // ICL_BENCH_MODELS names models; "qwen" selects the 152k-vocabulary row whatever its name.
+    if (only && !only.includes(name) && !(name.startsWith("qwen") && only.includes("qwen"))) continue;
+    const p = pathOf();
+    if (!p) {
       skipped[name] = `${defaultModelPath(__dirname)} is absent`;
-      console.log(`[icl-toy] skipped: ${skipped[name]}`);
+      console.log(`[${name}] skipped: ${skipped[name]}`);
       continue;
     }
-    for (const f of await benchModel(name, p ?? smolModel(probe), probe)) perModel[`${name}/${f.mode}`] = f;
-    if (env.ICL_BENCH_TASKS !== "0") tasks.push(...(await labelTasks(name, p ?? smolModel(probe), probe)));
-  }
-  // The 0.5B shape with a 152k vocabulary: only from a real file in the shared models folder
-  // (the GGUF writer's random models of that size take long to write and ~500 MB of disk).
-  const shared = env.ICL_SHARED_MODELS;
-  const qwen = shared && existsSync(shared) ? readdirSync(shared).find((f) => /qwen.*0\.5b.*\.gguf$/i.test(f)) : undefined;
-  if (qwen && !(only && !only.includes("qwen-0.5b"))) {
-    for (const f of await benchModel("qwen-0.5b", join(shared!, qwen), probe)) perModel[`qwen-0.5b/${f.mode}`] = f;
-  } else {
-    skipped["qwen-0.5b"] = `no 0.5B / 152k-vocabulary model in ICL_SHARED_MODELS (${shared ?? "unset"}): that row is not measured`;
-    console.log(`[qwen-0.5b] skipped: ${skipped["qwen-0.5b"]}`);
+    for (const f of await benchModel(name, p, probe)) perModel[`${name}/${f.mode}`] = f;
+    if (env.ICL_BENCH_TASKS !== "0") tasks.push(...(await labelTasks(name, p, probe)));
   }
   for (const name of new Set(Object.keys(perModel).map((n) => n.split("/")[0]))) {
     const [first, ...rest] = MODES.map((m) => perModel[`${name}/${m}`]).filter((f): f is ModelFigures => f !== undefined);

@@ -12,6 +12,17 @@ export function tokenizerFor(mdl: LlamaModel): Tokenizer {
   };
 }
 
+let evaluateCalls = 0;
+
+/**
+ * controlledEvaluate calls so far. Each one creates a node-llama-cpp sampler whose native
+ * candidate array (vocabulary × 12 bytes: 1.8 MB at 152k tokens) is freed only when V8 collects
+ * the sampler object, and V8 does not see that memory (see worker.ts, collectIfDue).
+ */
+export function evaluateCallCount(): number {
+  return evaluateCalls;
+}
+
 /**
  * The scorer's sequence over node-llama-cpp 3.22: controlledEvaluate with generateNext.logits
  * filtered to the label tokens (plus the top token, for the maximum) and totalLogitWeight
@@ -24,6 +35,7 @@ export function tokenizerFor(mdl: LlamaModel): Tokenizer {
 export function backendFor(seq: LlamaContextSequence): SequenceBackend {
   return {
     async evaluate(tokens, want) {
+      evaluateCalls++;
       const input = (tokens as Token[]).map((t, i) => {
         const wanted = want.get(i);
         return wanted ? ([t, { generateNext: { logits: { filter: { tokens: wanted as Token[], includeTop: 1 } }, totalLogitWeight: true } }] as const) : t;

@@ -4,6 +4,8 @@
 // Requests run one at a time in arrival order (they may be pipelined); "cancel" is handled on
 // arrival and stops a running score before its next query.
 import { readFileSync, statSync } from "node:fs";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { basename, resolve } from "node:path";
 import { loadNodeLlamaCpp, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type NodeLlamaCpp, type Token } from "./esm";
 import { checkGgufFile } from "./ggufCheck";
@@ -22,7 +24,7 @@ import {
   type ScoringMode,
 } from "./protocol";
 import { BENCH_ENV, type BenchRequest, type BenchResults, type MemoryResult, type ReferenceMode, type ThroughputResult } from "./benchProtocol";
-import { backendFor, copySequenceState, tokenizerFor } from "./llamaAdapter";
+import { backendFor, copySequenceState, evaluateCallCount, tokenizerFor } from "./llamaAdapter";
 import { CHUNK_TOKENS, demoTokenLengths, longestSequence, overflowError, prepareItem, PrefixCache, scorePrepared, type ScoreHooks } from "./scorer";
 import { FAST_LANES, FAST_MODE_MEASURED_DEVIATION, Lockstep, scoreBatched } from "./batchedScorer";
 import { defaultThreads, measureBusyCpus, physicalCores } from "./threads";
@@ -45,6 +47,29 @@ let threadsReason = "";
 let version = "";
 const cancelled = new Set<number>();
 const running = new Set<number>();
+
+/**
+ * A full garbage collection. node-llama-cpp makes a sampler per controlledEvaluate call, and its
+ * native candidate array (vocabulary × 12 bytes) lives until V8 collects the JS object; V8 does
+ * not count that memory, so with a small JS heap it rarely collects: peak RSS grew by ~16 MB per
+ * 8 calls at a 152k vocabulary, without bound (issue 11's unexplained RSS growth). The flag is
+ * set here rather than on the command line so that the fork needs no V8 flags (Electron).
+ */
+const collectGarbage: () => void = (() => {
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
+})();
+let callsAtLastCollect = 0;
+/** Collect once the samplers since the last collection hold about 32 MB (a few ms per collection). */
+const COLLECT_BYTES = 32 * 2 ** 20;
+
+function collectIfDue(): void {
+  const vocab = (model?.fileInfo.metadata.tokenizer?.ggml?.tokens ?? []).length;
+  const calls = evaluateCallCount();
+  if ((calls - callsAtLastCollect) * vocab * 12 < COLLECT_BYTES) return;
+  callsAtLastCollect = calls;
+  collectGarbage();
+}
 
 function send(msg: EngineResponse): void {
   process.send?.(msg);
@@ -256,7 +281,10 @@ async function score(id: number, items: { items: ScoreItem[]; stream?: boolean }
     checkCancelled: (done, total) => {
       if (cancelled.has(id)) throw new EngineFailure("cancelled", `Scoring was cancelled after ${done} of ${total} queries.`);
     },
-    onProgress: (done, total) => send({ type: "event", id, event: { kind: "progress", done, total } }),
+    onProgress: (done, total) => {
+      collectIfDue();
+      send({ type: "event", id, event: { kind: "progress", done, total } });
+    },
     onItem: items.stream ? (item) => send({ type: "event", id, event: { kind: "item", item } }) : undefined,
   };
   try {
