@@ -60,9 +60,10 @@ report    writes a self-contained HTML report (charts work offline) from a resul
 
 Scoring is exact by default: F32 KV cache, so every label log-prob is within 1e-4 of a
 from-scratch evaluation, and two runs give byte-identical scores. --fast uses the F16 KV cache
-(half the KV memory; log-probs moved by up to 3e-2 on a quantized model; still deterministic).
-Measured cost of exact mode: at most 1.4x the time of --fast on the embedded toy model and
-none on a 135M-parameter Q8_0 model; the KV cache takes twice the memory (docs/ENGINE.md).
+and scores 8 queries per batch from a shared demo prefix (log-probs moved by up to 4e-2 on a
+quantized model; still deterministic run to run; 4x the KV memory).
+Measured: --fast took 1.16-1.38x less time than exact mode on a 135M-parameter Q8_0 model
+(docs/ENGINE.md).
 
 Column mapping (also header keys "columns", "labelMap", "headerRow", "format"):
   --input <col>        the input column or key: a name, a number from 1, or a template

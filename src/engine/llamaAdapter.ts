@@ -68,8 +68,16 @@ export function backendFor(seq: LlamaContextSequence): SequenceBackend {
 export async function copySequenceState(target: LlamaContextSequence, source: LlamaContextSequence, upTo: number): Promise<void> {
   const copy = (target as unknown as { _copyStateFromOtherSequence?: (s: LlamaContextSequence, upTo: number) => Promise<boolean> })._copyStateFromOtherSequence;
   if (typeof copy !== "function")
-    throw new EngineFailure("internal", "fast mode needs node-llama-cpp's sequence state copy (_copyStateFromOtherSequence, 3.22.1), which this node-llama-cpp lacks.", "Use exact mode, or the pinned node-llama-cpp 3.22.1.");
+    throw new EngineFailure(
+      "internal",
+      "fast mode needs node-llama-cpp's sequence state copy (_copyStateFromOtherSequence, 3.22.1), which this node-llama-cpp lacks.",
+      "Use exact mode, or the pinned node-llama-cpp 3.22.1.",
+    );
   const ok = await copy.call(target, source, upTo);
   if (!ok || target.nextTokenIndex !== upTo)
-    throw new EngineFailure("internal", `fast mode: copying a ${upTo}-token prefix between sequences left ${target.nextTokenIndex} tokens.`, "Use exact mode, and report this with the node-llama-cpp version.");
+    throw new EngineFailure(
+      "internal",
+      `fast mode: copying a ${upTo}-token prefix between sequences left ${target.nextTokenIndex} tokens.`,
+      "Use exact mode, and report this with the node-llama-cpp version.",
+    );
 }

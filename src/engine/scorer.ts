@@ -504,7 +504,7 @@ export function plannedTokens(items: PreparedItem[]): number {
 }
 
 /** Where a query's own evaluation starts: after its group's canonical prefix, leaving its last prompt token. */
-function queryStart(it: PreparedItem): number {
+export function queryStart(it: PreparedItem): number {
   return Math.min(commonPrefixLength(it.groupPrefix, it.prompt), it.prompt.length - 1);
 }
 

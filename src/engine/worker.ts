@@ -289,8 +289,7 @@ async function score(id: number, items: { items: ScoreItem[]; stream?: boolean }
   };
   try {
     // The bench's from-scratch references run on lane 0 alone, as in exact mode.
-    const { results, stats } =
-      lanes && !reference ? await scoreBatched(lanes.caches, lanes.lockstep, copyLane, prepared, hooks) : await scorePrepared(cache!, prepared, hooks, reference);
+    const { results, stats } = lanes && !reference ? await scoreBatched(lanes.caches, lanes.lockstep, copyLane, prepared, hooks) : await scorePrepared(cache!, prepared, hooks, reference);
     return { items: results, stats: { ...stats, contextSize: context!.contextSize, ms: performance.now() - t0 } };
   } catch (e) {
     // After anything but a clean cancel the KV state may not match the cache's view: start over.

@@ -88,7 +88,7 @@ class FakeContext {
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** Two groups (demo prefixes) of 11 and 5 queries: more queries than lanes, and a last batch that is not full. */
@@ -163,10 +163,7 @@ test("the batch composition changes the numbers (so the test above can fail) and
 });
 
 test("a cancel is seen before each batch: it stops within one batch", async () => {
-  await assert.rejects(
-    runBatched({ seed: 9, cancelAfter: 1 }),
-    (e: EngineFailure) => e.code === "cancelled" && e.message === "after 4",
-  );
+  await assert.rejects(runBatched({ seed: 9, cancelAfter: 1 }), (e: EngineFailure) => e.code === "cancelled" && e.message === "after 4");
 });
 
 test("Lockstep: a failing lane lets the others finish, then its error is thrown", async () => {

@@ -234,7 +234,8 @@ export const EngineManifestSchema = Type.Object(
     measuredDeviationFromExact: Opt(
       Type.Number({
         minimum: 0,
-        description: 'v3, fast mode: the largest |logProb difference| (nats) from exact mode that the benchmark measured for this mode (docs/ENGINE.md "Scoring modes"); a measured figure, not a guarantee. Absent in exact mode.',
+        description:
+          'v3, fast mode: the largest |logProb difference| (nats) from exact mode that the benchmark measured for this mode (docs/ENGINE.md "Scoring modes"); a measured figure, not a guarantee. Absent in exact mode.',
       }),
     ),
     concurrency: Opt(Type.Integer({ minimum: 1, description: "Remote: requests in flight at most." })),
