@@ -56,8 +56,14 @@ const running = new Set<number>();
  * set here rather than on the command line so that the fork needs no V8 flags (Electron).
  */
 const collectGarbage: () => void = (() => {
-  setFlagsFromString("--expose-gc");
-  return runInNewContext("gc") as () => void;
+  try {
+    setFlagsFromString("--expose-gc");
+    const gc: unknown = runInNewContext("gc");
+    if (typeof gc === "function") return gc as () => void;
+  } catch {
+    // A runtime that refuses the flag: scores are unaffected, only memory is not reclaimed early.
+  }
+  return () => undefined;
 })();
 let callsAtLastCollect = 0;
 /** Collect once the samplers since the last collection hold about 32 MB (a few ms per collection). */
