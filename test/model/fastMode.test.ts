@@ -12,7 +12,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Papa from "papaparse";
 import { parseResults } from "../../src/core/results/load";
+import { EngineClient } from "../../src/engine/client";
 import { defaultModelPath } from "../../src/engine/defaultModel";
+import { EngineFailure, type TextScoreItem } from "../../src/engine/protocol";
 
 const root = join(__dirname, "..", "..", "..");
 const CLI = join(root, "out", "src", "cli", "main.js");
@@ -74,3 +76,54 @@ for (const m of MODELS) {
     t.diagnostic(`${rows.length} label rows, max |fast - exact| = ${worst.toExponential(2)}`);
   });
 }
+
+/** One demo prefix, `n` queries: a single group, so fast mode scores it 8 queries per batch. */
+function items(n: number): TextScoreItem[] {
+  const words = ["good", "bad", "fine", "great", "awful", "nice", "dull", "sharp", "cold", "warm"];
+  const prefix = "Review: a good film\nSentiment: positive\n\nReview: a dull plot\nSentiment: negative\n\n";
+  return Array.from({ length: n }, (_, q) => ({
+    id: `q${q}`,
+    prefix,
+    query: `Review: ${words[q % 10]} ${words[(q * 7) % 10]} ${words[(q * 3 + 1) % 10]} ${q}\nSentiment:`,
+    labelSep: " ",
+    labels: ["positive", "negative"],
+  }));
+}
+
+test("fast mode: a cancel stops at a batch boundary and leaves the engine's 8 sequences consistent", async (t) => {
+  const model = defaultModelPath();
+  if (!existsSync(model)) {
+    t.skip("models/icl-toy.gguf is missing");
+    return;
+  }
+  const c = await EngineClient.start();
+  try {
+    await c.load(model, { mode: "fast" });
+    const reference = await c.score(items(20));
+    const ac = new AbortController();
+    let last = 0;
+    await assert.rejects(
+      c.score(items(400), {
+        signal: ac.signal,
+        onProgress: (done) => {
+          last = done;
+          if (done === 1) ac.abort();
+        },
+      }),
+      (e: EngineFailure) => {
+        assert.equal(e.code, "cancelled");
+        const m = /after (\d+) of 400 queries/.exec(e.message);
+        assert.ok(m, e.message);
+        // One group: the worker looks for a cancel before each batch of 8, never inside one.
+        assert.equal(Number(m[1]) % 8, 0, e.message);
+        return true;
+      },
+    );
+    assert.ok(last >= 8 && last < 400, `stopped after ${last} queries`);
+    // Every lane's KV state still matches the scorer's mirror: the same request scores the same.
+    assert.deepEqual(await c.score(items(20)), reference);
+    assert.equal((await c.info()).sequences, 8);
+  } finally {
+    await c.dispose();
+  }
+});
