@@ -23,6 +23,8 @@ import { packageRoot } from "../src/node/packageRoot";
 import type { ScoringMode, TextScoreItem } from "../src/engine/protocol";
 import { defined } from "../src/core/defined";
 import { randomLlamaSpec, smolLm135mShape, syntheticVocab, wordVocab, writeGguf, type VocabSpec } from "../src/gguf";
+import { FAST_MODE_MEASURED_DEVIATION } from "../src/engine/batchedScorer";
+import { judgeGoals, printGoals, type GoalFigures } from "./engineGoals";
 
 function hashText(s: string): number {
   let h = 2166136261;
@@ -45,6 +47,10 @@ const QUERIES = Number(env.ICL_BENCH_QUERIES ?? STANDARD_PROBE.queries);
 const K_VALUES: readonly number[] = env.ICL_BENCH_K ? env.ICL_BENCH_K.split(",").map(Number) : STANDARD_PROBE.k;
 /** Queries per (variant, k) cell timed in each baseline loop (the first seed's group). */
 const NAIVE_SAMPLE = Number(env.ICL_BENCH_NAIVE_SAMPLE ?? 3);
+/** The plain prefix-reuse loop runs on each cell's first group unless ICL_BENCH_REUSE=0. */
+const REUSE = env.ICL_BENCH_REUSE !== "0";
+/** Call lengths whose raw rate is compared with the batch-256 rate: a query's own tokens, and 8 of them. */
+const SHORT_CALLS = [24, 192];
 
 interface Probe {
   groups: { seed: number; k: number; variant: string; items: TextScoreItem[] }[];
@@ -185,32 +191,18 @@ function qwenModel(probe: Probe): string {
   return p;
 }
 
-export interface ModelFigures {
+export interface ModelFigures extends GoalFigures {
   file: string;
   mode: ScoringMode;
-  fileMb: number;
-  threads: number;
-  threadsReason: string;
-  queries: number;
-  seconds: number;
   queriesPerSecond: number;
   naiveSecondsEstimate: number;
   naiveSampleQueries: number;
-  speedup: number;
   /** The lm-evaluation-harness-style loop, extrapolated from its samples. */
   perQuerySecondsEstimate: number;
-  speedupOverPerQuery: number;
   evaluatedTokens: number;
   minimumTokens: number;
-  tokenRatio: number;
   rawTokensPerSecond: number;
-  efficiency: number;
-  peakRssMb: number;
-  kvCacheMb: number;
-  rssGoalMb: number;
   goldAccuracyByK: Record<number, number>;
-  /** Largest |logProb difference| from the first mode's scores of the same queries (0 for the first mode). */
-  maxDeviationFromFirstMode: number;
 }
 
 interface ModeRun {
@@ -229,6 +221,14 @@ interface ModeRun {
   /** logProbs by item id (kept for the first mode, to measure the others' deviation). */
   scores: Map<string, number[]>;
   deviation: number;
+  baseRssMb: number;
+  loadedRssMb: number;
+  prepareMs: number;
+  shortRates: Map<number, number[]>;
+  byK: GoalFigures["byK"];
+  /** This mode's time and tokens on the groups the reuse loop also ran. */
+  reuseGroupSeconds: number;
+  reuseGroupTokens: number;
 }
 
 /** Scoring modes to compare (ICL_BENCH_MODES, default both): one engine process per mode. */
@@ -247,7 +247,9 @@ async function benchModel(name: string, path: string, probe: Probe): Promise<Mod
     for (const mode of MODES) {
       const c = await startBenchEngine();
       engines.push(c);
+      const base = await c.memory();
       const info0 = await c.load(path, { mode });
+      const loaded = await c.memory();
       console.log(
         `\n[${name}/${mode}] ${info0.fileName}: ${info0.architecture}, vocab ${info0.vocabSize}, ${info0.layers} layers, dim ${info0.embeddingLength}, ${info0.quantization ?? "?"}; KV ${info0.kvCacheType?.key}; ${info0.threadsReason}`,
       );
@@ -266,10 +268,23 @@ async function benchModel(name: string, path: string, probe: Probe): Promise<Mod
         gold: new Map(),
         scores: new Map(),
         deviation: 0,
+        baseRssMb: base.rssMb,
+        loadedRssMb: loaded.rssMb,
+        prepareMs: 0,
+        shortRates: new Map(SHORT_CALLS.map((n) => [n, []])),
+        byK: [],
+        reuseGroupSeconds: 0,
+        reuseGroupTokens: 0,
       });
     }
     // One engine per mode, at least one mode.
     const firstRun = defined(acc[0], "the first mode's run");
+    // Tokens the two baselines evaluate over the whole probe (from the first mode's prompt and
+    // label lengths): the plain loop each label's whole sequence but its last token, the
+    // lm-eval-style loop each prompt once and each label's tokens but the last.
+    let plainTokens = 0;
+    let perQueryTokens = 0;
+    const reuseLoop = { queries: 0, seconds: 0, tokens: 0 };
     for (const k of K_VALUES) {
       const kMin = new Map<ModeRun, number>();
       const kSeconds = new Map<ModeRun, number>();
@@ -278,6 +293,7 @@ async function benchModel(name: string, path: string, probe: Probe): Promise<Mod
         const raw = await a.c.throughput(256, 2);
         a.rawRates.push(raw.tokensPerSecond);
         raws.set(a, raw.tokensPerSecond);
+        for (const n of SHORT_CALLS) a.shortRates.get(n)?.push((await a.c.throughput(n, 3)).tokensPerSecond / raw.tokensPerSecond);
       }
       let kQueries = 0;
       let kNaiveMs = 0;
@@ -294,9 +310,23 @@ async function benchModel(name: string, path: string, probe: Probe): Promise<Mod
           for (const a of acc) {
             const t0 = performance.now();
             const r = await a.c.scoreWithStats(g.items);
-            kSeconds.set(a, (kSeconds.get(a) ?? 0) + (performance.now() - t0) / 1000);
+            const dt = (performance.now() - t0) / 1000;
+            kSeconds.set(a, (kSeconds.get(a) ?? 0) + dt);
+            if (g === cell[0]) {
+              a.reuseGroupSeconds += dt;
+              a.reuseGroupTokens += r.stats.evaluatedTokens;
+            }
             a.evaluated += r.stats.evaluatedTokens;
+            a.prepareMs += r.stats.prepareMs ?? 0;
             kMin.set(a, (kMin.get(a) ?? 0) + r.stats.minimumTokens);
+            if (a === firstRun)
+              for (const it of r.items) {
+                perQueryTokens += it.promptTokens;
+                for (const l of it.labels) {
+                  perQueryTokens += l.tokens - 1;
+                  plainTokens += it.promptTokens + l.tokens - 1;
+                }
+              }
             r.items.forEach((it, i) => {
               const lps = it.labels.map((l) => l.logProb);
               const first = firstRun.scores.get(it.id);
@@ -322,6 +352,16 @@ async function benchModel(name: string, path: string, probe: Probe): Promise<Mod
         kPerQueryMs += (await timed("per-query")) * cellQueries;
         kSample += 2 * sample.length;
         kQueries += cellQueries;
+        if (REUSE) {
+          // The plain prefix-reuse loop on the cell's first group (all its queries: the loop's
+          // prefix is amortised over as many queries as the project's).
+          const first = defined(cell[0], `a group of ${variant} at k=${k}`);
+          const r0 = performance.now();
+          const r = await firstRun.c.scoreReference(first.items, "reuse");
+          reuseLoop.seconds += (performance.now() - r0) / 1000;
+          reuseLoop.queries += first.items.length;
+          reuseLoop.tokens += r.stats.evaluatedTokens;
+        }
       }
       for (const a of acc) {
         // Every mode scored every group of this k and measured its raw rate above.
@@ -335,6 +375,7 @@ async function benchModel(name: string, path: string, probe: Probe): Promise<Mod
         a.queries += kQueries;
         a.seconds += seconds;
         a.idealSeconds += min / raw;
+        a.byK.push({ k, queries: kQueries, seconds, plainSeconds: kNaiveMs / 1000, perQuerySeconds: kPerQueryMs / 1000 });
         process.stderr.write(
           `[${name}/${a.mode}] k=${k}: ${kQueries} queries in ${seconds.toFixed(1)} s (plain loop ~${(kNaiveMs / 1000).toFixed(0)} s, lm-eval-style ~${(kPerQueryMs / 1000).toFixed(0)} s), raw ${raw.toFixed(0)} tok/s, min tokens ${min}\n`,
         );
@@ -372,6 +413,14 @@ async function benchModel(name: string, path: string, probe: Probe): Promise<Mod
         rssGoalMb: fileMb + kvCacheMb + 150,
         goldAccuracyByK: Object.fromEntries([...a.gold].map(([k, x]) => [k, x.right / x.n])),
         maxDeviationFromFirstMode: a.deviation,
+        baseRssMb: a.baseRssMb,
+        loadedRssMb: a.loadedRssMb,
+        prepareShare: a.prepareMs / 1000 / a.seconds,
+        shortCallRates: [...a.shortRates].map(([tokens, rs]) => ({ tokens, ratio: rs.reduce((p, q) => p + q, 0) / Math.max(1, rs.length) })),
+        plainTokenRatio: plainTokens / a.evaluated,
+        perQueryTokenRatio: perQueryTokens / a.evaluated,
+        byK: a.byK,
+        ...(REUSE ? { reuse: { ...reuseLoop, projectSeconds: a.reuseGroupSeconds, projectTokens: a.reuseGroupTokens } } : {}),
       });
     }
     for (const c of engines) await c.dispose();
@@ -493,6 +542,9 @@ function table(rows: Record<string, ModelFigures>): void {
     ["RSS goal MB", (f) => f.rssGoalMb.toFixed(0)],
     ["threads", (f) => String(f.threads)],
     ["max |dlogProb| vs first mode", (f) => f.maxDeviationFromFirstMode.toExponential(1)],
+    ["x reuse loop (same groups)", (f) => (f.reuse ? (f.reuse.seconds / f.reuse.projectSeconds).toFixed(2) + "x" : "-")],
+    ["tokenization share", (f) => (100 * f.prepareShare).toFixed(1) + "%"],
+    ["RSS before/after load MB", (f) => `${f.baseRssMb.toFixed(0)}/${f.loadedRssMb.toFixed(0)}`],
   ];
   const w0 = Math.max(...cols.map(([c]) => c.length));
   const columns = Object.entries(rows).map(([n, fig]) => ({ n, fig, w: Math.max(n.length, ...cols.map(([, f]) => f(fig).length)) }));
@@ -545,11 +597,13 @@ export async function run(): Promise<object> {
   }
   table(perModel);
   if (tasks.length) taskTable(tasks);
+  const goals = judgeGoals(perModel, tasks, FAST_MODE_MEASURED_DEVIATION);
+  printGoals(goals);
   for (const [n, f] of Object.entries(perModel))
     console.log(
       `[${n}] gold accuracy by k: ${Object.entries(f.goldAccuracyByK)
         .map(([k, a]) => `k=${k} ${(100 * a).toFixed(0)}%`)
         .join(", ")}`,
     );
-  return { probe: { ...STANDARD_PROBE, queries: QUERIES, source: probe.source, baselineSamplePerCell: NAIVE_SAMPLE }, perModel, tasks, skipped };
+  return { probe: { ...STANDARD_PROBE, queries: QUERIES, source: probe.source, baselineSamplePerCell: NAIVE_SAMPLE }, perModel, tasks, skipped, goals };
 }

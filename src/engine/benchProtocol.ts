@@ -13,8 +13,9 @@ export const BENCH_ENV = "ICL_ENGINE_BENCH";
  * "per-query" evaluates each query's prompt from an empty cache once and its labels from there,
  * labels sharing leading tokens sharing their evaluation (lm-evaluation-harness style: one
  * forward per query and distinct label prefix, single-token labels read from one forward).
+ * "reuse" is the simplest prefix-reuse loop (reuseLoop.ts): timed only, it returns no item scores.
  */
-export type ReferenceMode = "plain" | "per-query";
+export type ReferenceMode = "plain" | "per-query" | "reuse";
 
 export interface ThroughputResult {
   tokens: number;

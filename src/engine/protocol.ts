@@ -168,6 +168,8 @@ export interface ScoreStats {
   distributions: number;
   contextSize: number;
   ms: number;
+  /** Of `ms`, the time spent tokenizing and preparing the items (local engine; the benchmark reports its share). */
+  prepareMs?: number;
 }
 
 export interface ScoreResult {

@@ -28,6 +28,7 @@ import { backendFor, copySequenceState, evaluateCallCount, tokenizerFor } from "
 import { CHUNK_TOKENS, demoTokenLengths, longestSequence, overflowError, prepareItem, PrefixCache, scorePrepared, type ScoreHooks } from "./scorer";
 import { FAST_LANES, FAST_MODE_MEASURED_DEVIATION, Lockstep, scoreBatched } from "./batchedScorer";
 import { defaultThreads, measureBusyCpus, physicalCores } from "./threads";
+import { planReuseLoop, runReuseLoop } from "./reuseLoop";
 import { defined } from "../core/defined";
 
 let nlc: NodeLlamaCpp | undefined;
@@ -262,13 +263,14 @@ function scoringMode(): ScoringMode {
   return loadOpts.mode ?? "exact";
 }
 
-async function score(id: number, items: { items: ScoreItem[]; stream?: boolean }, reference?: ReferenceMode): Promise<ScoreResult> {
+async function score(id: number, items: { items: ScoreItem[]; stream?: boolean }, reference?: Exclude<ReferenceMode, "reuse">): Promise<ScoreResult> {
   const t0 = performance.now();
   const mdl = requireModel(true);
   if (!Array.isArray(items.items)) throw new EngineFailure("invalid-request", "score request without an items array.");
   const tok = tokenizerFor(mdl);
   const prefixes = new Map<string, number[]>();
   const prepared = items.items.map((it, i) => prepareItem(tok, it, i, prefixes));
+  const prepareMs = performance.now() - t0;
   const limit = loadOpts.contextSize ?? mdl.trainContextSize;
   const longest = longestSequence(prepared);
   if (longest.item && longest.length > limit) {
@@ -296,7 +298,7 @@ async function score(id: number, items: { items: ScoreItem[]; stream?: boolean }
   try {
     // The bench's from-scratch references run on lane 0 alone, as in exact mode.
     const { results, stats } = lanes && !reference ? await scoreBatched(lanes.caches, lanes.lockstep, copyLane, prepared, hooks) : await scorePrepared(cache!, prepared, hooks, reference);
-    return { items: results, stats: { ...stats, contextSize: context!.contextSize, ms: performance.now() - t0 } };
+    return { items: results, stats: { ...stats, contextSize: context!.contextSize, ms: performance.now() - t0, prepareMs } };
   } catch (e) {
     // After anything but a clean cancel the KV state may not match the cache's view: start over.
     if (!(e instanceof EngineFailure && e.code === "cancelled")) {
@@ -305,6 +307,29 @@ async function score(id: number, items: { items: ScoreItem[]; stream?: boolean }
     }
     throw e;
   }
+}
+
+/** The bench's plain prefix-reuse loop (reuseLoop.ts) on lane 0: its own tokenization included, no item scores. */
+async function reuseReference(items: ScoreItem[]): Promise<ScoreResult> {
+  const t0 = performance.now();
+  if (!Array.isArray(items)) throw new EngineFailure("invalid-request", "referenceScore without an items array.");
+  const steps = planReuseLoop(tokenizerFor(requireModel(true)), items);
+  await ensureContext(Math.max(1, ...steps.map((s) => s.full.length)));
+  const c = defined(cache, "the sequence's cache");
+  // From an empty cache, as the project's own group would start: nothing the previous
+  // reference left behind (the same demo prefix, often) is reused for free.
+  await c.rollback(0);
+  const evaluated0 = c.evaluated;
+  const dist0 = c.distributions;
+  await runReuseLoop(c, steps);
+  const stats = {
+    items: items.length,
+    groups: new Set(items.map((i) => ("prefix" in i ? i.prefix : ""))).size,
+    evaluatedTokens: c.evaluated - evaluated0,
+    minimumTokens: 0,
+    distributions: c.distributions - dist0,
+  };
+  return { items: [], stats: { ...stats, contextSize: context!.contextSize, ms: performance.now() - t0 } };
 }
 
 async function throughput(tokens: number, runs: number): Promise<ThroughputResult> {
@@ -393,7 +418,7 @@ async function dispatch(req: EngineRequest | BenchRequest): Promise<EngineResult
     case "memory":
       return memory();
     case "referenceScore":
-      return score(req.id, req, req.reference);
+      return req.reference === "reuse" ? reuseReference(req.items) : score(req.id, req, req.reference);
     case "dispose":
       await disposeContext();
       if (model) await model.dispose().catch(() => undefined);

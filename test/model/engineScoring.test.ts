@@ -170,3 +170,31 @@ test("embedded model (models/icl-toy.gguf): prefix reuse equals from scratch", a
   }
   await reuseEqualsScratch(p, items);
 });
+
+test("the bench's plain reuse loop: each prefix once and each query from it; it refuses token items and leaves the engine's scores as they were", async (t) => {
+  const p = sharedModel("stories260K.gguf") ?? (existsSync(defaultModelPath()) ? defaultModelPath() : undefined);
+  if (!p) return t.skip("neither stories260K.gguf (ICL_SHARED_MODELS) nor models/icl-toy.gguf is present");
+  const items = storyItems(4);
+  const c = await start(p);
+  const before = await c.scoreWithStats(items);
+  const loop = await c.scoreReference(items, "reuse");
+  assert.equal(loop.items.length, 0, "the reuse loop is timed only");
+  assert.equal(loop.stats.groups, 3);
+  // Its own tokenization splits prompt and label, so its count differs a little from the
+  // project's plan; it reuses the prefix, so it is far below the from-scratch loop.
+  const plain = await c.scoreReference(items, "plain");
+  assert.ok(
+    loop.stats.evaluatedTokens >= 0.8 * before.stats.minimumTokens && loop.stats.evaluatedTokens <= 1.2 * before.stats.plannedTokens!,
+    `${loop.stats.evaluatedTokens} vs plan ${before.stats.plannedTokens}`,
+  );
+  assert.ok(plain.stats.evaluatedTokens > 3 * loop.stats.evaluatedTokens, `${plain.stats.evaluatedTokens} vs ${loop.stats.evaluatedTokens}`);
+  // Its evaluate calls are not the canonical ones; the cache's cut bookkeeping must still give
+  // the project's scores bit for bit afterwards.
+  const again = await c.scoreWithStats(items);
+  assert.deepEqual(
+    again.items.map((r) => r.labels.map((l) => l.logProb)),
+    before.items.map((r) => r.labels.map((l) => l.logProb)),
+  );
+  await assert.rejects(c.scoreReference([{ id: "t", prefixTokens: [1], queryTokens: [2], labelTokens: [[3]], labels: ["x"] }], "reuse"), /takes text items/);
+  await c.dispose();
+});
