@@ -101,6 +101,13 @@ export interface TextScoreItem {
    * on context overflow, the report of the largest k that fits.
    */
   demos?: DemoSpan[];
+  /**
+   * Characters at the end of `prefix` that are the template's constant text before the query's
+   * input (the runner moves it there so the group's canonical prefix covers it: items.ts
+   * textScoreItem). They belong to no demo: the largest-k report leaves them out of the last
+   * demo's length.
+   */
+  leadLength?: number;
 }
 
 /** A query given as token ids (token-level variants). BOS is added by the engine when the model asks. */

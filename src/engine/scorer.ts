@@ -72,8 +72,9 @@ export interface PreparedItem {
   id: string;
   groupKey: string;
   /**
-   * The group's canonical prefix: BOS + the demo prefix's tokens without its last one (which may
-   * merge with the query's first characters). A function of the prefix alone, never of which
+   * The group's canonical prefix: BOS + the prefix's tokens without its last one (which may
+   * merge with the query's first characters). The runner's prefix is the instruction, the demos
+   * and the template's lead before the input (items.ts textScoreItem). A function of the prefix alone, never of which
    * queries share it, so it is evaluated the same way in every request (see scorePrepared).
    */
   groupPrefix: number[];
@@ -271,11 +272,15 @@ export function overflowError(opts: { id: string; length: number; limit: number;
   );
 }
 
-/** Per-demo token lengths for the overflow report (demo text plus the separator before the next one). */
+/**
+ * Per-demo token lengths for the overflow report (demo text plus the separator before the next
+ * one; the last demo's ends before the template's lead, which stays whatever k is).
+ */
 export function demoTokenLengths(tok: Tokenizer, item: ScoreItem): number[] | undefined {
   if (isTokenItem(item)) return item.demoTokenLengths;
   if (!item.demos?.length) return undefined;
-  return item.demos.map((d, i) => tok.tokenize(item.prefix.slice(d.start, item.demos![i + 1]?.start ?? item.prefix.length)).length);
+  const end = item.prefix.length - (item.leadLength ?? 0);
+  return item.demos.map((d, i) => tok.tokenize(item.prefix.slice(d.start, item.demos![i + 1]?.start ?? end)).length);
 }
 
 export interface ScoreHooks {
@@ -452,7 +457,8 @@ export function labelLogitRequests(it: PreparedItem): Map<number, number[]>[] {
 /**
  * Longest evaluate call (tokens). The engine's contexts have at least 256 cells and a batch of
  * exactly this many tokens (worker.ts), so a call of 256 is never split by node-llama-cpp or llama.cpp, and
- * the same tokens are always decoded in the same batches whatever the context size.
+ * the same tokens are always decoded in the same batches whatever the context size. Changing it
+ * changes every prefix's cuts and so exact-mode numbers: bump SCORE_PLAN_VERSION (items.ts).
  */
 export const CHUNK_TOKENS = 256;
 
@@ -486,8 +492,9 @@ export function minimumTokens(items: PreparedItem[]): number {
 /**
  * Tokens of the scorer's canonical plan for one request on an empty cache: each group's prefix
  * once, then each query from there (the rest of its prompt and its labels' distinct tokens).
- * Above minimumTokens by the tokens that queries share beyond the demo prefix, which each
- * query evaluates itself so that its numbers do not depend on its neighbours.
+ * Above minimumTokens by the tokens that queries share beyond the canonical prefix (the
+ * template's lead is in it, items.ts textScoreItem), which each query evaluates itself so that
+ * its numbers do not depend on its neighbours.
  */
 export function plannedTokens(items: PreparedItem[]): number {
   let n = 0;

@@ -31,7 +31,7 @@ import { Journal, JOURNAL_FILE, OutputError, RESULTS_FILE, outputError, writeFil
 import { machineManifest, modelManifest, sha256Text } from "./manifest";
 import { toolVersion } from "../node/packageRoot";
 import { computeBaselines, groupBaseline, type GroupBaseline } from "../core/experiment/baselines";
-import { demoSpans } from "../engine/items";
+import { demoSpans, SCORE_PLAN_VERSION, textScoreItem } from "../engine/items";
 import type { DemoSpan } from "../engine/protocol";
 import { groupWork, WorkMeter } from "../core/experiment/work";
 import type { StudyManifest } from "../core/study";
@@ -155,9 +155,11 @@ export class RunError extends Error {
  * Everything that determines the plan and the numbers; resume refuses results from another one.
  * The scoring mode changes the numbers (F32 vs F16 KV cache), so a resume never mixes modes;
  * threads and context size do not (measured bit-identical, docs/ENGINE.md), so they stay out.
+ * The scoring plan's version does (how prompts are split into prefix and query, and so the
+ * engine's cuts: SCORE_PLAN_VERSION).
  */
 export function planFingerprint(fileSha: string, modelSha: string, settings: ProbeSettings, mode: ScoringMode | undefined): string {
-  return sha256Text(JSON.stringify({ v: RESULTS_SCHEMA_VERSION, fileSha, modelSha, settings, mode })).slice(0, 32);
+  return sha256Text(JSON.stringify({ v: RESULTS_SCHEMA_VERSION, plan: SCORE_PLAN_VERSION, fileSha, modelSha, settings, mode })).slice(0, 32);
 }
 
 /** The manifest's engine block: what computed the scores (context and batch size as allocated when scoring). */
@@ -195,7 +197,7 @@ export function dataFingerprint(fileSha: string, modelSha: string, settings: Pro
       .sort()
       .map((k) => [k, rest[k]]),
   );
-  return sha256Text(JSON.stringify({ v: RESULTS_SCHEMA_VERSION, fileSha, modelSha, settings: sorted, mode })).slice(0, 32);
+  return sha256Text(JSON.stringify({ v: RESULTS_SCHEMA_VERSION, plan: SCORE_PLAN_VERSION, fileSha, modelSha, settings: sorted, mode })).slice(0, 32);
 }
 
 export async function runExperiment(config: RunConfig, opts: RunOptions): Promise<RunOutcome> {
@@ -450,7 +452,7 @@ export async function runExperiment(config: RunConfig, opts: RunOptions): Promis
         if (spans.length < first.demos.length) for (const b of batch) found.set(b.id, [spansMissing(spans.length, first.demos.length)]);
         const scoreItems: ScoreItem[] = inst.tokens
           ? await Promise.all(batch.map((b) => tokenScoreItem(b, spans, inst.tokens!.bind(inst), variants.tokens!, found)))
-          : batch.map((b) => toScoreItem(b, spans));
+          : batch.map((b) => toScoreItem(plan.settings.template, b, spans));
         const request = engine.scoreWithStats ? engine.scoreWithStats(scoreItems, { signal: stop.signal, onItem: accept }) : engine.score(scoreItems, { signal: stop.signal, onItem: accept });
         // While the engine process scores, this process is idle: fit the demo set's baselines
         // (logistic regression) now instead of after the run. Synchronous, so the request's
@@ -655,9 +657,13 @@ async function tokenScoreItem(
   };
 }
 
-/** A text item with the demos' spans, so the engine checks demo label tokens and can name the largest k that fits. */
-function toScoreItem(i: MaterializedItem, spans: DemoSpan[]): TextScoreItem {
-  return { id: i.id, prefix: i.prefix, query: i.query, labelSep: i.labelSep, labels: i.labels, ...(i.kind === "query" ? { gold: i.gold } : {}), ...(spans.length ? { demos: spans } : {}) };
+/**
+ * A text item with the demos' spans, so the engine checks demo label tokens and can name the
+ * largest k that fits; the template's lead moves into the prefix, which the engine evaluates
+ * once per demo set (textScoreItem).
+ */
+function toScoreItem(template: string, i: MaterializedItem, spans: DemoSpan[]): TextScoreItem {
+  return textScoreItem(template, { id: i.id, prefix: i.prefix, query: i.query, labelSep: i.labelSep, labels: i.labels, ...(i.kind === "query" ? { gold: i.gold } : {}) }, spans);
 }
 
 function spansMissing(found: number, demos: number): ScoreWarning {
@@ -715,6 +721,15 @@ function orderedCalibration(plan: ExperimentPlan, cal: Map<string, CalibrationRe
  */
 function checkExtension(prev: ResultsFile, plan: ExperimentPlan, resultsPath: string, data: string): void {
   const m = prev.manifest;
+  // The data fingerprint below is recomputed from the stored settings by this build, so it cannot
+  // see a run scored under another plan; the stored plan fingerprint can: this build computes
+  // another one for the run's own file, model, settings and mode.
+  if (planFingerprint(m.demoFile.sha256, m.model.sha256, m.settings, m.engine.mode) !== m.planFingerprint) {
+    throw new RunError(
+      `${resultsPath} was scored by another version of icl-probe, whose scoring plan differs from this one's (the prompts' split into shared prefix and query, or the results schema), so its numbers would not match new ones exactly; it cannot be resumed or extended`,
+      "keep it as it is (it stays readable) and run again into another --out directory, or drop --resume to score it anew in place",
+    );
+  }
   if (dataFingerprint(m.demoFile.sha256, m.model.sha256, m.settings, m.engine.mode) !== data) {
     throw new RunError(
       `${resultsPath} comes from a different run (demo file, model, settings or scoring mode differ), so it cannot be resumed`,

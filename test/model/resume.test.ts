@@ -2,14 +2,15 @@
 // then resume with a new engine; the final records must equal those of an uninterrupted run.
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EngineClient } from "../../src/engine/client";
 import { parseDemoFile } from "../../src/core/demoFile";
 import { parseResults } from "../../src/core/results/load";
-import { recordKey, type ResultsFile } from "../../src/core/results/schema";
+import { recordKey, RESULTS_SCHEMA_VERSION, type ResultsFile } from "../../src/core/results/schema";
 import { runExperiment } from "../../src/runner/run";
+import { sha256Text } from "../../src/runner/manifest";
 import { writeProbeFiles } from "../support/probeFixture";
 
 const dir = mkdtempSync(join(tmpdir(), "icl-resume-"));
@@ -162,4 +163,29 @@ test("resume never mixes scoring modes: an exact run cannot be continued in fast
   const again = await runExperiment(cfg, { engine: await engine("exact"), outDir: out, resume: true });
   assert.equal(again.status, "complete");
   assert.deepEqual(again.results.records, reference.records);
+});
+
+test("a run scored under the scoring plan before issue 11 (the template's lead in the query) is neither resumed nor extended, and is left as it was", async () => {
+  const out = join(dir, "old-plan");
+  const ac = new AbortController();
+  const first = await runExperiment(cfg, { engine: await engine(), outDir: out, signal: ac.signal, onProgress: (p) => p.done >= 4 && ac.abort() });
+  assert.equal(first.status, "interrupted");
+  // What a build of the earlier plan wrote: the same fingerprint without the plan's version.
+  const m = first.results.manifest;
+  const old = sha256Text(JSON.stringify({ v: RESULTS_SCHEMA_VERSION, fileSha: m.demoFile.sha256, modelSha: m.model.sha256, settings: m.settings, mode: m.engine.mode })).slice(0, 32);
+  const files = ["results.json", "results.journal.jsonl"].map((f) => join(out, f));
+  for (const f of files) writeFileSync(f, readFileSync(f, "utf8").split(m.planFingerprint).join(old));
+  const before = files.map((f) => readFileSync(f, "utf8"));
+  await assert.rejects(runExperiment(cfg, { engine: await engine(), outDir: out, resume: true }), /scored by another version of icl-probe, whose scoring plan differs/);
+  // Extending it (a study's added variants) is refused the same way: its records would mix plans.
+  const grown = parseDemoFile(text, demo, { variants: ["gold", "ra-string", "flipped"], k: [0, 3], seeds: [1, 2], queries: 4, calibrate: true });
+  await assert.rejects(runExperiment({ ...cfg, file: grown, settings: grown.settings }, { engine: await engine(), outDir: out, resume: true }), /another version of icl-probe/);
+  assert.deepEqual(
+    files.map((f) => readFileSync(f, "utf8")),
+    before,
+    "nothing on disk changed",
+  );
+  // Scored anew in place (no --resume), it is the reference.
+  const fresh = await runExperiment(cfg, { engine: await engine(), outDir: out });
+  assert.deepEqual(fresh.results.records, reference.records);
 });

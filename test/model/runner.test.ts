@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
 import { EngineClient } from "../../src/engine/client";
+import type { ScoreItem, TextScoreItem } from "../../src/engine/protocol";
 import { parseDemoFile } from "../../src/core/demoFile";
 import { planExperiment } from "../../src/core/experiment/plan";
 import { parseResults } from "../../src/core/results/load";
@@ -99,6 +100,50 @@ test("resume refuses results from a different configuration", async () => {
   const engine = await getEngine();
   const out = join(dir, "complete");
   await assert.rejects(runExperiment(config({ queries: 3 }), { engine, outDir: out, resume: true }), (e: unknown) => e instanceof RunError && /comes from a different run/.test((e as Error).message));
+});
+
+test("the engine's items carry the template's lead in their prefix: fewer planned tokens per demo set, the same scores within 1e-4", async () => {
+  const engine = await getEngine();
+  const cfg = config({ variants: ["gold"], k: [0, 3], seeds: [1], queries: 4, calibrate: true });
+  const sent: TextScoreItem[][] = [];
+  const planned: number[] = [];
+  const recording = {
+    info: () => engine.info(),
+    tokenize: (texts: string[]) => engine.tokenize(texts),
+    score: (items: ScoreItem[]) => engine.score(items),
+    scoreWithStats: async (items: ScoreItem[], o?: Parameters<EngineClient["scoreWithStats"]>[1]) => {
+      sent.push(items as TextScoreItem[]);
+      const r = await engine.scoreWithStats(items, o);
+      planned.push(r.stats.plannedTokens ?? NaN);
+      return r;
+    },
+  };
+  const out = await runExperiment(cfg, { engine: recording });
+  assert.equal(out.status, "complete", out.error?.message);
+  // Per demo set: the content-free inputs' request, then the queries'.
+  assert.equal(sent.length, 4);
+  for (const batch of sent)
+    for (const it of batch) {
+      assert.ok(it.prefix.endsWith("Review:"), JSON.stringify(it.prefix.slice(-20)));
+      assert.ok(!it.query.startsWith("Review:") && it.query.includes("\nSentiment:"), JSON.stringify(it.query));
+      assert.equal(it.leadLength, "Review:".length);
+    }
+  // The same requests split as before issue 11 (the lead in the query): the same prompt text, more
+  // tokens in the canonical plan, scores equal up to the float rounding of other batch cuts.
+  for (const [b, batch] of sent.entries()) {
+    const old = batch.map((it) => ({ ...it, prefix: it.prefix.slice(0, -"Review:".length), query: "Review:" + it.query, leadLength: undefined }));
+    const r = await engine.scoreWithStats(old);
+    const now = await engine.scoreWithStats(batch);
+    assert.equal(now.stats.plannedTokens, at(planned, b));
+    // Each query but the first saves the lead's tokens (give or take a token merged at its ends).
+    const lead = at(await engine.tokenize(["Review:"]), 0).length;
+    const saved = (r.stats.plannedTokens ?? NaN) - at(planned, b);
+    assert.ok(
+      saved >= (batch.length - 1) * (lead - 1) && (batch.length === 1 || saved > 0),
+      `request ${b} of ${batch.length}: ${r.stats.plannedTokens} tokens before, ${at(planned, b)} now (lead ${lead} tokens)`,
+    );
+    for (const [i, s] of now.items.entries()) for (const [j, l] of s.labels.entries()) assert.ok(Math.abs(l.logProb - at(at(r.items, i).labels, j).logProb) < 1e-4, `${s.id} ${l.label}`);
+  }
 });
 
 test("token-level variants: ra-token labels are single vocabulary tokens, pa-token is scored from token ids", async () => {

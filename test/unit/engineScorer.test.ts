@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { existsSync } from "node:fs";
 import {
   commonPrefixLength,
+  demoTokenLengths,
   overflowError,
   prepareItem,
   PrefixCache,
@@ -22,6 +23,8 @@ import { cpuJiffiesFromProcStat, defaultThreads, measureBusyCpus, physicalCoresF
 import { resolveWorkerPath } from "../../src/engine/client";
 import { defaultModelPath } from "../../src/engine/defaultModel";
 import { at } from "../support/at";
+import { buildPrompt } from "../../src/core/prompt";
+import { textScoreItem } from "../../src/engine/items";
 
 const MERGED_AB = 1000;
 const VOCAB = 1001;
@@ -538,4 +541,48 @@ test("only the label tokens' logits are read, once per shared position; firstTok
     assert.equal(l.firstTokenLogit, d.logits.get(t));
     assert.ok(Math.abs(l.firstTokenLogProb - (d.logits.get(t)! - d.logNormaliser)) < 1e-12);
   }
+});
+
+test("the template's lead in the prefix: each query stops evaluating the lead's tokens, the demo set's prefix takes them once, the scores stay the same", async () => {
+  const tok = fakeTokenizer();
+  const settings = { template: "Review: {input}\nSentiment: {label}", separator: "\n", instruction: "" };
+  const shown = [
+    { input: "good film", label: "positive" },
+    { input: "dull plot", label: "negative" },
+  ];
+  const labels = ["positive", "negative", "neutral"];
+  // Three queries and a content-free (empty) input of one demo set.
+  const prompts = ["fine acting", "awful", "so-so", ""].map((input) => buildPrompt(settings, shown, input, labels));
+  const split = prompts.map((p, i): ScoreItem => ({ id: `q${i}`, prefix: p.prefix, query: p.query, labelSep: p.labelSep, labels: p.labels }));
+  const moved = prompts.map((p, i) => textScoreItem(settings.template, { ...p, id: `q${i}` }));
+  const lead = tok.tokenize("Review:").length;
+  const before = await run(split, false);
+  const after = await run(moved, false);
+  assert.equal(after.stats.groups, 1);
+  const planned = (r: typeof before) => r.stats.plannedTokens ?? NaN;
+  assert.equal(planned(after), planned(before) - lead * (prompts.length - 1), `${planned(after)} vs ${planned(before)}`);
+  assert.equal(after.stats.evaluatedTokens, after.stats.plannedTokens);
+  assert.equal(after.stats.minimumTokens, before.stats.minimumTokens, "the same prompts, so the same minimum");
+  // The canonical prefix ends inside the lead (its last token may merge with the query's first characters).
+  const p0 = prepareItem(tok, at(moved, 0), 0);
+  assert.deepEqual(p0.groupPrefix, [1, ...tok.tokenize(at(prompts, 0).prefix + "Review:")].slice(0, -1));
+  // The prompt text is the same string, so on this batch-independent fake model the scores are identical.
+  assert.deepEqual(after.results, before.results);
+});
+
+test("the largest-k report counts the template's lead in the prefix as fixed text, not as part of the last demo", () => {
+  const tok = fakeTokenizer();
+  const settings = { template: "Review: {input}\nSentiment: {label}", separator: "\n", instruction: "" };
+  const shown = [
+    { input: "good film", label: "positive" },
+    { input: "dull", label: "negative" },
+  ];
+  const p = buildPrompt(settings, shown, "fine", ["positive", "negative"]);
+  const spans = [
+    { start: 0, end: p.prefix.indexOf("\n", p.prefix.indexOf("Sentiment")) },
+    { start: p.prefix.indexOf("Review: dull"), end: p.prefix.length - 1 },
+  ];
+  const item = textScoreItem(settings.template, { ...p, id: "q" }, spans);
+  // Each demo's text and the separator after it; the lead ("Review:") is not the last demo's.
+  assert.deepEqual(demoTokenLengths(tok, item), [tok.tokenize("Review: good film\nSentiment: positive\n").length, tok.tokenize("Review: dull\nSentiment: negative\n").length]);
 });
