@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseDemoFile } from "../src/core/demoFile";
 import { buildPrompt } from "../src/core/prompt";
+import { textScoreItem } from "../src/engine/items";
 import { drawQueries, selectDemos } from "../src/core/selection";
 import type { Example } from "../src/core/types";
 import { createVariant } from "../src/core/variants";
@@ -110,7 +111,7 @@ function buildProbe(): Probe {
         const items = queries.map((q): TextScoreItem => {
           const vq = v.query(q);
           const p = buildPrompt(settings, shown, vq.input, v.labelSpace);
-          return { id: `${seed}/${k}/${key}/${q.index}`, prefix: p.prefix, query: p.query, labelSep: p.labelSep, labels: p.labels, gold: vq.gold };
+          return textScoreItem(settings.template, { ...p, id: `${seed}/${k}/${key}/${q.index}`, gold: vq.gold });
         });
         groups.push({ seed, k, variant: key, items });
       }
