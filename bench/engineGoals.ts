@@ -78,7 +78,7 @@ export function judgeGoals(rows: Record<string, GoalFigures>, tasks: readonly Go
     measured: "-",
     verdict: "not measured",
     cause:
-      "the scorer it is measured against (node-llama-cpp 3.21.1's full probability map per position) is gone, so one run cannot time both; side by side when it was replaced: 1.17x (docs/ENGINE.md, Raw logits), the map costing 13 of 90 ms per query here",
+      "the scorer it is measured against (31078c6: node-llama-cpp 3.21.1's full probability map, F16 cache) is not in this tree, so one run cannot time both; `npm run bench:against -- 31078c6 3` times it in alternating runs: 1.30x on 2026-12-01 (docs/ENGINE.md). What is left per query is one llama.cpp decode of the query's own tokens, at a short call's rate (below)",
   });
 
   const toy = byModelMode(rows, EMBEDDED, "exact");
