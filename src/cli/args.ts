@@ -62,8 +62,8 @@ Scoring is exact by default: F32 KV cache, so every label log-prob is within 1e-
 from-scratch evaluation, and two runs give byte-identical scores. --fast uses the F16 KV cache
 and scores 8 queries per batch from a shared demo prefix (log-probs moved by up to 4e-2 on a
 quantized model; still deterministic run to run; 4x the KV memory).
-Measured: --fast took 1.16-1.38x less time than exact mode on a 135M-parameter Q8_0 model
-(docs/ENGINE.md).
+Measured: --fast took 1.5x less time than exact mode on a 135M-parameter Q8_0 model and
+1.2x on a 152k-vocabulary one, on 2 idle cores (docs/ENGINE.md).
 
 Column mapping (also header keys "columns", "labelMap", "headerRow", "format"):
   --input <col>        the input column or key: a name, a number from 1, or a template
